@@ -1,0 +1,1 @@
+export { Secret, reveal, isSecret, REDACTED_TEXT } from './Secret.js';
