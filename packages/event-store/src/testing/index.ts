@@ -1,0 +1,26 @@
+import { afterAll, beforeAll, describe } from '@jest/globals';
+import { appendContract } from './appendContract.js';
+import type { ContractOptions, ContractSubject } from './fixtures.js';
+import { globalOrderContract } from './globalOrderContract.js';
+import { readContract } from './readContract.js';
+
+export * from './fixtures.js';
+
+/**
+ * The EventStore contract: every adapter runs all of it, e.g.
+ * `eventStoreContract('sqlite', { setup: async () => ({ store, checkpoints, plantCorruptEvent }) })`.
+ */
+export const eventStoreContract = (name: string, options: ContractOptions): void => {
+  describe(`EventStore contract: ${name}`, () => {
+    let current: ContractSubject | undefined;
+    const subject = (): ContractSubject => {
+      if (current === undefined) throw new Error('contract subject not set up');
+      return current;
+    };
+    beforeAll(async () => { current = await options.setup(); });
+    afterAll(async () => { if (current !== undefined) await options.teardown?.(current); });
+    appendContract(subject);
+    readContract(subject);
+    globalOrderContract(subject, options);
+  });
+};
