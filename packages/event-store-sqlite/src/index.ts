@@ -1,1 +1,2 @@
-export {};
+export { openSqliteEventStore, type SqliteEventStore, type SqliteEventStoreOptions } from './sqliteEventStore.js';
+export { schemaVersion } from './schema.js';
