@@ -1,1 +1,14 @@
-export {};
+export type { ConnectorError, RetryableError, PermanentError, AuthError, ProviderDetail, RetryableReason, PermanentReason } from './errors.js';
+export { retryable, permanent, authFailed, isRetryable, isPermanent, isAuthError, isConnectorError, describeConnectorError } from './errors.js';
+export { scrubText, scrubProvider } from './scrub.js';
+export { parseRetryAfter, classifyHttpStatus, classifyNoResponse } from './http.js';
+export { DirectoryAttributes, attributeNames } from './attributes.js';
+export type { AttributeName, NewAccountAttributes } from './attributes.js';
+export type { ConnectorLogger } from './logger.js';
+export { silentLogger } from './logger.js';
+export { unknowablePassword } from './password.js';
+export { ExternalUserId, externalUserId, hashedPassword } from './port.js';
+export type {
+  ExternalUserIdBrand, DirectoryConnector, ConnectorCapabilities, DirectoryDescription, HashFunction, HashedPassword,
+  ResolveRequest, Resolution, PushRequest, PushOutcome, SessionOutcome, PolicyViolation,
+} from './port.js';

@@ -1,0 +1,111 @@
+import type { TaskEither } from 'fp-ts/TaskEither';
+import * as t from 'io-ts';
+import type { Secret } from '@takeover/core';
+import type { AttributeName, DirectoryAttributes, NewAccountAttributes } from './attributes.js';
+import type { ConnectorError } from './errors.js';
+
+/** The directory's own id for an account (Google's id or primary email, Entra's object id, SCIM's `id`). */
+export interface ExternalUserIdBrand { readonly ExternalUserId: unique symbol }
+export const ExternalUserId = t.brand(t.string, (s): s is t.Branded<string, ExternalUserIdBrand> => s.length > 0, 'ExternalUserId');
+export type ExternalUserId = t.TypeOf<typeof ExternalUserId>;
+/** For trusted input (tests, a provider response already decoded). Throws on '' (a programmer bug). */
+export const externalUserId = (s: string): ExternalUserId => {
+  if (!ExternalUserId.is(s)) throw new TypeError('externalUserId: expected a non-empty string');
+  return s;
+};
+
+export interface DirectoryDescription {
+  /** The connector kind: `google-workspace`, `microsoft-entra`, `scim`, … */
+  readonly kind: string;
+  readonly displayName: string;
+  /** The primary domain (Google), the tenant's default domain (Entra), the service's host (SCIM). */
+  readonly domain: string;
+  /** Entra's tenant id, where there is one. */
+  readonly tenant?: string;
+}
+
+/** Hash formats a directory may take instead of a plaintext (Google: `MD5`, `SHA-1` hex; `crypt`). */
+export type HashFunction = 'MD5' | 'SHA-1' | 'crypt' | 'bcrypt';
+
+export interface HashedPassword {
+  readonly _tag: 'HashedPassword';
+  readonly hashFunction: HashFunction;
+  /** The hash, itself kept as a Secret: a leaked hash is a crackable password. */
+  readonly hash: Secret;
+}
+export const hashedPassword = (hashFunction: HashFunction, hash: Secret): HashedPassword => ({ _tag: 'HashedPassword', hashFunction, hash });
+
+/** What a connector can do, declared up front so the engine and the portal can plan around it. */
+export interface ConnectorCapabilities {
+  /** It can end the user's sessions on request (Google signOut, Entra revokeSignInSessions). */
+  readonly revokeSessions: boolean;
+  /** Setting a password ends the user's sessions anyway (Google and Entra do): the portal says so. */
+  readonly passwordSetEndsSessions: boolean;
+  /** It can create a missing account in `resolve`. */
+  readonly createUsers: boolean;
+  /** The hash formats `push` takes; empty when only a plaintext will do. */
+  readonly hashFunctions: ReadonlyArray<HashFunction>;
+  /** The attributes it writes; others in a push are ignored. */
+  readonly attributes: ReadonlyArray<AttributeName>;
+}
+
+export interface ResolveRequest {
+  /** The key an admin gave. When present it alone decides: an unknown key is `not-found`, never a guess by email. */
+  readonly externalKey?: ExternalUserId;
+  /** Matched against the directory's sign-in address when no key is given. */
+  readonly primaryEmail: string;
+  /** Present when the directory's policy allows creating a missing account: the new account's profile. */
+  readonly create?: NewAccountAttributes;
+}
+
+export interface Resolution {
+  readonly externalId: ExternalUserId;
+  readonly how: 'by-key' | 'by-email' | 'created';
+}
+
+export interface PushRequest {
+  readonly externalId: ExternalUserId;
+  /** Only the fields that changed. */
+  readonly attributes?: DirectoryAttributes;
+  /** Absent: the password is left as it is. */
+  readonly password?: Secret | HashedPassword;
+  /** End the user's sessions after the change. */
+  readonly revokeSessions?: boolean;
+}
+
+export type SessionOutcome = 'not-requested' | 'revoked' | 'unsupported';
+
+export interface PushOutcome {
+  readonly passwordSet: boolean;
+  /** `unsupported` when asked and `capabilities.revokeSessions` is false: the push itself succeeded. */
+  readonly sessions: SessionOutcome;
+}
+
+/**
+ * One rule a password breaks. `rule` names it (core's policy functions use `too-short`, `too-long`,
+ * `not-plain-ascii`, `too-few-character-classes`, `banned`, …, and their results fit here as they
+ * are); `message` is the provider's text when the check asked the directory.
+ */
+export interface PolicyViolation {
+  readonly rule: string;
+  readonly message?: string;
+}
+
+/**
+ * A directory, seen from the engine. Every method returns a TaskEither that never rejects: each
+ * failure is a `ConnectorError`. Each call makes one attempt; the engine owns retries and pacing.
+ */
+export interface DirectoryConnector {
+  readonly kind: string;
+  readonly capabilities: ConnectorCapabilities;
+  /** Names the directory, with one authenticated call (so it doubles as "test the connection"). */
+  readonly describe: () => TaskEither<ConnectorError, DirectoryDescription>;
+  /** By key, else by primary email, else (when `create` is given and the connector can) a new account with an unknowable password. */
+  readonly resolve: (request: ResolveRequest) => TaskEither<ConnectorError, Resolution>;
+  readonly suspend: (externalId: ExternalUserId) => TaskEither<ConnectorError, void>;
+  readonly reactivate: (externalId: ExternalUserId) => TaskEither<ConnectorError, void>;
+  /** Attributes, and/or the password, and optionally ending sessions, for one external user. */
+  readonly push: (request: PushRequest) => TaskEither<ConnectorError, PushOutcome>;
+  /** The rules of the directory's policy this password breaks; empty when it would be accepted. */
+  readonly checkPassword: (password: Secret) => TaskEither<ConnectorError, ReadonlyArray<PolicyViolation>>;
+}

@@ -1,0 +1,129 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import * as TE from 'fp-ts/TaskEither';
+import { isSecret, reveal } from '@takeover/core';
+import type { Secret } from '@takeover/core';
+import type { DirectoryAttributes } from '../attributes.js';
+import type { ConnectorError } from '../errors.js';
+import { permanent } from '../errors.js';
+import { classifyHttpStatus, classifyNoResponse } from '../http.js';
+import type { ConnectorLogger } from '../logger.js';
+import { silentLogger } from '../logger.js';
+import { unknowablePassword } from '../password.js';
+import type { DirectoryConnector, ExternalUserId, PolicyViolation } from '../port.js';
+import { externalUserId } from '../port.js';
+import { scrubProvider } from '../scrub.js';
+import type { ConformanceFixture, Fault } from './target.js';
+
+interface Account { attributes: DirectoryAttributes; salt: string; verifier: string; suspended: boolean; revocations: number }
+
+export interface InMemoryDirectoryOptions {
+  readonly emailDomain?: string;
+  readonly createUsers?: boolean;
+  readonly revokeSessions?: boolean;
+  readonly logger?: ConnectorLogger;
+}
+
+const digest = (salt: string, password: string): string => createHash('sha256').update(salt).update(password).digest('hex');
+
+/** A provider's failure, as the in-memory "wire" reports it. */
+type Wire = { readonly status: number; readonly code: string; readonly message: string; readonly retryAfter?: number } | { readonly noResponse: string };
+
+const faultToWire = (fault: Fault, password: string | undefined): Wire => {
+  switch (fault.kind) {
+    case 'not-found': return { status: 404, code: 'notFound', message: 'no such user' };
+    case 'policy-reject': return { status: 400, code: 'policy', message: `password ${fault.echoPassword === true ? `"${password ?? ''}" ` : ''}breaks the policy` };
+    case 'forbidden': return { status: 403, code: 'forbidden', message: 'not allowed' };
+    case 'auth': return { status: 401, code: 'unauthenticated', message: 'bad credentials' };
+    case 'throttle': return { status: 429, code: 'throttled', message: 'slow down', retryAfter: fault.retryAfterSeconds * 1000 };
+    case 'unavailable': return { status: 503, code: 'unavailable', message: 'try later' };
+    case 'timeout': return { noResponse: 'ETIMEDOUT' };
+    case 'connection-reset': return { noResponse: 'ECONNRESET' };
+  }
+};
+
+/**
+ * A directory in memory, with a connector over it and the conformance target: the reference the
+ * suite is proven against, and a fake for engine tests (inject faults, read what was pushed).
+ */
+export const inMemoryDirectory = (options: InMemoryDirectoryOptions = {}): ConformanceFixture => {
+  const emailDomain = options.emailDomain ?? 'example.com';
+  const log = options.logger ?? silentLogger;
+  const accounts = new Map<string, Account>();
+  let nextFault: Fault | undefined;
+
+  const setPassword = (a: Account, password: string): void => {
+    a.salt = randomBytes(8).toString('hex');
+    a.verifier = digest(a.salt, password);
+  };
+  const classify = (w: Wire, secrets: ReadonlyArray<Secret | undefined>): ConnectorError => {
+    if ('noResponse' in w) return classifyNoResponse({ code: w.noResponse });
+    const provider = scrubProvider({ status: w.status, code: w.code, message: w.message }, secrets);
+    return w.status === 400 && w.code === 'policy' ? permanent('policy-rejected', provider) : classifyHttpStatus(w.status, provider, w.retryAfter);
+  };
+  /** One "request": the pending fault wins, else `body` runs against the store. */
+  const request = <A>(op: string, body: () => A | Wire, secrets: ReadonlyArray<Secret | undefined> = []): TE.TaskEither<ConnectorError, A> => () => {
+    const fault = nextFault;
+    nextFault = undefined;
+    const password = secrets[0] === undefined ? undefined : reveal(secrets[0]);
+    const out = fault === undefined ? body() : faultToWire(fault, password);
+    const failed = typeof out === 'object' && out !== null && ('noResponse' in out || 'status' in out);
+    log.debug(`in-memory ${op}`, { ok: !failed });
+    return Promise.resolve(failed ? { _tag: 'Left', left: classify(out, secrets) } : { _tag: 'Right', right: out });
+  };
+  const notFound: Wire = { status: 404, code: 'notFound', message: 'no such user' };
+  const find = (email: string) => [...accounts.entries()].find(([, a]) => a.attributes.primaryEmail === email)?.[0];
+  const create = (attributes: DirectoryAttributes, password: string): ExternalUserId => {
+    const id = externalUserId(randomUUID());
+    const account: Account = { attributes, salt: '', verifier: '', suspended: false, revocations: 0 };
+    setPassword(account, password);
+    accounts.set(id, account);
+    return id;
+  };
+  const revokeSessions = options.revokeSessions ?? true;
+
+  const connector: DirectoryConnector = {
+    kind: 'in-memory',
+    capabilities: { revokeSessions, passwordSetEndsSessions: false, createUsers: options.createUsers ?? true, hashFunctions: [], attributes: ['primaryEmail', 'givenName', 'familyName', 'displayName', 'jobTitle', 'department', 'mobilePhone'] },
+    describe: () => TE.right({ kind: 'in-memory', displayName: 'In-memory directory', domain: emailDomain }),
+    resolve: ({ externalKey, primaryEmail, create: fresh }) => request('resolve', () => {
+      if (externalKey !== undefined) return accounts.has(externalKey) ? { externalId: externalKey, how: 'by-key' as const } : notFound;
+      const found = find(primaryEmail);
+      if (found !== undefined) return { externalId: externalUserId(found), how: 'by-email' as const };
+      if (fresh === undefined || options.createUsers === false) return notFound;
+      return { externalId: create(fresh, reveal(unknowablePassword())), how: 'created' as const };
+    }),
+    suspend: (id) => request('suspend', () => { const a = accounts.get(id); if (a === undefined) return notFound; a.suspended = true; }),
+    reactivate: (id) => request('reactivate', () => { const a = accounts.get(id); if (a === undefined) return notFound; a.suspended = false; }),
+    push: ({ externalId, attributes, password, revokeSessions: revoke }) => {
+      if (password !== undefined && !isSecret(password)) return TE.left(permanent('invalid', { message: `hash format ${password.hashFunction} is not accepted` }));
+      return request('push', () => {
+        const a = accounts.get(externalId);
+        if (a === undefined) return notFound;
+        a.attributes = { ...a.attributes, ...attributes };
+        if (password !== undefined) setPassword(a, reveal(password));
+        if (revoke === true && revokeSessions) a.revocations += 1;
+        return { passwordSet: password !== undefined, sessions: revoke !== true ? 'not-requested' as const : revokeSessions ? 'revoked' as const : 'unsupported' as const };
+      }, [password]);
+    },
+    checkPassword: (password) => TE.right([...reveal(password)].length < 8 ? [{ rule: 'too-short', min: 8 } as PolicyViolation] : []),
+  };
+
+  const account = (id: ExternalUserId): Account => {
+    const a = accounts.get(id);
+    if (a === undefined) throw new Error(`in-memory target: no account ${id}`);
+    return a;
+  };
+  return {
+    connector,
+    target: {
+      emailDomain,
+      seedUser: ({ password, ...attributes }) => Promise.resolve(create(attributes, password)),
+      passwordMatches: (id, password) => Promise.resolve(accounts.has(id) && account(id).verifier === digest(account(id).salt, password)),
+      readAttributes: (id) => Promise.resolve({ ...account(id).attributes }),
+      isSuspended: (id) => Promise.resolve(account(id).suspended),
+      sessionRevocations: (id) => Promise.resolve(account(id).revocations),
+      injectFault: (fault) => { nextFault = fault; return Promise.resolve(); },
+    },
+    close: () => Promise.resolve(),
+  };
+};
