@@ -1,0 +1,42 @@
+import type { DirectoryId, PushId, UserId } from '../ids.js';
+import type { IsoTime } from '../time.js';
+import type { Violation } from '../policy/Violations.js';
+
+/** Every domain error is a value with a `_tag` and a `message` a person can act on. */
+interface Tagged<T extends string> {
+  readonly _tag: T;
+  readonly message: string;
+}
+
+export interface UserNotFound extends Tagged<'UserNotFound'> { readonly userId: UserId }
+export interface UserAlreadyExists extends Tagged<'UserAlreadyExists'> { readonly userId: UserId }
+export interface InvalidAttributes extends Tagged<'InvalidAttributes'> { readonly problems: ReadonlyArray<string> }
+export interface DirectoryNotConnected extends Tagged<'DirectoryNotConnected'> { readonly directoryId: DirectoryId }
+export interface NotBound extends Tagged<'NotBound'> { readonly directoryId: DirectoryId }
+
+/** R7: who may not log in, and why. */
+export interface CannotLogIn extends Tagged<'CannotLogIn'> {
+  readonly reason: 'staged' | 'suspended' | 'password-pending' | 'password-expired';
+}
+
+export interface PasswordChangeNotAllowed extends Tagged<'PasswordChangeNotAllowed'> {
+  readonly reason: 'staged' | 'suspended' | 'already-activated' | 'not-activated';
+}
+
+/** One directory (or the platform, `directoryId` absent) that would reject the password, and why. */
+export interface Rejection {
+  readonly directoryId?: DirectoryId;
+  readonly label: string;
+  readonly violations: ReadonlyArray<Violation>;
+  readonly message: string;
+}
+
+/** The pre-check: the password breaks a bound directory's rules. Never contains the password. */
+export interface PasswordRejected extends Tagged<'PasswordRejected'> { readonly rejections: ReadonlyArray<Rejection> }
+
+export interface PushNotOwed extends Tagged<'PushNotOwed'> { readonly pushId: PushId }
+export interface PushInFlight extends Tagged<'PushInFlight'> { readonly pushId: PushId; readonly since: IsoTime }
+
+export type UserError =
+  | UserNotFound | UserAlreadyExists | InvalidAttributes | DirectoryNotConnected | NotBound
+  | CannotLogIn | PasswordChangeNotAllowed | PasswordRejected | PushNotOwed | PushInFlight;

@@ -1,0 +1,109 @@
+import * as t from 'io-ts';
+import { DirectoryId, ExternalUserKey, NoticeId, UserId } from '../ids.js';
+import { IsoTime } from '../time.js';
+import { eventCodec } from '../codec/Event.js';
+import { Actor, AttributeNameCodec, UserAttributes } from './Attributes.js';
+import { PushDescription, PushFailure } from './Push.js';
+
+/*
+ * The user stream `user-<userId>`. Data only, and never a secret: no password, no hash of one.
+ *
+ * Resolving the external account is modelled as its own events (ExternalAccountLinked /
+ * ExternalAccountUnresolved) rather than as a field of UserBound: binding is the admin's intent and
+ * is decided at once, while resolution (look the key up, match on email, create the account) is I/O
+ * the engine does afterwards, may fail and be retried, and may change later (re-linking to another
+ * account). An admin-given key is recorded as ExternalAccountLinked `how: 'given'` in the same
+ * decision as the binding, so "how was this account resolved" always has one answer in one place.
+ */
+
+export const UserLifecycleState = t.keyof({ staged: null, active: null, suspended: null }, 'UserLifecycleState');
+export type UserLifecycleState = t.TypeOf<typeof UserLifecycleState>;
+
+export const PasswordSource = t.keyof({ 'user-activation': null, 'user-portal': null, admin: null }, 'PasswordSource');
+export type PasswordSource = t.TypeOf<typeof PasswordSource>;
+
+export const BindingOrigin = t.keyof({ admin: null, import: null }, 'BindingOrigin');
+export type BindingOrigin = t.TypeOf<typeof BindingOrigin>;
+
+export const LinkMethod = t.keyof({ given: null, 'matched-email': null, created: null }, 'LinkMethod');
+export type LinkMethod = t.TypeOf<typeof LinkMethod>;
+
+export const NoticeKind = t.keyof({ binding: null, activation: null }, 'NoticeKind');
+export type NoticeKind = t.TypeOf<typeof NoticeKind>;
+
+const user = { userId: UserId, at: IsoTime };
+
+export const UserCreated = eventCodec('UserCreated', t.type({ ...user, state: t.keyof({ staged: null, active: null }), attributes: UserAttributes, by: Actor }));
+export type UserCreated = t.TypeOf<typeof UserCreated>;
+
+export const UserStateChanged = eventCodec('UserStateChanged', t.type({ ...user, from: UserLifecycleState, to: UserLifecycleState, by: Actor }));
+export type UserStateChanged = t.TypeOf<typeof UserStateChanged>;
+
+export const UserBound = eventCodec(
+  'UserBound',
+  t.type({ ...user, directoryId: DirectoryId, generation: t.number, origin: BindingOrigin, by: Actor }),
+);
+export type UserBound = t.TypeOf<typeof UserBound>;
+
+export const ExternalAccountLinked = eventCodec(
+  'ExternalAccountLinked',
+  t.type({ ...user, directoryId: DirectoryId, generation: t.number, externalKey: ExternalUserKey, how: LinkMethod }),
+);
+export type ExternalAccountLinked = t.TypeOf<typeof ExternalAccountLinked>;
+
+/** `reason` is a short code (`not-found`, `ambiguous`, `creation-disabled`, `forbidden`, …); `detail` is for the admin. */
+export const ExternalAccountUnresolved = eventCodec(
+  'ExternalAccountUnresolved',
+  t.type({ ...user, directoryId: DirectoryId, generation: t.number, reason: t.string, detail: t.string }),
+);
+export type ExternalAccountUnresolved = t.TypeOf<typeof ExternalAccountUnresolved>;
+
+/** `externalAccount`: what the directory's `onUnbind` policy says to do with the external account. */
+export const UserUnbound = eventCodec(
+  'UserUnbound',
+  t.type({ ...user, directoryId: DirectoryId, generation: t.number, externalAccount: t.keyof({ keep: null, suspend: null }), by: Actor }),
+);
+export type UserUnbound = t.TypeOf<typeof UserUnbound>;
+
+/** Who set it and which version it is. Never the password, never a hash of it. */
+export const PasswordSet = eventCodec('PasswordSet', t.type({ ...user, by: PasswordSource, passwordVersion: t.number, recordVersion: t.number }));
+export type PasswordSet = t.TypeOf<typeof PasswordSet>;
+
+export const PasswordExpired = eventCodec('PasswordExpired', t.type({ ...user, by: Actor }));
+export type PasswordExpired = t.TypeOf<typeof PasswordExpired>;
+
+export const PortalLogin = eventCodec('PortalLogin', t.type(user));
+export type PortalLogin = t.TypeOf<typeof PortalLogin>;
+
+/** `changed`: the new values; `cleared`: optional fields removed. */
+export const AttributesChanged = eventCodec(
+  'AttributesChanged',
+  t.type({ ...user, changed: t.partial(UserAttributes.types[0].props), cleared: t.array(AttributeNameCodec), recordVersion: t.number, by: Actor }),
+);
+export type AttributesChanged = t.TypeOf<typeof AttributesChanged>;
+
+const push = t.intersection([PushDescription, t.type({ at: IsoTime })]);
+
+/** The lease: a push in flight, taken by appending this with the expected stream version. */
+export const PushStarted = eventCodec('PushStarted', push);
+export type PushStarted = t.TypeOf<typeof PushStarted>;
+
+export const PushSucceeded = eventCodec('PushSucceeded', push);
+export type PushSucceeded = t.TypeOf<typeof PushSucceeded>;
+
+export const PushFailed = eventCodec('PushFailed', t.intersection([PushDescription, t.type({ at: IsoTime, failure: PushFailure })]));
+export type PushFailed = t.TypeOf<typeof PushFailed>;
+
+export const NoticeSent = eventCodec(
+  'NoticeSent',
+  t.intersection([t.type({ ...user, noticeId: NoticeId, kind: NoticeKind }), t.partial({ directoryId: DirectoryId })]),
+);
+export type NoticeSent = t.TypeOf<typeof NoticeSent>;
+
+export const userEventCodecs = [
+  UserCreated, UserStateChanged, UserBound, ExternalAccountLinked, ExternalAccountUnresolved, UserUnbound,
+  PasswordSet, PasswordExpired, PortalLogin, AttributesChanged, PushStarted, PushSucceeded, PushFailed, NoticeSent,
+] as const;
+
+export const UserEvent = t.union([...userEventCodecs], 'UserEvent');
+export type UserEvent = t.TypeOf<typeof UserEvent>;

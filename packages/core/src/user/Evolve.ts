@@ -1,0 +1,114 @@
+import type { DirectoryId } from '../ids.js';
+import type { UserEvent } from './Events.js';
+import type { Binding, ExistingUser, UserState } from './State.js';
+
+const withBinding = (user: ExistingUser, directoryId: DirectoryId, generation: number | undefined, f: (b: Binding) => Binding): ExistingUser => {
+  const b = user.bindings[directoryId];
+  // Facts about another generation (a late outcome after a re-bind) no longer concern this binding.
+  if (b === undefined || (generation !== undefined && b.generation !== generation)) return user;
+  return { ...user, bindings: { ...user.bindings, [directoryId]: f(b) } };
+};
+
+const evolvePresent = (user: ExistingUser, event: UserEvent): ExistingUser => {
+  switch (event.type) {
+    case 'UserCreated':
+      return user;
+    case 'UserStateChanged':
+      return { ...user, state: event.data.to };
+    case 'UserBound': {
+      const d = event.data;
+      const before = user.bindings[d.directoryId];
+      const binding: Binding = {
+        directoryId: d.directoryId,
+        generation: d.generation,
+        bound: true,
+        origin: d.origin,
+        boundAt: d.at,
+        boundWhilePending: user.passwordStatus === 'pending',
+        link: { status: 'resolving' },
+        takeoverComplete: false,
+        everTakenOver: before?.everTakenOver ?? false,
+        pushedRecordVersion: 0,
+        pushedPasswordVersion: 0,
+        inFlight: null,
+        lastFailure: null,
+        lastSuccess: null,
+      };
+      return { ...user, bindings: { ...user.bindings, [d.directoryId]: binding } };
+    }
+    case 'ExternalAccountLinked':
+      return withBinding(user, event.data.directoryId, event.data.generation, (b) => {
+        const sameAccount = b.link.status === 'linked' && b.link.externalKey === event.data.externalKey;
+        const link = { status: 'linked', externalKey: event.data.externalKey, how: event.data.how } as const;
+        // A different account knows nothing of what was pushed to the old one: take it over again.
+        return sameAccount ? { ...b, link } : { ...b, link, takeoverComplete: false, pushedRecordVersion: 0, pushedPasswordVersion: 0, inFlight: null, lastFailure: null };
+      });
+    case 'ExternalAccountUnresolved':
+      return withBinding(user, event.data.directoryId, event.data.generation, (b) => ({
+        ...b,
+        link: { status: 'unresolved', reason: event.data.reason, detail: event.data.detail },
+        takeoverComplete: false,
+        inFlight: null,
+      }));
+    case 'UserUnbound':
+      return withBinding(user, event.data.directoryId, event.data.generation, (b) => ({ ...b, bound: false, inFlight: null }));
+    case 'PasswordSet':
+      return { ...user, passwordStatus: 'active', passwordVersion: event.data.passwordVersion, recordVersion: event.data.recordVersion };
+    case 'PasswordExpired':
+      return { ...user, passwordStatus: 'expired' };
+    case 'PortalLogin':
+      return { ...user, lastLoginAt: event.data.at };
+    case 'AttributesChanged': {
+      const attributes = { ...user.attributes, ...event.data.changed };
+      for (const name of event.data.cleared) delete attributes[name];
+      return { ...user, attributes, recordVersion: event.data.recordVersion };
+    }
+    case 'PushStarted': {
+      const { at, ...push } = event.data;
+      return withBinding(user, push.directoryId, push.generation, (b) => ({ ...b, inFlight: { ...push, since: at } }));
+    }
+    case 'PushSucceeded': {
+      const d = event.data;
+      return withBinding(user, d.directoryId, d.generation, (b) => ({
+        ...b,
+        pushedRecordVersion: Math.max(b.pushedRecordVersion, d.recordVersion),
+        pushedPasswordVersion: d.carriesPassword ? Math.max(b.pushedPasswordVersion, d.passwordVersion) : b.pushedPasswordVersion,
+        takeoverComplete: b.takeoverComplete || d.carriesPassword,
+        everTakenOver: b.everTakenOver || d.carriesPassword,
+        inFlight: b.inFlight?.pushId === d.pushId ? null : b.inFlight,
+        lastFailure: null,
+        lastSuccess: { pushId: d.pushId, at: d.at },
+      }));
+    }
+    case 'PushFailed': {
+      const d = event.data;
+      return withBinding(user, d.directoryId, d.generation, (b) => ({
+        ...b,
+        inFlight: b.inFlight?.pushId === d.pushId ? null : b.inFlight,
+        lastFailure: d,
+      }));
+    }
+    case 'NoticeSent':
+      return user.noticesSent.includes(event.data.noticeId) ? user : { ...user, noticesSent: [...user.noticesSent, event.data.noticeId] };
+  }
+};
+
+/** Folds one event. Pure and total: an event that does not apply to the state leaves it unchanged. */
+export const evolveUser = (state: UserState, event: UserEvent): UserState => {
+  if (state.status === 'present') return evolvePresent(state, event);
+  if (event.type !== 'UserCreated') return state;
+  const d = event.data;
+  return {
+    status: 'present',
+    userId: d.userId,
+    createdAt: d.at,
+    state: d.state,
+    passwordStatus: 'pending',
+    attributes: d.attributes,
+    recordVersion: 1,
+    passwordVersion: 0,
+    lastLoginAt: null,
+    bindings: {},
+    noticesSent: [],
+  };
+};

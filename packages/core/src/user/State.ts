@@ -1,0 +1,59 @@
+import type { DirectoryId, ExternalUserKey, NoticeId, PushId, UserId } from '../ids.js';
+import type { IsoTime } from '../time.js';
+import type { UserAttributes } from './Attributes.js';
+import type { BindingOrigin, LinkMethod, UserLifecycleState } from './Events.js';
+import type { PushDescription, PushFailure } from './Push.js';
+
+export type PasswordStatus = 'pending' | 'active' | 'expired';
+
+/** How the binding's external account stands: being resolved by the engine, linked, or unresolved (nothing is pushed). */
+export type Link =
+  | { readonly status: 'resolving' }
+  | { readonly status: 'linked'; readonly externalKey: ExternalUserKey; readonly how: LinkMethod }
+  | { readonly status: 'unresolved'; readonly reason: string; readonly detail: string };
+
+/** One user × directory. Kept after an unbind (`bound: false`) so a re-bind knows its history. */
+export interface Binding {
+  readonly directoryId: DirectoryId;
+  readonly generation: number;
+  readonly bound: boolean;
+  readonly origin: BindingOrigin;
+  readonly boundAt: IsoTime;
+  /** Bound while the password was pending: the activation email (R2), not a binding email (R1), tells the user. */
+  readonly boundWhilePending: boolean;
+  readonly link: Link;
+  /** A push carrying the password succeeded on this binding (and link). */
+  readonly takeoverComplete: boolean;
+  /** Some earlier binding/link of this directory completed a takeover: the next first push is a `rebind`. */
+  readonly everTakenOver: boolean;
+  /** Versions the directory has from the last successful push (0: nothing yet). */
+  readonly pushedRecordVersion: number;
+  readonly pushedPasswordVersion: number;
+  readonly inFlight: (PushDescription & { readonly since: IsoTime }) | null;
+  readonly lastFailure: (PushDescription & { readonly at: IsoTime; readonly failure: PushFailure }) | null;
+  readonly lastSuccess: { readonly pushId: PushId; readonly at: IsoTime } | null;
+}
+
+export interface ExistingUser {
+  readonly status: 'present';
+  readonly userId: UserId;
+  readonly createdAt: IsoTime;
+  readonly state: UserLifecycleState;
+  readonly passwordStatus: PasswordStatus;
+  readonly attributes: UserAttributes;
+  /** Increments on every change a directory must receive: attributes, password. Starts at 1. */
+  readonly recordVersion: number;
+  /** Increments on every password set. 0: never set. */
+  readonly passwordVersion: number;
+  readonly lastLoginAt: IsoTime | null;
+  readonly bindings: Readonly<Partial<Record<DirectoryId, Binding>>>;
+  readonly noticesSent: ReadonlyArray<NoticeId>;
+}
+
+export type UserState = { readonly status: 'absent' } | ExistingUser;
+
+export const initialUserState: UserState = { status: 'absent' };
+
+/** The bindings currently in force. */
+export const currentBindings = (user: ExistingUser): ReadonlyArray<Binding> =>
+  Object.values(user.bindings).filter((b): b is Binding => b !== undefined && b.bound);

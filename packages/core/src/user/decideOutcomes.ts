@@ -1,0 +1,61 @@
+import type { RecordNoticeSent, RecordPushFailed, RecordPushStarted, RecordPushSucceeded } from './Commands.js';
+import type { UserContext } from './Context.js';
+import type { Decision } from './decision.js';
+import { events, fail, notBound, nothing, userNotFound } from './decision.js';
+import type { UserState } from './State.js';
+import { DEFAULT_LEASE_MS, holdOf, isManaged, pushDue } from './Todo.js';
+
+/**
+ * Take the lease on an owed push. Appended with the expected stream version, this is what makes
+ * several engine instances push a change once (design.md §3). Refused when the push is no longer
+ * owed (the record moved on: push the newer one instead) or another lease is still live.
+ */
+export const decidePushStarted = (c: RecordPushStarted, state: UserState, ctx: UserContext): Decision => {
+  if (state.status === 'absent') return userNotFound(c.userId);
+  const { push } = c;
+  const binding = state.bindings[push.directoryId];
+  if (binding?.bound !== true || binding.generation !== push.generation) return notBound(c.userId, push.directoryId);
+  if (binding.inFlight?.pushId === push.pushId && binding.inFlight.since === c.at) return nothing;
+  const due = pushDue(state, binding, ctx.directories[push.directoryId]);
+  if (due?.pushId !== push.pushId) {
+    const why = due !== undefined
+      ? `the user record changed since; push ${due.pushId} instead`
+      : !isManaged(state) ? 'the user is not active with an active password (R7)' : 'the directory is up to date or cannot be pushed to';
+    return fail({ _tag: 'PushNotOwed', pushId: push.pushId, message: `Push ${push.pushId} is not owed: ${why}.` });
+  }
+  switch (holdOf(binding, due, { now: c.at, leaseMs: ctx.leaseMs ?? DEFAULT_LEASE_MS })) {
+    case 'in-flight': {
+      const lease = binding.inFlight ?? { pushId: push.pushId, since: c.at };
+      return fail({ _tag: 'PushInFlight', pushId: lease.pushId, since: lease.since, message: `Push ${lease.pushId} to this directory is in flight since ${lease.since}.` });
+    }
+    case 'permanent-failure':
+      return fail({ _tag: 'PushNotOwed', pushId: push.pushId, message: `Push ${push.pushId} failed permanently; it is retried only after the user record changes (R12).` });
+    case undefined:
+      return events({ type: 'PushStarted', data: { ...due, at: c.at } });
+  }
+};
+
+/** Record what happened, truthfully, even after an unbind or re-bind (evolve ignores outcomes of other generations). */
+export const decidePushSucceeded = (c: RecordPushSucceeded, state: UserState): Decision => {
+  if (state.status === 'absent') return userNotFound(c.userId);
+  const binding = state.bindings[c.push.directoryId];
+  if (binding === undefined) return notBound(c.userId, c.push.directoryId);
+  if (binding.lastSuccess?.pushId === c.push.pushId) return nothing;
+  return events({ type: 'PushSucceeded', data: { ...c.push, at: c.at } });
+};
+
+export const decidePushFailed = (c: RecordPushFailed, state: UserState): Decision => {
+  if (state.status === 'absent') return userNotFound(c.userId);
+  const binding = state.bindings[c.push.directoryId];
+  if (binding === undefined) return notBound(c.userId, c.push.directoryId);
+  if (binding.lastFailure?.pushId === c.push.pushId && binding.lastFailure.at === c.at) return nothing;
+  return events({ type: 'PushFailed', data: { ...c.push, failure: c.failure, at: c.at } });
+};
+
+/** R15: a notice is recorded once per cause (its deterministic id); recording it again decides nothing. */
+export const decideNoticeSent = (c: RecordNoticeSent, state: UserState): Decision => {
+  if (state.status === 'absent') return userNotFound(c.userId);
+  if (state.noticesSent.includes(c.noticeId)) return nothing;
+  const data = { userId: c.userId, noticeId: c.noticeId, kind: c.kind, at: c.at };
+  return events({ type: 'NoticeSent', data: c.directoryId === undefined ? data : { ...data, directoryId: c.directoryId } });
+};

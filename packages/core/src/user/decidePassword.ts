@@ -1,0 +1,65 @@
+import type { Either } from 'fp-ts/lib/Either.js';
+import * as E from 'fp-ts/lib/Either.js';
+import { directoryLabel } from '../directory/State.js';
+import type { PolicyTarget } from '../policy/precheck.js';
+import { precheckPassword } from '../policy/precheck.js';
+import { defaultPlatformPasswordPolicy } from '../policy/PasswordPolicy.js';
+import type { LogIn, SetPassword } from './Commands.js';
+import type { UserContext } from './Context.js';
+import type { CannotLogIn, PasswordChangeNotAllowed, UserError } from './Errors.js';
+import type { UserEventDraft } from './emit.js';
+import type { Decision } from './decision.js';
+import { events, fail, nothing, userNotFound } from './decision.js';
+import type { ExistingUser, UserState } from './State.js';
+import { currentBindings } from './State.js';
+
+/** The platform's policy and each bound, connected directory's: a new password must pass them all. */
+export const passwordTargets = (user: ExistingUser, ctx: UserContext): ReadonlyArray<PolicyTarget> =>
+  currentBindings(user).flatMap((b) => {
+    const d = ctx.directories[b.directoryId];
+    return d === undefined ? [] : [{ directoryId: d.directoryId, label: directoryLabel(d), policy: d.policy.passwordPolicy }];
+  });
+
+/** Pre-checks the password and builds the PasswordSet (never containing the password). */
+export const passwordSetDraft = (
+  c: SetPassword,
+  versions: { readonly recordVersion: number; readonly passwordVersion: number; readonly targets: ReadonlyArray<PolicyTarget> },
+  ctx: UserContext,
+): Either<UserError, UserEventDraft> => {
+  const platform: PolicyTarget = { label: ctx.platform?.name ?? 'This portal', policy: ctx.platform?.passwordPolicy ?? defaultPlatformPasswordPolicy };
+  const rejections = precheckPassword(c.password, [platform, ...versions.targets], ctx.passwordHooks);
+  if (rejections.length > 0) {
+    return E.left({ _tag: 'PasswordRejected', rejections, message: `Please choose another password. ${rejections.map((r) => r.message).join(' ')}` });
+  }
+  return E.right({
+    type: 'PasswordSet',
+    data: { userId: c.userId, by: c.by, passwordVersion: versions.passwordVersion + 1, recordVersion: versions.recordVersion + 1, at: c.at },
+  });
+};
+
+const notAllowed = (reason: PasswordChangeNotAllowed['reason'], message: string): Decision => fail({ _tag: 'PasswordChangeNotAllowed', reason, message });
+
+export const decideSetPassword = (c: SetPassword, state: UserState, ctx: UserContext): Decision => {
+  if (state.status === 'absent') return userNotFound(c.userId);
+  if (c.by !== 'admin') {
+    if (state.state === 'staged') return notAllowed('staged', 'This account is not active yet: an administrator must activate it first.');
+    if (state.state === 'suspended') return notAllowed('suspended', 'This account is suspended: ask your administrator.');
+    if (c.by === 'user-activation' && state.passwordStatus !== 'pending') return notAllowed('already-activated', 'This account is already activated: change the password from the portal instead.');
+    if (c.by === 'user-portal' && state.passwordStatus === 'pending') return notAllowed('not-activated', 'Activate your account first, using the link in the welcome email.');
+  }
+  const draft = passwordSetDraft(c, { ...state, targets: passwordTargets(state, ctx) }, ctx);
+  return draft._tag === 'Left' ? draft : events(draft.right);
+};
+
+const cannotLogIn = (reason: CannotLogIn['reason'], message: string): Decision => fail({ _tag: 'CannotLogIn', reason, message });
+
+/** R7: staged and suspended users cannot log in; a pending or expired password must be set first. */
+export const decideLogIn = (c: LogIn, state: UserState): Decision => {
+  if (state.status === 'absent') return userNotFound(c.userId);
+  if (state.state === 'staged') return cannotLogIn('staged', 'This account is not active yet: an administrator must activate it before you can log in.');
+  if (state.state === 'suspended') return cannotLogIn('suspended', 'This account is suspended: ask your administrator.');
+  if (state.passwordStatus === 'pending') return cannotLogIn('password-pending', 'Set your password first, using the link in the welcome email.');
+  if (state.passwordStatus === 'expired') return cannotLogIn('password-expired', 'Your password has expired: choose a new one to continue.');
+  if (state.lastLoginAt === c.at) return nothing;
+  return events({ type: 'PortalLogin', data: { userId: c.userId, at: c.at } });
+};

@@ -1,0 +1,85 @@
+import type { ExternalUserKey, OwedPush } from '@takeover/core';
+import { given, t } from '@takeover/core/testing';
+import { G, GOOD, M, c, ctx, history, more, owedAfter, takenOver } from '../support.js';
+
+const KEY = 'ada@example.com' as ExternalUserKey;
+const loggedIn = () => history(c.create(0, 'active', GOOD), c.bind(1, G.directoryId, KEY), c.login(2));
+const first = (events: Parameters<typeof owedAfter>[0], minute = 1000): OwedPush => {
+  const p = owedAfter(events, minute).pushes[0];
+  if (p === undefined) throw new Error('expected an owed push');
+  return p;
+};
+
+describe('R12: a failed push stays owed and visible; retryable ones are retried, permanent ones wait for a change', () => {
+  test('a retryable failure stays owed, with its reason', () => {
+    const p = first(loggedIn());
+    const h = more(loggedIn(), c.started(3, p), c.failed(4, p, { class: 'retryable', code: 'rateLimitExceeded', message: 'Rate limit exceeded', retryAfterMs: 2000 }));
+    expect(owedAfter(h).pushes).toEqual([{ ...p, lastFailure: { class: 'retryable', code: 'rateLimitExceeded', message: 'Rate limit exceeded', retryAfterMs: 2000 } }]);
+  });
+
+  test('a permanent failure is not retried', () => {
+    const p = first(loggedIn());
+    const h = more(loggedIn(), c.started(3, p), c.failed(4, p, { class: 'permanent', code: 'not-found', message: 'Resource Not Found: userKey' }));
+    expect(owedAfter(h).pushes).toEqual([]);
+    given(h, ctx).when(c.started(5, p)).then({ _tag: 'PushNotOwed', pushId: p.pushId });
+  });
+
+  test('...until something changes: a new record version is a new push', () => {
+    const p = first(loggedIn());
+    const h = more(loggedIn(), c.started(3, p), c.failed(4, p, { class: 'permanent', code: 'not-found', message: 'Resource Not Found' }), c.rename(5, 'Augusta'));
+    const [next] = owedAfter(h).pushes;
+    expect(next?.pushId).not.toEqual(p.pushId);
+    expect(next?.recordVersion).toBe(3);
+  });
+
+  test('an auth failure stays owed (the directory needs an admin; the engine pauses it)', () => {
+    const p = first(loggedIn());
+    const h = more(loggedIn(), c.started(3, p), c.failed(4, p, { class: 'auth', code: 'invalid_client', message: 'Invalid client secret' }));
+    expect(owedAfter(h).pushes.map((x) => x.pushId)).toEqual([p.pushId]);
+  });
+});
+
+describe('the lease: a push in flight is not owed again until its lease expires', () => {
+  const p = first(loggedIn());
+  const inFlight = more(loggedIn(), c.started(10, p));
+
+  test('PushStarted carries the whole push description', () => {
+    const { needsPlaintext: _n, lastFailure: _l, ...push } = p;
+    given(loggedIn(), ctx).when(c.started(10, p)).then([{ type: 'PushStarted', data: { ...push, at: t(10) } }]);
+  });
+
+  test('within the lease nothing is owed to that directory, and a second start is refused', () => {
+    expect(owedAfter(inFlight, 11).pushes).toEqual([]);
+    given(inFlight, ctx).when(c.started(11, p)).then({ _tag: 'PushInFlight', pushId: p.pushId, since: t(10) });
+  });
+
+  test('after the lease (2 minutes by default) it is owed again, and another instance may take it', () => {
+    expect(owedAfter(inFlight, 13).pushes.map((x) => x.pushId)).toEqual([p.pushId]);
+    given(inFlight, ctx).when(c.started(13, p)).then([{ type: 'PushStarted', data: { ...(({ needsPlaintext: _n, lastFailure: _l, ...x }) => x)(p), at: t(13) } }]);
+  });
+
+  test('a newer change waits behind the push in flight, so an older password never overwrites a newer one', () => {
+    const h = more(inFlight, c.setPassword(11, 'New-Passw0rd!'));
+    expect(owedAfter(h, 11).pushes).toEqual([]);
+    const done = more(h, c.succeeded(12, p));
+    expect(owedAfter(done, 12).pushes.map((x) => [x.passwordVersion, x.reason])).toEqual([[2, 'password-changed']]);
+  });
+
+  test('a stale start (the record moved on) is refused, naming the push to do instead', () => {
+    const h = more(loggedIn(), c.rename(5, 'Augusta'));
+    const r = given(h, ctx).when(c.started(6, p)).result;
+    expect(r).toMatchObject({ left: { _tag: 'PushNotOwed' } });
+  });
+
+  test('recording the same success twice decides nothing', () => {
+    const done = more(inFlight, c.succeeded(12, p));
+    given(done, ctx).when(c.succeeded(13, p)).then([]);
+  });
+});
+
+describe('once everything owed succeeded, nothing is owed', () => {
+  test('after the takeover', () => {
+    expect(owedAfter(takenOver()).pushes).toEqual([]);
+    expect(M.directoryId).toBeDefined();
+  });
+});
