@@ -41,7 +41,8 @@ export interface AppendOptions {
 export interface AppendResult {
   /** The stream's version after the append (pass it as the next expected version). */
   readonly nextExpectedVersion: number;
-  /** The global position of the last event appended. */
+  /** The global position of the last event appended (`Checkpoint.start` for an empty batch, which
+   *  only checks the version). */
   readonly position: Checkpoint;
 }
 

@@ -60,7 +60,7 @@ export const inMemoryEventStore = (): InMemoryEventStore => {
       if (E.isLeft(checked)) return checked;
       const last = rows.map((r) => store(streamId, r)).at(-1);
       if (last === undefined) {
-        return E.right({ nextExpectedVersion: current === 'no-stream' ? -1 : current, position: all.at(-1)?.position ?? Checkpoint.start });
+        return E.right({ nextExpectedVersion: current === 'no-stream' ? -1 : current, position: Checkpoint.start });
       }
       return E.right({ nextExpectedVersion: last.revision, position: last.position });
     })()),

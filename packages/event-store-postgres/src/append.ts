@@ -1,0 +1,21 @@
+import { serialise, type EventToAppend, type ExpectedVersion } from '@takeover/event-store';
+
+/** The expected version as `append_events` takes it. */
+export const expectedCode = (expected: ExpectedVersion): number => {
+  switch (expected) {
+    case 'no-stream': return -1;
+    case 'stream-exists': return -2;
+    case 'any': return -3;
+    default:
+      if (!Number.isSafeInteger(expected) || expected < 0) throw new RangeError(`expected version must be >= 0: ${expected}`);
+      return expected;
+  }
+};
+
+/** The batch as four parallel arrays (ids, types, data, metadata). */
+export const appendArgs = (events: ReadonlyArray<EventToAppend>): [string[], string[], string[], string[]] => [
+  events.map((e) => e.id),
+  events.map((e) => e.type),
+  events.map((e) => serialise(e.data, 'data')),
+  events.map((e) => serialise(e.metadata ?? {}, 'metadata')),
+];

@@ -1,0 +1,76 @@
+/**
+ * Versioned migrations; `s` is the quoted schema. Never edit a released step: add one.
+ * Global order: `tx` (the writing transaction's xid8) + `global_position`, read only below the
+ * oldest running transaction (see docs/event-stores.md).
+ */
+export const migrations: ReadonlyArray<(s: string) => string> = [
+  (s) => `
+    CREATE TABLE ${s}.streams (
+      stream_id text PRIMARY KEY,
+      version   bigint NOT NULL
+    );
+    CREATE TABLE ${s}.events (
+      global_position bigint GENERATED ALWAYS AS IDENTITY,
+      tx              xid8   NOT NULL DEFAULT pg_current_xact_id(),
+      stream_id       text   NOT NULL,
+      revision        bigint NOT NULL,
+      event_id        text   NOT NULL,
+      type            text   NOT NULL,
+      data            json   NOT NULL,
+      metadata        json   NOT NULL,
+      recorded_at     timestamptz NOT NULL DEFAULT now(),
+      CONSTRAINT events_pkey PRIMARY KEY (stream_id, revision),
+      CONSTRAINT events_event_id_key UNIQUE (event_id)
+    );
+    CREATE INDEX events_global_order ON ${s}.events (tx, global_position);
+    CREATE TABLE ${s}.checkpoints (
+      subscription_id text PRIMARY KEY,
+      position        text NOT NULL,
+      updated_at      timestamptz NOT NULL DEFAULT now()
+    );
+    -- One round trip per append: idempotency probe, version guard (the streams row lock serialises
+    -- writers of one stream), insert. p_expected: >= 0 exact, -1 no-stream, -2 stream-exists, -3 any.
+    CREATE FUNCTION ${s}.append_events(
+      p_stream text, p_expected bigint, p_ids text[], p_types text[], p_data json[], p_metadata json[]
+    ) RETURNS TABLE (outcome text, version bigint, tx text, last_position bigint)
+    LANGUAGE plpgsql AS $fn$
+    DECLARE
+      v_n bigint := cardinality(p_ids);
+      v_version bigint;
+    BEGIN
+      IF EXISTS (SELECT 1 FROM ${s}.events e WHERE e.event_id = p_ids[1]) THEN
+        RETURN QUERY SELECT 'duplicate'::text, NULL::bigint, NULL::text, NULL::bigint;
+        RETURN;
+      END IF;
+      IF p_expected = -3 THEN
+        INSERT INTO ${s}.streams AS st (stream_id, version) VALUES (p_stream, v_n - 1)
+          ON CONFLICT (stream_id) DO UPDATE SET version = st.version + v_n
+          RETURNING st.version INTO v_version;
+      ELSIF p_expected = -1 THEN
+        INSERT INTO ${s}.streams AS st (stream_id, version) VALUES (p_stream, v_n - 1)
+          ON CONFLICT (stream_id) DO NOTHING
+          RETURNING st.version INTO v_version;
+      ELSIF p_expected = -2 THEN
+        UPDATE ${s}.streams st SET version = st.version + v_n WHERE st.stream_id = p_stream
+          RETURNING st.version INTO v_version;
+      ELSE
+        UPDATE ${s}.streams st SET version = st.version + v_n WHERE st.stream_id = p_stream AND st.version = p_expected
+          RETURNING st.version INTO v_version;
+      END IF;
+      IF v_version IS NULL THEN
+        RETURN QUERY SELECT 'conflict'::text, (SELECT st.version FROM ${s}.streams st WHERE st.stream_id = p_stream),
+          NULL::text, NULL::bigint;
+        RETURN;
+      END IF;
+      RETURN QUERY
+        WITH inserted AS (
+          INSERT INTO ${s}.events (stream_id, revision, event_id, type, data, metadata)
+          SELECT p_stream, v_version - v_n + u.ord, u.id, u.type, u.data, u.metadata
+          FROM unnest(p_ids, p_types, p_data, p_metadata) WITH ORDINALITY AS u(id, type, data, metadata, ord)
+          ORDER BY u.ord
+          RETURNING global_position
+        )
+        SELECT 'ok'::text, v_version, pg_current_xact_id()::text, max(inserted.global_position) FROM inserted;
+    END
+    $fn$;`,
+];
