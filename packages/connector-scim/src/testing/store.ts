@@ -1,0 +1,40 @@
+import { randomBytes, randomUUID, scrypt, timingSafeEqual } from 'node:crypto';
+import { promisify } from 'node:util';
+
+const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>;
+
+/** A stored account. The password exists only as an scrypt verifier. */
+export interface StoredUser {
+  readonly id: string;
+  userName: string;
+  givenName?: string | undefined;
+  familyName?: string | undefined;
+  displayName?: string | undefined;
+  title?: string | undefined;
+  emails: ReadonlyArray<{ readonly value: string; readonly type?: string; readonly primary?: boolean }>;
+  active: boolean;
+  verifier?: { readonly salt: Buffer; readonly hash: Buffer };
+}
+
+export const makeVerifier = async (password: string): Promise<{ salt: Buffer; hash: Buffer }> => {
+  const salt = randomBytes(16);
+  return { salt, hash: await scryptAsync(password, salt, 32) };
+};
+
+export const verify = async (user: StoredUser, password: string): Promise<boolean> =>
+  user.verifier !== undefined && timingSafeEqual(await scryptAsync(password, user.verifier.salt, 32), user.verifier.hash);
+
+/** The SCIM representation (RFC 7643 §4.1); `password` is never returned (§4.1.1). */
+export const toScim = (u: StoredUser) => ({
+  schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+  id: u.id,
+  userName: u.userName,
+  name: { ...(u.givenName === undefined ? {} : { givenName: u.givenName }), ...(u.familyName === undefined ? {} : { familyName: u.familyName }) },
+  ...(u.displayName === undefined ? {} : { displayName: u.displayName }),
+  ...(u.title === undefined ? {} : { title: u.title }),
+  emails: u.emails,
+  active: u.active,
+  meta: { resourceType: 'User', location: `/Users/${u.id}` },
+});
+
+export const newUser = (userName: string): StoredUser => ({ id: randomUUID(), userName, emails: [], active: true });

@@ -1,0 +1,55 @@
+import { Secret } from '@takeover/core';
+import { externalUserId } from '@takeover/connector-kit';
+import type { ConformanceFactory, ConformanceTarget } from '@takeover/connector-kit/testing';
+import { scimConnector } from '../connector.js';
+import type { ScimTestServer } from './server.js';
+import { startScimTestServer } from './server.js';
+import { makeVerifier, newUser, verify } from './store.js';
+
+/** The conformance suite's handle on a SCIM test server. */
+export const scimTarget = (server: ScimTestServer): ConformanceTarget => {
+  const user = (id: string) => {
+    const u = server.users.get(id);
+    if (u === undefined) throw new Error(`SCIM test server: no user ${id}`);
+    return u;
+  };
+  return {
+    emailDomain: 'example.com',
+    seedUser: async ({ primaryEmail, givenName, familyName, password }) => {
+      const u = { ...newUser(primaryEmail), givenName, familyName, emails: [{ value: primaryEmail, primary: true }], verifier: await makeVerifier(password) };
+      server.users.set(u.id, u);
+      return externalUserId(u.id);
+    },
+    passwordMatches: (id, password) => verify(user(id), password),
+    readAttributes: (id) => {
+      const u = user(id);
+      return Promise.resolve({
+        primaryEmail: u.userName,
+        ...(u.givenName === undefined ? {} : { givenName: u.givenName }),
+        ...(u.familyName === undefined ? {} : { familyName: u.familyName }),
+        ...(u.displayName === undefined ? {} : { displayName: u.displayName }),
+        ...(u.title === undefined ? {} : { jobTitle: u.title }),
+      });
+    },
+    isSuspended: (id) => Promise.resolve(!user(id).active),
+    sessionRevocations: () => Promise.resolve(0), // SCIM has no sessions to end
+    injectFault: (fault) => {
+      server.injectFault(fault);
+      return Promise.resolve();
+    },
+  };
+};
+
+/** The conformance factory: a fresh server per check, the connector pointed at it with a 1 s timeout. */
+export const scimConformanceFactory: ConformanceFactory = async ({ logger }) => {
+  const server = await startScimTestServer();
+  const connector = scimConnector({
+    baseUrl: server.baseUrl,
+    bearerToken: Secret.of(server.token),
+    displayName: 'SCIM test server',
+    domain: 'example.com',
+    timeoutMs: 1000,
+    logger,
+  });
+  return { connector, target: scimTarget(server), close: server.close };
+};
