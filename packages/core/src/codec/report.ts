@@ -30,7 +30,6 @@ const expected = (type: Described): string => {
 };
 
 const show = (u: unknown): string => {
-  if (u === undefined) return 'nothing';
   const s = JSON.stringify(u) ?? typeof u;
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 };
@@ -51,16 +50,19 @@ const pathOf = (root: string, context: t.Context): string => {
  * string, got 42`. A union's alternatives at the same path are merged into one "or".
  */
 export const problemsOf = (errors: t.Errors, root: string): ReadonlyArray<FieldProblem> => {
-  const byPath = new Map<string, { reasons: string[]; got: string }>();
+  const byPath = new Map<string, { reasons: string[]; value: unknown }>();
   for (const e of errors) {
     const last = e.context[e.context.length - 1];
     const path = pathOf(root, e.context);
     const reason = e.message ?? expected((last?.type ?? { name: 'a value' }) as Described);
-    const entry = byPath.get(path) ?? { reasons: [], got: show(e.value) };
+    const entry = byPath.get(path) ?? { reasons: [], value: e.value };
     if (!entry.reasons.includes(reason)) entry.reasons.push(reason);
     byPath.set(path, entry);
   }
-  return [...byPath].map(([path, { reasons, got }]) => ({ path, reason: `${reasons.join(' or ')}, got ${got}` }));
+  return [...byPath].map(([path, { reasons, value }]) => ({
+    path,
+    reason: value === undefined ? `missing (${reasons.join(' or ')})` : `${reasons.join(' or ')}, got ${show(value)}`,
+  }));
 };
 
 export const describeProblems = (problems: ReadonlyArray<FieldProblem>): string => problems.map((p) => `${p.path}: ${p.reason}`).join('; ');
