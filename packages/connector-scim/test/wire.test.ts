@@ -11,7 +11,7 @@ describe('SCIM connector: the requests it sends', () => {
   const recordingFetch: typeof fetch = (input, init) => {
     sent.push({
       method: init?.method ?? 'GET',
-      url: String(input),
+      url: typeof input === 'string' ? input : input instanceof URL ? input.href : input.url,
       headers: { ...(init?.headers as Record<string, string>) },
       body: typeof init?.body === 'string' ? JSON.parse(init.body) : undefined,
     });
