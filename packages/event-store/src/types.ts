@@ -77,6 +77,7 @@ export interface ReadAllOptions<E> {
 
 export interface AllPage<E> {
   readonly events: ReadonlyArray<RecordedEvent<E>>;
-  /** Pass as `after` to read the next page; equals `after` when the page is empty. */
+  /** Pass as `after` to read the next page. The last event's position, or, for an empty page,
+   *  `after` or a later point (an adapter filtering on the client may skip what it excluded). */
   readonly checkpoint: Checkpoint;
 }

@@ -24,6 +24,11 @@ export interface ContractOptions {
   readonly reopen?: (subject: ContractSubject) => Promise<ContractSubject>;
   /** Fraction of the concurrency test's 4,000 events (default 1; never below 4 writers). */
   readonly scale?: number;
+  /** Set when the store keeps event ids unique per stream only (EventStoreDB): the tests of
+   *  cross-stream `DuplicateEventId` are then skipped, and say so. */
+  readonly eventIdsUniquePerStreamOnly?: boolean;
+  /** Skips the whole suite with this reason (e.g. what to set to run it). */
+  readonly skip?: string;
 }
 
 /** The decoder the suite reads with: `Counted { n: number }`. */

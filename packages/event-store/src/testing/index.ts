@@ -11,7 +11,8 @@ export * from './fixtures.js';
  * `eventStoreContract('sqlite', { setup: async () => ({ store, checkpoints, plantCorruptEvent }) })`.
  */
 export const eventStoreContract = (name: string, options: ContractOptions): void => {
-  describe(`EventStore contract: ${name}`, () => {
+  const suite = options.skip === undefined ? describe : describe.skip;
+  suite(`EventStore contract: ${name}${options.skip === undefined ? '' : ` (skipped: ${options.skip})`}`, () => {
     let current: ContractSubject | undefined;
     const subject = (): ContractSubject => {
       if (current === undefined) throw new Error('contract subject not set up');
@@ -19,7 +20,7 @@ export const eventStoreContract = (name: string, options: ContractOptions): void
     };
     beforeAll(async () => { current = await options.setup(); });
     afterAll(async () => { if (current !== undefined) await options.teardown?.(current); });
-    appendContract(subject);
+    appendContract(subject, options);
     readContract(subject);
     globalOrderContract(subject, options);
   });
