@@ -1,5 +1,6 @@
 import type { DirectoryId } from '../ids.js';
 import type { UserEvent } from './Events.js';
+import type { PushDescription } from './Push.js';
 import type { Binding, ExistingUser, UserState } from './State.js';
 
 const withBinding = (user: ExistingUser, directoryId: DirectoryId, generation: number | undefined, f: (b: Binding) => Binding): ExistingUser => {
@@ -8,6 +9,10 @@ const withBinding = (user: ExistingUser, directoryId: DirectoryId, generation: n
   if (b === undefined || (generation !== undefined && b.generation !== generation)) return user;
   return { ...user, bindings: { ...user.bindings, [directoryId]: f(b) } };
 };
+
+/** Push outcomes concern one account: after a re-link to another, they no longer apply to the binding. */
+const withPushBinding = (user: ExistingUser, push: PushDescription, f: (b: Binding) => Binding): ExistingUser =>
+  withBinding(user, push.directoryId, push.generation, (b) => (b.link.status === 'linked' && b.link.externalKey === push.externalKey ? f(b) : b));
 
 const evolvePresent = (user: ExistingUser, event: UserEvent): ExistingUser => {
   switch (event.type) {
@@ -41,7 +46,9 @@ const evolvePresent = (user: ExistingUser, event: UserEvent): ExistingUser => {
         const sameAccount = b.link.status === 'linked' && b.link.externalKey === event.data.externalKey;
         const link = { status: 'linked', externalKey: event.data.externalKey, how: event.data.how } as const;
         // A different account knows nothing of what was pushed to the old one: take it over again.
-        return sameAccount ? { ...b, link } : { ...b, link, takeoverComplete: false, pushedRecordVersion: 0, pushedPasswordVersion: 0, inFlight: null, lastFailure: null };
+        return sameAccount
+          ? { ...b, link }
+          : { ...b, link, takeoverComplete: false, pushedRecordVersion: 0, pushedPasswordVersion: 0, inFlight: null, lastFailure: null, lastSuccess: null };
       });
     case 'ExternalAccountUnresolved':
       return withBinding(user, event.data.directoryId, event.data.generation, (b) => ({
@@ -65,11 +72,11 @@ const evolvePresent = (user: ExistingUser, event: UserEvent): ExistingUser => {
     }
     case 'PushStarted': {
       const { at, ...push } = event.data;
-      return withBinding(user, push.directoryId, push.generation, (b) => ({ ...b, inFlight: { ...push, since: at } }));
+      return withPushBinding(user, push, (b) => ({ ...b, inFlight: { ...push, since: at } }));
     }
     case 'PushSucceeded': {
       const d = event.data;
-      return withBinding(user, d.directoryId, d.generation, (b) => ({
+      return withPushBinding(user, d, (b) => ({
         ...b,
         pushedRecordVersion: Math.max(b.pushedRecordVersion, d.recordVersion),
         pushedPasswordVersion: d.carriesPassword ? Math.max(b.pushedPasswordVersion, d.passwordVersion) : b.pushedPasswordVersion,
@@ -82,7 +89,7 @@ const evolvePresent = (user: ExistingUser, event: UserEvent): ExistingUser => {
     }
     case 'PushFailed': {
       const d = event.data;
-      return withBinding(user, d.directoryId, d.generation, (b) => ({
+      return withPushBinding(user, d, (b) => ({
         ...b,
         inFlight: b.inFlight?.pushId === d.pushId ? null : b.inFlight,
         lastFailure: d,

@@ -44,5 +44,5 @@ export const PushFailure = t.intersection(
 export type PushFailure = t.TypeOf<typeof PushFailure>;
 
 /** Deterministic: the same decision always yields the same id, so two engines never push it twice. */
-export const pushIdFor = (p: Omit<PushDescription, 'pushId' | 'externalKey' | 'revokeSessions' | 'reason'>): PushId =>
-  joinId('push', p.userId, p.directoryId, p.generation, p.recordVersion, p.passwordVersion, p.carriesPassword ? 'password' : 'attributes') as PushId;
+export const pushIdFor = (p: Omit<PushDescription, 'pushId' | 'revokeSessions' | 'reason'>): PushId =>
+  joinId('push', p.userId, p.directoryId, p.generation, p.externalKey, p.recordVersion, p.passwordVersion, p.carriesPassword ? 'password' : 'attributes') as PushId;

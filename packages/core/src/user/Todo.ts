@@ -69,6 +69,7 @@ export const pushDue = (user: ExistingUser, binding: Binding, directory: Directo
     userId: user.userId,
     directoryId: binding.directoryId,
     generation: binding.generation,
+    externalKey: binding.link.externalKey,
     recordVersion: user.recordVersion,
     passwordVersion: carriesPassword ? user.passwordVersion : binding.pushedPasswordVersion,
     carriesPassword,
@@ -76,7 +77,6 @@ export const pushDue = (user: ExistingUser, binding: Binding, directory: Directo
   return {
     pushId: pushIdFor(versions),
     ...versions,
-    externalKey: binding.link.externalKey,
     revokeSessions: carriesPassword && directory.policy.revokeSessionsOnPush,
     reason,
   };

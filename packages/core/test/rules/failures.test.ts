@@ -83,3 +83,12 @@ describe('once everything owed succeeded, nothing is owed', () => {
     expect(M.directoryId).toBeDefined();
   });
 });
+
+describe('outcomes concern one external account', () => {
+  test('a late success for the account before a re-link does not complete the takeover of the new one', () => {
+    const h = loggedIn();
+    const p = first(h);
+    const relinked = more(h, c.started(3, p), c.link(4, G.directoryId, 'augusta@example.com' as ExternalUserKey), c.succeeded(5, p));
+    expect(owedAfter(relinked).pushes.map((x) => [x.externalKey, x.reason])).toEqual([['augusta@example.com', 'takeover']]);
+  });
+});
