@@ -8,6 +8,7 @@ export const SCHEMA = {
   error: 'urn:ietf:params:scim:api:messages:2.0:Error',
 } as const;
 
+// #region user
 /** The parts of a SCIM User (RFC 7643 §4.1) the connector reads. Servers send more; it is ignored. */
 export const ScimUser = t.intersection([
   t.type({ id: t.string, userName: t.string }),
@@ -19,6 +20,7 @@ export const ScimUser = t.intersection([
   }),
 ], 'ScimUser');
 export type ScimUser = t.TypeOf<typeof ScimUser>;
+// #endregion user
 
 /** RFC 7644 §3.4.2: the answer to a filtered `GET /Users`. */
 export const ScimListResponse = t.intersection([

@@ -17,6 +17,7 @@ export const scimConnector = (config: ScimConnectorConfig): DirectoryConnector =
   const userPath = (id: string) => `/Users/${encodeURIComponent(id)}`;
   const found = (how: Resolution['how']) => (u: ScimUser): Resolution => ({ externalId: externalUserId(u.id), how });
 
+  // #region resolve
   const byKey = (key: ExternalUserId) => pipe(
     request({ method: 'GET', path: userPath(key) }),
     TE.chainEitherK(decodeBody(ScimUser)),
@@ -43,6 +44,7 @@ export const scimConnector = (config: ScimConnectorConfig): DirectoryConnector =
       return TE.left(permanent('not-found', { message: `no SCIM user with userName ${primaryEmail}` }));
     }),
   );
+  // #endregion resolve
 
   const setActive = (active: boolean) => (id: ExternalUserId) => pipe(
     request({ method: 'PATCH', path: userPath(id), body: patchBody([{ op: 'replace', path: 'active', value: active }]) }),
@@ -51,6 +53,7 @@ export const scimConnector = (config: ScimConnectorConfig): DirectoryConnector =
 
   return {
     kind: SCIM_KIND,
+    // #region capabilities
     capabilities: {
       revokeSessions: false, // SCIM defines no sessions: a request to end them is reported `unsupported`
       passwordSetEndsSessions: false,
@@ -58,6 +61,7 @@ export const scimConnector = (config: ScimConnectorConfig): DirectoryConnector =
       hashFunctions: [],
       attributes: scimAttributes,
     },
+    // #endregion capabilities
     describe: () => pipe(
       request({ method: 'GET', path: '/ServiceProviderConfig' }),
       TE.chainEitherK(decodeBody(ServiceProviderConfig)),
@@ -68,6 +72,7 @@ export const scimConnector = (config: ScimConnectorConfig): DirectoryConnector =
     resolve: (req) => (req.externalKey === undefined ? byEmail(req) : byKey(req.externalKey)),
     suspend: setActive(false),
     reactivate: setActive(true),
+    // #region push
     push: ({ externalId, attributes, password, revokeSessions }) => {
       const sessions = revokeSessions === true ? 'unsupported' as const : 'not-requested' as const;
       if (password !== undefined && !isSecret(password)) {
@@ -83,6 +88,7 @@ export const scimConnector = (config: ScimConnectorConfig): DirectoryConnector =
         TE.map(() => ({ passwordSet: password !== undefined, sessions })),
       );
     },
+    // #endregion push
     checkPassword: (password) => TE.right((config.passwordPolicy ?? defaultScimPasswordPolicy)(password)),
   };
 };

@@ -5,6 +5,7 @@ import { SCHEMA } from './codecs.js';
 /** The attributes this connector writes, and where each goes in a SCIM User (RFC 7643 §4.1.1). */
 export const scimAttributes: ReadonlyArray<AttributeName> = ['primaryEmail', 'givenName', 'familyName', 'displayName', 'jobTitle'];
 
+// #region operations
 const replace = (path: string, value: unknown): PatchOperation => ({ op: 'replace', path, value });
 
 const workEmail = (address: string) => [{ value: address, type: 'work', primary: true }];
@@ -17,6 +18,7 @@ export const attributeOperations = (a: DirectoryAttributes): ReadonlyArray<Patch
   ...(a.displayName === undefined ? [] : [replace('displayName', a.displayName)]),
   ...(a.jobTitle === undefined ? [] : [replace('title', a.jobTitle)]),
 ];
+// #endregion operations
 
 export const patchBody = (operations: ReadonlyArray<PatchOperation>) => ({ schemas: [SCHEMA.patchOp], Operations: operations });
 

@@ -27,6 +27,7 @@ const send = (res: ServerResponse, status: number, body?: unknown, headers: Reco
   res.end(body === undefined ? undefined : JSON.stringify(body));
 };
 
+// #region faults
 /** Fails the request as `fault` says; `password` is what the request tried to set (for echoing). */
 const applyFault = (fault: Fault, req: IncomingMessage, res: ServerResponse, password: string | undefined): void => {
   switch (fault.kind) {
@@ -43,6 +44,7 @@ const applyFault = (fault: Fault, req: IncomingMessage, res: ServerResponse, pas
     case 'connection-reset': return void req.socket.destroy();
   }
 };
+// #endregion faults
 
 const passwordIn = (body: string): string | undefined => {
   try {

@@ -20,6 +20,7 @@ export const scimTarget = (server: ScimTestServer): ConformanceTarget => {
       server.users.set(u.id, u);
       return externalUserId(u.id);
     },
+    // #region inspect
     passwordMatches: (id, password) => verify(user(id), password),
     readAttributes: (id) => {
       const u = user(id);
@@ -33,6 +34,7 @@ export const scimTarget = (server: ScimTestServer): ConformanceTarget => {
     },
     isSuspended: (id) => Promise.resolve(!user(id).active),
     sessionRevocations: () => Promise.resolve(0), // SCIM has no sessions to end
+    // #endregion inspect
     injectFault: (fault) => {
       server.injectFault(fault);
       return Promise.resolve();
@@ -40,6 +42,7 @@ export const scimTarget = (server: ScimTestServer): ConformanceTarget => {
   };
 };
 
+// #region factory
 /** The conformance factory: a fresh server per check, the connector pointed at it with a 1 s timeout. */
 export const scimConformanceFactory: ConformanceFactory = async ({ logger }) => {
   const server = await startScimTestServer();
@@ -53,3 +56,4 @@ export const scimConformanceFactory: ConformanceFactory = async ({ logger }) => 
   });
   return { connector, target: scimTarget(server), close: server.close };
 };
+// #endregion factory
