@@ -1,1 +1,14 @@
-export {};
+export { startGoogleEmulator } from './google/emulator.js';
+export type { GoogleEmulator, GoogleEmulatorOptions } from './google/emulator.js';
+export type { ServiceAccountKey } from './google/applySeed.js';
+export type { GoogleUserInspection } from './google/render.js';
+export type { GoogleAuditEntry } from './google/state.js';
+export type { GoogleDump } from './google/dump.js';
+export type { GoogleQuotaName } from './google/runtime.js';
+export { GoogleSeed, DIRECTORY_USER_SCOPE, DIRECTORY_USER_READONLY_SCOPE, DIRECTORY_USER_SECURITY_SCOPE } from './google/seed.js';
+export { GOOGLE_TOKEN_URL } from './google/token.js';
+export { googleReasons } from './google/errors.js';
+export type { EmulatorControl, SeedRejected } from './common/control.js';
+export type { FaultSpec, ActiveFault } from './common/faults.js';
+export type { QuotaSpec } from './common/tokenBucket.js';
+export type { LogSink } from './common/http.js';

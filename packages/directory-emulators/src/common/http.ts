@@ -1,0 +1,115 @@
+// The HTTP side shared by both emulators, on Fastify 5 (the project's server framework). Bodies are
+// taken raw (one catch-all content-type parser) so each provider answers malformed JSON with its own
+// error envelope instead of Fastify's; hooks count requests, apply injected faults and log one line
+// per request (method, path, status: never a body, so never a password).
+import { setTimeout as sleep } from 'node:timers/promises';
+import Fastify from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FaultRegistry, FaultSpec } from './faults.js';
+import type { RequestStats } from './requestStats.js';
+
+export interface ProviderReply {
+  readonly status: number;
+  readonly body: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export type LogSink = (line: string) => void;
+
+export interface ServerOptions {
+  readonly tls?: { readonly key: string; readonly cert: string };
+  readonly log?: LogSink;
+}
+
+export const ADMIN_PREFIX = '/__admin';
+
+export const createServer = (options: ServerOptions): FastifyInstance => {
+  const app = (options.tls === undefined
+    ? Fastify({ logger: false, forceCloseConnections: true })
+    : Fastify({ logger: false, forceCloseConnections: true, https: { key: options.tls.key, cert: options.tls.cert } })) as unknown as FastifyInstance;
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => {
+    done(null, body);
+  });
+  const log = options.log;
+  if (log !== undefined) {
+    app.addHook('onResponse', async (req, reply) => {
+      log(`${req.method} ${req.url.split('?')[0] ?? ''} ${reply.statusCode} ${Math.round(reply.elapsedTime)}ms`);
+    });
+  }
+  return app;
+};
+
+export const send = (reply: FastifyReply, r: ProviderReply): FastifyReply => {
+  void reply.code(r.status);
+  for (const [k, v] of Object.entries(r.headers ?? {})) void reply.header(k, v);
+  if (r.body === undefined) return reply.send();
+  return reply.type('application/json; charset=UTF-8').send(JSON.stringify(r.body));
+};
+
+export const decodedPath = (req: FastifyRequest): string => {
+  const raw = req.url.split('?')[0] ?? '';
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+};
+
+export const routeKey = (req: FastifyRequest): string => `${req.method} ${req.routeOptions.url ?? decodedPath(req)}`;
+
+export interface ApiHooks {
+  readonly faults: FaultRegistry;
+  readonly stats: RequestStats;
+  /** The provider's answer for an injected failure. */
+  readonly renderFault: (fault: FaultSpec & { readonly status: number }, req: FastifyRequest) => ProviderReply;
+}
+
+/** Counts every API request and applies injected faults before routing goes further. */
+export const installApiHooks = (app: FastifyInstance, hooks: ApiHooks): void => {
+  app.addHook('onRequest', async (req, reply) => {
+    const path = decodedPath(req);
+    if (path.startsWith(ADMIN_PREFIX)) return;
+    hooks.stats.count(routeKey(req));
+    const fault = hooks.faults.take(req.method, path);
+    if (fault === undefined) return;
+    if (fault.latencyMs !== undefined && fault.latencyMs > 0) await sleep(fault.latencyMs);
+    if (fault.drop === true) {
+      reply.hijack();
+      req.raw.socket.destroy();
+      return reply;
+    }
+    if (fault.status !== undefined) return send(reply, hooks.renderFault({ ...fault, status: fault.status }, req));
+    return;
+  });
+};
+
+export const listen = async (app: FastifyInstance, host: string, port: number): Promise<number> => {
+  await app.listen({ host, port });
+  const addr = app.server.address();
+  if (addr === null || typeof addr === 'string') throw new Error('emulator: server has no TCP address');
+  return addr.port;
+};
+
+/** The request body as the raw string the catch-all parser kept (undefined when there was none). */
+export const rawBody = (req: FastifyRequest): string | undefined => (typeof req.body === 'string' && req.body.length > 0 ? req.body : undefined);
+
+export type JsonParse = { readonly _tag: 'Empty' } | { readonly _tag: 'Malformed' } | { readonly _tag: 'Parsed'; readonly value: unknown };
+
+export const parseJson = (req: FastifyRequest): JsonParse => {
+  const body = rawBody(req);
+  if (body === undefined) return { _tag: 'Empty' };
+  try {
+    return { _tag: 'Parsed', value: JSON.parse(body) as unknown };
+  } catch {
+    return { _tag: 'Malformed' };
+  }
+};
+
+export const parseForm = (req: FastifyRequest): Readonly<Record<string, string>> => Object.fromEntries(new URLSearchParams(rawBody(req) ?? ''));
+
+export const bearer = (req: FastifyRequest): string | undefined => {
+  const h = req.headers.authorization;
+  const m = typeof h === 'string' ? /^Bearer\s+(\S+)$/i.exec(h) : null;
+  return m?.[1];
+};

@@ -1,0 +1,43 @@
+// Passwords are kept only as verifiers. A plaintext password becomes an scrypt verifier; a password
+// the client already hashed (Google's hashFunction) is kept as that hash, which a candidate can be
+// checked against for MD5/SHA-1 (crypt formats are stored but not re-derived here).
+import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+
+export type Verifier =
+  | { readonly scheme: 'scrypt'; readonly salt: string; readonly hash: string; readonly N: number }
+  | { readonly scheme: 'MD5' | 'SHA-1'; readonly hex: string }
+  | { readonly scheme: 'crypt'; readonly value: string };
+
+export interface ScryptCost {
+  readonly N: number;
+}
+
+const KEYLEN = 32;
+
+const derive = (password: string, salt: Buffer, N: number): Promise<Buffer> =>
+  new Promise((resolve, reject) => {
+    scrypt(password, salt, KEYLEN, { N, r: 8, p: 1 }, (err, key) => (err ? reject(err) : resolve(key)));
+  });
+
+export const scryptVerifier = async (password: string, cost: ScryptCost): Promise<Verifier> => {
+  const salt = randomBytes(16);
+  const hash = await derive(password, salt, cost.N);
+  return { scheme: 'scrypt', salt: salt.toString('base64'), hash: hash.toString('base64'), N: cost.N };
+};
+
+/** True when `candidate` is the password behind `v`; false when it is not or cannot be checked (crypt). */
+export const matches = async (v: Verifier, candidate: string): Promise<boolean> => {
+  switch (v.scheme) {
+    case 'scrypt': {
+      const expected = Buffer.from(v.hash, 'base64');
+      const got = await derive(candidate, Buffer.from(v.salt, 'base64'), v.N);
+      return timingSafeEqual(expected, got);
+    }
+    case 'MD5':
+      return createHash('md5').update(candidate).digest('hex') === v.hex.toLowerCase();
+    case 'SHA-1':
+      return createHash('sha1').update(candidate).digest('hex') === v.hex.toLowerCase();
+    case 'crypt':
+      return false;
+  }
+};

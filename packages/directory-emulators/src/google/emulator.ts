@@ -1,0 +1,184 @@
+// startGoogleEmulator: the Google Workspace emulator (plain HTTP, like a local Google API endpoint).
+import * as E from 'fp-ts/lib/Either.js';
+import { PathReporter } from 'io-ts/lib/PathReporter.js';
+import { registerAdminRoutes } from '../common/adminRoutes.js';
+import { offsetClock } from '../common/clock.js';
+import type { EmulatorControl, SeedRejected } from '../common/control.js';
+import { faultRegistry } from '../common/faults.js';
+import { ADMIN_PREFIX, createServer, decodedPath, installApiHooks, listen } from '../common/http.js';
+import type { LogSink } from '../common/http.js';
+import { requestStats } from '../common/requestStats.js';
+import { tokenBuckets } from '../common/tokenBucket.js';
+import type { QuotaSpec } from '../common/tokenBucket.js';
+import { matches } from '../common/verifier.js';
+import type { ServiceAccountKey } from './applySeed.js';
+import { applyGoogleSeed } from './applySeed.js';
+import { googleError, renderGoogleError } from './errors.js';
+import type { GoogleUserInspection } from './render.js';
+import { inspectUser } from './render.js';
+import type { GoogleQuotaName, GoogleRuntime } from './runtime.js';
+import { registerGoogleRoutes } from './routes.js';
+import { defaultGoogleSeed, GoogleSeed } from './seed.js';
+import type { GoogleAuditEntry } from './state.js';
+import { emptyGoogleState, findUser } from './state.js';
+import { googleDump } from './dump.js';
+import type { GoogleDump } from './dump.js';
+
+export interface GoogleEmulatorOptions {
+  /** Default 127.0.0.1. */
+  readonly host?: string;
+  /** Default 0 (any free port). */
+  readonly port?: number;
+  /** Domains, service accounts and users; missing parts take the defaults (example.com, admin@example.com, one service account). */
+  readonly seed?: GoogleSeed;
+  /** Default perUser 2,400/60 s (the published limit); perAccount and concurrent off (unpublished). */
+  readonly quotas?: Partial<Record<'perUser' | 'perAccount', QuotaSpec | null>> & { readonly concurrent?: number | null };
+  /** Access token lifetime, default 3600 s. */
+  readonly tokenLifetimeSeconds?: number;
+  /** scrypt cost parameter N for password verifiers, default 4096 (a power of two). */
+  readonly scryptN?: number;
+  /** Receives one line per request (method, path, status, time); never a body. */
+  readonly log?: LogSink;
+}
+
+export interface GoogleEmulator extends EmulatorControl<GoogleQuotaName> {
+  /** Base URL with a trailing slash: the Admin SDK client's `rootUrl`. */
+  readonly url: string;
+  /** Where the rewritten token request must go (the JWT client otherwise posts to oauth2.googleapis.com). */
+  readonly tokenUrl: string;
+  readonly customerId: string;
+  readonly domains: ReadonlyArray<string>;
+  /** The first service account's key file (with a generated private key unless one was seeded). */
+  readonly credentials: ServiceAccountKey;
+  readonly serviceAccounts: ReadonlyArray<ServiceAccountKey>;
+  /** The first seeded admin: the `subject` to impersonate. */
+  readonly adminEmail: string;
+  /** Adds to the state (users are replaced by primary email). */
+  readonly seed: (seed: unknown) => Promise<E.Either<SeedRejected, void>>;
+  readonly user: (userKey: string) => GoogleUserInspection | undefined;
+  /** Whether `candidate` is the user's password (false for an unknown user or a crypt hash). */
+  readonly passwordMatches: (userKey: string, candidate: string) => Promise<boolean>;
+  readonly audit: () => ReadonlyArray<GoogleAuditEntry>;
+  /** The whole state as JSON-safe data (password verifiers included, never a plaintext). */
+  readonly dump: () => GoogleDump;
+  readonly close: () => Promise<void>;
+}
+
+export const startGoogleEmulator = async (options: GoogleEmulatorOptions = {}): Promise<GoogleEmulator> => {
+  const clock = offsetClock();
+  const state = emptyGoogleState();
+  const rt: GoogleRuntime = {
+    state,
+    clock,
+    scrypt: { N: options.scryptN ?? 4096 },
+    perUser: tokenBuckets(options.quotas?.perUser === undefined ? { limit: 2400, windowSeconds: 60 } : options.quotas.perUser, clock),
+    perAccount: tokenBuckets(options.quotas?.perAccount ?? null, clock),
+    concurrentLimit: options.quotas?.concurrent ?? null,
+    inFlight: 0,
+  };
+  const faults = faultRegistry();
+  const stats = requestStats();
+  const app = createServer(options.log === undefined ? {} : { log: options.log });
+  // Requests in progress (including any injected latency) for the concurrent-request quota.
+  app.addHook('onRequest', async (req, reply) => {
+    if (decodedPath(req).startsWith(ADMIN_PREFIX)) return;
+    rt.inFlight += 1;
+    reply.raw.once('close', () => {
+      rt.inFlight -= 1;
+    });
+  });
+  installApiHooks(app, {
+    faults,
+    stats,
+    renderFault: (f) => {
+      const e = googleError(f.reason ?? (f.status === 503 ? 'backendError' : 'internalError'), f.message, f.status);
+      const r = renderGoogleError(e);
+      return f.retryAfterSeconds === undefined ? r : { ...r, headers: { ...r.headers, 'retry-after': String(f.retryAfterSeconds) } };
+    },
+  });
+
+  const host = options.host ?? '127.0.0.1';
+  // Routes need the token URL, known only once listening: register on a placeholder, fill in after.
+  let tokenUrl = '';
+  registerGoogleRoutes(app, rt, () => tokenUrl, options.tokenLifetimeSeconds ?? 3600);
+
+  const seed = options.seed ?? {};
+  const keys = [
+    ...(await applyGoogleSeed(state, {
+      customerId: seed.customerId ?? defaultGoogleSeed.customerId,
+      domains: seed.domains ?? defaultGoogleSeed.domains,
+      serviceAccounts: seed.serviceAccounts ?? defaultGoogleSeed.serviceAccounts,
+      users: seed.users ?? defaultGoogleSeed.users,
+    }, rt.scrypt, '')),
+  ];
+
+  const control: EmulatorControl<GoogleQuotaName> = {
+    injectFault: faults.add,
+    clearFaults: faults.clear,
+    faults: faults.list,
+    setQuota: (name, spec) => {
+      if (name === 'concurrent') rt.concurrentLimit = spec?.limit ?? null;
+      else (name === 'perUser' ? rt.perUser : rt.perAccount).set(spec);
+    },
+    quotas: () => ({ perUser: rt.perUser.spec(), perAccount: rt.perAccount.spec(), concurrent: rt.concurrentLimit === null ? null : { limit: rt.concurrentLimit, windowSeconds: 0 } }),
+    requestCounts: stats.snapshot,
+    resetRequestCounts: stats.reset,
+    advanceClock: clock.advance,
+  };
+  const seedMore = async (raw: unknown): Promise<E.Either<SeedRejected, void>> => {
+    const decoded = GoogleSeed.decode(raw);
+    if (E.isLeft(decoded)) return E.left({ _tag: 'SeedRejected', message: PathReporter.report(decoded).join('; ') });
+    keys.push(...(await applyGoogleSeed(state, decoded.right, rt.scrypt, tokenUrl)));
+    return E.right(undefined);
+  };
+  const passwordMatches = async (key: string, candidate: string): Promise<boolean> => {
+    const u = findUser(state, key);
+    return u?.password == null ? false : matches(u.password, candidate);
+  };
+  registerAdminRoutes(app, {
+    control,
+    quotaNames: ['perUser', 'perAccount', 'concurrent'],
+    seed: seedMore,
+    dump: () => googleDump(state),
+    user: (k) => {
+      const u = findUser(state, k);
+      return u === undefined ? undefined : inspectUser(u);
+    },
+    passwordMatches: async (k, c) => (findUser(state, k) === undefined ? undefined : passwordMatches(k, c)),
+    audit: () => state.audit,
+  });
+
+  const port = await listen(app, host, options.port ?? 0);
+  const url = `http://${host}:${port}/`;
+  tokenUrl = `${url}token`;
+  const withTokenUri = (k: ServiceAccountKey): ServiceAccountKey => ({ ...k, token_uri: tokenUrl });
+  const first = keys[0];
+  const admin = [...state.users.values()].find((u) => u.isAdmin);
+  if (first === undefined || admin === undefined) {
+    await app.close();
+    throw new Error('google emulator: the seed needs at least one service account and one admin user');
+  }
+  return {
+    ...control,
+    url,
+    tokenUrl,
+    customerId: state.customerId,
+    get domains() {
+      return [...state.domains];
+    },
+    credentials: withTokenUri(first),
+    get serviceAccounts() {
+      return keys.map(withTokenUri);
+    },
+    adminEmail: admin.primaryEmail,
+    seed: seedMore,
+    user: (k) => {
+      const u = findUser(state, k);
+      return u === undefined ? undefined : inspectUser(u);
+    },
+    passwordMatches,
+    audit: () => [...state.audit],
+    dump: () => googleDump(state),
+    close: () => app.close(),
+  };
+};
