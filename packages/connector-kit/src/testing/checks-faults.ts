@@ -28,11 +28,16 @@ const expectClass = (e: ConnectorError, expected: string, fault: string): void =
   if (e.provider.message.length === 0) fail(`fault ${fault}: the provider's message is kept for the admin`);
 };
 
+/** The HTTP status each fault answers with, which the error must keep for the admin. */
+const statusOf: Partial<Record<Fault['kind'], number>> = { 'not-found': 404, forbidden: 403, auth: 401, throttle: 429, unavailable: 503 };
+
 const faultCheck = (fault: Fault, expected: string, more?: (e: ConnectorError) => void): ConformanceCheck => ({
   name: `provider fault ${fault.kind} → ${expected}`,
   run: async (ctx) => {
     const e = await pushThrough(ctx, fault);
     expectClass(e, expected, fault.kind);
+    const status = statusOf[fault.kind];
+    if (status !== undefined) strictEqual(e.provider.status, status, `fault ${fault.kind}: the provider's HTTP status is kept`);
     more?.(e);
   },
 });
@@ -50,6 +55,23 @@ export const faultChecks: ReadonlyArray<ConformanceCheck> = [
     strictEqual(retryAfterOf(e), undefined, 'no retryAfter is invented when the provider gave none')),
   faultCheck({ kind: 'timeout' }, 'retryable/timeout'),
   faultCheck({ kind: 'connection-reset' }, 'retryable/connection'),
+  {
+    name: 'faults surface from every operation, not only push',
+    run: async (ctx) => {
+      const u = await ctx.seed('faults-everywhere');
+      await ctx.target.injectFault({ kind: 'unavailable' });
+      expectClass(await ctx.fails(ctx.connector.resolve({ primaryEmail: u.email })), 'retryable/server', 'unavailable on resolve');
+      await ctx.target.injectFault({ kind: 'auth' });
+      expectClass(await ctx.fails(ctx.connector.suspend(u.id)), 'auth', 'auth on suspend');
+      await ctx.target.injectFault({ kind: 'throttle', retryAfterSeconds: 2 });
+      const e = await ctx.fails(ctx.connector.reactivate(u.id));
+      expectClass(e, 'retryable/throttled', 'throttle on reactivate');
+      strictEqual(retryAfterOf(e), 2000, 'Retry-After is carried from every operation');
+      await ctx.target.injectFault({ kind: 'forbidden' });
+      expectClass(await ctx.fails(ctx.connector.describe()), 'permanent/forbidden', 'forbidden on describe');
+      strictEqual(await ctx.target.isSuspended(u.id), false, 'the failed suspend changed nothing');
+    },
+  },
   {
     name: 'a push to an account the directory does not have is permanent/not-found',
     run: async ({ connector, target, fails, newPassword }) => {

@@ -1,4 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import * as E from 'fp-ts/Either';
 import * as TE from 'fp-ts/TaskEither';
 import { isSecret, reveal } from '@takeover/core';
 import type { Secret } from '@takeover/core';
@@ -26,18 +27,20 @@ export interface InMemoryDirectoryOptions {
 const digest = (salt: string, password: string): string => createHash('sha256').update(salt).update(password).digest('hex');
 
 /** A provider's failure, as the in-memory "wire" reports it. */
-type Wire = { readonly status: number; readonly code: string; readonly message: string; readonly retryAfter?: number } | { readonly noResponse: string };
+type Wire = { readonly _wire: true } & ({ readonly status: number; readonly code: string; readonly message: string; readonly retryAfter?: number } | { readonly noResponse: string });
+
+const isWire = (u: unknown): u is Wire => typeof u === 'object' && u !== null && '_wire' in u;
 
 const faultToWire = (fault: Fault, password: string | undefined): Wire => {
   switch (fault.kind) {
-    case 'not-found': return { status: 404, code: 'notFound', message: 'no such user' };
-    case 'policy-reject': return { status: 400, code: 'policy', message: `password ${fault.echoPassword === true ? `"${password ?? ''}" ` : ''}breaks the policy` };
-    case 'forbidden': return { status: 403, code: 'forbidden', message: 'not allowed' };
-    case 'auth': return { status: 401, code: 'unauthenticated', message: 'bad credentials' };
-    case 'throttle': return { status: 429, code: 'throttled', message: 'slow down', retryAfter: fault.retryAfterSeconds * 1000 };
-    case 'unavailable': return { status: 503, code: 'unavailable', message: 'try later' };
-    case 'timeout': return { noResponse: 'ETIMEDOUT' };
-    case 'connection-reset': return { noResponse: 'ECONNRESET' };
+    case 'not-found': return { _wire: true, status: 404, code: 'notFound', message: 'no such user' };
+    case 'policy-reject': return { _wire: true, status: 400, code: 'policy', message: `password ${fault.echoPassword === true ? `"${password ?? ''}" ` : ''}breaks the policy` };
+    case 'forbidden': return { _wire: true, status: 403, code: 'forbidden', message: 'not allowed' };
+    case 'auth': return { _wire: true, status: 401, code: 'unauthenticated', message: 'bad credentials' };
+    case 'throttle': return { _wire: true, status: 429, code: 'throttled', message: 'slow down', retryAfter: fault.retryAfterSeconds * 1000 };
+    case 'unavailable': return { _wire: true, status: 503, code: 'unavailable', message: 'try later' };
+    case 'timeout': return { _wire: true, noResponse: 'ETIMEDOUT' };
+    case 'connection-reset': return { _wire: true, noResponse: 'ECONNRESET' };
   }
 };
 
@@ -66,11 +69,10 @@ export const inMemoryDirectory = (options: InMemoryDirectoryOptions = {}): Confo
     nextFault = undefined;
     const password = secrets[0] === undefined ? undefined : reveal(secrets[0]);
     const out = fault === undefined ? body() : faultToWire(fault, password);
-    const failed = typeof out === 'object' && out !== null && ('noResponse' in out || 'status' in out);
-    log.debug(`in-memory ${op}`, { ok: !failed });
-    return Promise.resolve(failed ? { _tag: 'Left', left: classify(out, secrets) } : { _tag: 'Right', right: out });
+    log.debug(`in-memory ${op}`, { ok: !isWire(out) });
+    return Promise.resolve(isWire(out) ? E.left(classify(out, secrets)) : E.right(out));
   };
-  const notFound: Wire = { status: 404, code: 'notFound', message: 'no such user' };
+  const notFound: Wire = { _wire: true, status: 404, code: 'notFound', message: 'no such user' };
   const find = (email: string) => [...accounts.entries()].find(([, a]) => a.attributes.primaryEmail === email)?.[0];
   const create = (attributes: DirectoryAttributes, password: string): ExternalUserId => {
     const id = externalUserId(randomUUID());
@@ -84,7 +86,7 @@ export const inMemoryDirectory = (options: InMemoryDirectoryOptions = {}): Confo
   const connector: DirectoryConnector = {
     kind: 'in-memory',
     capabilities: { revokeSessions, passwordSetEndsSessions: false, createUsers: options.createUsers ?? true, hashFunctions: [], attributes: ['primaryEmail', 'givenName', 'familyName', 'displayName', 'jobTitle', 'department', 'mobilePhone'] },
-    describe: () => TE.right({ kind: 'in-memory', displayName: 'In-memory directory', domain: emailDomain }),
+    describe: () => request('describe', () => ({ kind: 'in-memory', displayName: 'In-memory directory', domain: emailDomain })),
     resolve: ({ externalKey, primaryEmail, create: fresh }) => request('resolve', () => {
       if (externalKey !== undefined) return accounts.has(externalKey) ? { externalId: externalKey, how: 'by-key' as const } : notFound;
       const found = find(primaryEmail);
