@@ -60,3 +60,5 @@ export { describeViolation, describeRejection } from './policy/describe.js';
 export { precheckPassword } from './policy/precheck.js';
 export type { PolicyTarget, TargetRejection } from './policy/precheck.js';
 export type { Violation, CharacterClass } from './policy/Violations.js';
+export { syncStatus } from './user/Status.js';
+export type { SyncState, BindingStatus } from './user/Status.js';

@@ -52,6 +52,11 @@ describe('the platform\'s own policy', () => {
     ]);
     expect(checkPassword(platform, s('Aaaaaaaaaaaa'))).toEqual([]);
   });
+
+  test('control characters are refused even when any Unicode is allowed', () => {
+    expect(checkPassword({ kind: 'custom', minLength: 8, maxLength: 64 }, s('ünïcødé-ok'))).toEqual([]);
+    expect(checkPassword({ kind: 'custom', minLength: 8, maxLength: 64 }, s('\u0000'.repeat(8)))).toEqual([{ rule: 'control-characters' }]);
+  });
 });
 
 describe('messages a user understands, naming the directory and every broken rule, never the password', () => {

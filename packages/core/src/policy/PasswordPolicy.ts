@@ -9,6 +9,7 @@ import * as t from 'io-ts';
  *   symbols, only ASCII letters, digits, space and Entra's symbol list, and the banned-password list
  *   (through the `isBanned` hook). `disableStrongPassword` mirrors Entra's `DisableStrongPassword`.
  * - `custom`: the platform's own policy, and the policy of connectors other than the two above.
+ *   Control characters (tabs, line breaks, NUL) are always refused: nobody can type them reliably.
  */
 export const GoogleWorkspacePasswordPolicy = t.type({ kind: t.literal('google-workspace') }, 'GoogleWorkspacePasswordPolicy');
 

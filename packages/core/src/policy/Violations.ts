@@ -10,6 +10,7 @@ export type Violation =
   | { readonly rule: 'too-short'; readonly min: number }
   | { readonly rule: 'too-long'; readonly max: number }
   | { readonly rule: 'not-plain-ascii' }
+  | { readonly rule: 'control-characters' }
   | { readonly rule: 'characters-outside-allowed-set'; readonly allowedSymbols: string }
   | { readonly rule: 'too-few-character-classes'; readonly required: number; readonly present: ReadonlyArray<CharacterClass> }
   | { readonly rule: 'banned' };

@@ -17,6 +17,8 @@ export interface PasswordCheckHooks {
 }
 
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 const classOf = (ch: string): CharacterClass | undefined =>
   ch >= 'a' && ch <= 'z' ? 'lowercase'
@@ -70,7 +72,8 @@ export const checkPassword = (policy: PasswordPolicy, password: Secret, hooks: P
     case 'custom':
       return [
         ...lengthRules(value, policy.minLength, policy.maxLength),
-        ...(policy.asciiOnly === true && !PRINTABLE_ASCII.test(value) ? [{ rule: 'not-plain-ascii' } as const] : []),
+        ...(policy.asciiOnly === true && !PRINTABLE_ASCII.test(value) ? [{ rule: 'not-plain-ascii' } as const]
+          : CONTROL.test(value) ? [{ rule: 'control-characters' } as const] : []),
         ...classRule(password, policy.minCharacterClasses ?? 0),
         ...(policy.checkBannedList === true ? banned() : []),
       ];

@@ -16,6 +16,8 @@ export const describeViolation = (v: Violation): string => {
       return `accepts at most ${v.max} characters`;
     case 'not-plain-ascii':
       return 'accepts only plain ASCII characters (letters A–Z, digits, spaces and common symbols) — no accented letters, emoji or tabs';
+    case 'control-characters':
+      return 'does not accept invisible control characters such as tabs or line breaks';
     case 'characters-outside-allowed-set':
       return `accepts only letters A–Z, digits, spaces and these symbols: ${spacedSymbols(v.allowedSymbols)} — no accented letters, emoji or tabs`;
     case 'too-few-character-classes': {

@@ -1,6 +1,7 @@
 import type { ExternalUserKey, OwedPush } from '@takeover/core';
+import { syncStatus } from '@takeover/core';
 import { given, t } from '@takeover/core/testing';
-import { G, GOOD, M, c, ctx, history, more, owedAfter, takenOver } from '../support.js';
+import { G, GOOD, M, c, ctx, history, more, owedAfter, stateOf, takenOver } from '../support.js';
 
 const KEY = 'ada@example.com' as ExternalUserKey;
 const loggedIn = () => history(c.create(0, 'active', GOOD), c.bind(1, G.directoryId, KEY), c.login(2));
@@ -90,5 +91,33 @@ describe('outcomes concern one external account', () => {
     const p = first(h);
     const relinked = more(h, c.started(3, p), c.link(4, G.directoryId, 'augusta@example.com' as ExternalUserKey), c.succeeded(5, p));
     expect(owedAfter(relinked).pushes.map((x) => [x.externalKey, x.reason])).toEqual([['augusta@example.com', 'takeover']]);
+  });
+});
+
+describe('R12: sync status per user × directory shows the failure and its reason', () => {
+  test('from awaiting login, through in flight and failed, to in sync', () => {
+    const h = loggedIn();
+    const p = first(h);
+    const status = (events: Parameters<typeof owedAfter>[0], minute: number) => syncStatus(stateOf(events), ctx.directories, { now: t(minute) }).map((s) => s.state);
+    expect(status(h, 3)).toEqual(['awaiting-login']);
+    const started = more(h, c.started(3, p));
+    expect(status(started, 4)).toEqual(['in-flight']);
+    const failed = more(started, c.failed(4, p, { class: 'retryable', code: 'backendError', message: 'Backend Error' }));
+    expect(syncStatus(stateOf(failed), ctx.directories, { now: t(5) })).toEqual([
+      { directoryId: G.directoryId, generation: 1, state: 'failed', takeoverComplete: false, externalKey: KEY, lastFailure: { class: 'retryable', code: 'backendError', message: 'Backend Error', at: t(4) } },
+    ]);
+    const blocked = more(started, c.failed(4, p, { class: 'permanent', code: 'forbidden', message: 'Not Authorized' }));
+    expect(status(blocked, 5)).toEqual(['blocked']);
+    const done = more(failed, c.started(6, p), c.succeeded(7, p));
+    expect(syncStatus(stateOf(done), ctx.directories, { now: t(8) })).toEqual([
+      { directoryId: G.directoryId, generation: 1, state: 'in-sync', takeoverComplete: true, externalKey: KEY, lastSuccessAt: t(7) },
+    ]);
+  });
+
+  test('an unresolved account is visible with its reason', () => {
+    const h = history(c.create(0, 'active', GOOD), c.bind(1, M.directoryId), c.unresolved(2, M.directoryId));
+    expect(syncStatus(stateOf(h), ctx.directories)).toEqual([
+      { directoryId: M.directoryId, generation: 1, state: 'unresolved', takeoverComplete: false, unresolved: { reason: 'not-found', detail: 'No account with ada@example.com' } },
+    ]);
   });
 });
