@@ -1,4 +1,4 @@
-import type { TaskEither } from 'fp-ts/TaskEither';
+import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
 import * as t from 'io-ts';
 import type { Secret } from '@takeover/core';
 import type { AttributeName, DirectoryAttributes, NewAccountAttributes } from './attributes.js';

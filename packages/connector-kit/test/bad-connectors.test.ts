@@ -1,4 +1,4 @@
-import * as TE from 'fp-ts/TaskEither';
+import * as TE from 'fp-ts/lib/TaskEither.js';
 import { reveal, isSecret } from '@takeover/core';
 import type { ConnectorError, DirectoryConnector } from '@takeover/connector-kit';
 import { permanent } from '@takeover/connector-kit';

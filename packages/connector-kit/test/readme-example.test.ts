@@ -1,6 +1,6 @@
 // The README's examples, compiled and run. Keep them in sync: readme.test.ts compares the regions.
 // #region engine
-import { isLeft } from 'fp-ts/Either';
+import { isLeft } from 'fp-ts/lib/Either.js';
 import { Secret } from '@takeover/core';
 import type { DirectoryConnector, ExternalUserId } from '@takeover/connector-kit';
 import { describeConnectorError } from '@takeover/connector-kit';

@@ -1,5 +1,5 @@
-import { pipe } from 'fp-ts/function';
-import * as TE from 'fp-ts/TaskEither';
+import { pipe } from 'fp-ts/lib/function.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
 import { isSecret, reveal } from '@takeover/core';
 import type { DirectoryConnector, ExternalUserId, ResolveRequest, Resolution } from '@takeover/connector-kit';
 import { externalUserId, permanent, unknowablePassword } from '@takeover/connector-kit';

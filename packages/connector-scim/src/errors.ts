@@ -1,4 +1,4 @@
-import { isRight } from 'fp-ts/Either';
+import { isRight } from 'fp-ts/lib/Either.js';
 import type { Secret } from '@takeover/core';
 import type { ConnectorError } from '@takeover/connector-kit';
 import { classifyHttpStatus, permanent, scrubProvider } from '@takeover/connector-kit';

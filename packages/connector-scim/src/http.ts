@@ -1,10 +1,10 @@
-import * as E from 'fp-ts/Either';
-import type { TaskEither } from 'fp-ts/TaskEither';
+import * as E from 'fp-ts/lib/Either.js';
+import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
 import { reveal } from '@takeover/core';
 import type { Secret } from '@takeover/core';
 import type { ConnectorError } from '@takeover/connector-kit';
 import type * as t from 'io-ts';
-import { PathReporter } from 'io-ts/PathReporter';
+import { PathReporter } from 'io-ts/lib/PathReporter.js';
 import { classifyNoResponse, parseRetryAfter, permanent, scrubText, silentLogger } from '@takeover/connector-kit';
 import type { ScimConnectorConfig } from './config.js';
 import { fromScimError } from './errors.js';

@@ -1,7 +1,7 @@
 // #region example
-import { isLeft } from 'fp-ts/Either';
-import { pipe } from 'fp-ts/function';
-import * as TE from 'fp-ts/TaskEither';
+import { isLeft } from 'fp-ts/lib/Either.js';
+import { pipe } from 'fp-ts/lib/function.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
 import type { Secret } from '@takeover/core';
 import { describeConnectorError } from '@takeover/connector-kit';
 import { scimConnector } from '@takeover/connector-scim';

@@ -1,5 +1,5 @@
 import { strictEqual } from 'node:assert';
-import { isLeft } from 'fp-ts/Either';
+import { isLeft } from 'fp-ts/lib/Either.js';
 import type { ConnectorError } from '../errors.js';
 import { describeConnectorError } from '../errors.js';
 import { externalUserId } from '../port.js';

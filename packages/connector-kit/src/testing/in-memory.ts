@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import * as E from 'fp-ts/Either';
-import * as TE from 'fp-ts/TaskEither';
+import * as E from 'fp-ts/lib/Either.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
 import { isSecret, reveal } from '@takeover/core';
 import type { Secret } from '@takeover/core';
 import type { DirectoryAttributes } from '../attributes.js';

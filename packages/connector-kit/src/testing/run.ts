@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { AssertionError } from 'node:assert';
-import type { Either } from 'fp-ts/Either';
-import { isLeft } from 'fp-ts/Either';
-import type { TaskEither } from 'fp-ts/TaskEither';
+import type { Either } from 'fp-ts/lib/Either.js';
+import { isLeft } from 'fp-ts/lib/Either.js';
+import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
 import { Secret, REDACTED_TEXT } from '@takeover/core';
 import type { ConnectorError } from '../errors.js';
 import { describeConnectorError, isConnectorError } from '../errors.js';
