@@ -104,7 +104,10 @@ export interface DirectoryConnector {
   readonly resolve: (request: ResolveRequest) => TaskEither<ConnectorError, Resolution>;
   readonly suspend: (externalId: ExternalUserId) => TaskEither<ConnectorError, void>;
   readonly reactivate: (externalId: ExternalUserId) => TaskEither<ConnectorError, void>;
-  /** Attributes, and/or the password, and optionally ending sessions, for one external user. */
+  /**
+   * Attributes, and/or the password, and optionally ending sessions, for one external user. If ending
+   * sessions fails after the password was set, the push fails: repeating it is safe.
+   */
   readonly push: (request: PushRequest) => TaskEither<ConnectorError, PushOutcome>;
   /** The rules of the directory's policy this password breaks; empty when it would be accepted. */
   readonly checkPassword: (password: Secret) => TaskEither<ConnectorError, ReadonlyArray<PolicyViolation>>;
