@@ -25,6 +25,7 @@ export type { AttributeName } from './user/Attributes.js';
 export {
   UserEvent, userEventCodecs, UserCreated, UserStateChanged, UserBound, ExternalAccountLinked, ExternalAccountUnresolved,
   UserUnbound, PasswordSet, PasswordExpired, PortalLogin, AttributesChanged, PushStarted, PushSucceeded, PushFailed, NoticeSent,
+  ExternalAccountSuspended, ExternalAccountRestored, ExternalAccountActionFailed,
   UserLifecycleState, PasswordSource, BindingOrigin, LinkMethod, NoticeKind,
 } from './user/Events.js';
 export { PushDescription, PushFailure, PushReason, FailureClass, pushIdFor } from './user/Push.js';
@@ -61,4 +62,7 @@ export { precheckPassword } from './policy/precheck.js';
 export type { PolicyTarget, TargetRejection } from './policy/precheck.js';
 export type { Violation, CharacterClass } from './policy/Violations.js';
 export { syncStatus } from './user/Status.js';
+export { AccountActionDescription, AccountActionKind, AccountActionReason, accountActionIdFor } from './user/AccountAction.js';
+export { accountActionDue } from './user/AccountTodo.js';
+export type { OwedAccountAction } from './user/AccountTodo.js';
 export type { SyncState, BindingStatus } from './user/Status.js';

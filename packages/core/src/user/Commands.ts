@@ -4,6 +4,7 @@ import type { IsoTime } from '../time.js';
 import type { Actor, AttributeName, UserAttributes } from './Attributes.js';
 import type { LinkMethod, NoticeKind, PasswordSource } from './Events.js';
 import type { PushDescription, PushFailure } from './Push.js';
+import type { AccountActionDescription } from './AccountAction.js';
 
 /**
  * Every command names its user, carries the time (`at`) and an id: the events it decides get ids
@@ -75,6 +76,9 @@ export interface RecordPushStarted extends Base { readonly type: 'RecordPushStar
 export interface RecordPushSucceeded extends Base { readonly type: 'RecordPushSucceeded'; readonly push: PushDescription }
 export interface RecordPushFailed extends Base { readonly type: 'RecordPushFailed'; readonly push: PushDescription; readonly failure: PushFailure }
 
+export interface RecordAccountActionSucceeded extends Base { readonly type: 'RecordAccountActionSucceeded'; readonly action: AccountActionDescription }
+export interface RecordAccountActionFailed extends Base { readonly type: 'RecordAccountActionFailed'; readonly action: AccountActionDescription; readonly failure: PushFailure }
+
 export interface RecordNoticeSent extends Base {
   readonly type: 'RecordNoticeSent';
   readonly noticeId: NoticeId;
@@ -86,4 +90,5 @@ export type UserCommand =
   | CreateUser | ActivateUser | SuspendUser | StageUser
   | BindDirectory | UnbindDirectory | LinkExternalAccount | MarkExternalAccountUnresolved
   | ChangeAttributes | SetPassword | ExpirePassword | LogIn
-  | RecordPushStarted | RecordPushSucceeded | RecordPushFailed | RecordNoticeSent;
+  | RecordPushStarted | RecordPushSucceeded | RecordPushFailed | RecordNoticeSent
+  | RecordAccountActionSucceeded | RecordAccountActionFailed;

@@ -3,6 +3,7 @@ import type { Either } from 'fp-ts/lib/Either.js';
 import type { Decider } from '../Decider.js';
 import type { UserCommand } from './Commands.js';
 import type { UserContext } from './Context.js';
+import { decideAccountActionFailed, decideAccountActionSucceeded } from './decideAccount.js';
 import { decideBind, decideLink, decideMarkUnresolved, decideUnbind } from './decideBinding.js';
 import { decideActivate, decideChangeAttributes, decideCreate, decideExpirePassword, decideStage, decideSuspend } from './decideLifecycle.js';
 import { decidePushFailed, decidePushStarted, decidePushSucceeded, decideNoticeSent } from './decideOutcomes.js';
@@ -33,6 +34,8 @@ const route = (c: UserCommand, s: UserState, ctx: UserContext): Decision => {
     case 'RecordPushSucceeded': return decidePushSucceeded(c, s);
     case 'RecordPushFailed': return decidePushFailed(c, s);
     case 'RecordNoticeSent': return decideNoticeSent(c, s);
+    case 'RecordAccountActionSucceeded': return decideAccountActionSucceeded(c, s);
+    case 'RecordAccountActionFailed': return decideAccountActionFailed(c, s);
   }
 };
 

@@ -4,6 +4,7 @@ import { IsoTime } from '../time.js';
 import { eventCodec } from '../codec/Event.js';
 import { Actor, AttributeNameCodec, UserAttributes } from './Attributes.js';
 import { PushDescription, PushFailure } from './Push.js';
+import { AccountActionDescription } from './AccountAction.js';
 
 /*
  * The user stream `user-<userId>`. Data only, and never a secret: no password, no hash of one.
@@ -100,9 +101,23 @@ export const NoticeSent = eventCodec(
 );
 export type NoticeSent = t.TypeOf<typeof NoticeSent>;
 
+const accountAction = t.intersection([AccountActionDescription, t.type({ at: IsoTime })]);
+
+/** The engine suspended the external account (policy `onSuspend` / `onUnbind`). */
+export const ExternalAccountSuspended = eventCodec('ExternalAccountSuspended', accountAction);
+export type ExternalAccountSuspended = t.TypeOf<typeof ExternalAccountSuspended>;
+
+/** The engine re-enabled an external account it had suspended (the user is active again, or re-bound). */
+export const ExternalAccountRestored = eventCodec('ExternalAccountRestored', accountAction);
+export type ExternalAccountRestored = t.TypeOf<typeof ExternalAccountRestored>;
+
+export const ExternalAccountActionFailed = eventCodec('ExternalAccountActionFailed', t.intersection([AccountActionDescription, t.type({ at: IsoTime, failure: PushFailure })]));
+export type ExternalAccountActionFailed = t.TypeOf<typeof ExternalAccountActionFailed>;
+
 export const userEventCodecs = [
   UserCreated, UserStateChanged, UserBound, ExternalAccountLinked, ExternalAccountUnresolved, UserUnbound,
   PasswordSet, PasswordExpired, PortalLogin, AttributesChanged, PushStarted, PushSucceeded, PushFailed, NoticeSent,
+  ExternalAccountSuspended, ExternalAccountRestored, ExternalAccountActionFailed,
 ] as const;
 
 export const UserEvent = t.union([...userEventCodecs], 'UserEvent');

@@ -38,6 +38,11 @@ const evolvePresent = (user: ExistingUser, event: UserEvent): ExistingUser => {
         inFlight: null,
         lastFailure: null,
         lastSuccess: null,
+        unbindAction: null,
+        suspendedAccount: before?.suspendedAccount ?? null,
+        accountActionVersion: before?.accountActionVersion ?? 0,
+        lastAccountActionId: before?.lastAccountActionId ?? null,
+        accountActionFailure: null,
       };
       return { ...user, bindings: { ...user.bindings, [d.directoryId]: binding } };
     }
@@ -58,7 +63,7 @@ const evolvePresent = (user: ExistingUser, event: UserEvent): ExistingUser => {
         inFlight: null,
       }));
     case 'UserUnbound':
-      return withBinding(user, event.data.directoryId, event.data.generation, (b) => ({ ...b, bound: false, inFlight: null }));
+      return withBinding(user, event.data.directoryId, event.data.generation, (b) => ({ ...b, bound: false, inFlight: null, unbindAction: event.data.externalAccount }));
     case 'PasswordSet':
       return { ...user, passwordStatus: 'active', passwordVersion: event.data.passwordVersion, recordVersion: event.data.recordVersion };
     case 'PasswordExpired':
@@ -95,6 +100,19 @@ const evolvePresent = (user: ExistingUser, event: UserEvent): ExistingUser => {
         lastFailure: d,
       }));
     }
+    case 'ExternalAccountSuspended':
+    case 'ExternalAccountRestored': {
+      const d = event.data;
+      return withBinding(user, d.directoryId, undefined, (b) => ({
+        ...b,
+        suspendedAccount: event.type === 'ExternalAccountSuspended' ? d.externalKey : b.suspendedAccount === d.externalKey ? null : b.suspendedAccount,
+        accountActionVersion: b.accountActionVersion + 1,
+        lastAccountActionId: d.actionId,
+        accountActionFailure: null,
+      }));
+    }
+    case 'ExternalAccountActionFailed':
+      return withBinding(user, event.data.directoryId, undefined, (b) => ({ ...b, accountActionFailure: event.data }));
     case 'NoticeSent':
       return user.noticesSent.includes(event.data.noticeId) ? user : { ...user, noticesSent: [...user.noticesSent, event.data.noticeId] };
   }

@@ -3,6 +3,7 @@ import type { IsoTime } from '../time.js';
 import type { UserAttributes } from './Attributes.js';
 import type { BindingOrigin, LinkMethod, UserLifecycleState } from './Events.js';
 import type { PushDescription, PushFailure } from './Push.js';
+import type { AccountActionDescription } from './AccountAction.js';
 
 export type PasswordStatus = 'pending' | 'active' | 'expired';
 
@@ -32,6 +33,14 @@ export interface Binding {
   readonly inFlight: (PushDescription & { readonly since: IsoTime }) | null;
   readonly lastFailure: (PushDescription & { readonly at: IsoTime; readonly failure: PushFailure }) | null;
   readonly lastSuccess: { readonly pushId: PushId; readonly at: IsoTime } | null;
+  /** What `UserUnbound` decided for the external account (null while bound). */
+  readonly unbindAction: 'keep' | 'suspend' | null;
+  /** The external account Takeover suspended and has not restored (kept across re-binds). */
+  readonly suspendedAccount: ExternalUserKey | null;
+  /** Account actions recorded on this directory so far (makes their ids distinct). */
+  readonly accountActionVersion: number;
+  readonly lastAccountActionId: string | null;
+  readonly accountActionFailure: (AccountActionDescription & { readonly at: IsoTime; readonly failure: PushFailure }) | null;
 }
 
 export interface ExistingUser {

@@ -8,6 +8,8 @@ import type { PushDescription, PushFailure } from './Push.js';
 import { pushIdFor } from './Push.js';
 import type { Binding, ExistingUser, UserState } from './State.js';
 import { currentBindings } from './State.js';
+import type { OwedAccountAction } from './AccountTodo.js';
+import { owedAccountActions } from './AccountTodo.js';
 
 /** A push owed now. `needsPlaintext`: it carries the password, so it can only run while a login's plaintext is in hand. */
 export interface OwedPush extends PushDescription {
@@ -37,6 +39,8 @@ export interface Owed {
   readonly pushes: ReadonlyArray<OwedPush>;
   readonly notices: ReadonlyArray<OwedNotice>;
   readonly resolutions: ReadonlyArray<OwedResolution>;
+  /** Suspend or restore external accounts per `onSuspend` / `onUnbind` (no plaintext needed). */
+  readonly accountActions: ReadonlyArray<OwedAccountAction>;
 }
 
 export interface OwedOptions {
@@ -132,8 +136,13 @@ const owedResolutions = (user: ExistingUser, directories: Directories): OwedReso
  */
 export const owed = (state: UserState, directories: Directories, options: OwedOptions = {}): Owed =>
   state.status === 'absent'
-    ? { pushes: [], notices: [], resolutions: [] }
-    : { pushes: owedPushes(state, directories, options), notices: owedNotices(state, directories), resolutions: owedResolutions(state, directories) };
+    ? { pushes: [], notices: [], resolutions: [], accountActions: [] }
+    : {
+      pushes: owedPushes(state, directories, options),
+      notices: owedNotices(state, directories),
+      resolutions: owedResolutions(state, directories),
+      accountActions: owedAccountActions(state, directories),
+    };
 
 /** The moments the plaintext is in hand. */
 export type PlaintextMoment = 'portal-login' | 'portal-password-change';
