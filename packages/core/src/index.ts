@@ -46,7 +46,7 @@ export { DirectoryPolicy, PasswordPush, AccountAction, directoryPolicy, changedP
 export type { DirectoryPolicyInput } from './directory/Policy.js';
 export { DirectoryEvent, directoryEventCodecs, DirectoryConnected, DirectoryPolicyChanged, DirectoryDisconnected, DirectoryKind } from './directory/Events.js';
 export type * from './directory/Commands.js';
-export type { DirectoryError, DirectoryNotConnected as DirectoryNotConnectedError, DirectoryAlreadyConnected, InvalidDirectorySettings } from './directory/Errors.js';
+export type { DirectoryError, DirectoryAlreadyConnected, InvalidDirectorySettings } from './directory/Errors.js';
 export type { DirectoryState, DirectoryInfo, Directories } from './directory/State.js';
 export { initialDirectoryState, directoryInfo, directoryLabel, directoriesFrom } from './directory/State.js';
 export { evolveDirectory } from './directory/Evolve.js';

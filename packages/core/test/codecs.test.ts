@@ -32,6 +32,11 @@ describe('decodeEvent: readable errors naming the event type, the field path and
     );
   });
 
+  test('optional attributes are validated too', () => {
+    const changed = { type: 'AttributesChanged', data: { userId: 'u1', changed: { jobTitle: '' }, cleared: [], recordVersion: 2, by: { role: 'user' }, at: t(2) } };
+    expect(message(changed)).toBe('Cannot decode AttributesChanged: AttributesChanged.data.changed.jobTitle: expected a non-empty string, got ""');
+  });
+
   test('an unknown type, with the stream and position', () => {
     const r = decodeEvent({ type: 'UserTeleported', data: {} }, { stream: 'user-u1', position: 7 });
     expect(r).toMatchObject({ left: { _tag: 'DecodeError', eventType: 'UserTeleported', origin: { stream: 'user-u1', position: 7 } } });

@@ -1,6 +1,9 @@
 import type { DirectoryId, PushId, UserId } from '../ids.js';
 import type { IsoTime } from '../time.js';
 import type { Violation } from '../policy/Violations.js';
+import type { DirectoryNotConnected } from '../directory/Errors.js';
+
+export type { DirectoryNotConnected };
 
 /** Every domain error is a value with a `_tag` and a `message` a person can act on. */
 interface Tagged<T extends string> {
@@ -11,7 +14,6 @@ interface Tagged<T extends string> {
 export interface UserNotFound extends Tagged<'UserNotFound'> { readonly userId: UserId }
 export interface UserAlreadyExists extends Tagged<'UserAlreadyExists'> { readonly userId: UserId }
 export interface InvalidAttributes extends Tagged<'InvalidAttributes'> { readonly problems: ReadonlyArray<string> }
-export interface DirectoryNotConnected extends Tagged<'DirectoryNotConnected'> { readonly directoryId: DirectoryId }
 export interface NotBound extends Tagged<'NotBound'> { readonly directoryId: DirectoryId }
 
 /** R7: who may not log in, and why. */

@@ -79,7 +79,7 @@ export type PortalLogin = t.TypeOf<typeof PortalLogin>;
 /** `changed`: the new values; `cleared`: optional fields removed. */
 export const AttributesChanged = eventCodec(
   'AttributesChanged',
-  t.type({ ...user, changed: t.partial(UserAttributes.types[0].props), cleared: t.array(AttributeNameCodec), recordVersion: t.number, by: Actor }),
+  t.type({ ...user, changed: t.partial({ ...UserAttributes.types[0].props, ...UserAttributes.types[1].props }), cleared: t.array(AttributeNameCodec), recordVersion: t.number, by: Actor }),
 );
 export type AttributesChanged = t.TypeOf<typeof AttributesChanged>;
 
