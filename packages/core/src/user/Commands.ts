@@ -39,6 +39,8 @@ export interface BindDirectory extends Base {
   readonly directoryId: DirectoryId;
   readonly externalKey?: ExternalUserKey;
   readonly origin?: 'admin' | 'import';
+  /** Imports only, with `externalKey`: the previous system completed the takeover and the directory is up to date. */
+  readonly alreadyInSync?: boolean;
   readonly by: Actor;
 }
 

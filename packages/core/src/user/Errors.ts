@@ -14,6 +14,7 @@ interface Tagged<T extends string> {
 export interface UserNotFound extends Tagged<'UserNotFound'> { readonly userId: UserId }
 export interface UserAlreadyExists extends Tagged<'UserAlreadyExists'> { readonly userId: UserId }
 export interface InvalidAttributes extends Tagged<'InvalidAttributes'> { readonly problems: ReadonlyArray<string> }
+export interface InvalidBinding extends Tagged<'InvalidBinding'> { readonly directoryId: DirectoryId }
 export interface NotBound extends Tagged<'NotBound'> { readonly directoryId: DirectoryId }
 
 /** R7: who may not log in, and why. */
@@ -40,5 +41,5 @@ export interface PushNotOwed extends Tagged<'PushNotOwed'> { readonly pushId: Pu
 export interface PushInFlight extends Tagged<'PushInFlight'> { readonly pushId: PushId; readonly since: IsoTime }
 
 export type UserError =
-  | UserNotFound | UserAlreadyExists | InvalidAttributes | DirectoryNotConnected | NotBound
+  | UserNotFound | UserAlreadyExists | InvalidAttributes | DirectoryNotConnected | NotBound | InvalidBinding
   | CannotLogIn | PasswordChangeNotAllowed | PasswordRejected | PushNotOwed | PushInFlight;

@@ -40,9 +40,17 @@ export type UserCreated = t.TypeOf<typeof UserCreated>;
 export const UserStateChanged = eventCodec('UserStateChanged', t.type({ ...user, from: UserLifecycleState, to: UserLifecycleState, by: Actor }));
 export type UserStateChanged = t.TypeOf<typeof UserStateChanged>;
 
+/**
+ * `alreadyInSync` (imports only): the previous system had completed the takeover and the directory
+ * holds the current record and password, so nothing is owed until the next change (R11 covers the
+ * imports that had not).
+ */
 export const UserBound = eventCodec(
   'UserBound',
-  t.type({ ...user, directoryId: DirectoryId, generation: t.number, origin: BindingOrigin, by: Actor }),
+  t.intersection([
+    t.type({ ...user, directoryId: DirectoryId, generation: t.number, origin: BindingOrigin, by: Actor }),
+    t.partial({ alreadyInSync: t.boolean }),
+  ]),
 );
 export type UserBound = t.TypeOf<typeof UserBound>;
 

@@ -23,6 +23,7 @@ const evolvePresent = (user: ExistingUser, event: UserEvent): ExistingUser => {
     case 'UserBound': {
       const d = event.data;
       const before = user.bindings[d.directoryId];
+      const inSync = d.alreadyInSync === true;
       const binding: Binding = {
         directoryId: d.directoryId,
         generation: d.generation,
@@ -31,10 +32,10 @@ const evolvePresent = (user: ExistingUser, event: UserEvent): ExistingUser => {
         boundAt: d.at,
         boundWhilePending: user.passwordStatus === 'pending',
         link: { status: 'resolving' },
-        takeoverComplete: false,
-        everTakenOver: before?.everTakenOver ?? false,
-        pushedRecordVersion: 0,
-        pushedPasswordVersion: 0,
+        takeoverComplete: inSync,
+        everTakenOver: inSync || (before?.everTakenOver ?? false),
+        pushedRecordVersion: inSync ? user.recordVersion : 0,
+        pushedPasswordVersion: inSync ? user.passwordVersion : 0,
         inFlight: null,
         lastFailure: null,
         lastSuccess: null,
@@ -48,10 +49,10 @@ const evolvePresent = (user: ExistingUser, event: UserEvent): ExistingUser => {
     }
     case 'ExternalAccountLinked':
       return withBinding(user, event.data.directoryId, event.data.generation, (b) => {
-        const sameAccount = b.link.status === 'linked' && b.link.externalKey === event.data.externalKey;
+        const otherAccount = b.link.status === 'linked' && b.link.externalKey !== event.data.externalKey;
         const link = { status: 'linked', externalKey: event.data.externalKey, how: event.data.how } as const;
         // A different account knows nothing of what was pushed to the old one: take it over again.
-        return sameAccount
+        return !otherAccount
           ? { ...b, link }
           : { ...b, link, takeoverComplete: false, pushedRecordVersion: 0, pushedPasswordVersion: 0, inFlight: null, lastFailure: null, lastSuccess: null };
       });

@@ -1,7 +1,7 @@
 import type { BindDirectory, LinkExternalAccount, MarkExternalAccountUnresolved, UnbindDirectory } from './Commands.js';
 import type { UserContext } from './Context.js';
 import type { Decision } from './decision.js';
-import { directoryNotConnected, events, notBound, nothing, userNotFound } from './decision.js';
+import { directoryNotConnected, events, fail, notBound, nothing, userNotFound } from './decision.js';
 import type { UserState } from './State.js';
 
 /** Bind; with an admin-given key the account is linked in the same decision (`how: 'given'`). */
@@ -15,8 +15,18 @@ export const decideBind = (c: BindDirectory, state: UserState, ctx: UserContext)
     if (c.externalKey === undefined || alreadyLinked) return nothing;
     return events({ type: 'ExternalAccountLinked', data: { ...base, generation: before.generation, externalKey: c.externalKey, how: 'given' } });
   }
+  if (c.alreadyInSync === true && (c.origin !== 'import' || c.externalKey === undefined)) {
+    return fail({
+      _tag: 'InvalidBinding',
+      directoryId: c.directoryId,
+      message: 'Only an imported binding with a known external account can be marked as already in sync.',
+    });
+  }
   const generation = (before?.generation ?? 0) + 1;
-  const bound = { type: 'UserBound', data: { ...base, generation, origin: c.origin ?? 'admin', by: c.by } } as const;
+  const bound = {
+    type: 'UserBound',
+    data: { ...base, generation, origin: c.origin ?? 'admin', by: c.by, ...(c.alreadyInSync === true ? { alreadyInSync: true } : {}) },
+  } as const;
   return c.externalKey === undefined
     ? events(bound)
     : events(bound, { type: 'ExternalAccountLinked', data: { ...base, generation, externalKey: c.externalKey, how: 'given' } });

@@ -1,5 +1,5 @@
 import { owed, pushesToCarryOut, pushesWithoutPlaintext } from '@takeover/core';
-import type { ExternalUserKey } from '@takeover/core';
+import type { ExternalUserKey, UserCommand } from '@takeover/core';
 import { directoriesOf, given, googleWorkspace, microsoftEntra, t } from '@takeover/core/testing';
 import { G, GOOD, M, OTHER, U, c, ctx, history, more, owedAfter, pushAll, stateOf, takenOver } from '../support.js';
 
@@ -130,6 +130,18 @@ describe('R11: imported bindings whose takeover never completed are pushed at th
   test('an imported, linked binding is owed a takeover push', () => {
     const h = history(c.create(0, 'active', GOOD), c.bind(1, G.directoryId, KEY, 'import'), c.login(2));
     expect(pushesToCarryOut(stateOf(h), ctx.directories, 'portal-login').map((p) => [p.directoryId, p.reason])).toEqual([[G.directoryId, 'takeover']]);
+  });
+
+  test('an import marked already in sync owes nothing at the login, and a push after the next change', () => {
+    const importInSync = { ...c.bind(1, G.directoryId, KEY, 'import'), alreadyInSync: true } as UserCommand;
+    const h = history(c.create(0, 'active', GOOD), importInSync, c.login(2));
+    expect(pushesToCarryOut(stateOf(h), ctx.directories, 'portal-login')).toEqual([]);
+    expect(owedAfter(h).notices).toEqual([]);
+    expect(owedAfter(more(h, c.rename(3, 'Augusta'))).pushes.map((p) => p.reason)).toEqual(['attributes-changed']);
+  });
+
+  test('only an import with a known account can be marked in sync', () => {
+    given(history(c.create(0, 'active', GOOD)), ctx).when({ ...c.bind(1, G.directoryId, KEY), alreadyInSync: true } as UserCommand).then({ _tag: 'InvalidBinding' });
   });
 
   test('after the push succeeds, it is done', () => {
