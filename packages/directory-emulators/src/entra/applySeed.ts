@@ -1,0 +1,80 @@
+// Applying a decoded Entra seed: tenants (ids generated when absent), apps (a client secret is
+// generated unless given; a certificate when asked) and users (seed passwords become verifiers).
+import { createPublicKey, randomBytes, randomUUID, X509Certificate } from 'node:crypto';
+import { generateClientCertificate, thumbprints } from '../common/tls.js';
+import { scryptVerifier } from '../common/verifier.js';
+import type { ScryptCost } from '../common/verifier.js';
+import type { EntraAppSeed, EntraSeed } from './seed.js';
+import { DEFAULT_APP_PERMISSIONS } from './seed.js';
+import type { EntraApp, EntraState, EntraTenant } from './state.js';
+import { findEntraUser } from './state.js';
+
+export interface EntraAppCredentials {
+  readonly tenantId: string;
+  readonly clientId: string;
+  readonly displayName: string;
+  readonly clientSecret: string;
+  /** Present when the app has a generated certificate: `pemWithKey` is what ClientCertificateCredential reads. */
+  readonly certificate?: { readonly certPem: string; readonly keyPem: string; readonly pemWithKey: string; readonly thumbprint: string };
+  readonly permissions: ReadonlyArray<string>;
+}
+
+export interface EntraTenantInfo {
+  readonly id: string;
+  readonly displayName: string;
+  readonly domains: ReadonlyArray<string>;
+  readonly apps: ReadonlyArray<EntraAppCredentials>;
+}
+
+const addApp = (t: EntraTenant, a: EntraAppSeed): EntraAppCredentials => {
+  const clientId = (a.clientId ?? randomUUID()).toLowerCase();
+  const clientSecret = a.clientSecret ?? `emu~${randomBytes(24).toString('base64url')}`;
+  const generated = a.certificate === true ? generateClientCertificate(`${a.displayName ?? 'app'} (${clientId})`) : undefined;
+  const certs = [
+    ...(generated === undefined ? [] : [{ x5t: generated.x5t, x5tS256: generated.x5tS256, publicKey: createPublicKey(generated.certPem) }]),
+    ...(a.certificatePem === undefined ? [] : [{ ...thumbprints(a.certificatePem), publicKey: new X509Certificate(a.certificatePem).publicKey }]),
+  ];
+  const app: EntraApp = { clientId, displayName: a.displayName ?? 'Takeover app', secrets: [clientSecret], certificates: certs, permissions: [...(a.permissions ?? DEFAULT_APP_PERMISSIONS)] };
+  t.apps.set(clientId, app);
+  return {
+    tenantId: t.id,
+    clientId,
+    displayName: app.displayName,
+    clientSecret,
+    ...(generated === undefined ? {} : { certificate: { certPem: generated.certPem, keyPem: generated.keyPem, pemWithKey: `${generated.keyPem}\n${generated.certPem}`, thumbprint: generated.thumbprint } }),
+    permissions: app.permissions,
+  };
+};
+
+export const applyEntraSeed = async (s: EntraState, seed: EntraSeed, cost: ScryptCost): Promise<ReadonlyArray<EntraTenantInfo>> => {
+  const out: EntraTenantInfo[] = [];
+  for (const ts of seed.tenants ?? []) {
+    const id = (ts.id ?? randomUUID()).toLowerCase();
+    const t: EntraTenant = s.tenants.get(id) ?? { id, displayName: ts.displayName ?? 'Contoso', domains: new Set(), apps: new Map(), users: new Map(), bannedPasswords: [] };
+    s.tenants.set(id, t);
+    for (const d of ts.domains) t.domains.add(d.toLowerCase());
+    t.bannedPasswords = [...t.bannedPasswords, ...(ts.bannedPasswords ?? [])];
+    const apps = (ts.apps ?? []).map((a) => addApp(t, a));
+    for (const u of ts.users ?? []) {
+      const existing = findEntraUser(t, u.userPrincipalName);
+      const userId = (u.id ?? existing?.id ?? randomUUID()).toLowerCase();
+      const { id: _i, userPrincipalName, password, privileged, ...rest } = u;
+      const now = Date.now();
+      t.users.set(userId, {
+        id: userId,
+        userPrincipalName,
+        props: { accountEnabled: true, mailNickname: userPrincipalName.split('@')[0] ?? userPrincipalName, ...rest },
+        privileged: privileged ?? false,
+        password: password === undefined ? null : await scryptVerifier(password, cost),
+        passwordSetAt: password === undefined ? null : now,
+        forceChangePasswordNextSignIn: false,
+        refreshTokensValidFrom: existing?.refreshTokensValidFrom ?? null,
+        signInSessionsValidFrom: existing?.signInSessionsValidFrom ?? null,
+        revocationCount: existing?.revocationCount ?? 0,
+        createdAt: existing?.createdAt ?? now,
+      });
+    }
+    out.push({ id, displayName: t.displayName, domains: [...t.domains], apps });
+  }
+  return out;
+};

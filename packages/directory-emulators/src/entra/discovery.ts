@@ -1,0 +1,27 @@
+// The tenant's OpenID Connect discovery document, on the emulator's scheme, host and port (MSAL
+// checks the issuer against the authority it was given).
+export const openIdConfiguration = (base: string, tenantId: string): Record<string, unknown> => ({
+  token_endpoint: `${base}${tenantId}/oauth2/v2.0/token`,
+  token_endpoint_auth_methods_supported: ['client_secret_post', 'private_key_jwt', 'client_secret_basic'],
+  jwks_uri: `${base}${tenantId}/discovery/v2.0/keys`,
+  response_modes_supported: ['query', 'fragment', 'form_post'],
+  subject_types_supported: ['pairwise'],
+  id_token_signing_alg_values_supported: ['RS256'],
+  response_types_supported: ['code', 'id_token', 'code id_token', 'id_token token'],
+  scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
+  issuer: `${base}${tenantId}/v2.0`,
+  request_uri_parameter_supported: false,
+  userinfo_endpoint: `${base}oidc/userinfo`,
+  authorization_endpoint: `${base}${tenantId}/oauth2/v2.0/authorize`,
+  device_authorization_endpoint: `${base}${tenantId}/oauth2/v2.0/devicecode`,
+  http_logout_supported: true,
+  frontchannel_logout_supported: true,
+  end_session_endpoint: `${base}${tenantId}/oauth2/v2.0/logout`,
+  claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'acr', 'nonce', 'tid', 'ver', 'oid'],
+  kerberos_endpoint: `${base}${tenantId}/kerberos`,
+  tenant_region_scope: 'EU',
+  cloud_instance_name: 'microsoftonline.com',
+  cloud_graph_host_name: 'graph.windows.net',
+  msgraph_host: 'graph.microsoft.com',
+  rbac_url: 'https://pas.windows.net',
+});

@@ -1,0 +1,28 @@
+// The Entra state as JSON-safe data (what /__admin/state returns): verifiers, never plaintext;
+// app secrets are not included.
+import type { Verifier } from '../common/verifier.js';
+import type { EntraUserInspection } from './render.js';
+import { inspectEntraUser } from './render.js';
+import type { EntraAuditEntry, EntraState } from './state.js';
+
+export interface EntraDump {
+  readonly tenants: ReadonlyArray<{
+    readonly id: string;
+    readonly displayName: string;
+    readonly domains: ReadonlyArray<string>;
+    readonly apps: ReadonlyArray<{ readonly clientId: string; readonly displayName: string; readonly permissions: ReadonlyArray<string> }>;
+    readonly users: ReadonlyArray<EntraUserInspection & { readonly passwordVerifier: Verifier | null }>;
+  }>;
+  readonly audit: ReadonlyArray<EntraAuditEntry>;
+}
+
+export const entraDump = (s: EntraState): EntraDump => ({
+  tenants: [...s.tenants.values()].map((t) => ({
+    id: t.id,
+    displayName: t.displayName,
+    domains: [...t.domains],
+    apps: [...t.apps.values()].map((a) => ({ clientId: a.clientId, displayName: a.displayName, permissions: [...a.permissions] })),
+    users: [...t.users.values()].map((u) => ({ ...inspectEntraUser(u), passwordVerifier: u.password })),
+  })),
+  audit: [...s.audit],
+});

@@ -1,0 +1,209 @@
+// startEntraEmulator: the Microsoft Entra ID + Graph emulator, over HTTPS with a CA and server
+// certificate generated for this run (Graph's client sends no Authorization header over http, and
+// @azure/identity requires an https authority).
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as E from 'fp-ts/lib/Either.js';
+import { PathReporter } from 'io-ts/lib/PathReporter.js';
+import { registerAdminRoutes } from '../common/adminRoutes.js';
+import { offsetClock } from '../common/clock.js';
+import type { EmulatorControl, SeedRejected } from '../common/control.js';
+import { faultRegistry } from '../common/faults.js';
+import { createServer, installApiHooks, listen } from '../common/http.js';
+import type { LogSink } from '../common/http.js';
+import { requestStats } from '../common/requestStats.js';
+import { generateCertificateAuthority } from '../common/tls.js';
+import { tokenBuckets } from '../common/tokenBucket.js';
+import type { QuotaSpec } from '../common/tokenBucket.js';
+import { matches } from '../common/verifier.js';
+import type { EntraAppCredentials, EntraTenantInfo } from './applySeed.js';
+import { applyEntraSeed } from './applySeed.js';
+import type { EntraDump } from './dump.js';
+import { entraDump } from './dump.js';
+import { graphError, renderGraphError } from './errors.js';
+import type { EntraUserInspection } from './render.js';
+import { inspectEntraUser } from './render.js';
+import { registerEntraRoutes } from './routes.js';
+import type { EntraQuotaName, EntraRuntime } from './runtime.js';
+import { defaultEntraTenant, EntraSeed } from './seed.js';
+import type { EntraAuditEntry, EntraState, EntraUser } from './state.js';
+import { emptyEntraState, findEntraUser } from './state.js';
+
+export interface EntraEmulatorOptions {
+  readonly host?: string;
+  readonly port?: number;
+  /** Tenants with domains, apps and users; default: one Contoso tenant with one app (secret + certificate) and one user. */
+  readonly seed?: EntraSeed;
+  /** Default appTenantWrites 3,000/150 s and tenantWrites 18,000/300 s (the published limits). */
+  readonly quotas?: Partial<Record<EntraQuotaName, QuotaSpec | null>>;
+  readonly tokenLifetimeSeconds?: number;
+  readonly scryptN?: number;
+  /** Where ca.pem and the app certificates are written (default: a new temp directory, removed on close). */
+  readonly certificateDir?: string;
+  readonly log?: LogSink;
+}
+
+export interface EntraEmulator extends EmulatorControl<EntraQuotaName> {
+  /** https://127.0.0.1:port/ */
+  readonly url: string;
+  /** For @azure/identity's `authorityHost` (https, no trailing slash). */
+  readonly authorityHost: string;
+  /** For the Graph client's `baseUrl` (it appends the version, e.g. v1.0). */
+  readonly graphBaseUrl: string;
+  /** For the Graph client's `customHosts` (a host name, no port). */
+  readonly hostname: string;
+  /** The CA that signed the server certificate: trust it (NODE_EXTRA_CA_CERTS or an agent/dispatcher `ca`). */
+  readonly caPem: string;
+  readonly caCertPath: string;
+  readonly tenants: ReadonlyArray<EntraTenantInfo>;
+  /** The first tenant's id. */
+  readonly tenantId: string;
+  /** The first tenant's first app (client secret, and certificate when generated). */
+  readonly app: EntraAppCredentials;
+  /** Where each app certificate (private key + certificate PEM) was written, by client id. */
+  readonly certificatePaths: Readonly<Record<string, string>>;
+  readonly seed: (seed: unknown) => Promise<E.Either<SeedRejected, void>>;
+  /** A user by id or userPrincipalName, in any tenant. */
+  readonly user: (key: string) => EntraUserInspection | undefined;
+  readonly passwordMatches: (key: string, candidate: string) => Promise<boolean>;
+  /** Grant or withdraw application permissions; tokens issued afterwards carry them. */
+  readonly setAppPermissions: (clientId: string, permissions: ReadonlyArray<string>) => void;
+  readonly audit: () => ReadonlyArray<EntraAuditEntry>;
+  readonly dump: () => EntraDump;
+  readonly close: () => Promise<void>;
+}
+
+const anyUser = (s: EntraState, key: string): EntraUser | undefined => {
+  for (const t of s.tenants.values()) {
+    const u = findEntraUser(t, key);
+    if (u !== undefined) return u;
+  }
+  return undefined;
+};
+
+export const startEntraEmulator = async (options: EntraEmulatorOptions = {}): Promise<EntraEmulator> => {
+  const host = options.host ?? '127.0.0.1';
+  const ca = generateCertificateAuthority();
+  const server = ca.issue([host, 'localhost', '127.0.0.1', '::1']);
+  const dir = options.certificateDir ?? (await mkdtemp(join(tmpdir(), 'takeover-entra-')));
+  const caCertPath = join(dir, 'ca.pem');
+  await writeFile(caCertPath, ca.certPem);
+
+  const clock = offsetClock();
+  const state = emptyEntraState();
+  const keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const rt: EntraRuntime = {
+    state,
+    clock,
+    scrypt: { N: options.scryptN ?? 4096 },
+    signer: { kid: randomBytes(20).toString('base64url'), privateKey: keys.privateKey, publicKey: keys.publicKey },
+    appTenantWrites: tokenBuckets(options.quotas?.appTenantWrites === undefined ? { limit: 3000, windowSeconds: 150 } : options.quotas.appTenantWrites, clock),
+    tenantWrites: tokenBuckets(options.quotas?.tenantWrites === undefined ? { limit: 18000, windowSeconds: 300 } : options.quotas.tenantWrites, clock),
+  };
+  const faults = faultRegistry();
+  const stats = requestStats();
+  const app = createServer({ tls: { key: server.keyPem, cert: server.certPem }, ...(options.log === undefined ? {} : { log: options.log }) });
+  installApiHooks(app, {
+    faults,
+    stats,
+    renderFault: (f, req) => {
+      const code = f.reason ?? (f.status === 429 ? 'TooManyRequests' : f.status >= 500 ? 'ServiceNotAvailable' : 'BadRequest');
+      const e = graphError(f.status, code, f.message ?? code, f.retryAfterSeconds === undefined ? undefined : { 'retry-after': String(f.retryAfterSeconds) });
+      const cid = req.headers['client-request-id'];
+      return renderGraphError(e, clock.now(), typeof cid === 'string' ? cid : undefined);
+    },
+  });
+  let base = '';
+  registerEntraRoutes(app, rt, () => base, options.tokenLifetimeSeconds ?? 3600);
+
+  const certificatePaths: Record<string, string> = {};
+  const tenants: EntraTenantInfo[] = [];
+  const addSeed = async (seed: EntraSeed): Promise<void> => {
+    const added = await applyEntraSeed(state, seed, rt.scrypt);
+    for (const t of added) {
+      for (const a of t.apps) {
+        if (a.certificate === undefined) continue;
+        const path = join(dir, `${a.clientId}.pem`);
+        await writeFile(path, a.certificate.pemWithKey, { mode: 0o600 });
+        certificatePaths[a.clientId] = path;
+      }
+      const i = tenants.findIndex((x) => x.id === t.id);
+      if (i >= 0) tenants[i] = { ...t, apps: [...(tenants[i]?.apps ?? []), ...t.apps] };
+      else tenants.push(t);
+    }
+  };
+  await addSeed({ tenants: options.seed?.tenants ?? [defaultEntraTenant] });
+
+  const control: EmulatorControl<EntraQuotaName> = {
+    injectFault: faults.add,
+    clearFaults: faults.clear,
+    faults: faults.list,
+    setQuota: (name, spec) => rt[name].set(spec),
+    quotas: () => ({ appTenantWrites: rt.appTenantWrites.spec(), tenantWrites: rt.tenantWrites.spec() }),
+    requestCounts: stats.snapshot,
+    resetRequestCounts: stats.reset,
+    advanceClock: clock.advance,
+  };
+  const seedMore = async (raw: unknown): Promise<E.Either<SeedRejected, void>> => {
+    const decoded = EntraSeed.decode(raw);
+    if (E.isLeft(decoded)) return E.left({ _tag: 'SeedRejected', message: PathReporter.report(decoded).join('; ') });
+    await addSeed(decoded.right);
+    return E.right(undefined);
+  };
+  const passwordMatches = async (key: string, candidate: string): Promise<boolean> => {
+    const u = anyUser(state, key);
+    return u?.password == null ? false : matches(u.password, candidate);
+  };
+  const user = (key: string): EntraUserInspection | undefined => {
+    const u = anyUser(state, key);
+    return u === undefined ? undefined : inspectEntraUser(u);
+  };
+  registerAdminRoutes(app, {
+    control,
+    quotaNames: ['appTenantWrites', 'tenantWrites'],
+    seed: seedMore,
+    dump: () => entraDump(state),
+    user,
+    passwordMatches: async (k, c) => (anyUser(state, k) === undefined ? undefined : passwordMatches(k, c)),
+    audit: () => state.audit,
+  });
+
+  const port = await listen(app, host, options.port ?? 0);
+  base = `https://${host}:${port}/`;
+  const first = tenants[0];
+  const firstApp = first?.apps[0];
+  if (first === undefined || firstApp === undefined) {
+    await app.close();
+    throw new Error('entra emulator: the seed needs at least one tenant with one app');
+  }
+  return {
+    ...control,
+    url: base,
+    authorityHost: base.slice(0, -1),
+    graphBaseUrl: base,
+    hostname: host,
+    caPem: ca.certPem,
+    caCertPath,
+    tenants,
+    tenantId: first.id,
+    app: firstApp,
+    certificatePaths,
+    seed: seedMore,
+    user,
+    passwordMatches,
+    setAppPermissions: (clientId, permissions) => {
+      for (const t of state.tenants.values()) {
+        const a = t.apps.get(clientId.toLowerCase());
+        if (a !== undefined) a.permissions = [...permissions];
+      }
+    },
+    audit: () => [...state.audit],
+    dump: () => entraDump(state),
+    close: async () => {
+      await app.close();
+      if (options.certificateDir === undefined) await rm(dir, { recursive: true, force: true });
+    },
+  };
+};

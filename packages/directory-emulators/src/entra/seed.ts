@@ -1,0 +1,53 @@
+// The Entra part of a seed: tenants with verified domains, app registrations (client secret and/or
+// certificate, application permissions) and users.
+import * as t from 'io-ts';
+
+export const EntraAppSeed = t.partial({
+  clientId: t.string,
+  displayName: t.string,
+  /** A client secret value; one is generated when neither a secret nor a certificate is given. */
+  clientSecret: t.string,
+  /** Generate a certificate credential (private key handed out in the credentials). */
+  certificate: t.boolean,
+  /** Or register this public certificate (PEM). */
+  certificatePem: t.string,
+  /** Application permissions (app roles) granted with admin consent. */
+  permissions: t.array(t.string),
+});
+export type EntraAppSeed = t.TypeOf<typeof EntraAppSeed>;
+
+export const EntraUserSeed = t.intersection([
+  t.type({ userPrincipalName: t.string, displayName: t.string }),
+  t.partial({
+    id: t.string,
+    mailNickname: t.string,
+    mail: t.string,
+    givenName: t.string,
+    surname: t.string,
+    accountEnabled: t.boolean,
+    /** Plaintext in the seed only; the emulator keeps an scrypt verifier. */
+    password: t.string,
+    passwordPolicies: t.string,
+    /** Holds an admin role: apps cannot reset its password (403). */
+    privileged: t.boolean,
+  }),
+]);
+export type EntraUserSeed = t.TypeOf<typeof EntraUserSeed>;
+
+export const EntraTenantSeed = t.intersection([
+  t.type({ domains: t.array(t.string) }),
+  t.partial({ id: t.string, displayName: t.string, apps: t.array(EntraAppSeed), users: t.array(EntraUserSeed), bannedPasswords: t.array(t.string) }),
+]);
+export type EntraTenantSeed = t.TypeOf<typeof EntraTenantSeed>;
+
+export const EntraSeed = t.partial({ tenants: t.array(EntraTenantSeed) });
+export type EntraSeed = t.TypeOf<typeof EntraSeed>;
+
+export const DEFAULT_APP_PERMISSIONS = ['User.ReadWrite.All', 'User-PasswordProfile.ReadWrite.All', 'User.RevokeSessions.All'];
+
+export const defaultEntraTenant: EntraTenantSeed = {
+  displayName: 'Contoso',
+  domains: ['contoso.com', 'contoso.onmicrosoft.com'],
+  apps: [{ displayName: 'Takeover sync', certificate: true, permissions: DEFAULT_APP_PERMISSIONS }],
+  users: [{ userPrincipalName: 'alex@contoso.com', displayName: 'Alex Wilber', givenName: 'Alex', surname: 'Wilber', mail: 'alex@contoso.com' }],
+};
