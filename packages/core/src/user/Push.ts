@@ -30,14 +30,18 @@ export const PushDescription = t.type(
 );
 export type PushDescription = t.TypeOf<typeof PushDescription>;
 
-/** How the connector classified a failure (connector-kit's taxonomy). */
+/**
+ * How the connector classified a failure (connector-kit's taxonomy: `_tag` → `class`, its `reason`
+ * such as `throttled` or `not-found`, and what the provider said: `code`, `status`, `message`, which
+ * connectors scrub of any secret). `retryAfterMs`: only when the provider said how long to wait.
+ */
 export const FailureClass = t.keyof({ retryable: null, permanent: null, auth: null }, 'FailureClass');
 export type FailureClass = t.TypeOf<typeof FailureClass>;
 
 export const PushFailure = t.intersection(
   [
     t.type({ class: FailureClass, code: t.string, message: t.string }),
-    t.partial({ retryAfterMs: t.number }),
+    t.partial({ reason: t.string, status: t.number, retryAfterMs: t.number }),
   ],
   'PushFailure',
 );
