@@ -89,7 +89,8 @@ const evolvePresent = (user: ExistingUser, event: UserEvent): ExistingUser => {
         takeoverComplete: b.takeoverComplete || d.carriesPassword,
         everTakenOver: b.everTakenOver || d.carriesPassword,
         inFlight: b.inFlight?.pushId === d.pushId ? null : b.inFlight,
-        lastFailure: null,
+        // A late success of an older push does not hide the failure of a newer one.
+        lastFailure: b.lastFailure !== null && b.lastFailure.recordVersion > d.recordVersion ? b.lastFailure : null,
         lastSuccess: { pushId: d.pushId, at: d.at },
       }));
     }

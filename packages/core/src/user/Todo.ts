@@ -86,7 +86,7 @@ export const pushDue = (user: ExistingUser, binding: Binding, directory: Directo
   };
 };
 
-/** Whether a due push is held back: a live lease (R3 §3 "push started is the lease"), or a permanent failure of this very push (R12). */
+/** Whether a due push is held back: a live lease (design.md §3: "push started" is the lease), or a permanent failure of this very push (R12). */
 export const holdOf = (binding: Binding, due: PushDescription, options: OwedOptions): Hold | undefined => {
   const lease = binding.inFlight;
   if (lease !== null && (options.now === undefined || msBetween(lease.since, options.now) < (options.leaseMs ?? DEFAULT_LEASE_MS))) return 'in-flight';
