@@ -23,3 +23,6 @@ export { EntraSeed, DEFAULT_APP_PERMISSIONS } from './entra/seed.js';
 export { PASSWORD_COMPLEXITY } from './entra/errors.js';
 export { compliesWithEntraPolicy } from './entra/policy.js';
 export { generateCertificateAuthority, generateClientCertificate } from './common/tls.js';
+export { runEmulators, USAGE } from './cli/run.js';
+export type { RunningEmulators, CliFailure } from './cli/run.js';
+export { SeedFile } from './cli/seedFile.js';
