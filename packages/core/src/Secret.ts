@@ -5,10 +5,16 @@
  * `JSON.stringify`, `util.inspect` / `console.log`, and error messages built from it. The only way
  * to the value is an explicit `reveal`, which only a dispatcher (a connector, a hash function) calls.
  *
- * The value lives in a module-private WeakMap rather than on the object, so neither enumeration,
- * structured cloning nor a debugger's property view of the object shows it.
+ * The value lives in a WeakMap rather than on the object, so neither enumeration, structured
+ * cloning nor a debugger's property view of the object shows it. The map is shared through the
+ * global symbol registry, so a `Secret` made by one copy of this package is recognised, revealed
+ * and scrubbed by another (npm can install two copies; `instanceof` and module-private state would
+ * then silently disagree). Code in the same process could reach the map either way: a secret in
+ * memory is protected from being *written*, not from code we run.
  */
-const values = new WeakMap<Secret, string>();
+const registryKey = Symbol.for('@takeover/core/Secret.values');
+type Registry = { [registryKey]?: WeakMap<object, string> };
+const values: WeakMap<object, string> = ((globalThis as Registry)[registryKey] ??= new WeakMap<object, string>());
 
 const REDACTED = '[redacted]';
 
@@ -55,6 +61,6 @@ export const reveal = (secret: Secret): string => {
 };
 
 /** Structural guard that survives duplicate copies of this package. */
-export const isSecret = (u: unknown): u is Secret => typeof u === 'object' && u !== null && values.has(u as Secret);
+export const isSecret = (u: unknown): u is Secret => typeof u === 'object' && u !== null && values.has(u);
 
 export const REDACTED_TEXT = REDACTED;

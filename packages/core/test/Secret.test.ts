@@ -1,5 +1,8 @@
 import { inspect } from 'node:util';
 import { Secret, reveal, isSecret } from '../src/index.js';
+import type * as SecretModuleNs from '../src/Secret.js';
+
+type SecretModule = typeof SecretModuleNs;
 
 const plaintext = 'correct-horse-battery-staple-9!';
 
@@ -30,5 +33,21 @@ describe('Secret (R14)', () => {
 
   test('a secret is frozen', () => {
     expect(Object.isFrozen(s)).toBe(true);
+  });
+});
+
+describe('Secret across duplicate package copies', () => {
+  test('a secret made by another copy of the module is recognised and revealed', () => {
+    // A second, isolated copy of the module, as npm would install for a second dependent.
+    let other: SecretModule | undefined;
+    jest.isolateModules(() => {
+      other = jest.requireActual<SecretModule>('../src/Secret.js');
+    });
+    if (other === undefined) throw new Error('module copy not loaded');
+    expect(other.Secret).not.toBe(Secret);
+    const foreign = other.Secret.of(plaintext);
+    expect(isSecret(foreign)).toBe(true);
+    expect(reveal(foreign)).toBe(plaintext);
+    expect(JSON.stringify(foreign)).not.toContain(plaintext);
   });
 });
