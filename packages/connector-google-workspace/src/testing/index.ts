@@ -1,1 +1,2 @@
-export {};
+export { googleTarget, googleFault } from './target.js';
+export { googleConformanceFactory, googleConnectorForEmulator } from './factory.js';

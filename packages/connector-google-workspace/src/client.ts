@@ -1,0 +1,64 @@
+import { admin_directory_v1 } from '@googleapis/admin';
+import { JWT } from 'google-auth-library';
+import { reveal } from '@takeover/core';
+import type { ServiceAccountCredentials } from './key.js';
+
+export const DIRECTORY_USER_SCOPE = 'https://www.googleapis.com/auth/admin.directory.user';
+/** Needed for users.signOut only. */
+export const DIRECTORY_USER_SECURITY_SCOPE = 'https://www.googleapis.com/auth/admin.directory.user.security';
+
+/** Where google-auth-library sends the JWT-bearer grant; it ignores a key file's `token_uri`. */
+const GOOGLE_TOKEN_URL = 'https://oauth2.googleapis.com/token';
+
+export interface GoogleDirectoryClientOptions {
+  /** The service account (from `serviceAccountKeyFromFile` / `serviceAccountKeyFromJson`, or values). */
+  readonly credentials: ServiceAccountCredentials;
+  /** The admin the service account impersonates through domain-wide delegation. */
+  readonly subject: string;
+  /** Default: admin.directory.user and admin.directory.user.security (drop the latter if you never end sessions). */
+  readonly scopes?: ReadonlyArray<string>;
+  /** The API's root, with a trailing slash. Default https://admin.googleapis.com/ (set for an emulator). */
+  readonly rootUrl?: string;
+  /** The token endpoint. Default https://oauth2.googleapis.com/token (set for an emulator). */
+  readonly tokenUrl?: string;
+  /** Default: Node's global fetch. */
+  readonly fetch?: typeof fetch;
+}
+
+export interface GoogleDirectoryClient {
+  readonly auth: JWT;
+  readonly directory: admin_directory_v1.Admin;
+}
+
+/**
+ * The JWT client (service account with domain-wide delegation) and the Directory client, with
+ * every automatic retry off: gaxios would retry PUTs (and the token POST) on 408/429/5xx on its
+ * own and ignore `Retry-After`; the engine is the one retry layer. An interceptor on the client's
+ * transporter sets that for every request it sends, API and token requests alike, and sends the
+ * token request to `tokenUrl` when one is given.
+ */
+export const googleDirectoryClient = (options: GoogleDirectoryClientOptions): GoogleDirectoryClient => {
+  const { credentials } = options;
+  const auth = new JWT({
+    email: credentials.clientEmail,
+    key: reveal(credentials.privateKey),
+    ...(credentials.privateKeyId === undefined ? {} : { keyId: credentials.privateKeyId }),
+    subject: options.subject,
+    scopes: [...(options.scopes ?? [DIRECTORY_USER_SCOPE, DIRECTORY_USER_SECURITY_SCOPE])],
+    // Without it gaxios may fall back to importing node-fetch; the global fetch is what we want.
+    transporterOptions: { fetchImplementation: options.fetch ?? fetch },
+  });
+  const tokenUrl = options.tokenUrl;
+  auth.transporter.interceptors.request.add({
+    resolved: (opts) => {
+      opts.retry = false;
+      if (opts.retryConfig !== undefined) opts.retryConfig = { ...opts.retryConfig, retry: 0, noResponseRetries: 0 };
+      if (tokenUrl !== undefined) {
+        const url = new URL(opts.url);
+        if (`${url.origin}${url.pathname}` === GOOGLE_TOKEN_URL) opts.url = new URL(tokenUrl);
+      }
+      return Promise.resolve(opts);
+    },
+  });
+  return { auth, directory: new admin_directory_v1.Admin({ auth, ...(options.rootUrl === undefined ? {} : { rootUrl: options.rootUrl }) }) };
+};

@@ -1,0 +1,32 @@
+import { isLeft } from 'fp-ts/lib/Either.js';
+import { startGoogleEmulator } from '@takeover/directory-emulators';
+import type { GoogleEmulator } from '@takeover/directory-emulators';
+import type { ConnectorLogger } from '@takeover/connector-kit';
+import type { ConformanceFactory } from '@takeover/connector-kit/testing';
+import { googleDirectoryClient } from '../client.js';
+import { googleWorkspaceConnector } from '../connector.js';
+import { serviceAccountKeyFromJson } from '../key.js';
+import { googleTarget } from './target.js';
+
+// #region emulator
+/** The connector wired to a running Google emulator exactly as to Google, plus its rootUrl and token URL. */
+export const googleConnectorForEmulator = (emulator: GoogleEmulator, options: { readonly timeoutMs: number; readonly logger?: ConnectorLogger }) => {
+  // The emulator hands out a service account key file like Google Cloud's.
+  const credentials = serviceAccountKeyFromJson(JSON.stringify(emulator.credentials));
+  if (isLeft(credentials)) throw new Error(credentials.left.message);
+  const { directory } = googleDirectoryClient({
+    credentials: credentials.right,
+    subject: emulator.adminEmail,
+    rootUrl: emulator.url,
+    tokenUrl: emulator.tokenUrl,
+  });
+  return googleWorkspaceConnector({ directory, domain: emulator.domains[0] ?? 'example.com', timeoutMs: options.timeoutMs, ...(options.logger === undefined ? {} : { logger: options.logger }) });
+};
+// #endregion emulator
+
+/** The conformance factory: a fresh emulator per check, the connector pointed at it with a 1 s timeout. */
+export const googleConformanceFactory: ConformanceFactory = async ({ logger }) => {
+  const timeoutMs = 1000;
+  const emulator = await startGoogleEmulator({ scryptN: 1024 });
+  return { connector: googleConnectorForEmulator(emulator, { timeoutMs, logger }), target: googleTarget(emulator, timeoutMs), close: emulator.close };
+};
