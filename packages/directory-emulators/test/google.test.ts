@@ -169,3 +169,15 @@ describe('Google errors reach the client with status, reason and message', () =>
     expect(await patch('[1,2]')).toMatchObject({ status: 400 });
   });
 });
+
+describe('Google admin API', () => {
+  it('seeds users over HTTP and lists by customer', async () => {
+    const r = await fetch(`${emu.url}__admin/seed`, { method: 'POST', body: JSON.stringify({ users: [{ primaryEmail: 'zed@example.com', givenName: 'Zed', familyName: 'Z', password: 'Zed-Password-1' }] }) });
+    expect(r.status).toBe(200);
+    const listed = await google.directory.users.list({ customer: 'my_customer', query: "email='zed@example.com'" });
+    expect(listed.data.users?.map((u) => u.primaryEmail)).toEqual(['zed@example.com']);
+    const check = await fetch(`${emu.url}__admin/users/zed@example.com/password-check`, { method: 'POST', body: JSON.stringify({ password: 'Zed-Password-1' }) });
+    expect(await check.json()).toEqual({ matches: true });
+    expect((await fetch(`${emu.url}__admin/seed`, { method: 'POST', body: '{"users": [{"primaryEmail": 1}]}' })).status).toBe(400);
+  });
+});
