@@ -1,6 +1,6 @@
-import { startEntraEmulator, PASSWORD_COMPLEXITY } from '@takeover/directory-emulators';
+import { generateClientCertificate, startEntraEmulator, PASSWORD_COMPLEXITY } from '@takeover/directory-emulators';
 import type { EntraEmulator } from '@takeover/directory-emulators';
-import { entraClientSecretCredential, entraFetchDispatcher, entraGraphClient, GRAPH_DEFAULT_SCOPE } from '@takeover/directory-emulators/testing';
+import { entraClientCertificateCredential, entraClientSecretCredential, entraFetchDispatcher, entraGraphClient, GRAPH_DEFAULT_SCOPE } from '@takeover/directory-emulators/testing';
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { failure } from './failure.js';
 
@@ -119,6 +119,20 @@ describe('Entra errors reach the client with status, code and message', () => {
     const tenant = await failure(entraClientSecretCredential(emu, { app }).getToken(GRAPH_DEFAULT_SCOPE));
     // Entra answers the unknown tenant's discovery document with 400 AADSTS90002; MSAL reports that as endpoints_resolution_error.
     expect(tenant.message).toContain('endpoints_resolution_error');
+  });
+
+  it('token endpoint: an unregistered certificate is invalid_client AADSTS700027', async () => {
+    const stranger = generateClientCertificate('stranger');
+    const e = await failure(entraClientCertificateCredential(emu, { pemWithKey: `${stranger.keyPem}\n${stranger.certPem}` }).getToken(GRAPH_DEFAULT_SCOPE));
+    expect(e.message).toContain('AADSTS700027');
+  });
+
+  it('wrong property types are 400, not a crash', async () => {
+    expect(graphError(await failure(graph.api('/users/alex@contoso.com').patch({ accountEnabled: 'yes' })))).toEqual({
+      status: 400, code: 'Request_BadRequest', message: "Invalid value specified for property 'accountEnabled' of resource 'User'.",
+    });
+    expect(graphError(await failure(graph.api('/users/alex@contoso.com').patch({ businessPhones: [1] })))).toMatchObject({ status: 400 });
+    expect(graphError(await failure(graph.api('/users').filter("city eq 'Paris'").get()))).toMatchObject({ status: 400, code: 'Request_UnsupportedQuery' });
   });
 
   it('401 InvalidAuthenticationToken for a forged or expired token', async () => {

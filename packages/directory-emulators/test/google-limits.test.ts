@@ -74,6 +74,13 @@ describe('Google fault injection', () => {
     await patchEve();
   });
 
+  it('503 backendError reaches the caller of a PATCH with Google\'s envelope', async () => {
+    emu.injectFault({ path: '/admin/directory/v1/users', method: 'PATCH', status: 503 });
+    const e = await failure(patchEve());
+    expect(e.response?.status).toBe(503);
+    expect(e.response?.data).toEqual({ error: { code: 503, message: 'Backend Error', errors: [{ message: 'Backend Error', domain: 'global', reason: 'backendError' }] } });
+  });
+
   it('drops the connection', async () => {
     emu.injectFault({ path: '*', method: 'PATCH', drop: true });
     const e = await failure(patchEve());

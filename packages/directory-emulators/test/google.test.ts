@@ -3,6 +3,7 @@ import type { GoogleEmulator } from '@takeover/directory-emulators';
 import { googleDirectoryClients } from '@takeover/directory-emulators/testing';
 import type { GoogleDirectoryClients } from '@takeover/directory-emulators/testing';
 import { failure } from './failure.js';
+import { signRs256 } from '../src/common/jwt.js';
 
 const PASSWORD = 'Correct-Horse-42';
 let emu: GoogleEmulator;
@@ -142,6 +143,17 @@ describe('Google errors reach the client with status, reason and message', () =>
     const scope = await failure(googleDirectoryClients(emu, { scopes: ['https://www.googleapis.com/auth/admin.directory.group'] }).auth.getAccessToken());
     expect(scope.response?.status).toBe(401);
     expect(scope.response?.data).toMatchObject({ error: 'unauthorized_client' });
+  });
+
+  it('token endpoint: an assertion outside its time window is invalid_grant', async () => {
+    const now = Math.floor(Date.now() / 1000) - 7200;
+    const assertion = signRs256({ kid: emu.credentials.private_key_id }, {
+      iss: emu.credentials.client_email, sub: emu.adminEmail, scope: 'https://www.googleapis.com/auth/admin.directory.user',
+      aud: 'https://oauth2.googleapis.com/token', iat: now, exp: now + 3600,
+    }, emu.credentials.private_key ?? '');
+    const r = await fetch(emu.tokenUrl, { method: 'POST', body: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion }) });
+    expect(r.status).toBe(400);
+    expect(await r.json()).toMatchObject({ error: 'invalid_grant', error_description: expect.stringContaining('short-lived token') as unknown });
   });
 
   it('401 authError for a forged or an expired access token', async () => {
