@@ -102,6 +102,17 @@ describe('Entra errors reach the client with status, code and message', () => {
     expect(graphError(await failure(graph.api('/users/root@contoso.com').patch({ passwordProfile: { password: 'Another-Pass-99' } })))).toEqual(denied);
   });
 
+  it('permissions changed at run time apply to tokens issued afterwards', async () => {
+    const before = emu.app.permissions;
+    emu.setAppPermissions(emu.app.clientId, ['User.Read.All']);
+    try {
+      const e = await failure(entraGraphClient(emu).api('/users/alex@contoso.com').patch({ passwordProfile: { password: 'Another-Pass-99' } }));
+      expect(e.statusCode).toBe(403);
+    } finally {
+      emu.setAppPermissions(emu.app.clientId, before);
+    }
+  });
+
   it('400 on creation rules: unverified domain, duplicate UPN, missing property, unknown property, malformed JSON', async () => {
     const base = { accountEnabled: true, displayName: 'X', mailNickname: 'x', passwordProfile: { password: 'Correct-Horse-42' } };
     expect(graphError(await failure(graph.api('/users').post({ ...base, userPrincipalName: 'x@fabrikam.com' })))).toMatchObject({ status: 400, code: 'Request_BadRequest', message: expect.stringContaining('verified domain') as unknown });
