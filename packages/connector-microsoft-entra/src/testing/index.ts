@@ -1,1 +1,2 @@
-export {};
+export { entraTarget, entraFault } from './target.js';
+export { entraConformanceFactory, entraConnectorForEmulator } from './factory.js';
