@@ -3,6 +3,13 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+// fp-ts and io-ts have no `exports` map: `fp-ts/Either` type-checks but is a directory import that
+// Node's ESM loader refuses at run time. Their modules are imported as `fp-ts/lib/Either.js`.
+const fpTsDeepImport = {
+  regex: '^(fp-ts|io-ts)/(?!lib/.+\\.js$)',
+  message: 'Import fp-ts/io-ts modules as `fp-ts/lib/<Module>.js` (a bare `fp-ts/Either` breaks the built ESM).',
+};
+
 const sdkAndAdapterPatterns = [
   'node:*', 'fs', 'path', 'os', 'crypto', 'http', 'https', 'net', 'child_process', 'util', 'events', 'stream',
   '@takeover/*', 'pg', 'better-sqlite3', '@eventstore/*', 'googleapis', '@googleapis/*', 'google-auth-library',
@@ -22,13 +29,14 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'separate-type-imports' }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-restricted-syntax': ['error', { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' }],
+      '@typescript-eslint/no-restricted-imports': ['error', { patterns: [fpTsDeepImport] }],
     },
   },
   {
     files: ['packages/core/src/**/*.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': ['error', {
-        patterns: [{ group: sdkAndAdapterPatterns, message: 'packages/core is pure: no Node built-ins, SDKs or other Takeover packages (see docs/architecture.md).' }],
+        patterns: [fpTsDeepImport, { group: sdkAndAdapterPatterns, message: 'packages/core is pure: no Node built-ins, SDKs or other Takeover packages (see docs/architecture.md).' }],
       }],
       'no-restricted-globals': ['error',
         { name: 'process', message: 'core reads no environment.' },
