@@ -1,0 +1,1 @@
+export { manualIds } from './ids.js';
