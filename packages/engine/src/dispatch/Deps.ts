@@ -1,0 +1,37 @@
+import type { DirectoryId, PasswordCheckHooks, PasswordPolicy } from '@takeover/core';
+import type { ConnectorLogger, DirectoryConnector } from '@takeover/connector-kit';
+import type { EventStore } from '@takeover/event-store';
+import type { PlaintextHold } from '../hold.js';
+import type { Mailer } from '../mail/Mailer.js';
+import type { MailSettings } from '../mail/templates.js';
+import type { EngineMetrics } from '../metrics.js';
+import type { Pacer } from '../pacing/pacer.js';
+import type { Clock, IdGenerator } from '../ports.js';
+
+/** Everything the dispatcher works with, wired once by `createEngine`. */
+export interface Deps {
+  readonly store: EventStore;
+  readonly connectorFor: (directoryId: DirectoryId) => DirectoryConnector | undefined;
+  readonly pacerFor: (directoryId: DirectoryId, kind: string) => Pacer;
+  readonly mailer: Mailer;
+  readonly mail: MailSettings;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly metrics: EngineMetrics;
+  readonly logger: ConnectorLogger;
+  readonly hold: PlaintextHold;
+  readonly leaseMs: number;
+  readonly platform?: { readonly name?: string; readonly passwordPolicy?: PasswordPolicy };
+  readonly passwordHooks?: PasswordCheckHooks;
+  readonly retry: { readonly maxAttempts: number; readonly initialDelayMs: number; readonly maxDelayMs: number };
+  /** How long a call that needs no plaintext (resolve, suspend, attribute-only push) may keep retrying. */
+  readonly backgroundWindowMs: number;
+  /** How often to look again when another instance holds a lease this instance could use its plaintext for. */
+  readonly leasePollMs: number;
+}
+
+export const commandContext = (deps: Deps) => ({
+  leaseMs: deps.leaseMs,
+  ...(deps.platform === undefined ? {} : { platform: deps.platform }),
+  ...(deps.passwordHooks === undefined ? {} : { passwordHooks: deps.passwordHooks }),
+});

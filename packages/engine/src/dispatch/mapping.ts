@@ -1,0 +1,25 @@
+import type { PushFailure, UserAttributes } from '@takeover/core';
+import type { ConnectorError, DirectoryAttributes, NewAccountAttributes } from '@takeover/connector-kit';
+
+/** connector-kit's taxonomy as the core records it: `_tag` → class, its reason, and what the provider said (already scrubbed by the connector). */
+export const toPushFailure = (e: ConnectorError): PushFailure => ({
+  class: e._tag,
+  code: e.provider.code ?? (e._tag === 'auth' ? 'auth' : e.reason),
+  message: e.provider.message,
+  ...(e._tag === 'auth' ? {} : { reason: e.reason }),
+  ...(e.provider.status === undefined ? {} : { status: e.provider.status }),
+  ...(e._tag === 'retryable' && e.retryAfter !== undefined ? { retryAfterMs: e.retryAfter } : {}),
+});
+
+/** The platform's profile in the kit's words. Every push carries the whole current profile (writing an unchanged field is harmless). */
+export const toDirectoryAttributes = (a: UserAttributes): DirectoryAttributes => ({
+  primaryEmail: a.email,
+  givenName: a.givenName,
+  familyName: a.familyName,
+  ...(a.displayName === undefined ? {} : { displayName: a.displayName }),
+  ...(a.jobTitle === undefined ? {} : { jobTitle: a.jobTitle }),
+  ...(a.department === undefined ? {} : { department: a.department }),
+  ...(a.mobilePhone === undefined ? {} : { mobilePhone: a.mobilePhone }),
+});
+
+export const toNewAccount = (a: UserAttributes): NewAccountAttributes => ({ ...toDirectoryAttributes(a), primaryEmail: a.email, givenName: a.givenName, familyName: a.familyName });

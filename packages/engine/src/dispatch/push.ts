@@ -1,0 +1,73 @@
+import * as E from 'fp-ts/lib/Either.js';
+import type { ExistingUser, OwedPush, PushDescription, PushFailure } from '@takeover/core';
+import { commandId } from '@takeover/core';
+import type { ConnectorError, PushOutcome } from '@takeover/connector-kit';
+import { externalUserId } from '@takeover/connector-kit';
+import { handleUserCommand } from '../commands.js';
+import type { Held } from '../hold.js';
+import type { PushOutcomeLabel } from '../metrics.js';
+import { pacedCall } from '../pacing/retry.js';
+import { isoNow } from '../ports.js';
+import type { Deps } from './Deps.js';
+import { commandContext } from './Deps.js';
+import { toDirectoryAttributes, toPushFailure } from './mapping.js';
+
+const describe = (p: OwedPush): PushDescription => ({
+  pushId: p.pushId, userId: p.userId, directoryId: p.directoryId, generation: p.generation, externalKey: p.externalKey,
+  recordVersion: p.recordVersion, passwordVersion: p.passwordVersion, carriesPassword: p.carriesPassword, revokeSessions: p.revokeSessions, reason: p.reason,
+});
+
+const superseded: PushFailure = { class: 'retryable', code: 'superseded', reason: 'superseded', message: 'A newer password arrived before this push was sent; the newer one is pushed instead.' };
+
+/**
+ * One push: take the lease (`RecordPushStarted` appended at the expected version), call the
+ * connector through the directory's pacer with retries until the plaintext's deadline, record the
+ * outcome under the lease's own command id. `held` is required when the push carries the password.
+ */
+export const runPush = async (deps: Deps, user: ExistingUser, push: OwedPush, held: Held | undefined): Promise<void> => {
+  const connector = deps.connectorFor(push.directoryId);
+  if (connector === undefined) {
+    deps.logger.warn('no connector for directory', { directoryId: push.directoryId });
+    return;
+  }
+  if (push.carriesPassword && held?.passwordVersion !== push.passwordVersion) return;
+  const description = describe(push);
+  const correlation = held?.correlationId === undefined ? {} : { correlationId: held.correlationId };
+  const lease = `lease/${deps.ids.next()}`;
+  const options = { store: deps.store, context: commandContext(deps) };
+  const started = await handleUserCommand(options, { type: 'RecordPushStarted', commandId: commandId(lease), userId: user.userId, at: isoNow(deps.clock), push: description, ...correlation })();
+  if (E.isLeft(started)) {
+    // PushInFlight: another instance holds the lease. PushNotOwed: the record moved on; the next pass pushes the newer one.
+    deps.logger.debug('push not started', { pushId: push.pushId, why: started.left._tag === 'Rejected' ? started.left.error._tag : started.left._tag });
+    return;
+  }
+  const t0 = deps.clock.now();
+  const pacer = deps.pacerFor(push.directoryId, connector.kind);
+  const deadline = held?.deadline ?? t0 + deps.backgroundWindowMs;
+  const result = await pacedCall(pacer, deps.clock, async (): Promise<E.Either<ConnectorError | { readonly _tag: 'superseded' }, PushOutcome>> => {
+    // Ordering: a newer password held for this user supersedes this push before it is sent.
+    if (push.carriesPassword && (deps.hold.get(user.userId)?.passwordVersion ?? push.passwordVersion) > push.passwordVersion) return E.left({ _tag: 'superseded' });
+    const password = push.carriesPassword ? held?.secret : undefined;
+    return connector.push({
+      externalId: externalUserId(push.externalKey),
+      attributes: toDirectoryAttributes(user.attributes),
+      ...(password === undefined ? {} : { password }),
+      ...(push.revokeSessions ? { revokeSessions: true } : {}),
+    })();
+  }, {
+    deadline, ...deps.retry,
+    onThrottled: (ms) => deps.metrics.throttled(push.directoryId, ms),
+    onRetry: () => deps.metrics.retried(push.directoryId),
+  });
+  const at = isoNow(deps.clock);
+  const label: PushOutcomeLabel = E.isRight(result) ? 'succeeded' : result.left._tag === 'superseded' ? 'superseded' : result.left._tag;
+  deps.metrics.pushCompleted(push.directoryId, label, deps.clock.now() - t0);
+  const outcome = E.isRight(result)
+    ? await handleUserCommand(options, { type: 'RecordPushSucceeded', commandId: commandId(`${lease}/succeeded`), userId: user.userId, at, push: description, ...correlation })()
+    : await handleUserCommand(options, {
+      type: 'RecordPushFailed', commandId: commandId(`${lease}/failed`), userId: user.userId, at, push: description, ...correlation,
+      failure: result.left._tag === 'superseded' ? superseded : toPushFailure(result.left),
+    })();
+  if (E.isLeft(outcome)) deps.logger.error('push outcome not recorded; the lease expires and the push stays owed', { pushId: push.pushId, error: outcome.left._tag });
+  else deps.logger.info('push finished', { pushId: push.pushId, directoryId: push.directoryId, outcome: label });
+};

@@ -1,0 +1,76 @@
+import * as E from 'fp-ts/lib/Either.js';
+import type { DirectoryId, UserId } from '@takeover/core';
+import { currentBindings, holdOf, owed, pushDue, pushesToCarryOut, pushesWithoutPlaintext } from '@takeover/core';
+import { isoNow } from '../ports.js';
+import { directoryIdsOf, loadDirectories, loadUser } from '../streams.js';
+import type { Deps } from './Deps.js';
+import { runAccountAction, runNotice, runResolution } from './effects.js';
+import { runPush } from './push.js';
+
+type Pass = 'again' | 'wait' | 'done';
+
+/**
+ * One pass over what is owed to a user now: notices, resolutions, account actions, and the pushes
+ * this instance can carry out (those needing no plaintext, and those the held plaintext is for).
+ * Work on different directories runs in parallel; work on one directory runs in order. Each item is
+ * tried once per settle (`attempted`), so a failure is not hammered in a loop.
+ */
+const pass = async (deps: Deps, userId: UserId, attempted: Set<string>): Promise<Pass> => {
+  const loaded = await loadUser(deps.store, userId)();
+  if (E.isLeft(loaded)) { deps.logger.error('cannot read user', { error: loaded.left.message }); return 'done'; }
+  const state = loaded.right.state;
+  if (state.status === 'absent') return 'done';
+  const dirs = await loadDirectories(deps.store, directoryIdsOf(state))();
+  if (E.isLeft(dirs)) { deps.logger.error('cannot read directories', { error: dirs.left.message }); return 'done'; }
+  const directories = dirs.right;
+  const opts = { now: isoNow(deps.clock), leaseMs: deps.leaseMs };
+  const todo = owed(state, directories, opts);
+  const held = deps.hold.get(userId);
+  const usable = held !== undefined && held.passwordVersion === state.passwordVersion ? held : undefined;
+  const withPlaintext = usable === undefined ? [] : pushesToCarryOut(state, directories, usable.moment, opts).filter((p) => p.needsPlaintext);
+
+  const work = new Map<DirectoryId | '', Array<() => Promise<void>>>();
+  const add = (key: string, directoryId: DirectoryId | '', task: () => Promise<void>): void => {
+    if (attempted.has(key)) return;
+    attempted.add(key);
+    work.set(directoryId, [...(work.get(directoryId) ?? []), task]);
+  };
+  for (const n of todo.notices) add(n.noticeId, '', () => runNotice(deps, state, directories, n));
+  for (const r of todo.resolutions) add(`resolve/${r.directoryId}/${r.generation}`, r.directoryId, () => runResolution(deps, state, r));
+  for (const a of todo.accountActions) add(a.actionId, a.directoryId, () => runAccountAction(deps, a));
+  for (const p of [...pushesWithoutPlaintext(todo), ...withPlaintext]) add(p.pushId, p.directoryId, () => runPush(deps, state, p, p.needsPlaintext ? usable : undefined));
+
+  if (work.size > 0) {
+    await Promise.all([...work.values()].map(async (tasks) => { for (const t of tasks) await t(); }));
+    return 'again';
+  }
+  // Nothing to do here now. With the plaintext in hand, a lease another instance holds may end
+  // (success, failure, or expiry) while the plaintext is still held: look again until the deadline.
+  if (usable !== undefined) {
+    const blocked = currentBindings(state).some((b) => {
+      const due = pushDue(state, b, directories[b.directoryId]);
+      return due?.carriesPassword === true && !attempted.has(due.pushId) && (usable.moment === 'portal-login' || b.takeoverComplete)
+        && holdOf(b, due, opts) === 'in-flight';
+    });
+    if (blocked) return 'wait';
+  }
+  return 'done';
+};
+
+const sleep = (ms: number) => new Promise<void>((resolve) => { setTimeout(resolve, ms).unref(); });
+
+/** Settles a user: passes until nothing is left to do; then drops the plaintext this settle used (R14: not kept past its pushes). */
+export const settleUser = async (deps: Deps, userId: UserId): Promise<void> => {
+  const attempted = new Set<string>();
+  const heldAtStart = deps.hold.get(userId);
+  for (let i = 0; i < 100; i++) {
+    const r = await pass(deps, userId, attempted);
+    if (r === 'done') break;
+    if (r === 'wait') {
+      if (deps.hold.get(userId) === undefined) break;
+      await sleep(deps.leasePollMs);
+    }
+  }
+  const now = deps.hold.get(userId);
+  if (now !== undefined && heldAtStart !== undefined && now.secret === heldAtStart.secret) deps.hold.drop(userId);
+};

@@ -1,0 +1,151 @@
+import * as E from 'fp-ts/lib/Either.js';
+import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
+import type { DirectoryCommand, DirectoryId, PasswordCheckHooks, PasswordPolicy, UserCommand, UserId } from '@takeover/core';
+import { eventIdFor } from '@takeover/core';
+import type { ConnectorLogger, DirectoryConnector } from '@takeover/connector-kit';
+import { silentLogger } from '@takeover/connector-kit';
+import type { EventStore } from '@takeover/event-store';
+import type { DirectoryHandled, UserHandled } from './commands.js';
+import { handleDirectoryCommand, handleUserCommand } from './commands.js';
+import type { Deps } from './dispatch/Deps.js';
+import { commandContext } from './dispatch/Deps.js';
+import { settleUser } from './dispatch/settle.js';
+import type { EngineError } from './errors.js';
+import type { HoldOptions, PlaintextHold } from './hold.js';
+import { DEFAULT_HOLD_MS, plaintextHold } from './hold.js';
+import type { Mailer } from './mail/Mailer.js';
+import type { MailSettings } from './mail/templates.js';
+import type { EngineMetrics } from './metrics.js';
+import { noopMetrics } from './metrics.js';
+import type { Pacer } from './pacing/pacer.js';
+import { pacer } from './pacing/pacer.js';
+import type { PacingOptions } from './pacing/quotas.js';
+import { pacingFor } from './pacing/quotas.js';
+import type { Clock, IdGenerator } from './ports.js';
+import { randomIds, systemClock } from './ports.js';
+
+export interface EngineOptions {
+  readonly store: EventStore;
+  /** The connector of each directory, by directory id (the host builds them). */
+  readonly connectors: Readonly<Partial<Record<DirectoryId, DirectoryConnector>>> | ((directoryId: DirectoryId) => DirectoryConnector | undefined);
+  readonly mailer: Mailer;
+  readonly mail: MailSettings;
+  readonly clock?: Clock;
+  readonly ids?: IdGenerator;
+  readonly metrics?: EngineMetrics;
+  readonly logger?: ConnectorLogger;
+  /** The plaintext's window and bound (default 5 minutes, 10,000 users). */
+  readonly hold?: HoldOptions;
+  /** The push lease; must outlast the hold window plus one connector call (default hold + 1 minute). */
+  readonly leaseMs?: number;
+  /** Per connector kind, overriding the known quotas (`knownQuotas`). */
+  readonly pacing?: Readonly<Record<string, PacingOptions>>;
+  readonly retry?: { readonly maxAttempts?: number; readonly initialDelayMs?: number; readonly maxDelayMs?: number };
+  readonly platform?: { readonly name?: string; readonly passwordPolicy?: PasswordPolicy };
+  readonly passwordHooks?: PasswordCheckHooks;
+  /** How long background calls (resolve, suspend, attribute-only pushes) keep retrying (default 2 minutes). */
+  readonly backgroundWindowMs?: number;
+  readonly leasePollMs?: number;
+}
+
+export interface Engine {
+  /** Decide and append a user command; returns once its events are appended. Work it makes owed runs behind it. */
+  readonly execute: (command: UserCommand) => TaskEither<EngineError, UserHandled>;
+  readonly executeDirectory: (command: DirectoryCommand) => TaskEither<EngineError, DirectoryHandled>;
+  /** Look at what is owed to this user now and act on it (e.g. after a restart, or a directory policy change). */
+  readonly settle: (userId: UserId) => Promise<void>;
+  /** Resolves when this user's pending work (pushes, notices, …) has run. */
+  readonly whenSettled: (userId: UserId) => Promise<void>;
+  /** Resolves when no user has pending work. */
+  readonly idle: () => Promise<void>;
+  /** Users whose plaintext is held right now. */
+  readonly heldCount: () => number;
+  /** Waits for pending work, then forgets every held plaintext. */
+  readonly close: () => Promise<void>;
+}
+
+export const createEngine = (options: EngineOptions): Engine => {
+  const clock = options.clock ?? systemClock;
+  const metrics = options.metrics ?? noopMetrics;
+  const hold: PlaintextHold = plaintextHold(clock, options.hold);
+  const pacers = new Map<DirectoryId, Pacer>();
+  const connectorFor = typeof options.connectors === 'function' ? options.connectors : (id: DirectoryId) => (options.connectors as Readonly<Partial<Record<DirectoryId, DirectoryConnector>>>)[id];
+  const deps: Deps = {
+    store: options.store,
+    connectorFor,
+    pacerFor: (id, kind) => {
+      const existing = pacers.get(id);
+      if (existing !== undefined) return existing;
+      const created = pacer(pacingFor(kind, options.pacing), clock, (depth) => metrics.queueDepth(id, depth));
+      pacers.set(id, created);
+      return created;
+    },
+    mailer: options.mailer,
+    mail: options.mail,
+    clock,
+    ids: options.ids ?? randomIds,
+    metrics,
+    logger: options.logger ?? silentLogger,
+    hold,
+    leaseMs: options.leaseMs ?? (options.hold?.holdMs ?? DEFAULT_HOLD_MS) + 60_000,
+    ...(options.platform === undefined ? {} : { platform: options.platform }),
+    ...(options.passwordHooks === undefined ? {} : { passwordHooks: options.passwordHooks }),
+    retry: { maxAttempts: options.retry?.maxAttempts ?? 8, initialDelayMs: options.retry?.initialDelayMs ?? 250, maxDelayMs: options.retry?.maxDelayMs ?? 15_000 },
+    backgroundWindowMs: options.backgroundWindowMs ?? 120_000,
+    leasePollMs: options.leasePollMs ?? 500,
+  };
+
+  const running = new Map<UserId, { again: boolean; done: Promise<void> }>();
+  const schedule = (userId: UserId): Promise<void> => {
+    const current = running.get(userId);
+    if (current !== undefined) {
+      current.again = true;
+      return current.done;
+    }
+    const entry = { again: false, done: Promise.resolve() };
+    entry.done = (async () => {
+      do {
+        entry.again = false;
+        try {
+          await settleUser(deps, userId);
+        } catch (e) {
+          deps.logger.error('settle failed', { userId, error: e instanceof Error ? e.name : 'unknown' });
+        }
+      } while (entry.again);
+      running.delete(userId);
+    })();
+    running.set(userId, entry);
+    return entry.done;
+  };
+
+  const keepPlaintext = (command: UserCommand, handled: UserHandled): void => {
+    if (handled.state.status === 'absent') return;
+    const first = handled.events[0]?.metadata?.eventId ?? eventIdFor(command.commandId, 0);
+    if (command.type === 'LogIn') {
+      hold.put(command.userId, { secret: command.password, passwordVersion: handled.state.passwordVersion, moment: 'portal-login', correlationId: first });
+    } else if (command.type === 'SetPassword' && command.by !== 'admin') {
+      hold.put(command.userId, { secret: command.password, passwordVersion: handled.state.passwordVersion, moment: 'portal-password-change', correlationId: first });
+    }
+  };
+
+  const idle = async (): Promise<void> => {
+    while (running.size > 0) await Promise.all([...running.values()].map((r) => r.done));
+  };
+
+  return {
+    execute: (command) => async () => {
+      const handled = await handleUserCommand({ store: deps.store, context: commandContext(deps) }, command)();
+      if (E.isRight(handled)) {
+        keepPlaintext(command, handled.right);
+        void schedule(command.userId);
+      }
+      return handled;
+    },
+    executeDirectory: (command) => handleDirectoryCommand(deps.store, command),
+    settle: schedule,
+    whenSettled: (userId) => running.get(userId)?.done ?? Promise.resolve(),
+    idle,
+    heldCount: () => hold.size(),
+    close: async () => { await idle(); hold.clear(); },
+  };
+};

@@ -1,0 +1,59 @@
+import type { DirectoryInfo, UserAttributes } from '@takeover/core';
+import { directoryLabel } from '@takeover/core';
+
+/** What the templates need to know about the platform. */
+export interface MailSettings {
+  /** How the platform calls itself: "Acme Portal". */
+  readonly platformName: string;
+  /** Where users log in. */
+  readonly portalUrl: string;
+}
+
+export interface Rendered {
+  readonly subject: string;
+  readonly text: string;
+  readonly html: string;
+}
+
+const escape = (s: string): string =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+
+const greeting = (user: UserAttributes): string => `Hello ${user.givenName},`;
+
+const html = (paragraphs: ReadonlyArray<string>, link: { readonly url: string; readonly label: string }): string =>
+  [
+    '<!doctype html><html><body style="font-family: sans-serif">',
+    ...paragraphs.map((p) => `<p>${escape(p)}</p>`),
+    `<p><a href="${escape(link.url)}">${escape(link.label)}</a></p>`,
+    '</body></html>',
+  ].join('\n');
+
+/** R1: one per directory. Names the directory and asks the user to log in to the portal to complete the takeover. */
+export const bindingMail = (settings: MailSettings, user: UserAttributes, directory: Pick<DirectoryInfo, 'displayName' | 'domain'>): Rendered => {
+  const label = directoryLabel(directory);
+  const lines = [
+    greeting(user),
+    `Your account in ${label} is now managed by ${settings.platformName}.`,
+    `To complete the change, log in to ${settings.platformName} once with your usual password. From then on, ${settings.platformName} keeps your password in ${label} up to date: change it in ${settings.platformName}, not in ${directory.displayName}.`,
+  ];
+  return {
+    subject: `Log in to ${settings.platformName} to finish connecting ${label}`,
+    text: [...lines, `Log in: ${settings.portalUrl}`].join('\n\n'),
+    html: html(lines, { url: settings.portalUrl, label: `Log in to ${settings.platformName}` }),
+  };
+};
+
+/** R2: once per user, however many directories are bound. */
+export const activationMail = (settings: MailSettings, user: UserAttributes, directories: ReadonlyArray<Pick<DirectoryInfo, 'displayName' | 'domain'>>): Rendered => {
+  const names = directories.map(directoryLabel);
+  const lines = [
+    greeting(user),
+    `An account has been created for you in ${settings.platformName}.`,
+    `Choose your password in ${settings.platformName} to activate it, then log in: the same password will then work in ${names.length === 0 ? 'the services connected to it' : names.join(', ')}.`,
+  ];
+  return {
+    subject: `Activate your ${settings.platformName} account`,
+    text: [...lines, `Activate: ${settings.portalUrl}`].join('\n\n'),
+    html: html(lines, { url: settings.portalUrl, label: 'Activate your account' }),
+  };
+};

@@ -1,0 +1,60 @@
+import type { Either } from 'fp-ts/lib/Either.js';
+import * as E from 'fp-ts/lib/Either.js';
+import { ExponentialBackoff, handleWhenResult, retry } from 'cockatiel';
+import type { ConnectorError } from '@takeover/connector-kit';
+import type { Clock } from '../ports.js';
+import type { Pacer } from './pacer.js';
+
+export interface RetryOptions {
+  /** No attempt starts at or after this (epoch ms): the plaintext's hold deadline. */
+  readonly deadline: number;
+  /** Attempts at most (default 8). */
+  readonly maxAttempts?: number;
+  /** Backoff: first delay and cap, in ms (defaults 250 and 15,000); cockatiel adds decorrelated jitter. */
+  readonly initialDelayMs?: number;
+  readonly maxDelayMs?: number;
+  readonly onThrottled?: (retryAfterMs: number | undefined) => void;
+  readonly onRetry?: () => void;
+}
+
+const isRetryableLeft = (r: unknown): boolean => {
+  const e = r as Either<{ readonly _tag: string }, unknown>;
+  return E.isLeft(e) && e.left._tag === 'retryable';
+};
+
+/**
+ * One directory call, paced and retried: each attempt waits for the directory's pacer (so a
+ * `Retry-After` holds back this and every other request to it); retryable failures are retried with
+ * exponential backoff and jitter (cockatiel) until the attempts or the deadline run out; permanent
+ * and auth failures return at once. Resolves with the last result; never rejects.
+ */
+export const pacedCall = async <Err extends ConnectorError | { readonly _tag: 'superseded' }, A>(pacer: Pacer, clock: Clock, call: () => Promise<Either<Err, A>>, options: RetryOptions): Promise<Either<Err, A>> => {
+  const policy = retry(handleWhenResult(isRetryableLeft), {
+    maxAttempts: (options.maxAttempts ?? 8) - 1,
+    backoff: new ExponentialBackoff({ initialDelay: options.initialDelayMs ?? 250, maxDelay: options.maxDelayMs ?? 15_000 }),
+  });
+  const abort = new AbortController();
+  const untilDeadline = setTimeout(() => abort.abort(), Math.max(0, options.deadline - clock.now()));
+  untilDeadline.unref();
+  const retried = policy.onRetry(() => options.onRetry?.());
+  let last: Either<Err, A> | undefined;
+  try {
+    return await policy.execute(async () => {
+      if (last !== undefined && clock.now() >= options.deadline) return last;
+      last = await pacer.schedule(call);
+      if (E.isLeft(last)) {
+        const e: ConnectorError | { readonly _tag: 'superseded' } = last.left;
+        if (e._tag === 'retryable' && (e.reason === 'throttled' || e.retryAfter !== undefined)) {
+          pacer.throttled(e.retryAfter);
+          options.onThrottled?.(e.retryAfter);
+        }
+      } else {
+        pacer.succeeded();
+      }
+      return last;
+    }, abort.signal);
+  } finally {
+    clearTimeout(untilDeadline);
+    retried.dispose();
+  }
+};

@@ -1,0 +1,38 @@
+import type * as TE from 'fp-ts/lib/TaskEither.js';
+import type { ConnectorError, DirectoryConnector } from '@takeover/connector-kit';
+
+export interface FaultyConnector extends DirectoryConnector {
+  /** The next `count` calls (of any operation) fail with `error`. */
+  readonly failNext: (count: number, error: ConnectorError) => void;
+  /** Every call from now fails with `error` (until `heal`). */
+  readonly failAlways: (error: ConnectorError) => void;
+  readonly heal: () => void;
+  /** Epoch ms of every call that reached the wrapped connector or was failed here, in order. */
+  readonly calls: () => ReadonlyArray<{ readonly op: string; readonly at: number }>;
+}
+
+/** Wraps a connector (e.g. `inMemoryDirectory().connector`) to fail for a while and to count calls. */
+export const faultyConnector = (inner: DirectoryConnector, now: () => number = Date.now): FaultyConnector => {
+  let queued: ConnectorError[] = [];
+  let always: ConnectorError | undefined;
+  const calls: Array<{ op: string; at: number }> = [];
+  const wrap = <Args extends unknown[], A>(op: string, f: (...args: Args) => TE.TaskEither<ConnectorError, A>) => (...args: Args): TE.TaskEither<ConnectorError, A> => () => {
+    calls.push({ op, at: now() });
+    const fault = always ?? queued.shift();
+    return fault === undefined ? f(...args)() : Promise.resolve({ _tag: 'Left' as const, left: fault });
+  };
+  return {
+    kind: inner.kind,
+    capabilities: inner.capabilities,
+    describe: wrap('describe', inner.describe),
+    resolve: wrap('resolve', inner.resolve),
+    suspend: wrap('suspend', inner.suspend),
+    reactivate: wrap('reactivate', inner.reactivate),
+    push: wrap('push', inner.push),
+    checkPassword: wrap('checkPassword', inner.checkPassword),
+    failNext: (count, error) => { queued = [...queued, ...Array.from({ length: count }, () => error)]; },
+    failAlways: (error) => { always = error; },
+    heal: () => { always = undefined; queued = []; },
+    calls: () => [...calls],
+  };
+};
