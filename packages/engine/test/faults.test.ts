@@ -1,0 +1,87 @@
+import type { ExternalUserId } from '@takeover/connector-kit';
+import { GOOGLE, M365, PASSWORD, ada, bindingsOf, cmd, uid, world } from './world.js';
+
+const id = (s: string) => s as ExternalUserId;
+const unavailable = { _tag: 'retryable' as const, reason: 'server' as const, provider: { status: 503, code: 'backendError', message: 'Service unavailable' } };
+
+const boundUser = async () => {
+  const w = await world();
+  const ext = await w.seedAccounts(ada);
+  const u = uid('ada');
+  await w.run(cmd.createActive(u, ada, PASSWORD));
+  await w.run(cmd.bind(u, GOOGLE, ext.google));
+  await w.run(cmd.bind(u, M365, ext.m365));
+  await w.engine.idle();
+  return { w, ext, u };
+};
+
+test('R12 a directory answering 503 for a while: the push completes once it recovers, within the hold window', async () => {
+  const { w, ext, u } = await boundUser();
+  w.connectors.google.failNext(4, unavailable);
+  await w.run(cmd.logIn(u));
+  await w.engine.idle();
+  expect(await w.google.target.passwordMatches(id(ext.google), PASSWORD)).toBe(true);
+  expect(w.pushCalls().google).toBe(5);
+  expect(w.metrics.retries()[GOOGLE]).toBe(4);
+  expect(w.metrics.pushes()).toMatchObject({ 'google/succeeded': 1, 'm365/succeeded': 1 });
+  expect((await bindingsOf(w.store, u))[GOOGLE]?.takeoverComplete).toBe(true);
+});
+
+test('R12 a 429 with Retry-After: no request reaches that directory before it has elapsed', async () => {
+  const { w, ext, u } = await boundUser();
+  w.connectors.m365.failNext(1, { _tag: 'retryable', reason: 'throttled', retryAfter: 1000, provider: { status: 429, code: 'TooManyRequests', message: 'Too many requests' } });
+  await w.run(cmd.logIn(u));
+  await w.engine.idle();
+  const calls = w.connectors.m365.calls().filter((c) => c.op === 'push');
+  expect(calls).toHaveLength(2);
+  expect((calls[1]?.at ?? 0) - (calls[0]?.at ?? 0)).toBeGreaterThanOrEqual(1000);
+  expect(w.metrics.throttles()[M365]).toBe(1);
+  expect(await w.m365.target.passwordMatches(id(ext.m365), PASSWORD)).toBe(true);
+});
+
+test('R12 a permanent failure is visible with its reason and not retried until something changes', async () => {
+  const { w, u } = await boundUser();
+  w.connectors.google.failNext(1, { _tag: 'permanent', reason: 'policy-rejected', provider: { status: 400, code: 'invalidPassword', message: 'Password does not meet the requirements' } });
+  await w.run(cmd.logIn(u));
+  await w.engine.idle();
+  expect(w.pushCalls().google).toBe(1);
+  expect((await bindingsOf(w.store, u))[GOOGLE]?.lastFailure?.failure).toMatchObject({ class: 'permanent', reason: 'policy-rejected', status: 400 });
+  await w.run(cmd.logIn(u));
+  await w.engine.idle();
+  expect(w.pushCalls().google).toBe(1); // not retried: the same push failed permanently
+  await w.run(cmd.change(u, { jobTitle: 'Analyst' }));
+  await w.run(cmd.logIn(u));
+  await w.engine.idle();
+  expect(w.pushCalls().google).toBe(2); // something changed: owed again
+});
+
+test('R12 an auth failure is recorded as such (the directory needs an admin) and not retried', async () => {
+  const { w, u } = await boundUser();
+  w.connectors.m365.failAlways({ _tag: 'auth', provider: { status: 401, code: 'InvalidAuthenticationToken', message: 'Access token validation failure' } });
+  await w.run(cmd.logIn(u));
+  await w.engine.idle();
+  expect(w.pushCalls().m365).toBe(1);
+  expect((await bindingsOf(w.store, u))[M365]?.lastFailure?.failure).toMatchObject({ class: 'auth', code: 'InvalidAuthenticationToken' });
+  expect(w.metrics.pushes()['m365/auth']).toBe(1);
+});
+
+test('a retryable failure that outlasts the hold window stays owed; the plaintext is dropped, and the next login pushes', async () => {
+  const w = await world();
+  const ext = await w.seedAccounts(ada);
+  const u = uid('ada');
+  const short = w.newEngine({ hold: { holdMs: 300 } });
+  await short.execute(cmd.createActive(u, ada, PASSWORD))();
+  await short.execute(cmd.bind(u, GOOGLE, ext.google))();
+  await short.idle();
+  w.connectors.google.failAlways(unavailable);
+  await short.execute(cmd.logIn(u))();
+  await short.idle();
+  expect(short.heldCount()).toBe(0);
+  const failed = (await bindingsOf(w.store, u))[GOOGLE];
+  expect(failed?.takeoverComplete).toBe(false);
+  expect(failed?.inFlight).toBeNull();
+  w.connectors.google.heal();
+  await short.execute(cmd.logIn(u))();
+  await short.idle();
+  expect(await w.google.target.passwordMatches(id(ext.google), PASSWORD)).toBe(true);
+});
