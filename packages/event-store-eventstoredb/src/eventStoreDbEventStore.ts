@@ -1,6 +1,6 @@
 import { jsonEvent, type EventStoreDBClient, type JSONType } from '@eventstore/db-client';
-import * as E from 'fp-ts/Either';
-import type { TaskEither } from 'fp-ts/TaskEither';
+import * as E from 'fp-ts/lib/Either.js';
+import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
 import {
   Checkpoint, describeCause, serialise, storeUnavailable, toRecordedAll,
   type CheckpointStore, type CorruptEvent, type EventStore, type StoredRow, type StoreUnavailable,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import * as E from 'fp-ts/Either';
+import * as E from 'fp-ts/lib/Either.js';
 import {
   Checkpoint, corruptEvent, describeCause, storeUnavailable, versionConflict,
   type CorruptEvent, type ExpectedVersion, type StoredRow, type StoreUnavailable, type StreamVersion, type VersionConflict,

@@ -1,7 +1,7 @@
 import Sqlite from 'better-sqlite3';
 import type { Database } from 'better-sqlite3';
-import * as E from 'fp-ts/Either';
-import type { TaskEither } from 'fp-ts/TaskEither';
+import * as E from 'fp-ts/lib/Either.js';
+import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
 import {
   Checkpoint, checkVersion, describeCause, idempotentOutcome, serialise, storeUnavailable, toRecordedAll,
   type AppendError, type AppendResult, type CheckpointStore, type EventStore, type EventToAppend, type ExpectedVersion,

@@ -1,5 +1,5 @@
-import * as TE from 'fp-ts/TaskEither';
-import type { TaskEither } from 'fp-ts/TaskEither';
+import * as TE from 'fp-ts/lib/TaskEither.js';
+import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
 import type { Checkpoint } from './Checkpoint.js';
 import type { StoreUnavailable } from './errors.js';
 

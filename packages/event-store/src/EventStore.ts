@@ -1,4 +1,4 @@
-import type { TaskEither } from 'fp-ts/TaskEither';
+import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
 import type { AppendError, ReadError } from './errors.js';
 import type {
   AllPage, AppendOptions, AppendResult, EventToAppend, RawEvent, ReadAllOptions, ReadStreamOptions, RecordedEvent,

@@ -1,4 +1,4 @@
-import * as E from 'fp-ts/Either';
+import * as E from 'fp-ts/lib/Either.js';
 import type { Checkpoint } from './Checkpoint.js';
 import { duplicateEventId, versionConflict, type DuplicateEventId, type VersionConflict } from './errors.js';
 import type { AppendResult, ExpectedVersion, StreamVersion } from './types.js';

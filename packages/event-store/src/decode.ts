@@ -1,4 +1,4 @@
-import * as E from 'fp-ts/Either';
+import * as E from 'fp-ts/lib/Either.js';
 import type { Checkpoint } from './Checkpoint.js';
 import { corruptEvent, type CorruptEvent } from './errors.js';
 import type { EventDecoder, RawEvent, RecordedEvent } from './types.js';

@@ -1,6 +1,6 @@
-import * as E from 'fp-ts/Either';
-import type { Either } from 'fp-ts/Either';
-import type { TaskEither } from 'fp-ts/TaskEither';
+import * as E from 'fp-ts/lib/Either.js';
+import type { Either } from 'fp-ts/lib/Either.js';
+import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
 import { Checkpoint } from './Checkpoint.js';
 import type { CheckpointStore } from './CheckpointStore.js';
 import { handlerFailed, type StoreUnavailable, type SubscriptionError } from './errors.js';
@@ -45,9 +45,10 @@ export const subscribe = <A = RawEvent>(store: EventStore, options: SubscribeOpt
     const timer = setTimeout(() => { wake = undefined; resolve(); }, ms);
     wake = () => { clearTimeout(timer); wake = undefined; resolve(); };
   });
-  const retrying = async <L extends SubscriptionError, T>(task: TaskEither<L, T>): Promise<Either<L, T>> => {
+  // Takes a thunk: each attempt builds a fresh task (a TaskEither may have decided when it was made).
+  const retrying = async <L extends SubscriptionError, T>(task: () => TaskEither<L, T>): Promise<Either<L, T>> => {
     for (let attempt = 0; ; attempt++) {
-      const r = await task();
+      const r = await task()();
       if (E.isRight(r) || r.left._tag !== 'StoreUnavailable' || stopped) return r;
       options.onRetry?.(r.left);
       await sleep(Math.min(pollMs * 2 ** attempt, 5_000));
@@ -55,11 +56,11 @@ export const subscribe = <A = RawEvent>(store: EventStore, options: SubscribeOpt
   };
 
   const run = async (): Promise<Either<SubscriptionError, void>> => {
-    const loaded = await retrying(checkpoints.load(subscriptionId));
+    const loaded = await retrying(() => checkpoints.load(subscriptionId));
     if (E.isLeft(loaded)) return stopped ? E.right(undefined) : loaded;
     let after = loaded.right ?? Checkpoint.start;
     while (!stopped) {
-      const page = await retrying(store.readAll<A>({
+      const page = await retrying(() => store.readAll<A>({
         after, maxCount: batchSize,
         ...(options.filter === undefined ? {} : { filter: options.filter }),
         ...(options.decoder === undefined ? {} : { decoder: options.decoder }),
@@ -71,7 +72,7 @@ export const subscribe = <A = RawEvent>(store: EventStore, options: SubscribeOpt
       }
       const handled = await handle(page.right.events, page.right.checkpoint)();
       if (E.isLeft(handled)) return E.left(handlerFailed(subscriptionId, handled.left));
-      const saved = await retrying(checkpoints.save(subscriptionId, page.right.checkpoint));
+      const saved = await retrying(() => checkpoints.save(subscriptionId, page.right.checkpoint));
       if (E.isLeft(saved)) return saved;
       after = page.right.checkpoint;
     }

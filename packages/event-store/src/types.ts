@@ -1,4 +1,4 @@
-import type { Either } from 'fp-ts/Either';
+import type { Either } from 'fp-ts/lib/Either.js';
 import type { Checkpoint } from './Checkpoint.js';
 
 /** What the caller appends. `data` and `metadata` must be JSON-serialisable; `id` unique per event

@@ -1,5 +1,5 @@
-import * as E from 'fp-ts/Either';
-import * as TE from 'fp-ts/TaskEither';
+import * as E from 'fp-ts/lib/Either.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
 import { idempotentOutcome, checkVersion, type StoredId } from '../append-rules.js';
 import { Checkpoint } from '../Checkpoint.js';
 import { serialise, toRecordedAll, type StoredRow } from '../decode.js';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type * as TE from 'fp-ts/TaskEither';
+import type * as TE from 'fp-ts/lib/TaskEither.js';
 import * as t from 'io-ts';
 import type { CheckpointStore } from '../CheckpointStore.js';
 import type { EventStore } from '../EventStore.js';

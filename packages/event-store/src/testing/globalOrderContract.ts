@@ -1,5 +1,6 @@
-import { describe, expect, it } from '@jest/globals';
-import * as TE from 'fp-ts/TaskEither';
+/// <reference types="jest" />
+// Jest's globals, not an import of @jest/globals: that CommonJS module has no ESM named exports.
+import * as TE from 'fp-ts/lib/TaskEither.js';
 import { Checkpoint } from '../Checkpoint.js';
 import { subscribe } from '../subscribe.js';
 import type { RecordedEvent } from '../types.js';

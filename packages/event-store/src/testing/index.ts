@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe } from '@jest/globals';
+/// <reference types="jest" />
+// Jest's globals, not an import of @jest/globals: that CommonJS module has no ESM named exports.
 import { appendContract } from './appendContract.js';
 import type { ContractOptions, ContractSubject } from './fixtures.js';
 import { globalOrderContract } from './globalOrderContract.js';

@@ -1,4 +1,5 @@
-import { describe, expect, it } from '@jest/globals';
+/// <reference types="jest" />
+// Jest's globals, not an import of @jest/globals: that CommonJS module has no ESM named exports.
 import { Checkpoint } from '../Checkpoint.js';
 import type { RecordedEvent } from '../types.js';
 import { counted, CountedEvent, leftOf, orFail, uniquePrefix, type ContractSubject } from './fixtures.js';
@@ -33,7 +34,7 @@ export const readContract = (subject: () => ContractSubject): void => {
     it('round-trips a large payload and Unicode exactly', async () => {
       const { store } = subject();
       const s = `${uniquePrefix('rs')}c`;
-      const text = 'Zoë Ångström ‮עברית‬ 日本語 🎉👩‍👩‍👧 e\u0301 "quotes" \\ \n\t';
+      const text = 'Zoë Ångström ‮עברית‬ 日本語 🎉👩‍👩‍👧 e\u0301 "quotes" \\ \n\t nul:\u0000';
       const big = 'x'.repeat(1_000_000);
       await orFail(store.appendToStream(s, [
         { id: `${s}-1`, type: 'Ünïcode ✓', data: { text, nested: [{ [text]: text }] }, metadata: { text } },

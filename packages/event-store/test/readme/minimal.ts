@@ -1,4 +1,4 @@
-import * as TE from 'fp-ts/TaskEither';
+import * as TE from 'fp-ts/lib/TaskEither.js';
 import * as t from 'io-ts';
 import { inMemoryCheckpointStore, inMemoryEventStore, subscribe } from '@takeover/event-store';
 

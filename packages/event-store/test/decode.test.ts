@@ -1,0 +1,24 @@
+import * as t from 'io-ts';
+import { inMemoryEventStore, isCorruptEvent } from '@takeover/event-store';
+import { leftOf } from '@takeover/event-store/testing';
+
+describe('decoding on read', () => {
+  it('names the failing path and expected type but never the stored value', async () => {
+    const store = inMemoryEventStore();
+    await store.appendToStream('s', [{ id: 'a', type: 'Profile', data: { email: 'secret-looking-value' } }])();
+    const Profile = t.type({ type: t.literal('Profile'), data: t.type({ email: t.number }), metadata: t.unknown });
+    const error = await leftOf(store.readStream('s', { decoder: Profile }));
+    expect(isCorruptEvent(error)).toBe(true);
+    if (!isCorruptEvent(error)) return;
+    expect(error.reason).toContain('data.email');
+    expect(error.reason).toContain('number');
+    expect(error.reason).not.toContain('secret-looking-value');
+  });
+
+  it('accepts any { decode } returning an Either, not only io-ts', async () => {
+    const store = inMemoryEventStore();
+    await store.appendToStream('s', [{ id: 'a', type: 'T', data: 1 }])();
+    const r = await store.readStream('s', { decoder: { decode: (raw) => ({ _tag: 'Right', right: raw.type }) } })();
+    expect(r).toMatchObject({ _tag: 'Right', right: [{ event: 'T' }] });
+  });
+});
