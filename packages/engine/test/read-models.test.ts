@@ -1,0 +1,70 @@
+import { auditLog, portalNotifications, runReadModels, syncStatusView, whyView } from '@takeover/engine';
+import type { RunningReadModels } from '@takeover/engine';
+import { GOOGLE, M365, PASSWORD, ada, cmd, uid, world } from './world.js';
+
+let current: RunningReadModels | undefined;
+afterEach(async () => { await current?.stop(); current = undefined; });
+
+const setUp = async () => {
+  const w = await world();
+  const models = { status: syncStatusView(), audit: auditLog(), notifications: portalNotifications(), why: whyView() };
+  const running = runReadModels(w.store, Object.values(models), { pollIntervalMs: 20 });
+  current = running;
+  const ext = await w.seedAccounts(ada);
+  const u = uid('ada');
+  await w.run(cmd.createActive(u, ada, PASSWORD));
+  await w.run(cmd.bind(u, GOOGLE, ext.google));
+  await w.run(cmd.bind(u, M365, ext.m365));
+  await w.engine.idle();
+  await running.catchUp();
+  return { w, models, running, u };
+};
+
+test('R9 after a login that pushed: one portal notification per directory, and the audit log shows the login with the directories synchronised', async () => {
+  const { w, models, running, u } = await setUp();
+  expect(models.status.status(u).map((s) => s.state)).toEqual(['awaiting-login', 'awaiting-login']);
+  await w.run(cmd.logIn(u));
+  await w.engine.idle();
+  await running.catchUp();
+  expect(models.notifications.forUser(u).map((n) => n.message).sort()).toEqual([
+    'Your password was updated in Google Workspace (example.com). Other sessions there may have been signed out.',
+    'Your password was updated in Microsoft 365 (contoso.com). Other sessions there may have been signed out.',
+  ]);
+  const logins = models.audit.logins(u);
+  expect(logins).toHaveLength(1);
+  expect(logins[0]?.synchronised.map((s) => s.label).sort()).toEqual(['Google Workspace (example.com)', 'Microsoft 365 (contoso.com)']);
+  expect(models.status.status(u).map((s) => s.state)).toEqual(['in-sync', 'in-sync']);
+  expect(models.audit.entries(u).map((e) => e.summary)).toContain('Password and profile synchronised in Microsoft 365 (contoso.com)');
+});
+
+test('R12 sync status shows a failure with its reason and time; an auth failure marks the directory as needing an admin', async () => {
+  const { w, models, running, u } = await setUp();
+  w.connectors.m365.failAlways({ _tag: 'auth', provider: { status: 401, code: 'InvalidAuthenticationToken', message: 'Access token validation failure' } });
+  w.connectors.google.failNext(1, { _tag: 'permanent', reason: 'not-found', provider: { status: 404, code: 'notFound', message: 'Resource Not Found: userKey' } });
+  await w.run(cmd.logIn(u));
+  await w.engine.idle();
+  await running.catchUp();
+  const [google, m365] = models.status.status(u);
+  expect(google).toMatchObject({ state: 'blocked', lastFailure: { class: 'permanent', reason: 'not-found', message: 'Resource Not Found: userKey' } });
+  expect(typeof google?.lastFailure?.at).toBe('string');
+  expect(m365).toMatchObject({ state: 'failed', lastFailure: { class: 'auth' } });
+  expect(models.status.directoryHealth(M365)).toMatchObject({ needsAdmin: true, lastAuthFailure: { code: 'InvalidAuthenticationToken' } });
+  expect(models.status.directoryHealth(GOOGLE).needsAdmin).toBe(false);
+});
+
+test('why: "why was Ada logged out of Microsoft 365 on Tuesday?" — the profile change, who made it, and the login that carried the push', async () => {
+  const { w, models, running, u } = await setUp();
+  await w.run(cmd.logIn(u));
+  await w.engine.idle();
+  await w.run(cmd.change(u, { department: 'Research', jobTitle: 'Analyst' }));
+  await w.run(cmd.logIn(u));
+  await w.engine.idle();
+  await running.catchUp();
+  const pushes = models.why.pushesOf(u, M365);
+  expect(pushes.map((p) => p.push.reason)).toEqual(['takeover', 'attributes-changed']);
+  const second = pushes[1];
+  expect(second?.causes.map((c) => [c.type, c.by, c.detail])).toEqual([['AttributesChanged', 'admin:admin-1', 'department, jobTitle']]);
+  expect(second?.carriedBy?.type).toBe('PortalLogin');
+  expect(second?.outcome?.status).toBe('succeeded');
+  expect(pushes[0]?.causes.map((c) => c.type)).toEqual(['UserCreated', 'PasswordSet', 'UserBound', 'ExternalAccountLinked']);
+});
