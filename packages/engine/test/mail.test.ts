@@ -1,0 +1,57 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import nodemailer from 'nodemailer';
+import { inMemoryEventStore } from '@takeover/event-store';
+import { activationMail, bindingMail, fileOutbox, smtpMailer, storeOutbox } from '@takeover/engine';
+import type { Mail } from '@takeover/engine';
+
+const settings = { platformName: 'Acme <Portal>', portalUrl: 'https://portal.acme.example/login?a=1&b=2' };
+const ada = { email: 'ada@example.com', givenName: 'Ada', familyName: 'Lovelace' };
+const mail: Mail = { id: 'notice/binding/ada/google/1', to: 'ada@example.com', ...bindingMail(settings, ada, { displayName: 'Google Workspace', domain: 'example.com' }) };
+
+test('R1 binding email names the directory and asks for a portal login; HTML is escaped', () => {
+  expect(mail.subject).toBe('Log in to Acme <Portal> to finish connecting Google Workspace (example.com)');
+  expect(mail.text).toContain('log in to Acme <Portal> once with your usual password');
+  expect(mail.html).toContain('Acme &lt;Portal&gt;');
+  expect(mail.html).toContain('href="https://portal.acme.example/login?a=1&amp;b=2"');
+});
+
+test('R2 activation email lists the connected directories', () => {
+  const m = activationMail(settings, ada, [{ displayName: 'Google Workspace', domain: 'example.com' }, { displayName: 'Microsoft 365', domain: 'contoso.com' }]);
+  expect(m.text).toContain('Google Workspace (example.com), Microsoft 365 (contoso.com)');
+});
+
+test('SMTP through nodemailer: a Message-ID derived from the notice id (same notice, same id)', async () => {
+  const transport = nodemailer.createTransport({ jsonTransport: true });
+  const sent: string[] = [];
+  const spy = { sendMail: async (m: Parameters<typeof transport.sendMail>[0]) => { const info = await transport.sendMail(m); sent.push(String(info.message)); return info; } };
+  const mailer = smtpMailer({ transport: spy, from: '"Acme Portal" <no-reply@acme.example>' });
+  expect((await mailer.send(mail)())._tag).toBe('Right');
+  expect((await mailer.send(mail)())._tag).toBe('Right');
+  const parsed = sent.map((s) => JSON.parse(s) as { messageId: string; subject: string; to: Array<{ address: string }>; html: string });
+  expect(parsed[0]?.messageId).toMatch(/^<[0-9a-f]{32}@acme\.example>$/);
+  expect(parsed[1]?.messageId).toBe(parsed[0]?.messageId);
+  expect(parsed[0]?.to[0]?.address).toBe('ada@example.com');
+});
+
+test('SMTP failures are values naming the code, never the body', async () => {
+  const mailer = smtpMailer({ transport: { sendMail: () => Promise.reject(Object.assign(new Error('secret body'), { code: 'ECONNREFUSED' })) }, from: 'no-reply@acme.example' });
+  expect(await mailer.send(mail)()).toEqual({ _tag: 'Left', left: { _tag: 'MailFailed', reason: 'SMTP: ECONNREFUSED' } });
+});
+
+test('outboxes keep each notice once: in the event store, and in a file', async () => {
+  const store = inMemoryEventStore();
+  const outbox = storeOutbox(store);
+  await outbox.send(mail)();
+  await outbox.send(mail)();
+  const rows = await store.readStream('mail-outbox')();
+  expect(rows._tag === 'Right' ? rows.right.length : -1).toBe(1);
+
+  const path = join(await mkdtemp(join(tmpdir(), 'engine-mail-')), 'outbox.jsonl');
+  await fileOutbox(path).send(mail)();
+  await fileOutbox(path).send(mail)(); // a new process reading the same file
+  const lines = (await readFile(path, 'utf8')).trim().split('\n');
+  expect(lines).toHaveLength(1);
+  expect((JSON.parse(lines[0] ?? '{}') as Mail).id).toBe(mail.id);
+});

@@ -1,0 +1,45 @@
+import * as E from 'fp-ts/lib/Either.js';
+import { knownQuotas, pacedCall, pacer, pacingFor, systemClock } from '@takeover/engine';
+import type { ConnectorError } from '@takeover/connector-kit';
+
+test('known quotas: Google 40/s and Graph 20 writes/s, less a 10% margin; unknown kinds are cautious', () => {
+  expect(knownQuotas['google-workspace']?.ratePerSecond).toBe(36);
+  expect(knownQuotas['microsoft-entra']?.ratePerSecond).toBe(18);
+  expect(pacingFor('scim').ratePerSecond).toBe(10);
+  expect(pacingFor('scim', { scim: { ratePerSecond: 5, maxInFlight: 1 } }).ratePerSecond).toBe(5);
+});
+
+test('the pacer caps requests in flight and halves its rate on throttling, then climbs back', async () => {
+  const p = pacer({ ratePerSecond: 1000, maxInFlight: 3 }, systemClock);
+  let inFlight = 0;
+  let peak = 0;
+  await Promise.all(Array.from({ length: 20 }, () => p.schedule(async () => {
+    inFlight += 1; peak = Math.max(peak, inFlight);
+    await new Promise((r) => setTimeout(r, 5));
+    inFlight -= 1;
+  })));
+  expect(peak).toBe(3);
+  p.throttled(undefined);
+  expect(p.state().ratePerSecond).toBe(500);
+  for (let i = 0; i < 100; i++) p.succeeded();
+  expect(p.state().ratePerSecond).toBe(1000);
+});
+
+test('pacedCall: permanent and auth failures are not retried; retryable ones are, until success', async () => {
+  const p = pacer({ ratePerSecond: 1000, maxInFlight: 2 }, systemClock);
+  const permanent: ConnectorError = { _tag: 'permanent', reason: 'not-found', provider: { message: 'gone' } };
+  let calls = 0;
+  const r1 = await pacedCall(p, systemClock, () => { calls += 1; return Promise.resolve(E.left(permanent)); }, { deadline: Date.now() + 10_000, initialDelayMs: 1 });
+  expect([r1, calls]).toEqual([E.left(permanent), 1]);
+  calls = 0;
+  const r2 = await pacedCall(p, systemClock, () => { calls += 1; return Promise.resolve(calls < 3 ? E.left<ConnectorError, string>({ _tag: 'retryable', reason: 'server', provider: { message: '503' } }) : E.right('ok')); }, { deadline: Date.now() + 10_000, initialDelayMs: 1, maxDelayMs: 5 });
+  expect([r2, calls]).toEqual([E.right('ok'), 3]);
+});
+
+test('pacedCall: no attempt starts after the deadline', async () => {
+  const p = pacer({ ratePerSecond: 1000, maxInFlight: 2 }, systemClock);
+  let calls = 0;
+  const r = await pacedCall(p, systemClock, () => { calls += 1; return Promise.resolve(E.left<ConnectorError, string>({ _tag: 'retryable', reason: 'timeout', provider: { message: 'slow' } })); }, { deadline: Date.now() + 30, initialDelayMs: 20, maxDelayMs: 40 });
+  expect(E.isLeft(r)).toBe(true);
+  expect(calls).toBeLessThan(8);
+});
