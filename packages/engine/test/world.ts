@@ -48,10 +48,13 @@ export interface World {
 
 export const ada: UserAttributes = { email: 'ada@example.com', givenName: 'Ada', familyName: 'Lovelace' };
 
-export const world = async (overrides: Partial<EngineOptions> = {}): Promise<World> => {
+export interface Directories { readonly google: ConformanceFixture; readonly m365: ConformanceFixture }
+
+/** The engine over an in-memory store and two directories: in-memory ones by default, or the given fixtures (emulators behind the real connectors). */
+export const world = async (overrides: Partial<EngineOptions> = {}, fixtures?: Directories): Promise<World> => {
   const store = overrides.store ?? inMemoryEventStore();
-  const google = inMemoryDirectory({ emailDomain: 'example.com' });
-  const m365 = inMemoryDirectory({ emailDomain: 'example.com' });
+  const google = fixtures?.google ?? inMemoryDirectory({ emailDomain: 'example.com' });
+  const m365 = fixtures?.m365 ?? inMemoryDirectory({ emailDomain: 'example.com' });
   const connectors = { google: faultyConnector(google.connector), m365: faultyConnector(m365.connector) };
   const outbox = inMemoryOutbox();
   const metrics = inMemoryMetrics();
@@ -77,7 +80,7 @@ export const world = async (overrides: Partial<EngineOptions> = {}): Promise<Wor
     store, engine, google, m365, connectors, outbox, metrics, logger, run, tryRun, newEngine,
     seedAccounts: async (a) => ({
       google: await google.target.seedUser({ primaryEmail: a.email, givenName: a.givenName, familyName: a.familyName, password: OLD_PASSWORD }),
-      m365: await m365.target.seedUser({ primaryEmail: a.email, givenName: a.givenName, familyName: a.familyName, password: OLD_PASSWORD }),
+      m365: await m365.target.seedUser({ primaryEmail: `${a.email.split('@')[0] ?? ''}@${m365.target.emailDomain}`, givenName: a.givenName, familyName: a.familyName, password: OLD_PASSWORD }),
     }),
     pushCalls: () => ({ google: connectors.google.calls().filter((c) => c.op === 'push').length, m365: connectors.m365.calls().filter((c) => c.op === 'push').length }),
   };

@@ -11,9 +11,13 @@ export const toPushFailure = (e: ConnectorError): PushFailure => ({
   ...(e._tag === 'retryable' && e.retryAfter !== undefined ? { retryAfterMs: e.retryAfter } : {}),
 });
 
-/** The platform's profile in the kit's words. Every push carries the whole current profile (writing an unchanged field is harmless). */
+/**
+ * The platform's profile in the kit's words, as a push carries it: the whole current profile
+ * (writing an unchanged field is harmless) except the sign-in address. The platform's `email` is
+ * what an account is matched on, not necessarily the directory's sign-in name (Entra refuses a UPN
+ * outside its verified domains), and the link is by external key; so a push never renames the account.
+ */
 export const toDirectoryAttributes = (a: UserAttributes): DirectoryAttributes => ({
-  primaryEmail: a.email,
   givenName: a.givenName,
   familyName: a.familyName,
   ...(a.displayName === undefined ? {} : { displayName: a.displayName }),
@@ -22,4 +26,5 @@ export const toDirectoryAttributes = (a: UserAttributes): DirectoryAttributes =>
   ...(a.mobilePhone === undefined ? {} : { mobilePhone: a.mobilePhone }),
 });
 
+/** A new account is created under the platform's email. */
 export const toNewAccount = (a: UserAttributes): NewAccountAttributes => ({ ...toDirectoryAttributes(a), primaryEmail: a.email, givenName: a.givenName, familyName: a.familyName });
