@@ -1,4 +1,5 @@
 import type { ExternalUserId } from '@takeover/connector-kit';
+import { commandId, isoTime } from '@takeover/core';
 import { GOOGLE, M365, OLD_PASSWORD, PASSWORD, ada, bindingsOf, cmd, uid, world } from './world.js';
 
 const id = (s: string) => s as ExternalUserId;
@@ -103,4 +104,28 @@ test('several instances: concurrent logins of the same user on two engines push 
   expect(w.pushCalls()).toEqual({ google: 1, m365: 1 });
   expect(await w.google.target.passwordMatches(id(ext.google), PASSWORD)).toBe(true);
   expect(await w.m365.target.passwordMatches(id(ext.m365), OLD_PASSWORD)).toBe(false);
+});
+
+test('R8 under when-changed, an attribute change is pushed at once without the password and needs no login; under every-push it waits for the login and carries it', async () => {
+  const w = await world();
+  const ext = await w.seedAccounts(ada);
+  const u = uid('ada');
+  const policy = await w.engine.executeDirectory({ type: 'ChangeDirectoryPolicy', commandId: commandId('policy-1'), directoryId: M365, at: isoTime(new Date().toISOString()), policy: { passwordPush: 'when-changed' } })();
+  expect(policy._tag).toBe('Right');
+  await w.run(cmd.createActive(u, ada, PASSWORD));
+  await w.run(cmd.bind(u, GOOGLE, ext.google));
+  await w.run(cmd.bind(u, M365, ext.m365));
+  await w.run(cmd.logIn(u));
+  await w.engine.idle();
+  await w.run(cmd.change(u, { department: 'Research' }));
+  await w.engine.idle();
+  const m365Pushes = w.connectors.m365.calls().filter((c) => c.op === 'push');
+  expect(m365Pushes.map((c) => c.withPassword)).toEqual([true, false]);
+  expect((await w.m365.target.readAttributes(id(ext.m365))).department).toBe('Research');
+  expect(await w.m365.target.passwordMatches(id(ext.m365), PASSWORD)).toBe(true);
+  expect(w.pushCalls().google).toBe(1); // every-push: waits for the plaintext
+  await w.run(cmd.logIn(u));
+  await w.engine.idle();
+  expect(w.connectors.google.calls().filter((c) => c.op === 'push').map((c) => c.withPassword)).toEqual([true, true]);
+  expect(w.pushCalls().m365).toBe(2); // nothing more owed there
 });

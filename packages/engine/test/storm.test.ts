@@ -70,6 +70,8 @@ test(`storm: ${USERS} users bound to both directories log in at once; every push
   const throttledLate = lines.filter((l) => l.status === 429 && l.at > start + 1000);
   expect(throttledLate).toEqual([]);
   expect(w.metrics.throttles()).toEqual({});
+  expect(w.metrics.maxQueueDepth()[GOOGLE]).toBeGreaterThan(0); // the pacer queued, rather than the directory refusing
+  expect(w.metrics.latencies()).toHaveLength(2 * USERS);
   const sample = users.filter((_, i) => i % Math.max(1, Math.floor(USERS / 20)) === 0);
   for (const u of sample) {
     expect(await google.passwordMatches(`${u}@example.com`, PASSWORD)).toBe(true);

@@ -7,17 +7,18 @@ export interface FaultyConnector extends DirectoryConnector {
   /** Every call from now fails with `error` (until `heal`). */
   readonly failAlways: (error: ConnectorError) => void;
   readonly heal: () => void;
-  /** Epoch ms of every call that reached the wrapped connector or was failed here, in order. */
-  readonly calls: () => ReadonlyArray<{ readonly op: string; readonly at: number }>;
+  /** Every call that reached the wrapped connector or was failed here, in order: operation, epoch ms, and for a push whether it carried a password. */
+  readonly calls: () => ReadonlyArray<{ readonly op: string; readonly at: number; readonly withPassword?: boolean }>;
 }
 
 /** Wraps a connector (e.g. `inMemoryDirectory().connector`) to fail for a while and to count calls. */
 export const faultyConnector = (inner: DirectoryConnector, now: () => number = Date.now): FaultyConnector => {
   let queued: ConnectorError[] = [];
   let always: ConnectorError | undefined;
-  const calls: Array<{ op: string; at: number }> = [];
+  const calls: Array<{ op: string; at: number; withPassword?: boolean }> = [];
   const wrap = <Args extends unknown[], A>(op: string, f: (...args: Args) => TE.TaskEither<ConnectorError, A>) => (...args: Args): TE.TaskEither<ConnectorError, A> => () => {
-    calls.push({ op, at: now() });
+    const request = args[0];
+    calls.push(op === 'push' && typeof request === 'object' && request !== null ? { op, at: now(), withPassword: 'password' in request } : { op, at: now() });
     const fault = always ?? queued.shift();
     return fault === undefined ? f(...args)() : Promise.resolve({ _tag: 'Left' as const, left: fault });
   };
