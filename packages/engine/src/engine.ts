@@ -4,7 +4,7 @@ import type { DirectoryCommand, DirectoryId, PasswordCheckHooks, PasswordPolicy,
 import { eventIdFor } from '@takeover/core';
 import type { ConnectorLogger, DirectoryConnector } from '@takeover/connector-kit';
 import { silentLogger } from '@takeover/connector-kit';
-import type { EventStore } from '@takeover/event-store';
+import type { Checkpoint, EventStore } from '@takeover/event-store';
 import type { DirectoryHandled, UserHandled } from './commands.js';
 import { handleDirectoryCommand, handleUserCommand } from './commands.js';
 import type { Deps } from './dispatch/Deps.js';
@@ -54,6 +54,12 @@ export interface Engine {
   readonly executeDirectory: (command: DirectoryCommand) => TaskEither<EngineError, DirectoryHandled>;
   /** Look at what is owed to this user now and act on it (e.g. after a restart, or a directory policy change). */
   readonly settle: (userId: UserId) => Promise<void>;
+  /**
+   * Settles every user in the store, a few at a time: for a host starting up, so what a stopped
+   * instance left owed and needs no plaintext (notices, resolutions, account actions, attribute-only
+   * pushes) is carried out. Resolves with the number of users looked at.
+   */
+  readonly settleAll: (options?: { readonly concurrency?: number }) => Promise<number>;
   /** Resolves when this user's pending work (pushes, notices, …) has run. */
   readonly whenSettled: (userId: UserId) => Promise<void>;
   /** Resolves when no user has pending work. */
@@ -143,6 +149,22 @@ export const createEngine = (options: EngineOptions): Engine => {
     },
     executeDirectory: (command) => handleDirectoryCommand(deps.store, command),
     settle: schedule,
+    settleAll: async ({ concurrency = 16 } = {}) => {
+      const users = new Set<UserId>();
+      let after: Checkpoint | undefined;
+      for (;;) {
+        const page = await deps.store.readAll({ ...(after === undefined ? {} : { after }), maxCount: 1000, filter: { streamPrefix: 'user-' } })();
+        if (E.isLeft(page)) throw new Error(`settleAll: cannot read the store (${page.left._tag})`);
+        for (const e of page.right.events) users.add(e.streamId.slice('user-'.length) as UserId);
+        if (page.right.events.length === 0) break;
+        after = page.right.checkpoint;
+      }
+      const queue = [...users];
+      await Promise.all(Array.from({ length: concurrency }, async () => {
+        for (let u = queue.shift(); u !== undefined; u = queue.shift()) await schedule(u);
+      }));
+      return users.size;
+    },
     whenSettled: (userId) => running.get(userId)?.done ?? Promise.resolve(),
     idle,
     heldCount: () => hold.size(),

@@ -1,4 +1,5 @@
 import type { ExternalUserId } from '@takeover/connector-kit';
+import { handleUserCommand } from '@takeover/engine';
 import { commandId, isoTime } from '@takeover/core';
 import { GOOGLE, M365, OLD_PASSWORD, PASSWORD, ada, bindingsOf, cmd, uid, world } from './world.js';
 
@@ -128,4 +129,22 @@ test('R8 under when-changed, an attribute change is pushed at once without the p
   await w.engine.idle();
   expect(w.connectors.google.calls().filter((c) => c.op === 'push').map((c) => c.withPassword)).toEqual([true, true]);
   expect(w.pushCalls().m365).toBe(2); // nothing more owed there
+});
+
+test('restart: settleAll carries out what a stopped instance left owed (R1 binding emails decided but never sent)', async () => {
+  const w = await world();
+  const ext = await w.seedAccounts(ada);
+  const u = uid('ada');
+  // Decided and appended, then the instance "stopped" before dispatching anything.
+  const options = { store: w.store, context: {} };
+  await handleUserCommand(options, cmd.createActive(u, ada, PASSWORD))();
+  await handleUserCommand(options, cmd.bind(u, GOOGLE, ext.google))();
+  await handleUserCommand(options, cmd.bind(u, M365))();
+  expect(w.outbox.sent()).toHaveLength(0);
+  const restarted = w.newEngine();
+  expect(await restarted.settleAll()).toBe(1);
+  await restarted.idle();
+  expect(w.outbox.sent()).toHaveLength(2);
+  expect((await bindingsOf(w.store, u))[M365]?.link).toMatchObject({ status: 'linked', how: 'matched-email' });
+  expect(w.pushCalls()).toEqual({ google: 0, m365: 0 }); // pushes carrying the password wait for the next login
 });
