@@ -127,11 +127,10 @@ export const createEngine = (options: EngineOptions): Engine => {
   const keepPlaintext = (command: UserCommand, handled: UserHandled): void => {
     if (handled.state.status === 'absent') return;
     const first = handled.events[0]?.metadata?.eventId ?? eventIdFor(command.commandId, 0);
-    if (command.type === 'LogIn') {
-      hold.put(command.userId, { secret: command.password, passwordVersion: handled.state.passwordVersion, moment: 'portal-login', correlationId: first });
-    } else if (command.type === 'SetPassword' && command.by !== 'admin') {
-      hold.put(command.userId, { secret: command.password, passwordVersion: handled.state.passwordVersion, moment: 'portal-password-change', correlationId: first });
-    }
+    const moment = command.type === 'LogIn' ? 'portal-login' : command.type === 'SetPassword' && command.by !== 'admin' ? 'portal-password-change' : undefined;
+    if (moment === undefined || !('password' in command)) return;
+    const kept = hold.put(command.userId, { secret: command.password, passwordVersion: handled.state.passwordVersion, moment, correlationId: first });
+    if (!kept) deps.logger.warn('plaintext not held (the hold is full, or a newer password is held); its pushes wait for the next login', { userId: command.userId });
   };
 
   const idle = async (): Promise<void> => {

@@ -17,7 +17,7 @@ export type { Pacer } from './pacing/pacer.js';
 export { knownQuotas, defaultPacing, pacingFor } from './pacing/quotas.js';
 export type { PacingOptions } from './pacing/quotas.js';
 export { pacedCall } from './pacing/retry.js';
-export type { RetryOptions } from './pacing/retry.js';
+export type { RetryOptions, Abandoned } from './pacing/retry.js';
 export { mailFailed } from './mail/Mailer.js';
 export type { Mail, Mailer, MailFailed } from './mail/Mailer.js';
 export { bindingMail, activationMail } from './mail/templates.js';

@@ -37,3 +37,21 @@ test('a password change in the portal before any login does not reach a director
   expect(w.pushCalls().google).toBe(0);
   expect(w.engine.heldCount()).toBe(0);
 });
+
+test('the plaintext is never used past its deadline: a push still queued behind a Retry-After when the hold ends is abandoned, and stays owed', async () => {
+  const w = await world({ hold: { holdMs: 400 } });
+  const ext = await w.seedAccounts(ada);
+  const u = uid('ada');
+  await w.run(cmd.createActive(u, ada, PASSWORD));
+  await w.run(cmd.bind(u, GOOGLE, ext.google));
+  await w.engine.idle();
+  w.connectors.google.failNext(1, { _tag: 'retryable', reason: 'throttled', retryAfter: 1500, provider: { status: 429, code: 'rateLimitExceeded', message: 'Quota exceeded' } });
+  await w.run(cmd.logIn(u));
+  await w.engine.idle();
+  expect(w.pushCalls().google).toBe(1); // the throttled attempt only: nothing was sent after the deadline
+  expect(w.metrics.pushes()).toMatchObject({ 'google/hold-expired': 1 });
+  const binding = (await bindingsOf(w.store, u))[GOOGLE];
+  expect(binding?.lastFailure?.failure.code).toBe('hold-expired');
+  expect(binding?.inFlight).toBeNull();
+  expect(w.engine.heldCount()).toBe(0);
+});

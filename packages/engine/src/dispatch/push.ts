@@ -6,6 +6,7 @@ import { externalUserId } from '@takeover/connector-kit';
 import { handleUserCommand } from '../commands.js';
 import type { Held } from '../hold.js';
 import type { PushOutcomeLabel } from '../metrics.js';
+import type { Abandoned } from '../pacing/retry.js';
 import { pacedCall } from '../pacing/retry.js';
 import { isoNow } from '../ports.js';
 import type { Deps } from './Deps.js';
@@ -17,7 +18,10 @@ const describe = (p: OwedPush): PushDescription => ({
   recordVersion: p.recordVersion, passwordVersion: p.passwordVersion, carriesPassword: p.carriesPassword, revokeSessions: p.revokeSessions, reason: p.reason,
 });
 
-const superseded: PushFailure = { class: 'retryable', code: 'superseded', reason: 'superseded', message: 'A newer password arrived before this push was sent; the newer one is pushed instead.' };
+const abandonedFailure: Readonly<Record<Abandoned['why'], PushFailure>> = {
+  superseded: { class: 'retryable', code: 'superseded', reason: 'superseded', message: 'A newer password arrived before this push was sent; the newer one is pushed instead.' },
+  'hold-expired': { class: 'retryable', code: 'hold-expired', reason: 'hold-expired', message: 'The password was no longer held when the directory could be called; the push waits for the next login.' },
+};
 
 /**
  * One push: take the lease (`RecordPushStarted` appended at the expected version), call the
@@ -44,9 +48,13 @@ export const runPush = async (deps: Deps, user: ExistingUser, push: OwedPush, he
   const t0 = deps.clock.now();
   const pacer = deps.pacerFor(push.directoryId, connector.kind);
   const deadline = held?.deadline ?? t0 + deps.backgroundWindowMs;
-  const result = await pacedCall(pacer, deps.clock, async (): Promise<E.Either<ConnectorError | { readonly _tag: 'superseded' }, PushOutcome>> => {
-    // Ordering: a newer password held for this user supersedes this push before it is sent.
-    if (push.carriesPassword && (deps.hold.get(user.userId)?.passwordVersion ?? push.passwordVersion) > push.passwordVersion) return E.left({ _tag: 'superseded' });
+  const result = await pacedCall(pacer, deps.clock, async (): Promise<E.Either<ConnectorError | Abandoned, PushOutcome>> => {
+    if (push.carriesPassword) {
+      // Ordering: a newer password held for this user supersedes this push before it is sent.
+      if ((deps.hold.get(user.userId)?.passwordVersion ?? push.passwordVersion) > push.passwordVersion) return E.left({ _tag: 'abandoned', why: 'superseded' });
+      // The plaintext is never used past its deadline, however long the directory's queue was.
+      if (deps.clock.now() >= deadline) return E.left({ _tag: 'abandoned', why: 'hold-expired' });
+    }
     const password = push.carriesPassword ? held?.secret : undefined;
     return connector.push({
       externalId: externalUserId(push.externalKey),
@@ -60,13 +68,13 @@ export const runPush = async (deps: Deps, user: ExistingUser, push: OwedPush, he
     onRetry: () => deps.metrics.retried(push.directoryId),
   });
   const at = isoNow(deps.clock);
-  const label: PushOutcomeLabel = E.isRight(result) ? 'succeeded' : result.left._tag === 'superseded' ? 'superseded' : result.left._tag;
+  const label: PushOutcomeLabel = E.isRight(result) ? 'succeeded' : result.left._tag === 'abandoned' ? result.left.why : result.left._tag;
   deps.metrics.pushCompleted(push.directoryId, label, deps.clock.now() - t0);
   const outcome = E.isRight(result)
     ? await handleUserCommand(options, { type: 'RecordPushSucceeded', commandId: commandId(`${lease}/succeeded`), userId: user.userId, at, push: description, ...correlation })()
     : await handleUserCommand(options, {
       type: 'RecordPushFailed', commandId: commandId(`${lease}/failed`), userId: user.userId, at, push: description, ...correlation,
-      failure: result.left._tag === 'superseded' ? superseded : toPushFailure(result.left),
+      failure: result.left._tag === 'abandoned' ? abandonedFailure[result.left.why] : toPushFailure(result.left),
     })();
   if (E.isLeft(outcome)) deps.logger.error('push outcome not recorded; the lease expires and the push stays owed', { pushId: push.pushId, error: outcome.left._tag });
   else deps.logger.info('push finished', { pushId: push.pushId, directoryId: push.directoryId, outcome: label });

@@ -28,7 +28,10 @@ const isRetryableLeft = (r: unknown): boolean => {
  * exponential backoff and jitter (cockatiel) until the attempts or the deadline run out; permanent
  * and auth failures return at once. Resolves with the last result; never rejects.
  */
-export const pacedCall = async <Err extends ConnectorError | { readonly _tag: 'superseded' }, A>(pacer: Pacer, clock: Clock, call: () => Promise<Either<Err, A>>, options: RetryOptions): Promise<Either<Err, A>> => {
+/** A call the caller itself gave up before sending (see `dispatch/push.ts`). */
+export interface Abandoned { readonly _tag: 'abandoned'; readonly why: 'superseded' | 'hold-expired' }
+
+export const pacedCall = async <Err extends ConnectorError | Abandoned, A>(pacer: Pacer, clock: Clock, call: () => Promise<Either<Err, A>>, options: RetryOptions): Promise<Either<Err, A>> => {
   const policy = retry(handleWhenResult(isRetryableLeft), {
     maxAttempts: (options.maxAttempts ?? 8) - 1,
     backoff: new ExponentialBackoff({ initialDelay: options.initialDelayMs ?? 250, maxDelay: options.maxDelayMs ?? 15_000 }),
@@ -43,7 +46,7 @@ export const pacedCall = async <Err extends ConnectorError | { readonly _tag: 's
       if (last !== undefined && clock.now() >= options.deadline) return last;
       last = await pacer.schedule(call);
       if (E.isLeft(last)) {
-        const e: ConnectorError | { readonly _tag: 'superseded' } = last.left;
+        const e: ConnectorError | Abandoned = last.left;
         if (e._tag === 'retryable' && (e.reason === 'throttled' || e.retryAfter !== undefined)) {
           pacer.throttled(e.retryAfter);
           options.onThrottled?.(e.retryAfter);
