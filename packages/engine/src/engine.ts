@@ -17,6 +17,8 @@ import type { Mailer } from './mail/Mailer.js';
 import type { MailSettings } from './mail/templates.js';
 import type { EngineMetrics } from './metrics.js';
 import { noopMetrics } from './metrics.js';
+import type { AuthBreaker } from './pacing/authBreaker.js';
+import { authBreaker } from './pacing/authBreaker.js';
 import type { Pacer } from './pacing/pacer.js';
 import { pacer } from './pacing/pacer.js';
 import type { PacingOptions } from './pacing/quotas.js';
@@ -46,6 +48,8 @@ export interface EngineOptions {
   /** How long background calls (resolve, suspend, attribute-only pushes) keep retrying (default 2 minutes). */
   readonly backgroundWindowMs?: number;
   readonly leasePollMs?: number;
+  /** After an `auth` failure, how long no push to that directory starts before one is tried again (default 1 minute). */
+  readonly authPauseMs?: number;
 }
 
 export interface Engine {
@@ -64,6 +68,8 @@ export interface Engine {
   readonly whenSettled: (userId: UserId) => Promise<void>;
   /** Resolves when no user has pending work. */
   readonly idle: () => Promise<void>;
+  /** Directories paused after an `auth` failure (no push starts there until the pause ends and a trial call succeeds). */
+  readonly pausedDirectories: () => ReadonlyArray<DirectoryId>;
   /** Users whose plaintext is held right now. */
   readonly heldCount: () => number;
   /** Waits for pending work, then forgets every held plaintext. */
@@ -75,6 +81,7 @@ export const createEngine = (options: EngineOptions): Engine => {
   const metrics = options.metrics ?? noopMetrics;
   const hold: PlaintextHold = plaintextHold(clock, options.hold);
   const pacers = new Map<DirectoryId, Pacer>();
+  const breakers = new Map<DirectoryId, AuthBreaker>();
   const connectorFor = typeof options.connectors === 'function' ? options.connectors : (id: DirectoryId) => (options.connectors as Readonly<Partial<Record<DirectoryId, DirectoryConnector>>>)[id];
   const deps: Deps = {
     store: options.store,
@@ -84,6 +91,13 @@ export const createEngine = (options: EngineOptions): Engine => {
       if (existing !== undefined) return existing;
       const created = pacer(pacingFor(kind, options.pacing), clock, (depth) => metrics.queueDepth(id, depth));
       pacers.set(id, created);
+      return created;
+    },
+    breakerFor: (id) => {
+      const existing = breakers.get(id);
+      if (existing !== undefined) return existing;
+      const created = authBreaker(options.authPauseMs ?? 60_000);
+      breakers.set(id, created);
       return created;
     },
     mailer: options.mailer,
@@ -167,6 +181,7 @@ export const createEngine = (options: EngineOptions): Engine => {
     whenSettled: (userId) => running.get(userId)?.done ?? Promise.resolve(),
     idle,
     heldCount: () => hold.size(),
+    pausedDirectories: () => [...breakers.entries()].filter(([, b]) => b.paused()).map(([id]) => id),
     close: async () => { await idle(); hold.clear(); },
   };
 };

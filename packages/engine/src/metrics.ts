@@ -1,7 +1,7 @@
 import type { DirectoryId } from '@takeover/core';
 
 /** How a push ended, as a metric label (never anything about the user or the password). */
-export type PushOutcomeLabel = 'succeeded' | 'retryable' | 'permanent' | 'auth' | 'superseded' | 'hold-expired';
+export type PushOutcomeLabel = 'succeeded' | 'retryable' | 'permanent' | 'auth' | 'superseded' | 'hold-expired' | 'directory-paused';
 
 /**
  * What the engine reports, for the host to expose (Prometheus, OpenTelemetry, logs). Labels are

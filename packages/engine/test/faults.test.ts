@@ -85,3 +85,27 @@ test('a retryable failure that outlasts the hold window stays owed; the plaintex
   await short.idle();
   expect(await w.google.target.passwordMatches(id(ext.google), PASSWORD)).toBe(true);
 });
+
+test('R12 after an auth failure the directory is paused: no more requests there until the pause ends and a trial call succeeds', async () => {
+  const w = await world({ authPauseMs: 300 });
+  const users = ['ada', 'bob', 'cyd'].map((n) => ({ u: uid(n), attrs: { email: `${n}@example.com`, givenName: n, familyName: 'Test' } }));
+  const ext = new Map<string, { google: string; m365: string }>();
+  for (const { u, attrs } of users) {
+    ext.set(u, await w.seedAccounts(attrs));
+    await w.run(cmd.createActive(u, attrs, PASSWORD));
+    await w.run(cmd.bind(u, M365, ext.get(u)?.m365));
+  }
+  await w.engine.idle();
+  w.connectors.m365.failAlways({ _tag: 'auth', provider: { status: 401, code: 'InvalidAuthenticationToken', message: 'Access token validation failure' } });
+  for (const { u } of users) await w.run(cmd.logIn(u));
+  await w.engine.idle();
+  expect(w.pushCalls().m365).toBe(1); // one failed sign-in, not three
+  expect(w.engine.pausedDirectories()).toEqual([M365]);
+
+  w.connectors.m365.heal(); // an admin fixed the credentials
+  await new Promise((r) => setTimeout(r, 350));
+  for (const { u } of users) await w.run(cmd.logIn(u));
+  await w.engine.idle();
+  expect(w.engine.pausedDirectories()).toEqual([]);
+  for (const { u } of users) expect(await w.m365.target.passwordMatches(id(ext.get(u)?.m365 ?? ''), PASSWORD)).toBe(true);
+});

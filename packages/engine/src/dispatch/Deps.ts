@@ -5,6 +5,7 @@ import type { PlaintextHold } from '../hold.js';
 import type { Mailer } from '../mail/Mailer.js';
 import type { MailSettings } from '../mail/templates.js';
 import type { EngineMetrics } from '../metrics.js';
+import type { AuthBreaker } from '../pacing/authBreaker.js';
 import type { Pacer } from '../pacing/pacer.js';
 import type { Clock, IdGenerator } from '../ports.js';
 
@@ -13,6 +14,7 @@ export interface Deps {
   readonly store: EventStore;
   readonly connectorFor: (directoryId: DirectoryId) => DirectoryConnector | undefined;
   readonly pacerFor: (directoryId: DirectoryId, kind: string) => Pacer;
+  readonly breakerFor: (directoryId: DirectoryId) => AuthBreaker;
   readonly mailer: Mailer;
   readonly mail: MailSettings;
   readonly clock: Clock;

@@ -39,7 +39,7 @@ export const runNotice = async (deps: Deps, user: ExistingUser, directories: Dir
 /** Binding resolves the external account: by email, else (policy and connector permitting) created; recorded as linked or unresolved. */
 export const runResolution = async (deps: Deps, user: ExistingUser, r: OwedResolution): Promise<void> => {
   const connector = deps.connectorFor(r.directoryId);
-  if (connector === undefined) return;
+  if (connector === undefined || deps.breakerFor(r.directoryId).paused()) return;
   const create = r.createMissingUsers && connector.capabilities.createUsers;
   const result = await pacedCall(deps.pacerFor(r.directoryId, connector.kind), deps.clock,
     () => connector.resolve({ primaryEmail: r.email, ...(create ? { create: toNewAccount(user.attributes) } : {}) })(), background(deps, r.directoryId));
@@ -70,7 +70,7 @@ export const runResolution = async (deps: Deps, user: ExistingUser, r: OwedResol
 /** `onSuspend` / `onUnbind`: suspend or restore the external account, and record the outcome. */
 export const runAccountAction = async (deps: Deps, a: OwedAccountAction): Promise<void> => {
   const connector = deps.connectorFor(a.directoryId);
-  if (connector === undefined) return;
+  if (connector === undefined || deps.breakerFor(a.directoryId).paused()) return;
   const id = externalUserId(a.externalKey);
   const result = await pacedCall(deps.pacerFor(a.directoryId, connector.kind), deps.clock,
     () => (a.action === 'suspend' ? connector.suspend(id) : connector.reactivate(id))(), background(deps, a.directoryId));

@@ -20,6 +20,7 @@ const describe = (p: OwedPush): PushDescription => ({
 
 const abandonedFailure: Readonly<Record<Abandoned['why'], PushFailure>> = {
   superseded: { class: 'retryable', code: 'superseded', reason: 'superseded', message: 'A newer password arrived before this push was sent; the newer one is pushed instead.' },
+  'directory-paused': { class: 'retryable', code: 'directory-paused', reason: 'directory-paused', message: 'The directory refused the connector\'s credentials moments ago; pushes there wait until an admin fixes them.' },
   'hold-expired': { class: 'retryable', code: 'hold-expired', reason: 'hold-expired', message: 'The password was no longer held when the directory could be called; the push waits for the next login.' },
 };
 
@@ -35,6 +36,11 @@ export const runPush = async (deps: Deps, user: ExistingUser, push: OwedPush, he
     return;
   }
   if (push.carriesPassword && held?.passwordVersion !== push.passwordVersion) return;
+  const breaker = deps.breakerFor(push.directoryId);
+  if (breaker.paused()) {
+    deps.logger.warn('directory paused after an auth failure: push not started, it stays owed', { pushId: push.pushId, directoryId: push.directoryId });
+    return;
+  }
   const description = describe(push);
   const correlation = held?.correlationId === undefined ? {} : { correlationId: held.correlationId };
   const lease = `lease/${deps.ids.next()}`;
@@ -56,12 +62,13 @@ export const runPush = async (deps: Deps, user: ExistingUser, push: OwedPush, he
       if (deps.clock.now() >= deadline) return E.left({ _tag: 'abandoned', why: 'hold-expired' });
     }
     const password = push.carriesPassword ? held?.secret : undefined;
-    return connector.push({
+    const r = await breaker.run(() => connector.push({
       externalId: externalUserId(push.externalKey),
       attributes: toDirectoryAttributes(user.attributes),
       ...(password === undefined ? {} : { password }),
       ...(push.revokeSessions ? { revokeSessions: true } : {}),
-    })();
+    })());
+    return r ?? E.left({ _tag: 'abandoned', why: 'directory-paused' });
   }, {
     deadline, ...deps.retry,
     onThrottled: (ms) => deps.metrics.throttled(push.directoryId, ms),

@@ -29,7 +29,7 @@ const isRetryableLeft = (r: unknown): boolean => {
  * and auth failures return at once. Resolves with the last result; never rejects.
  */
 /** A call the caller itself gave up before sending (see `dispatch/push.ts`). */
-export interface Abandoned { readonly _tag: 'abandoned'; readonly why: 'superseded' | 'hold-expired' }
+export interface Abandoned { readonly _tag: 'abandoned'; readonly why: 'superseded' | 'hold-expired' | 'directory-paused' }
 
 export const pacedCall = async <Err extends ConnectorError | Abandoned, A>(pacer: Pacer, clock: Clock, call: () => Promise<Either<Err, A>>, options: RetryOptions): Promise<Either<Err, A>> => {
   const policy = retry(handleWhenResult(isRetryableLeft), {
