@@ -44,6 +44,8 @@ export interface World {
   /** Seeds an account in both directories with OLD_PASSWORD; returns the external ids. */
   readonly seedAccounts: (attrs: UserAttributes) => Promise<{ readonly google: string; readonly m365: string }>;
   readonly pushCalls: () => { readonly google: number; readonly m365: number };
+  /** Waits for the engine, then closes the directories (emulators). */
+  readonly close: () => Promise<void>;
 }
 
 export const ada: UserAttributes = { email: 'ada@example.com', givenName: 'Ada', familyName: 'Lovelace' };
@@ -83,6 +85,7 @@ export const world = async (overrides: Partial<EngineOptions> = {}, fixtures?: D
       m365: await m365.target.seedUser({ primaryEmail: `${a.email.split('@')[0] ?? ''}@${m365.target.emailDomain}`, givenName: a.givenName, familyName: a.familyName, password: OLD_PASSWORD }),
     }),
     pushCalls: () => ({ google: connectors.google.calls().filter((c) => c.op === 'push').length, m365: connectors.m365.calls().filter((c) => c.op === 'push').length }),
+    close: async () => { await engine.close(); await google.close(); await m365.close(); },
   };
 };
 
