@@ -9,6 +9,7 @@ import type { DirectoryHandled, UserHandled } from './commands.js';
 import { handleDirectoryCommand, handleUserCommand } from './commands.js';
 import type { Deps } from './dispatch/Deps.js';
 import { commandContext } from './dispatch/Deps.js';
+import { userScheduler } from './dispatch/scheduler.js';
 import { settleUser } from './dispatch/settle.js';
 import type { EngineError } from './errors.js';
 import type { HoldOptions, PlaintextHold } from './hold.js';
@@ -115,28 +116,7 @@ export const createEngine = (options: EngineOptions): Engine => {
     leasePollMs: options.leasePollMs ?? 500,
   };
 
-  const running = new Map<UserId, { again: boolean; done: Promise<void> }>();
-  const schedule = (userId: UserId): Promise<void> => {
-    const current = running.get(userId);
-    if (current !== undefined) {
-      current.again = true;
-      return current.done;
-    }
-    const entry = { again: false, done: Promise.resolve() };
-    entry.done = (async () => {
-      do {
-        entry.again = false;
-        try {
-          await settleUser(deps, userId);
-        } catch (e) {
-          deps.logger.error('settle failed', { userId, error: e instanceof Error ? e.name : 'unknown' });
-        }
-      } while (entry.again);
-      running.delete(userId);
-    })();
-    running.set(userId, entry);
-    return entry.done;
-  };
+  const { schedule, whenSettled, idle } = userScheduler((userId) => settleUser(deps, userId), deps.logger);
 
   const keepPlaintext = (command: UserCommand, handled: UserHandled): void => {
     if (handled.state.status === 'absent') return;
@@ -147,9 +127,6 @@ export const createEngine = (options: EngineOptions): Engine => {
     if (!kept) deps.logger.warn('plaintext not held (the hold is full, or a newer password is held); its pushes wait for the next login', { userId: command.userId });
   };
 
-  const idle = async (): Promise<void> => {
-    while (running.size > 0) await Promise.all([...running.values()].map((r) => r.done));
-  };
 
   return {
     execute: (command) => async () => {
@@ -178,7 +155,7 @@ export const createEngine = (options: EngineOptions): Engine => {
       }));
       return users.size;
     },
-    whenSettled: (userId) => running.get(userId)?.done ?? Promise.resolve(),
+    whenSettled,
     idle,
     heldCount: () => hold.size(),
     pausedDirectories: () => [...breakers.entries()].filter(([, b]) => b.paused()).map(([id]) => id),
