@@ -1,0 +1,201 @@
+// The host's application layer, as the HTTP layer (JSON API and server-rendered pages) sees it.
+// One object, built once by `createHostApp(config)`; every route, page and test goes through it.
+// Passwords cross it only as `Secret` values; nothing here returns or logs one.
+import type { Either } from 'fp-ts/lib/Either.js';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { BindingStatus, DirectoryId, DirectoryPolicy, IsoTime, Secret, UserAttributes, UserId } from '@takeover/core';
+import type { AuditEntry, LoginRecord, PortalNotification, PushExplanation } from '@takeover/engine';
+
+/** What went wrong, in terms the HTTP layer maps to a status without guessing. */
+export type Problem =
+  /** 400: `field` is a JSON path into the input (`email`, `changes.givenName`, `password`), `reason` says what is wrong in words. */
+  | { readonly kind: 'invalid'; readonly field: string; readonly reason: string }
+  /** 404 */
+  | { readonly kind: 'not-found'; readonly what: 'user' | 'directory' | 'push' | 'binding' | 'activation'; readonly id: string }
+  /** 409: e.g. the email is taken, the directory is already bound. */
+  | { readonly kind: 'conflict'; readonly reason: string }
+  /** 401: wrong email or password, a bad or expired token; never says which. */
+  | { readonly kind: 'unauthorized' }
+  /** 403: a valid login that may not proceed (staged, suspended, password pending/expired: R7), with the reason. */
+  | { readonly kind: 'forbidden'; readonly reason: string }
+  /** 429 */
+  | { readonly kind: 'throttled'; readonly retryAfterSeconds: number }
+  /** 422: the domain refused (the core's error code, e.g. `PasswordRejectedByPolicy`), with a reason in words. */
+  | { readonly kind: 'rejected'; readonly code: string; readonly reason: string }
+  /** 503: the store or a dependency is down. */
+  | { readonly kind: 'unavailable'; readonly reason: string };
+
+export type Outcome<T> = Promise<Either<Problem, T>>;
+
+// ── Views (plain data, JSON-safe) ────────────────────────────────────────────────────────────────
+
+export interface UserSummary {
+  readonly id: UserId;
+  readonly email: string;
+  readonly displayName: string;
+  readonly state: 'staged' | 'active' | 'suspended';
+  readonly passwordStatus: 'pending' | 'active' | 'expired';
+  readonly directories: ReadonlyArray<DirectoryId>;
+}
+
+export interface UserView extends UserSummary {
+  readonly attributes: UserAttributes;
+  readonly passwordVersion: number;
+  /** Per bound directory: the core's status (owed / in flight / in sync / failed with reason and time, …) with the directory's label. */
+  readonly bindings: ReadonlyArray<BindingStatus & { readonly label: string }>;
+  readonly createdAt?: IsoTime;
+}
+
+export interface AuditView {
+  readonly entries: ReadonlyArray<AuditEntry>;
+  readonly logins: ReadonlyArray<LoginRecord>;
+  /** Every push to this user's directories, newest first, each with its explanation (`why`). */
+  readonly pushes: ReadonlyArray<PushExplanation>;
+}
+
+export interface DirectoryView {
+  readonly id: DirectoryId;
+  readonly kind: 'google-workspace' | 'microsoft-entra' | string;
+  readonly displayName: string;
+  readonly domain: string;
+  /** "Google Workspace (example.com)" */
+  readonly label: string;
+  /** `emulator` when the in-process emulator serves it, `real` when credentials were configured. */
+  readonly mode: 'emulator' | 'real';
+  /** Where the connector talks to (emulator URL or the provider's API), never a credential. */
+  readonly endpoint: string;
+  readonly policy: DirectoryPolicy;
+  /** The last call failed with `auth` and none succeeded since. */
+  readonly needsAdmin: boolean;
+  readonly paused: boolean;
+}
+
+/** Live feedback on a candidate password: the platform's policy and each bound directory's. */
+export interface PasswordFeedback {
+  readonly ok: boolean;
+  readonly checks: ReadonlyArray<{ readonly scope: 'platform' | DirectoryId; readonly label: string; readonly ok: boolean; readonly problems: ReadonlyArray<string> }>;
+}
+
+export interface PortalNotificationsView {
+  readonly items: ReadonlyArray<PortalNotification & { readonly label: string }>;
+  /** Directories with a push in flight for this user right now ("Updating…"). */
+  readonly updating: ReadonlyArray<{ readonly directoryId: DirectoryId; readonly label: string }>;
+}
+
+export interface CapturedMail {
+  readonly id: string;
+  readonly to: string;
+  readonly subject: string;
+  readonly text: string;
+  readonly html: string;
+  readonly sentAt: IsoTime;
+}
+
+// ── Inputs (already decoded by the HTTP layer with the codecs in `inputs.ts`) ─────────────────────
+
+export interface CreateUserInput {
+  readonly email: string;
+  readonly givenName: string;
+  readonly familyName: string;
+  readonly state: 'active' | 'staged';
+  readonly password?: Secret;
+  readonly displayName?: string;
+  readonly jobTitle?: string;
+  readonly department?: string;
+  readonly mobilePhone?: string;
+  readonly officeLocation?: string;
+  readonly employeeId?: string;
+  /** Directories to bind at once (the console's "create and bind"). */
+  readonly directories?: ReadonlyArray<DirectoryId>;
+}
+
+/** `null` clears an optional attribute. */
+export type AttributeChanges = Readonly<Partial<Record<Exclude<keyof UserAttributes, 'email'> | 'email', string | null>>>;
+
+export interface DirectoryPolicyChange {
+  readonly passwordPush?: 'every-push' | 'when-changed';
+  readonly revokeSessionsOnPush?: boolean;
+}
+
+/** Who acts: the admin account (by its email) or the API key. */
+export interface AdminPrincipal { readonly kind: 'admin'; readonly id: string }
+export interface PortalPrincipal { readonly kind: 'user'; readonly userId: UserId; readonly email: string; readonly displayName: string }
+
+// ── Services ─────────────────────────────────────────────────────────────────────────────────────
+
+export interface AdminService {
+  /** `POST /api/session` and the console's login form: the admin account's email and password. Throttled per account and per address. */
+  readonly login: (email: string, password: Secret, address: string) => Outcome<{ readonly token: string; readonly expiresAt: IsoTime }>;
+  /** A bearer token from `login`, or the `ADMIN_API_KEY`; undefined for anything else. */
+  readonly authenticate: (token: string) => Promise<AdminPrincipal | undefined>;
+  readonly logout: (token: string) => Promise<void>;
+
+  readonly searchUsers: (query: { readonly q?: string; readonly limit?: number; readonly offset?: number }) => Promise<{ readonly total: number; readonly users: ReadonlyArray<UserSummary> }>;
+  readonly createUser: (by: AdminPrincipal, input: CreateUserInput) => Outcome<{ readonly id: UserId }>;
+  readonly getUser: (id: string) => Outcome<UserView>;
+  readonly changeAttributes: (by: AdminPrincipal, id: string, changes: AttributeChanges) => Outcome<UserView>;
+  readonly setState: (by: AdminPrincipal, id: string, state: 'active' | 'staged' | 'suspended') => Outcome<UserView>;
+  readonly bind: (by: AdminPrincipal, id: string, directoryId: string) => Outcome<UserView>;
+  readonly unbind: (by: AdminPrincipal, id: string, directoryId: string) => Outcome<UserView>;
+  readonly audit: (id: string) => Outcome<AuditView>;
+  readonly why: (pushId: string) => Outcome<PushExplanation>;
+
+  readonly directories: () => Promise<ReadonlyArray<DirectoryView>>;
+  readonly changeDirectoryPolicy: (by: AdminPrincipal, id: string, change: DirectoryPolicyChange) => Outcome<DirectoryView>;
+}
+
+export interface PortalService {
+  /** Verifies against the credential store (scrypt), throttled per account and per address, then the engine's `LogIn` (R3/R7): pushes run behind it. */
+  readonly login: (email: string, password: Secret, address: string) => Outcome<{ readonly sessionToken: string; readonly principal: PortalPrincipal }>;
+  readonly session: (sessionToken: string) => Promise<PortalPrincipal | undefined>;
+  readonly logout: (sessionToken: string) => Promise<void>;
+  /** The activation link's token: who it is for and the policies the new password must meet; not-found when unknown, used or expired. */
+  readonly activation: (token: string) => Outcome<{ readonly email: string; readonly givenName: string; readonly directories: ReadonlyArray<{ readonly id: DirectoryId; readonly label: string }> }>;
+  /** Sets the first password (engine `SetPassword` by the user, and the credential store), consuming the token. */
+  readonly activate: (token: string, password: Secret, address: string) => Outcome<{ readonly userId: UserId }>;
+  readonly changePassword: (userId: UserId, current: Secret, next: Secret, address: string) => Outcome<void>;
+  /** For an activation token or a logged-in user: the candidate against the platform's and each bound directory's policy. */
+  readonly passwordFeedback: (who: { readonly activationToken: string } | { readonly userId: UserId }, candidate: Secret) => Outcome<PasswordFeedback>;
+  readonly notifications: (userId: UserId) => Promise<PortalNotificationsView>;
+}
+
+/** Present only when a directory is emulated or mail goes to the outbox. */
+export interface DemoService {
+  /** Whether the emulated directory accepts this password for the user, and when its sessions were last revoked. not-found for a real directory or an unknown user. */
+  readonly verify: (directoryId: string, userKey: string, password: Secret) => Outcome<{ readonly matches: boolean; readonly sessionsRevokedAt: IsoTime | null }>;
+  /** Mail captured in the outbox, newest first (empty when SMTP_URL sends real mail). */
+  readonly mail: () => Promise<ReadonlyArray<CapturedMail>>;
+  /** The seeded demo accounts (emails and which directories they are bound to), for the home page; never a password. */
+  readonly seededUsers: () => ReadonlyArray<{ readonly email: string; readonly directories: ReadonlyArray<DirectoryId> }>;
+}
+
+export interface Readiness {
+  readonly ready: boolean;
+  readonly checks: ReadonlyArray<{ readonly name: string; readonly ok: boolean; readonly detail?: string }>;
+}
+
+export interface HostApp {
+  readonly settings: {
+    readonly platformName: string;
+    /** The public base URL (`PUBLIC_URL`, default `http://localhost:<PORT>`); `https:` means cookies are `Secure`. */
+    readonly publicUrl: string;
+    readonly port: number;
+    readonly host: string;
+    /** Key for signing cookies and CSRF secrets (persisted in the data store, so restarts keep sessions). */
+    readonly cookieSecret: string;
+    readonly demo: boolean;
+  };
+  readonly admin: AdminService;
+  readonly portal: PortalService;
+  readonly demo: DemoService | undefined;
+  /** The host's pino logger, with redaction of password, token, cookie and authorization fields. */
+  readonly logger: Logger;
+  /** prom-client registry with the engine's metrics and the process defaults; the HTTP layer adds its own. */
+  readonly metrics: Registry;
+  readonly ready: () => Promise<Readiness>;
+  /** The admin account's generated password, present only at the very first start (print once, never log). */
+  readonly firstStart: { readonly adminEmail: string; readonly adminPassword: Secret } | undefined;
+  /** Stops taking work, lets in-flight pushes finish within `deadlineMs`, then closes stores, emulators and mail. */
+  readonly close: (deadlineMs?: number) => Promise<void>;
+}
