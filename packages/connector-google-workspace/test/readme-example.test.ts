@@ -39,10 +39,12 @@ export const setPassword = async (connector: DirectoryConnector, email: string, 
 
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Secret as S } from '@takeover/core';
 import { startGoogleEmulator } from '@takeover/directory-emulators';
-import { driftedSnippets } from './snippets.js';
+import { driftedSnippets } from '@takeover/connector-kit/testing';
+
+const repoRoot = resolve(__dirname, '../../..');
 
 describe('README', () => {
   it('the example sets a password against the Google emulator', async () => {
@@ -65,6 +67,6 @@ describe('README', () => {
   });
 
   it('shows the code that is compiled and tested', () => {
-    expect(driftedSnippets('packages/connector-google-workspace/README.md')).toEqual([]);
+    expect(driftedSnippets('packages/connector-google-workspace/README.md', repoRoot)).toEqual([]);
   });
 });

@@ -2,7 +2,10 @@ import { Secret } from '@takeover/core';
 import type { ConnectorError } from '@takeover/connector-kit';
 import { entraAttributes, fromGraphAnswer, graphAttributes } from '@takeover/connector-microsoft-entra';
 import { fromThrown } from '../src/call.js';
-import { driftedSnippets } from './snippets.js';
+import { resolve } from 'node:path';
+import { driftedSnippets } from '@takeover/connector-kit/testing';
+
+const repoRoot = resolve(__dirname, '../../..');
 
 const none = { carriedPassword: false, secrets: [] };
 const classOf = (e: ConnectorError) => (e._tag === 'auth' ? 'auth' : `${e._tag}/${e.reason}`);
@@ -57,6 +60,6 @@ describe('attribute mapping to Graph user properties', () => {
 
 describe('README', () => {
   it('shows the code that is compiled and tested', () => {
-    expect(driftedSnippets('packages/connector-microsoft-entra/README.md')).toEqual([]);
+    expect(driftedSnippets('packages/connector-microsoft-entra/README.md', repoRoot)).toEqual([]);
   });
 });

@@ -5,3 +5,4 @@ export { conformanceChecks, conformanceCheck } from './checks.js';
 export { runConformance, describeConformance } from './describe.js';
 export { inMemoryDirectory } from './in-memory.js';
 export type { InMemoryDirectoryOptions } from './in-memory.js';
+export { driftedSnippets } from './snippets.js';
