@@ -1,36 +1,8 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expectAcknowledgedDurable, runAndKill } from '@takeover/event-store/testing';
 import { openSqliteEventStore } from '@takeover/event-store-sqlite';
-
-interface Ack { readonly streamId: string; readonly ids: ReadonlyArray<string>; readonly last: number }
-
-/** Starts the child, waits for `minAcks` acknowledgements plus a random moment, then SIGKILLs it. */
-const runAndKill = (path: string, minAcks: number): Promise<ReadonlyArray<Ack>> => new Promise((resolve, reject) => {
-  const child = spawn(process.execPath, ['--conditions=takeover-source', '--import', 'tsx', join(__dirname, 'child.ts'), path], {
-    cwd: __dirname, stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const acks: Ack[] = [];
-  let buffered = '';
-  let stderr = '';
-  let killing = false;
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    buffered += chunk;
-    const lines = buffered.split('\n');
-    buffered = lines.pop() ?? '';
-    for (const line of lines) acks.push(JSON.parse(line) as Ack);
-    if (!killing && acks.length >= minAcks) {
-      killing = true;
-      setTimeout(() => child.kill('SIGKILL'), Math.floor(Math.random() * 300));
-    }
-  });
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
-  child.on('exit', (_code, signal) => {
-    if (signal === 'SIGKILL') resolve(acks);
-    else reject(new Error(`child exited on its own: ${stderr}`));
-  });
-});
 
 describe('SQLite durability', () => {
   const dir = mkdtempSync(join(tmpdir(), 'takeover-sqlite-crash-'));
@@ -38,23 +10,10 @@ describe('SQLite durability', () => {
 
   it('keeps every acknowledged append, and no torn batch, after the writer is SIGKILLed', async () => {
     const path = join(dir, 'events.db');
-    const acks = await runAndKill(path, 200 + Math.floor(Math.random() * 300));
+    const acks = await runAndKill(join(__dirname, 'child.ts'), [path], 200 + Math.floor(Math.random() * 300));
     const opened = openSqliteEventStore({ path });
     if (opened._tag === 'Left') throw new Error(opened.left.reason);
-    const store = opened.right;
-    for (const ack of acks) {
-      const r = await store.readStream(ack.streamId, { from: ack.last - 2, maxCount: 3 })();
-      expect(r._tag === 'Right' && r.right.map((e) => e.id)).toEqual(ack.ids);
-    }
-    const page = await store.readAll({ maxCount: 1_000_000 })();
-    if (page._tag === 'Left') throw new Error(page.left._tag);
-    const byStream = new Map<string, number[]>();
-    for (const e of page.right.events) byStream.set(e.streamId, [...(byStream.get(e.streamId) ?? []), e.revision]);
-    for (const revisions of byStream.values()) {
-      expect(revisions).toEqual(revisions.map((_, i) => i));
-      expect(revisions.length % 3).toBe(0);
-    }
-    expect(page.right.events.length).toBeGreaterThanOrEqual(acks.length * 3);
-    await store.close();
+    await expectAcknowledgedDurable(opened.right, acks);
+    await opened.right.close();
   });
 });

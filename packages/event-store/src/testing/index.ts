@@ -26,3 +26,5 @@ export const eventStoreContract = (name: string, options: ContractOptions): void
     globalOrderContract(subject, options);
   });
 };
+export { crashWriter, runAndKill, expectAcknowledgedDurable } from './crash.js';
+export type { CrashAck } from './crash.js';
