@@ -2,6 +2,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
+import { userId } from '@takeover/core';
 import { inMemoryEventStore } from '@takeover/event-store';
 import { activationMail, bindingMail, fileOutbox, smtpMailer, storeOutbox } from '@takeover/engine';
 import type { Mail } from '@takeover/engine';
@@ -20,6 +21,15 @@ test('R1 binding email names the directory and asks for a portal login; HTML is 
 test('R2 activation email lists the connected directories', () => {
   const m = activationMail(settings, ada, [{ displayName: 'Google Workspace', domain: 'example.com' }, { displayName: 'Microsoft 365', domain: 'contoso.com' }]);
   expect(m.text).toContain('Google Workspace (example.com), Microsoft 365 (contoso.com)');
+});
+
+test('R2 activation email links to the host\'s activation URL for that user when `activationUrl` is set', () => {
+  const withLink = { ...settings, activationUrl: (u: { readonly userId: string; readonly email: string }) => `https://portal.acme.example/activate?token=t-${u.userId}&to=${u.email}` };
+  const m = activationMail(withLink, ada, [], userId('ada-1'));
+  expect(m.text).toContain('Activate: https://portal.acme.example/activate?token=t-ada-1&to=ada@example.com');
+  expect(m.html).toContain('href="https://portal.acme.example/activate?token=t-ada-1&amp;to=ada@example.com"');
+  expect(activationMail(withLink, ada, []).text).toContain(`Activate: ${settings.portalUrl}`);
+  expect(activationMail(settings, ada, [], userId('ada-1')).text).toContain(`Activate: ${settings.portalUrl}`);
 });
 
 test('SMTP through nodemailer: a Message-ID derived from the notice id (same notice, same id)', async () => {

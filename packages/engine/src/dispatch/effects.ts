@@ -23,7 +23,7 @@ export const runNotice = async (deps: Deps, user: ExistingUser, directories: Dir
   const directory = notice.directoryId === undefined ? undefined : directories[notice.directoryId];
   if (notice.kind === 'binding' && directory === undefined) return;
   const bound = currentBindings(user).map((b) => directories[b.directoryId]).filter((d): d is DirectoryInfo => d !== undefined);
-  const rendered = notice.kind === 'binding' && directory !== undefined ? bindingMail(deps.mail, user.attributes, directory) : activationMail(deps.mail, user.attributes, bound);
+  const rendered = notice.kind === 'binding' && directory !== undefined ? bindingMail(deps.mail, user.attributes, directory) : activationMail(deps.mail, user.attributes, bound, user.userId);
   const sent = await deps.mailer.send({ id: notice.noticeId, to: user.attributes.email, ...rendered })();
   if (E.isLeft(sent)) {
     deps.logger.warn('notice not sent; it stays owed', { noticeId: notice.noticeId, reason: sent.left.reason });

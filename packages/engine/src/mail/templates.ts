@@ -1,4 +1,4 @@
-import type { DirectoryInfo, UserAttributes } from '@takeover/core';
+import type { DirectoryInfo, UserAttributes, UserId } from '@takeover/core';
 import { directoryLabel } from '@takeover/core';
 
 /** What the templates need to know about the platform. */
@@ -7,6 +7,11 @@ export interface MailSettings {
   readonly platformName: string;
   /** Where users log in. */
   readonly portalUrl: string;
+  /**
+   * The activation email's link for this user (e.g. the portal's activation page with a token the
+   * host can verify). Default: `portalUrl`.
+   */
+  readonly activationUrl?: (user: { readonly userId: UserId; readonly email: string }) => string;
 }
 
 export interface Rendered {
@@ -43,8 +48,9 @@ export const bindingMail = (settings: MailSettings, user: UserAttributes, direct
   };
 };
 
-/** R2: once per user, however many directories are bound. */
-export const activationMail = (settings: MailSettings, user: UserAttributes, directories: ReadonlyArray<Pick<DirectoryInfo, 'displayName' | 'domain'>>): Rendered => {
+/** R2: once per user, however many directories are bound. With `userId` and `settings.activationUrl`, the link is that user's activation URL. */
+export const activationMail = (settings: MailSettings, user: UserAttributes, directories: ReadonlyArray<Pick<DirectoryInfo, 'displayName' | 'domain'>>, userId?: UserId): Rendered => {
+  const url = settings.activationUrl !== undefined && userId !== undefined ? settings.activationUrl({ userId, email: user.email }) : settings.portalUrl;
   const names = directories.map(directoryLabel);
   const lines = [
     greeting(user),
@@ -53,7 +59,7 @@ export const activationMail = (settings: MailSettings, user: UserAttributes, dir
   ];
   return {
     subject: `Activate your ${settings.platformName} account`,
-    text: [...lines, `Activate: ${settings.portalUrl}`].join('\n\n'),
-    html: html(lines, { url: settings.portalUrl, label: 'Activate your account' }),
+    text: [...lines, `Activate: ${url}`].join('\n\n'),
+    html: html(lines, { url, label: 'Activate your account' }),
   };
 };
