@@ -2,11 +2,19 @@
 // the client already hashed (Google's hashFunction) is kept as that hash, which a candidate can be
 // checked against for MD5/SHA-1 (crypt formats are stored but not re-derived here).
 import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import * as t from 'io-ts';
 
 export type Verifier =
   | { readonly scheme: 'scrypt'; readonly salt: string; readonly hash: string; readonly N: number }
   | { readonly scheme: 'MD5' | 'SHA-1'; readonly hex: string }
   | { readonly scheme: 'crypt'; readonly value: string };
+
+/** A verifier as a dump shows it, for a seed that restores a dumped user (no plaintext needed). */
+export const VerifierCodec: t.Type<Verifier, Verifier, unknown> = t.union([
+  t.type({ scheme: t.literal('scrypt'), salt: t.string, hash: t.string, N: t.number }),
+  t.type({ scheme: t.union([t.literal('MD5'), t.literal('SHA-1')]), hex: t.string }),
+  t.type({ scheme: t.literal('crypt'), value: t.string }),
+]);
 
 export interface ScryptCost {
   readonly N: number;

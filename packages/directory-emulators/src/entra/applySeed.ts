@@ -58,19 +58,21 @@ export const applyEntraSeed = async (s: EntraState, seed: EntraSeed, cost: Scryp
     for (const u of ts.users ?? []) {
       const existing = findEntraUser(t, u.userPrincipalName);
       const userId = (u.id ?? existing?.id ?? randomUUID()).toLowerCase();
-      const { id: _i, userPrincipalName, password, privileged, ...rest } = u;
+      const { id: _i, userPrincipalName, password, privileged, passwordVerifier, passwordSetAt, refreshTokensRevokedAt, signInSessionsRevokedAt, revocationCount, ...rest } = u;
       const now = Date.now();
+      const at = (iso: string | undefined): number | null => (iso === undefined || Number.isNaN(Date.parse(iso)) ? null : Date.parse(iso));
+      const verifier = passwordVerifier ?? (password === undefined ? null : await scryptVerifier(password, cost));
       t.users.set(userId, {
         id: userId,
         userPrincipalName,
         props: { accountEnabled: true, mailNickname: userPrincipalName.split('@')[0] ?? userPrincipalName, ...rest },
         privileged: privileged ?? false,
-        password: password === undefined ? null : await scryptVerifier(password, cost),
-        passwordSetAt: password === undefined ? null : now,
+        password: verifier,
+        passwordSetAt: verifier === null ? null : at(passwordSetAt) ?? now,
         forceChangePasswordNextSignIn: false,
-        refreshTokensValidFrom: existing?.refreshTokensValidFrom ?? null,
-        signInSessionsValidFrom: existing?.signInSessionsValidFrom ?? null,
-        revocationCount: existing?.revocationCount ?? 0,
+        refreshTokensValidFrom: at(refreshTokensRevokedAt) ?? existing?.refreshTokensValidFrom ?? null,
+        signInSessionsValidFrom: at(signInSessionsRevokedAt) ?? existing?.signInSessionsValidFrom ?? null,
+        revocationCount: revocationCount ?? existing?.revocationCount ?? 0,
         createdAt: existing?.createdAt ?? now,
       });
     }

@@ -1,6 +1,7 @@
 // The Entra part of a seed: tenants with verified domains, app registrations (client secret and/or
 // certificate, application permissions) and users.
 import * as t from 'io-ts';
+import { VerifierCodec } from '../common/verifier.js';
 
 export const EntraAppSeed = t.partial({
   clientId: t.string,
@@ -27,6 +28,13 @@ export const EntraUserSeed = t.intersection([
     accountEnabled: t.boolean,
     /** Plaintext in the seed only; the emulator keeps an scrypt verifier. */
     password: t.string,
+    /** Or a verifier from a dump (`dump().tenants[i].users[j].passwordVerifier`): restores a user without its plaintext. */
+    passwordVerifier: VerifierCodec,
+    /** With a restored verifier: when it was set, and the user's revocations (from the dump). */
+    passwordSetAt: t.string,
+    refreshTokensRevokedAt: t.string,
+    signInSessionsRevokedAt: t.string,
+    revocationCount: t.number,
     passwordPolicies: t.string,
     /** Holds an admin role: apps cannot reset its password (403). */
     privileged: t.boolean,

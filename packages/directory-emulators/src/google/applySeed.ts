@@ -58,7 +58,8 @@ export const applyGoogleSeed = async (s: GoogleState, seed: GoogleSeed, cost: Sc
   for (const u of seed.users ?? []) {
     s.domains.add(domainOf(u.primaryEmail));
     const existing = findUser(s, u.primaryEmail);
-    const password = u.password === undefined ? null : await scryptVerifier(u.password, cost);
+    const password = u.passwordVerifier ?? (u.password === undefined ? null : await scryptVerifier(u.password, cost));
+    const at = (iso: string | undefined): number | null => (iso === undefined || Number.isNaN(Date.parse(iso)) ? null : Date.parse(iso));
     const id = u.id ?? existing?.id ?? newUserId();
     s.users.set(id, {
       id,
@@ -75,9 +76,9 @@ export const applyGoogleSeed = async (s: GoogleState, seed: GoogleSeed, cost: Sc
       orgUnitPath: u.orgUnitPath ?? '/',
       extra: {},
       password,
-      passwordSetAt: password === null ? null : Date.now(),
-      signOutCount: existing?.signOutCount ?? 0,
-      lastSignOutAt: existing?.lastSignOutAt ?? null,
+      passwordSetAt: password === null ? null : at(u.passwordSetAt) ?? Date.now(),
+      signOutCount: u.signOutCount ?? existing?.signOutCount ?? 0,
+      lastSignOutAt: at(u.lastSignOutAt) ?? existing?.lastSignOutAt ?? null,
       creationTime: existing?.creationTime ?? Date.now(),
       etag: newEtag(),
     });

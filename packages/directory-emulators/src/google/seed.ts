@@ -1,5 +1,6 @@
 // The Google part of a seed (JSON file or admin API), decoded once at the edge.
 import * as t from 'io-ts';
+import { VerifierCodec } from '../common/verifier.js';
 
 export const GoogleUserSeed = t.intersection([
   t.type({ primaryEmail: t.string, givenName: t.string, familyName: t.string }),
@@ -7,6 +8,12 @@ export const GoogleUserSeed = t.intersection([
     id: t.string,
     /** Plaintext in the seed only; the emulator keeps an scrypt verifier. */
     password: t.string,
+    /** Or a verifier from a dump (`dump().users[i].passwordVerifier`): restores a user without its plaintext. */
+    passwordVerifier: VerifierCodec,
+    /** With a restored verifier: when it was set, and the user's sign-outs (from the dump). */
+    passwordSetAt: t.string,
+    signOutCount: t.number,
+    lastSignOutAt: t.string,
     isAdmin: t.boolean,
     suspended: t.boolean,
     aliases: t.array(t.string),
