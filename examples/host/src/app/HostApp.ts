@@ -18,7 +18,7 @@ export type Problem =
   /** 401: wrong email or password, a bad or expired token; never says which. */
   | { readonly kind: 'unauthorized' }
   /** 403: a valid login that may not proceed (staged, suspended, password pending/expired: R7), with the reason. */
-  | { readonly kind: 'forbidden'; readonly reason: string }
+  | { readonly kind: 'forbidden'; readonly reason: string; /** The core's reason code (`staged`, `suspended`, `password-pending`, `password-expired`, `already-activated`, …). */ readonly code?: string }
   /** 429 */
   | { readonly kind: 'throttled'; readonly retryAfterSeconds: number }
   /** 422: the domain refused (the core's error code, e.g. `PasswordRejectedByPolicy`), with a reason in words. */
@@ -56,7 +56,7 @@ export interface AuditView {
 
 export interface DirectoryView {
   readonly id: DirectoryId;
-  readonly kind: 'google-workspace' | 'microsoft-entra' | string;
+  readonly kind: 'google-workspace' | 'microsoft-entra' | (string & {});
   readonly displayName: string;
   readonly domain: string;
   /** "Google Workspace (example.com)" */

@@ -1,0 +1,207 @@
+// Builds the whole host from its configuration: host database, event store, directories (emulated
+// or real), mail, engine, read models, metrics and the admin account; then the three services.
+import { randomBytes } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as E from 'fp-ts/lib/Either.js';
+import { Secret, commandId, defaultPlatformPasswordPolicy, isoTime } from '@takeover/core';
+import type { EngineOptions } from '@takeover/engine';
+import { auditLog, createEngine, portalNotifications, runReadModels, syncStatusView, whyView } from '@takeover/engine';
+import type { EntraEmulator, GoogleEmulator } from '@takeover/directory-emulators';
+import type { HostConfig } from '../config.js';
+import type { HostDb } from '../db/HostDb.js';
+import { DEFAULT_SCRYPT_COST, hashPassword } from '../db/passwords.js';
+import type { ScryptCost } from '../db/passwords.js';
+import { openPostgresHostDb } from '../db/postgresHostDb.js';
+import { openSqliteHostDb } from '../db/sqliteHostDb.js';
+import { DEFAULT_THROTTLE, loginThrottle } from '../db/throttle.js';
+import type { ThrottleLimits } from '../db/throttle.js';
+import { googleDirectory, microsoftDirectory } from '../wiring/directories.js';
+import type { DirectorySetup } from '../wiring/directories.js';
+import { startDemoEmulators } from '../wiring/emulators.js';
+import type { DemoEmulators } from '../wiring/emulators.js';
+import { connectorLogger, createLogger } from '../wiring/logger.js';
+import { hostMail } from '../wiring/mail.js';
+import { createMetrics } from '../wiring/metrics.js';
+import { openStore } from '../wiring/store.js';
+import { adminService } from './admin.js';
+import type { AppContext, ReadSide } from './context.js';
+import { caughtUp } from './context.js';
+import { demoService } from './demo.js';
+import type { HostApp, Readiness } from './HostApp.js';
+import { portalService } from './portal.js';
+import { activationTokens } from './tokens.js';
+import { usersIndex } from './usersIndex.js';
+
+export interface HostAppOptions {
+  /** pino's destination (tests capture the logs); default stdout. */
+  readonly logStream?: NodeJS.WritableStream;
+  /** Running emulators to use instead of starting the demo pair (two hosts sharing one pair); not closed or persisted by this host. */
+  readonly emulators?: { readonly google?: GoogleEmulator; readonly microsoft?: EntraEmulator };
+  /** Platform password hashing cost; tests pass `TEST_SCRYPT_COST`. Default `DEFAULT_SCRYPT_COST`. */
+  readonly scrypt?: ScryptCost;
+  /** The emulators' verifier cost (default 4096; tests use 1024). */
+  readonly emulatorScryptN?: number;
+  readonly throttle?: ThrottleLimits;
+  /** Engine tuning for tests (retries, hold, lease, auth pause). */
+  readonly engine?: Pick<EngineOptions, 'retry' | 'hold' | 'leaseMs' | 'authPauseMs' | 'backgroundWindowMs' | 'leasePollMs'>;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => { setTimeout(resolve, ms).unref(); });
+const randomSecret = () => randomBytes(32).toString('base64url');
+
+const openDb = async (config: HostConfig): Promise<{ readonly db: HostDb; readonly backend: Parameters<typeof loginThrottle>[0] }> => {
+  if (config.database.kind === 'sqlite') {
+    const db = openSqliteHostDb(config.database.path);
+    return { db, backend: { kind: 'sqlite', database: db.database } };
+  }
+  const db = await openPostgresHostDb(config.database.url, config.database.schema);
+  return { db, backend: { kind: 'postgres', pool: db.pool, schema: db.schema } };
+};
+
+/** Starts the demo emulators the configuration needs, unless running ones were passed in. */
+const emulatorsFor = async (config: HostConfig, options: HostAppOptions): Promise<{ readonly google?: GoogleEmulator; readonly microsoft?: EntraEmulator; readonly owned?: DemoEmulators }> => {
+  const needGoogle = config.google.mode === 'emulator' && options.emulators?.google === undefined;
+  const needMicrosoft = config.microsoft.mode === 'emulator' && options.emulators?.microsoft === undefined;
+  const owned = needGoogle || needMicrosoft
+    ? await startDemoEmulators({ dir: join(config.dataDir, 'emulators'), google: needGoogle, microsoft: needMicrosoft, ...(options.emulatorScryptN === undefined ? {} : { scryptN: options.emulatorScryptN }) })
+    : undefined;
+  const google = config.google.mode === 'emulator' ? options.emulators?.google ?? owned?.google : undefined;
+  const microsoft = config.microsoft.mode === 'emulator' ? options.emulators?.microsoft ?? owned?.microsoft : undefined;
+  return { ...(google === undefined ? {} : { google }), ...(microsoft === undefined ? {} : { microsoft }), ...(owned === undefined ? {} : { owned }) };
+};
+
+/** Builds and starts the host. Throws (with a message naming what failed) when a part cannot start. */
+export const createHostApp = async (config: HostConfig, options: HostAppOptions = {}): Promise<HostApp> => {
+  const logger = createLogger(config.logLevel, options.logStream);
+  const cleanup: Array<() => Promise<void>> = [];
+  const undo = async () => { for (const f of cleanup.reverse()) await f().catch(() => undefined); };
+  try {
+    await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+    const { db, backend } = await openDb(config);
+    cleanup.push(() => db.close());
+    const throttle = await loginThrottle(backend, options.throttle ?? DEFAULT_THROTTLE);
+    const cookieSecret = await db.secret('cookie-secret', randomSecret);
+    const activation = activationTokens(await db.secret('activation-key', randomSecret));
+
+    const opened = await openStore(config.store);
+    cleanup.push(() => opened.close());
+    const emulators = await emulatorsFor(config, options);
+    if (emulators.owned !== undefined) cleanup.push(emulators.owned.close);
+
+    const engineLog = connectorLogger(logger.child({ component: 'engine' }));
+    const directories: ReadonlyArray<DirectorySetup> = [
+      googleDirectory(config.google, emulators.google, connectorLogger(logger.child({ component: 'google' }))),
+      microsoftDirectory(config.microsoft, emulators.microsoft, connectorLogger(logger.child({ component: 'microsoft' }))),
+    ];
+    const mail = hostMail(config.mail, config.mailFrom, opened.store);
+    cleanup.push(mail.close);
+    const metrics = createMetrics();
+    const platformPolicy = defaultPlatformPasswordPolicy;
+    const engine = createEngine({
+      store: opened.store,
+      connectors: Object.fromEntries(directories.map((d) => [d.id, d.connector])),
+      mailer: mail.mailer,
+      mail: {
+        platformName: config.platformName,
+        portalUrl: `${config.publicUrl}/portal`,
+        activationUrl: ({ userId }) => `${config.publicUrl}/portal/activate?token=${encodeURIComponent(activation.mint(userId))}`,
+      },
+      metrics: metrics.engine,
+      logger: engineLog,
+      platform: { name: config.platformName, passwordPolicy: platformPolicy },
+      ...options.engine,
+    });
+    cleanup.push(() => engine.close());
+
+    // Connect both directories once (a restart finds them connected and changes nothing).
+    for (const d of directories) {
+      const connected = await engine.executeDirectory({
+        type: 'ConnectDirectory', commandId: commandId(`connect/${d.id}`), directoryId: d.id, at: isoTime(new Date().toISOString()),
+        kind: d.kind, displayName: d.displayName, domain: d.domain,
+      })();
+      if (E.isLeft(connected) && !(connected.left._tag === 'Rejected' && connected.left.error._tag === 'DirectoryAlreadyConnected')) {
+        throw new Error(`cannot connect the directory ${d.id}: ${connected.left.message}`);
+      }
+    }
+
+    const models = { sync: syncStatusView(), audit: auditLog(), notifications: portalNotifications(), why: whyView(), users: usersIndex() };
+    const running = runReadModels(opened.store, Object.values(models));
+    cleanup.push(() => running.stop());
+    const readSide: ReadSide = { ...models, running };
+
+    let closing = false;
+    const ctx: AppContext = {
+      config, store: opened.store, engine, db, throttle, directories, read: readSide, activation,
+      scrypt: options.scrypt ?? DEFAULT_SCRYPT_COST, platformPolicy, logger, now: () => new Date(), closing: () => closing,
+    };
+
+    // The admin account: a generated password at the very first start, handed back once, never logged.
+    let firstStart: HostApp['firstStart'];
+    if (await db.adminHash(config.adminEmail) === undefined) {
+      const password = Secret.of(randomBytes(18).toString('base64url'));
+      if (await db.createAdmin(config.adminEmail, await hashPassword(password, ctx.scrypt))) firstStart = { adminEmail: config.adminEmail, adminPassword: password };
+    }
+
+    await caughtUp(ctx, 30_000);
+    // What a stopped instance left owed and needs no plaintext: carried out in the background.
+    const settling = engine.settleAll().then(
+      (n) => logger.info({ users: n }, 'settled the users found in the store'),
+      (e: unknown) => logger.error({ err: { type: (e as Error).name } }, 'settling users at start failed'),
+    );
+
+    const demo = emulators.google !== undefined || emulators.microsoft !== undefined || mail.captured
+      ? demoService(ctx, { ...(emulators.google === undefined ? {} : { google: emulators.google }), ...(emulators.microsoft === undefined ? {} : { microsoft: emulators.microsoft }) }, mail.captured)
+      : undefined;
+
+    logger.info({
+      store: opened.description, database: db.kind, mail: config.mail.kind,
+      directories: directories.map((d) => ({ id: d.id, mode: d.mode, domain: d.domain, endpoint: d.endpoint })),
+    }, 'host started');
+
+    const ready = async (): Promise<Readiness> => {
+      const checks: Array<{ name: string; ok: boolean; detail?: string }> = [];
+      const storeRead = await opened.store.readAll({ maxCount: 1 })().catch(() => E.left({ _tag: 'StoreUnavailable' as const }));
+      checks.push(E.isRight(storeRead) ? { name: 'event-store', ok: true } : { name: 'event-store', ok: false, detail: storeRead.left._tag });
+      checks.push(await db.ping().then(() => ({ name: 'host-db', ok: true }), (e: unknown) => ({ name: 'host-db', ok: false, detail: (e as Error).name })));
+      const current = await caughtUp(ctx, 1_000);
+      checks.push(current ? { name: 'read-models', ok: true } : { name: 'read-models', ok: false, detail: 'catching up' });
+      if (closing) checks.push({ name: 'shutdown', ok: false, detail: 'shutting down' });
+      return { ready: checks.every((c) => c.ok), checks };
+    };
+
+    let closed: Promise<void> | undefined;
+    const close = (deadlineMs = config.shutdownDeadlineMs): Promise<void> => {
+      closed ??= (async () => {
+        closing = true;
+        logger.info({ deadlineMs }, 'shutting down');
+        await running.stop().catch(() => undefined);
+        const finished = await Promise.race([Promise.all([settling, engine.close()]).then(() => true), sleep(deadlineMs).then(() => false)]);
+        if (!finished) logger.warn({ deadlineMs }, 'pushes still in flight at the shutdown deadline; they are owed and run after the next login or start');
+        await emulators.owned?.close().catch((e: unknown) => logger.error({ err: { type: (e as Error).name } }, 'closing the emulators failed'));
+        await mail.close().catch(() => undefined);
+        await opened.close().catch(() => undefined);
+        await db.close().catch(() => undefined);
+        logger.info('stopped');
+        logger.flush();
+      })();
+      return closed;
+    };
+
+    return {
+      settings: { platformName: config.platformName, publicUrl: config.publicUrl, port: config.port, host: config.host, cookieSecret, demo: demo !== undefined },
+      admin: adminService(ctx),
+      portal: portalService(ctx),
+      demo,
+      logger,
+      metrics: metrics.registry,
+      ready,
+      firstStart,
+      close,
+    };
+  } catch (e) {
+    logger.error({ err: { type: (e as Error).name, message: (e as Error).message } }, 'the host could not start');
+    await undo();
+    throw e;
+  }
+};

@@ -1,0 +1,91 @@
+// The host's tables in PostgreSQL (DATABASE_URL), in the same schema as the events: several host
+// instances share credentials, sessions, secrets and throttling.
+import pg from 'pg';
+import type { Pool } from 'pg';
+import type { UserId } from '@takeover/core';
+import type { CredentialRow, HostDb } from './HostDb.js';
+
+const schemaSql = (q: string) => `
+CREATE SCHEMA IF NOT EXISTS ${q};
+CREATE TABLE IF NOT EXISTS ${q}.host_credentials (email TEXT PRIMARY KEY, user_id TEXT NOT NULL UNIQUE, hash TEXT, updated_at TIMESTAMPTZ NOT NULL DEFAULT now());
+CREATE TABLE IF NOT EXISTS ${q}.host_admins (email TEXT PRIMARY KEY, hash TEXT NOT NULL, created_at TIMESTAMPTZ NOT NULL DEFAULT now());
+CREATE TABLE IF NOT EXISTS ${q}.host_sessions (token_hash TEXT PRIMARY KEY, kind TEXT NOT NULL, subject TEXT NOT NULL, expires_at TIMESTAMPTZ NOT NULL);
+CREATE INDEX IF NOT EXISTS host_sessions_subject ON ${q}.host_sessions (kind, subject);
+CREATE TABLE IF NOT EXISTS ${q}.host_secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+`;
+
+interface Row { readonly email: string; readonly user_id: string; readonly hash: string | null }
+const toRow = (r: Row | undefined): CredentialRow | undefined => (r === undefined ? undefined : { email: r.email, userId: r.user_id as UserId, hash: r.hash });
+const isUnique = (e: unknown): boolean => typeof e === 'object' && e !== null && (e as { code?: unknown }).code === '23505';
+
+export interface PostgresHostDb extends HostDb {
+  readonly pool: Pool;
+  readonly schema: string;
+}
+
+/** Opens a pool (ended by `close`) and creates the tables if missing. */
+export const openPostgresHostDb = async (url: string, schema: string): Promise<PostgresHostDb> => {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new TypeError(`schema must be a plain lower-case identifier: ${schema}`);
+  const q = `"${schema}"`;
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  pool.on('error', () => undefined); // an idle client's error; the next query reports it
+  try {
+    const client = await pool.connect();
+    try {
+      // Two instances starting at once: serialise the DDL.
+      await client.query('SELECT pg_advisory_lock(hashtext($1))', [`takeover-host-schema/${schema}`]);
+      await client.query(schemaSql(q));
+    } finally {
+      await client.query('SELECT pg_advisory_unlock(hashtext($1))', [`takeover-host-schema/${schema}`]).catch(() => undefined);
+      client.release();
+    }
+  } catch (e) {
+    await pool.end();
+    throw e;
+  }
+  const one = async <T extends pg.QueryResultRow>(sql: string, args: ReadonlyArray<unknown>): Promise<T | undefined> => (await pool.query<T>(sql, [...args])).rows[0];
+  return {
+    kind: 'postgres',
+    pool,
+    schema,
+    reserveEmail: async (email, userId) => {
+      try {
+        await pool.query(`INSERT INTO ${q}.host_credentials (email, user_id, hash) VALUES ($1, $2, NULL)`, [email, userId]);
+        return 'reserved';
+      } catch (e) {
+        if (isUnique(e)) return 'taken';
+        throw e;
+      }
+    },
+    releaseEmail: async (email, userId) => { await pool.query(`DELETE FROM ${q}.host_credentials WHERE email = $1 AND user_id = $2 AND hash IS NULL`, [email, userId]); },
+    changeEmail: async (userId, email) => {
+      try {
+        const r = await pool.query(`UPDATE ${q}.host_credentials SET email = $1, updated_at = now() WHERE user_id = $2`, [email, userId]);
+        return r.rowCount === 0 ? 'unknown' : 'changed';
+      } catch (e) {
+        if (isUnique(e)) return 'taken';
+        throw e;
+      }
+    },
+    setHash: async (userId, hash) => { await pool.query(`UPDATE ${q}.host_credentials SET hash = $1, updated_at = now() WHERE user_id = $2`, [hash, userId]); },
+    credentialByEmail: async (email) => toRow(await one<Row>(`SELECT email, user_id, hash FROM ${q}.host_credentials WHERE email = $1`, [email])),
+    credentialByUser: async (userId) => toRow(await one<Row>(`SELECT email, user_id, hash FROM ${q}.host_credentials WHERE user_id = $1`, [userId])),
+    adminHash: async (email) => (await one<{ hash: string }>(`SELECT hash FROM ${q}.host_admins WHERE email = $1`, [email]))?.hash,
+    createAdmin: async (email, hash) => (await pool.query(`INSERT INTO ${q}.host_admins (email, hash) VALUES ($1, $2) ON CONFLICT (email) DO NOTHING`, [email, hash])).rowCount === 1,
+    createSession: async (tokenHash, kind, subject, expiresAt) => {
+      await pool.query(`DELETE FROM ${q}.host_sessions WHERE expires_at <= now()`);
+      await pool.query(`INSERT INTO ${q}.host_sessions (token_hash, kind, subject, expires_at) VALUES ($1, $2, $3, $4)`, [tokenHash, kind, subject, expiresAt]);
+    },
+    findSession: async (tokenHash, kind, now) => (await one<{ subject: string }>(`SELECT subject FROM ${q}.host_sessions WHERE token_hash = $1 AND kind = $2 AND expires_at > $3`, [tokenHash, kind, now]))?.subject,
+    deleteSession: async (tokenHash) => { await pool.query(`DELETE FROM ${q}.host_sessions WHERE token_hash = $1`, [tokenHash]); },
+    deleteSessionsOf: async (kind, subject) => { await pool.query(`DELETE FROM ${q}.host_sessions WHERE kind = $1 AND subject = $2`, [kind, subject]); },
+    secret: async (name, make) => {
+      await pool.query(`INSERT INTO ${q}.host_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`, [name, make()]);
+      const row = await one<{ value: string }>(`SELECT value FROM ${q}.host_secrets WHERE name = $1`, [name]);
+      if (row === undefined) throw new Error(`host secret ${name} could not be stored`);
+      return row.value;
+    },
+    ping: async () => { await pool.query('SELECT 1'); },
+    close: () => pool.end(),
+  };
+};

@@ -1,0 +1,98 @@
+// The host's tables in one SQLite file (better-sqlite3: synchronous, one process). With an
+// EventStoreDB store and no DATABASE_URL this is still where credentials live: one host instance.
+import Sqlite from 'better-sqlite3';
+import type { Database } from 'better-sqlite3';
+import type { UserId } from '@takeover/core';
+import type { CredentialRow, HostDb, SessionKind } from './HostDb.js';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS credentials (email TEXT PRIMARY KEY, user_id TEXT NOT NULL UNIQUE, hash TEXT, updated_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS admins (email TEXT PRIMARY KEY, hash TEXT NOT NULL, created_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS sessions (token_hash TEXT PRIMARY KEY, kind TEXT NOT NULL, subject TEXT NOT NULL, expires_at INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS sessions_subject ON sessions (kind, subject);
+CREATE TABLE IF NOT EXISTS host_secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+`;
+
+interface Row { readonly email: string; readonly user_id: string; readonly hash: string | null }
+const toRow = (r: Row | undefined): CredentialRow | undefined => (r === undefined ? undefined : { email: r.email, userId: r.user_id as UserId, hash: r.hash });
+const isUnique = (e: unknown): boolean => typeof e === 'object' && e !== null && String((e as { code?: unknown }).code).startsWith('SQLITE_CONSTRAINT');
+
+export interface SqliteHostDb extends HostDb {
+  /** The connection (the throttle keeps its counters here too). */
+  readonly database: Database;
+}
+
+export const openSqliteHostDb = (path: string): SqliteHostDb => {
+  const db = new Sqlite(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('busy_timeout = 5000');
+  db.exec(SCHEMA);
+  const st = {
+    reserve: db.prepare('INSERT INTO credentials (email, user_id, hash, updated_at) VALUES (?, ?, NULL, ?)'),
+    release: db.prepare('DELETE FROM credentials WHERE email = ? AND user_id = ? AND hash IS NULL'),
+    changeEmail: db.prepare('UPDATE credentials SET email = ?, updated_at = ? WHERE user_id = ?'),
+    setHash: db.prepare('UPDATE credentials SET hash = ?, updated_at = ? WHERE user_id = ?'),
+    byEmail: db.prepare<[string], Row>('SELECT email, user_id, hash FROM credentials WHERE email = ?'),
+    byUser: db.prepare<[string], Row>('SELECT email, user_id, hash FROM credentials WHERE user_id = ?'),
+    adminHash: db.prepare<[string], { hash: string }>('SELECT hash FROM admins WHERE email = ?'),
+    createAdmin: db.prepare('INSERT INTO admins (email, hash, created_at) VALUES (?, ?, ?) ON CONFLICT (email) DO NOTHING'),
+    createSession: db.prepare('INSERT INTO sessions (token_hash, kind, subject, expires_at) VALUES (?, ?, ?, ?)'),
+    findSession: db.prepare<[string, string, number], { subject: string }>('SELECT subject FROM sessions WHERE token_hash = ? AND kind = ? AND expires_at > ?'),
+    deleteSession: db.prepare('DELETE FROM sessions WHERE token_hash = ?'),
+    deleteSessionsOf: db.prepare('DELETE FROM sessions WHERE kind = ? AND subject = ?'),
+    deleteExpired: db.prepare('DELETE FROM sessions WHERE expires_at <= ?'),
+    secret: db.prepare<[string], { value: string }>('SELECT value FROM host_secrets WHERE name = ?'),
+    putSecret: db.prepare('INSERT INTO host_secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING'),
+  };
+  const run = <T>(f: () => T): Promise<T> => {
+    try {
+      return Promise.resolve(f());
+    } catch (e) {
+      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+    }
+  };
+  return {
+    kind: 'sqlite',
+    database: db,
+    reserveEmail: (email, userId) => run(() => {
+      try {
+        st.reserve.run(email, userId, Date.now());
+        return 'reserved' as const;
+      } catch (e) {
+        if (isUnique(e)) return 'taken' as const;
+        throw e;
+      }
+    }),
+    releaseEmail: (email, userId) => run(() => { st.release.run(email, userId); }),
+    changeEmail: (userId, email) => run(() => {
+      try {
+        return st.changeEmail.run(email, Date.now(), userId).changes === 0 ? 'unknown' as const : 'changed' as const;
+      } catch (e) {
+        if (isUnique(e)) return 'taken' as const;
+        throw e;
+      }
+    }),
+    setHash: (userId, hash) => run(() => { st.setHash.run(hash, Date.now(), userId); }),
+    credentialByEmail: (email) => run(() => toRow(st.byEmail.get(email))),
+    credentialByUser: (userId) => run(() => toRow(st.byUser.get(userId))),
+    adminHash: (email) => run(() => st.adminHash.get(email)?.hash),
+    createAdmin: (email, hash) => run(() => st.createAdmin.run(email, hash, Date.now()).changes === 1),
+    createSession: (tokenHash, kind, subject, expiresAt) => run(() => {
+      st.deleteExpired.run(Date.now());
+      st.createSession.run(tokenHash, kind, subject, expiresAt.getTime());
+    }),
+    findSession: (tokenHash, kind: SessionKind, now) => run(() => st.findSession.get(tokenHash, kind, now.getTime())?.subject),
+    deleteSession: (tokenHash) => run(() => { st.deleteSession.run(tokenHash); }),
+    deleteSessionsOf: (kind, subject) => run(() => { st.deleteSessionsOf.run(kind, subject); }),
+    secret: (name, make) => run(() => {
+      const existing = st.secret.get(name);
+      if (existing !== undefined) return existing.value;
+      st.putSecret.run(name, make());
+      const stored = st.secret.get(name);
+      if (stored === undefined) throw new Error(`host secret ${name} could not be stored`);
+      return stored.value;
+    }),
+    ping: () => run(() => { db.prepare('SELECT 1').get(); }),
+    close: () => run(() => { if (db.open) db.close(); }),
+  };
+};

@@ -1,0 +1,172 @@
+// The demo directories: a Google Workspace and a Microsoft 365 tenant, both on example.com, started
+// in process. Their state is kept in DATA_DIR/emulators/state.json (password verifiers from the
+// emulators' dumps, never a plaintext), so a restart keeps every account and password.
+import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as t from 'io-ts';
+import * as E from 'fp-ts/lib/Either.js';
+import { DEFAULT_APP_PERMISSIONS, DIRECTORY_USER_SCOPE, DIRECTORY_USER_SECURITY_SCOPE, startEntraEmulator, startGoogleEmulator } from '@takeover/directory-emulators';
+import type { EntraDump, EntraEmulator, EntraSeed, GoogleDump, GoogleEmulator, GoogleSeed } from '@takeover/directory-emulators';
+
+export const DEMO_DOMAIN = 'example.com';
+
+/** The demo people, in both directories with old passwords (random, never written anywhere). */
+export const DEMO_PEOPLE: ReadonlyArray<{ readonly email: string; readonly givenName: string; readonly familyName: string }> = [
+  { email: 'ada@example.com', givenName: 'Ada', familyName: 'Lovelace' },
+  { email: 'grace@example.com', givenName: 'Grace', familyName: 'Hopper' },
+  { email: 'alan@example.com', givenName: 'Alan', familyName: 'Turing' },
+  { email: 'katherine@example.com', givenName: 'Katherine', familyName: 'Johnson' },
+];
+
+const WORKSPACE_ADMIN = 'workspace-admin@example.com';
+const oldPassword = (): string => `${randomBytes(12).toString('base64url')}-Aa1!`;
+
+/** What must survive a restart besides the users: the service account key and the app registration. */
+const Saved = t.type({
+  version: t.literal(1),
+  google: t.type({ clientEmail: t.string, privateKeyPem: t.string, users: t.array(t.UnknownRecord) }),
+  entra: t.type({ tenantId: t.string, clientId: t.string, clientSecret: t.string, users: t.array(t.UnknownRecord) }),
+});
+type Saved = t.TypeOf<typeof Saved>;
+
+export interface DemoEmulators {
+  readonly google?: GoogleEmulator;
+  readonly microsoft?: EntraEmulator;
+  /** Writes the current state to state.json (when a directory was given). */
+  readonly save: () => Promise<void>;
+  /** Saves, then stops them. */
+  readonly close: () => Promise<void>;
+}
+
+export interface DemoEmulatorOptions {
+  /** Where state.json lives (DATA_DIR/emulators); without it nothing is kept. */
+  readonly dir?: string;
+  /** Verifier cost (default 4096; tests use 1024). */
+  readonly scryptN?: number;
+  /** Start only these (a real tenant replaces the other). */
+  readonly google?: boolean;
+  readonly microsoft?: boolean;
+}
+
+const fresh = (): Saved => {
+  const pair = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+  return {
+    version: 1,
+    google: { clientEmail: 'takeover-sync@takeover-demo.iam.gserviceaccount.com', privateKeyPem: pair.privateKey, users: [] },
+    entra: { tenantId: randomUUID(), clientId: randomUUID(), clientSecret: `demo~${randomBytes(24).toString('base64url')}`, users: [] },
+  };
+};
+
+const load = async (dir: string | undefined): Promise<Saved | undefined> => {
+  if (dir === undefined) return undefined;
+  let text: string;
+  try {
+    text = await readFile(join(dir, 'state.json'), 'utf8');
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ENOENT') return undefined;
+    throw new Error(`cannot read ${join(dir, 'state.json')}: ${(e as { code?: string }).code ?? 'error'}`);
+  }
+  const decoded = Saved.decode(JSON.parse(text));
+  if (E.isLeft(decoded)) throw new Error(`${join(dir, 'state.json')} is not an emulator state file this host wrote; move it away to start the demo directories afresh`);
+  return decoded.right;
+};
+
+/** Dumped Google users as seed entries (verifier, id, sign-outs). */
+const googleUsers = (dump: GoogleDump): Saved['google']['users'] => dump.users.map((u) => ({
+  id: u.id, primaryEmail: u.primaryEmail, givenName: u.givenName, familyName: u.familyName, isAdmin: u.isAdmin, suspended: u.suspended,
+  aliases: [...u.aliases], signOutCount: u.signOutCount,
+  ...(u.passwordVerifier === null ? {} : { passwordVerifier: u.passwordVerifier }),
+  ...(u.passwordSetAt === null ? {} : { passwordSetAt: u.passwordSetAt }),
+  ...(u.lastSignOutAt === null ? {} : { lastSignOutAt: u.lastSignOutAt }),
+}));
+
+const entraUsers = (dump: EntraDump, tenantId: string): Saved['entra']['users'] => (dump.tenants.find((x) => x.id === tenantId)?.users ?? []).map((u) => ({
+  ...u.properties, id: u.id, userPrincipalName: u.userPrincipalName, privileged: u.privileged, revocationCount: u.revocationCount,
+  ...(u.passwordVerifier === null ? {} : { passwordVerifier: u.passwordVerifier }),
+  ...(u.passwordSetAt === null ? {} : { passwordSetAt: u.passwordSetAt }),
+  ...(u.refreshTokensRevokedAt === null ? {} : { refreshTokensRevokedAt: u.refreshTokensRevokedAt }),
+  ...(u.signInSessionsRevokedAt === null ? {} : { signInSessionsRevokedAt: u.signInSessionsRevokedAt }),
+}));
+
+const googleSeed = (saved: Saved, first: boolean): GoogleSeed => ({
+  customerId: 'C0exampledemo',
+  domains: [DEMO_DOMAIN],
+  serviceAccounts: [{ clientEmail: saved.google.clientEmail, projectId: 'takeover-demo', privateKeyPem: saved.google.privateKeyPem, delegatedScopes: [DIRECTORY_USER_SCOPE, DIRECTORY_USER_SECURITY_SCOPE] }],
+  users: first
+    ? [{ primaryEmail: WORKSPACE_ADMIN, givenName: 'Workspace', familyName: 'Admin', isAdmin: true },
+      ...DEMO_PEOPLE.map((p) => ({ primaryEmail: p.email, givenName: p.givenName, familyName: p.familyName, password: oldPassword() }))]
+    : (saved.google.users as GoogleSeed['users']) ?? [],
+});
+
+const entraSeed = (saved: Saved, first: boolean): EntraSeed => ({
+  tenants: [{
+    id: saved.entra.tenantId,
+    displayName: 'Example Corp',
+    // example.com as a verified custom domain, as in a real Microsoft 365 tenant, plus the initial onmicrosoft.com one.
+    domains: [DEMO_DOMAIN, 'examplecorp.onmicrosoft.com'],
+    apps: [{ clientId: saved.entra.clientId, displayName: 'Takeover sync', clientSecret: saved.entra.clientSecret, permissions: DEFAULT_APP_PERMISSIONS }],
+    users: first
+      ? [{ userPrincipalName: 'global-admin@example.com', displayName: 'Global Admin', privileged: true },
+        ...DEMO_PEOPLE.map((p) => ({ userPrincipalName: p.email, mail: p.email, displayName: `${p.givenName} ${p.familyName}`, givenName: p.givenName, surname: p.familyName, password: oldPassword() }))]
+      : (saved.entra.users as NonNullable<NonNullable<EntraSeed['tenants']>[number]['users']>),
+  }],
+});
+
+const writeAtomically = async (path: string, text: string): Promise<void> => {
+  const tmp = `${path}.${process.pid}.tmp`;
+  await writeFile(tmp, text, { encoding: 'utf8', mode: 0o600 });
+  await rename(tmp, path);
+};
+
+/** Starts the demo pair (or one of them), restoring DATA_DIR/emulators/state.json when there is one. */
+export const startDemoEmulators = async (options: DemoEmulatorOptions = {}): Promise<DemoEmulators> => {
+  const { dir } = options;
+  if (dir !== undefined) await mkdir(dir, { recursive: true, mode: 0o700 });
+  const loaded = await load(dir);
+  const saved = loaded ?? fresh();
+  const first = loaded === undefined;
+  const scryptN = options.scryptN ?? 4096;
+  const google = options.google === false ? undefined : await startGoogleEmulator({ scryptN, seed: googleSeed(saved, first) });
+  let microsoft: EntraEmulator | undefined;
+  try {
+    microsoft = options.microsoft === false ? undefined : await startEntraEmulator({ scryptN, seed: entraSeed(saved, first) });
+  } catch (e) {
+    await google?.close();
+    throw e;
+  }
+  let last = '';
+  const save = async (): Promise<void> => {
+    if (dir === undefined) return;
+    const state: Saved = {
+      ...saved,
+      google: { ...saved.google, users: google === undefined ? saved.google.users : googleUsers(google.dump()) },
+      entra: { ...saved.entra, users: microsoft === undefined ? saved.entra.users : entraUsers(microsoft.dump(), saved.entra.tenantId) },
+    };
+    const text = JSON.stringify(state);
+    if (text === last) return;
+    await writeAtomically(join(dir, 'state.json'), text);
+    last = text;
+  };
+  await save();
+  // Kept every few seconds too, so a crash loses little (a graceful stop saves once more).
+  const timer = dir === undefined ? undefined : setInterval(() => { void save().catch(() => undefined); }, 5_000);
+  timer?.unref();
+  let closed: Promise<void> | undefined;
+  return {
+    ...(google === undefined ? {} : { google }),
+    ...(microsoft === undefined ? {} : { microsoft }),
+    save,
+    close: () => {
+      closed ??= (async () => {
+        if (timer !== undefined) clearInterval(timer);
+        try {
+          await save();
+        } finally {
+          await Promise.all([google?.close(), microsoft?.close()]);
+        }
+      })();
+      return closed;
+    },
+  };
+};
