@@ -10,7 +10,7 @@ export interface HostMetrics {
 
 export const createMetrics = (): HostMetrics => {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'takeover_host_' });
+  collectDefaultMetrics({ register: registry });
   const pushes = new Counter({ name: 'takeover_pushes_total', help: 'Pushes to a directory by outcome', labelNames: ['directory', 'outcome'] as const, registers: [registry] });
   const latency = new Histogram({
     name: 'takeover_push_duration_seconds', help: 'Time from a push starting to its outcome', labelNames: ['directory', 'outcome'] as const,

@@ -1,0 +1,83 @@
+import * as E from 'fp-ts/lib/Either.js';
+import { isSecret, reveal } from '@takeover/core';
+import type { Problem } from '../../src/index.js';
+import {
+  decodeActivation, decodeAttributeChanges, decodeBinding, decodeCreateUser, decodeCredentials, decodePasswordChange,
+  decodePasswordCheck, decodePolicyChange, decodeStateChange, decodeVerify,
+} from '../../src/index.js';
+
+const problem = <T>(r: E.Either<Problem, T>): Problem => {
+  if (E.isRight(r)) throw new Error('expected a problem');
+  return r.left;
+};
+const value = <T>(r: E.Either<Problem, T>): T => {
+  if (E.isLeft(r)) throw new Error(JSON.stringify(r.left));
+  return r.right;
+};
+
+test('create user: fields trimmed, email lower-cased, the password a Secret, absent optionals left out', () => {
+  const u = value(decodeCreateUser({ email: ' Ada@Example.com ', givenName: ' Ada ', familyName: 'Lovelace', state: 'active', password: 'Pass-word-1', directories: ['google', 'microsoft', 'google'] }));
+  expect(u).toMatchObject({ email: 'ada@example.com', givenName: 'Ada', familyName: 'Lovelace', state: 'active', directories: ['google', 'microsoft'] });
+  expect(isSecret(u.password)).toBe(true);
+  expect(u.password === undefined ? '' : reveal(u.password)).toBe('Pass-word-1');
+  expect(Object.keys(value(decodeCreateUser({ email: 'a@b.co', givenName: 'A', familyName: 'B', state: 'staged' })))).toEqual(['email', 'givenName', 'familyName', 'state']);
+});
+
+test.each([
+  [null, 'body', 'must be a JSON object'],
+  [[], 'body', 'must be a JSON object'],
+  [{ givenName: 'A', familyName: 'B', state: 'active' }, 'email', 'is required'],
+  [{ email: 'nope', givenName: 'A', familyName: 'B', state: 'active' }, 'email', 'email address'],
+  [{ email: 'a@b.co', givenName: '  ', familyName: 'B', state: 'active' }, 'givenName', '1 to 256'],
+  [{ email: 'a@b.co', givenName: 'A', familyName: 'B', state: 'deleted' }, 'state', '"active", "staged"'],
+  [{ email: 'a@b.co', givenName: 'A', familyName: 'B', state: 'active', password: '' }, 'password', '1 to 1024'],
+  [{ email: 'a@b.co', givenName: 'A', familyName: 'B', state: 'active', password: 42 }, 'password', '1 to 1024'],
+  [{ email: 'a@b.co', givenName: 'A', familyName: 'B', state: 'active', directories: ['Google!'] }, 'directories.0', 'directory id'],
+  [{ email: 'a@b.co', givenName: 'A', familyName: 'B', state: 'active', directories: 'google' }, 'directories', 'list'],
+  [{ email: 'a@b.co', givenName: 'A', familyName: 'B', state: 'active', isAdmin: true }, 'isAdmin', 'not a known field'],
+  [{ email: 'a@b.co', givenName: 'A\nB', familyName: 'B', state: 'active' }, 'givenName', 'line breaks'],
+])('create user %j → invalid %s', (body, field, reason) => {
+  expect(problem(decodeCreateUser(body))).toEqual({ kind: 'invalid', field, reason: expect.stringContaining(reason) as unknown });
+});
+
+test('a rejected password is never quoted in the problem', () => {
+  const secret = 'x'.repeat(2000);
+  expect(JSON.stringify(problem(decodeCreateUser({ email: 'a@b.co', givenName: 'A', familyName: 'B', state: 'active', password: secret })))).not.toContain('xxxx');
+  expect(JSON.stringify(problem(decodeCredentials({ email: 'a@b.co', password: secret })))).not.toContain('xxxx');
+});
+
+test('attribute changes: null clears an optional one, required ones cannot be cleared, at least one change', () => {
+  expect(value(decodeAttributeChanges({ jobTitle: 'Engineer', department: null, email: 'New@Example.com' }))).toEqual({ jobTitle: 'Engineer', department: null, email: 'new@example.com' });
+  expect(problem(decodeAttributeChanges({ givenName: null }))).toMatchObject({ kind: 'invalid', field: 'givenName' });
+  expect(problem(decodeAttributeChanges({}))).toMatchObject({ kind: 'invalid', field: 'body' });
+  expect(problem(decodeAttributeChanges({ nickname: 'x' }))).toMatchObject({ kind: 'invalid', field: 'nickname' });
+  expect(problem(decodeAttributeChanges({ jobTitle: 7 }))).toMatchObject({ kind: 'invalid', field: 'jobTitle' });
+});
+
+test('state, binding and policy changes', () => {
+  expect(value(decodeStateChange({ state: 'suspended' }))).toBe('suspended');
+  expect(problem(decodeStateChange({ state: 'gone' }))).toMatchObject({ field: 'state' });
+  expect(value(decodeBinding({ directoryId: 'google' }))).toBe('google');
+  expect(problem(decodeBinding({}))).toEqual({ kind: 'invalid', field: 'directoryId', reason: 'is required' });
+  expect(value(decodePolicyChange({ passwordPush: 'when-changed', revokeSessionsOnPush: true }))).toEqual({ passwordPush: 'when-changed', revokeSessionsOnPush: true });
+  expect(problem(decodePolicyChange({ revokeSessionsOnPush: 'yes' }))).toMatchObject({ field: 'revokeSessionsOnPush', reason: 'must be true or false' });
+  expect(problem(decodePolicyChange({}))).toMatchObject({ field: 'body' });
+  expect(problem(decodePolicyChange({ passwordPolicy: {} }))).toMatchObject({ field: 'passwordPolicy' });
+});
+
+test('credentials, activation, password change, verify and password check carry Secrets', () => {
+  const c = value(decodeCredentials({ email: 'Ada@Example.com', password: 'p' }));
+  expect(c.email).toBe('ada@example.com');
+  expect(reveal(c.password)).toBe('p');
+  expect(JSON.stringify(c)).not.toContain('"p"');
+  const a = value(decodeActivation({ token: 'abc.123.def', password: 'New-Pass-1' }));
+  expect(reveal(a.password)).toBe('New-Pass-1');
+  expect(problem(decodeActivation({ token: 'a b', password: 'x' }))).toMatchObject({ field: 'token' });
+  const pc = value(decodePasswordChange({ current: 'old', next: 'new' }));
+  expect([reveal(pc.current), reveal(pc.next)]).toEqual(['old', 'new']);
+  expect(problem(decodePasswordChange({ current: 'old' }))).toEqual({ kind: 'invalid', field: 'next', reason: 'is required' });
+  expect(value(decodeVerify({ userKey: 'ada@example.com', password: 'x' })).userKey).toBe('ada@example.com');
+  expect(problem(decodeVerify({ userKey: '', password: 'x' }))).toMatchObject({ field: 'userKey' });
+  expect(Object.keys(value(decodePasswordCheck({ password: 'x' })))).toEqual(['password']);
+  expect(value(decodePasswordCheck({ password: 'x', token: 't' })).token).toBe('t');
+});
