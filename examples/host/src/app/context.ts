@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Logger } from 'pino';
-import type { DirectoryCommand, DirectoryId, IsoTime, PasswordPolicy, UserCommand, UserId } from '@takeover/core';
+import type { CommandId, DirectoryCommand, DirectoryId, IsoTime, PasswordPolicy, UserCommand, UserId } from '@takeover/core';
 import { commandId, directoryLabel, isoTime } from '@takeover/core';
 import type { EventStore } from '@takeover/event-store';
 import type { AuditLog, DirectoryHandled, Engine, PortalNotifications, RunningReadModels, SyncStatusView, UserHandled, WhyView } from '@takeover/engine';
@@ -43,7 +43,7 @@ export interface AppContext {
 }
 
 export const nowIso = (ctx: AppContext): IsoTime => isoTime(ctx.now().toISOString());
-export const freshCommandId = () => commandId(randomUUID());
+export const freshCommandId = (): CommandId => commandId(randomUUID());
 
 export const directorySetup = (ctx: AppContext, id: string): DirectorySetup | undefined => ctx.directories.find((d) => d.id === id);
 export const labelOf = (ctx: AppContext, id: DirectoryId): string => {
