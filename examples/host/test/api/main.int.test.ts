@@ -69,7 +69,7 @@ test('first start prints the admin password once; a restart keeps the data and p
   expect(banner).toContain(`${url}/portal`);
   expect(banner).toContain(`${url}/admin`);
   expect(banner).toContain(`${url}/mail`);
-  const password = /password\s+(\S+)/.exec(banner)?.[1];
+  const password = /^\s+password\s+(\S+)$/m.exec(banner)?.[1];
   if (password === undefined) throw new Error(`no admin password printed:\n${banner}`);
   expect(banner.split(password)).toHaveLength(2); // printed exactly once
   expect(first.stderr()).not.toContain(password);
@@ -89,7 +89,7 @@ test('first start prints the admin password once; a restart keeps the data and p
   await new Promise((r) => setTimeout(r, 200));
   expect(second.stdout()).toContain(`${url}/portal`);
   expect(second.stdout()).not.toContain(password);
-  expect(second.stdout()).not.toMatch(/password\s+\S/);
+  expect(second.stdout()).not.toMatch(/^\s+password\s+\S/m);
   const again = await fetch(`${url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'admin@example.com', password }) });
   expect(again.status).toBe(200);
   const token2 = ((await again.json()) as { token: string }).token;
