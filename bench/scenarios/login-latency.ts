@@ -1,0 +1,134 @@
+// Scenario 6, login latency: the login command (read the user and its directories, decide, append
+// with the expected version: `engine.execute(LogIn)`) on PostgreSQL, against one raw `pg` transaction
+// round trip on the same server and tables (BEGIN; version-guarded UPDATE; INSERT; COMMIT), the floor
+// any correct store pays for one append. Logins run one at a time; the directories are in memory and
+// each login's pushes are waited for (untimed) before the next, so they do not share the database
+// with the measured command.
+import { randomUUID } from 'node:crypto';
+import * as E from 'fp-ts/lib/Either.js';
+import pg from 'pg';
+import type { UserId } from '@takeover/core';
+import { userId } from '@takeover/core';
+import { inMemoryDirectory } from '@takeover/connector-kit/testing';
+import { createEngine, inMemoryOutbox, userStream } from '@takeover/engine';
+import { createPostgresEventStore } from '@takeover/event-store-postgres';
+import { GOOGLE, M365, MAIL, cmd, connectDirectories, inBatches, quantile, round, run, versionsOf } from '../engine/common.js';
+import type { BenchContext, Scenario, ScenarioResult } from '../lib/scenario.js';
+
+const FULL_LOGINS = 4_000;
+const LOGINS_PER_USER = 5;
+const PASSWORD = 'Latency-Password-1!bench';
+
+const run6 = async (ctx: BenchContext): Promise<ScenarioResult> => {
+  const began = Date.now();
+  const logins = ctx.sized(FULL_LOGINS, 100);
+  const warmUp = Math.max(20, Math.round(logins / 20));
+  const users = Math.max(10, Math.ceil(logins / LOGINS_PER_USER));
+  const schema = `bench_login_${process.pid}_${Date.now().toString(36)}`;
+  const pool = new pg.Pool({ host: ctx.pg.host, user: ctx.pg.user, database: ctx.pg.database, port: ctx.pg.port, max: 4 });
+  const google = inMemoryDirectory({ emailDomain: 'example.com' });
+  const m365 = inMemoryDirectory({ emailDomain: 'contoso.com' });
+  try {
+    const created = await createPostgresEventStore({ pool, schema })();
+    if (E.isLeft(created)) throw new Error(`login-latency: cannot open the PostgreSQL store (${created.left._tag})`);
+    const store = created.right;
+    const fast = { ratePerSecond: 10_000, maxInFlight: 8 };
+    const engine = createEngine({
+      store, connectors: { [GOOGLE]: google.connector, [M365]: m365.connector }, mailer: inMemoryOutbox(), mail: MAIL,
+      pacing: { 'in-memory': fast, 'google-workspace': fast, 'microsoft-entra': fast },
+    });
+    try {
+      await connectDirectories(engine);
+      const ids: UserId[] = Array.from({ length: users }, (_, i) => userId(`lat${i}`));
+      ctx.log(`login-latency: ${users} users, ${logins} logins (+${warmUp} warm-up), schema ${schema}`);
+      await inBatches(ids, 4, async (u) => {
+        const attrs = { email: `${u}@example.com`, givenName: 'Lat', familyName: u };
+        const g = await google.target.seedUser({ primaryEmail: attrs.email, givenName: 'Lat', familyName: u, password: 'Old-Password-1!' });
+        const m = await m365.target.seedUser({ primaryEmail: `${u}@contoso.com`, givenName: 'Lat', familyName: u, password: 'Old-Password-1!' });
+        await run(engine, cmd.createActive(u, attrs, PASSWORD));
+        await run(engine, cmd.bind(u, GOOGLE, g));
+        await run(engine, cmd.bind(u, M365, m));
+      });
+      await engine.idle();
+
+      // The raw baseline's streams: one row each, like the store's own `streams` table.
+      const q = `"${schema}"`;
+      const rawVersions = new Map<string, number>();
+      for (let i = 0; i < users; i++) rawVersions.set(`raw-${i}`, -1);
+      const rawAppend = async (stream: string) => {
+        const v = rawVersions.get(stream) ?? -1;
+        const client = await pool.connect();
+        try {
+          await client.query('BEGIN');
+          const guard = v < 0
+            ? await client.query({ name: 'lat_new', text: `INSERT INTO ${q}.streams (stream_id, version) VALUES ($1, 0)`, values: [stream] })
+            : await client.query({ name: 'lat_guard', text: `UPDATE ${q}.streams SET version = version + 1 WHERE stream_id = $1 AND version = $2`, values: [stream, v] });
+          if (guard.rowCount !== 1) throw new Error(`login-latency: raw version guard failed on ${stream}`);
+          await client.query({
+            name: 'lat_insert',
+            text: `INSERT INTO ${q}.events (stream_id, revision, event_id, type, data, metadata) VALUES ($1, $2, $3, 'PortalLogin', $4, '{}')`,
+            values: [stream, v + 1, randomUUID(), JSON.stringify({ userId: stream, at: new Date().toISOString() })],
+          });
+          await client.query('COMMIT');
+          rawVersions.set(stream, v + 1);
+        } catch (e) {
+          await client.query('ROLLBACK');
+          throw e;
+        } finally {
+          client.release();
+        }
+      };
+
+      // Interleaved, one at a time: ours then raw, on the i-th user / raw stream.
+      const ours: number[] = [];
+      const raw: number[] = [];
+      for (let i = 0; i < warmUp + logins; i++) {
+        const u = ids[i % users] as UserId;
+        const t0 = process.hrtime.bigint();
+        await run(engine, cmd.logIn(u, PASSWORD));
+        const t1 = process.hrtime.bigint();
+        await engine.whenSettled(u); // its pushes (in memory) finish before the next measurement
+        const t2 = process.hrtime.bigint();
+        await rawAppend(`raw-${i % users}`);
+        const t3 = process.hrtime.bigint();
+        if (i >= warmUp) {
+          ours.push(Number(t1 - t0) / 1e6);
+          raw.push(Number(t3 - t2) / 1e6);
+        }
+      }
+      const [op50, op99, rp50, rp99] = [quantile(ours, 0.5), quantile(ours, 0.99), quantile(raw, 0.5), quantile(raw, 0.99)];
+      const ratio99 = rp99 / op99;
+      const ratio50 = rp50 / op50;
+      const first = await store.readStream(userStream(ids[0] as UserId))();
+      const streamLength = E.isRight(first) ? first.right.length : -1;
+      return {
+        scenario: 'login-latency',
+        parameters: {
+          logins, warmUp, users, loginsPerUser: round((warmUp + logins) / users, 1), userStreamEventsAtEnd: streamLength,
+          store: 'PostgreSQL (one schema, pool of 4)', directories: 'in-memory (connector-kit), pushes awaited untimed between logins', concurrency: 1,
+        },
+        baselineDescription: 'One raw pg transaction per login on the same server and tables: BEGIN; UPDATE streams SET version = version + 1 WHERE stream_id = $1 AND version = $2; INSERT the event; COMMIT (prepared statements, pooled client). Ours: engine.execute(LogIn) = read the user stream and the two directory streams, fold, decide, append with the expected version.',
+        figures: [
+          { name: 'login p50', unit: 'ms', ours: round(op50, 3), baseline: round(rp50, 3), ratio: round(ratio50, 3), note: 'ratio = raw ÷ ours (higher is better)' },
+          { name: 'login p99', unit: 'ms', ours: round(op99, 3), baseline: round(rp99, 3), ratio: round(ratio99, 3), target: 0.5, targetKind: 'ratio-at-least', met: ratio99 >= 0.5, note: 'ratio = raw ÷ ours; the target p99 ≤ 2 × raw is ratio ≥ 0.5' },
+        ],
+        versions: versionsOf(['@takeover/engine', '@takeover/core', '@takeover/event-store-postgres', 'pg']),
+        durationMs: Date.now() - began,
+      };
+    } finally {
+      await engine.close();
+      await store.close();
+    }
+  } finally {
+    await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await pool.end();
+    await google.close();
+    await m365.close();
+  }
+};
+
+export const scenario: Scenario = {
+  id: 'login-latency',
+  title: 'Login latency: the login command on PostgreSQL vs one raw transaction',
+  run: run6,
+};

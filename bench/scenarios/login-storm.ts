@@ -1,0 +1,232 @@
+// Scenario 5, the login storm: users bound to both directories (the Google Workspace and Microsoft
+// Entra emulators, through the real connectors, at the published quotas) log in within one minute,
+// spread evenly; some change their password in the portal a little later and log in again with it.
+// Figures: drain time (first login → last push recorded) against the bound the quotas set, throttled
+// answers after the first second, pushes still owed after the drain, and users whose directory ended
+// with an older password than their latest.
+import * as E from 'fp-ts/lib/Either.js';
+import type { UserId } from '@takeover/core';
+import { syncStatus, userId } from '@takeover/core';
+import { googleConnectorForEmulator } from '@takeover/connector-google-workspace/testing';
+import { entraConnectorForEmulator } from '@takeover/connector-microsoft-entra/testing';
+import { startEntraEmulator, startGoogleEmulator } from '@takeover/directory-emulators';
+import type { EngineMetrics } from '@takeover/engine';
+import { DEFAULT_HOLD_MS, createEngine, inMemoryOutbox, knownQuotas, loadDirectories, loadUser } from '@takeover/engine';
+import { inMemoryEventStore } from '@takeover/event-store';
+import { GOOGLE, M365, MAIL, cmd, connectDirectories, inBatches, round, run, sleep, versionsOf } from '../engine/common.js';
+import type { BenchContext, Scenario, ScenarioResult } from '../lib/scenario.js';
+
+/**
+ * The full size. 10,000 users (the issue's figure) need 10,000 Entra writes; at the published
+ * 20 writes/s per app and tenant that alone is 500 s (556 s at the engine's 90 % pacing), and a user
+ * queued longer than the default 5-minute plaintext hold loses that push until the next login. To keep
+ * `npm run bench` inside its 15 minutes, the full run uses 6,000 users (bound 300 s); the result says so.
+ */
+export const FULL_USERS = 6_000;
+const ISSUE_USERS = 10_000;
+const WINDOW_MS = 60_000;
+/** One user in TWICE_EVERY changes the password in the portal a little after the first login and logs in again with it. */
+const TWICE_EVERY = 20;
+const FIRST = 'First-Password-1!storm';
+const SECOND = 'Second-Password-2!storm';
+const SEED = 'Seeded-Password-0!storm';
+const WARM_UP_MS = 1_000;
+
+// The published quotas (docs: /work/shared/reference/directory-apis.md): Google 2,400 queries/min per
+// user per project; Graph user writes 3,000 per 150 s per app+tenant and 18,000 per 5 min per tenant.
+const GOOGLE_PER_USER = { limit: 2_400, windowSeconds: 60 };
+const ENTRA_APP_TENANT = { limit: 3_000, windowSeconds: 150 };
+const ENTRA_TENANT = { limit: 18_000, windowSeconds: 300 };
+const sustained = (q: { limit: number; windowSeconds: number }) => q.limit / q.windowSeconds;
+
+interface Hit { readonly at: number; readonly status: number; readonly counted: boolean }
+
+/** Emulator log line `METHOD /path STATUS 12ms` → whether the quota counts it, and its status. */
+const googleHit = (line: string): Hit => {
+  const [method = '', path = '', status = '0'] = line.split(' ');
+  return { at: Date.now(), status: Number(status), counted: method !== '' && path.startsWith('/admin/directory/') };
+};
+const entraHit = (line: string): Hit => {
+  const [method = '', path = '', status = '0'] = line.split(' ');
+  return { at: Date.now(), status: Number(status), counted: method !== 'GET' && path.startsWith('/v1.0/') };
+};
+
+const stormMetrics = () => {
+  const completed: Record<string, number> = {};
+  let lastPushAt = 0;
+  const lastByDirectory: Record<string, number> = {};
+  let throttled = 0;
+  let retried = 0;
+  const metrics: EngineMetrics = {
+    pushCompleted: (d, outcome) => {
+      completed[`${d}/${outcome}`] = (completed[`${d}/${outcome}`] ?? 0) + 1;
+      if (outcome === 'succeeded') {
+        lastPushAt = Date.now();
+        lastByDirectory[d] = lastPushAt;
+      }
+    },
+    queueDepth: () => undefined,
+    throttled: () => { throttled++; },
+    retried: () => { retried++; },
+  };
+  return { metrics, completed, lastByDirectory, lastPushAt: () => lastPushAt, throttled: () => throttled, retried: () => retried };
+};
+
+const run5 = async (ctx: BenchContext): Promise<ScenarioResult> => {
+  const began = Date.now();
+  const users = ctx.sized(FULL_USERS, 40);
+  // Smaller runs shrink the users and the login window together; below full size the quotas (and the
+  // engine's pacing) are raised by the same factor, at most 4× (as the engine's storm test does), so
+  // the smoke run stays short while the bound keeps its shape: backlog ÷ rate, compared with the window.
+  const quotaFactor = ctx.scale >= 1 ? 1 : Math.min(4, 1 / ctx.scale);
+  const windowMs = Math.max(1_000, Math.round(WINDOW_MS * Math.min(1, ctx.scale)));
+  const q = (spec: { limit: number; windowSeconds: number }) => ({ limit: Math.round(spec.limit * quotaFactor), windowSeconds: spec.windowSeconds });
+
+  const googleHits: Hit[] = [];
+  const entraHits: Hit[] = [];
+  const google = await startGoogleEmulator({ scryptN: 16, log: (l) => { googleHits.push(googleHit(l)); }, quotas: { perUser: q(GOOGLE_PER_USER) } });
+  const entra = await startEntraEmulator({ scryptN: 16, log: (l) => { entraHits.push(entraHit(l)); }, quotas: { appTenantWrites: q(ENTRA_APP_TENANT), tenantWrites: q(ENTRA_TENANT) } });
+  const m = stormMetrics();
+  const store = inMemoryEventStore();
+  const googlePacing = knownQuotas['google-workspace'] ?? { ratePerSecond: 36, maxInFlight: 16 };
+  const entraPacing = knownQuotas['microsoft-entra'] ?? { ratePerSecond: 18, maxInFlight: 8 };
+  const engine = createEngine({
+    store,
+    connectors: { [GOOGLE]: googleConnectorForEmulator(google, { timeoutMs: 10_000 }), [M365]: entraConnectorForEmulator(entra, { timeoutMs: 10_000 }) },
+    mailer: inMemoryOutbox(),
+    mail: MAIL,
+    metrics: m.metrics,
+    pacing: {
+      'google-workspace': { ...googlePacing, ratePerSecond: googlePacing.ratePerSecond * quotaFactor },
+      'microsoft-entra': { ...entraPacing, ratePerSecond: entraPacing.ratePerSecond * quotaFactor },
+    },
+  });
+  try {
+    const entraDomain = entra.tenants[0]?.domains[0] ?? 'contoso.com';
+    const names = Array.from({ length: users }, (_, i) => `storm${i}`);
+    ctx.log(`login-storm: seeding ${users} users in both emulators`);
+    const seededG = await google.seed({ users: names.map((n) => ({ primaryEmail: `${n}@example.com`, givenName: 'Storm', familyName: n, password: SEED })) });
+    const seededE = await entra.seed({ tenants: [{ id: entra.tenantId, domains: [entraDomain], users: names.map((n) => ({ userPrincipalName: `${n}@${entraDomain}`, mail: `${n}@${entraDomain}`, displayName: `Storm ${n}`, givenName: 'Storm', surname: n, password: SEED })) }] });
+    if (E.isLeft(seededG) || E.isLeft(seededE)) throw new Error('login-storm: an emulator refused the seed');
+
+    await connectDirectories(engine, entraDomain);
+    const ids: UserId[] = names.map((n) => userId(n));
+    await inBatches(names, 32, async (n, i) => {
+      const u = ids[i] as UserId;
+      await run(engine, cmd.createActive(u, { email: `${n}@example.com`, givenName: 'Storm', familyName: n }, FIRST));
+      await run(engine, cmd.bind(u, GOOGLE, google.user(`${n}@example.com`)?.id ?? ''));
+      await run(engine, cmd.bind(u, M365, entra.user(`${n}@${entraDomain}`)?.id ?? ''));
+    });
+    await engine.idle(); // the binding emails (R1); no directory call yet
+    ctx.log(`login-storm: ${users} users bound; ${users} logins over ${windowMs} ms`);
+
+    // The storm: login i at start + i·window/users; every TWICE_EVERY-th user changes the password in
+    // the portal between 5 % and 55 % of the window later and logs in again with it.
+    const twice = ids.filter((_, i) => i % TWICE_EVERY === 0);
+    const pending: Array<Promise<void>> = [];
+    const start = Date.now();
+    const second = async (u: UserId, delayMs: number) => {
+      await sleep(delayMs);
+      await run(engine, cmd.changePassword(u, SECOND));
+      await run(engine, cmd.logIn(u, SECOND));
+    };
+    for (let i = 0; i < users; i++) {
+      const due = start + (i * windowMs) / users;
+      const wait = due - Date.now();
+      if (wait > 1) await sleep(wait);
+      const u = ids[i] as UserId;
+      pending.push(run(engine, cmd.logIn(u, FIRST)));
+      if (i % TWICE_EVERY === 0) pending.push(second(u, windowMs * (0.05 + ((i * 7919) % 1000) / 2000)));
+    }
+    await Promise.all(pending);
+    await engine.idle();
+    const drainMs = m.lastPushAt() - start;
+    ctx.log(`login-storm: drained in ${round(drainMs / 1000, 1)} s`);
+
+    // Owed after the drain: every binding of every user should be in sync.
+    let owedAfter = 0;
+    const directories = await loadDirectories(store, [GOOGLE, M365])();
+    if (E.isLeft(directories)) throw new Error(`login-storm: cannot read the directories (${directories.left._tag})`);
+    await inBatches(ids, 64, async (u) => {
+      const loaded = await loadUser(store, u)();
+      if (E.isLeft(loaded)) throw new Error(`login-storm: cannot read ${u} (${loaded.left._tag})`);
+      owedAfter += syncStatus(loaded.right.state, directories.right).filter((b) => b.state !== 'in-sync').length;
+    });
+
+    // What the directories hold: the latest password (SECOND for the twice users, FIRST otherwise).
+    const twiceSet = new Set<UserId>(twice);
+    let olderWins = 0;
+    let notLatest = 0;
+    await inBatches(ids, 64, async (u) => {
+      const latest = twiceSet.has(u) ? SECOND : FIRST;
+      const checks = [
+        (p: string) => google.passwordMatches(`${u}@example.com`, p),
+        (p: string) => entra.passwordMatches(`${u}@${entraDomain}`, p),
+      ];
+      for (const matches of checks) {
+        if (await matches(latest)) continue;
+        notLatest++;
+        if (twiceSet.has(u) && (await matches(FIRST))) olderWins++;
+      }
+    });
+
+    // The bound: each directory's backlog (the quota-counted requests it admitted during the storm)
+    // ÷ its sustained published rate; the larger of the two, and never below the login window.
+    const admitted = (hits: ReadonlyArray<Hit>) => hits.filter((h) => h.counted && h.at >= start && h.status !== 429).length;
+    const googleRequests = admitted(googleHits);
+    const entraRequests = admitted(entraHits);
+    const googleRate = sustained(GOOGLE_PER_USER) * quotaFactor;
+    const entraRate = Math.min(sustained(ENTRA_APP_TENANT), sustained(ENTRA_TENANT)) * quotaFactor;
+    const boundMs = Math.max(windowMs, (googleRequests / googleRate) * 1000, (entraRequests / entraRate) * 1000);
+    // Under the emulators' token buckets (full at the start) a client could also spend the burst first.
+    const burstBoundMs = Math.max(windowMs,
+      (Math.max(0, googleRequests - GOOGLE_PER_USER.limit * quotaFactor) / googleRate) * 1000,
+      (Math.max(0, entraRequests - ENTRA_APP_TENANT.limit * quotaFactor) / entraRate) * 1000);
+    const late = (h: Hit) => h.at > start + WARM_UP_MS && h.counted;
+    const throttledLate = googleHits.filter((h) => late(h) && (h.status === 429 || h.status === 403)).length + entraHits.filter((h) => late(h) && h.status === 429).length;
+    const lost = owedAfter;
+    const ratio = drainMs > 0 ? boundMs / drainMs : 0;
+
+    return {
+      scenario: 'login-storm',
+      parameters: {
+        users, issueUsers: ISSUE_USERS, fullUsers: FULL_USERS, scale: ctx.scale, loginWindowMs: windowMs, twiceUsers: twice.length,
+        quotaFactor,
+        googleQuota: `${GOOGLE_PER_USER.limit * quotaFactor}/${GOOGLE_PER_USER.windowSeconds}s per user (sustained ${googleRate}/s)`,
+        entraQuota: `${ENTRA_APP_TENANT.limit * quotaFactor}/${ENTRA_APP_TENANT.windowSeconds}s per app+tenant, ${ENTRA_TENANT.limit * quotaFactor}/${ENTRA_TENANT.windowSeconds}s per tenant (sustained ${entraRate}/s)`,
+        enginePacing: `google ${googlePacing.ratePerSecond * quotaFactor}/s, ${googlePacing.maxInFlight} in flight; entra ${entraPacing.ratePerSecond * quotaFactor}/s, ${entraPacing.maxInFlight} in flight`,
+        googleRequests, entraRequests,
+        boundSeconds: round(boundMs / 1000, 1), burstAwareBoundSeconds: round(burstBoundMs / 1000, 1),
+        issueBoundSeconds: round(ISSUE_USERS / sustained(ENTRA_APP_TENANT), 1),
+        holdMs: DEFAULT_HOLD_MS, store: 'in-memory', emulatorScryptN: 16,
+        pushOutcomes: Object.entries(m.completed).map(([k, v]) => `${k}=${v}`).sort().join(' '),
+        googleDrainSeconds: round(((m.lastByDirectory[GOOGLE] ?? start) - start) / 1000, 1),
+        entraDrainSeconds: round(((m.lastByDirectory[M365] ?? start) - start) / 1000, 1),
+        engineThrottled: m.throttled(), engineRetries: m.retried(), directoriesWithoutLatestPassword: notLatest,
+      },
+      baselineDescription: 'The bound the published quotas set: max over the two directories of (quota-counted requests the directory admitted during the storm ÷ its sustained published rate: Google 2,400/60 s = 40/s, Entra min(3,000/150 s, 18,000/300 s) = 20/s), and never less than the login window. The engine paces at 90 % of each quota, so 1.11 × the bound is its design point.',
+      figures: [
+        {
+          name: 'drain time (first login → last push recorded)', unit: 's', ours: round(drainMs / 1000, 1), baseline: round(boundMs / 1000, 1),
+          ratio: round(ratio, 3), target: round(1 / 1.1, 3), targetKind: 'ratio-at-least', met: ratio >= 1 / 1.1,
+          note: `ratio = bound ÷ drain (higher is better); the target drain ≤ 1.1 × bound is ratio ≥ 0.909. Burst-aware bound (spending the emulators' full token buckets first): ${round(burstBoundMs / 1000, 1)} s.`,
+        },
+        { name: 'throttled answers after warm-up (429, Google 403 rate limit)', unit: 'count', ours: throttledLate, target: 0, targetKind: 'at-most', met: throttledLate === 0, note: `after the first ${WARM_UP_MS} ms of the storm` },
+        { name: 'pushes lost (owed after the drain)', unit: 'count', ours: lost, target: 0, targetKind: 'equals', met: lost === 0, note: 'bindings not in-sync once the engine is idle' },
+        { name: 'older password wins', unit: 'count', ours: olderWins, target: 0, targetKind: 'equals', met: olderWins === 0, note: `users who changed their password and logged in again, whose directory verifies the first password (checked at both emulators; ${notLatest} directory accounts lack the latest password in all)` },
+      ],
+      versions: versionsOf(['@takeover/engine', '@takeover/core', '@takeover/directory-emulators', '@takeover/connector-google-workspace', '@takeover/connector-microsoft-entra', '@takeover/event-store']),
+      durationMs: Date.now() - began,
+    };
+  } finally {
+    await engine.close();
+    await google.close();
+    await entra.close();
+  }
+};
+
+export const scenario: Scenario = {
+  id: 'login-storm',
+  title: 'Login storm: users bound to both directories log in within one minute, at the published quotas',
+  run: run5,
+};
