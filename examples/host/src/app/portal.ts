@@ -3,7 +3,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { Secret, UserId } from '@takeover/core';
 import { checkPassword, currentBindings, describeViolation, syncStatus } from '@takeover/core';
-import { DEFAULT_HOLD_MS } from '@takeover/engine';
 import { dummyVerification, hashPassword, verifyPassword } from '../db/passwords.js';
 import type { AppContext } from './context.js';
 import { caughtUp, execute, freshCommandId, labelOf, nowIso } from './context.js';
@@ -148,11 +147,9 @@ export const portalService = (ctx: AppContext): PortalService => {
       const loaded = await loadExisting(ctx, userId);
       if (E.isLeft(loaded)) return { items, updating: [] };
       const { user, directories } = loaded.right;
-      const now = ctx.now();
-      // A login or portal password change within the hold window carries the owed password pushes.
-      const recentLogin = user.lastLoginAt !== null && now.getTime() - Date.parse(user.lastLoginAt) < DEFAULT_HOLD_MS;
-      const updating = syncStatus(user, directories, { now: now.toISOString() as ReturnType<typeof nowIso> })
-        .filter((s) => s.state === 'in-flight' || s.state === 'resolving' || s.state === 'owed' || (s.state === 'awaiting-login' && recentLogin))
+      // What is being written to a directory right now; an owed push that waits for a login is not.
+      const updating = syncStatus(user, directories, { now: nowIso(ctx) })
+        .filter((s) => s.state === 'in-flight' || s.state === 'resolving')
         .map((s) => ({ directoryId: s.directoryId, label: labelOf(ctx, s.directoryId) }));
       return { items, updating };
     },
