@@ -57,10 +57,10 @@ export const problemBody = (problem: Problem): ProblemBody => ({
   },
 });
 
-/** Sends the problem as JSON with its status (and `Retry-After` for `throttled`). */
-export const sendProblem = (reply: FastifyReply, problem: Problem): FastifyReply => {
+/** Sends the problem as JSON with its status (or `status`, e.g. 413 or 415 for an `invalid` body), and `Retry-After` for `throttled`. */
+export const sendProblem = (reply: FastifyReply, problem: Problem, status: number = statusOf(problem)): FastifyReply => {
   if (problem.kind === 'throttled') void reply.header('retry-after', String(Math.max(1, Math.ceil(problem.retryAfterSeconds))));
-  return reply.code(statusOf(problem)).type('application/json; charset=utf-8').send(problemBody(problem));
+  return reply.code(status).type('application/json; charset=utf-8').send(problemBody(problem));
 };
 
 export const invalid = (field: string, reason: string): Problem => ({ kind: 'invalid', field, reason });

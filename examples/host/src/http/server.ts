@@ -68,7 +68,7 @@ const requestSerializer = (req: FastifyRequest | IncomingMessage) => {
 };
 
 /** Fastify's own 4xx errors (bad JSON, wrong content type, too large, CSRF, rate limit) → a Problem-shaped body. Never echoes the input. */
-const clientErrorBody = (error: FastifyError, bodyLimit: number): { readonly status: number; readonly problem: Problem; readonly field?: string } => {
+const clientErrorBody = (error: FastifyError, bodyLimit: number): { readonly status: number; readonly problem: Problem } => {
   const status = error.statusCode ?? 400;
   switch (error.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY': return { status: 400, problem: { kind: 'invalid', field: 'body', reason: 'the body is not valid JSON' } };
@@ -90,13 +90,8 @@ const clientErrorBody = (error: FastifyError, bodyLimit: number): { readonly sta
 
 const sendClientError = (reply: FastifyReply, error: FastifyError, bodyLimit: number): FastifyReply => {
   const { status, problem } = clientErrorBody(error, bodyLimit);
-  if (status === statusOfKind(problem)) return sendProblem(reply, problem);
-  // 404/413/415 carry an `invalid`-shaped body with their own status.
-  return sendProblem(reply, problem).code(status);
+  return sendProblem(reply, problem, status);
 };
-
-const statusOfKind = (problem: Problem): number =>
-  ({ invalid: 400, unauthorized: 401, forbidden: 403, 'not-found': 404, conflict: 409, rejected: 422, throttled: 429, unavailable: 503 })[problem.kind];
 
 const HTML_NOT_FOUND = '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Not found</title></head><body><h1>Not found</h1><p>There is nothing at this address. <a href="/">Home</a></p></body></html>';
 

@@ -1,6 +1,7 @@
 // Every JSON route of the host, over real HTTP against a whole host (SQLite, emulators, outbox):
 // the happy path and the 401 / 400 (field named) / 404 / 415 paths, and nothing half-written.
 import { reveal } from '@takeover/core';
+import { buildServer } from '../../src/http/server.js';
 import { call, cookieFrom, startTestHost, type TestHost } from '../support/testHost.js';
 
 let host: TestHost;
@@ -349,5 +350,30 @@ describe('demo', () => {
     expect((await call(host, 'POST', '/demo/directories/google/verify', { body: { userKey: 'nobody@example.com', password: PASSWORD } })).status).toBe(404);
     const bad = await call(host, 'POST', '/demo/directories/google/verify', { body: { password: PASSWORD } });
     expect(errorOf(bad.json).field).toBe('userKey');
+  });
+});
+
+describe('per-address rate limit on the routes that take a password', () => {
+  test('past the limit → 429 with Retry-After, in the error shape', async () => {
+    // A second server on the same app with a tiny limit.
+    const server = await buildServer(host.app, { authRateLimit: { max: 2, timeWindowMs: 60_000 } });
+    await server.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const address = server.addresses()[0];
+      const small = { url: `http://127.0.0.1:${String(address?.port)}` };
+      const statuses: number[] = [];
+      let last: Awaited<ReturnType<typeof call>> | undefined;
+      for (let i = 0; i < 3; i++) {
+        last = await call(small, 'POST', '/portal/api/login', { body: { email: 'nobody@example.org', password: 'Whatever-1!' } });
+        statuses.push(last.status);
+      }
+      expect(statuses).toEqual([401, 401, 429]);
+      expect(Number(last?.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(errorOf(last?.json).kind).toBe('throttled');
+      // Other routes are not limited.
+      expect((await call(small, 'GET', '/healthz')).status).toBe(200);
+    } finally {
+      await server.close();
+    }
   });
 });
