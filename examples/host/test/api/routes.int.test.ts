@@ -359,8 +359,9 @@ describe('per-address rate limit on the routes that take a password', () => {
     const server = await buildServer(host.app, { authRateLimit: { max: 2, timeWindowMs: 60_000 } });
     await server.listen({ port: 0, host: '127.0.0.1' });
     try {
-      const address = server.addresses()[0];
-      const small = { url: `http://127.0.0.1:${String(address?.port)}` };
+      const address = server.server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      const small = { url: `http://127.0.0.1:${String(port)}` };
       const statuses: number[] = [];
       let last: Awaited<ReturnType<typeof call>> | undefined;
       for (let i = 0; i < 3; i++) {
