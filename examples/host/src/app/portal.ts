@@ -109,11 +109,13 @@ export const portalService = (ctx: AppContext): PortalService => {
       });
     },
     activate: async (token, password, address) => {
-      const wait = await ctx.throttle.blocked('activation', address);
+      // Tokens are MACs (nothing to guess), but bad ones still count against the address.
+      const key = `activation:${address}`;
+      const wait = await ctx.throttle.blocked(key, address);
       if (wait !== undefined) return E.left({ kind: 'throttled', retryAfterSeconds: wait });
       const loaded = await activationUser(token);
       if (E.isLeft(loaded)) {
-        if (loaded.left.kind === 'not-found') await ctx.throttle.failed('activation', address);
+        if (loaded.left.kind === 'not-found') await ctx.throttle.failed(key, address);
         return loaded;
       }
       const { user } = loaded.right;

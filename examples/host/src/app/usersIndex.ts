@@ -41,8 +41,8 @@ export const usersIndex = (): UsersIndex => {
       const matching = existing()
         .filter((u) => needle === '' || [u.attributes.email, u.attributes.givenName, u.attributes.familyName, displayNameOf(u)].some((s) => s.toLowerCase().includes(needle)))
         .sort((a, b) => a.attributes.email.localeCompare(b.attributes.email));
-      const size = Math.max(0, Math.min(200, Math.floor(limit)));
-      const from = Math.max(0, Math.floor(offset));
+      const size = Number.isFinite(limit) ? Math.max(0, Math.min(200, Math.floor(limit))) : 50;
+      const from = Number.isFinite(offset) ? Math.max(0, Math.floor(offset)) : 0;
       return { total: matching.length, users: matching.slice(from, from + size).map(summaryOf) };
     },
     get: (userId) => {

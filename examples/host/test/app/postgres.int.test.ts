@@ -1,0 +1,68 @@
+// createHostApp on PostgreSQL (events and host tables in one schema), two instances sharing the demo
+// emulators: a user created on one logs in on the other, concurrent logins push once per directory.
+import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import pg from 'pg';
+import { Secret } from '@takeover/core';
+import type { DirectoryId } from '@takeover/core';
+import type { DemoEmulators } from '../../src/index.js';
+import { startDemoEmulators } from '../../src/index.js';
+import type { AppUnderTest } from './harness.js';
+import { eventually, right, startApp, tempDir } from './harness.js';
+
+jest.setTimeout(60_000);
+
+const url = `postgres://${process.env['PGUSER'] ?? 'postgres'}@${process.env['PGHOST'] ?? '127.0.0.1'}:5432/${process.env['PGDATABASE'] ?? 'test'}`;
+const schema = `host_app_${randomBytes(4).toString('hex')}`;
+const PW = 'Katherine-Orbit-1962!';
+let emulators: DemoEmulators;
+const hosts: AppUnderTest[] = [];
+const dirs: string[] = [];
+
+beforeAll(async () => {
+  emulators = await startDemoEmulators({ scryptN: 1024 });
+  for (let i = 0; i < 2; i++) {
+    const dir = await tempDir('host-pg-');
+    dirs.push(dir);
+    hosts.push(await startApp(dir, { DATABASE_URL: url, DATABASE_SCHEMA: schema }, {
+      emulators: { ...(emulators.google === undefined ? {} : { google: emulators.google }), ...(emulators.microsoft === undefined ? {} : { microsoft: emulators.microsoft }) },
+    }));
+  }
+});
+afterAll(async () => {
+  for (const h of hosts) await h.app.close(5_000);
+  await emulators.close();
+  for (const d of dirs) await rm(d, { recursive: true, force: true });
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  await client.end();
+});
+
+test('one admin, one cookie secret, one credential store for both instances; one push per directory', async () => {
+  const [a, b] = hosts.map((h) => h.app);
+  if (a === undefined || b === undefined) throw new Error('two hosts expected');
+  expect(a.firstStart).toBeDefined();
+  expect(b.firstStart).toBeUndefined();
+  expect(b.settings.cookieSecret).toBe(a.settings.cookieSecret);
+  const adminPassword = a.firstStart?.adminPassword ?? Secret.of('');
+  right(await b.admin.login('admin@example.com', adminPassword, '127.0.0.1'));
+
+  const by = { kind: 'admin' as const, id: 'admin@example.com' };
+  const id = right(await a.admin.createUser(by, { email: 'katherine@example.com', givenName: 'Katherine', familyName: 'Johnson', state: 'active', password: Secret.of(PW), directories: ['google', 'microsoft'] as DirectoryId[] })).id;
+  const [l1, l2] = await Promise.all([a.portal.login('katherine@example.com', Secret.of(PW), '127.0.0.1'), b.portal.login('katherine@example.com', Secret.of(PW), '127.0.0.1')]);
+  right(l1);
+  const session = right(l2).sessionToken;
+  expect((await a.portal.session(session))?.userId).toBe(id);
+
+  const view = await eventually('both directories in sync', async () => {
+    const v = right(await b.admin.getUser(id));
+    return v.bindings.every((x) => x.state === 'in-sync') ? v : undefined;
+  });
+  expect(view.bindings).toHaveLength(2);
+  const pushes = right(await a.admin.audit(id)).pushes;
+  expect(pushes.map((p) => p.push.directoryId).sort()).toEqual(['google', 'microsoft']);
+  expect(await emulators.google?.passwordMatches('katherine@example.com', PW)).toBe(true);
+  expect(await emulators.microsoft?.passwordMatches('katherine@example.com', PW)).toBe(true);
+  for (const h of hosts) expect((await h.app.ready()).ready).toBe(true);
+});
