@@ -1,7 +1,7 @@
 // `npm start` as a user runs it: the real entry point (src/main.ts through tsx) in a child process
 // on a fresh DATA_DIR. It comes up (/readyz), prints the URLs and — at the first start only — the
 // admin's generated password, keeps its data across a restart, exits 0 on SIGTERM, and refuses a
-// bad environment with exit 1 naming the variable.
+// bad environment with exit 1 naming the variable. In-flight pushes finish during the shutdown.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -81,6 +81,13 @@ test('first start prints the admin password once; a restart keeps the data and p
   expect(created.status).toBe(201);
   const { id } = (await created.json()) as { id: string };
 
+  // A login starts pushes; SIGTERM right behind it lets them finish (the plaintext lives only in
+  // memory, so a push cut short could not be redone after the restart).
+  const ada = { email: 'ada@example.com', password: 'Shutdown-Test-Password-5!' };
+  const bound = await fetch(`${url}/api/users`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ ...ada, givenName: 'Ada', familyName: 'Lovelace', state: 'active', directories: ['google', 'microsoft'] }) });
+  expect(bound.status).toBe(201);
+  const login = await fetch(`${url}/portal/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ada) });
+  expect(login.status).toBe(200);
   first.child.kill('SIGTERM');
   expect(await first.exited).toBe(0);
 
@@ -95,6 +102,10 @@ test('first start prints the admin password once; a restart keeps the data and p
   const token2 = ((await again.json()) as { token: string }).token;
   const kept = await fetch(`${url}/api/users/${id}`, { headers: { authorization: `Bearer ${token2}` } });
   expect(kept.status).toBe(200);
+  for (const directory of ['google', 'microsoft']) {
+    const verify = await fetch(`${url}/demo/directories/${directory}/verify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userKey: ada.email, password: ada.password }) });
+    expect({ directory, body: await verify.json() }).toMatchObject({ directory, body: { matches: true } });
+  }
 
   second.child.kill('SIGTERM');
   expect(await second.exited).toBe(0);
