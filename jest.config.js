@@ -8,6 +8,7 @@ const shared = {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json', diagnostics: false }],
   },
   moduleNameMapper: {
+    '^@takeover/example-host$': '<rootDir>/examples/host/src/index.ts',
     '^@takeover/([a-z0-9-]+)$': '<rootDir>/packages/$1/src/index.ts',
     '^@takeover/([a-z0-9-]+)/testing$': '<rootDir>/packages/$1/src/testing/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
