@@ -66,6 +66,10 @@ test('first start: the admin account with a generated password, its login and th
 test('an active user with a password bound to both: two mails, a login, pushes, both directories take the password', async () => {
   right(await app.admin.changeDirectoryPolicy(by, 'google', { revokeSessionsOnPush: true }));
   ada = right(await app.admin.createUser(by, { email: 'ada@example.com', givenName: 'Ada', familyName: 'Lovelace', state: 'active', password: Secret.of(ADA_PW), directories: BOTH })).id;
+  // A password the platform's policy refuses: rejected, and the email stays free (nothing half-written).
+  expect(left(await app.admin.createUser(by, { email: 'alan@example.com', givenName: 'Alan', familyName: 'Turing', state: 'active', password: Secret.of(GRACE_WEAK) }))).toMatchObject({ kind: 'rejected', code: 'PasswordRejected' });
+  expect(left(await app.admin.createUser(by, { email: 'alan@example.com', givenName: 'Alan', familyName: 'Turing', state: 'active', directories: ['ldap' as DirectoryId] }))).toMatchObject({ kind: 'not-found', what: 'directory' });
+  expect((await app.admin.searchUsers({ q: 'alan' })).total).toBe(0);
   // The same email twice: refused, nothing written.
   expect(left(await app.admin.createUser(by, { email: 'ada@example.com', givenName: 'Eve', familyName: 'X', state: 'active' }))).toMatchObject({ kind: 'conflict' });
   expect((await app.admin.searchUsers({ q: 'ada' })).total).toBe(1);
