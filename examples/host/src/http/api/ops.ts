@@ -30,9 +30,11 @@ export const registerOps = (server: FastifyInstance, app: HostApp, isClosing: ()
     histogram.observe({ method, route, status_code: String(reply.statusCode) }, reply.elapsedTime / 1000);
   });
 
-  server.get('/healthz', async (_request, reply) => reply.header('cache-control', 'no-store').send({ status: 'ok' }));
+  // Probes and scrapes come every few seconds: their requests are not logged unless something goes wrong.
+  const quiet = { logLevel: 'warn' } as const;
+  server.get('/healthz', quiet, async (_request, reply) => reply.header('cache-control', 'no-store').send({ status: 'ok' }));
 
-  server.get('/readyz', async (_request, reply) => {
+  server.get('/readyz', quiet, async (_request, reply) => {
     void reply.header('cache-control', 'no-store');
     if (isClosing()) return reply.code(503).send({ ready: false, checks: [{ name: 'server', ok: false, detail: 'shutting down' }] });
     const readiness = await app.ready().catch((e: unknown) => ({
@@ -42,7 +44,7 @@ export const registerOps = (server: FastifyInstance, app: HostApp, isClosing: ()
     return reply.code(readiness.ready ? 200 : 503).send(readiness);
   });
 
-  server.get('/metrics', async (_request, reply) =>
+  server.get('/metrics', quiet, async (_request, reply) =>
     reply.header('cache-control', 'no-store').type(app.metrics.contentType).send(await app.metrics.metrics()),
   );
 };
