@@ -257,6 +257,11 @@ describe('request shape', () => {
     expect(big.status).toBe(413);
     const proto = await call(host, 'POST', '/portal/api/login', { rawBody: '{"__proto__":{"x":1},"email":"a","password":"b"}', headers: { 'content-type': 'application/json' } });
     expect(proto.status).toBe(400);
+    const badUrl = await admin('GET', '/api/users/%E0%A4%A');
+    expect(badUrl.status).toBe(400);
+    expect(errorOf(badUrl.json)).toMatchObject({ kind: 'invalid', field: 'url' });
+    const longId = await admin('GET', `/api/users/${'x'.repeat(5_000)}`);
+    expect(longId.status).toBeLessThan(500);
   });
 
   test('unknown routes → JSON 404 under the API prefixes; HTML for a browser elsewhere', async () => {
