@@ -50,6 +50,24 @@ describe('operations', () => {
     expect(metrics.text).not.toContain('some-unknown-id-12345');
   });
 
+  test('/readyz is 503 when the app is not ready, and when the app throws (without echoing why)', async () => {
+    for (const ready of [
+      () => Promise.resolve({ ready: false, checks: [{ name: 'event-store', ok: false, detail: 'down' }] }),
+      () => Promise.reject(new Error('secret-ish detail')),
+    ]) {
+      const server = await buildServer({ ...host.app, ready });
+      await server.listen({ port: 0, host: '127.0.0.1' });
+      try {
+        const address = server.server.address();
+        const res = await call({ url: `http://127.0.0.1:${String(typeof address === 'object' && address !== null ? address.port : 0)}` }, 'GET', '/readyz');
+        expect(res.status).toBe(503);
+        expect(res.text).not.toContain('secret-ish');
+      } finally {
+        await server.close();
+      }
+    }
+  });
+
   test('security headers and a request id on every response', async () => {
     const res = await call(host, 'GET', '/healthz', { headers: { 'x-request-id': 'trace-abc.123' } });
     const csp = res.headers.get('content-security-policy') ?? '';
