@@ -1,5 +1,6 @@
 // The host's tables in one SQLite file (better-sqlite3: synchronous, one process). With an
 // EventStoreDB store and no DATABASE_URL this is still where credentials live: one host instance.
+import { chmodSync } from 'node:fs';
 import Sqlite from 'better-sqlite3';
 import type { Database } from 'better-sqlite3';
 import type { UserId } from '@takeover/core';
@@ -17,6 +18,17 @@ interface Row { readonly email: string; readonly user_id: string; readonly hash:
 const toRow = (r: Row | undefined): CredentialRow | undefined => (r === undefined ? undefined : { email: r.email, userId: r.user_id as UserId, hash: r.hash });
 const isUnique = (e: unknown): boolean => typeof e === 'object' && e !== null && String((e as { code?: unknown }).code).startsWith('SQLITE_CONSTRAINT');
 
+/** Hashes, sessions and the cookie secret (or the events): readable by the host's user only. */
+export const restrictToOwner = (path: string): void => {
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    try {
+      chmodSync(file, 0o600);
+    } catch {
+      // Missing (no WAL yet) or not ours to change: DATA_DIR's own mode (0700 when the host creates it) still applies.
+    }
+  }
+};
+
 export interface SqliteHostDb extends HostDb {
   /** The connection (the throttle keeps its counters here too). */
   readonly database: Database;
@@ -24,6 +36,7 @@ export interface SqliteHostDb extends HostDb {
 
 export const openSqliteHostDb = (path: string): SqliteHostDb => {
   const db = new Sqlite(path);
+  restrictToOwner(path);
   db.pragma('journal_mode = WAL');
   db.pragma('busy_timeout = 5000');
   db.exec(SCHEMA);

@@ -6,6 +6,7 @@ import { openSqliteEventStore } from '@takeover/event-store-sqlite';
 import { connectPostgresEventStore } from '@takeover/event-store-postgres';
 import { eventStoreDbEventStore } from '@takeover/event-store-eventstoredb';
 import type { StoreConfig } from '../config.js';
+import { restrictToOwner } from '../db/sqliteHostDb.js';
 
 export interface OpenedStore {
   readonly store: EventStore;
@@ -29,6 +30,7 @@ export const openStore = async (config: StoreConfig): Promise<OpenedStore> => {
     case 'sqlite': {
       const opened = openSqliteEventStore({ path: config.path });
       if (E.isLeft(opened)) throw new Error(`cannot open the event store ${config.path}: ${opened.left.reason}`);
+      restrictToOwner(config.path);
       return { store: opened.right, description: `SQLite ${config.path}`, close: () => opened.right.close() };
     }
     case 'postgres': {
