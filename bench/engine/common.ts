@@ -79,6 +79,14 @@ export const connectDirectories = async (engine: Engine, entraDomain = 'contoso.
   }
 };
 
+/** Node flags for a child process running one of these TypeScript files: this process's loader flags, plus the source condition and tsx if missing. */
+export const childExecArgv = (...extra: ReadonlyArray<string>): string[] => {
+  const args = [...process.execArgv];
+  if (!args.some((a) => a.includes('takeover-source'))) args.push('--conditions=takeover-source');
+  if (!args.some((a) => a.includes('tsx'))) args.push('--import', 'tsx');
+  return [...args, ...extra];
+};
+
 /** Runs `task` over `items`, `concurrency` at a time. */
 export const inBatches = async <T>(items: ReadonlyArray<T>, concurrency: number, task: (item: T, index: number) => Promise<void>): Promise<void> => {
   let next = 0;

@@ -4,16 +4,16 @@
 // Figures: drain time (first login → last push recorded) against the bound the quotas set, throttled
 // answers after the first second, pushes still owed after the drain, and users whose directory ended
 // with an older password than their latest.
+import { cpus, loadavg } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as E from 'fp-ts/lib/Either.js';
 import type { UserId } from '@takeover/core';
 import { syncStatus, userId } from '@takeover/core';
-import { googleConnectorForEmulator } from '@takeover/connector-google-workspace/testing';
-import { entraConnectorForEmulator } from '@takeover/connector-microsoft-entra/testing';
-import { startEntraEmulator, startGoogleEmulator } from '@takeover/directory-emulators';
 import type { EngineMetrics } from '@takeover/engine';
 import { DEFAULT_HOLD_MS, createEngine, inMemoryOutbox, knownQuotas, loadDirectories, loadUser } from '@takeover/engine';
 import { inMemoryEventStore } from '@takeover/event-store';
 import { GOOGLE, M365, MAIL, cmd, connectDirectories, inBatches, round, run, sleep, versionsOf } from '../engine/common.js';
+import { startStormDirectories } from '../engine/stormDirectories.js';
 import type { BenchContext, Scenario, ScenarioResult } from '../lib/scenario.js';
 
 /**
@@ -38,18 +38,6 @@ const GOOGLE_PER_USER = { limit: 2_400, windowSeconds: 60 };
 const ENTRA_APP_TENANT = { limit: 3_000, windowSeconds: 150 };
 const ENTRA_TENANT = { limit: 18_000, windowSeconds: 300 };
 const sustained = (q: { limit: number; windowSeconds: number }) => q.limit / q.windowSeconds;
-
-interface Hit { readonly at: number; readonly status: number; readonly counted: boolean }
-
-/** Emulator log line `METHOD /path STATUS 12ms` → whether the quota counts it, and its status. */
-const googleHit = (line: string): Hit => {
-  const [method = '', path = '', status = '0'] = line.split(' ');
-  return { at: Date.now(), status: Number(status), counted: method !== '' && path.startsWith('/admin/directory/') };
-};
-const entraHit = (line: string): Hit => {
-  const [method = '', path = '', status = '0'] = line.split(' ');
-  return { at: Date.now(), status: Number(status), counted: method !== 'GET' && path.startsWith('/v1.0/') };
-};
 
 const stormMetrics = () => {
   const completed: Record<string, number> = {};
@@ -82,17 +70,18 @@ const run5 = async (ctx: BenchContext): Promise<ScenarioResult> => {
   const windowMs = Math.max(1_000, Math.round(WINDOW_MS * Math.min(1, ctx.scale)));
   const q = (spec: { limit: number; windowSeconds: number }) => ({ limit: Math.round(spec.limit * quotaFactor), windowSeconds: spec.windowSeconds });
 
-  const googleHits: Hit[] = [];
-  const entraHits: Hit[] = [];
-  const google = await startGoogleEmulator({ scryptN: 16, log: (l) => { googleHits.push(googleHit(l)); }, quotas: { perUser: q(GOOGLE_PER_USER) } });
-  const entra = await startEntraEmulator({ scryptN: 16, log: (l) => { entraHits.push(entraHit(l)); }, quotas: { appTenantWrites: q(ENTRA_APP_TENANT), tenantWrites: q(ENTRA_TENANT) } });
+  const names = Array.from({ length: users }, (_, i) => `storm${i}`);
+  ctx.log(`login-storm: starting the emulators in a child process, seeding ${users} users in both`);
+  const directoriesProcess = await startStormDirectories({
+    names, seedPassword: SEED, google: { perUser: q(GOOGLE_PER_USER) }, entra: { appTenantWrites: q(ENTRA_APP_TENANT), tenantWrites: q(ENTRA_TENANT) },
+  });
   const m = stormMetrics();
   const store = inMemoryEventStore();
   const googlePacing = knownQuotas['google-workspace'] ?? { ratePerSecond: 36, maxInFlight: 16 };
   const entraPacing = knownQuotas['microsoft-entra'] ?? { ratePerSecond: 18, maxInFlight: 8 };
   const engine = createEngine({
     store,
-    connectors: { [GOOGLE]: googleConnectorForEmulator(google, { timeoutMs: 10_000 }), [M365]: entraConnectorForEmulator(entra, { timeoutMs: 10_000 }) },
+    connectors: { [GOOGLE]: directoriesProcess.google, [M365]: directoriesProcess.entra },
     mailer: inMemoryOutbox(),
     mail: MAIL,
     metrics: m.metrics,
@@ -102,20 +91,14 @@ const run5 = async (ctx: BenchContext): Promise<ScenarioResult> => {
     },
   });
   try {
-    const entraDomain = entra.tenants[0]?.domains[0] ?? 'contoso.com';
-    const names = Array.from({ length: users }, (_, i) => `storm${i}`);
-    ctx.log(`login-storm: seeding ${users} users in both emulators`);
-    const seededG = await google.seed({ users: names.map((n) => ({ primaryEmail: `${n}@example.com`, givenName: 'Storm', familyName: n, password: SEED })) });
-    const seededE = await entra.seed({ tenants: [{ id: entra.tenantId, domains: [entraDomain], users: names.map((n) => ({ userPrincipalName: `${n}@${entraDomain}`, mail: `${n}@${entraDomain}`, displayName: `Storm ${n}`, givenName: 'Storm', surname: n, password: SEED })) }] });
-    if (E.isLeft(seededG) || E.isLeft(seededE)) throw new Error('login-storm: an emulator refused the seed');
-
+    const entraDomain = 'contoso.com';
     await connectDirectories(engine, entraDomain);
     const ids: UserId[] = names.map((n) => userId(n));
     await inBatches(names, 32, async (n, i) => {
       const u = ids[i] as UserId;
       await run(engine, cmd.createActive(u, { email: `${n}@example.com`, givenName: 'Storm', familyName: n }, FIRST));
-      await run(engine, cmd.bind(u, GOOGLE, google.user(`${n}@example.com`)?.id ?? ''));
-      await run(engine, cmd.bind(u, M365, entra.user(`${n}@${entraDomain}`)?.id ?? ''));
+      await run(engine, cmd.bind(u, GOOGLE, directoriesProcess.googleIds[i] ?? ''));
+      await run(engine, cmd.bind(u, M365, directoriesProcess.entraIds[i] ?? ''));
     });
     await engine.idle(); // the binding emails (R1); no directory call yet
     ctx.log(`login-storm: ${users} users bound; ${users} logins over ${windowMs} ms`);
@@ -124,6 +107,9 @@ const run5 = async (ctx: BenchContext): Promise<ScenarioResult> => {
     // the portal between 5 % and 55 % of the window later and logs in again with it.
     const twice = ids.filter((_, i) => i % TWICE_EVERY === 0);
     const pending: Array<Promise<void>> = [];
+    const lag = monitorEventLoopDelay({ resolution: 10 });
+    lag.enable();
+    const loadAtStart = loadavg()[0] ?? 0;
     const start = Date.now();
     const second = async (u: UserId, delayMs: number) => {
       await sleep(delayMs);
@@ -141,6 +127,7 @@ const run5 = async (ctx: BenchContext): Promise<ScenarioResult> => {
     await Promise.all(pending);
     await engine.idle();
     const drainMs = m.lastPushAt() - start;
+    lag.disable();
     ctx.log(`login-storm: drained in ${round(drainMs / 1000, 1)} s`);
 
     // Owed after the drain: every binding of every user should be in sync.
@@ -154,27 +141,13 @@ const run5 = async (ctx: BenchContext): Promise<ScenarioResult> => {
     });
 
     // What the directories hold: the latest password (SECOND for the twice users, FIRST otherwise).
-    const twiceSet = new Set<UserId>(twice);
-    let olderWins = 0;
-    let notLatest = 0;
-    await inBatches(ids, 64, async (u) => {
-      const latest = twiceSet.has(u) ? SECOND : FIRST;
-      const checks = [
-        (p: string) => google.passwordMatches(`${u}@example.com`, p),
-        (p: string) => entra.passwordMatches(`${u}@${entraDomain}`, p),
-      ];
-      for (const matches of checks) {
-        if (await matches(latest)) continue;
-        notLatest++;
-        if (twiceSet.has(u) && (await matches(FIRST))) olderWins++;
-      }
-    });
+    const { notLatest, olderWins } = await directoriesProcess.passwords(ids.flatMap((_, i) => (i % TWICE_EVERY === 0 ? [i] : [])), FIRST, SECOND);
 
     // The bound: each directory's backlog (the quota-counted requests it admitted during the storm)
     // ÷ its sustained published rate; the larger of the two, and never below the login window.
-    const admitted = (hits: ReadonlyArray<Hit>) => hits.filter((h) => h.counted && h.at >= start && h.status !== 429).length;
-    const googleRequests = admitted(googleHits);
-    const entraRequests = admitted(entraHits);
+    const st = await directoriesProcess.stats(start, WARM_UP_MS);
+    const googleRequests = st.google.admitted;
+    const entraRequests = st.entra.admitted;
     const googleRate = sustained(GOOGLE_PER_USER) * quotaFactor;
     const entraRate = Math.min(sustained(ENTRA_APP_TENANT), sustained(ENTRA_TENANT)) * quotaFactor;
     const boundMs = Math.max(windowMs, (googleRequests / googleRate) * 1000, (entraRequests / entraRate) * 1000);
@@ -182,8 +155,7 @@ const run5 = async (ctx: BenchContext): Promise<ScenarioResult> => {
     const burstBoundMs = Math.max(windowMs,
       (Math.max(0, googleRequests - GOOGLE_PER_USER.limit * quotaFactor) / googleRate) * 1000,
       (Math.max(0, entraRequests - ENTRA_APP_TENANT.limit * quotaFactor) / entraRate) * 1000);
-    const late = (h: Hit) => h.at > start + WARM_UP_MS && h.counted;
-    const throttledLate = googleHits.filter((h) => late(h) && (h.status === 429 || h.status === 403)).length + entraHits.filter((h) => late(h) && h.status === 429).length;
+    const throttledLate = st.google.throttledAfterWarmUp + st.entra.throttledAfterWarmUp;
     const lost = owedAfter;
     const ratio = drainMs > 0 ? boundMs / drainMs : 0;
 
@@ -202,6 +174,13 @@ const run5 = async (ctx: BenchContext): Promise<ScenarioResult> => {
         pushOutcomes: Object.entries(m.completed).map(([k, v]) => `${k}=${v}`).sort().join(' '),
         googleDrainSeconds: round(((m.lastByDirectory[GOOGLE] ?? start) - start) / 1000, 1),
         entraDrainSeconds: round(((m.lastByDirectory[M365] ?? start) - start) / 1000, 1),
+        googleAchievedPerSecond: round(googleRequests / Math.max(0.001, ((m.lastByDirectory[GOOGLE] ?? start) - start) / 1000), 1),
+        entraAchievedPerSecond: round(entraRequests / Math.max(0.001, ((m.lastByDirectory[M365] ?? start) - start) / 1000), 1),
+        googleServerMsP50P99: `${st.google.serverMsP50}/${st.google.serverMsP99}`,
+        entraServerMsP50P99: `${st.entra.serverMsP50}/${st.entra.serverMsP99}`,
+        throttledTotal: st.google.throttledTotal + st.entra.throttledTotal, emulators: 'child process',
+        eventLoopDelayMsP50P99Max: `${round(lag.percentile(50) / 1e6, 1)}/${round(lag.percentile(99) / 1e6, 1)}/${round(lag.max / 1e6, 1)}`,
+        loadAverage1mAtStart: round(loadAtStart, 2), cpus: cpus().length,
         engineThrottled: m.throttled(), engineRetries: m.retried(), directoriesWithoutLatestPassword: notLatest,
       },
       baselineDescription: 'The bound the published quotas set: max over the two directories of (quota-counted requests the directory admitted during the storm ÷ its sustained published rate: Google 2,400/60 s = 40/s, Entra min(3,000/150 s, 18,000/300 s) = 20/s), and never less than the login window. The engine paces at 90 % of each quota, so 1.11 × the bound is its design point.',
@@ -220,8 +199,7 @@ const run5 = async (ctx: BenchContext): Promise<ScenarioResult> => {
     };
   } finally {
     await engine.close();
-    await google.close();
-    await entra.close();
+    await directoriesProcess.close();
   }
 };
 

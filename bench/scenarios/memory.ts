@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import * as t from 'io-ts';
-import { round, versionsOf } from '../engine/common.js';
+import { childExecArgv, round, versionsOf } from '../engine/common.js';
 import type { BenchContext, Scenario, ScenarioResult } from '../lib/scenario.js';
 
 const FULL_USERS = 100_000;
@@ -22,10 +22,7 @@ type ChildReport = t.TypeOf<typeof ChildReport>;
 
 /** Runs memory-child.ts with the same loader flags as this process, plus --expose-gc. */
 const measure = (users: number): Promise<ChildReport> => new Promise((resolve, reject) => {
-  const args = [...process.execArgv];
-  if (!args.some((a) => a.includes('takeover-source'))) args.push('--conditions=takeover-source');
-  if (!args.some((a) => a.includes('tsx'))) args.push('--import', 'tsx');
-  args.push('--expose-gc', '--max-old-space-size=8192', fileURLToPath(new URL('../engine/memory-child.ts', import.meta.url)), String(users));
+  const args = [...childExecArgv('--expose-gc', '--max-old-space-size=8192'), fileURLToPath(new URL('../engine/memory-child.ts', import.meta.url)), String(users)];
   const child = spawn(process.execPath, args, { cwd: fileURLToPath(new URL('../..', import.meta.url)), stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
