@@ -44,7 +44,9 @@ export const adminService = (ctx: AppContext): AdminService => {
     return getUserView(ctx, id);
   };
 
-  const createUser = async (by: AdminPrincipal, input: CreateUserInput): Outcome<{ readonly id: UserId }> => {
+  const createUser = async (by: AdminPrincipal, given: CreateUserInput): Outcome<{ readonly id: UserId }> => {
+    // The credential store keys on the lower-cased email (the codec already gives it so; callers without it too).
+    const input = { ...given, email: given.email.trim().toLowerCase() };
     const unknown = (input.directories ?? []).find((d) => directorySetup(ctx, d) === undefined);
     if (unknown !== undefined) return E.left(notFound('directory', unknown));
     const userId = randomUUID() as UserId;
@@ -84,15 +86,16 @@ export const adminService = (ctx: AppContext): AdminService => {
     const loaded = await loadExisting(ctx, id);
     if (E.isLeft(loaded)) return loaded;
     const { user } = loaded.right;
-    const newEmail = typeof changes.email === 'string' && changes.email !== user.attributes.email ? changes.email : undefined;
+    const asked = typeof changes.email === 'string' ? changes.email.trim().toLowerCase() : undefined;
+    const newEmail = asked !== undefined && asked !== user.attributes.email.toLowerCase() ? asked : undefined;
     if (newEmail !== undefined) {
       const moved = await ctx.db.changeEmail(user.userId, newEmail).catch((e: unknown) => e);
       if (moved === 'taken') return E.left(conflict(`another user already has the email ${newEmail}`));
       if (moved !== 'changed' && moved !== 'unknown') return E.left(unavailableFrom('the credential store', moved));
     }
-    const done = await execute(ctx, { type: 'ChangeAttributes', commandId: freshCommandId(), userId: user.userId, at: nowIso(ctx), changes, by: actor(by) });
+    const done = await execute(ctx, { type: 'ChangeAttributes', commandId: freshCommandId(), userId: user.userId, at: nowIso(ctx), changes: asked === undefined ? changes : { ...changes, email: asked }, by: actor(by) });
     if (E.isLeft(done)) {
-      if (newEmail !== undefined) await ctx.db.changeEmail(user.userId, user.attributes.email).catch(() => undefined);
+      if (newEmail !== undefined) await ctx.db.changeEmail(user.userId, user.attributes.email.toLowerCase()).catch(() => undefined);
       return done;
     }
     return getUserView(ctx, id);

@@ -65,4 +65,10 @@ test('one admin, one cookie secret, one credential store for both instances; one
   expect(await emulators.google?.passwordMatches('katherine@example.com', PW)).toBe(true);
   expect(await emulators.microsoft?.passwordMatches('katherine@example.com', PW)).toBe(true);
   for (const h of hosts) expect((await h.app.ready()).ready).toBe(true);
+
+  // An email change moves the credential: the new address logs in (on either instance), the old one no longer does.
+  right(await a.admin.changeAttributes(by, id, { email: 'Kath@Example.com' }));
+  expect(right(await b.admin.getUser(id)).email).toBe('kath@example.com');
+  right(await b.portal.login('kath@example.com', Secret.of(PW), '127.0.0.1'));
+  expect(await a.portal.login('katherine@example.com', Secret.of(PW), '127.0.0.1')).toEqual({ _tag: 'Left', left: { kind: 'unauthorized' } });
 });
