@@ -15,7 +15,7 @@ describeBrowser('browser fixture', (browser) => {
     } finally {
       await walk.close();
     }
-    expect(readdirSync(walk.dir).sort()).toEqual(['01-a-page.png', '02-a-failing-step-failed.png', '03-end.png']);
+    expect(readdirSync(walk.dir).sort()).toEqual(['01-a-page.png', '02-a-failing-step-failed.png', '03-end.png', 'steps.txt']);
   }, 60_000);
 
   it('runs no script when JavaScript is disabled', async () => {

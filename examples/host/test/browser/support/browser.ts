@@ -2,7 +2,7 @@
 // One browser per test file, a fresh context (cookies, storage) per walk, and a screenshot after
 // every step, on a failed step and when the walk closes, under test-artifacts/browser/<test>/.
 import { existsSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -38,7 +38,7 @@ export interface Walk {
   readonly step: <T>(name: string, action: () => Promise<T>) => Promise<T>;
   /** A screenshot of the page as it is now. */
   readonly snap: (name: string) => Promise<void>;
-  /** A screenshot `<n>-end.png` (what the page showed when the test ended, passed or failed), then closes the context. */
+  /** A screenshot `<n>-end.png` (what the page showed when the test ended, passed or failed), `steps.txt` (each step and how long it took), then closes the context. */
   readonly close: () => Promise<void>;
 }
 
@@ -48,9 +48,13 @@ export const slug = (text: string): string =>
 export const launchChromium = (): Promise<Browser> =>
   chromium.launch({ executablePath: chromiumPath, args: launchArgs, timeout: 30_000 });
 
-/** A fresh context and page on `browser`, its screenshots under test-artifacts/browser/<name>/ (emptied first). */
+/**
+ * A fresh context and page on `browser`, its screenshots under test-artifacts/browser/<name>/
+ * (emptied first). A `/` in `name` makes subdirectories: `<test>/admin` and `<test>/user` for two
+ * people in one test.
+ */
 export const openWalk = async (browser: Browser, name: string, options: WalkOptions = {}): Promise<Walk> => {
-  const dir = join(artifactsRoot, slug(name));
+  const dir = join(artifactsRoot, ...name.split('/').map(slug));
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
   const context = await browser.newContext({
@@ -70,19 +74,24 @@ export const openWalk = async (browser: Browser, name: string, options: WalkOpti
     // A screenshot must never hide the real failure (a closed page, a navigation in progress).
     await page.screenshot({ path: file, fullPage: true, timeout: 5_000 }).catch(() => undefined);
   };
+  const log: string[] = [];
   const step = async <T>(stepName: string, action: () => Promise<T>): Promise<T> => {
+    const started = Date.now();
     let result: T;
     try {
       result = await action();
     } catch (error) {
+      log.push(`${stepName}: failed after ${String(Date.now() - started)} ms`);
       await snap(`${stepName}-failed`);
       throw error;
     }
+    log.push(`${stepName}: ${String(Date.now() - started)} ms`);
     await snap(stepName);
     return result;
   };
   const close = async (): Promise<void> => {
     await snap('end');
+    await writeFile(join(dir, 'steps.txt'), `${log.join('\n')}\n`).catch(() => undefined);
     await context.close();
   };
   return { context, page, dir, pageErrors, step, snap, close };
