@@ -103,7 +103,7 @@ export const accessibilityProblems = (body: string): ReadonlyArray<string> => {
   const labelled = new Set([...body.matchAll(/<label for="([^"]+)"/g)].map((m) => m[1]));
   for (const input of body.matchAll(/<(input|select|textarea)\b[^>]*>/g)) {
     const tag = input[0];
-    if (/type="hidden"/.test(tag)) continue;
+    if (/type="hidden"|\shidden[\s>=/]/.test(tag)) continue;
     const id = /\sid="([^"]+)"/.exec(tag)?.[1];
     // A radio or checkbox may sit inside its label.
     const inLabel = /type="(radio|checkbox)"/.test(tag) && body.slice(Math.max(0, (input.index ?? 0) - 40), input.index).includes('<label');

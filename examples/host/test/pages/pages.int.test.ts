@@ -42,7 +42,7 @@ describe('sessions', () => {
     expect(home.status).toBe(200);
     expect(home.headers.get('content-type')).toContain('text/html');
     expectAccessible(home);
-    for (const href of ['/portal', '/admin', '/mail']) expect(home.body).toContain(`href="${href}"`);
+    for (const href of ['/portal', '/portal/login', '/admin', '/mail', '/check']) expect(home.body).toContain(`href="${href}"`);
     expect(home.body).toContain('ada@example.com');
   });
 

@@ -80,12 +80,15 @@ export const registerAdminDirectories = (server: FastifyInstance, app: HostApp):
     if (E.isLeft(why)) return sendConsoleProblem(app, reply, why.left, 'Push not found');
     const { push, causes, carriedBy, startedAt, outcome } = why.right;
     const userHref = `/admin/users/${encodeURIComponent(push.userId)}`;
+    const [user, directories] = await Promise.all([app.admin.getUser(push.userId), app.admin.directories()]);
+    const userText = E.isRight(user) ? `${user.right.displayName} (${user.right.email})` : push.userId;
+    const directoryText = directories.find((d) => d.id === push.directoryId)?.label ?? push.directoryId;
     return sendPage(reply, ConsolePage({
       app, reply, title: 'Why this push',
       children: html`<h1>Why this push happened</h1>
         <dl class="facts">
-          <dt>User</dt><dd><a href=${userHref}>${push.userId}</a></dd>
-          <dt>Directory</dt><dd>${push.directoryId}</dd>
+          <dt>User</dt><dd><a href=${userHref}>${userText}</a></dd>
+          <dt>Directory</dt><dd>${directoryText}</dd>
           <dt>Account there</dt><dd><code>${push.externalKey}</code></dd>
           <dt>What</dt><dd>${push.carriesPassword ? `password (version ${String(push.passwordVersion)}) and attributes (record version ${String(push.recordVersion)})` : `attributes only (record version ${String(push.recordVersion)})`}</dd>
           <dt>Reason</dt><dd>${push.reason}</dd>

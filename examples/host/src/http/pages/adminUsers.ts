@@ -147,6 +147,7 @@ export const registerAdminUsers = (server: FastifyInstance, app: HostApp): void 
     const current = (name: AttributeName): string | undefined =>
       props.form !== undefined ? field(props.form, name) : (user.attributes as Readonly<Partial<Record<AttributeName, string>>>)[name];
     const bound = new Map(user.bindings.map((b) => [b.directoryId as string, b]));
+    const labelOf = (id: string | undefined): string => (id === undefined ? '—' : directories.find((d) => d.id === id)?.label ?? id);
     const stateButtons = ([['active', 'Activate'], ['suspended', 'Suspend'], ['staged', 'Stage']] as const).filter(([s]) => s !== user.state);
     return ConsolePage({
       app, reply, title: user.displayName, flash: props.flash,
@@ -196,7 +197,7 @@ export const registerAdminUsers = (server: FastifyInstance, app: HostApp): void 
           <tbody>
             ${audit.right.pushes.map((p) => html`<tr>
               <td>${Time({ at: p.startedAt })}</td>
-              <td>${p.push.directoryId}</td>
+              <td>${labelOf(p.push.directoryId)}</td>
               <td>${p.push.carriesPassword ? `password (version ${String(p.push.passwordVersion)}) and attributes` : 'attributes only'}; ${p.push.reason}</td>
               <td>${p.outcome === undefined ? 'in flight or not started' : p.outcome.status === 'succeeded' ? html`succeeded ${Time({ at: p.outcome.at })}` : html`failed: ${p.outcome.failure.message} ${Time({ at: p.outcome.at })}`}</td>
               <td><a href=${`/admin/pushes/${encodeURIComponent(p.push.pushId)}`}>Why${Hidden({ children: ` (push to ${p.push.directoryId} started ${p.startedAt ?? 'not yet'})` })}</a></td>
@@ -207,13 +208,13 @@ export const registerAdminUsers = (server: FastifyInstance, app: HostApp): void 
         <h2 id="audit-heading">Audit log</h2>
         ${E.isLeft(audit) ? null : audit.right.entries.length === 0 ? html`<p>Nothing recorded yet.</p>` : html`<table aria-labelledby="audit-heading">
           <thead><tr><th scope="col">When</th><th scope="col">What</th><th scope="col">By</th><th scope="col">Directory</th></tr></thead>
-          <tbody>${[...audit.right.entries].reverse().map((e) => html`<tr><td>${Time({ at: e.at })}</td><td>${e.summary}</td><td>${e.by ?? '—'}</td><td>${e.directoryId ?? '—'}</td></tr>`)}</tbody>
+          <tbody>${[...audit.right.entries].reverse().map((e) => html`<tr><td>${Time({ at: e.at })}</td><td>${e.summary}</td><td>${e.by ?? '—'}</td><td>${labelOf(e.directoryId)}</td></tr>`)}</tbody>
         </table>`}
 
         <h2 id="logins-heading">Logins</h2>
         ${E.isLeft(audit) ? null : audit.right.logins.length === 0 ? html`<p>No logins yet.</p>` : html`<table aria-labelledby="logins-heading">
           <thead><tr><th scope="col">When</th><th scope="col">Synchronised</th></tr></thead>
-          <tbody>${[...audit.right.logins].reverse().map((l) => html`<tr><td>${Time({ at: l.at })}</td><td>${l.synchronised.length === 0 ? '—' : l.synchronised.map((s) => html`${s.label} ${Time({ at: s.at })}; `)}</td></tr>`)}</tbody>
+          <tbody>${[...audit.right.logins].reverse().map((l) => html`<tr><td>${Time({ at: l.at })}</td><td>${l.synchronised.length === 0 ? '—' : html`<ul>${l.synchronised.map((s) => html`<li>${s.label} ${Time({ at: s.at })}</li>`)}</ul>`}</td></tr>`)}</tbody>
         </table>`}`,
     });
   };

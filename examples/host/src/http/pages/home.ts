@@ -20,9 +20,9 @@ export const registerHome = (server: FastifyInstance, app: HostApp): void => {
           company can move its people onto the platform without asking anyone to reset anything.
         </p>
         <ul>
-          <li><a href="/portal">The portal</a>: where users log in, activate their account and change their password.</li>
-          <li><a href="/admin">The admin console</a>: users, their directories, the push policy, and why each push happened.</li>
-          ${demo === undefined ? null : html`<li><a href="/mail">Mail</a>: the emails the host sent, captured for the demo.</li>`}
+          <li>The portal, for users: <a href="/portal/login">log in</a>, activate an account, change a password.</li>
+          <li>The admin console, for administrators: <a href="/admin">manage users and directories</a>, the push policy, and why each push happened.</li>
+          ${demo === undefined ? null : html`<li>The outbox: <a href="/mail">read the captured emails</a> the host sent.</li>`}
           ${demo === undefined ? null : html`<li><a href="/check">Check a directory</a>: whether an emulated directory accepts a password now.</li>`}
         </ul>
 
@@ -39,11 +39,11 @@ export const registerHome = (server: FastifyInstance, app: HostApp): void => {
 
           <h2>Try it</h2>
           <ol>
-            <li>Log in to <a href="/admin">the admin console</a> with the admin account printed in the host's output at its first start.</li>
+            <li>Log in to the admin console with the admin account printed in the host's output at its first start.</li>
             <li>Create a user with one of the emails above (for example ${seeded[0]?.email ?? 'ada@example.com'}), and bind both directories. Give a password, or leave it empty to send an activation email.</li>
-            <li>Open <a href="/mail">Mail</a>: the user got a welcome email, or an activation link to set the password.</li>
-            <li>Log in to <a href="/portal">the portal</a> as that user: the platform pushes the password to each directory, and the portal shows one notification per directory.</li>
-            <li><a href="/check">Check a directory</a>: the emulated directories now accept the new password, and the user's sessions there were ended.</li>
+            <li>Open Mail: the user got a welcome email, or an activation link to set the password.</li>
+            <li>Log in to the portal as that user: the platform pushes the password to each directory, and the portal shows one notification per directory.</li>
+            <li>Check a directory: the emulated directories now accept the new password, and the user's sessions there were ended.</li>
           </ol>
           <p>Scripts can do the same check: <code>POST /demo/directories/google/verify</code> with <code>{"userKey":"ada@example.com","password":"…"}</code>.</p>`}`,
     }));

@@ -12,7 +12,7 @@ import { FEEDBACK_ID, PasswordRules } from './feedback.js';
 import type { VNode } from './html.js';
 import { html } from './html.js';
 import { csrfCheck, field, formOf, portalPrincipal, queryParam, redirectWithFlash, retryAfter, sendPage, takeFlash } from './support.js';
-import { ButtonForm, Csrf, ErrorMessage, Field, Layout, Time } from './ui.js';
+import { ButtonForm, Csrf, ErrorMessage, Field, Layout, Time, UsernameHint } from './ui.js';
 
 const FEEDBACK_SCRIPT = '/assets/password-feedback.js';
 
@@ -121,6 +121,7 @@ export const registerPortalPages = (server: FastifyInstance, app: HostApp): void
         <form method="post" action="/portal/activate" data-password-check="activation" novalidate>
           ${Csrf({ token: reply.generateCsrf() })}
           <input type="hidden" name="token" value=${props.token} />
+          ${UsernameHint({ email: props.email })}
           ${ErrorMessage({ id: 'activate-error', message: props.error })}
           ${Field({
             id: 'password', name: 'password', label: 'New password', type: 'password', autocomplete: 'new-password', required: true,
@@ -174,13 +175,14 @@ export const registerPortalPages = (server: FastifyInstance, app: HostApp): void
   };
 
   const passwordPage = (reply: FastifyReply, props: {
-    readonly labels: ReadonlyArray<string>; readonly error?: string; readonly currentError?: string; readonly feedback?: PasswordFeedback | undefined;
+    readonly email: string; readonly labels: ReadonlyArray<string>; readonly error?: string; readonly currentError?: string; readonly feedback?: PasswordFeedback | undefined;
   }): VNode =>
     Layout({
       app, title: 'Change your password', section: 'portal', scripts: [FEEDBACK_SCRIPT],
       children: html`<h1>Change your password</h1>
         <form method="post" action="/portal/password" data-password-check="change" novalidate>
           ${Csrf({ token: reply.generateCsrf() })}
+          ${UsernameHint({ email: props.email })}
           ${ErrorMessage({ id: 'password-error', message: props.error })}
           ${Field({ id: 'current', name: 'current', label: 'Current password', type: 'password', autocomplete: 'current-password', required: true, error: props.currentError })}
           ${Field({
@@ -196,7 +198,7 @@ export const registerPortalPages = (server: FastifyInstance, app: HostApp): void
   server.get('/portal/password', async (request, reply) => {
     const principal = await requireUser(request, reply);
     if (principal === undefined) return reply;
-    return sendPage(reply, passwordPage(reply, { labels: await passwordTargets(principal) }));
+    return sendPage(reply, passwordPage(reply, { email: principal.email, labels: await passwordTargets(principal) }));
   });
 
   server.post('/portal/password', { preHandler: csrf, config: server.authRateLimit }, async (request, reply) => {
@@ -208,19 +210,19 @@ export const registerPortalPages = (server: FastifyInstance, app: HostApp): void
     if (E.isLeft(decoded)) {
       const problem = decoded.left;
       const which = problem.kind === 'invalid' && problem.field === 'current' ? 'current' : 'new';
-      return sendPage(reply, passwordPage(reply, { labels, error: `The ${which} password ${problem.kind === 'invalid' ? problem.reason : 'is not valid'}.` }), 400);
+      return sendPage(reply, passwordPage(reply, { email: principal.email, labels, error: `The ${which} password ${problem.kind === 'invalid' ? problem.reason : 'is not valid'}.` }), 400);
     }
     const checked = await app.portal.passwordFeedback({ userId: principal.userId }, decoded.right.next);
     if (E.isRight(checked) && !checked.right.ok) {
-      return sendPage(reply, passwordPage(reply, { labels, error: 'The new password does not meet every rule below. Choose another one.', feedback: checked.right }), 422);
+      return sendPage(reply, passwordPage(reply, { email: principal.email, labels, error: 'The new password does not meet every rule below. Choose another one.', feedback: checked.right }), 422);
     }
     const outcome = await app.portal.changePassword(principal.userId, decoded.right.current, decoded.right.next, request.ip);
     if (E.isLeft(outcome)) {
       retryAfter(reply, outcome.left);
       const problem = outcome.left;
       return problem.kind === 'unauthorized'
-        ? sendPage(reply, passwordPage(reply, { labels, error: 'Your password was not changed.', currentError: 'The current password is wrong.' }), 401)
-        : sendPage(reply, passwordPage(reply, { labels, error: `Your password was not changed: ${reasonOf(problem)}.`, feedback: E.isRight(checked) ? checked.right : undefined }), statusFor(problem));
+        ? sendPage(reply, passwordPage(reply, { email: principal.email, labels, error: 'Your password was not changed.', currentError: 'The current password is wrong.' }), 401)
+        : sendPage(reply, passwordPage(reply, { email: principal.email, labels, error: `Your password was not changed: ${reasonOf(problem)}.`, feedback: E.isRight(checked) ? checked.right : undefined }), statusFor(problem));
     }
     return redirectWithFlash(reply, app, '/portal', 'Your password was changed. Each of your directories is being updated.');
   });

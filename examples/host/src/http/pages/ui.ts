@@ -31,6 +31,7 @@ export const Layout = ({ app, title, section, flash, refreshSeconds, scripts = [
       <meta name="viewport" content="width=device-width, initial-scale=1" />
       ${refreshSeconds === undefined ? null : html`<meta http-equiv="refresh" content=${String(refreshSeconds)} />`}
       <title>${title} · ${app.settings.platformName}</title>
+      <link rel="icon" href="data:," />
       <link rel="stylesheet" href="/assets/style.css" />
       ${scripts.map((src) => html`<script src=${src} defer></script>`)}
     </head>
@@ -124,3 +125,7 @@ export const Time = ({ at }: { readonly at: string | undefined | null }): VNode 
   const text = Number.isNaN(d.getTime()) ? at : `${d.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
   return html`<time datetime=${at}>${text}</time>` as VNode;
 };
+
+/** The account's name for password managers on a form that sets a password (not shown, not sent). */
+export const UsernameHint = ({ email }: { readonly email: string }): VNode =>
+  html`<input type="email" autocomplete="username" value=${email} hidden readonly tabindex="-1" aria-hidden="true" />` as VNode;
