@@ -37,6 +37,8 @@ export interface ScenarioResult {
   /** What ran: sizes after scaling, writers, … */
   readonly parameters: Readonly<Record<string, number | string | boolean>>;
   readonly baselineDescription: string;
+  /** What the peers in `Figure.peers` are and how they were driven (e.g. emmett-postgresql 0.42.0 through its public API). */
+  readonly peerDescription?: string;
   readonly figures: ReadonlyArray<Figure>;
   /** Package versions that matter here (ours and the peers'). */
   readonly versions: Readonly<Record<string, string>>;
