@@ -1,6 +1,6 @@
 // `npm run bench [-- <scenario id> ...]`: runs every scenario in bench/scenarios (or the ids given),
 // each in its own process with its baseline, prints one table and writes bench/results/latest.json
-// (and latest.md, the same table in markdown). BENCH_SCALE shrinks every scenario (0.02 in .ci/run).
+// (and latest.md, the same table in markdown; latest.svg, a chart of the ratios). BENCH_SCALE shrinks every scenario (0.02 in .ci/run).
 // A scenario that throws (or crashes, or outlives BENCH_TIMEOUT_S) is reported as failed, the run
 // goes on, and the exit code is 1. Figures are compared in the same run; absolute rates vary with load.
 import { spawn } from 'node:child_process';
@@ -10,6 +10,7 @@ import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as t from 'io-ts';
 import { pgFromEnv, scaleFromEnv } from './lib/context.js';
+import { ratioChart } from './lib/chart.js';
 import { describeMachine } from './lib/machine.js';
 import type { ScenarioResult } from './lib/scenario.js';
 import { type Outcome, markdownTable, textTable } from './lib/table.js';
@@ -108,6 +109,7 @@ writeFileSync(join(resultsDir, 'latest.json'), `${JSON.stringify({
   date: machine.date, scale, totalSeconds, machine, scenarios: ran.map((r) => r.json),
 }, null, 2)}\n`);
 writeFileSync(join(resultsDir, 'latest.md'), `${markdownTable(outcomes)}\n\nBENCH_SCALE=${scale}, ${totalSeconds} s, ${machine.date}, ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}, PostgreSQL ${machine.postgres}, load average at start ${machine.loadAverage1m}\n`);
+writeFileSync(join(resultsDir, 'latest.svg'), ratioChart(outcomes, `BENCH_SCALE=${scale}, ${machine.date.slice(0, 16)} UTC, ${machine.cpus} cores, Node ${machine.node}, PostgreSQL ${machine.postgres.split(' ')[0] ?? ''}`));
 process.stdout.write(`${textTable(outcomes)}\n\nBENCH_SCALE=${scale}, ${totalSeconds} s; bench/results/latest.json\n`);
 const failures = outcomes.filter((o) => o.status === 'failed');
 if (failures.length > 0) {
