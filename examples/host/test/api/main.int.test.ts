@@ -104,7 +104,8 @@ test('first start prints the admin password once; a restart keeps the data and p
   expect(kept.status).toBe(200);
   for (const directory of ['google', 'microsoft']) {
     const verify = await fetch(`${url}/demo/directories/${directory}/verify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userKey: ada.email, password: ada.password }) });
-    expect({ directory, body: await verify.json() }).toMatchObject({ directory, body: { matches: true } });
+    const body: unknown = await verify.json();
+    expect({ directory, body }).toMatchObject({ directory, body: { matches: true } });
   }
 
   second.child.kill('SIGTERM');
