@@ -43,7 +43,7 @@ const start = (env: Record<string, string>): Run => {
 };
 
 const waitReady = async (url: string, run: Run): Promise<void> => {
-  const until = Date.now() + 45_000;
+  const until = Date.now() + 120_000;
   while (Date.now() < until) {
     if (run.child.exitCode !== null) throw new Error(`the host exited (${String(run.child.exitCode)}):\n${run.stderr()}`);
     try {
@@ -111,11 +111,11 @@ test('first start prints the admin password once; a restart keeps the data and p
   second.child.kill('SIGTERM');
   expect(await second.exited).toBe(0);
   expect(second.stderr() + first.stderr()).not.toContain(password);
-}, 120_000);
+}, 300_000);
 
 test('a bad environment exits 1 and names the variable', async () => {
   const run = start({ PORT: 'abc', DATA_DIR: dataDir, ADMIN_API_KEY: 'short' });
   expect(await run.exited).toBe(1);
   expect(run.stderr()).toMatch(/^PORT: /m);
   expect(run.stderr()).toMatch(/^ADMIN_API_KEY: /m);
-}, 60_000);
+}, 120_000);
