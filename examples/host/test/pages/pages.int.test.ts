@@ -108,6 +108,24 @@ describe('CSRF', () => {
     const search = await admin.get('/admin?q=csrf%40example.com');
     expect(search.body).toContain('No users found.');
   });
+
+  test('the users list searches and pages', async () => {
+    const admin = await adminClient();
+    for (let i = 0; i < 22; i++) {
+      const created = await admin.submit('/admin/users/new', '/admin/users/new', { email: `many-${String(i).padStart(2, '0')}@example.com`, givenName: 'Many', familyName: `Number ${String(i)}`, state: 'staged' });
+      expect(created.status).toBe(303);
+    }
+    const first = await admin.get('/admin?q=many-');
+    expect(first.body).toContain('22 users matching “many-”, page 1 of 2.');
+    expect(first.body).toContain('many-00@example.com');
+    expect(first.body).toContain('The activation email goes out once the user is active and bound to a directory.');
+    expect(first.body).not.toContain('>many-21@example.com</a>');
+    expect(first.body).toContain('rel="next"');
+    expectAccessible(first);
+    const second = await admin.get('/admin?q=many-&page=2');
+    expect(second.body).toContain('>many-21@example.com</a>');
+    expect(second.body).toContain('rel="prev"');
+  });
 });
 
 describe('the console', () => {
@@ -193,11 +211,21 @@ describe('the portal', () => {
     const user = new FormClient(host);
     const refused = await user.submit('/portal/login', '/portal/login', { email: 'staged@example.com', password: STRONG });
     expect(refused.status).toBe(403);
-    expect(refused.body).toMatch(/role="alert">You cannot log in: /);
+    expect(refused.body).toContain('role="alert">This account is not active yet: an administrator must activate it before you can log in.</p>');
     const wrong = await user.submit('/portal/login', '/portal/login', { email: 'staged@example.com', password: 'wrong-one' });
     expect(wrong.status).toBe(401);
     expect(wrong.body).toContain('Wrong email or password.');
     expect(user.cookie('takeover_portal')).toBeUndefined();
+  });
+
+  test('repeated wrong passwords for one account are throttled: a 429 page with Retry-After', async () => {
+    const user = new FormClient(host);
+    let last: Page | undefined;
+    for (let i = 0; i < 8 && last?.status !== 429; i++) last = await user.submit('/portal/login', '/portal/login', { email: 'nobody-here@example.com', password: `wrong-${String(i)}` });
+    expect(last?.status).toBe(429);
+    expect(Number(last?.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(last?.body).toContain('Too many attempts.');
+    expectAccessible(last as Page);
   });
 
   test('activation: the mail links to the form, feedback on a weak password, then login and change password', async () => {

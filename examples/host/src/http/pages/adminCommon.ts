@@ -6,10 +6,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AdminPrincipal, HostApp, Problem } from '../../app/HostApp.js';
 import { decodeCredentials } from '../../app/inputs.js';
 import { adminSessionOf, clearAdminSession, setAdminSession } from '../cookies.js';
-import { reasonOf } from '../problem.js';
 import type { Markup, VNode } from './html.js';
 import { html } from './html.js';
-import { adminPrincipal, csrfCheck, field, formOf, redirectWithFlash, retryAfter, sendPage, takeFlash } from './support.js';
+import { adminPrincipal, csrfCheck, field, formOf, redirectWithFlash, retryAfter, said, sendPage, takeFlash } from './support.js';
 import { ButtonForm, Csrf, ErrorMessage, Field, Layout } from './ui.js';
 
 export const problemStatus = (problem: Problem): number =>
@@ -38,14 +37,14 @@ export const ConsolePage = ({ app, reply, title, flash, children }: {
 /** A console page for a problem (unknown user, push, directory…). */
 export const sendConsoleProblem = (app: HostApp, reply: FastifyReply, problem: Problem, title = 'Not found'): FastifyReply => {
   retryAfter(reply, problem);
-  return sendPage(reply, ConsolePage({ app, reply, title, children: html`<h1>${title}</h1><p role="alert">${reasonOf(problem)}.</p><p><a href="/admin">Back to the users</a></p>` }), problemStatus(problem));
+  return sendPage(reply, ConsolePage({ app, reply, title, children: html`<h1>${title}</h1><p role="alert">${said(problem)}</p><p><a href="/admin">Back to the users</a></p>` }), problemStatus(problem));
 };
 
 const loginError = (problem: Problem): string =>
   problem.kind === 'unauthorized' ? 'Wrong email or password.'
     : problem.kind === 'throttled' ? `Too many attempts. Try again in ${String(problem.retryAfterSeconds)} seconds.`
       : problem.kind === 'invalid' ? `The ${problem.field === 'email' ? 'email' : 'password'} ${problem.reason}.`
-        : `You cannot log in: ${reasonOf(problem)}.`;
+        : `You cannot log in: ${said(problem)}`;
 
 export const registerAdminSession = (server: FastifyInstance, app: HostApp): void => {
   const csrf = csrfCheck(server);

@@ -4,11 +4,10 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { DirectoryView, HostApp, Problem } from '../../app/HostApp.js';
 import { decodePolicyChange } from '../../app/inputs.js';
 import type { Cause } from '@takeover/engine';
-import { reasonOf } from '../problem.js';
 import { ConsolePage, problemStatus, requireAdmin, sendConsoleProblem } from './adminCommon.js';
 import type { VNode } from './html.js';
 import { html } from './html.js';
-import { csrfCheck, field, formOf, param, redirectWithFlash, sendPage, takeFlash } from './support.js';
+import { csrfCheck, field, formOf, param, redirectWithFlash, said, sendPage, takeFlash } from './support.js';
 import { Csrf, ErrorMessage, Time } from './ui.js';
 
 const CauseText = ({ cause }: { readonly cause: Cause }): VNode =>
@@ -23,7 +22,7 @@ export const registerAdminDirectories = (server: FastifyInstance, app: HostApp):
       children: html`<h1>Directories</h1>
         ${directories.map((d) => {
           const heading = `directory-${d.id}`;
-          const error = props.failed?.id === d.id ? `Not saved: ${reasonOf(props.failed.problem)}.` : undefined;
+          const error = props.failed?.id === d.id ? `Not saved: ${said(props.failed.problem)}` : undefined;
           return html`<section aria-labelledby=${heading}>
             <h2 id=${heading}>${d.label}</h2>
             <dl class="facts">

@@ -9,7 +9,7 @@ import { ConsolePage, problemStatus, requireAdmin, sendConsoleProblem, syncState
 import type { VNode } from './html.js';
 import { html } from './html.js';
 import type { Form } from './support.js';
-import { csrfCheck, field, fieldOf, fields, formOf, param, queryParam, redirectWithFlash, sendPage, takeFlash } from './support.js';
+import { csrfCheck, field, fieldOf, fields, formOf, param, queryParam, redirectWithFlash, said, sendPage, takeFlash } from './support.js';
 import { ButtonForm, Csrf, ErrorMessage, Field, Hidden, Time } from './ui.js';
 
 const PAGE_SIZE = 20;
@@ -34,8 +34,8 @@ const attributeFields = (values: (name: AttributeName) => string | undefined, er
 
 /** A problem's message for one input (when it names that input) or for the whole form. */
 const errorsOf = (problem: Problem | undefined) => ({
-  field: (name: string): string | undefined => (problem !== undefined && fieldOf(problem) === name ? `${ATTRIBUTES.find((a) => a.name === name)?.label ?? name} ${reasonOf(problem)}.` : undefined),
-  form: problem === undefined ? undefined : problem.kind === 'invalid' ? 'Some values are not valid; see the messages below.' : `Not saved: ${reasonOf(problem)}.`,
+  field: (name: string): string | undefined => (problem !== undefined && fieldOf(problem) === name ? `${ATTRIBUTES.find((a) => a.name === name)?.label ?? name} ${said(problem)}` : undefined),
+  form: problem === undefined ? undefined : problem.kind === 'invalid' ? 'Some values are not valid; see the messages below.' : `Not saved: ${said(problem)}`,
 });
 
 export const registerAdminUsers = (server: FastifyInstance, app: HostApp): void => {
@@ -84,7 +84,7 @@ export const registerAdminUsers = (server: FastifyInstance, app: HostApp): void 
     const errors = errorsOf(problem);
     const state = field(form, 'state') === 'staged' ? 'staged' : 'active';
     const chosen = fields(form, 'directories');
-    const passwordError = problem !== undefined && fieldOf(problem) === 'password' ? `Password ${reasonOf(problem)}.` : undefined;
+    const passwordError = problem !== undefined && fieldOf(problem) === 'password' ? `Password ${said(problem)}` : undefined;
     return ConsolePage({
       app, reply, title: 'New user',
       children: html`<h1>New user</h1>
@@ -97,7 +97,7 @@ export const registerAdminUsers = (server: FastifyInstance, app: HostApp): void 
             <label class="choice"><input type="radio" name="state" value="active" checked=${state === 'active'} /> Active</label>
             <label class="choice"><input type="radio" name="state" value="staged" checked=${state === 'staged'} /> Staged (cannot log in yet)</label>
           </fieldset>
-          ${Field({ id: 'password', name: 'password', label: 'Password', type: 'password', autocomplete: 'new-password', error: passwordError, hint: 'Leave empty to send the user an activation email to set their own password.' })}
+          ${Field({ id: 'password', name: 'password', label: 'Password', type: 'password', autocomplete: 'new-password', error: passwordError, hint: 'Leave empty to let the user set their own from an activation email (sent once the user is active and bound to a directory).' })}
           <fieldset>
             <legend>Bind directories</legend>
             ${directories.map((d) => html`<label class="choice"><input type="checkbox" name="directories" value=${d.id} checked=${chosen.includes(d.id)} /> ${d.label}</label>`)}
@@ -134,7 +134,10 @@ export const registerAdminUsers = (server: FastifyInstance, app: HostApp): void 
       const p = created.left;
       return redisplay(p.kind === 'conflict' && p.reason.includes('email') ? { kind: 'invalid', field: 'email', reason: 'is taken by another user' } : p);
     }
-    const mailNote = decoded.right.password === undefined ? ' An activation email was sent.' : '';
+    const made = decoded.right;
+    const mailNote = made.password !== undefined ? ''
+      : made.state === 'active' && (made.directories ?? []).length > 0 ? ' An activation email is on its way to set the password.'
+        : ' The activation email goes out once the user is active and bound to a directory.';
     return redirectWithFlash(reply, app, `/admin/users/${encodeURIComponent(created.right.id)}`, `User ${decoded.right.email} created.${mailNote}`);
   });
 

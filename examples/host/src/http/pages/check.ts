@@ -5,11 +5,10 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { DemoService, DirectoryView, HostApp } from '../../app/HostApp.js';
 import { decodeVerify } from '../../app/inputs.js';
-import { reasonOf } from '../problem.js';
 import { problemStatus } from './adminCommon.js';
 import type { VNode } from './html.js';
 import { html } from './html.js';
-import { csrfCheck, field, formOf, retryAfter, sendPage } from './support.js';
+import { csrfCheck, field, formOf, retryAfter, said, sendPage } from './support.js';
 import { Csrf, ErrorMessage, Field, Layout, Time } from './ui.js';
 
 export const registerCheckPage = (server: FastifyInstance, app: HostApp, demo: DemoService): void => {
@@ -45,11 +44,11 @@ export const registerCheckPage = (server: FastifyInstance, app: HostApp, demo: D
     const userKey = field(form, 'userKey').trim();
     const directories = await emulated();
     const decoded = decodeVerify({ userKey, password: field(form, 'password') });
-    if (E.isLeft(decoded)) return sendPage(reply, page(reply, directories, { directoryId, userKey, error: `The ${decoded.left.kind === 'invalid' && decoded.left.field === 'password' ? 'password' : 'account email'} ${reasonOf(decoded.left)}.` }), 400);
+    if (E.isLeft(decoded)) return sendPage(reply, page(reply, directories, { directoryId, userKey, error: `The ${decoded.left.kind === 'invalid' && decoded.left.field === 'password' ? 'password' : 'account email'} ${said(decoded.left)}` }), 400);
     const verified = await demo.verify(directoryId, decoded.right.userKey, decoded.right.password);
     if (E.isLeft(verified)) {
       retryAfter(reply, verified.left);
-      return sendPage(reply, page(reply, directories, { directoryId, userKey, error: `Cannot check: ${reasonOf(verified.left)}.` }), problemStatus(verified.left));
+      return sendPage(reply, page(reply, directories, { directoryId, userKey, error: `Cannot check: ${said(verified.left)}` }), problemStatus(verified.left));
     }
     const label = directories.find((d) => d.id === directoryId)?.label ?? directoryId;
     const { matches, sessionsRevokedAt } = verified.right;

@@ -2,9 +2,9 @@
 // JSON answers).
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { HostApp } from '../../app/HostApp.js';
-import { isProblemError, reasonOf } from '../problem.js';
+import { isProblemError } from '../problem.js';
 import { html } from './html.js';
-import { retryAfter, sendPage } from './support.js';
+import { retryAfter, said, sendPage } from './support.js';
 import { Layout } from './ui.js';
 import { problemStatus } from './adminCommon.js';
 
@@ -20,7 +20,7 @@ export const pagesErrorHandler = (app: HostApp) => (error: FastifyError, request
     sendPage(reply, Layout({ app, title, section: 'home', children: html`<h1>${title}</h1><p role="alert">${message}</p><p><a href="/">Go to the home page</a></p>` }), status);
   if (isProblemError(error)) {
     retryAfter(reply, error.problem);
-    return page(problemStatus(error.problem), error.problem.kind === 'throttled' ? 'Too many attempts' : 'Request refused', `${reasonOf(error.problem)}.`);
+    return page(problemStatus(error.problem), error.problem.kind === 'throttled' ? 'Too many attempts' : 'Request refused', said(error.problem));
   }
   if (error.code === 'FST_CSRF_MISSING_SECRET' || error.code === 'FST_CSRF_INVALID_TOKEN') {
     request.log.info({ code: error.code }, 'form refused: CSRF token');

@@ -11,7 +11,7 @@ import { reasonOf } from '../problem.js';
 import { FEEDBACK_ID, PasswordRules } from './feedback.js';
 import type { VNode } from './html.js';
 import { html } from './html.js';
-import { csrfCheck, field, formOf, portalPrincipal, queryParam, redirectWithFlash, retryAfter, sendPage, takeFlash } from './support.js';
+import { csrfCheck, field, formOf, portalPrincipal, queryParam, redirectWithFlash, retryAfter, said, sendPage, takeFlash } from './support.js';
 import { ButtonForm, Csrf, ErrorMessage, Field, Layout, Time, UsernameHint } from './ui.js';
 
 const FEEDBACK_SCRIPT = '/assets/password-feedback.js';
@@ -20,13 +20,13 @@ const FEEDBACK_SCRIPT = '/assets/password-feedback.js';
 const loginError = (problem: Problem): string => {
   switch (problem.kind) {
     case 'unauthorized': return 'Wrong email or password.';
-    case 'forbidden': return `You cannot log in: ${problem.reason}.`;
+    case 'forbidden': return said(problem);
     case 'throttled': return `Too many attempts. Try again in ${String(problem.retryAfterSeconds)} seconds.`;
     case 'invalid': return `The ${problem.field === 'email' ? 'email' : 'password'} ${problem.reason}.`;
     case 'not-found':
     case 'conflict':
     case 'rejected':
-    case 'unavailable': return `You cannot log in right now: ${reasonOf(problem)}.`;
+    case 'unavailable': return `You cannot log in right now: ${said(problem)}`;
   }
 };
 
@@ -163,7 +163,7 @@ export const registerPortalPages = (server: FastifyInstance, app: HostApp): void
     const outcome = await app.portal.activate(token, decoded.right.password, request.ip);
     if (E.isLeft(outcome)) {
       retryAfter(reply, outcome.left);
-      return page(statusFor(outcome.left), `Your password was not set: ${reasonOf(outcome.left)}.`, E.isRight(checked) ? checked.right : undefined);
+      return page(statusFor(outcome.left), `Your password was not set: ${said(outcome.left)}`, E.isRight(checked) ? checked.right : undefined);
     }
     return redirectWithFlash(reply, app, '/portal/login', 'Your password is set. Log in with your email and the new password.');
   });
@@ -222,7 +222,7 @@ export const registerPortalPages = (server: FastifyInstance, app: HostApp): void
       const problem = outcome.left;
       return problem.kind === 'unauthorized'
         ? sendPage(reply, passwordPage(reply, { email: principal.email, labels, error: 'Your password was not changed.', currentError: 'The current password is wrong.' }), 401)
-        : sendPage(reply, passwordPage(reply, { email: principal.email, labels, error: `Your password was not changed: ${reasonOf(problem)}.`, feedback: E.isRight(checked) ? checked.right : undefined }), statusFor(problem));
+        : sendPage(reply, passwordPage(reply, { email: principal.email, labels, error: `Your password was not changed: ${said(problem)}`, feedback: E.isRight(checked) ? checked.right : undefined }), statusFor(problem));
     }
     return redirectWithFlash(reply, app, '/portal', 'Your password was changed. Each of your directories is being updated.');
   });

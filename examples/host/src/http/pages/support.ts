@@ -4,6 +4,7 @@ import type {} from '@fastify/csrf-protection';
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
 import type { AdminPrincipal, HostApp, PortalPrincipal, Problem } from '../../app/HostApp.js';
 import { adminSessionOf, portalSessionOf } from '../cookies.js';
+import { reasonOf } from '../problem.js';
 import type { VNode } from './html.js';
 import { renderDocument } from './html.js';
 
@@ -92,3 +93,9 @@ export const fieldOf = (problem: Problem): string | undefined =>
 
 /** The CSRF check (@fastify/csrf-protection, registered by buildServer) as a route's preHandler. */
 export const csrfCheck = (server: FastifyInstance): preHandlerHookHandler => server.csrfProtection.bind(server);
+
+/** A problem's reason as the end of a sentence (the core's reasons are sentences already; others get a full stop). */
+export const said = (problem: Problem): string => {
+  const reason = reasonOf(problem).trim();
+  return /[.!?]$/.test(reason) ? reason : `${reason}.`;
+};
