@@ -116,7 +116,7 @@ const allVisible = (pool: pg.Pool, table: string, txColumn: string) => async ():
 
 const run2 = async (ctx: BenchContext): Promise<ScenarioResult> => {
   const began = Date.now();
-  const total = ctx.sized(4_000, 200);
+  const total = ctx.sized(3_000, 200);
   {
     const figures: Figure[] = [];
     const parameters: Record<string, number | string> = { eventsPerRun: total, page: PAGE, streamsPerWriter: 4 };

@@ -15,7 +15,7 @@ const TARGET = 0.8;
 const run3 = async (ctx: BenchContext): Promise<ScenarioResult> => {
   const began = Date.now();
   const events = ctx.sized(100_000, 5_000);
-  const rounds = 3;
+  const rounds = 2;
   const schema = schemaName('replay');
   return withSchemas(ctx, [schema], async () => {
     const pool = poolOf(ctx.pg, 4);

@@ -20,7 +20,7 @@ const run1 = async (ctx: BenchContext): Promise<ScenarioResult> => {
   const peer = schemaName('append_emmett');
   const rounds = 3;
   // Time-boxed: each contender appends for `seconds` per round, so the run's length does not depend on the load.
-  const seconds = Math.max(0.3, 4 * ctx.scale);
+  const seconds = Math.max(0.3, 2.5 * ctx.scale);
   return withSchemas(ctx, [ours, peer], async () => {
     const pools: pg.Pool[] = [poolOf(ctx.pg, 10), poolOf(ctx.pg, 10)];
     const [oursPool, rawPool] = pools as [pg.Pool, pg.Pool];

@@ -18,7 +18,7 @@ const TARGET = 0.8;
 const run4 = async (ctx: BenchContext): Promise<ScenarioResult> => {
   const began = Date.now();
   // Time-boxed: each side appends for `seconds` per round.
-  const seconds = Math.max(0.3, 3 * ctx.scale);
+  const seconds = Math.max(0.3, 2 * ctx.scale);
   const rounds = 3;
   const appended = { raw: 0, ours: 0 };
   const dir = mkdtempSync(join(tmpdir(), 'takeover-bench-sqlite-'));
