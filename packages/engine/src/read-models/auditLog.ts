@@ -63,6 +63,16 @@ export const auditLog = (): AuditLog => {
           case 'UserUnbound': summary = `Unbound${where}`; break;
           case 'PasswordSet': summary = `Password set (version ${e.data.passwordVersion})`; break;
           case 'AttributesChanged': summary = `Profile changed: ${[...Object.keys(e.data.changed), ...e.data.cleared].join(', ')}`; break;
+          case 'UserCreated': summary = `Created (${e.data.state})`; break;
+          case 'UserStateChanged': summary = `State changed from ${e.data.from} to ${e.data.to}`; break;
+          case 'PasswordExpired': summary = 'Password expired'; break;
+          case 'ExternalAccountLinked': summary = `Account ${e.data.how === 'created' ? 'created' : e.data.how === 'matched-email' ? 'found by email' : 'linked'}${where} (${e.data.externalKey})`; break;
+          case 'ExternalAccountUnresolved': summary = `No account found${where}: ${e.data.reason}`; break;
+          case 'PushStarted': summary = `${e.data.carriesPassword ? 'Password and profile' : 'Profile'} push started${where}`; break;
+          case 'NoticeSent': summary = e.data.kind === 'activation' ? 'Activation email sent' : `Email sent: log in to finish connecting${where}`; break;
+          case 'ExternalAccountSuspended': summary = `Account suspended${where}`; break;
+          case 'ExternalAccountRestored': summary = `Account restored${where}`; break;
+          case 'ExternalAccountActionFailed': summary = `Account ${e.data.action} failed${where}: ${e.data.failure.message}`; break;
           default: break;
         }
         const list = entries.get(d.userId) ?? [];
