@@ -35,6 +35,11 @@ test('R9 after a login that pushed: one portal notification per directory, and t
   expect(logins[0]?.synchronised.map((s) => s.label).sort()).toEqual(['Google Workspace (example.com)', 'Microsoft 365 (contoso.com)']);
   expect(models.status.status(u).map((s) => s.state)).toEqual(['in-sync', 'in-sync']);
   expect(models.audit.entries(u).map((e) => e.summary)).toContain('Password and profile synchronised in Microsoft 365 (contoso.com)');
+  // Every entry is in words an admin reads, never the bare event type.
+  for (const entry of models.audit.entries(u)) expect(entry.summary).not.toBe(entry.type);
+  expect(models.audit.entries(u).map((e) => e.summary)).toEqual(expect.arrayContaining([
+    'Created (active)', 'Email sent: log in to finish connecting in Google Workspace (example.com)', 'Password and profile push started in Microsoft 365 (contoso.com)',
+  ]));
 });
 
 test('R12 sync status shows a failure with its reason and time; an auth failure marks the directory as needing an admin', async () => {
