@@ -8,11 +8,13 @@ import { getPostgreSQLEventStore, readMessagesBatch, type PostgresEventStore } f
 import type pg from 'pg';
 import { connectionString, poolOf, type PgSettings } from './pg.js';
 
+export interface EmmettMessage { readonly id: string; readonly streamName: string; readonly streamPosition: bigint; readonly type: string }
+
 export interface Emmett {
   readonly store: PostgresEventStore;
   readonly pool: pg.Pool;
   /** One page of its global-order batch reader (`readMessagesBatch`), as its consumer pulls it. */
-  readonly readBatch: (after: bigint, batchSize: number) => Promise<{ readonly ids: ReadonlyArray<string>; readonly next: bigint }>;
+  readonly readBatch: (after: bigint, batchSize: number) => Promise<{ readonly messages: ReadonlyArray<EmmettMessage>; readonly next: bigint }>;
   readonly close: () => Promise<void>;
 }
 
@@ -26,7 +28,10 @@ export const openEmmett = async (settings: PgSettings, schema: string, poolSize:
     store, pool,
     readBatch: async (after, batchSize) => {
       const r = await readMessagesBatch(reader.execute, { after, batchSize });
-      return { ids: r.messages.map((m) => m.metadata.messageId), next: r.currentGlobalPosition };
+      return {
+        messages: r.messages.map((m) => ({ id: m.metadata.messageId, streamName: m.metadata.streamName, streamPosition: m.metadata.streamPosition, type: m.type })),
+        next: r.currentGlobalPosition,
+      };
     },
     close: async () => {
       await reader.close();
@@ -51,4 +56,23 @@ export const emmettWriter = (store: PostgresEventStore, tag: string, count: numb
     onAppended?.(id);
   }
   return i;
+};
+
+/**
+ * Fills emmett's message table with the same `count` events as `fillEvents` gives our store (same
+ * streams, types, data and metadata), by SQL in transactions of `perTransaction` rows, into its
+ * default partition, with the columns its own append writes (`transaction_id` included).
+ */
+export const fillEmmett = async (pool: pg.Pool, count: number, streams: number, perTransaction = 20_000): Promise<void> => {
+  for (let from = 0; from < count; from += perTransaction) {
+    const to = Math.min(count, from + perTransaction) - 1;
+    await pool.query(`
+      INSERT INTO emt_messages (stream_id, stream_position, partition, message_kind, message_data, message_metadata, message_schema_version, message_type, message_id, transaction_id)
+      SELECT 'user-' || (g % ${streams}), 1 + g / ${streams}, 'emt:default', 'E',
+             jsonb_build_object('userId', 'user-' || (g % ${streams}), 'directoryId', 'google', 'at', '2026-11-29T06:00:00.000Z', 'recordVersion', g / ${streams}, 'n', g),
+             jsonb_build_object('commandId', 'c-' || g, 'messageId', 'fill-' || g), '1',
+             (ARRAY['PortalLogin','PasswordPushed','AttributesChanged'])[1 + g % 3], 'fill-' || g, pg_current_xact_id()
+      FROM generate_series(${from}, ${to}) AS g`);
+  }
+  await pool.query('VACUUM ANALYZE emt_messages');
 };

@@ -5,6 +5,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { Checkpoint } from '@takeover/event-store';
 import type { PostgresEventStore } from '@takeover/event-store-postgres';
 import type pg from 'pg';
+import type { Emmett } from './emmett.js';
 
 /** A trivial projection: events per type and the last revision per stream. */
 export class TrivialProjection {
@@ -45,5 +46,16 @@ export const replayRaw = async (pool: pg.Pool, schema: string, page: number, pro
     if (last === undefined) return projection.count;
     for (const row of rows) projection.apply(row.stream_id, Number(row.revision), row.type);
     ({ tx, gp } = last);
+  }
+};
+
+/** emmett-postgresql's batch reader from the start, pages of `page`, as its consumer pulls them. */
+export const replayEmmett = async (emmett: Emmett, page: number, projection: TrivialProjection): Promise<number> => {
+  let after = 0n;
+  for (;;) {
+    const r = await emmett.readBatch(after, page);
+    if (r.messages.length === 0) return projection.count;
+    for (const m of r.messages) projection.apply(m.streamName, Number(m.streamPosition), m.type);
+    after = r.next;
   }
 };

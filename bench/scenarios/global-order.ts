@@ -103,7 +103,7 @@ const emmettTail = (emmett: Emmett): Tail => {
     page: async () => {
       const r = await emmett.readBatch(after, PAGE);
       after = r.next;
-      return r.ids;
+      return r.messages.map((m) => m.id);
     },
   };
 };
