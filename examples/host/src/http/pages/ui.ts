@@ -77,13 +77,17 @@ export interface FieldProps {
   readonly extra?: Readonly<Record<string, string>>;
 }
 
-/** A labelled input with its hint and error tied by `aria-describedby`. Password inputs never get a value. */
+/**
+ * A labelled input with its hint and error tied by `aria-describedby`. Password inputs never get a
+ * value. The label's text is exactly `label` (the visible "(optional)" sits outside it; the
+ * `required` attribute says which are required).
+ */
 export const Field = ({ id, name, label, type = 'text', value, error, hint, autocomplete, required = false, describedBy = [], extra = {} }: FieldProps): VNode => {
   const hintId = `${id}-hint`;
   const errorId = `${id}-error`;
   const described = [...(hint === undefined ? [] : [hintId]), ...(error === undefined ? [] : [errorId]), ...describedBy];
   return html`<div class="field">
-    <label for=${id}>${label}${required ? null : html` <span class="optional">(optional)</span>`}</label>
+    <label for=${id}>${label}</label>${required ? null : html` <span class="optional" aria-hidden="true">(optional)</span>`}
     ${hint === undefined ? null : html`<p class="hint" id=${hintId}>${hint}</p>`}
     ${error === undefined ? null : html`<p class="error" id=${errorId} role="alert">${error}</p>`}
     <input

@@ -24,8 +24,9 @@ p.error[role="alert"]:not(.field .error) { border-left: 4px solid var(--bad); ba
 .hint, .optional { color: var(--muted); font-weight: normal; }
 .hint { margin: .1rem 0 .25rem; font-size: .95rem; }
 .field { margin: 0 0 1rem; }
-.field label { display: block; font-weight: 600; }
-input[type="text"], input[type="email"], input[type="password"], input[type="search"], input[type="tel"] { width: 100%; max-width: 28rem; padding: .45rem .55rem; border: 1px solid #8c959f; border-radius: 4px; font: inherit; }
+.field label { display: inline-block; font-weight: 600; margin-bottom: .15rem; }
+.field input, .field select { display: block; }
+input[type="text"], input[type="email"], input[type="password"], input[type="search"], input[type="tel"], select { width: 100%; max-width: 28rem; padding: .45rem .55rem; border: 1px solid #8c959f; border-radius: 4px; font: inherit; }
 input[aria-invalid="true"] { border-color: var(--bad); border-width: 2px; }
 fieldset { border: 1px solid var(--line); border-radius: 4px; margin: 0 0 1rem; padding: .5rem 1rem 1rem; }
 legend { font-weight: 600; padding: 0 .25rem; }
@@ -33,6 +34,8 @@ legend { font-weight: 600; padding: 0 .25rem; }
 button { font: inherit; padding: .45rem 1rem; border-radius: 4px; border: 1px solid var(--accent); background: var(--accent); color: #fff; cursor: pointer; }
 button.secondary, .inline.secondary button { background: var(--bg); color: var(--accent); }
 form.inline { display: inline-block; margin: 0 .5rem .5rem 0; }
+.console-nav { margin-bottom: 1rem; }
+.console-nav form.inline { margin-left: 1rem; }
 table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; }
 th, td { text-align: left; padding: .4rem .6rem; border-bottom: 1px solid var(--line); vertical-align: top; }
 caption { text-align: left; font-weight: 600; padding: .25rem 0; }
