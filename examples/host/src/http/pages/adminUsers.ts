@@ -136,7 +136,7 @@ export const registerAdminUsers = (server: FastifyInstance, app: HostApp): void 
     }
     const made = decoded.right;
     const mailNote = made.password !== undefined ? ''
-      : made.state === 'active' && (made.directories ?? []).length > 0 ? ' An activation email is on its way to set the password.'
+      : made.state === 'active' && (made.directories ?? []).length > 0 ? ' An activation email was sent.'
         : ' The activation email goes out once the user is active and bound to a directory.';
     return redirectWithFlash(reply, app, `/admin/users/${encodeURIComponent(created.right.id)}`, `User ${decoded.right.email} created.${mailNote}`);
   });
