@@ -354,6 +354,23 @@ describe('errors and assets', () => {
     expect(mail.status).toBe(404);
   });
 
+  test('an unexpected failure answers an HTML 500 with the request id, never the error', async () => {
+    const demo = host.app.demo as { mail: () => Promise<unknown> } | undefined;
+    if (demo === undefined) throw new Error('the test host runs the demo');
+    const original = demo.mail;
+    demo.mail = () => Promise.reject(new Error('secret-internal-detail'));
+    try {
+      const page = await new FormClient(host).get('/mail');
+      expect(page.status).toBe(500);
+      expect(page.headers.get('content-type')).toContain('text/html');
+      expect(page.body).toContain(`request id ${page.headers.get('x-request-id') ?? 'missing'}`);
+      expect(page.body).not.toContain('secret-internal-detail');
+      expectAccessible(page);
+    } finally {
+      demo.mail = original;
+    }
+  });
+
   test('the stylesheet and the feedback script are served from /assets', async () => {
     const client = new FormClient(host);
     const css = await client.get('/assets/style.css');
