@@ -6,7 +6,7 @@ import type { Actor, UserAttributes, UserCommand, UserId } from '@takeover/core'
 import { commandId, reveal } from '@takeover/core';
 import { dummyVerification, hashPassword, verifyPassword } from '../db/passwords.js';
 import type { AppContext } from './context.js';
-import { caughtUp, directorySetup, execute, executeDirectory, freshCommandId, nowIso } from './context.js';
+import { caughtUp, directorySetup, execute, executeDirectory, freshCommandId, guarded, nowIso } from './context.js';
 import type { AdminPrincipal, AdminService, AttributeChanges, CreateUserInput, Outcome, Problem, UserView } from './HostApp.js';
 import { conflict, notFound, UNAUTHORIZED, unavailableFrom } from './problems.js';
 import { hashToken, newSessionToken, sameSecret } from './tokens.js';
@@ -108,7 +108,7 @@ export const adminService = (ctx: AppContext): AdminService => {
     return E.right(type === 'BindDirectory' ? { ...base, type, origin: 'admin' } : { ...base, type });
   };
 
-  return {
+  const service: AdminService = {
     login: async (email, password, address) => {
       const account = `admin:${email.toLowerCase()}`;
       const wait = await ctx.throttle.blocked(account, address);
@@ -172,5 +172,19 @@ export const adminService = (ctx: AppContext): AdminService => {
       void ctx.engine.settleAll().catch((e: unknown) => ctx.logger.warn({ err: { type: (e as Error).name } }, 'settling users after a policy change failed'));
       return directoryView(ctx, setup);
     },
+  };
+  // Every Outcome method: a thrown dependency error is `unavailable`, never an exception.
+  return {
+    ...service,
+    login: guarded(ctx, 'admin.login', service.login),
+    createUser: guarded(ctx, 'admin.createUser', service.createUser),
+    getUser: guarded(ctx, 'admin.getUser', service.getUser),
+    changeAttributes: guarded(ctx, 'admin.changeAttributes', service.changeAttributes),
+    setState: guarded(ctx, 'admin.setState', service.setState),
+    bind: guarded(ctx, 'admin.bind', service.bind),
+    unbind: guarded(ctx, 'admin.unbind', service.unbind),
+    audit: guarded(ctx, 'admin.audit', service.audit),
+    why: guarded(ctx, 'admin.why', service.why),
+    changeDirectoryPolicy: guarded(ctx, 'admin.changeDirectoryPolicy', service.changeDirectoryPolicy),
   };
 };

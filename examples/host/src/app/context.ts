@@ -74,6 +74,20 @@ export const executeDirectory = async (ctx: AppContext, command: DirectoryComman
   }
 };
 
+/**
+ * A service method whose dependencies may throw (the host database down, a store read failing):
+ * a thrown error becomes `unavailable`, logged by its type only (its text could quote input).
+ */
+export const guarded = <A extends ReadonlyArray<unknown>, T>(ctx: AppContext, what: string, f: (...args: A) => Promise<E.Either<Problem, T>>) =>
+  async (...args: A): Promise<E.Either<Problem, T>> => {
+    try {
+      return await f(...args);
+    } catch (e) {
+      ctx.logger.error({ err: { type: e instanceof Error ? e.name : typeof e }, operation: what }, 'operation failed unexpectedly');
+      return E.left(unavailableFrom(what, e));
+    }
+  };
+
 /** Waits (briefly) for the read models to see everything appended so far; a slow catch-up is not an error. */
 export const caughtUp = async (ctx: AppContext, withinMs = 2_000): Promise<boolean> => {
   let timer: NodeJS.Timeout | undefined;

@@ -5,7 +5,7 @@ import type { Secret, UserId } from '@takeover/core';
 import { checkPassword, currentBindings, describeViolation, syncStatus } from '@takeover/core';
 import { dummyVerification, hashPassword, verifyPassword } from '../db/passwords.js';
 import type { AppContext } from './context.js';
-import { caughtUp, execute, freshCommandId, labelOf, nowIso } from './context.js';
+import { caughtUp, execute, freshCommandId, guarded, labelOf, nowIso } from './context.js';
 import type { Outcome, PasswordFeedback, PortalPrincipal, PortalService, Problem } from './HostApp.js';
 import { notFound, UNAUTHORIZED, unavailableFrom } from './problems.js';
 import { hashToken, newSessionToken } from './tokens.js';
@@ -66,7 +66,7 @@ export const portalService = (ctx: AppContext): PortalService => {
     return { ok: checks.every((c) => c.ok), checks };
   };
 
-  return {
+  const service: PortalService = {
     login: async (email, password, address) => {
       const account = accountKey(email);
       const wait = await ctx.throttle.blocked(account, address);
@@ -155,5 +155,14 @@ export const portalService = (ctx: AppContext): PortalService => {
         .map((s) => ({ directoryId: s.directoryId, label: labelOf(ctx, s.directoryId) }));
       return { items, updating };
     },
+  };
+  // Every Outcome method: a thrown dependency error is `unavailable`, never an exception.
+  return {
+    ...service,
+    login: guarded(ctx, 'portal.login', service.login),
+    activation: guarded(ctx, 'portal.activation', service.activation),
+    activate: guarded(ctx, 'portal.activate', service.activate),
+    changePassword: guarded(ctx, 'portal.changePassword', service.changePassword),
+    passwordFeedback: guarded(ctx, 'portal.passwordFeedback', service.passwordFeedback),
   };
 };
