@@ -57,8 +57,16 @@ const SHUTTING_DOWN: Problem = { kind: 'unavailable', reason: 'the host is shutt
 export const execute = async (ctx: AppContext, command: UserCommand): Promise<E.Either<Problem, UserHandled>> => {
   if (ctx.closing()) return E.left(SHUTTING_DOWN);
   try {
-    const r = await ctx.engine.execute(command)();
-    return E.mapLeft(problemOf)(r);
+    // Many writers on one user stream (pushes recording their outcome, logins on several instances)
+    // can outlast the engine's own re-reads; the command id makes another try safe (no double append).
+    for (let attempt = 1; ; attempt++) {
+      const r = await ctx.engine.execute(command)();
+      if (E.isRight(r)) return r;
+      if (r.left._tag === 'Rejected') return E.left(problemOf(r.left));
+      ctx.logger.warn({ command: command.type, userId: command.userId, error: r.left._tag, attempt }, 'command not carried out');
+      if (r.left._tag !== 'TooManyConflicts' || attempt >= 4) return E.left(problemOf(r.left));
+      await new Promise((resolve) => { setTimeout(resolve, 10 + Math.random() * 40 * attempt); });
+    }
   } catch (e) {
     ctx.logger.error({ err: { type: (e as Error).name }, command: command.type }, 'command failed unexpectedly');
     return E.left(unavailableFrom('the command', e));
