@@ -1,7 +1,7 @@
 // The memory benchmark's measuring process (run by bench/scenarios/memory.ts as
 // `node --expose-gc … memory-child.ts <users>`): records one user's history through the engine, then
 // feeds the four in-memory read models the events of <users> users (the recorded history with the
-// user id renamed, decoded as a subscription would), and prints one JSON line with the memory figures.
+// user id renamed; decoded once with the core codecs), and prints one JSON line with the memory figures.
 import * as E from 'fp-ts/lib/Either.js';
 import { userId } from '@takeover/core';
 import type { Recorded } from '@takeover/engine';
@@ -16,8 +16,7 @@ if (gc === undefined) throw new Error('memory-child: run with node --expose-gc')
 if (!Number.isInteger(users) || users < 1) throw new Error(`memory-child: users must be a positive integer, got ${process.argv[2] ?? ''}`);
 
 const history = await recordHistory(userId(TOKEN), 0);
-const template = JSON.stringify(history.userEvents.map((e) => ({ id: e.id, streamId: e.streamId, raw: rawOf(e) })));
-if (!template.includes(TOKEN)) throw new Error('memory-child: the recorded history does not carry the user id');
+if (!JSON.stringify(history.userEvents).includes(TOKEN)) throw new Error('memory-child: the recorded history does not carry the user id');
 const perUser = history.userEvents.length;
 
 let position = 0;
@@ -27,10 +26,16 @@ const recorded = (id: string, streamId: string, revision: number, raw: ReturnTyp
   position++;
   return { id, streamId, revision, position: Checkpoint.unsafeOf(String(position)), recordedAt: new Date(), event: decoded.right };
 };
+// Decoded once (the codecs check it); each user's copy is the decoded JSON with the user id renamed,
+// parsed into fresh objects (decoded events are plain JSON: strings, numbers, booleans, arrays).
+const template = JSON.stringify(history.userEvents.map((e) => {
+  const r = recorded(e.id, e.streamId, e.revision, rawOf(e));
+  return { id: r.id, streamId: r.streamId, revision: r.revision, event: r.event };
+}));
 const eventsOf = (i: number): Recorded[] => {
   const name = `u${String(i).padStart(7, '0')}`;
-  const copy = JSON.parse(template.replaceAll(TOKEN, name)) as Array<{ id: string; streamId: string; raw: ReturnType<typeof rawOf> }>;
-  return copy.map((e, revision) => recorded(e.id, e.streamId, revision, e.raw));
+  const copy = JSON.parse(template.replaceAll(TOKEN, name)) as Array<Pick<Recorded, 'id' | 'streamId' | 'revision' | 'event'>>;
+  return copy.map((e) => ({ ...e, position: Checkpoint.unsafeOf(String(++position)), recordedAt: new Date() }));
 };
 
 const models = { syncStatus: syncStatusView(), audit: auditLog(), notifications: portalNotifications(), why: whyView() };

@@ -15,7 +15,7 @@ import { createPostgresEventStore } from '@takeover/event-store-postgres';
 import { GOOGLE, M365, MAIL, cmd, connectDirectories, inBatches, quantile, round, run, versionsOf } from '../engine/common.js';
 import type { BenchContext, Scenario, ScenarioResult } from '../lib/scenario.js';
 
-const FULL_LOGINS = 4_000;
+const FULL_LOGINS = 2_000;
 const LOGINS_PER_USER = 5;
 const PASSWORD = 'Latency-Password-1!bench';
 
@@ -91,6 +91,7 @@ const run6 = async (ctx: BenchContext): Promise<ScenarioResult> => {
         const t2 = process.hrtime.bigint();
         await rawAppend(`raw-${i % users}`);
         const t3 = process.hrtime.bigint();
+        if (i > 0 && i % 1000 === 0) ctx.log(`login-latency: ${i} of ${warmUp + logins} logins`);
         if (i >= warmUp) {
           ours.push(Number(t1 - t0) / 1e6);
           raw.push(Number(t3 - t2) / 1e6);
