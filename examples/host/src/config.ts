@@ -61,6 +61,8 @@ export interface HostConfig {
   readonly platformName: string;
   readonly logLevel: LogLevel;
   readonly shutdownDeadlineMs: number;
+  /** Fastify's `trustProxy`: false (default), true (any proxy), a hop count, or the proxies' addresses/CIDRs (comma-separated). */
+  readonly trustProxy: boolean | number | string;
 }
 
 const LOG_LEVELS: ReadonlyArray<LogLevel> = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -208,6 +210,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv): E.Either<ReadonlyArray<Confi
   const logLevel = (read(env, 'LOG_LEVEL') ?? 'info').toLowerCase();
   if (!(LOG_LEVELS as ReadonlyArray<string>).includes(logLevel)) fail('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
   const shutdownDeadlineMs = integer('SHUTDOWN_DEADLINE_MS', 30_000, 0, 3_600_000);
+  const trustProxy = parseTrustProxy(read(env, 'TRUST_PROXY'), fail);
 
   const google = googleConfig(env, fail);
   const microsoft = microsoftConfig(env, fail);
@@ -216,8 +219,22 @@ export const loadConfig = (env: NodeJS.ProcessEnv): E.Either<ReadonlyArray<Confi
   return E.right({
     port, host, publicUrl, dataDir, store, database, mail, mailFrom, google, microsoft, adminEmail,
     ...(apiKey === undefined ? {} : { adminApiKey: Secret.of(apiKey) }),
-    platformName, logLevel: logLevel as LogLevel, shutdownDeadlineMs,
+    platformName, logLevel: logLevel as LogLevel, shutdownDeadlineMs, trustProxy,
   });
+};
+
+/**
+ * `TRUST_PROXY`: behind a reverse proxy or load balancer, which `X-Forwarded-For` hops to believe, so
+ * the per-address login throttling sees the client and not the proxy.
+ */
+const parseTrustProxy = (value: string | undefined, fail: (variable: string, reason: string) => undefined): boolean | number | string => {
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d{1,2}$/.test(value)) return Number(value);
+  const entries = value.split(',').map((v) => v.trim());
+  if (entries.every((v) => /^[0-9a-f:.]+(\/\d{1,3})?$/i.test(v) && /[.:]/.test(v))) return entries.join(',');
+  fail('TRUST_PROXY', 'must be true, false, a number of proxy hops, or the proxies\' addresses or CIDR ranges separated by commas (e.g. 10.0.0.0/8,127.0.0.1)');
+  return false;
 };
 
 /** One line per problem, for a start-up failure message. */

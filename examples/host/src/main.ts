@@ -41,7 +41,7 @@ const main = async (): Promise<void> => {
   if (E.isLeft(config)) return fail(`The host cannot start; fix the environment:\n${describeConfigErrors(config.left)}`);
 
   const app = await createHostApp(config.right).catch((e: unknown) => fail(`The host cannot start: ${e instanceof Error ? e.message : String(e)}`));
-  const server = await buildServer(app);
+  const server = await buildServer(app, { trustProxy: config.right.trustProxy });
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {

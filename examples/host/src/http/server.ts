@@ -37,8 +37,8 @@ export interface BuildServerOptions {
   readonly authRateLimit?: AuthRateLimit;
   /** Largest request body in bytes (default 64 KiB). */
   readonly bodyLimit?: number;
-  /** Fastify's `trustProxy` (default false): set it behind a reverse proxy so `request.ip` is the client's. */
-  readonly trustProxy?: boolean | string;
+  /** Fastify's `trustProxy` (default false; `TRUST_PROXY`): true, a hop count, or proxy addresses, so behind a reverse proxy `request.ip` is the client's. */
+  readonly trustProxy?: boolean | number | string;
 }
 
 export const DEFAULT_BODY_LIMIT = 64 * 1024;
@@ -108,10 +108,12 @@ export const buildServer = async (app: HostApp, options: BuildServerOptions = {}
 
   // A child of the app's logger whose request serializer wins over Fastify's (see requestSerializer).
   const loggerInstance: FastifyBaseLogger = app.logger.child({}, { serializers: { req: requestSerializer } });
+  const trust = options.trustProxy ?? false;
   const server: FastifyInstance = fastify({
     loggerInstance,
     bodyLimit,
-    trustProxy: options.trustProxy ?? false,
+    // A hop count trusts that many proxies nearest to us.
+    trustProxy: typeof trust === 'number' ? (_address: string, hop: number) => hop < trust : trust,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();

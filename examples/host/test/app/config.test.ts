@@ -68,6 +68,7 @@ test.each([
   [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
   [{ SHUTDOWN_DEADLINE_MS: '-1' }, 'SHUTDOWN_DEADLINE_MS'],
   [{ MAIL_FROM: 'nobody' }, 'MAIL_FROM'],
+  [{ TRUST_PROXY: 'yes please' }, 'TRUST_PROXY'],
 ])('%j is refused, naming %s', (env, variable) => {
   const found = errors(env);
   expect(found.map((e) => e.variable)).toContain(variable);
@@ -112,4 +113,11 @@ test('the API key is kept as a Secret', () => {
   const c = ok({ ADMIN_API_KEY: key });
   expect(c.adminApiKey === undefined ? undefined : reveal(c.adminApiKey)).toBe(key);
   expect(JSON.stringify(c)).not.toContain(key);
+});
+
+test('TRUST_PROXY: off by default; true, a hop count, or the proxies\' addresses', () => {
+  expect(ok({}).trustProxy).toBe(false);
+  expect(ok({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+  expect(ok({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+  expect(ok({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy).toBe('10.0.0.0/8,127.0.0.1');
 });
