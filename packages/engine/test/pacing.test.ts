@@ -43,3 +43,41 @@ test('pacedCall: no attempt starts after the deadline', async () => {
   expect(E.isLeft(r)).toBe(true);
   expect(calls).toBeLessThan(8);
 });
+
+describe('the pacer keeps its schedule', () => {
+  beforeEach(() => { jest.useFakeTimers(); });
+  afterEach(() => { jest.useRealTimers(); });
+  const setUp = () => {
+    let t = 1_000_000;
+    const clock = { now: () => t };
+    const p = pacer({ ratePerSecond: 10, maxInFlight: 10 }, clock);
+    const started: string[] = [];
+    const task = (name: string) => () => { started.push(name); return Promise.resolve(name); };
+    const advance = (ms: number) => { t += ms; jest.advanceTimersByTime(ms); };
+    return { p, started, task, advance };
+  };
+
+  test('a request answered at the head of the queue (superseded, hold expired) runs nothing and uses no slot', async () => {
+    const { p, started, task, advance } = setUp();
+    void p.schedule(task('a'));
+    void p.schedule(task('a2')); // an idle pacer allows 100 ms worth at once: one more at 10/s
+    const answered = Array.from({ length: 5 }, (_, i) => p.schedule(task(`skipped-${i}`), () => `answered-${i}`));
+    void p.schedule(task('b'));
+    expect(started).toEqual(['a', 'a2']);
+    advance(100); // one slot later (10/s): b, not the five answered ones, takes it
+    expect(started).toEqual(['a', 'a2', 'b']);
+    expect(await Promise.all(answered)).toEqual([0, 1, 2, 3, 4].map((i) => `answered-${i}`));
+  });
+
+  test('a slot started late is made up, so lag does not lower the rate; at most 100 ms worth at once', () => {
+    const { p, started, task, advance } = setUp();
+    for (const name of ['a', 'b', 'c', 'd', 'e', 'f', 'g']) void p.schedule(task(name));
+    expect(started).toEqual(['a', 'b']); // 100 ms worth at once
+    advance(150); // c was due at +100 and starts 50 ms late …
+    expect(started).toEqual(['a', 'b', 'c']);
+    advance(50); // … d is still due at +200
+    expect(started).toEqual(['a', 'b', 'c', 'd']);
+    advance(1000); // a long stall: e (overdue) and 100 ms worth of catch-up (f), not g
+    expect(started).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
+  });
+});

@@ -54,13 +54,16 @@ export const runPush = async (deps: Deps, user: ExistingUser, push: OwedPush, he
   const t0 = deps.clock.now();
   const pacer = deps.pacerFor(push.directoryId, connector.kind);
   const deadline = held?.deadline ?? t0 + deps.backgroundWindowMs;
+  // Asked as the push reaches the head of the directory's queue, so an abandoned push uses no rate slot.
+  const abandonIf = (): Abandoned | undefined => {
+    if (!push.carriesPassword) return undefined;
+    // Ordering: a newer password held for this user supersedes this push before it is sent.
+    if ((deps.hold.get(user.userId)?.passwordVersion ?? push.passwordVersion) > push.passwordVersion) return { _tag: 'abandoned', why: 'superseded' };
+    // The plaintext is never used past its deadline, however long the directory's queue was.
+    if (deps.clock.now() >= deadline) return { _tag: 'abandoned', why: 'hold-expired' };
+    return undefined;
+  };
   const result = await pacedCall(pacer, deps.clock, async (): Promise<E.Either<ConnectorError | Abandoned, PushOutcome>> => {
-    if (push.carriesPassword) {
-      // Ordering: a newer password held for this user supersedes this push before it is sent.
-      if ((deps.hold.get(user.userId)?.passwordVersion ?? push.passwordVersion) > push.passwordVersion) return E.left({ _tag: 'abandoned', why: 'superseded' });
-      // The plaintext is never used past its deadline, however long the directory's queue was.
-      if (deps.clock.now() >= deadline) return E.left({ _tag: 'abandoned', why: 'hold-expired' });
-    }
     const password = push.carriesPassword ? held?.secret : undefined;
     const r = await breaker.run(() => connector.push({
       externalId: externalUserId(push.externalKey),
@@ -70,7 +73,7 @@ export const runPush = async (deps: Deps, user: ExistingUser, push: OwedPush, he
     })());
     return r ?? E.left({ _tag: 'abandoned', why: 'directory-paused' });
   }, {
-    deadline, ...deps.retry,
+    deadline, ...deps.retry, abandonIf,
     onThrottled: (ms) => deps.metrics.throttled(push.directoryId, ms),
     onRetry: () => deps.metrics.retried(push.directoryId),
   });

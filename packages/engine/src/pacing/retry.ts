@@ -15,6 +15,8 @@ export interface RetryOptions {
   readonly maxDelayMs?: number;
   readonly onThrottled?: (retryAfterMs: number | undefined) => void;
   readonly onRetry?: () => void;
+  /** Asked before each attempt, when it reaches the head of the directory's queue: an answer here ends the call unsent, without using a rate slot. */
+  readonly abandonIf?: () => Abandoned | undefined;
 }
 
 const isRetryableLeft = (r: unknown): boolean => {
@@ -44,7 +46,11 @@ export const pacedCall = async <Err extends ConnectorError | Abandoned, A>(pacer
   try {
     return await policy.execute(async () => {
       if (last !== undefined && clock.now() >= options.deadline) return last;
-      last = await pacer.schedule(call);
+      const abandonIf = options.abandonIf;
+      last = await pacer.schedule(call, abandonIf === undefined ? undefined : () => {
+        const why = abandonIf();
+        return why === undefined ? undefined : E.left(why as Err);
+      });
       if (E.isLeft(last)) {
         const e: ConnectorError | Abandoned = last.left;
         if (e._tag === 'retryable' && (e.reason === 'throttled' || e.retryAfter !== undefined)) {
