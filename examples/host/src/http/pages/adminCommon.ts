@@ -9,7 +9,7 @@ import { adminSessionOf, clearAdminSession, setAdminSession } from '../cookies.j
 import type { Markup, VNode } from './html.js';
 import { html } from './html.js';
 import { adminPrincipal, csrfCheck, field, formOf, redirectWithFlash, retryAfter, said, sendPage, takeFlash } from './support.js';
-import { ButtonForm, Csrf, ErrorMessage, Field, Layout } from './ui.js';
+import { ButtonForm, Layout, LoginForm } from './ui.js';
 
 export const problemStatus = (problem: Problem): number =>
   ({ invalid: 400, unauthorized: 401, forbidden: 403, 'not-found': 404, conflict: 409, rejected: 422, throttled: 429, unavailable: 503 })[problem.kind];
@@ -53,13 +53,7 @@ export const registerAdminSession = (server: FastifyInstance, app: HostApp): voi
       app, title: 'Admin console log in', section: 'admin', flash: props.flash,
       children: html`<h1>Log in to the admin console</h1>
         <p>The admin account's password was printed once in the host's output at its first start.</p>
-        <form method="post" action="/admin/login" novalidate>
-          ${Csrf({ token: reply.generateCsrf() })}
-          ${ErrorMessage({ id: 'login-error', message: props.error })}
-          ${Field({ id: 'email', name: 'email', label: 'Email', type: 'email', value: props.email, autocomplete: 'username', required: true, describedBy: props.error === undefined ? [] : ['login-error'] })}
-          ${Field({ id: 'password', name: 'password', label: 'Password', type: 'password', autocomplete: 'current-password', required: true, describedBy: props.error === undefined ? [] : ['login-error'] })}
-          <button type="submit">Log in</button>
-        </form>`,
+        ${LoginForm({ action: '/admin/login', csrfToken: reply.generateCsrf(), email: props.email, error: props.error })}`,
     });
 
   server.get('/admin/login', async (request, reply) => {

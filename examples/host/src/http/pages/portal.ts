@@ -12,7 +12,7 @@ import { FEEDBACK_ID, PasswordRules } from './feedback.js';
 import type { VNode } from './html.js';
 import { html } from './html.js';
 import { csrfCheck, field, formOf, portalPrincipal, queryParam, redirectWithFlash, retryAfter, said, sendPage, takeFlash } from './support.js';
-import { ButtonForm, Csrf, ErrorMessage, Field, Layout, Time, UsernameHint } from './ui.js';
+import { ButtonForm, Csrf, ErrorMessage, Field, Layout, LoginForm, Time, UsernameHint } from './ui.js';
 
 const FEEDBACK_SCRIPT = '/assets/password-feedback.js';
 
@@ -47,13 +47,7 @@ export const registerPortalPages = (server: FastifyInstance, app: HostApp): void
       app, title: 'Log in', section: 'portal', flash: props.flash,
       children: html`<h1>Log in to the portal</h1>
         <p>Use the email and password your administrator gave you, or the one you set from your activation email.</p>
-        <form method="post" action="/portal/login" novalidate>
-          ${Csrf({ token: reply.generateCsrf() })}
-          ${ErrorMessage({ id: 'login-error', message: props.error })}
-          ${Field({ id: 'email', name: 'email', label: 'Email', type: 'email', value: props.email, autocomplete: 'username', required: true, describedBy: props.error === undefined ? [] : ['login-error'] })}
-          ${Field({ id: 'password', name: 'password', label: 'Password', type: 'password', autocomplete: 'current-password', required: true, describedBy: props.error === undefined ? [] : ['login-error'] })}
-          <button type="submit">Log in</button>
-        </form>`,
+        ${LoginForm({ action: '/portal/login', csrfToken: reply.generateCsrf(), email: props.email, error: props.error })}`,
     });
 
   server.get('/portal/login', async (request, reply) => {

@@ -133,3 +133,15 @@ export const Time = ({ at }: { readonly at: string | undefined | null }): VNode 
 /** The account's name for password managers on a form that sets a password (not shown, not sent). */
 export const UsernameHint = ({ email }: { readonly email: string }): VNode =>
   html`<input type="email" autocomplete="username" value=${email} hidden readonly tabindex="-1" aria-hidden="true" />` as VNode;
+
+/** The email + password form both logins use (portal and console); `error` is tied to both fields. */
+export const LoginForm = ({ action, csrfToken, email, error }: { readonly action: string; readonly csrfToken: string; readonly email?: string | undefined; readonly error?: string | undefined }): VNode => {
+  const describedBy = error === undefined ? [] : ['login-error'];
+  return html`<form method="post" action=${action} novalidate>
+    ${Csrf({ token: csrfToken })}
+    ${ErrorMessage({ id: 'login-error', message: error })}
+    ${Field({ id: 'email', name: 'email', label: 'Email', type: 'email', value: email, autocomplete: 'username', required: true, describedBy })}
+    ${Field({ id: 'password', name: 'password', label: 'Password', type: 'password', autocomplete: 'current-password', required: true, describedBy })}
+    <button type="submit">Log in</button>
+  </form>` as VNode;
+};
