@@ -9,7 +9,7 @@ import { eventually, right, startApp, tempDir } from './harness.js';
 const url = process.env['EVENTSTORE_URL'];
 const maybe = url === undefined ? it.skip : it;
 
-maybe('a user created, logged in and pushed to both directories with the events in EventStoreDB', async () => {
+maybe(`a user created, logged in and pushed to both directories with the events in EventStoreDB${url === undefined ? ' (skipped: set EVENTSTORE_URL to an EventStoreDB/KurrentDB server to run it)' : ''}`, async () => {
   const dir = await tempDir('host-esdb-');
   const { app } = await startApp(dir, { EVENTSTORE_URL: url ?? '' });
   try {
