@@ -3,7 +3,7 @@ import * as TE from 'fp-ts/lib/TaskEither.js';
 import * as t from 'io-ts';
 import { checkPassword, isSecret } from '@takeover/core';
 import type { ConnectorError, DirectoryConnector, ExternalUserId, PushOutcome, ResolveRequest, Resolution } from '@takeover/connector-kit';
-import { externalUserId, permanent, silentLogger, unknowablePassword } from '@takeover/connector-kit';
+import { diagnoseByDescribe, externalUserId, permanent, silentLogger, unknowablePassword } from '@takeover/connector-kit';
 import { googleCall } from './call.js';
 import { GoogleUser, GoogleUserList } from './codecs.js';
 import type { GoogleWorkspaceConnectorConfig } from './config.js';
@@ -54,11 +54,14 @@ export const googleWorkspaceConnector = (config: GoogleWorkspaceConnectorConfig)
 
   const setSuspended = (suspended: boolean) => (id: ExternalUserId) => pipe(update(id, { suspended }), TE.map(() => undefined));
 
-  return {
+  const connector: DirectoryConnector = {
     kind: GOOGLE_WORKSPACE_KIND,
     capabilities: {
       revokeSessions: true,
-      passwordSetEndsSessions: true, // an admin password change signs the user out of Google
+      // Google's admin help: after resetting a password, also reset the user's sign-in cookies: sessions survive a password change until users.signOut.
+      passwordSetEndsSessions: false,
+      // Setting the same password again ends no session and changes nothing a user sees (only another CHANGE_PASSWORD audit entry).
+      ambiguousPasswordSet: 'resend',
       createUsers: config.createUsers !== false,
       hashFunctions: googleHashFunctions,
       attributes: googleAttributes,
@@ -75,7 +78,7 @@ export const googleWorkspaceConnector = (config: GoogleWorkspaceConnectorConfig)
         return TE.left(permanent('invalid', { message: `Google takes MD5, SHA-1 or crypt hashes, not ${password.hashFunction}` }));
       }
       const body = { ...attributeFields(attributes ?? {}), ...(password === undefined ? {} : passwordFields(password)) };
-      const outcome = (sessions: PushOutcome['sessions']): PushOutcome => ({ passwordSet: password !== undefined, sessions });
+      const outcome = (sessions: PushOutcome['sessions']): PushOutcome => ({ passwordSet: password !== undefined, sessions, sessionsEnded: sessions === 'revoked' });
       const signOut = call({ operation: 'users.signOut', run: (o) => users.signOut({ userKey: externalId }, o), decode: NoContent });
       return pipe(
         Object.keys(body).length === 0 ? TE.right<ConnectorError, unknown>(undefined) : update(externalId, body, password),
@@ -83,5 +86,7 @@ export const googleWorkspaceConnector = (config: GoogleWorkspaceConnectorConfig)
       );
     },
     checkPassword: (password) => TE.right(checkPassword(config.passwordPolicy ?? { kind: 'google-workspace' }, password)),
+    diagnose: () => diagnoseByDescribe(connector.describe),
   };
+  return connector;
 };

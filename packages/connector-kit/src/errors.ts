@@ -2,7 +2,8 @@
  * The connector error taxonomy. Every provider failure maps to exactly one of three tagged values,
  * and the engine decides what to do from the tag alone:
  *
- * - `retryable`: try again later, with backoff (throttled, a 5xx, a timeout, a dropped connection).
+ * - `retryable`: try again later, with backoff (throttled, a 5xx, a timeout, a dropped connection,
+ *   an account still being created).
  *   `retryAfter` (milliseconds) is present only when the provider said how long to wait.
  * - `permanent`: trying again changes nothing until something else changes (the user is gone, the
  *   password breaks the directory's policy, the app may not touch this user, the request is bad).
@@ -22,7 +23,11 @@ export interface ProviderDetail {
   readonly message: string;
 }
 
-export type RetryableReason = 'throttled' | 'server' | 'timeout' | 'connection';
+/**
+ * `propagating`: the directory has not finished creating or replicating the account (Google's 412
+ * "User creation is not complete"; a 404 right after the engine created or linked it).
+ */
+export type RetryableReason = 'throttled' | 'server' | 'timeout' | 'connection' | 'propagating';
 export type PermanentReason = 'not-found' | 'policy-rejected' | 'forbidden' | 'invalid';
 
 export interface RetryableError {
@@ -53,7 +58,7 @@ export const permanent = (reason: PermanentReason, provider: ProviderDetail): Pe
 
 export const authFailed = (provider: ProviderDetail): AuthError => ({ _tag: 'auth', provider });
 
-const retryableReasons: ReadonlyArray<string> = ['throttled', 'server', 'timeout', 'connection'];
+const retryableReasons: ReadonlyArray<string> = ['throttled', 'server', 'timeout', 'connection', 'propagating'];
 const permanentReasons: ReadonlyArray<string> = ['not-found', 'policy-rejected', 'forbidden', 'invalid'];
 
 const hasProvider = (u: Record<string, unknown>): boolean =>

@@ -10,5 +10,6 @@ export { unknowablePassword } from './password.js';
 export { ExternalUserId, externalUserId, hashedPassword } from './port.js';
 export type {
   ExternalUserIdBrand, DirectoryConnector, ConnectorCapabilities, DirectoryDescription, HashFunction, HashedPassword,
-  ResolveRequest, Resolution, PushRequest, PushOutcome, SessionOutcome, PolicyViolation,
+  ResolveRequest, Resolution, PushRequest, PushOutcome, SessionOutcome, PolicyViolation, AmbiguityResolution, AccessCheck,
 } from './port.js';
+export { isAmbiguous, diagnoseByDescribe } from './ambiguity.js';

@@ -39,8 +39,18 @@ export const hashedPassword = (hashFunction: HashFunction, hash: Secret): Hashed
 export interface ConnectorCapabilities {
   /** It can end the user's sessions on request (Google signOut, Entra revokeSignInSessions). */
   readonly revokeSessions: boolean;
-  /** Setting a password ends the user's sessions anyway (Google and Entra do): the portal says so. */
+  /**
+   * Setting a password ends the user's sessions there by itself (Entra: every set is a reset that
+   * revokes refresh tokens). Google's does not: its sessions survive until `signOut`.
+   */
   readonly passwordSetEndsSessions: boolean;
+  /**
+   * What the engine does when a password push's outcome is unknown (a timeout, a dropped
+   * connection: the directory may have applied it). `ask`: read `lastPasswordChange` first and send
+   * again only if the set did not land (sending twice would be a second reset). `resend`: sending the
+   * same password again has no effect a user notices there; the connector's README says why.
+   */
+  readonly ambiguousPasswordSet: AmbiguityResolution;
   /** It can create a missing account in `resolve`. */
   readonly createUsers: boolean;
   /** The hash formats `push` takes; empty when only a plaintext will do. */
@@ -79,6 +89,30 @@ export interface PushOutcome {
   readonly passwordSet: boolean;
   /** `unsupported` when asked and `capabilities.revokeSessions` is false: the push itself succeeded. */
   readonly sessions: SessionOutcome;
+  /**
+   * The user's sessions there were really ended by this push: a revocation that succeeded, or a
+   * password set that ends them by itself (`capabilities.passwordSetEndsSessions`). What the portal
+   * and the console tell the user; never `true` on a guess.
+   */
+  readonly sessionsEnded: boolean;
+}
+
+/** See `ConnectorCapabilities.ambiguousPasswordSet`. */
+export type AmbiguityResolution = 'ask' | 'resend';
+
+/**
+ * One read-only check of what the connector needs in the directory: its credentials, API access,
+ * a permission or scope, a directory role, the domain, quota headroom. `unknown`: the connector
+ * could not tell (it lacks the right to look): `detail` says what to grant so it can.
+ */
+export interface AccessCheck {
+  readonly area: 'credentials' | 'api' | 'permission' | 'role' | 'domain' | 'quota';
+  /** What was checked, in the provider's words: `User Administrator (directory role)`, `https://www.googleapis.com/auth/admin.directory.user`. */
+  readonly name: string;
+  readonly status: 'ok' | 'missing' | 'unknown';
+  readonly detail: string;
+  /** What an admin does to fix it, when it is not `ok`. */
+  readonly fix?: string;
 }
 
 /**
@@ -111,4 +145,17 @@ export interface DirectoryConnector {
   readonly push: (request: PushRequest) => TaskEither<ConnectorError, PushOutcome>;
   /** The rules of the directory's policy this password breaks; empty when it would be accepted. */
   readonly checkPassword: (password: Secret) => TaskEither<ConnectorError, ReadonlyArray<PolicyViolation>>;
+  /**
+   * When the account's password last changed, by anyone, as the directory records it (Entra's
+   * `lastPasswordChangeDateTime`); `null` when it has no record. Required when
+   * `capabilities.ambiguousPasswordSet` is `ask`.
+   */
+  readonly lastPasswordChange?: (externalId: ExternalUserId) => TaskEither<ConnectorError, Date | null>;
+  /**
+   * Checks, without changing anything, that the connector can do its job: credentials, API access,
+   * permissions or scopes, roles, domain, quota headroom. The engine runs it when pushes are
+   * refused (`forbidden`) to tell a directory-wide problem from one user's; operators run it as
+   * `takeover-doctor`. A Left only when the directory could not be asked at all.
+   */
+  readonly diagnose: () => TaskEither<ConnectorError, ReadonlyArray<AccessCheck>>;
 }

@@ -3,7 +3,7 @@ import * as TE from 'fp-ts/lib/TaskEither.js';
 import * as t from 'io-ts';
 import { checkPassword, isSecret } from '@takeover/core';
 import type { ConnectorError, DirectoryConnector, ExternalUserId, PushOutcome, ResolveRequest, Resolution } from '@takeover/connector-kit';
-import { externalUserId, permanent, silentLogger, unknowablePassword } from '@takeover/connector-kit';
+import { diagnoseByDescribe, externalUserId, permanent, silentLogger, unknowablePassword } from '@takeover/connector-kit';
 import { graphCall } from './call.js';
 import type { GraphRequestFacts } from './errors.js';
 import { GraphUser, GraphUserList } from './codecs.js';
@@ -64,11 +64,12 @@ export const entraConnector = (config: EntraConnectorConfig): DirectoryConnector
 
   const setEnabled = (accountEnabled: boolean) => (id: ExternalUserId) => pipe(patch(id, { accountEnabled }), TE.map(() => undefined));
 
-  return {
+  const connector: DirectoryConnector = {
     kind: MICROSOFT_ENTRA_KIND,
     capabilities: {
       revokeSessions: true,
       passwordSetEndsSessions: true, // every password set is a reset: refresh tokens are revoked
+      ambiguousPasswordSet: 'resend',
       createUsers: config.createUsers !== false,
       hashFunctions: [],
       attributes: entraAttributes,
@@ -85,7 +86,7 @@ export const entraConnector = (config: EntraConnectorConfig): DirectoryConnector
         return TE.left(permanent('invalid', { message: `Entra ID takes plaintext passwords only, not ${password.hashFunction}` }));
       }
       const body = { ...graphAttributes(attributes ?? {}), ...(password === undefined ? {} : passwordProfile(password)) };
-      const outcome = (sessions: PushOutcome['sessions']): PushOutcome => ({ passwordSet: password !== undefined, sessions });
+      const outcome = (sessions: PushOutcome['sessions']): PushOutcome => ({ passwordSet: password !== undefined, sessions, sessionsEnded: sessions === 'revoked' || password !== undefined });
       const revoke = call({ operation: 'POST /users/{id}/revokeSignInSessions', run: (signal) => graph.api(`${userPath(externalId)}/revokeSignInSessions`).options({ signal }).post({}), decode: AnyBody });
       return pipe(
         Object.keys(body).length === 0 ? TE.right<ConnectorError, unknown>(undefined) : patch(externalId, body, { carriedPassword: password !== undefined, secrets: password === undefined ? [] : [password] }),
@@ -97,5 +98,7 @@ export const entraConnector = (config: EntraConnectorConfig): DirectoryConnector
       password,
       config.isBanned === undefined ? {} : { isBanned: config.isBanned },
     )),
+    diagnose: () => diagnoseByDescribe(connector.describe),
   };
+  return connector;
 };

@@ -2,7 +2,7 @@ import { pipe } from 'fp-ts/lib/function.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { isSecret, reveal } from '@takeover/core';
 import type { DirectoryConnector, ExternalUserId, ResolveRequest, Resolution } from '@takeover/connector-kit';
-import { externalUserId, permanent, unknowablePassword } from '@takeover/connector-kit';
+import { diagnoseByDescribe, externalUserId, permanent, unknowablePassword } from '@takeover/connector-kit';
 import { ScimListResponse, ScimUser, ServiceProviderConfig } from './codecs.js';
 import type { ScimConnectorConfig } from './config.js';
 import { decodeBody, scimRequest } from './http.js';
@@ -51,12 +51,14 @@ export const scimConnector = (config: ScimConnectorConfig): DirectoryConnector =
     TE.map(() => undefined),
   );
 
-  return {
+  const connector: DirectoryConnector = {
     kind: SCIM_KIND,
     // #region capabilities
     capabilities: {
       revokeSessions: false, // SCIM defines no sessions: a request to end them is reported `unsupported`
       passwordSetEndsSessions: false,
+      // RFC 7644 PATCH `replace` of the password sets the same value again: no session or lockout effect in SCIM itself.
+      ambiguousPasswordSet: 'resend',
       createUsers: config.createUsers !== false,
       hashFunctions: [],
       attributes: scimAttributes,
@@ -82,13 +84,16 @@ export const scimConnector = (config: ScimConnectorConfig): DirectoryConnector =
         ...attributeOperations(attributes ?? {}),
         ...(password === undefined ? [] : [{ op: 'replace' as const, path: 'password', value: reveal(password) }]),
       ];
-      if (operations.length === 0) return TE.right({ passwordSet: false, sessions });
+      if (operations.length === 0) return TE.right({ passwordSet: false, sessions, sessionsEnded: false });
       return pipe(
         request({ method: 'PATCH', path: userPath(externalId), body: patchBody(operations), secrets: [password] }),
-        TE.map(() => ({ passwordSet: password !== undefined, sessions })),
+        TE.map(() => ({ passwordSet: password !== undefined, sessions, sessionsEnded: false })),
       );
     },
     // #endregion push
     checkPassword: (password) => TE.right((config.passwordPolicy ?? defaultScimPasswordPolicy)(password)),
+    // SCIM has no standard way to read permissions: one authenticated read is all a SCIM connector can check.
+    diagnose: () => diagnoseByDescribe(connector.describe),
   };
+  return connector;
 };

@@ -44,7 +44,7 @@ describe('SCIM connector: the requests it sends', () => {
 
   it('sends nothing when a push has nothing SCIM can take', async () => {
     const r = await connector().push({ externalId: externalUserId('any'), attributes: { department: 'Research' }, revokeSessions: true })();
-    expect(r).toEqual({ _tag: 'Right', right: { passwordSet: false, sessions: 'unsupported' } });
+    expect(r).toEqual({ _tag: 'Right', right: { passwordSet: false, sessions: 'unsupported', sessionsEnded: false } });
     expect(sent).toEqual([]);
   });
 

@@ -10,7 +10,7 @@ export const pushChecks: ReadonlyArray<ConformanceCheck> = [
     run: async ({ connector, target, seed, ok, newPassword }) => {
       const u = await seed('push');
       const next = newPassword();
-      deepStrictEqual(await ok(connector.push({ externalId: u.id, password: next.secret })), { passwordSet: true, sessions: 'not-requested' });
+      deepStrictEqual(await ok(connector.push({ externalId: u.id, password: next.secret })), { passwordSet: true, sessions: 'not-requested', sessionsEnded: connector.capabilities.passwordSetEndsSessions });
       strictEqual(await target.passwordMatches(u.id, next.plain), true, 'the new password is accepted');
       strictEqual(await target.passwordMatches(u.id, u.plain), false, 'the old password is not');
     },
@@ -22,7 +22,7 @@ export const pushChecks: ReadonlyArray<ConformanceCheck> = [
       const writes = connector.capabilities.attributes;
       assert(writes.includes('givenName') && writes.includes('familyName'), 'a connector writes at least givenName and familyName');
       const outcome = await ok(connector.push({ externalId: u.id, attributes: { givenName: 'Augusta', familyName: 'King' } }));
-      deepStrictEqual(outcome, { passwordSet: false, sessions: 'not-requested' });
+      deepStrictEqual(outcome, { passwordSet: false, sessions: 'not-requested', sessionsEnded: false }, 'an attribute change ends no session');
       const attrs = await target.readAttributes(u.id);
       strictEqual(attrs.givenName, 'Augusta');
       strictEqual(attrs.familyName, 'King');
@@ -40,10 +40,10 @@ export const pushChecks: ReadonlyArray<ConformanceCheck> = [
       const outcome = await ok(connector.push({ externalId: u.id, password: next.secret, revokeSessions: true }));
       strictEqual(await target.passwordMatches(u.id, next.plain), true);
       if (connector.capabilities.revokeSessions) {
-        deepStrictEqual(outcome, { passwordSet: true, sessions: 'revoked' });
+        deepStrictEqual(outcome, { passwordSet: true, sessions: 'revoked', sessionsEnded: true });
         strictEqual(await target.sessionRevocations(u.id), 1, 'one revocation when asked');
       } else {
-        deepStrictEqual(outcome, { passwordSet: true, sessions: 'unsupported' }, 'a connector without revocation says so and still sets the password');
+        deepStrictEqual(outcome, { passwordSet: true, sessions: 'unsupported', sessionsEnded: connector.capabilities.passwordSetEndsSessions }, 'a connector without revocation says so and still sets the password');
         strictEqual(await target.sessionRevocations(u.id), 0);
       }
     },

@@ -1,3 +1,4 @@
+import { ambiguityChecks } from './checks-ambiguity.js';
 import { faultChecks } from './checks-faults.js';
 import { pushChecks } from './checks-push.js';
 import { resolveChecks } from './checks-resolve.js';
@@ -7,7 +8,7 @@ import type { ConformanceCheck } from './run.js';
  * Every check of the conformance suite, by name. Each runs against a fresh fixture from the factory,
  * and after each the harness searches all captured output for the passwords the check used.
  */
-export const conformanceChecks: ReadonlyArray<ConformanceCheck> = [...resolveChecks, ...pushChecks, ...faultChecks];
+export const conformanceChecks: ReadonlyArray<ConformanceCheck> = [...resolveChecks, ...pushChecks, ...faultChecks, ...ambiguityChecks];
 
 export const conformanceCheck = (name: string): ConformanceCheck => {
   const check = conformanceChecks.find((c) => c.name === name);

@@ -10,12 +10,13 @@ import { classifyHttpStatus, classifyNoResponse } from '../http.js';
 import type { ConnectorLogger } from '../logger.js';
 import { silentLogger } from '../logger.js';
 import { unknowablePassword } from '../password.js';
+import { diagnoseByDescribe } from '../ambiguity.js';
 import type { DirectoryConnector, ExternalUserId, PolicyViolation } from '../port.js';
 import { externalUserId } from '../port.js';
 import { scrubProvider } from '../scrub.js';
 import type { ConformanceFixture, Fault } from './target.js';
 
-interface Account { attributes: DirectoryAttributes; salt: string; verifier: string; suspended: boolean; revocations: number }
+interface Account { attributes: DirectoryAttributes; salt: string; verifier: string; suspended: boolean; revocations: number; passwordChangedAt: Date }
 
 export interface InMemoryDirectoryOptions {
   readonly emailDomain?: string;
@@ -57,6 +58,7 @@ export const inMemoryDirectory = (options: InMemoryDirectoryOptions = {}): Confo
   const setPassword = (a: Account, password: string): void => {
     a.salt = randomBytes(8).toString('hex');
     a.verifier = digest(a.salt, password);
+    a.passwordChangedAt = new Date();
   };
   const classify = (w: Wire, secrets: ReadonlyArray<Secret | undefined>): ConnectorError => {
     if ('noResponse' in w) return classifyNoResponse({ code: w.noResponse });
@@ -76,7 +78,7 @@ export const inMemoryDirectory = (options: InMemoryDirectoryOptions = {}): Confo
   const find = (email: string) => [...accounts.entries()].find(([, a]) => a.attributes.primaryEmail === email)?.[0];
   const create = (attributes: DirectoryAttributes, password: string): ExternalUserId => {
     const id = externalUserId(randomUUID());
-    const account: Account = { attributes, salt: '', verifier: '', suspended: false, revocations: 0 };
+    const account: Account = { attributes, salt: '', verifier: '', suspended: false, revocations: 0, passwordChangedAt: new Date() };
     setPassword(account, password);
     accounts.set(id, account);
     return id;
@@ -85,7 +87,7 @@ export const inMemoryDirectory = (options: InMemoryDirectoryOptions = {}): Confo
 
   const connector: DirectoryConnector = {
     kind: 'in-memory',
-    capabilities: { revokeSessions, passwordSetEndsSessions: false, createUsers: options.createUsers ?? true, hashFunctions: [], attributes: ['primaryEmail', 'givenName', 'familyName', 'displayName', 'jobTitle', 'department', 'mobilePhone'] },
+    capabilities: { revokeSessions, passwordSetEndsSessions: false, ambiguousPasswordSet: 'ask', createUsers: options.createUsers ?? true, hashFunctions: [], attributes: ['primaryEmail', 'givenName', 'familyName', 'displayName', 'jobTitle', 'department', 'mobilePhone'] },
     describe: () => request('describe', () => ({ kind: 'in-memory', displayName: 'In-memory directory', domain: emailDomain })),
     resolve: ({ externalKey, primaryEmail, create: fresh }) => request('resolve', () => {
       if (externalKey !== undefined) return accounts.has(externalKey) ? { externalId: externalKey, how: 'by-key' as const } : notFound;
@@ -104,10 +106,16 @@ export const inMemoryDirectory = (options: InMemoryDirectoryOptions = {}): Confo
         a.attributes = { ...a.attributes, ...attributes };
         if (password !== undefined) setPassword(a, reveal(password));
         if (revoke === true && revokeSessions) a.revocations += 1;
-        return { passwordSet: password !== undefined, sessions: revoke !== true ? 'not-requested' as const : revokeSessions ? 'revoked' as const : 'unsupported' as const };
+        return {
+          passwordSet: password !== undefined,
+          sessions: revoke !== true ? 'not-requested' as const : revokeSessions ? 'revoked' as const : 'unsupported' as const,
+          sessionsEnded: revoke === true && revokeSessions,
+        };
       }, [password]);
     },
     checkPassword: (password) => TE.right([...reveal(password)].length < 8 ? [{ rule: 'too-short', min: 8 } as PolicyViolation] : []),
+    lastPasswordChange: (id) => request('lastPasswordChange', () => accounts.get(id)?.passwordChangedAt ?? notFound),
+    diagnose: () => diagnoseByDescribe(connector.describe),
   };
 
   const account = (id: ExternalUserId): Account => {

@@ -74,8 +74,10 @@ export interface ExpirePassword extends Base { readonly type: 'ExpirePassword'; 
 /** The portal verified the password; `password` is the plaintext the pushes this login carries will use. */
 export interface LogIn extends Base { readonly type: 'LogIn'; readonly password: Secret }
 
-export interface RecordPushStarted extends Base { readonly type: 'RecordPushStarted'; readonly push: PushDescription }
-export interface RecordPushSucceeded extends Base { readonly type: 'RecordPushSucceeded'; readonly push: PushDescription }
+/** `instance`: which engine instance takes the lease. */
+export interface RecordPushStarted extends Base { readonly type: 'RecordPushStarted'; readonly push: PushDescription; readonly instance?: string }
+/** `sessionsEnded`: what the connector reported (`PushOutcome.sessionsEnded`). */
+export interface RecordPushSucceeded extends Base { readonly type: 'RecordPushSucceeded'; readonly push: PushDescription; readonly sessionsEnded?: boolean }
 export interface RecordPushFailed extends Base { readonly type: 'RecordPushFailed'; readonly push: PushDescription; readonly failure: PushFailure }
 
 export interface RecordAccountActionSucceeded extends Base { readonly type: 'RecordAccountActionSucceeded'; readonly action: AccountActionDescription }

@@ -93,11 +93,19 @@ export type AttributesChanged = t.TypeOf<typeof AttributesChanged>;
 
 const push = t.intersection([PushDescription, t.type({ at: IsoTime })]);
 
-/** The lease: a push in flight, taken by appending this with the expected stream version. */
-export const PushStarted = eventCodec('PushStarted', push);
+/**
+ * The lease: a push in flight, taken by appending this with the expected stream version.
+ * `instance`: the engine instance holding it, so a restarted instance can release its own
+ * abandoned leases instead of waiting for them to expire.
+ */
+export const PushStarted = eventCodec('PushStarted', t.intersection([push, t.partial({ instance: t.string })]));
 export type PushStarted = t.TypeOf<typeof PushStarted>;
 
-export const PushSucceeded = eventCodec('PushSucceeded', push);
+/**
+ * `sessionsEnded`: the directory really ended the user's sessions with this push (a revocation, or
+ * a password set that ends them by itself). Absent in events written before it existed: unknown.
+ */
+export const PushSucceeded = eventCodec('PushSucceeded', t.intersection([push, t.partial({ sessionsEnded: t.boolean })]));
 export type PushSucceeded = t.TypeOf<typeof PushSucceeded>;
 
 export const PushFailed = eventCodec('PushFailed', t.intersection([PushDescription, t.type({ at: IsoTime, failure: PushFailure })]));

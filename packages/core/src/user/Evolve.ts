@@ -50,7 +50,7 @@ const evolvePresent = (user: ExistingUser, event: UserEvent): ExistingUser => {
     case 'ExternalAccountLinked':
       return withBinding(user, event.data.directoryId, event.data.generation, (b) => {
         const otherAccount = b.link.status === 'linked' && b.link.externalKey !== event.data.externalKey;
-        const link = { status: 'linked', externalKey: event.data.externalKey, how: event.data.how } as const;
+        const link = { status: 'linked', externalKey: event.data.externalKey, how: event.data.how, at: event.data.at } as const;
         // A different account knows nothing of what was pushed to the old one: take it over again.
         return !otherAccount
           ? { ...b, link }

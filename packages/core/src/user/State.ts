@@ -10,7 +10,8 @@ export type PasswordStatus = 'pending' | 'active' | 'expired';
 /** How the binding's external account stands: being resolved by the engine, linked, or unresolved (nothing is pushed). */
 export type Link =
   | { readonly status: 'resolving' }
-  | { readonly status: 'linked'; readonly externalKey: ExternalUserKey; readonly how: LinkMethod }
+  /** `at`: when the link was recorded: a directory may not know a just-created account for a while (propagation). */
+  | { readonly status: 'linked'; readonly externalKey: ExternalUserKey; readonly how: LinkMethod; readonly at: IsoTime }
   | { readonly status: 'unresolved'; readonly reason: string; readonly detail: string };
 
 /** One user × directory. Kept after an unbind (`bound: false`) so a re-bind knows its history. */
@@ -30,7 +31,7 @@ export interface Binding {
   /** Versions the directory has from the last successful push (0: nothing yet). */
   readonly pushedRecordVersion: number;
   readonly pushedPasswordVersion: number;
-  readonly inFlight: (PushDescription & { readonly since: IsoTime }) | null;
+  readonly inFlight: (PushDescription & { readonly since: IsoTime; readonly instance?: string }) | null;
   readonly lastFailure: (PushDescription & { readonly at: IsoTime; readonly failure: PushFailure }) | null;
   readonly lastSuccess: { readonly pushId: PushId; readonly at: IsoTime } | null;
   /** What `UserUnbound` decided for the external account (null while bound). */

@@ -31,7 +31,7 @@ export const decidePushStarted = (c: RecordPushStarted, state: UserState, ctx: U
     case 'permanent-failure':
       return fail({ _tag: 'PushNotOwed', pushId: push.pushId, message: `Push ${push.pushId} failed permanently; it is retried only after the user record changes (R12).` });
     case undefined:
-      return events({ type: 'PushStarted', data: { ...due, at: c.at } });
+      return events({ type: 'PushStarted', data: c.instance === undefined ? { ...due, at: c.at } : { ...due, at: c.at, instance: c.instance } });
   }
 };
 
@@ -41,7 +41,7 @@ export const decidePushSucceeded = (c: RecordPushSucceeded, state: UserState): D
   const binding = state.bindings[c.push.directoryId];
   if (binding === undefined) return notBound(c.userId, c.push.directoryId);
   if (binding.lastSuccess?.pushId === c.push.pushId) return nothing;
-  return events({ type: 'PushSucceeded', data: { ...c.push, at: c.at } });
+  return events({ type: 'PushSucceeded', data: c.sessionsEnded === undefined ? { ...c.push, at: c.at } : { ...c.push, at: c.at, sessionsEnded: c.sessionsEnded } });
 };
 
 export const decidePushFailed = (c: RecordPushFailed, state: UserState): Decision => {

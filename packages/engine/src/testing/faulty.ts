@@ -31,6 +31,8 @@ export const faultyConnector = (inner: DirectoryConnector, now: () => number = D
     reactivate: wrap('reactivate', inner.reactivate),
     push: wrap('push', inner.push),
     checkPassword: wrap('checkPassword', inner.checkPassword),
+    ...(inner.lastPasswordChange === undefined ? {} : { lastPasswordChange: wrap('lastPasswordChange', inner.lastPasswordChange) }),
+    diagnose: wrap('diagnose', inner.diagnose),
     failNext: (count, error) => { queued = [...queued, ...Array.from({ length: count }, () => error)]; },
     failAlways: (error) => { always = error; },
     heal: () => { always = undefined; queued = []; },
