@@ -18,6 +18,13 @@ export const FaultSpec = t.intersection([
     retryAfterSeconds: t.number,
     latencyMs: t.number,
     drop: t.boolean,
+    /**
+     * The request is served (its change applied), then the answer is held back this long: a client
+     * with a shorter timeout gives up although the change landed (an ambiguous outcome).
+     */
+    answerAfterMs: t.number,
+    /** The request is served (its change applied), then the connection is dropped instead of answering. */
+    dropAnswer: t.boolean,
   }),
 ]);
 export type FaultSpec = t.TypeOf<typeof FaultSpec>;

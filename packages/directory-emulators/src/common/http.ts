@@ -65,14 +65,26 @@ export interface ApiHooks {
   readonly renderFault: (fault: FaultSpec & { readonly status: number }, req: FastifyRequest) => ProviderReply;
 }
 
-/** Counts every API request and applies injected faults before routing goes further. */
+/** Counts every API request and applies injected faults before routing goes further (or, for `answerAfterMs`/`dropAnswer`, after the route applied the change). */
 export const installApiHooks = (app: FastifyInstance, hooks: ApiHooks): void => {
+  const afterServing = new WeakMap<FastifyRequest, FaultSpec>();
+  app.addHook('onSend', async (req, reply, payload) => {
+    const fault = afterServing.get(req);
+    if (fault === undefined) return payload;
+    if (fault.answerAfterMs !== undefined && fault.answerAfterMs > 0) await sleep(fault.answerAfterMs);
+    if (fault.dropAnswer === true) req.raw.socket.destroy();
+    return payload;
+  });
   app.addHook('onRequest', async (req, reply) => {
     const path = decodedPath(req);
     if (path.startsWith(ADMIN_PREFIX)) return;
     hooks.stats.count(routeKey(req));
     const fault = hooks.faults.take(req.method, path);
     if (fault === undefined) return;
+    if (fault.answerAfterMs !== undefined || fault.dropAnswer === true) {
+      afterServing.set(req, fault);
+      return;
+    }
     if (fault.latencyMs !== undefined && fault.latencyMs > 0) await sleep(fault.latencyMs);
     if (fault.drop === true) {
       reply.hijack();
