@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
 import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
 import type { DirectoryCommand, DirectoryId, PasswordCheckHooks, PasswordPolicy, UserCommand, UserId } from '@takeover/core';
@@ -20,6 +21,8 @@ import type { EngineMetrics } from './metrics.js';
 import { noopMetrics } from './metrics.js';
 import type { AuthBreaker } from './pacing/authBreaker.js';
 import { authBreaker } from './pacing/authBreaker.js';
+import type { AccessGuardOptions, DirectoryAccess, DirectoryAccessProblem } from './pacing/accessGuard.js';
+import { directoryAccess } from './pacing/accessGuard.js';
 import type { Pacer } from './pacing/pacer.js';
 import { pacer } from './pacing/pacer.js';
 import type { PacingOptions } from './pacing/quotas.js';
@@ -51,6 +54,26 @@ export interface EngineOptions {
   readonly leasePollMs?: number;
   /** After an `auth` failure, how long no push to that directory starts before one is tried again (default 1 minute). */
   readonly authPauseMs?: number;
+  /**
+   * This instance's name in the leases it takes. Give a stable one per instance (a host name, a
+   * pod name): after a crash the restarted instance recognises its own abandoned leases and releases
+   * them at once instead of waiting for them to expire. Default: a new random id per process.
+   */
+  readonly instanceId?: string;
+  /** How long after an account was created or linked a not-found is retried as the directory catching up (default 2 minutes). */
+  readonly propagationWindowMs?: number;
+  /** How far behind ours a directory's clock may date a password change when an ambiguous push is checked (default 2 s). */
+  readonly ambiguitySkewMs?: number;
+  /** When refused pushes pause a whole directory (a missing role or permission), and how often it is probed again. */
+  readonly access?: AccessGuardOptions;
+}
+
+/** Why a directory takes no pushes now, for the admin: its credentials (`auth`) or its access (`access`: what to grant). */
+export interface DirectoryProblem {
+  readonly directoryId: DirectoryId;
+  readonly reason: 'auth' | 'access';
+  readonly since?: number;
+  readonly checks: DirectoryAccessProblem['checks'];
 }
 
 export interface Engine {
@@ -71,6 +94,10 @@ export interface Engine {
   readonly idle: () => Promise<void>;
   /** Directories paused after an `auth` failure (no push starts there until the pause ends and a trial call succeeds). */
   readonly pausedDirectories: () => ReadonlyArray<DirectoryId>;
+  /** Each paused directory, with what is wrong and how to fix it (for the console and /readyz). */
+  readonly directoryProblems: () => ReadonlyArray<DirectoryProblem>;
+  /** This instance's name in its leases. */
+  readonly instanceId: string;
   /** Users whose plaintext is held right now. */
   readonly heldCount: () => number;
   /** Waits for pending work, then forgets every held plaintext. */
@@ -83,6 +110,7 @@ export const createEngine = (options: EngineOptions): Engine => {
   const hold: PlaintextHold = plaintextHold(clock, options.hold);
   const pacers = new Map<DirectoryId, Pacer>();
   const breakers = new Map<DirectoryId, AuthBreaker>();
+  const accesses = new Map<DirectoryId, DirectoryAccess>();
   const connectorFor = typeof options.connectors === 'function' ? options.connectors : (id: DirectoryId) => (options.connectors as Readonly<Partial<Record<DirectoryId, DirectoryConnector>>>)[id];
   const deps: Deps = {
     store: options.store,
@@ -101,6 +129,17 @@ export const createEngine = (options: EngineOptions): Engine => {
       breakers.set(id, created);
       return created;
     },
+    accessFor: (id) => {
+      const existing = accesses.get(id);
+      if (existing !== undefined) return existing;
+      const created = directoryAccess(clock, { probeEveryMs: options.authPauseMs ?? 60_000, ...options.access });
+      accesses.set(id, created);
+      return created;
+    },
+    instanceId: options.instanceId ?? `engine-${randomUUID()}`,
+    activeLeases: new Set(),
+    propagationWindowMs: options.propagationWindowMs ?? 120_000,
+    ambiguitySkewMs: options.ambiguitySkewMs ?? 2_000,
     mailer: options.mailer,
     mail: options.mail,
     clock,
@@ -158,7 +197,21 @@ export const createEngine = (options: EngineOptions): Engine => {
     whenSettled,
     idle,
     heldCount: () => hold.size(),
-    pausedDirectories: () => [...breakers.entries()].filter(([, b]) => b.paused()).map(([id]) => id),
+    pausedDirectories: () => [...new Set([
+      ...[...breakers.entries()].filter(([, b]) => b.paused()).map(([id]) => id),
+      ...[...accesses.entries()].filter(([, a]) => a.isPaused()).map(([id]) => id),
+    ])],
+    directoryProblems: () => [
+      ...[...breakers.entries()].filter(([, b]) => b.paused()).map(([directoryId]): DirectoryProblem => ({
+        directoryId, reason: 'auth',
+        checks: [{ area: 'credentials', name: 'credentials', status: 'missing', detail: 'The directory refused the connector\'s credentials.', fix: 'Check the connector\'s credentials and consent (run takeover-doctor).' }],
+      })),
+      ...[...accesses.entries()].flatMap(([directoryId, a]): DirectoryProblem[] => {
+        const p = a.problem();
+        return p === undefined ? [] : [{ directoryId, reason: 'access', since: p.since, checks: p.checks }];
+      }),
+    ],
+    instanceId: deps.instanceId,
     close: async () => { await idle(); hold.clear(); },
   };
 };

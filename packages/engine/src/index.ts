@@ -1,6 +1,8 @@
 // @takeover/engine: the application service. Named exports only; test helpers live in `@takeover/engine/testing`.
 export { createEngine } from './engine.js';
-export type { Engine, EngineOptions } from './engine.js';
+export type { Engine, EngineOptions, DirectoryProblem } from './engine.js';
+export { directoryAccess } from './pacing/accessGuard.js';
+export type { DirectoryAccess, DirectoryAccessProblem, AccessGuardOptions } from './pacing/accessGuard.js';
 export { handleUserCommand, handleDirectoryCommand } from './commands.js';
 export type { UserHandled, DirectoryHandled, CommandOptions } from './commands.js';
 export type { EngineError, Rejected, StoreFailed, TooManyConflicts } from './errors.js';

@@ -18,7 +18,8 @@ let w: World;
 beforeEach(async () => {
   google = await startGoogleEmulator({ scryptN: 1024 });
   entra = await startEntraEmulator({ scryptN: 1024 });
-  w = await world({}, {
+  // No propagation window: a 404 here is the account gone, not one the directory is still creating (propagation.test.ts covers that).
+  w = await world({ propagationWindowMs: 0 }, {
     google: { connector: googleConnectorForEmulator(google, { timeoutMs: TIMEOUT_MS }), target: googleTarget(google, TIMEOUT_MS), close: google.close },
     m365: { connector: entraConnectorForEmulator(entra, { timeoutMs: TIMEOUT_MS }), target: entraTarget(entra, TIMEOUT_MS), close: entra.close },
   });

@@ -33,7 +33,7 @@ describe.each(backends)('%s', (_name, directories) => {
       expect(w.pushCalls()).toEqual({ google: 0, m365: 0 });
       expect(await w.google.target.passwordMatches(id(ext.google), OLD_PASSWORD)).toBe(true);
       const bindings = await bindingsOf(w.store, u);
-      expect(bindings[GOOGLE]?.link).toEqual({ status: 'linked', externalKey: ext.google, how: 'matched-email' });
+      expect(bindings[GOOGLE]?.link).toMatchObject({ status: 'linked', externalKey: ext.google, how: 'matched-email' });
 
       await w.run(cmd.logIn(u));
       await w.engine.whenSettled(u);

@@ -52,8 +52,9 @@ const evolvePresent = (user: ExistingUser, event: UserEvent): ExistingUser => {
         const otherAccount = b.link.status === 'linked' && b.link.externalKey !== event.data.externalKey;
         const link = { status: 'linked', externalKey: event.data.externalKey, how: event.data.how, at: event.data.at } as const;
         // A different account knows nothing of what was pushed to the old one: take it over again.
+        // After a re-resolution found the same account again, its old not-found no longer holds the push back.
         return !otherAccount
-          ? { ...b, link }
+          ? { ...b, link, ...(b.link.status === 'resolving' ? { lastFailure: null } : {}) }
           : { ...b, link, takeoverComplete: false, pushedRecordVersion: 0, pushedPasswordVersion: 0, inFlight: null, lastFailure: null, lastSuccess: null };
       });
     case 'ExternalAccountUnresolved':
@@ -96,10 +97,14 @@ const evolvePresent = (user: ExistingUser, event: UserEvent): ExistingUser => {
     }
     case 'PushFailed': {
       const d = event.data;
+      // The account the engine found or created is gone: look for it again (by email, or create it) instead of failing for good.
+      // An account the admin named (`given`) is not second-guessed: the failure stays for the admin.
+      const gone = d.failure.class === 'permanent' && d.failure.reason === 'not-found';
       return withPushBinding(user, d, (b) => ({
         ...b,
         inFlight: b.inFlight?.pushId === d.pushId ? null : b.inFlight,
         lastFailure: d,
+        ...(gone && b.link.status === 'linked' && b.link.how !== 'given' ? { link: { status: 'resolving', after: d.pushId } as const } : {}),
       }));
     }
     case 'ExternalAccountSuspended':

@@ -9,7 +9,8 @@ export type PasswordStatus = 'pending' | 'active' | 'expired';
 
 /** How the binding's external account stands: being resolved by the engine, linked, or unresolved (nothing is pushed). */
 export type Link =
-  | { readonly status: 'resolving' }
+  /** `after`: the push whose not-found showed the linked account gone (a re-resolution); absent for the first. */
+  | { readonly status: 'resolving'; readonly after?: PushId }
   /** `at`: when the link was recorded: a directory may not know a just-created account for a while (propagation). */
   | { readonly status: 'linked'; readonly externalKey: ExternalUserKey; readonly how: LinkMethod; readonly at: IsoTime }
   | { readonly status: 'unresolved'; readonly reason: string; readonly detail: string };

@@ -33,6 +33,8 @@ export interface OwedResolution {
   readonly generation: number;
   readonly email: string;
   readonly createMissingUsers: boolean;
+  /** Which resolution of this binding: `bind` for the first, else the push that found the linked account gone (keeps command ids distinct). */
+  readonly attempt: string;
 }
 
 export interface Owed {
@@ -127,7 +129,7 @@ const owedResolutions = (user: ExistingUser, directories: Directories): OwedReso
   currentBindings(user).flatMap((b) => {
     const d = directories[b.directoryId];
     if (d === undefined || b.link.status !== 'resolving') return [];
-    return [{ userId: user.userId, directoryId: b.directoryId, generation: b.generation, email: user.attributes.email, createMissingUsers: d.policy.createMissingUsers }];
+    return [{ userId: user.userId, directoryId: b.directoryId, generation: b.generation, email: user.attributes.email, createMissingUsers: d.policy.createMissingUsers, attempt: b.link.after ?? 'bind' }];
   });
 
 /**

@@ -28,7 +28,7 @@ describe('R1: binding an active user sends one email per directory, and pushes n
   test('the email waits until the external account is found', () => {
     const h = more(active, c.bind(1, G.directoryId));
     expect(owedAfter(h).notices).toEqual([]);
-    expect(owedAfter(h).resolutions).toEqual([{ userId: U, directoryId: G.directoryId, generation: 1, email: 'ada@example.com', createMissingUsers: true }]);
+    expect(owedAfter(h).resolutions).toEqual([{ userId: U, directoryId: G.directoryId, generation: 1, email: 'ada@example.com', createMissingUsers: true, attempt: 'bind' }]);
     expect(owedAfter(more(h, c.link(2, G.directoryId, KEY))).notices.map((n) => n.kind)).toEqual(['binding']);
   });
 

@@ -6,6 +6,7 @@ import type { Mailer } from '../mail/Mailer.js';
 import type { MailSettings } from '../mail/templates.js';
 import type { EngineMetrics } from '../metrics.js';
 import type { AuthBreaker } from '../pacing/authBreaker.js';
+import type { DirectoryAccess } from '../pacing/accessGuard.js';
 import type { Pacer } from '../pacing/pacer.js';
 import type { Clock, IdGenerator } from '../ports.js';
 
@@ -15,6 +16,16 @@ export interface Deps {
   readonly connectorFor: (directoryId: DirectoryId) => DirectoryConnector | undefined;
   readonly pacerFor: (directoryId: DirectoryId, kind: string) => Pacer;
   readonly breakerFor: (directoryId: DirectoryId) => AuthBreaker;
+  /** Whether a directory refuses the connector as a whole (a missing role or permission), told apart from one account's refusal. */
+  readonly accessFor: (directoryId: DirectoryId) => DirectoryAccess;
+  /** This engine instance, named in the leases it takes. */
+  readonly instanceId: string;
+  /** Pushes this process is carrying out now (by push id): a lease of this instance not in here was abandoned. */
+  readonly activeLeases: Set<string>;
+  /** How long after a link a not-found answer is taken for the directory still creating the account (default 2 minutes). */
+  readonly propagationWindowMs: number;
+  /** How far behind ours a directory's clock may stamp a password change (R17; default 2 s). */
+  readonly ambiguitySkewMs: number;
   readonly mailer: Mailer;
   readonly mail: MailSettings;
   readonly clock: Clock;

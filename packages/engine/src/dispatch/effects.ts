@@ -39,7 +39,7 @@ export const runNotice = async (deps: Deps, user: ExistingUser, directories: Dir
 /** Binding resolves the external account: by email, else (policy and connector permitting) created; recorded as linked or unresolved. */
 export const runResolution = async (deps: Deps, user: ExistingUser, r: OwedResolution): Promise<void> => {
   const connector = deps.connectorFor(r.directoryId);
-  if (connector === undefined || deps.breakerFor(r.directoryId).paused()) return;
+  if (connector === undefined || deps.breakerFor(r.directoryId).paused() || deps.accessFor(r.directoryId).isPaused()) return;
   const create = r.createMissingUsers && connector.capabilities.createUsers;
   const result = await pacedCall(deps.pacerFor(r.directoryId, connector.kind), deps.clock,
     () => connector.resolve({ primaryEmail: r.email, ...(create ? { create: toNewAccount(user.attributes) } : {}) })(), background(deps, r.directoryId));
@@ -47,7 +47,7 @@ export const runResolution = async (deps: Deps, user: ExistingUser, r: OwedResol
   if (E.isRight(result)) {
     const how = result.right.how === 'by-key' ? 'given' : result.right.how === 'by-email' ? 'matched-email' : 'created';
     const linked = await handleUserCommand(options(deps), {
-      type: 'LinkExternalAccount', commandId: commandId(`link/${r.userId}/${r.directoryId}/${r.generation}`), userId: r.userId, at,
+      type: 'LinkExternalAccount', commandId: commandId(`link/${r.userId}/${r.directoryId}/${r.generation}${r.attempt === 'bind' ? '' : `/${r.attempt}`}`), userId: r.userId, at,
       directoryId: r.directoryId, externalKey: externalUserKey(result.right.externalId), how,
     })();
     if (E.isLeft(linked)) deps.logger.error('account resolved but not recorded', { directoryId: r.directoryId, error: linked.left._tag });

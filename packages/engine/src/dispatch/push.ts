@@ -1,8 +1,8 @@
 import * as E from 'fp-ts/lib/Either.js';
-import type { ExistingUser, OwedPush, PushDescription, PushFailure } from '@takeover/core';
+import type { Binding, ExistingUser, OwedPush, PushDescription, PushFailure } from '@takeover/core';
 import { commandId } from '@takeover/core';
-import type { ConnectorError, PushOutcome } from '@takeover/connector-kit';
-import { externalUserId } from '@takeover/connector-kit';
+import type { ConnectorError, DirectoryConnector, PushOutcome } from '@takeover/connector-kit';
+import { describeConnectorError, externalUserId, isAmbiguous, retryable } from '@takeover/connector-kit';
 import { handleUserCommand } from '../commands.js';
 import type { Held } from '../hold.js';
 import type { PushOutcomeLabel } from '../metrics.js';
@@ -24,6 +24,41 @@ const abandonedFailure: Readonly<Record<Abandoned['why'], PushFailure>> = {
   'hold-expired': { class: 'retryable', code: 'hold-expired', reason: 'hold-expired', message: 'The password was no longer held when the directory could be called; the push waits for the next login.' },
 };
 
+/** A push refused because the connector lacks access to the whole directory: it stays owed (retryable), and the admin is told what to grant. */
+const directoryAccessFailure = (deps: Deps, push: OwedPush, e: ConnectorError): PushFailure => {
+  const checks = deps.accessFor(push.directoryId).problem()?.checks ?? [];
+  const what = checks.map((c) => `${c.name}: ${c.fix ?? c.detail}`).join(' ');
+  return {
+    class: 'retryable', code: 'directory-access', reason: 'directory-access',
+    message: `The directory refused the connector for every user, not only this one (${describeConnectorError(e)}). Pushes there wait until an admin fixes it. ${what}`.trim(),
+    ...(e.provider.status === undefined ? {} : { status: e.provider.status }),
+  };
+};
+
+/**
+ * R17: after an ambiguous attempt (timeout, dropped connection), ask the directory before sending
+ * the password again. `Right`: it landed (the outcome to record); `Left`: asking failed (retried
+ * like any failure); `undefined`: it did not land, or the connector re-sends (`resend`): send.
+ */
+const settledAmbiguity = async (
+  deps: Deps, connector: DirectoryConnector, push: OwedPush, binding: Binding | undefined, since: number,
+): Promise<E.Either<ConnectorError, PushOutcome> | undefined> => {
+  const read = connector.lastPasswordChange;
+  if (connector.capabilities.ambiguousPasswordSet !== 'ask' || read === undefined) return undefined;
+  const changed = await read(externalUserId(push.externalKey))();
+  if (E.isLeft(changed)) return changed;
+  const at = changed.right?.getTime();
+  // At or after the ambiguous call's start (less the clock skew we allow), and after our own last success there.
+  const lastOwn = binding?.lastSuccess === null || binding?.lastSuccess === undefined ? undefined : Date.parse(binding.lastSuccess.at);
+  const landed = at !== undefined && at >= since - deps.ambiguitySkewMs && (lastOwn === undefined || at > lastOwn);
+  deps.logger.info('ambiguous password push resolved by asking the directory', { pushId: push.pushId, directoryId: push.directoryId, landed });
+  if (!landed) return undefined;
+  if (!push.revokeSessions) return E.right({ passwordSet: true, sessions: 'not-requested', sessionsEnded: connector.capabilities.passwordSetEndsSessions });
+  // The password landed; the revocation asked for may not have: send only that.
+  const revoked = await connector.push({ externalId: externalUserId(push.externalKey), revokeSessions: true })();
+  return E.map((o: PushOutcome): PushOutcome => ({ ...o, passwordSet: true, sessionsEnded: o.sessionsEnded || connector.capabilities.passwordSetEndsSessions }))(revoked);
+};
+
 /**
  * One push: take the lease (`RecordPushStarted` appended at the expected version), call the
  * connector through the directory's pacer with retries until the plaintext's deadline, record the
@@ -37,23 +72,49 @@ export const runPush = async (deps: Deps, user: ExistingUser, push: OwedPush, he
   }
   if (push.carriesPassword && held?.passwordVersion !== push.passwordVersion) return;
   const breaker = deps.breakerFor(push.directoryId);
-  if (breaker.paused()) {
-    deps.logger.warn('directory paused after an auth failure: push not started, it stays owed', { pushId: push.pushId, directoryId: push.directoryId });
+  const access = deps.accessFor(push.directoryId);
+  if (breaker.paused() || await access.paused(connector.diagnose)) {
+    deps.logger.warn('directory paused (credentials or access): push not started, it stays owed', { pushId: push.pushId, directoryId: push.directoryId });
     return;
   }
   const description = describe(push);
   const correlation = held?.correlationId === undefined ? {} : { correlationId: held.correlationId };
   const lease = `lease/${deps.ids.next()}`;
   const options = { store: deps.store, context: commandContext(deps) };
-  const started = await handleUserCommand(options, { type: 'RecordPushStarted', commandId: commandId(lease), userId: user.userId, at: isoNow(deps.clock), push: description, ...correlation })();
+  const started = await handleUserCommand(options, {
+    type: 'RecordPushStarted', commandId: commandId(lease), userId: user.userId, at: isoNow(deps.clock), push: description, instance: deps.instanceId, ...correlation,
+  })();
   if (E.isLeft(started)) {
     // PushInFlight: another instance holds the lease. PushNotOwed: the record moved on; the next pass pushes the newer one.
     deps.logger.debug('push not started', { pushId: push.pushId, why: started.left._tag === 'Rejected' ? started.left.error._tag : started.left._tag });
     return;
   }
+  deps.activeLeases.add(push.pushId);
+  try {
+    await carryOut(deps, connector, user, push, held, { description, correlation, lease, options });
+  } finally {
+    deps.activeLeases.delete(push.pushId);
+  }
+};
+
+interface Leased {
+  readonly description: PushDescription;
+  readonly correlation: { readonly correlationId?: string };
+  readonly lease: string;
+  readonly options: Parameters<typeof handleUserCommand>[0];
+}
+
+const carryOut = async (deps: Deps, connector: DirectoryConnector, user: ExistingUser, push: OwedPush, held: Held | undefined, leased: Leased): Promise<void> => {
+  const { description, correlation, lease, options } = leased;
+  const breaker = deps.breakerFor(push.directoryId);
+  const access = deps.accessFor(push.directoryId);
+  const binding = user.bindings[push.directoryId];
   const t0 = deps.clock.now();
   const pacer = deps.pacerFor(push.directoryId, connector.kind);
   const deadline = held?.deadline ?? t0 + deps.backgroundWindowMs;
+  // A directory may not know an account it has just created (or we just linked) for a while: a not-found then is not final.
+  const linkedAt = binding?.link.status === 'linked' ? Date.parse(binding.link.at) : Number.NaN;
+  const propagating = (): boolean => deps.clock.now() - linkedAt < deps.propagationWindowMs;
   // Asked as the push reaches the head of the directory's queue, so an abandoned push uses no rate slot.
   const abandonIf = (): Abandoned | undefined => {
     if (!push.carriesPassword) return undefined;
@@ -63,29 +124,49 @@ export const runPush = async (deps: Deps, user: ExistingUser, push: OwedPush, he
     if (deps.clock.now() >= deadline) return { _tag: 'abandoned', why: 'hold-expired' };
     return undefined;
   };
-  const result = await pacedCall(pacer, deps.clock, async (): Promise<E.Either<ConnectorError | Abandoned, PushOutcome>> => {
+  /** When the first attempt with an unknown outcome began (R17). */
+  let ambiguousSince: number | undefined;
+  const attempt = async (): Promise<E.Either<ConnectorError | Abandoned, PushOutcome>> => {
     const password = push.carriesPassword ? held?.secret : undefined;
+    const startedAt = deps.clock.now();
+    if (ambiguousSince !== undefined && password !== undefined) {
+      const settled = await settledAmbiguity(deps, connector, push, binding, ambiguousSince);
+      if (settled !== undefined) return settled;
+    }
     const r = await breaker.run(() => connector.push({
       externalId: externalUserId(push.externalKey),
       attributes: toDirectoryAttributes(user.attributes),
       ...(password === undefined ? {} : { password }),
       ...(push.revokeSessions ? { revokeSessions: true } : {}),
     })());
-    return r ?? E.left({ _tag: 'abandoned', why: 'directory-paused' });
-  }, {
+    if (r === undefined) return E.left({ _tag: 'abandoned', why: 'directory-paused' });
+    if (E.isRight(r)) return r;
+    if (password !== undefined && isAmbiguous(r.left)) ambiguousSince ??= startedAt;
+    if (r.left._tag === 'permanent' && r.left.reason === 'not-found' && propagating()) {
+      return E.left(retryable('propagating', { ...r.left.provider, message: `${r.left.provider.message} (the account was linked moments ago: the directory may still be creating it)` }));
+    }
+    return r;
+  };
+  const result = await pacedCall(pacer, deps.clock, attempt, {
     deadline, ...deps.retry, abandonIf,
     onThrottled: (ms) => deps.metrics.throttled(push.directoryId, ms),
     onRetry: () => deps.metrics.retried(push.directoryId),
   });
+  const failure = E.isRight(result) ? undefined
+    : result.left._tag === 'abandoned' ? abandonedFailure[result.left.why]
+      : result.left._tag === 'permanent' && result.left.reason === 'forbidden' && await access.judgeForbidden(push.userId, connector.diagnose) === 'directory'
+        ? directoryAccessFailure(deps, push, result.left)
+        : toPushFailure(result.left);
+  if (E.isRight(result)) access.succeeded();
   const at = isoNow(deps.clock);
-  const label: PushOutcomeLabel = E.isRight(result) ? 'succeeded' : result.left._tag === 'abandoned' ? result.left.why : result.left._tag;
+  const label: PushOutcomeLabel = E.isRight(result) ? 'succeeded' : result.left._tag === 'abandoned' ? result.left.why : failure?.code === 'directory-access' ? 'directory-paused' : result.left._tag;
   deps.metrics.pushCompleted(push.directoryId, label, deps.clock.now() - t0);
-  const outcome = E.isRight(result)
-    ? await handleUserCommand(options, { type: 'RecordPushSucceeded', commandId: commandId(`${lease}/succeeded`), userId: user.userId, at, push: description, ...correlation })()
-    : await handleUserCommand(options, {
-      type: 'RecordPushFailed', commandId: commandId(`${lease}/failed`), userId: user.userId, at, push: description, ...correlation,
-      failure: result.left._tag === 'abandoned' ? abandonedFailure[result.left.why] : toPushFailure(result.left),
-    })();
+  const outcome = failure === undefined
+    ? await handleUserCommand(options, {
+      type: 'RecordPushSucceeded', commandId: commandId(`${lease}/succeeded`), userId: user.userId, at, push: description, ...correlation,
+      ...(E.isRight(result) ? { sessionsEnded: result.right.sessionsEnded } : {}),
+    })()
+    : await handleUserCommand(options, { type: 'RecordPushFailed', commandId: commandId(`${lease}/failed`), userId: user.userId, at, push: description, ...correlation, failure })();
   if (E.isLeft(outcome)) deps.logger.error('push outcome not recorded; the lease expires and the push stays owed', { pushId: push.pushId, error: outcome.left._tag });
   else deps.logger.info('push finished', { pushId: push.pushId, directoryId: push.directoryId, outcome: label });
 };

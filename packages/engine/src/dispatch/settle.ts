@@ -1,13 +1,35 @@
 import * as E from 'fp-ts/lib/Either.js';
-import type { DirectoryId, UserId } from '@takeover/core';
-import { currentBindings, holdOf, owed, pushDue, pushesToCarryOut, pushesWithoutPlaintext } from '@takeover/core';
+import type { DirectoryId, ExistingUser, UserId } from '@takeover/core';
+import { commandId, currentBindings, holdOf, owed, pushDue, pushesToCarryOut, pushesWithoutPlaintext } from '@takeover/core';
+import { handleUserCommand } from '../commands.js';
 import { isoNow } from '../ports.js';
 import { directoryIdsOf, loadDirectories, loadUser } from '../streams.js';
 import type { Deps } from './Deps.js';
+import { commandContext } from './Deps.js';
 import { runAccountAction, runNotice, runResolution } from './effects.js';
 import { runPush } from './push.js';
 
 type Pass = 'again' | 'wait' | 'done';
+
+/**
+ * A lease this instance took that no push of this process is carrying out: the process that took
+ * it died (a crash, a kill) before recording an outcome. Released at once (a retryable failure), so
+ * the push is owed again without waiting for the lease to expire. Instance ids must be unique per
+ * live process: two processes sharing one would release each other's leases.
+ */
+const releasedAbandonedLeases = async (deps: Deps, state: ExistingUser): Promise<boolean> => {
+  const abandoned = currentBindings(state).flatMap((b) => (b.inFlight !== null && b.inFlight.instance === deps.instanceId && !deps.activeLeases.has(b.inFlight.pushId) ? [b.inFlight] : []));
+  for (const lease of abandoned) {
+    const { since: _since, instance: _instance, ...push } = lease;
+    const r = await handleUserCommand({ store: deps.store, context: commandContext(deps) }, {
+      type: 'RecordPushFailed', commandId: commandId(`abandoned/${push.pushId}/${lease.since}`), userId: state.userId, at: isoNow(deps.clock), push,
+      failure: { class: 'retryable', code: 'abandoned', reason: 'abandoned', message: 'This instance stopped (a crash or a kill) while the push was in flight; it is owed again and goes out at the next login.' },
+    })();
+    if (E.isLeft(r)) deps.logger.warn('abandoned lease not released; it expires instead', { pushId: push.pushId, error: r.left._tag });
+    else deps.logger.info('released a lease this instance abandoned', { pushId: push.pushId });
+  }
+  return abandoned.length > 0;
+};
 
 /**
  * One pass over what is owed to a user now: notices, resolutions, account actions, and the pushes
@@ -23,6 +45,7 @@ const pass = async (deps: Deps, userId: UserId, attempted: Set<string>): Promise
   const dirs = await loadDirectories(deps.store, directoryIdsOf(state))();
   if (E.isLeft(dirs)) { deps.logger.error('cannot read directories', { error: dirs.left.message }); return 'done'; }
   const directories = dirs.right;
+  if (await releasedAbandonedLeases(deps, state)) return 'again';
   const opts = { now: isoNow(deps.clock), leaseMs: deps.leaseMs };
   const todo = owed(state, directories, opts);
   const held = deps.hold.get(userId);

@@ -9,6 +9,10 @@ export interface PortalNotification {
   readonly directoryId: DirectoryId;
   readonly at: IsoTime;
   readonly message: string;
+  /** The password changed there (not only the profile). */
+  readonly passwordChanged: boolean;
+  /** The directory really ended the user's other sessions there (never said on a guess). */
+  readonly sessionsEnded: boolean;
 }
 
 export interface PortalNotifications extends ReadModel {
@@ -28,11 +32,12 @@ export const portalNotifications = (): PortalNotifications => {
         if (e.type !== 'PushSucceeded' || seen.has(e.data.pushId)) continue;
         seen.add(e.data.pushId);
         const label = labels.label(e.data.directoryId);
+        const sessionsEnded = e.data.sessionsEnded === true;
         const message = e.data.carriesPassword
-          ? `Your password was updated in ${label}. Other sessions there may have been signed out.`
-          : `Your profile was updated in ${label}.`;
+          ? `Your password was updated in ${label}.${sessionsEnded ? ' You were signed out of your other sessions there: sign in again with your new password.' : ''}`
+          : `Your profile was updated in ${label}.${sessionsEnded ? ' You were signed out of your other sessions there.' : ''}`;
         const list = byUser.get(e.data.userId) ?? [];
-        list.push({ id: e.data.pushId, userId: e.data.userId, directoryId: e.data.directoryId, at: e.data.at, message });
+        list.push({ id: e.data.pushId, userId: e.data.userId, directoryId: e.data.directoryId, at: e.data.at, message, passwordChanged: e.data.carriesPassword, sessionsEnded });
         byUser.set(e.data.userId, list);
       }
     },

@@ -30,5 +30,5 @@ export const minimal = async (): Promise<ReadonlyArray<string>> => {
   await readModels.catchUp();
   await readModels.stop();
   return notifications.forUser(ada).map((n) => n.message);
-  // ['Your password was updated in Google Workspace (example.com). Other sessions there may have been signed out.']
+  // ['Your password was updated in Google Workspace (example.com).']
 };
