@@ -5,7 +5,8 @@ import { googleConnectorForEmulator, googleTarget } from '@takeover/connector-go
 import { entraConnectorForEmulator, entraTarget } from '@takeover/connector-microsoft-entra/testing';
 import type { Directories } from './world.js';
 
-const TIMEOUT_MS = 2000;
+// Generous: no test here may fail because a loaded machine answered slowly (tests of timeouts inject their own).
+const TIMEOUT_MS = 30_000;
 
 export const emulatorDirectories = async (): Promise<Directories> => {
   const google = await startGoogleEmulator({ scryptN: 1024 });

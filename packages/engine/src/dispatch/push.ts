@@ -48,9 +48,11 @@ const settledAmbiguity = async (
   const changed = await read(externalUserId(push.externalKey))();
   if (E.isLeft(changed)) return changed;
   const at = changed.right?.getTime();
-  // At or after the ambiguous call's start (less the clock skew we allow), and after our own last success there.
-  const lastOwn = binding?.lastSuccess === null || binding?.lastSuccess === undefined ? undefined : Date.parse(binding.lastSuccess.at);
-  const landed = at !== undefined && at >= since - deps.ambiguitySkewMs && (lastOwn === undefined || at > lastOwn);
+  // At or after the ambiguous call's start (less the clock skew we allow), and after every change we
+  // know of there: our own last success, and the link (a created account got a random password then).
+  const known = [binding?.lastSuccess?.at, binding?.link.status === 'linked' ? binding.link.at : undefined]
+    .filter((t): t is NonNullable<typeof t> => t !== undefined && t !== null).map((t) => Date.parse(t) + 1);
+  const landed = at !== undefined && at >= Math.max(since - deps.ambiguitySkewMs, ...known);
   deps.logger.info('ambiguous password push resolved by asking the directory', { pushId: push.pushId, directoryId: push.directoryId, landed });
   if (!landed) return undefined;
   if (!push.revokeSessions) return E.right({ passwordSet: true, sessions: 'not-requested', sessionsEnded: connector.capabilities.passwordSetEndsSessions });

@@ -1,11 +1,14 @@
 import type * as TE from 'fp-ts/lib/TaskEither.js';
 import type { ConnectorError, DirectoryConnector } from '@takeover/connector-kit';
+import { diagnoseByDescribe } from '@takeover/connector-kit';
 
 export interface FaultyConnector extends DirectoryConnector {
   /** The next `count` calls (of any operation) fail with `error`. */
   readonly failNext: (count: number, error: ConnectorError) => void;
   /** Every call from now fails with `error` (until `heal`). */
   readonly failAlways: (error: ConnectorError) => void;
+  /** The next `count` calls of `op` reach the wrapped connector (their change lands), then answer `error` instead: an ambiguous outcome. */
+  readonly loseAnswers: (op: string, count: number, error: ConnectorError) => void;
   readonly heal: () => void;
   /** Every call that reached the wrapped connector or was failed here, in order: operation, epoch ms, and for a push whether it carried a password. */
   readonly calls: () => ReadonlyArray<{ readonly op: string; readonly at: number; readonly withPassword?: boolean }>;
@@ -15,12 +18,18 @@ export interface FaultyConnector extends DirectoryConnector {
 export const faultyConnector = (inner: DirectoryConnector, now: () => number = Date.now): FaultyConnector => {
   let queued: ConnectorError[] = [];
   let always: ConnectorError | undefined;
+  let lost: Array<{ op: string; error: ConnectorError }> = [];
   const calls: Array<{ op: string; at: number; withPassword?: boolean }> = [];
   const wrap = <Args extends unknown[], A>(op: string, f: (...args: Args) => TE.TaskEither<ConnectorError, A>) => (...args: Args): TE.TaskEither<ConnectorError, A> => () => {
     const request = args[0];
     calls.push(op === 'push' && typeof request === 'object' && request !== null ? { op, at: now(), withPassword: 'password' in request } : { op, at: now() });
     const fault = always ?? queued.shift();
-    return fault === undefined ? f(...args)() : Promise.resolve({ _tag: 'Left' as const, left: fault });
+    if (fault !== undefined) return Promise.resolve({ _tag: 'Left' as const, left: fault });
+    const lose = lost.findIndex((l) => l.op === op);
+    if (lose < 0) return f(...args)();
+    const { error } = lost[lose] ?? { error: undefined };
+    lost = lost.filter((_, i) => i !== lose);
+    return f(...args)().then(() => ({ _tag: 'Left' as const, left: error as ConnectorError }));
   };
   return {
     kind: inner.kind,
@@ -32,10 +41,12 @@ export const faultyConnector = (inner: DirectoryConnector, now: () => number = D
     push: wrap('push', inner.push),
     checkPassword: wrap('checkPassword', inner.checkPassword),
     ...(inner.lastPasswordChange === undefined ? {} : { lastPasswordChange: wrap('lastPasswordChange', inner.lastPasswordChange) }),
-    diagnose: wrap('diagnose', inner.diagnose),
+    // While faults are set, diagnose reads the directory through them (as a real diagnose would meet the same refusals).
+    diagnose: () => (always !== undefined || queued.length > 0 ? diagnoseByDescribe(wrap('describe', inner.describe)) : wrap('diagnose', inner.diagnose)()),
     failNext: (count, error) => { queued = [...queued, ...Array.from({ length: count }, () => error)]; },
     failAlways: (error) => { always = error; },
-    heal: () => { always = undefined; queued = []; },
+    loseAnswers: (op, count, error) => { lost = [...lost, ...Array.from({ length: count }, () => ({ op, error }))]; },
+    heal: () => { always = undefined; queued = []; lost = []; },
     calls: () => [...calls],
   };
 };
