@@ -29,7 +29,11 @@ export type MailConfig =
 
 export type GoogleConfig =
   | { readonly mode: 'emulator' }
-  | { readonly mode: 'real'; readonly keyFile: string; readonly credentials: ServiceAccountCredentials; readonly subject: string; readonly domain: string };
+  | {
+    readonly mode: 'real'; readonly keyFile: string; readonly credentials: ServiceAccountCredentials; readonly subject: string; readonly domain: string;
+    /** GOOGLE_API_URL / GOOGLE_TOKEN_URL: another endpoint than Google's own (a proxy, a local emulator for takeover-doctor tests). */
+    readonly endpoints?: { readonly apiUrl?: string; readonly tokenUrl?: string };
+  };
 
 export type MicrosoftConfig =
   | { readonly mode: 'emulator' }
@@ -39,6 +43,8 @@ export type MicrosoftConfig =
     readonly clientId: string;
     readonly credential: { readonly clientSecret: Secret } | { readonly certificatePem: Secret; readonly certificateFile: string };
     readonly domain: string;
+    /** MICROSOFT_AUTHORITY_HOST / MICROSOFT_GRAPH_URL (https): another cloud or endpoint than Microsoft's global one. */
+    readonly endpoints?: { readonly authorityHost?: string; readonly graphUrl?: string };
   };
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -109,6 +115,20 @@ const collector = (env: NodeJS.ProcessEnv) => {
   return { errors, fail, integer };
 };
 
+/** Optional endpoint overrides: each must be an absolute URL with one of `protocols`; no trailing slash kept. */
+const urls = <K extends string>(env: NodeJS.ProcessEnv, fail: (v: string, r: string) => undefined, names: Readonly<Record<K, string>>, protocols: ReadonlyArray<string>): Partial<Record<K, string>> => {
+  const out: Partial<Record<K, string>> = {};
+  for (const [key, name] of Object.entries(names) as Array<[K, string]>) {
+    const raw = read(env, name);
+    if (raw === undefined) continue;
+    let url: URL | undefined;
+    try { url = new URL(raw); } catch { url = undefined; }
+    if (url === undefined || !protocols.includes(url.protocol)) fail(name, `must be an absolute ${protocols.join(' or ')} URL`);
+    else out[key] = raw.replace(/\/+$/, '');
+  }
+  return out;
+};
+
 const googleConfig = (env: NodeJS.ProcessEnv, fail: (v: string, r: string) => undefined): GoogleConfig => {
   const names = ['GOOGLE_SERVICE_ACCOUNT_KEY_FILE', 'GOOGLE_ADMIN_SUBJECT', 'GOOGLE_DOMAIN'] as const;
   const [keyFile, subject, domain] = names.map((n) => read(env, n));
@@ -131,7 +151,8 @@ const googleConfig = (env: NodeJS.ProcessEnv, fail: (v: string, r: string) => un
     }
   }
   if (keyFile === undefined || subject === undefined || domain === undefined || credentials === undefined) return { mode: 'emulator' };
-  return { mode: 'real', keyFile, credentials, subject, domain: domain.toLowerCase() };
+  const endpoints = urls(env, fail, { apiUrl: 'GOOGLE_API_URL', tokenUrl: 'GOOGLE_TOKEN_URL' }, ['http:', 'https:']);
+  return { mode: 'real', keyFile, credentials, subject, domain: domain.toLowerCase(), ...(Object.keys(endpoints).length === 0 ? {} : { endpoints }) };
 };
 
 const microsoftConfig = (env: NodeJS.ProcessEnv, fail: (v: string, r: string) => undefined): MicrosoftConfig => {
@@ -159,8 +180,10 @@ const microsoftConfig = (env: NodeJS.ProcessEnv, fail: (v: string, r: string) =>
     else certificatePem = Secret.of(text.right);
   }
   if (tenantId === undefined || clientId === undefined || domain === undefined) return { mode: 'emulator' };
-  if (secret !== undefined && certFile === undefined) return { mode: 'real', tenantId, clientId, credential: { clientSecret: Secret.of(secret) }, domain: domain.toLowerCase() };
-  if (certificatePem !== undefined && certFile !== undefined && secret === undefined) return { mode: 'real', tenantId, clientId, credential: { certificatePem, certificateFile: certFile }, domain: domain.toLowerCase() };
+  const found = urls(env, fail, { authorityHost: 'MICROSOFT_AUTHORITY_HOST', graphUrl: 'MICROSOFT_GRAPH_URL' }, ['https:']);
+  const endpoints = Object.keys(found).length === 0 ? {} : { endpoints: found };
+  if (secret !== undefined && certFile === undefined) return { mode: 'real', tenantId, clientId, credential: { clientSecret: Secret.of(secret) }, domain: domain.toLowerCase(), ...endpoints };
+  if (certificatePem !== undefined && certFile !== undefined && secret === undefined) return { mode: 'real', tenantId, clientId, credential: { certificatePem, certificateFile: certFile }, domain: domain.toLowerCase(), ...endpoints };
   return { mode: 'emulator' };
 };
 

@@ -31,9 +31,14 @@ const TIMEOUT_MS = 30_000;
 
 export const googleDirectory = (config: GoogleConfig, emulator: GoogleEmulator | undefined, logger: ConnectorLogger): DirectorySetup => {
   if (config.mode === 'real') {
-    const { directory } = googleDirectoryClient({ credentials: config.credentials, subject: config.subject });
+    const apiUrl = config.endpoints?.apiUrl;
+    const tokenUrl = config.endpoints?.tokenUrl;
+    const { directory } = googleDirectoryClient({
+      credentials: config.credentials, subject: config.subject,
+      ...(apiUrl === undefined ? {} : { rootUrl: `${apiUrl}/` }), ...(tokenUrl === undefined ? {} : { tokenUrl }),
+    });
     return {
-      id: GOOGLE, kind: 'google-workspace', displayName: 'Google Workspace', domain: config.domain, mode: 'real', endpoint: 'https://admin.googleapis.com/',
+      id: GOOGLE, kind: 'google-workspace', displayName: 'Google Workspace', domain: config.domain, mode: 'real', endpoint: apiUrl === undefined ? 'https://admin.googleapis.com/' : `${apiUrl}/`,
       connector: googleWorkspaceConnector({ directory, domain: config.domain, timeoutMs: TIMEOUT_MS, logger }),
     };
   }
@@ -53,9 +58,10 @@ export const microsoftDirectory = (config: MicrosoftConfig, emulator: EntraEmula
     const credentials = 'clientSecret' in config.credential
       ? { tenantId: config.tenantId, clientId: config.clientId, clientSecret: config.credential.clientSecret }
       : { tenantId: config.tenantId, clientId: config.clientId, certificatePem: config.credential.certificatePem };
-    const graph = entraGraphClient({ credentials });
+    const { authorityHost, graphUrl } = config.endpoints ?? {};
+    const graph = entraGraphClient({ credentials, ...(authorityHost === undefined ? {} : { authorityHost }), ...(graphUrl === undefined ? {} : { graphBaseUrl: graphUrl }) });
     return {
-      id: MICROSOFT, kind: 'microsoft-entra', displayName: 'Microsoft 365', domain: config.domain, mode: 'real', endpoint: 'https://graph.microsoft.com/',
+      id: MICROSOFT, kind: 'microsoft-entra', displayName: 'Microsoft 365', domain: config.domain, mode: 'real', endpoint: graphUrl === undefined ? 'https://graph.microsoft.com/' : `${graphUrl}/`,
       connector: entraConnector({ graph, tenantId: config.tenantId, domain: config.domain, timeoutMs: TIMEOUT_MS, logger }),
     };
   }
