@@ -1,6 +1,7 @@
 // The host's configuration: every environment variable, validated once at start. Each problem names
 // the variable and says what is wrong; nothing here prints a credential.
 import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { reveal, Secret } from '@takeover/core';
@@ -67,6 +68,12 @@ export interface HostConfig {
   readonly platformName: string;
   readonly logLevel: LogLevel;
   readonly shutdownDeadlineMs: number;
+  /**
+   * INSTANCE_ID: this instance's name in the push leases it takes, stable across its restarts and
+   * unique among live instances (default host name and port), so a restart releases the leases a
+   * crash abandoned instead of waiting for them to expire.
+   */
+  readonly instanceId: string;
   /** Fastify's `trustProxy`: false (default), true (any proxy), a hop count, or the proxies' addresses/CIDRs (comma-separated). */
   readonly trustProxy: boolean | number | string;
 }
@@ -233,6 +240,8 @@ export const loadConfig = (env: NodeJS.ProcessEnv): E.Either<ReadonlyArray<Confi
   const logLevel = (read(env, 'LOG_LEVEL') ?? 'info').toLowerCase();
   if (!(LOG_LEVELS as ReadonlyArray<string>).includes(logLevel)) fail('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
   const shutdownDeadlineMs = integer('SHUTDOWN_DEADLINE_MS', 30_000, 0, 3_600_000);
+  const instanceId = read(env, 'INSTANCE_ID') ?? `${hostname()}:${port}`;
+  if (!/^[\x21-\x7e]{1,200}$/.test(instanceId)) fail('INSTANCE_ID', 'must be 1 to 200 printable ASCII characters without spaces');
   const trustProxy = parseTrustProxy(read(env, 'TRUST_PROXY'), fail);
 
   const google = googleConfig(env, fail);
@@ -242,7 +251,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv): E.Either<ReadonlyArray<Confi
   return E.right({
     port, host, publicUrl, dataDir, store, database, mail, mailFrom, google, microsoft, adminEmail,
     ...(apiKey === undefined ? {} : { adminApiKey: Secret.of(apiKey) }),
-    platformName, logLevel: logLevel as LogLevel, shutdownDeadlineMs, trustProxy,
+    platformName, logLevel: logLevel as LogLevel, shutdownDeadlineMs, trustProxy, instanceId,
   });
 };
 

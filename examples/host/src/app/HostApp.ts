@@ -4,6 +4,7 @@
 import type { Either } from 'fp-ts/lib/Either.js';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import type { AccessCheck } from '@takeover/connector-kit';
 import type { BindingStatus, DirectoryId, DirectoryPolicy, IsoTime, Secret, UserAttributes, UserId } from '@takeover/core';
 import type { AuditEntry, LoginRecord, PortalNotification, PushExplanation } from '@takeover/engine';
 
@@ -69,6 +70,8 @@ export interface DirectoryView {
   /** The last call failed with `auth` and none succeeded since. */
   readonly needsAdmin: boolean;
   readonly paused: boolean;
+  /** While paused: what the directory refuses the connector, and how an admin fixes it. */
+  readonly problems: ReadonlyArray<AccessCheck>;
 }
 
 /** Live feedback on a candidate password: the platform's policy and each bound directory's. */
@@ -173,6 +176,11 @@ export interface DemoService {
 export interface Readiness {
   readonly ready: boolean;
   readonly checks: ReadonlyArray<{ readonly name: string; readonly ok: boolean; readonly detail?: string }>;
+  /**
+   * Directories that take no pushes now, with what to grant or fix. Informational: a paused
+   * directory does not make the instance unready (logins work; pushes there stay owed).
+   */
+  readonly pausedDirectories: ReadonlyArray<{ readonly id: DirectoryId; readonly reason: 'auth' | 'access'; readonly checks: ReadonlyArray<AccessCheck> }>;
 }
 
 export interface HostApp {

@@ -100,6 +100,7 @@ export const createHostApp = async (config: HostConfig, options: HostAppOptions 
     const platformPolicy = defaultPlatformPasswordPolicy;
     const engine = createEngine({
       store: opened.store,
+      instanceId: config.instanceId,
       connectors: Object.fromEntries(directories.map((d) => [d.id, d.connector])),
       mailer: mail.mailer,
       mail: {
@@ -167,7 +168,8 @@ export const createHostApp = async (config: HostConfig, options: HostAppOptions 
       const current = await caughtUp(ctx, 1_000);
       checks.push(current ? { name: 'read-models', ok: true } : { name: 'read-models', ok: false, detail: 'catching up' });
       if (closing) checks.push({ name: 'shutdown', ok: false, detail: 'shutting down' });
-      return { ready: checks.every((c) => c.ok), checks };
+      const pausedDirectories = engine.directoryProblems().map((p) => ({ id: p.directoryId, reason: p.reason, checks: p.checks }));
+      return { ready: checks.every((c) => c.ok), checks, pausedDirectories };
     };
 
     let closed: Promise<void> | undefined;

@@ -52,7 +52,7 @@ describe('operations', () => {
 
   test('/readyz is 503 when the app is not ready, and when the app throws (without echoing why)', async () => {
     for (const ready of [
-      () => Promise.resolve({ ready: false, checks: [{ name: 'event-store', ok: false, detail: 'down' }] }),
+      () => Promise.resolve({ ready: false, checks: [{ name: 'event-store', ok: false, detail: 'down' }], pausedDirectories: [] }),
       () => Promise.reject(new Error('secret-ish detail')),
     ]) {
       const server = await buildServer({ ...host.app, ready });

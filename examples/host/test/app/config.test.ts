@@ -121,3 +121,9 @@ test('TRUST_PROXY: off by default; true, a hop count, or the proxies\' addresses
   expect(ok({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
   expect(ok({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy).toBe('10.0.0.0/8,127.0.0.1');
 });
+
+test('INSTANCE_ID names this instance in its leases (default host name and port); endpoint overrides must be absolute URLs', () => {
+  expect(ok({ PORT: '8080' }).instanceId).toMatch(/:8080$/);
+  expect(ok({ INSTANCE_ID: 'pod-7' }).instanceId).toBe('pod-7');
+  expect(variables({ INSTANCE_ID: 'two words' })).toEqual(['INSTANCE_ID']);
+});

@@ -96,8 +96,8 @@ test('an active user with a password bound to both: two mails, a login, pushes, 
     return n.items.length >= 2 && n.updating.length === 0 ? n : undefined;
   });
   expect(notes.items.map((i) => i.message).sort()).toEqual([
-    'Your password was updated in Google Workspace (example.com). Other sessions there may have been signed out.',
-    'Your password was updated in Microsoft 365 (example.com). Other sessions there may have been signed out.',
+    'Your password was updated in Google Workspace (example.com). You were signed out of your other sessions there: sign in again with your new password.',
+    'Your password was updated in Microsoft 365 (example.com). You were signed out of your other sessions there: sign in again with your new password.',
   ]);
   for (const d of BOTH) {
     const v = right(await verify(d, 'ada@example.com', ADA_PW));

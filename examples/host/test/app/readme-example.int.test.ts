@@ -8,8 +8,8 @@ test('README: the minimal example runs, and the README shows exactly this file',
   const dir = await tempDir('host-readme-');
   try {
     expect(await minimal(dir)).toEqual([
-      'Your password was updated in Google Workspace (example.com). Other sessions there may have been signed out.',
-      'Your password was updated in Microsoft 365 (example.com). Other sessions there may have been signed out.',
+      'Your password was updated in Google Workspace (example.com).',
+      'Your password was updated in Microsoft 365 (example.com). You were signed out of your other sessions there: sign in again with your new password.',
     ]);
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -32,8 +32,12 @@ export const registerAdminDirectories = (server: FastifyInstance, app: HostApp):
               <dt>Mode</dt><dd>${d.mode === 'emulator' ? 'Emulator (in-process demo)' : 'Real tenant'}</dd>
               <dt>Endpoint</dt><dd><code>${d.endpoint}</code></dd>
               <dt>Needs an admin</dt><dd>${d.needsAdmin ? 'Yes: the last call was refused for authorization' : 'No'}</dd>
-              <dt>Paused</dt><dd>${d.paused ? 'Yes: no pushes start until a trial call succeeds' : 'No'}</dd>
+              <dt>Paused</dt><dd>${d.paused ? 'Yes: no pushes start there until the problem below is fixed; they wait for the next login' : 'No'}</dd>
             </dl>
+            ${d.problems.length === 0 ? null : html`<div class="problem" role="alert">
+              <p>The directory refuses the connector. To fix it:</p>
+              <ul>${d.problems.map((c) => html`<li><strong>${c.name}</strong>: ${c.detail}${c.fix === undefined ? null : html` <em>${c.fix}</em>`}</li>`)}</ul>
+            </div>`}
             <form method="post" action=${`/admin/directories/${encodeURIComponent(d.id)}/policy`} novalidate>
               ${Csrf({ token: csrf })}
               ${ErrorMessage({ id: `${d.id}-policy-error`, message: error })}

@@ -104,8 +104,8 @@ export const portalLogin = async (walk: Walk, b: BrowserHost, email: string, pas
   await expectNoPassword(walk, password);
 };
 
-/** The notification the portal shows for a password push to `label`. */
-export const passwordNotice = (label: string): string => `Your password was updated in ${label}. Other sessions there may have been signed out.`;
+/** The notification the portal shows for a password push to `label` (followed, when the directory ended the sessions there, by a sentence saying so). */
+export const passwordNotice = (label: string): string => `Your password was updated in ${label}.`;
 
 /** On the portal home page: reloads until each of `labels` has a password notification. */
 export const waitForPasswordNotices = (walk: Walk, labels: ReadonlyArray<string>, atLeast = 1): Promise<void> =>
