@@ -6,6 +6,8 @@ export const GoogleUser = t.intersection([
   t.partial({
     name: t.partial({ givenName: t.string, familyName: t.string, fullName: t.string }),
     suspended: t.boolean,
+    /** A super admin (delegated admins are `isDelegatedAdmin`). */
+    isAdmin: t.boolean,
   }),
 ], 'GoogleUser');
 export type GoogleUser = t.TypeOf<typeof GoogleUser>;
