@@ -49,10 +49,12 @@ describe('diagnose against the Google emulator', () => {
     expect(byArea(checks, 'credentials')).toEqual([expect.objectContaining({ status: 'ok' })]);
     expect(named(checks, DIRECTORY_USER_SCOPE)?.status).toBe('ok');
     expect(named(checks, DIRECTORY_USER_SECURITY_SCOPE)?.status).toBe('ok');
-    expect(named(checks, REPORTS_AUDIT_READONLY_SCOPE)).toMatchObject({ status: 'unknown', fix: expect.stringContaining(`add scope ${REPORTS_AUDIT_READONLY_SCOPE} to client id ${emu.credentials.client_id}`) });
+    expect(named(checks, REPORTS_AUDIT_READONLY_SCOPE)?.status).toBe('unknown');
+    expect(named(checks, REPORTS_AUDIT_READONLY_SCOPE)?.fix).toContain(`add scope ${REPORTS_AUDIT_READONLY_SCOPE} to client id ${emu.credentials.client_id}`);
     expect(byArea(checks, 'role')).toEqual([expect.objectContaining({ name: 'super admin (admin@example.com)', status: 'ok' })]);
     expect(byArea(checks, 'domain')).toEqual([expect.objectContaining({ name: 'example.com', status: 'ok' })]);
-    expect(byArea(checks, 'quota')).toEqual([expect.objectContaining({ status: 'unknown', detail: expect.stringContaining('no header with the remaining quota') })]);
+    expect(byArea(checks, 'quota').map((c) => c.status)).toEqual(['unknown']);
+    expect(byArea(checks, 'quota')[0]?.detail).toContain('no header with the remaining quota');
   });
 
   it('with the audit scope delegated, the Reports API is probed too', async () => {
@@ -80,8 +82,12 @@ describe('diagnose against the Google emulator', () => {
   it('wrong key (auth): credentials missing, with how to make a new key', async () => {
     const wrongKey = { ...emu.credentials, ...(other.credentials.private_key === undefined ? {} : { private_key: other.credentials.private_key }) };
     const checks = await diagnose({ credentials: wrongKey });
-    expect(byArea(checks, 'credentials')).toEqual([expect.objectContaining({ status: 'missing', detail: expect.stringContaining('Invalid JWT Signature.'), fix: expect.stringContaining('Create a new JSON key') })]);
-    expect(missing(checks)).toEqual([expect.stringContaining('service account')]);
+    const [credentials, ...others] = byArea(checks, 'credentials');
+    expect(others).toEqual([]);
+    expect(credentials?.status).toBe('missing');
+    expect(credentials?.detail).toContain('Invalid JWT Signature.');
+    expect(credentials?.fix).toContain('Create a new JSON key');
+    expect(missing(checks)).toEqual([credentials?.name]);
   });
 
   it('wrong domain: the domain is missing while the account answers', async () => {
@@ -99,7 +105,9 @@ describe('diagnose against the Google emulator', () => {
 
   it('unknown subject: credentials missing, naming the subject to fix', async () => {
     const checks = await diagnose({ subject: 'ghost@example.com' });
-    expect(byArea(checks, 'credentials')).toEqual([expect.objectContaining({ status: 'missing', fix: expect.stringContaining('existing super admin') })]);
+    const [credentials] = byArea(checks, 'credentials');
+    expect(credentials?.status).toBe('missing');
+    expect(credentials?.fix).toContain('existing super admin');
   });
 
   it('Admin SDK API not enabled in the project (403 accessNotConfigured): the API is missing', async () => {
