@@ -103,6 +103,8 @@ export const diagnoseGoogle = (env: DiagnoseEnv): TaskEither<ConnectorError, Rea
   } else if (E.isRight(me)) {
     checks.push(me.right.isAdmin === true
       ? { area: 'role', name: roleName, status: 'ok', detail: `${access?.subject ?? ''} is a super admin` }
+      : me.right.isDelegatedAdmin === true
+      ? { area: 'role', name: roleName, status: 'unknown', detail: `${access?.subject ?? ''} is a delegated admin: enough if its role has the Users read, create and update privileges over the organisational units synchronised (reading the role needs admin.directory.rolemanagement.readonly, which the connector does not ask for); admins' own passwords need a super admin`, fix: `Check ${access?.subject ?? 'the impersonated admin'}'s role in the Admin console → Account → Admin roles, or impersonate a super admin.` }
       : { area: 'role', name: roleName, status: 'missing', detail: `${access?.subject ?? ''} is not a super admin: password changes and sign-outs need one`, fix: `In the Admin console → Account → Admin roles → Super Admin → Assign users, assign ${access?.subject ?? 'the impersonated user'}, or impersonate an existing super admin.` });
   } else if (me.left._tag === 'permanent' && me.left.reason === 'forbidden' && me.left.provider.code !== 'accessNotConfigured') {
     checks.push({ area: 'role', name: roleName, status: 'missing', detail: `Google answered ${me.left.provider.message}: ${subject} is not an administrator`, fix: `In the Admin console → Account → Admin roles → Super Admin → Assign users, assign ${subject}, or set the connector's subject to an existing super admin.` });
