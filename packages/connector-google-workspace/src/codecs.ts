@@ -6,6 +6,10 @@ export const GoogleUser = t.intersection([
   t.partial({
     name: t.partial({ givenName: t.string, familyName: t.string, fullName: t.string }),
     suspended: t.boolean,
+    /** A super admin (delegated admins are `isDelegatedAdmin`). */
+    isAdmin: t.boolean,
+    /** An admin through a custom role: its privileges cannot be read with the connector's scopes. */
+    isDelegatedAdmin: t.boolean,
   }),
 ], 'GoogleUser');
 export type GoogleUser = t.TypeOf<typeof GoogleUser>;

@@ -1,6 +1,7 @@
 import type { admin_directory_v1 } from '@googleapis/admin';
 import type { PasswordPolicy } from '@takeover/core';
 import type { ConnectorLogger } from '@takeover/connector-kit';
+import type { GoogleAccessProbe } from './client.js';
 
 export interface GoogleWorkspaceConnectorConfig {
   /**
@@ -19,4 +20,9 @@ export interface GoogleWorkspaceConnectorConfig {
   /** The tenant's password rules for `checkPassword`. Default Google's: 8 to 100 printable ASCII characters. */
   readonly passwordPolicy?: PasswordPolicy;
   readonly logger?: ConnectorLogger;
+  /**
+   * `googleDirectoryClient(…).access`: lets `diagnose` ask for each scope on its own and name the
+   * service account's client id in its fixes. Without it the scope checks are `unknown`.
+   */
+  readonly access?: GoogleAccessProbe;
 }

@@ -3,10 +3,11 @@ import * as TE from 'fp-ts/lib/TaskEither.js';
 import * as t from 'io-ts';
 import { checkPassword, isSecret } from '@takeover/core';
 import type { ConnectorError, DirectoryConnector, ExternalUserId, PushOutcome, ResolveRequest, Resolution } from '@takeover/connector-kit';
-import { diagnoseByDescribe, externalUserId, permanent, silentLogger, unknowablePassword } from '@takeover/connector-kit';
+import { externalUserId, permanent, retryable, silentLogger, unknowablePassword } from '@takeover/connector-kit';
 import { googleCall } from './call.js';
 import { GoogleUser, GoogleUserList } from './codecs.js';
 import type { GoogleWorkspaceConnectorConfig } from './config.js';
+import { diagnoseGoogle } from './diagnose.js';
 import type { GoogleUserWrite } from './mapping.js';
 import { attributeFields, googleAttributes, googleHashFunctions, newUserBody, passwordFields } from './mapping.js';
 
@@ -42,6 +43,9 @@ export const googleWorkspaceConnector = (config: GoogleWorkspaceConnectorConfig)
     return pipe(
       call({ operation: 'users.insert', run: (o) => users.insert({ requestBody: newUserBody(fresh, password) }, o), decode: GoogleUser, facts: { carriedPassword: true, secrets: [password] } }),
       TE.map(found('created')),
+      // 409 after users.get said 404: the account exists but is still propagating (made moments ago,
+      // perhaps by an earlier attempt whose answer was lost). Never a second account: retry later.
+      TE.mapLeft((e): ConnectorError => (e._tag === 'permanent' && e.provider.code === 'duplicate' ? retryable('propagating', e.provider) : e)),
     );
   };
 
@@ -86,7 +90,7 @@ export const googleWorkspaceConnector = (config: GoogleWorkspaceConnectorConfig)
       );
     },
     checkPassword: (password) => TE.right(checkPassword(config.passwordPolicy ?? { kind: 'google-workspace' }, password)),
-    diagnose: () => diagnoseByDescribe(connector.describe),
+    diagnose: () => diagnoseGoogle({ call, users, domain: config.domain, ...(config.access === undefined ? {} : { access: config.access }) }),
   };
   return connector;
 };

@@ -36,6 +36,9 @@ export const fromGoogleResponse = (status: number, body: unknown, retryAfter: nu
     ...(reason === undefined ? {} : { code: reason }),
     message: isRight(api) ? api.right.error.message : `HTTP ${status} without a Google error body`,
   }, facts.secrets);
+  // users.insert reference: "Mutate calls immediately following user creation might sometimes fail …
+  // Check the error details for the \"User creation is not complete\" message"; seen as HTTP 412.
+  if (status === 412 || /user creation is not complete/i.test(provider.message)) return retryable('propagating', provider, retryAfter);
   if (reason !== undefined && throttleReasons.includes(reason)) return retryable('throttled', provider, retryAfter);
   if (reason === 'backendError') return retryable('server', provider, retryAfter);
   if (reason !== undefined && consentReasons.includes(reason)) return authFailed(provider);

@@ -20,11 +20,11 @@ export interface GoogleSetup {
 /** Builds the connector for a real tenant (or, with `emulator`, for a local Google emulator). */
 export const connectGoogle = (setup: GoogleSetup) => pipe(
   serviceAccountKeyFromFile(setup.keyFile),
-  TE.map((credentials) => googleWorkspaceConnector({
-    directory: googleDirectoryClient({ credentials, subject: setup.admin, ...setup.emulator }).directory,
-    domain: setup.domain,
-    timeoutMs: 10_000,
-  })),
+  TE.map((credentials) => {
+    // `access` lets diagnose() check each scope, the key, the admin and the domain on its own.
+    const { directory, access } = googleDirectoryClient({ credentials, subject: setup.admin, ...setup.emulator });
+    return googleWorkspaceConnector({ directory, access, domain: setup.domain, timeoutMs: 10_000 });
+  }),
 );
 
 /** Sets one user's password, found by primary email, and signs them out everywhere. */

@@ -20,7 +20,7 @@ export const quickstart = async (): Promise<{ googleSignOuts: number; entraRevok
       email: key.client_email,
       ...(key.private_key === undefined ? {} : { key: key.private_key }),
       subject: google.adminEmail,
-      scopes: ['https://www.googleapis.com/auth/admin.directory.user'],
+      scopes: ['https://www.googleapis.com/auth/admin.directory.user', 'https://www.googleapis.com/auth/admin.directory.user.security'],
       transporterOptions: { fetchImplementation: fetch }, // only needed under jest (CommonJS)
     });
     // google-auth-library always posts to https://oauth2.googleapis.com/token: redirect that one URL.
@@ -33,7 +33,10 @@ export const quickstart = async (): Promise<{ googleSignOuts: number; entraRevok
     });
     const directory = new admin_directory_v1.Admin({ auth: jwt, rootUrl: google.url });
     await directory.users.insert({ requestBody: { primaryEmail: 'kim@example.com', name: { givenName: 'Kim', familyName: 'Lee' }, password: 'First-Pass-123' } });
+    google.signIn('kim@example.com'); // Kim is signed in somewhere
     await directory.users.update({ userKey: 'kim@example.com', requestBody: { password: 'Second-Pass-456' } });
+    // Google keeps Kim's sessions across a password change; users.signOut ends them.
+    await directory.users.signOut({ userKey: 'kim@example.com' });
 
     // --- Microsoft: @azure/identity over https with the emulator's CA, and the Graph client.
     const credential = new ClientSecretCredential(entra.tenantId, entra.app.clientId, entra.app.clientSecret, {

@@ -8,19 +8,36 @@ import { googleWorkspaceConnector } from '../connector.js';
 import { serviceAccountKeyFromJson } from '../key.js';
 import { googleTarget } from './target.js';
 
+export interface GoogleEmulatorConnectorOptions {
+  readonly timeoutMs: number;
+  readonly logger?: ConnectorLogger;
+  /** Tests of a wrongly configured connector: another key file, admin, scopes or domain. */
+  readonly credentials?: GoogleEmulator['credentials'];
+  readonly subject?: string;
+  readonly scopes?: ReadonlyArray<string>;
+  readonly domain?: string;
+}
+
 // #region emulator
 /** The connector wired to a running Google emulator exactly as to Google, plus its rootUrl and token URL. */
-export const googleConnectorForEmulator = (emulator: GoogleEmulator, options: { readonly timeoutMs: number; readonly logger?: ConnectorLogger }) => {
+export const googleConnectorForEmulator = (emulator: GoogleEmulator, options: GoogleEmulatorConnectorOptions) => {
   // The emulator hands out a service account key file like Google Cloud's.
-  const credentials = serviceAccountKeyFromJson(JSON.stringify(emulator.credentials));
+  const credentials = serviceAccountKeyFromJson(JSON.stringify(options.credentials ?? emulator.credentials));
   if (isLeft(credentials)) throw new Error(credentials.left.message);
-  const { directory } = googleDirectoryClient({
+  const { directory, access } = googleDirectoryClient({
     credentials: credentials.right,
-    subject: emulator.adminEmail,
+    subject: options.subject ?? emulator.adminEmail,
+    ...(options.scopes === undefined ? {} : { scopes: options.scopes }),
     rootUrl: emulator.url,
     tokenUrl: emulator.tokenUrl,
   });
-  return googleWorkspaceConnector({ directory, domain: emulator.domains[0] ?? 'example.com', timeoutMs: options.timeoutMs, ...(options.logger === undefined ? {} : { logger: options.logger }) });
+  return googleWorkspaceConnector({
+    directory,
+    access,
+    domain: options.domain ?? emulator.domains[0] ?? 'example.com',
+    timeoutMs: options.timeoutMs,
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
+  });
 };
 // #endregion emulator
 

@@ -79,7 +79,10 @@ export const applyGoogleSeed = async (s: GoogleState, seed: GoogleSeed, cost: Sc
       passwordSetAt: password === null ? null : at(u.passwordSetAt) ?? Date.now(),
       signOutCount: u.signOutCount ?? existing?.signOutCount ?? 0,
       lastSignOutAt: at(u.lastSignOutAt) ?? existing?.lastSignOutAt ?? null,
+      activeSessions: u.activeSessions ?? existing?.activeSessions ?? 0,
       creationTime: existing?.creationTime ?? Date.now(),
+      // Seeded accounts exist already: no propagation delay.
+      readyAt: 0,
       etag: newEtag(),
     });
   }

@@ -39,7 +39,25 @@ export interface GoogleEmulatorOptions {
   readonly scryptN?: number;
   /** Receives one line per request (method, path, status, time); never a body. */
   readonly log?: LogSink;
+  /**
+   * `default`: no propagation delay (unit tests that don't care). `realistic`: the awkward timing of
+   * the real service, today a new user's propagation delay of REALISTIC_PROPAGATION_DELAY_MS.
+   */
+  readonly profile?: GoogleProfile;
+  /**
+   * Overrides the profile: for this long (emulator clock) after users.insert, mutate calls on the new
+   * user answer 412 "User creation is not complete." and reads 404 notFound. Tests advance the
+   * emulator's clock past it instead of sleeping.
+   */
+  readonly propagationDelayMs?: number;
 }
+
+export type GoogleProfile = 'default' | 'realistic';
+
+/** A few seconds: the order of what callers of users.insert report (the reference gives no figure). */
+export const REALISTIC_PROPAGATION_DELAY_MS = 2000;
+
+export const profilePropagationDelayMs = (profile: GoogleProfile): number => (profile === 'realistic' ? REALISTIC_PROPAGATION_DELAY_MS : 0);
 
 export interface GoogleEmulator extends EmulatorControl<GoogleQuotaName> {
   /** Base URL with a trailing slash: the Admin SDK client's `rootUrl`. */
@@ -53,6 +71,15 @@ export interface GoogleEmulator extends EmulatorControl<GoogleQuotaName> {
   readonly serviceAccounts: ReadonlyArray<ServiceAccountKey>;
   /** The first seeded admin: the `subject` to impersonate. */
   readonly adminEmail: string;
+  /** Switches the propagation delay for users created from now on (0: none). */
+  readonly setPropagationDelay: (ms: number) => void;
+  readonly propagationDelayMs: () => number;
+  /** The user signs in somewhere (a browser, a phone): one more open session. Returns the count. */
+  readonly signIn: (userKey: string) => number;
+  /** Which scopes a service account is authorised for in domain-wide delegation (Admin console → Security → API controls). */
+  readonly setDelegatedScopes: (clientEmail: string, scopes: ReadonlyArray<string>) => void;
+  /** Makes a user a super admin or takes it away (the impersonated admin must be one). */
+  readonly setSuperAdmin: (userKey: string, isAdmin: boolean) => void;
   /** Adds to the state (users are replaced by primary email). */
   readonly seed: (seed: unknown) => Promise<E.Either<SeedRejected, void>>;
   readonly user: (userKey: string) => GoogleUserInspection | undefined;
@@ -75,6 +102,7 @@ export const startGoogleEmulator = async (options: GoogleEmulatorOptions = {}): 
     perAccount: tokenBuckets(options.quotas?.perAccount ?? null, clock),
     concurrentLimit: options.quotas?.concurrent ?? null,
     inFlight: 0,
+    propagationDelayMs: options.propagationDelayMs ?? profilePropagationDelayMs(options.profile ?? 'default'),
   };
   const faults = faultRegistry();
   const stats = requestStats();
@@ -142,7 +170,7 @@ export const startGoogleEmulator = async (options: GoogleEmulatorOptions = {}): 
     dump: () => googleDump(state),
     user: (k) => {
       const u = findUser(state, k);
-      return u === undefined ? undefined : inspectUser(u);
+      return u === undefined ? undefined : inspectUser(u, clock.now());
     },
     passwordMatches: async (k, c) => (findUser(state, k) === undefined ? undefined : passwordMatches(k, c)),
     audit: () => state.audit,
@@ -171,10 +199,30 @@ export const startGoogleEmulator = async (options: GoogleEmulatorOptions = {}): 
       return keys.map(withTokenUri);
     },
     adminEmail: admin.primaryEmail,
+    setPropagationDelay: (ms) => {
+      rt.propagationDelayMs = Math.max(0, ms);
+    },
+    propagationDelayMs: () => rt.propagationDelayMs,
+    signIn: (k) => {
+      const u = findUser(state, k);
+      if (u === undefined) throw new Error(`google emulator: no user ${k}`);
+      u.activeSessions += 1;
+      return u.activeSessions;
+    },
+    setDelegatedScopes: (clientEmail, scopes) => {
+      const sa = state.serviceAccounts.get(clientEmail.toLowerCase());
+      if (sa === undefined) throw new Error(`google emulator: no service account ${clientEmail}`);
+      state.serviceAccounts.set(sa.clientEmail, { ...sa, delegatedScopes: [...scopes] });
+    },
+    setSuperAdmin: (k, isAdmin) => {
+      const u = findUser(state, k);
+      if (u === undefined) throw new Error(`google emulator: no user ${k}`);
+      u.isAdmin = isAdmin;
+    },
     seed: seedMore,
     user: (k) => {
       const u = findUser(state, k);
-      return u === undefined ? undefined : inspectUser(u);
+      return u === undefined ? undefined : inspectUser(u, clock.now());
     },
     passwordMatches,
     audit: () => [...state.audit],

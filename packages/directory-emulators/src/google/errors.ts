@@ -27,6 +27,10 @@ export const googleReasons: Readonly<Record<string, Known>> = {
   required: { status: 400, message: 'Required', domain: 'global' },
   badRequest: { status: 400, message: 'Bad Request', domain: 'global' },
   parseError: { status: 400, message: 'Parse Error', domain: 'global' },
+  // users.insert reference: "Check the error details for the \"User creation is not complete\" message".
+  // The 412 status is what callers report (it is not in the reference); the reason is Google's
+  // standard one for 412 (*unconfirmed* for this case).
+  conditionNotMet: { status: 412, message: 'User creation is not complete.', domain: 'global' },
   duplicate: { status: 409, message: 'Entity already exists.', domain: 'global' },
   userRateLimitExceeded: { status: 403, message: 'User Rate Limit Exceeded', domain: 'usageLimits' },
   quotaExceeded: { status: 403, message: 'Quota exceeded', domain: 'usageLimits' },
@@ -47,6 +51,7 @@ export const googleError = (reason: string, message?: string, status?: number): 
   };
 };
 
+export const creationIncomplete = (): GoogleApiError => googleError('conditionNotMet');
 export const invalidPassword = (): GoogleApiError => googleError('invalid', 'Invalid Password');
 export const invalidInput = (field: string): GoogleApiError => googleError('invalid', `Invalid Input: ${field}`);
 export const invalidName = (which: 'GivenName' | 'FamilyName'): GoogleApiError => googleError('invalid', `Invalid Given/Family Name: ${which}`);

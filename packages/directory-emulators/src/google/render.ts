@@ -41,12 +41,17 @@ export interface GoogleUserInspection {
   /** How the password is kept (`scrypt` for a plain password), or null when none was ever set. */
   readonly passwordScheme: 'scrypt' | 'MD5' | 'SHA-1' | 'crypt' | null;
   readonly passwordSetAt: string | null;
+  /** users.signOut calls (a password change is not one). */
   readonly signOutCount: number;
   readonly lastSignOutAt: string | null;
+  /** Open web and device sessions: a password change keeps them, signOut ends them. */
+  readonly activeSessions: number;
+  /** When the account finishes being created (ISO), while it still answers 412/404; absent once ready. */
+  readonly creationCompletesAt?: string;
   readonly extra: Readonly<Record<string, unknown>>;
 }
 
-export const inspectUser = (u: GoogleUser): GoogleUserInspection => ({
+export const inspectUser = (u: GoogleUser, now = 0): GoogleUserInspection => ({
   id: u.id,
   primaryEmail: u.primaryEmail,
   aliases: [...u.aliases],
@@ -59,5 +64,7 @@ export const inspectUser = (u: GoogleUser): GoogleUserInspection => ({
   passwordSetAt: u.passwordSetAt === null ? null : iso(u.passwordSetAt),
   signOutCount: u.signOutCount,
   lastSignOutAt: u.lastSignOutAt === null ? null : iso(u.lastSignOutAt),
+  activeSessions: u.activeSessions,
+  ...(u.readyAt > now ? { creationCompletesAt: iso(u.readyAt) } : {}),
   extra: { ...u.extra },
 });

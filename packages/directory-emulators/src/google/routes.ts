@@ -10,9 +10,10 @@ import type { ListParams } from './list.js';
 import { renderUser } from './render.js';
 import type { Caller, GoogleRuntime, Need } from './runtime.js';
 import { authorize } from './runtime.js';
-import { findUser } from './state.js';
+import type { ActivityParams } from './reports.js';
+import { listActivities, REPORTS_PATH } from './reports.js';
 import { exchangeAssertion } from './token.js';
-import { deleteUser, insertUser, signOutUser, updateUser } from './users.js';
+import { deleteUser, insertUser, readableUser, signOutUser, updateUser } from './users.js';
 import { decodeUserWrite } from './userWrite.js';
 
 export const USERS_PATH = '/admin/directory/v1/users';
@@ -62,9 +63,12 @@ export const registerGoogleRoutes = (app: FastifyInstance, rt: GoogleRuntime, to
   app.put(`${USERS_PATH}/:userKey`, api('write', write('update')));
   app.patch(`${USERS_PATH}/:userKey`, api('write', write('update')));
   app.get(`${USERS_PATH}/:userKey`, api('read', (_c, req) => {
-    const u = findUser(rt.state, key(req));
+    // A user still being created is not found yet (users.insert: propagation delay).
+    const u = readableUser(rt, key(req));
     return Promise.resolve(u === undefined ? E.left(googleError('notFound')) : E.right(ok(renderUser(rt.state, u))));
   }));
+  // The query string is form-decoded (Fastify's parser, as Google's front end): a raw `+` in
+  // `query=email:j+smith@…` is a space, so clients must send `%2B` (URLSearchParams does).
   app.get(USERS_PATH, api('read', (_c, req) => {
     const page = listUsers(rt.state, req.query as ListParams);
     return Promise.resolve(E.map((p: { users: ReadonlyArray<Parameters<typeof renderUser>[1]>; nextPageToken?: string }) =>
@@ -78,6 +82,11 @@ export const registerGoogleRoutes = (app: FastifyInstance, rt: GoogleRuntime, to
   }));
   app.delete(`${USERS_PATH}/:userKey`, api('write', (c, req) => Promise.resolve(E.map(() => ok(undefined, 204))(deleteUser(rt, key(req), c.admin.primaryEmail)))));
   app.post(`${USERS_PATH}/:userKey/signOut`, api('security', (c, req) => Promise.resolve(E.map(() => ok(undefined, 204))(signOutUser(rt, key(req), c.admin.primaryEmail)))));
+
+  app.get(`${REPORTS_PATH}/:userKey/applications/:applicationName`, api('reports', (_c, req) => {
+    const { userKey, applicationName } = req.params as { userKey: string; applicationName: string };
+    return Promise.resolve(E.map((body: unknown) => ok(body))(listActivities(rt.state, userKey, applicationName, req.query as ActivityParams)));
+  }));
 
   app.setNotFoundHandler((_req, reply) => send(reply, renderGoogleError(googleError('notFound', 'Not Found'))));
   app.setErrorHandler((err: { statusCode?: number }, _req, reply) =>

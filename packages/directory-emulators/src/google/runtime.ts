@@ -7,7 +7,7 @@ import type { TokenBuckets } from '../common/tokenBucket.js';
 import type { ScryptCost } from '../common/verifier.js';
 import type { GoogleApiError } from './errors.js';
 import { googleError } from './errors.js';
-import { DIRECTORY_USER_READONLY_SCOPE, DIRECTORY_USER_SCOPE, DIRECTORY_USER_SECURITY_SCOPE } from './seed.js';
+import { DIRECTORY_USER_READONLY_SCOPE, DIRECTORY_USER_SCOPE, DIRECTORY_USER_SECURITY_SCOPE, REPORTS_AUDIT_READONLY_SCOPE } from './seed.js';
 import type { GoogleSession, GoogleState, GoogleUser } from './state.js';
 import { findUser } from './state.js';
 
@@ -25,14 +25,17 @@ export interface GoogleRuntime {
   concurrentLimit: number | null;
   /** API requests in progress, this one included. */
   inFlight: number;
+  /** How long a user made by users.insert stays "still being created" (emulator clock), 0 for none. */
+  propagationDelayMs: number;
 }
 
-export type Need = 'read' | 'write' | 'security';
+export type Need = 'read' | 'write' | 'security' | 'reports';
 
 const SCOPES_FOR: Readonly<Record<Need, ReadonlyArray<string>>> = {
   read: [DIRECTORY_USER_SCOPE, DIRECTORY_USER_READONLY_SCOPE],
   write: [DIRECTORY_USER_SCOPE],
   security: [DIRECTORY_USER_SECURITY_SCOPE],
+  reports: [REPORTS_AUDIT_READONLY_SCOPE],
 };
 
 export interface Caller {

@@ -14,6 +14,8 @@ export const GoogleUserSeed = t.intersection([
     passwordSetAt: t.string,
     signOutCount: t.number,
     lastSignOutAt: t.string,
+    /** Open web and device sessions (the user is signed in somewhere); signOut ends them, a password change does not. */
+    activeSessions: t.number,
     isAdmin: t.boolean,
     suspended: t.boolean,
     aliases: t.array(t.string),
@@ -49,6 +51,8 @@ export type GoogleSeed = t.TypeOf<typeof GoogleSeed>;
 export const DIRECTORY_USER_SCOPE = 'https://www.googleapis.com/auth/admin.directory.user';
 export const DIRECTORY_USER_READONLY_SCOPE = 'https://www.googleapis.com/auth/admin.directory.user.readonly';
 export const DIRECTORY_USER_SECURITY_SCOPE = 'https://www.googleapis.com/auth/admin.directory.user.security';
+/** The Reports API's audit activities (admin and user_accounts applications). */
+export const REPORTS_AUDIT_READONLY_SCOPE = 'https://www.googleapis.com/auth/admin.reports.audit.readonly';
 
 export const defaultGoogleSeed: Required<Pick<GoogleSeed, 'customerId' | 'domains' | 'serviceAccounts' | 'users'>> = {
   customerId: 'C0takeover',

@@ -21,9 +21,22 @@ export interface GoogleUser {
   extra: Record<string, unknown>;
   password: Verifier | null;
   passwordSetAt: number | null;
+  /** users.signOut calls only: a password change is not a sign-out in Google. */
   signOutCount: number;
   lastSignOutAt: number | null;
+  /**
+   * The user's open web and device sessions (sign-in cookies). A password change leaves them open;
+   * users.signOut ends them all ("Signs a user out of all web and device sessions and reset their
+   * sign-in cookies", developers.google.com/workspace/admin/directory/reference/rest/v1/users/signOut).
+   */
+  activeSessions: number;
   creationTime: number;
+  /**
+   * Until then (emulator clock) the account is still being created: mutate calls answer 412 "User
+   * creation is not complete." and reads 404 (users.insert reference: "Mutate calls immediately
+   * following user creation might sometimes fail … propagation delay in our backends").
+   */
+  readyAt: number;
   etag: string;
 }
 
@@ -36,6 +49,7 @@ export interface ServiceAccount {
   readonly delegatedScopes: ReadonlyArray<string>;
 }
 
+/** An access token the token endpoint issued (not a user's web session: see `GoogleUser.activeSessions`). */
 export interface GoogleSession {
   readonly subject: string;
   readonly scopes: ReadonlyArray<string>;

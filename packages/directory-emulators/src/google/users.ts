@@ -1,7 +1,7 @@
 // users.insert / get / list / update / patch / delete / signOut over the emulator's state.
 import * as E from 'fp-ts/lib/Either.js';
 import type { GoogleApiError } from './errors.js';
-import { googleError } from './errors.js';
+import { creationIncomplete, googleError } from './errors.js';
 import { toVerifier } from './password.js';
 import type { GoogleRuntime } from './runtime.js';
 import type { GoogleUser } from './state.js';
@@ -11,6 +11,22 @@ import { iso } from '../common/clock.js';
 
 const notFound = (): GoogleApiError => googleError('notFound');
 
+/** Still being created (see `GoogleUser.readyAt`): reads do not find it yet. */
+export const stillCreating = (rt: GoogleRuntime, u: GoogleUser): boolean => u.readyAt > rt.clock.now();
+
+/** A user a read may see: none while its creation is still propagating (404 notFound). */
+export const readableUser = (rt: GoogleRuntime, key: string): GoogleUser | undefined => {
+  const u = findUser(rt.state, key);
+  return u === undefined || stillCreating(rt, u) ? undefined : u;
+};
+
+/** A user a mutate call may change: 404 when unknown, 412 "User creation is not complete." while propagating. */
+const mutableUser = (rt: GoogleRuntime, key: string): E.Either<GoogleApiError, GoogleUser> => {
+  const u = findUser(rt.state, key);
+  if (u === undefined) return E.left(notFound());
+  return stillCreating(rt, u) ? E.left(creationIncomplete()) : E.right(u);
+};
+
 const checkEmail = (rt: GoogleRuntime, email: string, self: GoogleUser | undefined): E.Either<GoogleApiError, string> => {
   if (!rt.state.domains.has(domainOf(email))) return E.left(googleError('forbidden'));
   const other = findUser(rt.state, email);
@@ -19,9 +35,8 @@ const checkEmail = (rt: GoogleRuntime, email: string, self: GoogleUser | undefin
 
 const recordPasswordChange = (rt: GoogleRuntime, u: GoogleUser, actor: string, now: number): void => {
   u.passwordSetAt = now;
-  // An admin password change signs the user out of every Google session.
-  u.signOutCount += 1;
-  u.lastSignOutAt = now;
+  // Sessions stay open: Google's admin help (Reset a user's password, support.google.com/a/answer/33319)
+  // says to reset the user's sign-in cookies as a separate step; that is users.signOut.
   appendAudit(rt.state, { time: iso(now), eventName: 'CHANGE_PASSWORD', actorEmail: actor, userEmail: u.primaryEmail, description: `Password changed for ${u.primaryEmail}` });
 };
 
@@ -47,7 +62,9 @@ export const insertUser = async (rt: GoogleRuntime, c: UserChanges, actor: strin
     passwordSetAt: c.password === undefined ? null : now,
     signOutCount: 0,
     lastSignOutAt: null,
+    activeSessions: 0,
     creationTime: now,
+    readyAt: now + rt.propagationDelayMs,
     etag: newEtag(),
   };
   // Re-check after the await: another request may have taken the address meanwhile.
@@ -59,8 +76,9 @@ export const insertUser = async (rt: GoogleRuntime, c: UserChanges, actor: strin
 };
 
 export const updateUser = async (rt: GoogleRuntime, key: string, c: UserChanges, actor: string): Promise<E.Either<GoogleApiError, GoogleUser>> => {
-  const found = findUser(rt.state, key);
-  if (found === undefined) return E.left(notFound());
+  const target = mutableUser(rt, key);
+  if (E.isLeft(target)) return target;
+  const found = target.right;
   if (c.primaryEmail !== undefined) {
     const ok = checkEmail(rt, c.primaryEmail, found);
     if (E.isLeft(ok)) return ok;
@@ -90,19 +108,22 @@ export const updateUser = async (rt: GoogleRuntime, key: string, c: UserChanges,
 };
 
 export const deleteUser = (rt: GoogleRuntime, key: string, actor: string): E.Either<GoogleApiError, void> => {
-  const u = findUser(rt.state, key);
-  if (u === undefined) return E.left(notFound());
+  const target = mutableUser(rt, key);
+  if (E.isLeft(target)) return target;
+  const u = target.right;
   rt.state.users.delete(u.id);
   appendAudit(rt.state, { time: iso(rt.clock.now()), eventName: 'DELETE_USER', actorEmail: actor, userEmail: u.primaryEmail, description: `User ${u.primaryEmail} deleted` });
   return E.right(undefined);
 };
 
 export const signOutUser = (rt: GoogleRuntime, key: string, actor: string): E.Either<GoogleApiError, void> => {
-  const u = findUser(rt.state, key);
-  if (u === undefined) return E.left(notFound());
+  const target = mutableUser(rt, key);
+  if (E.isLeft(target)) return target;
+  const u = target.right;
   const now = rt.clock.now();
   u.signOutCount += 1;
   u.lastSignOutAt = now;
+  u.activeSessions = 0;
   appendAudit(rt.state, { time: iso(now), eventName: 'USER_SIGN_OUT', actorEmail: actor, userEmail: u.primaryEmail, description: `User ${u.primaryEmail} signed out of all sessions` });
   return E.right(undefined);
 };
