@@ -136,6 +136,12 @@ describe('d. federated domains', () => {
     expect(e).toEqual({ status: 400, code: 'Request_BadRequest', message: FEDERATED_PASSWORD_MESSAGE });
     await graph.api('/users/fed@fabrikam.com').patch({ jobTitle: 'Federated' });
   });
+
+  it('creating a user in a federated domain needs onPremisesImmutableId (wording unconfirmed)', async () => {
+    const body = { accountEnabled: true, displayName: 'Fed new', mailNickname: 'fednew', userPrincipalName: 'fednew@fabrikam.com', passwordProfile: { password: 'Initial-Pass-2x' } };
+    expect(graphError(await failure(graph.api('/users').post(body)))).toMatchObject({ status: 400, code: 'Request_BadRequest', message: expect.stringContaining('onPremisesImmutableId') as unknown });
+    await graph.api('/users').post({ ...body, onPremisesImmutableId: 'aW1tdXRhYmxl' });
+  });
 });
 
 describe('e. reads cost resource units (Microsoft Graph service-specific throttling limits)', () => {

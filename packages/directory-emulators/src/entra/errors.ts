@@ -31,6 +31,9 @@ export const FEDERATED_PASSWORD_STATUS = 400;
 export const FEDERATED_PASSWORD_CODE = 'Request_BadRequest';
 export const FEDERATED_PASSWORD_MESSAGE = 'Password update is not supported for users in a federated domain. Update the password in the federation provider.';
 export const federatedPassword = (): GraphApiError => graphError(FEDERATED_PASSWORD_STATUS, FEDERATED_PASSWORD_CODE, FEDERATED_PASSWORD_MESSAGE);
+/** Creating a user in a federated domain without onPremisesImmutableId (documented as required; wording UNCONFIRMED). */
+export const FEDERATED_CREATE_MESSAGE = "Property 'onPremisesImmutableId' is required when creating a user in a federated domain.";
+export const federatedCreateNeedsImmutableId = (): GraphApiError => graphError(400, 'Request_BadRequest', FEDERATED_CREATE_MESSAGE);
 
 export const passwordRejected = (): GraphApiError => graphError(400, 'Request_BadRequest', PASSWORD_COMPLEXITY);
 export const forbidden = (): GraphApiError => graphError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');

@@ -55,7 +55,7 @@ const checkAssertion = (app: EntraApp, assertion: string, nowS: number, expected
     return E.left(aadError(401, 'invalid_client', 700021, "Client assertion application identifier doesn't match 'client_id' parameter."));
   }
   // Strict audience: the assertion is for this tenant's own token endpoint ("Microsoft identity
-  // platform certificate credentials": `aud` "must be https://login.microsoftonline.com/{tenantId}/oauth2/v2.0/token";
+  // platform certificate credentials": `aud` "should be https://login.microsoftonline.com/{tenantId}/oauth2/v2.0/token";
   // https://learn.microsoft.com/entra/identity-platform/certificate-credentials). The refusal is
   // AADSTS50013 InvalidAssertion ("Microsoft Entra authentication and authorization error codes",
   // https://learn.microsoft.com/entra/identity-platform/reference-error-codes); its wording here is

@@ -5,7 +5,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { iso } from '../common/clock.js';
 import { scryptVerifier } from '../common/verifier.js';
 import type { GraphApiError } from './errors.js';
-import { federatedPassword, graphError, notFound, passwordRejected } from './errors.js';
+import { federatedCreateNeedsImmutableId, federatedPassword, graphError, notFound, passwordRejected } from './errors.js';
 import { compliesWithEntraPolicy } from './policy.js';
 import type { EntraRuntime, GraphCaller } from './runtime.js';
 import type { EntraTenant, EntraUser } from './state.js';
@@ -45,6 +45,9 @@ export const createEntraUser = async (rt: EntraRuntime, c: GraphCaller, ch: Entr
   const t = c.tenant;
   const upnOk = checkUpn(t, upn, undefined);
   if (E.isLeft(upnOk)) return upnOk;
+  // "user resource type", onPremisesImmutableId (https://learn.microsoft.com/graph/api/resources/user):
+  // it must be given when creating a user whose UPN is in a federated domain. Wording unconfirmed (errors.ts).
+  if (t.domainAuthentication.get(domainOf(upn)) === 'Federated' && typeof ch.props['onPremisesImmutableId'] !== 'string') return E.left(federatedCreateNeedsImmutableId());
   const password = ch.passwordProfile?.password ?? '';
   const pw = checkPassword(t, password, ch.props['passwordPolicies']);
   if (E.isLeft(pw)) return pw;
