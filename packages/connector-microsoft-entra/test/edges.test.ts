@@ -100,6 +100,25 @@ describe('2. an ambiguous password set is resolved by asking: lastPasswordChange
   });
 });
 
+describe('2b. a timed-out password set is resolved the same way', () => {
+  it('no answer within the timeout, yet the set landed: lastPasswordChange says so', async () => {
+    const c = connector({ timeoutMs: 500 });
+    const read = c.lastPasswordChange;
+    if (read === undefined) throw new Error('lastPasswordChange missing');
+    const id = idOf('oneil@contoso.com');
+    await right(c.describe()); // the token first, so the timeout below concerns the PATCH
+    const startedAt = Date.now();
+    emu.injectFault({ path: '/v1.0/users', method: 'PATCH', answerAfterMs: 5_000 });
+    const e = await left(c.push({ externalId: id, password: pw(7) }));
+    expect(e).toMatchObject({ _tag: 'retryable', reason: 'timeout' });
+    expect(isAmbiguous(e)).toBe(true);
+    // Wait for the change itself, not for a time: the emulator's state says when it landed.
+    while (!(await emu.passwordMatches(id, 'Edge-Case-Pass-7x'))) await new Promise((r) => setImmediate(r));
+    const changed = await right(read(id));
+    expect(changed?.getTime()).toBeGreaterThanOrEqual(Math.floor(startedAt / 1000) * 1000);
+  });
+});
+
 describe('3. sessionsEnded is truthful', () => {
   it('a password set is a reset (true); attribute-only false; attribute-only with revocation true', async () => {
     const c = connector();
