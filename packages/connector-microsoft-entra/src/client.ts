@@ -41,7 +41,16 @@ export interface EntraGraphClientOptions {
  * without the default chain's RetryHandler (which retries 429/503/504 up to 3 times). The engine is
  * the one retry layer.
  */
-export const entraGraphClient = (options: EntraGraphClientOptions): Client => {
+export const entraGraphClient = (options: EntraGraphClientOptions): Client => entraGraphAccess(options).graph;
+
+/** The Graph client and a getter for its app-only access token (for the connector's `diagnose`, which reads the token's `roles` and `oid`). */
+export interface EntraGraphAccess {
+  readonly graph: Client;
+  readonly accessToken: () => Promise<string>;
+}
+
+/** As `entraGraphClient`, plus the token getter: pass both to `entraConnector` (`graph`, `accessToken`). */
+export const entraGraphAccess = (options: EntraGraphClientOptions): EntraGraphAccess => {
   const cloud = entraClouds[options.cloud ?? 'global'];
   const authorityHost = options.authorityHost ?? cloud.authorityHost;
   const graphBaseUrl = (options.graphBaseUrl ?? cloud.graphBaseUrl).replace(/\/+$/, '');
@@ -60,10 +69,11 @@ export const entraGraphClient = (options: EntraGraphClientOptions): Client => {
   const telemetry = new TelemetryHandler();
   authentication.setNext(telemetry);
   telemetry.setNext(new HTTPMessageHandler());
-  return Client.initWithMiddleware({
+  const graph = Client.initWithMiddleware({
     middleware: authentication,
     baseUrl: `${graphBaseUrl}/`,
     ...(options.graphBaseUrl === undefined ? {} : { customHosts: new Set([new URL(graphBaseUrl).hostname]) }),
     ...(options.fetchOptions === undefined ? {} : { fetchOptions: options.fetchOptions }),
   });
+  return { graph, accessToken: async () => (await credential.getToken(scope)).token };
 };

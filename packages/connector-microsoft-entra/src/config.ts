@@ -20,5 +20,13 @@ export interface EntraConnectorConfig {
   /** The tenant's banned-password list, for `checkPassword` (Entra's own list is not published). */
   readonly isBanned?: (password: Secret) => boolean;
   readonly logger?: ConnectorLogger;
+  /**
+   * The app-only access token the Graph client uses (`entraGraphAccess(...).accessToken`). Optional;
+   * with it, `diagnose` reads the token's `roles` (the granted permissions) and `oid` (the service
+   * principal, whose directory roles it then looks up). Without it those checks are `unknown`.
+   */
+  readonly accessToken?: () => Promise<string>;
+  /** The app registration's name, for diagnose's fixes. Default: the token's `app_displayname`, else `the takeover app`. */
+  readonly appDisplayName?: string;
 }
 

@@ -3,12 +3,14 @@ import * as TE from 'fp-ts/lib/TaskEither.js';
 import * as t from 'io-ts';
 import { checkPassword, isSecret } from '@takeover/core';
 import type { ConnectorError, DirectoryConnector, ExternalUserId, PushOutcome, ResolveRequest, Resolution } from '@takeover/connector-kit';
-import { diagnoseByDescribe, externalUserId, permanent, silentLogger, unknowablePassword } from '@takeover/connector-kit';
+import { externalUserId, permanent, silentLogger, unknowablePassword } from '@takeover/connector-kit';
 import { graphCall } from './call.js';
 import type { GraphRequestFacts } from './errors.js';
-import { GraphUser, GraphUserList } from './codecs.js';
+import { GraphPasswordChange, GraphUser, GraphUserList } from './codecs.js';
 import type { EntraConnectorConfig } from './config.js';
-import { entraAttributes, graphAttributes, newUserBody, odataString, passwordProfile } from './mapping.js';
+import { diagnoseEntra } from './diagnose.js';
+import { entraAttributes, filterValue, graphAttributes, newUserBody, odataString, passwordProfile } from './mapping.js';
+import { explainRefusal } from './refusal.js';
 
 export const MICROSOFT_ENTRA_KIND = 'microsoft-entra';
 
@@ -21,6 +23,7 @@ const AnyBody = t.unknown;
 export const entraConnector = (config: EntraConnectorConfig): DirectoryConnector => {
   const { graph } = config;
   const call = graphCall(config.logger ?? silentLogger, config.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  // Every path value percent-encoded (a UPN's `@`, `+`, `%`, `#`, `/`, non-ASCII).
   const userPath = (key: string) => `/users/${encodeURIComponent(key)}`;
   const found = (how: Resolution['how']) => (u: GraphUser): Resolution => ({ externalId: externalUserId(u.id), how });
   const isNotFound = (e: ConnectorError) => e._tag === 'permanent' && e.reason === 'not-found';
@@ -28,7 +31,8 @@ export const entraConnector = (config: EntraConnectorConfig): DirectoryConnector
   const get = (key: string) => call({ operation: 'GET /users/{id}', run: (signal) => graph.api(userPath(key)).select('id,userPrincipalName').options({ signal }).get(), decode: GraphUser });
   const byMail = (mail: string) => call({
     operation: 'GET /users?$filter=mail',
-    run: (signal) => graph.api('/users').filter(`mail eq ${odataString(mail)}`).select('id,userPrincipalName').options({ signal }).get(),
+    // Encoded whole: Graph form-decodes the query, so a raw `+` in `j+smith@…` would search for `j smith@…` (issue 12).
+    run: (signal) => graph.api('/users').filter(filterValue(`mail eq ${odataString(mail)}`)).select('id,userPrincipalName').options({ signal }).get(),
     decode: GraphUserList,
   });
   const patch = (id: ExternalUserId, body: Record<string, unknown>, facts?: GraphRequestFacts) => call({
@@ -69,7 +73,8 @@ export const entraConnector = (config: EntraConnectorConfig): DirectoryConnector
     capabilities: {
       revokeSessions: true,
       passwordSetEndsSessions: true, // every password set is a reset: refresh tokens are revoked
-      ambiguousPasswordSet: 'resend',
+      // Every set is a reset (sessions end): never send twice; read lastPasswordChangeDateTime first.
+      ambiguousPasswordSet: 'ask',
       createUsers: config.createUsers !== false,
       hashFunctions: [],
       attributes: entraAttributes,
@@ -90,6 +95,8 @@ export const entraConnector = (config: EntraConnectorConfig): DirectoryConnector
       const revoke = call({ operation: 'POST /users/{id}/revokeSignInSessions', run: (signal) => graph.api(`${userPath(externalId)}/revokeSignInSessions`).options({ signal }).post({}), decode: AnyBody });
       return pipe(
         Object.keys(body).length === 0 ? TE.right<ConnectorError, unknown>(undefined) : patch(externalId, body, { carriedPassword: password !== undefined, secrets: password === undefined ? [] : [password] }),
+        // A refusal specific to this user (federated domain, admin target) gets a reason an admin can act on.
+        TE.orElse((e) => (password === undefined ? TE.left(e) : explainRefusal({ graph, call }, externalId, e))),
         TE.chain(() => (revokeSessions === true ? pipe(revoke, TE.map(() => outcome('revoked'))) : TE.right(outcome('not-requested')))),
       );
     },
@@ -98,7 +105,15 @@ export const entraConnector = (config: EntraConnectorConfig): DirectoryConnector
       password,
       config.isBanned === undefined ? {} : { isBanned: config.isBanned },
     )),
-    diagnose: () => diagnoseByDescribe(connector.describe),
+    lastPasswordChange: (externalId) => pipe(
+      call({ operation: 'GET /users/{id}?$select=lastPasswordChangeDateTime', run: (signal) => graph.api(userPath(externalId)).select('lastPasswordChangeDateTime').options({ signal }).get(), decode: GraphPasswordChange }),
+      TE.chain(({ lastPasswordChangeDateTime: at }) => {
+        if (at === null) return TE.right(null);
+        const ms = Date.parse(at);
+        return Number.isNaN(ms) ? TE.left(permanent('invalid', { code: 'unexpected-response', message: `lastPasswordChangeDateTime is not a date: ${at}` })) : TE.right(new Date(ms));
+      }),
+    ),
+    diagnose: () => diagnoseEntra({ graph, config, call, describe: connector.describe }),
   };
   return connector;
 };

@@ -33,3 +33,11 @@ export const newUserBody = (a: NewAccountAttributes, password: Secret) => ({
 
 /** OData string literal: a quote is doubled. */
 export const odataString = (s: string): string => `'${s.replace(/'/g, "''")}'`;
+
+/**
+ * A whole `$filter` expression, percent-encoded for the query string. The Graph JS client (3.0.7)
+ * concatenates `.filter()` as given, and Graph form-decodes the query: a raw `+` would be read as a
+ * space (`j+smith@…` → `j smith@…`), a raw `%41` as `A`, and `&`/`#` would cut the value. "Use query
+ * parameters: Encoding query parameters" (https://learn.microsoft.com/graph/query-parameters#encoding-query-parameters).
+ */
+export const filterValue = (expression: string): string => encodeURIComponent(expression);

@@ -27,7 +27,7 @@ afterEach(() => {
 
 describe('Graph write quotas', () => {
   it('uses the published defaults', () => {
-    expect(emu.quotas()).toEqual({ appTenantWrites: { limit: 3000, windowSeconds: 150 }, tenantWrites: { limit: 18000, windowSeconds: 300 } });
+    expect(emu.quotas()).toEqual({ appTenantWrites: { limit: 3000, windowSeconds: 150 }, tenantWrites: { limit: 18000, windowSeconds: 300 }, appTenantResourceUnits: { limit: 3500, windowSeconds: 10 } });
   });
 
   it('429 Request_ThrottledTemporarily with a Retry-After computed from the app+tenant bucket', async () => {

@@ -1,33 +1,45 @@
 import { Secret } from '@takeover/core';
 import { startEntraEmulator } from '@takeover/directory-emulators';
-import type { EntraEmulator } from '@takeover/directory-emulators';
+import type { EntraAppCredentials, EntraEmulator } from '@takeover/directory-emulators';
 import { entraFetchDispatcher, entraHttpsAgent } from '@takeover/directory-emulators/testing';
 import type { ConnectorLogger } from '@takeover/connector-kit';
 import type { ConformanceFactory } from '@takeover/connector-kit/testing';
-import { entraGraphClient } from '../client.js';
+import { entraGraphAccess } from '../client.js';
 import { entraConnector } from '../connector.js';
 import { entraTarget } from './target.js';
+
+export interface EntraEmulatorConnectorOptions {
+  readonly timeoutMs: number;
+  readonly credential?: 'secret' | 'certificate';
+  readonly logger?: ConnectorLogger;
+  /** Another app of the emulator (default its first). */
+  readonly app?: EntraAppCredentials;
+  /** Send this secret instead of the app's (a wrong one, for diagnose tests). */
+  readonly clientSecret?: string;
+  /** The connector's configured domain (default the tenant's first). */
+  readonly domain?: string;
+}
 
 // #region emulator
 /**
  * The connector wired to a running Entra emulator as to Entra, plus its authority, Graph root and
  * CA (trusted by an https agent for @azure/identity and a fetch dispatcher for the Graph client).
  */
-export const entraConnectorForEmulator = (emulator: EntraEmulator, options: { readonly timeoutMs: number; readonly credential?: 'secret' | 'certificate'; readonly logger?: ConnectorLogger }) => {
-  const { app } = emulator;
+export const entraConnectorForEmulator = (emulator: EntraEmulator, options: EntraEmulatorConnectorOptions) => {
+  const app = options.app ?? emulator.app;
   const pem = app.certificate?.pemWithKey;
   const credentials = options.credential === 'certificate' && pem !== undefined
     ? { tenantId: app.tenantId, clientId: app.clientId, certificatePem: Secret.of(pem) }
-    : { tenantId: app.tenantId, clientId: app.clientId, clientSecret: Secret.of(app.clientSecret) };
-  const graph = entraGraphClient({
+    : { tenantId: app.tenantId, clientId: app.clientId, clientSecret: Secret.of(options.clientSecret ?? app.clientSecret) };
+  const { graph, accessToken } = entraGraphAccess({
     credentials,
     authorityHost: emulator.authorityHost,
     graphBaseUrl: emulator.graphBaseUrl,
     httpsAgent: entraHttpsAgent(emulator),
     fetchOptions: { dispatcher: entraFetchDispatcher(emulator) } as unknown as RequestInit,
   });
-  const domain = emulator.tenants[0]?.domains[0] ?? 'contoso.com';
-  return entraConnector({ graph, tenantId: app.tenantId, domain, timeoutMs: options.timeoutMs, ...(options.logger === undefined ? {} : { logger: options.logger }) });
+  const domain = options.domain ?? emulator.tenants[0]?.domains[0] ?? 'contoso.com';
+  return entraConnector({ graph, accessToken, tenantId: app.tenantId, domain, timeoutMs: options.timeoutMs, ...(options.logger === undefined ? {} : { logger: options.logger }) });
 };
 // #endregion emulator
 

@@ -21,9 +21,10 @@ export interface RunningEmulators {
 
 export type CliFailure = { readonly _tag: 'CliFailure'; readonly message: string };
 
-export const USAGE = `Usage: takeover-emulators [--seed seed.json] [--out DIR] [--host 127.0.0.1] [--google-port 0] [--entra-port 0] [--quiet]
+export const USAGE = `Usage: takeover-emulators [--seed seed.json] [--out DIR] [--host 127.0.0.1] [--google-port 0] [--entra-port 0] [--profile default|realistic] [--quiet]
   Starts the Google Workspace (HTTP) and Microsoft Entra/Graph (HTTPS) emulators, writes DIR/credentials.json and
-  DIR/ca.pem, and prints their URLs. --quiet hides the per-request log lines.`;
+  DIR/ca.pem, and prints their URLs. --quiet hides the per-request log lines. --profile realistic turns on the real
+  services' timing (Entra: a user created by POST /users answers 404 for a few seconds).`;
 
 const port = (v: string | undefined): number => (v === undefined ? 0 : Number(v));
 
@@ -32,12 +33,14 @@ export const runEmulators = async (argv: ReadonlyArray<string>, print: (line: st
   try {
     args = parseArgs({
       args: [...argv],
-      options: { seed: { type: 'string' }, out: { type: 'string' }, host: { type: 'string' }, 'google-port': { type: 'string' }, 'entra-port': { type: 'string' }, quiet: { type: 'boolean' }, help: { type: 'boolean' } },
+      options: { seed: { type: 'string' }, out: { type: 'string' }, host: { type: 'string' }, 'google-port': { type: 'string' }, 'entra-port': { type: 'string' }, profile: { type: 'string' }, quiet: { type: 'boolean' }, help: { type: 'boolean' } },
     }).values;
   } catch (e) {
     return E.left({ _tag: 'CliFailure', message: `${e instanceof Error ? e.message : String(e)}\n${USAGE}` });
   }
   if (args.help === true) return E.left({ _tag: 'CliFailure', message: USAGE });
+  const profile = args.profile ?? 'default';
+  if (profile !== 'default' && profile !== 'realistic') return E.left({ _tag: 'CliFailure', message: `--profile must be default or realistic, not ${profile}\n${USAGE}` });
   let seed: SeedFile = {};
   if (args.seed !== undefined) {
     const decoded = SeedFile.decode(JSON.parse(await readFile(args.seed, 'utf8')) as unknown);
@@ -50,8 +53,8 @@ export const runEmulators = async (argv: ReadonlyArray<string>, print: (line: st
   const log = args.quiet === true ? undefined : (line: string) => print(`  ${line}`);
   const { quotas: gq, ...googleSeed } = seed.google ?? {};
   const { quotas: eq, ...entraSeed } = seed.entra ?? {};
-  const google = await startGoogleEmulator({ host, port: port(args['google-port']), seed: googleSeed, ...(gq === undefined ? {} : { quotas: gq }), ...(log === undefined ? {} : { log: (l) => log(`[google] ${l}`) }) });
-  const entra = await startEntraEmulator({ host, port: port(args['entra-port']), certificateDir: out, ...(entraSeed.tenants === undefined ? {} : { seed: entraSeed }), ...(eq === undefined ? {} : { quotas: eq }), ...(log === undefined ? {} : { log: (l) => log(`[entra] ${l}`) }) });
+  const google = await startGoogleEmulator({ host, port: port(args['google-port']), profile, seed: googleSeed, ...(gq === undefined ? {} : { quotas: gq }), ...(log === undefined ? {} : { log: (l) => log(`[google] ${l}`) }) });
+  const entra = await startEntraEmulator({ host, port: port(args['entra-port']), certificateDir: out, profile, ...(entraSeed.tenants === undefined ? {} : { seed: entraSeed }), ...(eq === undefined ? {} : { quotas: eq }), ...(log === undefined ? {} : { log: (l) => log(`[entra] ${l}`) }) });
   const credentialsPath = join(out, 'credentials.json');
   const credentials = {
     google: { url: google.url, rootUrl: google.url, tokenUrl: google.tokenUrl, adminEmail: google.adminEmail, customerId: google.customerId, domains: google.domains, serviceAccounts: google.serviceAccounts, adminApi: `${google.url}__admin` },

@@ -6,6 +6,6 @@ import { GoogleSeed } from '../google/seed.js';
 
 export const SeedFile = t.partial({
   google: t.intersection([GoogleSeed, t.partial({ quotas: t.partial({ perUser: QuotaSpecCodec, perAccount: QuotaSpecCodec, concurrent: t.union([t.null, t.number]) }) })]),
-  entra: t.intersection([EntraSeed, t.partial({ quotas: t.partial({ appTenantWrites: QuotaSpecCodec, tenantWrites: QuotaSpecCodec }) })]),
+  entra: t.intersection([EntraSeed, t.partial({ quotas: t.partial({ appTenantWrites: QuotaSpecCodec, tenantWrites: QuotaSpecCodec, appTenantResourceUnits: QuotaSpecCodec }) })]),
 });
 export type SeedFile = t.TypeOf<typeof SeedFile>;

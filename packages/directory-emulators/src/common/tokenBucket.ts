@@ -18,7 +18,8 @@ interface Bucket {
 }
 
 export interface TokenBuckets {
-  readonly take: (key: string) => Take;
+  /** Takes `cost` tokens (default 1: one request; Graph's identity limits count resource units). */
+  readonly take: (key: string, cost?: number) => Take;
   readonly spec: () => QuotaSpec | null;
   /** Changes the quota at run time; `null` removes it. Existing buckets restart full. */
   readonly set: (spec: QuotaSpec | null) => void;
@@ -27,7 +28,7 @@ export interface TokenBuckets {
 export const tokenBuckets = (initial: QuotaSpec | null, clock: Clock): TokenBuckets => {
   let spec = initial;
   let buckets = new Map<string, Bucket>();
-  const take = (key: string): Take => {
+  const take = (key: string, cost = 1): Take => {
     if (spec === null) return { _tag: 'Granted', usedFraction: 0 };
     const { limit, windowSeconds } = spec;
     const ratePerMs = limit / (windowSeconds * 1000);
@@ -36,11 +37,11 @@ export const tokenBuckets = (initial: QuotaSpec | null, clock: Clock): TokenBuck
     b.tokens = Math.min(limit, b.tokens + (now - b.at) * ratePerMs);
     b.at = now;
     buckets.set(key, b);
-    if (b.tokens >= 1) {
-      b.tokens -= 1;
+    if (b.tokens >= cost) {
+      b.tokens -= cost;
       return { _tag: 'Granted', usedFraction: 1 - b.tokens / limit };
     }
-    const retryAfterSeconds = Math.max(1, Math.ceil((1 - b.tokens) / ratePerMs / 1000));
+    const retryAfterSeconds = Math.max(1, Math.ceil((cost - b.tokens) / ratePerMs / 1000));
     return { _tag: 'Throttled', retryAfterSeconds, usedFraction: 1 };
   };
   return {

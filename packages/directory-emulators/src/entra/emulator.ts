@@ -26,6 +26,8 @@ import { graphError, renderGraphError } from './errors.js';
 import type { EntraUserInspection } from './render.js';
 import { inspectEntraUser } from './render.js';
 import { registerEntraRoutes } from './routes.js';
+import type { EntraSettings } from './adminExtras.js';
+import { registerEntraAdminRoutes } from './adminExtras.js';
 import type { EntraQuotaName, EntraRuntime } from './runtime.js';
 import { defaultEntraTenant, EntraSeed } from './seed.js';
 import type { EntraAuditEntry, EntraState, EntraUser } from './state.js';
@@ -36,14 +38,36 @@ export interface EntraEmulatorOptions {
   readonly port?: number;
   /** Tenants with domains, apps and users; default: one Contoso tenant with one app (secret + certificate) and one user. */
   readonly seed?: EntraSeed;
-  /** Default appTenantWrites 3,000/150 s and tenantWrites 18,000/300 s (the published limits). */
+  /**
+   * Default appTenantWrites 3,000/150 s, tenantWrites 18,000/300 s and appTenantResourceUnits
+   * 3,500/10 s (the published limits; resource units for a tenant under 50 users).
+   */
   readonly quotas?: Partial<Record<EntraQuotaName, QuotaSpec | null>>;
   readonly tokenLifetimeSeconds?: number;
   readonly scryptN?: number;
   /** Where ca.pem and the app certificates are written (default: a new temp directory, removed on close). */
   readonly certificateDir?: string;
   readonly log?: LogSink;
+  /**
+   * `default`: no propagation delay (unit tests that don't care). `realistic`: the real service's
+   * awkward timing on (propagation after create: `REALISTIC_PROPAGATION_DELAY_MS`). Everything else
+   * that is strict (roles, federated domains, audiences, form-decoded queries, resource units) is
+   * always on.
+   */
+  readonly profile?: EntraProfile;
+  /** Overrides the profile's delay: how long a user created by POST /users answers 404 (emulator clock). */
+  readonly propagationDelayMs?: number;
 }
+
+export type EntraProfile = 'default' | 'realistic';
+
+/**
+ * "Designing for eventual consistency for Microsoft Entra" speaks of seconds (occasionally longer);
+ * a few seconds is what the realistic profile models.
+ */
+export const REALISTIC_PROPAGATION_DELAY_MS = 3000;
+
+export const profilePropagationDelayMs = (profile: EntraProfile): number => (profile === 'realistic' ? REALISTIC_PROPAGATION_DELAY_MS : 0);
 
 export interface EntraEmulator extends EmulatorControl<EntraQuotaName> {
   /** https://127.0.0.1:port/ */
@@ -70,6 +94,16 @@ export interface EntraEmulator extends EmulatorControl<EntraQuotaName> {
   readonly passwordMatches: (key: string, candidate: string) => Promise<boolean>;
   /** Grant or withdraw application permissions; tokens issued afterwards carry them. */
   readonly setAppPermissions: (clientId: string, permissions: ReadonlyArray<string>) => void;
+  /** Assign directory roles to the app's service principal (replacing its roles); e.g. `[]` to withdraw User Administrator. */
+  readonly setAppRoles: (clientId: string, roles: ReadonlyArray<string>) => void;
+  /** Give a user directory roles (replacing them): any role makes it a privileged target. */
+  readonly setUserRoles: (key: string, roles: ReadonlyArray<string>) => void;
+  /** A domain's authenticationType (the domain is added to its tenant if missing). */
+  readonly setDomainAuthentication: (domain: string, authenticationType: 'Managed' | 'Federated', tenantId?: string) => void;
+  /** Switch the timing profile at run time (sets the propagation delay to the profile's). */
+  readonly setProfile: (profile: EntraProfile) => void;
+  readonly setPropagationDelay: (ms: number) => void;
+  readonly propagationDelayMs: () => number;
   readonly audit: () => ReadonlyArray<EntraAuditEntry>;
   readonly dump: () => EntraDump;
   readonly close: () => Promise<void>;
@@ -101,6 +135,8 @@ export const startEntraEmulator = async (options: EntraEmulatorOptions = {}): Pr
     signer: { kid: randomBytes(20).toString('base64url'), privateKey: keys.privateKey, publicKey: keys.publicKey },
     appTenantWrites: tokenBuckets(options.quotas?.appTenantWrites === undefined ? { limit: 3000, windowSeconds: 150 } : options.quotas.appTenantWrites, clock),
     tenantWrites: tokenBuckets(options.quotas?.tenantWrites === undefined ? { limit: 18000, windowSeconds: 300 } : options.quotas.tenantWrites, clock),
+    appTenantResourceUnits: tokenBuckets(options.quotas?.appTenantResourceUnits === undefined ? { limit: 3500, windowSeconds: 10 } : options.quotas.appTenantResourceUnits, clock),
+    propagationDelayMs: options.propagationDelayMs ?? profilePropagationDelayMs(options.profile ?? 'default'),
   };
   const faults = faultRegistry();
   const stats = requestStats();
@@ -141,7 +177,7 @@ export const startEntraEmulator = async (options: EntraEmulatorOptions = {}): Pr
     clearFaults: faults.clear,
     faults: faults.list,
     setQuota: (name, spec) => rt[name].set(spec),
-    quotas: () => ({ appTenantWrites: rt.appTenantWrites.spec(), tenantWrites: rt.tenantWrites.spec() }),
+    quotas: () => ({ appTenantWrites: rt.appTenantWrites.spec(), tenantWrites: rt.tenantWrites.spec(), appTenantResourceUnits: rt.appTenantResourceUnits.spec() }),
     requestCounts: stats.snapshot,
     resetRequestCounts: stats.reset,
     advanceClock: clock.advance,
@@ -160,9 +196,36 @@ export const startEntraEmulator = async (options: EntraEmulatorOptions = {}): Pr
     const u = anyUser(state, key);
     return u === undefined ? undefined : inspectEntraUser(u);
   };
+  const apps = (clientId: string) => [...state.tenants.values()].flatMap((t) => { const x = t.apps.get(clientId.toLowerCase()); return x === undefined ? [] : [x]; });
+  const settings: EntraSettings = {
+    setAppPermissions: (clientId, permissions) => {
+      for (const a of apps(clientId)) a.permissions = [...permissions];
+    },
+    setAppRoles: (clientId, roles) => {
+      for (const a of apps(clientId)) a.directoryRoles = [...roles];
+    },
+    setUserRoles: (key, roles) => {
+      const u = anyUser(state, key);
+      if (u !== undefined) u.roles = [...roles];
+    },
+    setDomainAuthentication: (domain, authenticationType, tenantId) => {
+      const t = state.tenants.get((tenantId ?? tenants[0]?.id ?? '').toLowerCase()) ?? [...state.tenants.values()].find((x) => x.domains.has(domain.toLowerCase()));
+      if (t === undefined) return;
+      t.domains.add(domain.toLowerCase());
+      t.domainAuthentication.set(domain.toLowerCase(), authenticationType);
+    },
+    setProfile: (profile) => {
+      rt.propagationDelayMs = profilePropagationDelayMs(profile);
+    },
+    setPropagationDelay: (ms) => {
+      rt.propagationDelayMs = ms;
+    },
+    propagationDelayMs: () => rt.propagationDelayMs,
+  };
+  registerEntraAdminRoutes(app, settings);
   registerAdminRoutes(app, {
     control,
-    quotaNames: ['appTenantWrites', 'tenantWrites'],
+    quotaNames: ['appTenantWrites', 'tenantWrites', 'appTenantResourceUnits'],
     seed: seedMore,
     dump: () => entraDump(state),
     user,
@@ -193,12 +256,7 @@ export const startEntraEmulator = async (options: EntraEmulatorOptions = {}): Pr
     seed: seedMore,
     user,
     passwordMatches,
-    setAppPermissions: (clientId, permissions) => {
-      for (const t of state.tenants.values()) {
-        const a = t.apps.get(clientId.toLowerCase());
-        if (a !== undefined) a.permissions = [...permissions];
-      }
-    },
+    ...settings,
     audit: () => [...state.audit],
     dump: () => entraDump(state),
     close: async () => {

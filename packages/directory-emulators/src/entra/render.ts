@@ -3,6 +3,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { iso } from '../common/clock.js';
 import type { GraphApiError } from './errors.js';
 import { graphError } from './errors.js';
+import { isPrivilegedTarget, userRoles } from './roles.js';
 import type { EntraUser } from './state.js';
 
 export const DEFAULT_PROPERTIES = ['businessPhones', 'displayName', 'givenName', 'jobTitle', 'mail', 'mobilePhone', 'officeLocation', 'preferredLanguage', 'surname', 'userPrincipalName', 'id'];
@@ -49,6 +50,8 @@ export interface EntraUserInspection {
   readonly userPrincipalName: string;
   readonly properties: Readonly<Record<string, unknown>>;
   readonly privileged: boolean;
+  /** Directory roles the user holds (a privileged `true` without roles counts as Global Administrator). */
+  readonly roles: ReadonlyArray<string>;
   readonly passwordScheme: 'scrypt' | null;
   readonly passwordSetAt: string | null;
   readonly forceChangePasswordNextSignIn: boolean;
@@ -62,7 +65,8 @@ export const inspectEntraUser = (u: EntraUser): EntraUserInspection => ({
   id: u.id,
   userPrincipalName: u.userPrincipalName,
   properties: { ...u.props },
-  privileged: u.privileged,
+  privileged: isPrivilegedTarget(u),
+  roles: userRoles(u),
   passwordScheme: u.password === null ? null : 'scrypt',
   passwordSetAt: u.passwordSetAt === null ? null : iso(u.passwordSetAt),
   forceChangePasswordNextSignIn: u.forceChangePasswordNextSignIn,

@@ -10,15 +10,20 @@ import { graphError, malformedJson, notFound, renderGraphError, renderOAuthError
 import { parseFilter } from './filter.js';
 import { DEFAULT_PROPERTIES, parseSelect, renderEntraUser } from './render.js';
 import type { EntraRuntime, GraphCaller, Operation } from './runtime.js';
-import { authenticate, permitted, takeWrite } from './runtime.js';
-import { findEntraUser, findTenant } from './state.js';
+import { authenticate, permitted, resourceUnitCost, takeQuota } from './runtime.js';
+import { findTenant, findVisibleEntraUser } from './state.js';
+import { registerDirectoryReads } from './directoryReads.js';
+import { graphQuery } from './query.js';
 import { authenticateClient, mintAccessToken } from './token.js';
 import { createEntraUser, deleteEntraUser, revokeSessions, updateEntraUser } from './users.js';
 import { decodeEntraUserWrite } from './userWrite.js';
 import { openIdConfiguration } from './discovery.js';
 
-type Handler = (caller: GraphCaller, req: FastifyRequest) => Promise<E.Either<GraphApiError, ProviderReply>>;
+export type Handler = (caller: GraphCaller, req: FastifyRequest) => Promise<E.Either<GraphApiError, ProviderReply>>;
+/** Wraps a Graph handler: token, permissions for the operations, quotas, the envelope. */
+export type GraphRoute = (ops: (req: FastifyRequest) => ReadonlyArray<Operation>, handler: Handler) => (req: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply>;
 type Query = Readonly<Record<string, string | undefined>>;
+
 
 const WRITES: ReadonlyArray<Operation> = ['create', 'update', 'password', 'delete', 'revoke'];
 
@@ -28,13 +33,13 @@ export const registerEntraRoutes = (app: FastifyInstance, rt: EntraRuntime, base
     return typeof h === 'string' ? h : undefined;
   };
   const fail = (reply: FastifyReply, req: FastifyRequest, e: GraphApiError) => send(reply, renderGraphError(e, rt.clock.now(), clientRequestId(req)));
-  const graph = (ops: (req: FastifyRequest) => ReadonlyArray<Operation>, handler: Handler) => async (req: FastifyRequest, reply: FastifyReply) => {
+  const graph: GraphRoute = (ops, handler) => async (req, reply) => {
     const caller = authenticate(rt, req);
     if (E.isLeft(caller)) return fail(reply, req, caller.left);
     const needs = ops(req);
     const allowed = permitted(caller.right, needs);
     if (E.isLeft(allowed)) return fail(reply, req, allowed.left);
-    const quota = needs.some((o) => WRITES.includes(o)) ? takeWrite(rt, caller.right) : E.right({});
+    const quota = takeQuota(rt, caller.right, resourceUnitCost(req.method, req.routeOptions.url ?? '', graphQuery(req)), needs.some((o) => WRITES.includes(o)));
     if (E.isLeft(quota)) return fail(reply, req, quota.left);
     const r = await handler(caller.right, req);
     if (E.isLeft(r)) return fail(reply, req, r.left);
@@ -46,7 +51,7 @@ export const registerEntraRoutes = (app: FastifyInstance, rt: EntraRuntime, base
     return parsed._tag === 'Parsed' ? decodeEntraUserWrite(parsed.value, mode) : E.left(malformedJson());
   };
   const idOf = (req: FastifyRequest): string => (req.params as { id: string }).id;
-  const query = (req: FastifyRequest): Query => req.query as Query;
+  const query = (req: FastifyRequest): Query => Object.fromEntries(graphQuery(req));
   const ctx = (): string => `${base()}v1.0/$metadata`;
 
   // ---- Entra ID (login) ----
@@ -67,7 +72,7 @@ export const registerEntraRoutes = (app: FastifyInstance, rt: EntraRuntime, base
   });
   app.post<{ Params: { tenant: string } }>('/:tenant/oauth2/v2.0/token', (req, reply) => {
     const now = rt.clock.now();
-    const r = authenticateClient(rt.state, { tenantKey: req.params.tenant, form: parseForm(req) }, now);
+    const r = authenticateClient(rt.state, { tenantKey: req.params.tenant, baseUrl: base(), form: parseForm(req) }, now);
     if (E.isLeft(r)) return send(reply, renderOAuthError(r.left, now, base()));
     const token = mintAccessToken(rt.signer, r.right, now, tokenLifetimeSeconds);
     return send(reply, { status: 200, body: { token_type: 'Bearer', expires_in: tokenLifetimeSeconds - 1, ext_expires_in: tokenLifetimeSeconds - 1, access_token: token } });
@@ -89,7 +94,8 @@ export const registerEntraRoutes = (app: FastifyInstance, rt: EntraRuntime, base
     const top = q['$top'] === undefined ? 100 : Number(q['$top']);
     if (!Number.isInteger(top) || top < 1 || top > 999) return Promise.resolve(E.left(graphError(400, 'Request_BadRequest', `Invalid page size specified: '${q['$top'] ?? ''}'. Must be between 1 and 999 inclusive.`)));
     const skip = Number(q['$skiptoken'] ?? '0');
-    const all = [...c.tenant.users.values()].filter(filter.right).sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
+    const now = rt.clock.now();
+    const all = [...c.tenant.users.values()].filter((u) => u.visibleFrom <= now).filter(filter.right).sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
     const page = all.slice(skip, skip + top);
     const next = new URL(`${base()}v1.0/users`);
     for (const [k, v] of Object.entries(q)) if (v !== undefined && k !== '$skiptoken') next.searchParams.set(k, v);
@@ -102,7 +108,7 @@ export const registerEntraRoutes = (app: FastifyInstance, rt: EntraRuntime, base
   app.get('/v1.0/users/:id', graph(() => ['read'], (c, req) => {
     const select = parseSelect(query(req)['$select']);
     if (E.isLeft(select)) return Promise.resolve(select);
-    const u = findEntraUser(c.tenant, idOf(req));
+    const u = findVisibleEntraUser(c.tenant, idOf(req), rt.clock.now());
     return Promise.resolve(u === undefined ? E.left(notFound(idOf(req))) : E.right({ status: 200, body: { '@odata.context': `${ctx()}#users/$entity`, ...renderEntraUser(u, select.right) } }));
   }));
   const patchOps = (req: FastifyRequest): ReadonlyArray<Operation> => {
@@ -120,6 +126,8 @@ export const registerEntraRoutes = (app: FastifyInstance, rt: EntraRuntime, base
   app.post('/v1.0/users/:id/revokeSignInSessions', graph(() => ['revoke'], (c, req) =>
     Promise.resolve(E.map(() => ({ status: 200, body: { '@odata.context': `${ctx()}#Edm.Boolean`, value: true } }))(revokeSessions(rt, c, idOf(req)))),
   ));
+
+  registerDirectoryReads(app, graph, ctx);
 
   app.setNotFoundHandler((req, reply) => {
     const segment = (req.url.split('?')[0] ?? '').split('/').filter((s) => s !== '').slice(1).join('/');

@@ -14,6 +14,14 @@ export const EntraAppSeed = t.partial({
   certificatePem: t.string,
   /** Application permissions (app roles) granted with admin consent. */
   permissions: t.array(t.string),
+  /**
+   * Directory roles assigned to the app's service principal (display names: `User Administrator`,
+   * `Privileged Authentication Administrator`, …). Absent: `User Administrator`, what a takeover app
+   * needs; `[]` models an app that was never given a role (every password set answers 403).
+   */
+  directoryRoles: t.array(t.string),
+  /** The service principal's object id (default: generated). */
+  servicePrincipalId: t.string,
 });
 export type EntraAppSeed = t.TypeOf<typeof EntraAppSeed>;
 
@@ -36,22 +44,29 @@ export const EntraUserSeed = t.intersection([
     signInSessionsRevokedAt: t.string,
     revocationCount: t.number,
     passwordPolicies: t.string,
-    /** Holds an admin role: apps cannot reset its password (403). */
+    /** Holds an admin role (counted as Global Administrator): apps without a privileged role cannot reset its password (403). */
     privileged: t.boolean,
+    /** Directory roles the user holds (display names); any makes it a privileged target. */
+    roles: t.array(t.string),
   }),
 ]);
 export type EntraUserSeed = t.TypeOf<typeof EntraUserSeed>;
 
 export const EntraTenantSeed = t.intersection([
   t.type({ domains: t.array(t.string) }),
-  t.partial({ id: t.string, displayName: t.string, apps: t.array(EntraAppSeed), users: t.array(EntraUserSeed), bannedPasswords: t.array(t.string) }),
+  t.partial({
+    id: t.string, displayName: t.string, apps: t.array(EntraAppSeed), users: t.array(EntraUserSeed), bannedPasswords: t.array(t.string),
+    /** Domains (added to `domains` if missing) whose authenticationType is Federated: their users' passwords cannot be set through Graph. */
+    federatedDomains: t.array(t.string),
+  }),
 ]);
 export type EntraTenantSeed = t.TypeOf<typeof EntraTenantSeed>;
 
 export const EntraSeed = t.partial({ tenants: t.array(EntraTenantSeed) });
 export type EntraSeed = t.TypeOf<typeof EntraSeed>;
 
-export const DEFAULT_APP_PERMISSIONS = ['User.ReadWrite.All', 'User-PasswordProfile.ReadWrite.All', 'User.RevokeSessions.All'];
+/** What a takeover app is granted: user writes, password profile, session revocation, and the two reads its diagnose uses. */
+export const DEFAULT_APP_PERMISSIONS = ['User.ReadWrite.All', 'User-PasswordProfile.ReadWrite.All', 'User.RevokeSessions.All', 'Domain.Read.All', 'RoleManagement.Read.Directory'];
 
 export const defaultEntraTenant: EntraTenantSeed = {
   displayName: 'Contoso',

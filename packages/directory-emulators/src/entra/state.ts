@@ -11,6 +11,10 @@ export interface EntraApp {
   /** Certificate public keys by base64url SHA-1 (`x5t`) and SHA-256 (`x5t#S256`) thumbprint. */
   readonly certificates: ReadonlyArray<{ readonly x5t: string; readonly x5tS256: string; readonly publicKey: KeyObject }>;
   permissions: string[];
+  /** The object id of the app's service principal in this tenant (the `oid` claim of its app-only tokens). */
+  readonly servicePrincipalId: string;
+  /** Directory roles (display names, see roles.ts) assigned to the service principal. */
+  directoryRoles: string[];
 }
 
 export interface EntraUser {
@@ -18,7 +22,10 @@ export interface EntraUser {
   userPrincipalName: string;
   /** Every other property as Graph names it (displayName, mail, accountEnabled, …). */
   props: Record<string, unknown>;
+  /** Seeded as holding an admin role without naming it (kept for older seeds: counts as Global Administrator). */
   privileged: boolean;
+  /** Directory roles the user holds (display names, see roles.ts): any makes the user a privileged target. */
+  roles: string[];
   password: Verifier | null;
   passwordSetAt: number | null;
   forceChangePasswordNextSignIn: boolean;
@@ -28,6 +35,11 @@ export interface EntraUser {
   signInSessionsValidFrom: number | null;
   revocationCount: number;
   readonly createdAt: number;
+  /**
+   * Before this instant (emulator clock) the user is not yet replicated: reads and writes by id or
+   * UPN answer 404 (propagation after create; 0 for seeded users).
+   */
+  readonly visibleFrom: number;
 }
 
 export interface EntraAuditEntry {
@@ -39,10 +51,14 @@ export interface EntraAuditEntry {
   readonly tenantId: string;
 }
 
+export type DomainAuthentication = 'Managed' | 'Federated';
+
 export interface EntraTenant {
   readonly id: string;
   readonly displayName: string;
   readonly domains: Set<string>;
+  /** Each domain's authenticationType (absent: `Managed`); a `Federated` domain's users get their password from the federation provider. */
+  readonly domainAuthentication: Map<string, DomainAuthentication>;
   readonly apps: Map<string, EntraApp>;
   readonly users: Map<string, EntraUser>;
   bannedPasswords: string[];
@@ -63,6 +79,12 @@ export const findTenant = (s: EntraState, key: string): EntraTenant | undefined 
 export const findEntraUser = (t: EntraTenant, key: string): EntraUser | undefined => {
   const k = key.toLowerCase();
   return t.users.get(k) ?? [...t.users.values()].find((u) => u.userPrincipalName.toLowerCase() === k);
+};
+
+/** A user as a replica answering now sees it: not before its `visibleFrom` (propagation after create). */
+export const findVisibleEntraUser = (t: EntraTenant, key: string, nowMs: number): EntraUser | undefined => {
+  const u = findEntraUser(t, key);
+  return u === undefined || u.visibleFrom > nowMs ? undefined : u;
 };
 
 export const appendEntraAudit = (s: EntraState, e: Omit<EntraAuditEntry, 'id'>): void => {

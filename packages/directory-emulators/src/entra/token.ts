@@ -9,6 +9,7 @@ import type { EntraOAuthError } from './errors.js';
 import { aadError } from './errors.js';
 import type { EntraApp, EntraState, EntraTenant } from './state.js';
 import { findTenant } from './state.js';
+import { roleTemplateId } from './roles.js';
 
 export const GRAPH_RESOURCE = 'https://graph.microsoft.com';
 const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
@@ -36,7 +37,7 @@ const safeEqual = (a: string, b: string): boolean => {
   return timingSafeEqual(x, y);
 };
 
-const checkAssertion = (app: EntraApp, assertion: string, nowS: number): E.Either<EntraOAuthError, void> => {
+const checkAssertion = (app: EntraApp, assertion: string, nowS: number, expectedAudiences: ReadonlyArray<string>): E.Either<EntraOAuthError, void> => {
   const jws = decodeJws(assertion);
   if (E.isLeft(jws)) return E.left(aadError(401, 'invalid_client', 50027, 'JWT token is invalid or malformed.'));
   const { header, payload } = jws.right;
@@ -53,9 +54,15 @@ const checkAssertion = (app: EntraApp, assertion: string, nowS: number): E.Eithe
   if (stringClaim(payload, 'iss') !== app.clientId || stringClaim(payload, 'sub') !== app.clientId) {
     return E.left(aadError(401, 'invalid_client', 700021, "Client assertion application identifier doesn't match 'client_id' parameter."));
   }
+  // Strict audience: the assertion is for this tenant's own token endpoint ("Microsoft identity
+  // platform certificate credentials": `aud` "should be https://login.microsoftonline.com/{tenantId}/oauth2/v2.0/token";
+  // https://learn.microsoft.com/entra/identity-platform/certificate-credentials). The refusal is
+  // AADSTS50013 InvalidAssertion ("Microsoft Entra authentication and authorization error codes",
+  // https://learn.microsoft.com/entra/identity-platform/reference-error-codes); its wording here is
+  // the one tenants report.
   const aud = stringClaim(payload, 'aud') ?? '';
-  if (!aud.endsWith('/oauth2/v2.0/token') && !aud.endsWith('/oauth2/token')) {
-    return E.left(aadError(401, 'invalid_client', 700016, `Client assertion audience '${aud}' is not a token endpoint of this tenant.`));
+  if (!expectedAudiences.includes(aud)) {
+    return E.left(aadError(401, 'invalid_client', 50013, `Assertion audience claim does not match the required value. The audience in the assertion was '${aud}' and the expected audience is '${expectedAudiences[0] ?? ''}'.`));
   }
   const exp = numberClaim(payload, 'exp');
   const nbf = numberClaim(payload, 'nbf') ?? numberClaim(payload, 'iat');
@@ -67,6 +74,8 @@ const checkAssertion = (app: EntraApp, assertion: string, nowS: number): E.Eithe
 
 export interface TokenRequest {
   readonly tenantKey: string;
+  /** The emulator's root URL (`https://host:port/`): the tenant's token endpoints are under it. */
+  readonly baseUrl: string;
   readonly form: Readonly<Record<string, string>>;
 }
 
@@ -111,7 +120,8 @@ export const authenticateClient = (s: EntraState, r: TokenRequest, nowMs: number
   }
   if (assertion !== undefined) {
     if (f['client_assertion_type'] !== ASSERTION_TYPE) return E.left(aadError(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'client_assertion_type'."));
-    return E.map(() => ({ tenant, app }))(checkAssertion(app, assertion, nowMs / 1000));
+    const endpoints = [...new Set([tenant.id, r.tenantKey.toLowerCase()])].flatMap((k) => [`${r.baseUrl}${k}/oauth2/v2.0/token`, `${r.baseUrl}${k}/oauth2/token`]);
+    return E.map(() => ({ tenant, app }))(checkAssertion(app, assertion, nowMs / 1000, endpoints));
   }
   return E.left(aadError(401, 'invalid_client', 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'."));
 };
@@ -129,7 +139,9 @@ export const mintAccessToken = (signer: Signer, issued: TokenIssued, nowMs: numb
       appid: issued.app.clientId,
       app_displayname: issued.app.displayName,
       idtyp: 'app',
-      oid: issued.app.clientId,
+      // The service principal's object id, as in Entra's app-only tokens.
+      oid: issued.app.servicePrincipalId,
+      wids: issued.app.directoryRoles.map(roleTemplateId),
       roles: issued.app.permissions,
       sub: issued.app.clientId,
       tid: issued.tenant.id,
