@@ -151,6 +151,8 @@ export interface DirectoryConnector {
    * `capabilities.ambiguousPasswordSet` is `ask`.
    */
   readonly lastPasswordChange?: (externalId: ExternalUserId) => TaskEither<ConnectorError, Date | null>;
+  /** The grain of `lastPasswordChange`'s times, in ms (Graph stamps whole seconds: 1000). Default 1. */
+  readonly passwordChangePrecisionMs?: number;
   /**
    * Checks, without changing anything, that the connector can do its job: credentials, API access,
    * permissions or scopes, roles, domain, quota headroom. The engine runs it when pushes are

@@ -105,6 +105,8 @@ export const entraConnector = (config: EntraConnectorConfig): DirectoryConnector
       password,
       config.isBanned === undefined ? {} : { isBanned: config.isBanned },
     )),
+    // lastPasswordChangeDateTime is stamped in whole seconds.
+    passwordChangePrecisionMs: 1000,
     lastPasswordChange: (externalId) => pipe(
       call({ operation: 'GET /users/{id}?$select=lastPasswordChangeDateTime', run: (signal) => graph.api(userPath(externalId)).select('lastPasswordChangeDateTime').options({ signal }).get(), decode: GraphPasswordChange }),
       TE.chain(({ lastPasswordChangeDateTime: at }) => {

@@ -8,7 +8,7 @@ import type { DirectoryId } from '@takeover/core';
 import { Secret, directoryId } from '@takeover/core';
 import type { ConnectorLogger, DirectoryConnector } from '@takeover/connector-kit';
 import { googleDirectoryClient, googleWorkspaceConnector, serviceAccountKeyFromJson } from '@takeover/connector-google-workspace';
-import { entraConnector, entraGraphClient } from '@takeover/connector-microsoft-entra';
+import { entraConnector, entraGraphAccess } from '@takeover/connector-microsoft-entra';
 import type { EntraEmulator, GoogleEmulator } from '@takeover/directory-emulators';
 import type { GoogleConfig, MicrosoftConfig } from '../config.js';
 
@@ -33,23 +33,23 @@ export const googleDirectory = (config: GoogleConfig, emulator: GoogleEmulator |
   if (config.mode === 'real') {
     const apiUrl = config.endpoints?.apiUrl;
     const tokenUrl = config.endpoints?.tokenUrl;
-    const { directory } = googleDirectoryClient({
+    const { directory, access } = googleDirectoryClient({
       credentials: config.credentials, subject: config.subject,
       ...(apiUrl === undefined ? {} : { rootUrl: `${apiUrl}/` }), ...(tokenUrl === undefined ? {} : { tokenUrl }),
     });
     return {
       id: GOOGLE, kind: 'google-workspace', displayName: 'Google Workspace', domain: config.domain, mode: 'real', endpoint: apiUrl === undefined ? 'https://admin.googleapis.com/' : `${apiUrl}/`,
-      connector: googleWorkspaceConnector({ directory, domain: config.domain, timeoutMs: TIMEOUT_MS, logger }),
+      connector: googleWorkspaceConnector({ directory, access, domain: config.domain, timeoutMs: TIMEOUT_MS, logger }),
     };
   }
   if (emulator === undefined) throw new Error('google: neither credentials nor an emulator');
   const credentials = serviceAccountKeyFromJson(JSON.stringify(emulator.credentials));
   if (E.isLeft(credentials)) throw new Error(`google emulator: ${credentials.left.message}`);
   const domain = emulator.domains[0] ?? 'example.com';
-  const { directory } = googleDirectoryClient({ credentials: credentials.right, subject: emulator.adminEmail, rootUrl: emulator.url, tokenUrl: emulator.tokenUrl });
+  const { directory, access } = googleDirectoryClient({ credentials: credentials.right, subject: emulator.adminEmail, rootUrl: emulator.url, tokenUrl: emulator.tokenUrl });
   return {
     id: GOOGLE, kind: 'google-workspace', displayName: 'Google Workspace', domain, mode: 'emulator', endpoint: emulator.url,
-    connector: googleWorkspaceConnector({ directory, domain, timeoutMs: TIMEOUT_MS, logger }),
+    connector: googleWorkspaceConnector({ directory, access, domain, timeoutMs: TIMEOUT_MS, logger }),
   };
 };
 
@@ -59,16 +59,16 @@ export const microsoftDirectory = (config: MicrosoftConfig, emulator: EntraEmula
       ? { tenantId: config.tenantId, clientId: config.clientId, clientSecret: config.credential.clientSecret }
       : { tenantId: config.tenantId, clientId: config.clientId, certificatePem: config.credential.certificatePem };
     const { authorityHost, graphUrl } = config.endpoints ?? {};
-    const graph = entraGraphClient({ credentials, ...(authorityHost === undefined ? {} : { authorityHost }), ...(graphUrl === undefined ? {} : { graphBaseUrl: graphUrl }) });
+    const { graph, accessToken } = entraGraphAccess({ credentials, ...(authorityHost === undefined ? {} : { authorityHost }), ...(graphUrl === undefined ? {} : { graphBaseUrl: graphUrl }) });
     return {
       id: MICROSOFT, kind: 'microsoft-entra', displayName: 'Microsoft 365', domain: config.domain, mode: 'real', endpoint: graphUrl === undefined ? 'https://graph.microsoft.com/' : `${graphUrl}/`,
-      connector: entraConnector({ graph, tenantId: config.tenantId, domain: config.domain, timeoutMs: TIMEOUT_MS, logger }),
+      connector: entraConnector({ graph, accessToken, tenantId: config.tenantId, domain: config.domain, timeoutMs: TIMEOUT_MS, logger }),
     };
   }
   if (emulator === undefined) throw new Error('microsoft: neither credentials nor an emulator');
   const { app } = emulator;
   const ca = [...rootCertificates, emulator.caPem];
-  const graph = entraGraphClient({
+  const { graph, accessToken } = entraGraphAccess({
     credentials: { tenantId: app.tenantId, clientId: app.clientId, clientSecret: Secret.of(app.clientSecret) },
     authorityHost: emulator.authorityHost,
     graphBaseUrl: emulator.graphBaseUrl,
@@ -79,6 +79,6 @@ export const microsoftDirectory = (config: MicrosoftConfig, emulator: EntraEmula
   const domain = tenant?.domains[0] ?? 'example.com';
   return {
     id: MICROSOFT, kind: 'microsoft-entra', displayName: 'Microsoft 365', domain, mode: 'emulator', endpoint: emulator.url,
-    connector: entraConnector({ graph, tenantId: app.tenantId, domain, timeoutMs: TIMEOUT_MS, logger }),
+    connector: entraConnector({ graph, accessToken, tenantId: app.tenantId, domain, timeoutMs: TIMEOUT_MS, logger }),
   };
 };

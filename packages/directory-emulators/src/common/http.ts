@@ -71,7 +71,8 @@ export const installApiHooks = (app: FastifyInstance, hooks: ApiHooks): void => 
   app.addHook('onSend', async (req, reply, payload) => {
     const fault = afterServing.get(req);
     if (fault === undefined) return payload;
-    if (fault.answerAfterMs !== undefined && fault.answerAfterMs > 0) await sleep(fault.answerAfterMs);
+    // Unref: a held answer never keeps a process (a test run) alive after the emulator closed.
+    if (fault.answerAfterMs !== undefined && fault.answerAfterMs > 0) await sleep(fault.answerAfterMs, undefined, { ref: false });
     if (fault.dropAnswer === true) req.raw.socket.destroy();
     return payload;
   });

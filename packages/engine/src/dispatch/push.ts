@@ -48,11 +48,15 @@ const settledAmbiguity = async (
   const changed = await read(externalUserId(push.externalKey))();
   if (E.isLeft(changed)) return changed;
   const at = changed.right?.getTime();
-  // At or after the ambiguous call's start (less the clock skew we allow), and after every change we
-  // know of there: our own last success, and the link (a created account got a random password then).
+  // At or after the ambiguous call's start (less the clock skew we allow), and later than every change
+  // we know of there: our own last success, and the link (a created account got a random password
+  // then). At the directory's grain (Graph stamps whole seconds), erring towards "not landed" (a
+  // second reset) rather than "landed" (a directory left on another password).
+  const grain = Math.max(1, connector.passwordChangePrecisionMs ?? 1);
+  const second = (ms: number): number => Math.floor(ms / grain) * grain;
   const known = [binding?.lastSuccess?.at, binding?.link.status === 'linked' ? binding.link.at : undefined]
-    .filter((t): t is NonNullable<typeof t> => t !== undefined && t !== null).map((t) => Date.parse(t) + 1);
-  const landed = at !== undefined && at >= Math.max(since - deps.ambiguitySkewMs, ...known);
+    .filter((t): t is NonNullable<typeof t> => t !== undefined && t !== null).map((t) => second(Date.parse(t)));
+  const landed = at !== undefined && at >= second(since - deps.ambiguitySkewMs) && known.every((k) => at > k);
   deps.logger.info('ambiguous password push resolved by asking the directory', { pushId: push.pushId, directoryId: push.directoryId, landed });
   if (!landed) return undefined;
   if (!push.revokeSessions) return E.right({ passwordSet: true, sessions: 'not-requested', sessionsEnded: connector.capabilities.passwordSetEndsSessions });

@@ -41,6 +41,7 @@ export const faultyConnector = (inner: DirectoryConnector, now: () => number = D
     push: wrap('push', inner.push),
     checkPassword: wrap('checkPassword', inner.checkPassword),
     ...(inner.lastPasswordChange === undefined ? {} : { lastPasswordChange: wrap('lastPasswordChange', inner.lastPasswordChange) }),
+    ...(inner.passwordChangePrecisionMs === undefined ? {} : { passwordChangePrecisionMs: inner.passwordChangePrecisionMs }),
     // While faults are set, diagnose reads the directory through them (as a real diagnose would meet the same refusals).
     diagnose: () => (always !== undefined || queued.length > 0 ? diagnoseByDescribe(wrap('describe', inner.describe)) : wrap('diagnose', inner.diagnose)()),
     failNext: (count, error) => { queued = [...queued, ...Array.from({ length: count }, () => error)]; },
