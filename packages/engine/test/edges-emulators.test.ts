@@ -4,7 +4,6 @@
 //   2. an address with `+` created a duplicate account (the `+` read as a space);
 //   3. a timed-out password push was sent twice: two Microsoft 365 resets.
 // And Google's side of "one change, one reset": re-sending after a lost answer is harmless there.
-import type { ExternalUserId } from '@takeover/connector-kit';
 import type { EntraEmulator, GoogleEmulator } from '@takeover/directory-emulators';
 import { startEntraEmulator, startGoogleEmulator } from '@takeover/directory-emulators';
 import { googleConnectorForEmulator, googleTarget } from '@takeover/connector-google-workspace/testing';
@@ -64,7 +63,7 @@ test('2. an address with + links the existing account and creates none', async (
   await open();
   const email = `j+smith@${domain()}`;
   const existing = await w.m365.target.seedUser({ primaryEmail: email, givenName: 'J', familyName: 'Smith', password: 'Old-Password-1!' });
-  await entra.advanceClock(10); // the seeded account has propagated
+  entra.advanceClock(10); // the seeded account has propagated
   const u = uid('jsmith');
   await w.run(cmd.createActive(u, { email, givenName: 'J', familyName: 'Smith' }, PASSWORD));
   await w.run(cmd.bind(u, M365));
@@ -78,7 +77,7 @@ test('3. the password set landed but its answer came too late: the engine asks G
   const u = uid('ada');
   const ada = { email: `ada@${domain()}`, givenName: 'Ada', familyName: 'Lovelace' };
   const ext = await w.m365.target.seedUser({ primaryEmail: ada.email, givenName: 'Ada', familyName: 'Lovelace', password: 'Old-Password-1!' });
-  await entra.advanceClock(10);
+  entra.advanceClock(10);
   await w.run(cmd.createActive(u, ada, PASSWORD));
   await w.run(cmd.bind(u, M365, ext));
   await w.engine.idle();
@@ -87,7 +86,7 @@ test('3. the password set landed but its answer came too late: the engine asks G
   await w.engine.idle();
   expect(resets(ada.email)).toBe(1);
   expect(w.connectors.m365.calls().filter((c) => c.op === 'push')).toHaveLength(1);
-  expect(await entra.passwordMatches(ext as ExternalUserId, PASSWORD)).toBe(true);
+  expect(await entra.passwordMatches(ext, PASSWORD)).toBe(true);
   expect((await bindingsOf(w.store, u))[M365]?.takeoverComplete).toBe(true);
 });
 
@@ -96,7 +95,7 @@ test('Google: an answer lost after the set landed is sent again (harmless there:
   const u = uid('ada');
   const ada = { email: 'ada@example.com', givenName: 'Ada', familyName: 'Lovelace' };
   const ext = await w.google.target.seedUser({ primaryEmail: ada.email, givenName: 'Ada', familyName: 'Lovelace', password: 'Old-Password-1!' });
-  await google.advanceClock(10);
+  google.advanceClock(10);
   google.signIn(ada.email);
   await w.run(cmd.createActive(u, ada, PASSWORD));
   await w.run(cmd.bind(u, GOOGLE, ext));
