@@ -1,3 +1,4 @@
+import { commandId, isoTime } from '@takeover/core';
 import { auditLog, portalNotifications, runReadModels, syncStatusView, whyView } from '@takeover/engine';
 import type { RunningReadModels } from '@takeover/engine';
 import { GOOGLE, M365, PASSWORD, ada, cmd, uid, world } from './world.js';
@@ -72,4 +73,20 @@ test('why: "why was Ada logged out of Microsoft 365 on Tuesday?" — the profile
   expect(second?.carriedBy?.type).toBe('PortalLogin');
   expect(second?.outcome?.status).toBe('succeeded');
   expect(pushes[0]?.causes.map((c) => c.type)).toEqual(['UserCreated', 'PasswordSet', 'UserBound', 'ExternalAccountLinked']);
+});
+
+test('sessions ended are told only when the directory really ended them: in the notification and the audit log', async () => {
+  const { w, models, running, u } = await setUp();
+  await w.engine.executeDirectory({ type: 'ChangeDirectoryPolicy', commandId: commandId('policy-revoke'), directoryId: M365, at: isoTime(new Date().toISOString()), policy: { revokeSessionsOnPush: true } })();
+  await w.run(cmd.logIn(u));
+  await w.engine.idle();
+  await running.catchUp();
+  const notes = models.notifications.forUser(u);
+  // The in-memory directory ends sessions only on request (like Google): Microsoft 365 was asked, Google was not.
+  expect(notes.map((n) => [n.directoryId, n.sessionsEnded])).toEqual(expect.arrayContaining([[GOOGLE, false], [M365, true]]));
+  expect(notes.find((n) => n.directoryId === M365)?.message).toContain('You were signed out of your other sessions there');
+  expect(notes.find((n) => n.directoryId === GOOGLE)?.message).not.toContain('signed out');
+  const audit = models.audit.entries(u).map((e) => e.summary);
+  expect(audit).toContain('Password and profile synchronised in Microsoft 365 (contoso.com); the user\'s other sessions there were ended');
+  expect(audit).toContain('Password and profile synchronised in Google Workspace (example.com)');
 });

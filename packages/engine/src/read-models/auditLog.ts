@@ -51,7 +51,7 @@ export const auditLog = (): AuditLog => {
             logins.set(r.id, { userId: d.userId, eventId: r.id, at: d.at, synchronised: [] });
             break;
           case 'PushSucceeded': {
-            summary = `${e.data.carriesPassword ? 'Password and profile' : 'Profile'} synchronised${where}`;
+            summary = `${e.data.carriesPassword ? 'Password and profile' : 'Profile'} synchronised${where}${e.data.sessionsEnded === true ? '; the user\'s other sessions there were ended' : ''}`;
             const login = logins.get(String((e.metadata?.correlationId) ?? ''));
             if (login !== undefined && e.data.carriesPassword && !login.synchronised.some((s) => s.directoryId === e.data.directoryId)) {
               login.synchronised.push({ directoryId: e.data.directoryId, label: labels.label(e.data.directoryId), at: e.data.at });
