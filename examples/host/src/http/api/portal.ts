@@ -5,7 +5,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { HostApp, PortalPrincipal } from '../../app/HostApp.js';
 import { decodeActivation, decodeCredentials, decodePasswordChange } from '../../app/inputs.js';
-import { clearPortalSession, portalSessionOf, setPortalSession } from '../cookies.js';
+import { clearPortalSession, deviceOf, portalSessionOf, setDevice, setPortalSession } from '../cookies.js';
 import { ProblemError, sendProblem } from '../problem.js';
 import { addressOf, decodeOrThrow, jsonOnly, rateLimited, respond, sendRouteNotFound, type AuthRateLimit } from './common.js';
 
@@ -24,9 +24,10 @@ export const registerPortalApi = async (server: FastifyInstance, app: HostApp, l
 
       api.post('/login', { config: rateLimited(limit) }, async (request, reply) => {
         const { email, password } = decodeOrThrow(decodeCredentials, request.body);
-        const outcome = await app.portal.login(email, password, addressOf(request));
+        const outcome = await app.portal.login(email, password, addressOf(request), deviceOf(request, 'portal'));
         if (E.isLeft(outcome)) return sendProblem(reply, outcome.left);
         setPortalSession(reply, app, outcome.right.sessionToken);
+        setDevice(reply, app, 'portal', outcome.right.device);
         const { userId, email: userEmail, displayName } = outcome.right.principal;
         return reply.send({ userId, email: userEmail, displayName });
       });
@@ -46,7 +47,7 @@ export const registerPortalApi = async (server: FastifyInstance, app: HostApp, l
       api.post('/password', { config: rateLimited(limit) }, async (request, reply) => {
         const principal = await principalOf(request);
         const { current, next } = decodeOrThrow(decodePasswordChange, request.body);
-        const outcome = await app.portal.changePassword(principal.userId, current, next, addressOf(request));
+        const outcome = await app.portal.changePassword(principal.userId, current, next, addressOf(request), portalSessionOf(request));
         return E.isRight(outcome) ? reply.code(204).send() : respond(reply, outcome);
       });
 
