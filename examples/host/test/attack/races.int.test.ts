@@ -78,7 +78,7 @@ describe('issue 17: parallel duplicate logins', () => {
     await createUser(host, { email, password, directories: BOTH });
     const results = await Promise.all(Array.from({ length: 10 }, (_, i) => portalLogin(host, email, i % 3 === 2 ? 'Wrong-Horse-1!' : password)));
     results.forEach((r, i) => expect(r.status).toBe(i % 3 === 2 ? 401 : 200));
-    const sessions = results.flatMap((r) => (r.session === undefined ? [] : [r.session]));
+    const sessions = results.flatMap((r) => (r.session === '' ? [] : [r.session]));
     expect(new Set(sessions).size).toBe(sessions.length);
     for (const cookie of sessions) expect((await call(host, 'GET', '/portal/api/notifications', { cookie })).status).toBe(200);
   });

@@ -38,13 +38,14 @@ export const activationToken = (host: TestHost, email: string): Promise<string> 
     return token === undefined ? undefined : decodeURIComponent(token);
   });
 
-export interface Login { readonly status: number; readonly session?: string; readonly device?: string }
+/** `session` and `device` are the cookies to send back (`name=value`), empty when none was set. */
+export interface Login { readonly status: number; readonly session: string; readonly device: string }
 
 export const portalLogin = async (host: TestHost, email: string, password: string, headers: Readonly<Record<string, string>> = {}): Promise<Login> => {
   const res = await call(host, 'POST', '/portal/api/login', { body: { email, password }, headers });
   const session = cookieFrom(res, 'takeover_portal');
   const device = cookieFrom(res, 'takeover_device');
-  return { status: res.status, ...(session === undefined ? {} : { session }), ...(device === undefined ? {} : { device }) };
+  return { status: res.status, session: session ?? '', device: device ?? '' };
 };
 
 /** Whether each emulated directory takes `password` for `email` right now. */

@@ -39,7 +39,9 @@ export const registerPortalApi = async (server: FastifyInstance, app: HostApp, l
         return reply.code(204).send();
       });
 
-      api.post('/activate', { config: rateLimited(limit) }, async (request, reply) => {
+      // No per-address route limit here: a valid link must never be held up by what others sent
+      // from the same address (issue 17 #6); the service throttles bad links per address.
+      api.post('/activate', async (request, reply) => {
         const { token, password } = decodeOrThrow(decodeActivation, request.body);
         return respond(reply, await app.portal.activate(token, password, addressOf(request)));
       });

@@ -144,7 +144,8 @@ export const registerPortalPages = (server: FastifyInstance, app: HostApp): void
     return sendPage(reply, activationPage(reply, { token, email: activation.right.email, labels: activationTargets(activation.right.directories) }));
   });
 
-  server.post('/portal/activate', { preHandler: csrf, config: server.authRateLimit }, async (request, reply) => {
+  // No per-address route limit (see /portal/api/activate): bad links cost an HMAC and are throttled in the service.
+  server.post('/portal/activate', { preHandler: csrf }, async (request, reply) => {
     const form = formOf(request.body);
     const token = field(form, 'token');
     const activation = token === '' ? E.left<Problem>({ kind: 'not-found', what: 'activation', id: 'token' }) : await app.portal.activation(token);
