@@ -174,7 +174,12 @@ export interface PortalService {
 export interface DemoService {
   /** Whether the emulated directory accepts this password for the user, and when its sessions were last revoked. not-found for a real directory or an unknown user. */
   readonly verify: (directoryId: string, userKey: string, password: Secret) => Outcome<{ readonly matches: boolean; readonly sessionsRevokedAt: IsoTime | null }>;
-  /** Mail captured in the outbox, newest first (empty when SMTP_URL sends real mail). */
+  /**
+   * Whether the outbox is served (`/mail`, `/demo/mail`, for the admin only): mail is captured (no
+   * SMTP_URL) and every directory is emulated. With a real directory configured it never is (issue 17 #7).
+   */
+  readonly outbox: boolean;
+  /** Mail captured in the outbox, newest first (empty when the outbox is not served). */
   readonly mail: () => Promise<ReadonlyArray<CapturedMail>>;
   /** The seeded demo accounts (emails and which directories they are bound to), for the home page; never a password. */
   readonly seededUsers: () => ReadonlyArray<{ readonly email: string; readonly directories: ReadonlyArray<DirectoryId> }>;

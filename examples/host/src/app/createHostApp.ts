@@ -161,9 +161,13 @@ export const createHostApp = async (config: HostConfig, options: HostAppOptions 
       (e: unknown) => logger.error({ err: { type: (e as Error).name } }, 'settling users at start failed'),
     );
 
+    // The outbox shows activation links: a demo convenience, only while nothing real is configured.
+    const outbox = mail.captured && directories.every((d) => d.mode === 'emulator');
     const demo = emulators.google !== undefined || emulators.microsoft !== undefined || mail.captured
-      ? demoService(ctx, { ...(emulators.google === undefined ? {} : { google: emulators.google }), ...(emulators.microsoft === undefined ? {} : { microsoft: emulators.microsoft }) }, mail.captured)
+      ? demoService(ctx, { ...(emulators.google === undefined ? {} : { google: emulators.google }), ...(emulators.microsoft === undefined ? {} : { microsoft: emulators.microsoft }) }, outbox)
       : undefined;
+    if (outbox) logger.warn({ paths: ['/mail', '/demo/mail'] }, 'demo mode: mail is captured in the outbox and shown to the admin at /mail (activation links included); set SMTP_URL to send real mail');
+    else if (mail.captured) logger.warn('mail is captured but not shown (a real directory is configured): set SMTP_URL, or no user will receive an activation link');
 
     logger.info({
       store: opened.description, database: db.kind, mail: config.mail.kind,
