@@ -43,6 +43,8 @@ export interface EntraEmulatorOptions {
   /** Where ca.pem and the app certificates are written (default: a new temp directory, removed on close). */
   readonly certificateDir?: string;
   readonly log?: LogSink;
+  /** When set, the /__admin API requires `Authorization: Bearer <adminToken>`. */
+  readonly adminToken?: string;
 }
 
 export interface EntraEmulator extends EmulatorControl<EntraQuotaName> {
@@ -161,6 +163,7 @@ export const startEntraEmulator = async (options: EntraEmulatorOptions = {}): Pr
     return u === undefined ? undefined : inspectEntraUser(u);
   };
   registerAdminRoutes(app, {
+    adminToken: options.adminToken,
     control,
     quotaNames: ['appTenantWrites', 'tenantWrites'],
     seed: seedMore,

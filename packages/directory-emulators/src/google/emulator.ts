@@ -39,6 +39,8 @@ export interface GoogleEmulatorOptions {
   readonly scryptN?: number;
   /** Receives one line per request (method, path, status, time); never a body. */
   readonly log?: LogSink;
+  /** When set, the /__admin API requires `Authorization: Bearer <adminToken>`. */
+  readonly adminToken?: string;
 }
 
 export interface GoogleEmulator extends EmulatorControl<GoogleQuotaName> {
@@ -136,6 +138,7 @@ export const startGoogleEmulator = async (options: GoogleEmulatorOptions = {}): 
     return u?.password == null ? false : matches(u.password, candidate);
   };
   registerAdminRoutes(app, {
+    adminToken: options.adminToken,
     control,
     quotaNames: ['perUser', 'perAccount', 'concurrent'],
     seed: seedMore,
