@@ -7,6 +7,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { reveal, Secret } from '@takeover/core';
 import { serviceAccountKeyFromJson } from '@takeover/connector-google-workspace';
 import type { ServiceAccountCredentials } from '@takeover/connector-google-workspace';
+import { isEmailAddress } from './app/text.js';
 
 export interface ConfigError {
   readonly variable: string;
@@ -233,7 +234,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv): E.Either<ReadonlyArray<Confi
   if (!/^(?:"[^"\r\n]*"\s*)?<?[^\s@<>]+@[^\s@<>]+>?$/.test(mailFrom)) fail('MAIL_FROM', 'must be an address such as no-reply@example.com or "Acme Portal" <no-reply@example.com>');
 
   const adminEmail = (read(env, 'ADMIN_EMAIL') ?? 'admin@example.com').toLowerCase();
-  if (!EMAIL.test(adminEmail)) fail('ADMIN_EMAIL', 'must be an email address such as admin@example.com');
+  if (!isEmailAddress(adminEmail)) fail('ADMIN_EMAIL', 'must be one email address such as admin@example.com');
   const apiKey = read(env, 'ADMIN_API_KEY');
   if (apiKey !== undefined && apiKey.length < 32) fail('ADMIN_API_KEY', 'must be at least 32 characters (e.g. `openssl rand -base64 32`)');
 

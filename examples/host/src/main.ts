@@ -23,7 +23,7 @@ const banner = (app: HostApp): string => {
     `${app.settings.platformName} is running at ${base}`,
     `  portal         ${base}/portal`,
     `  admin console  ${base}/admin`,
-    ...(app.demo === undefined ? [] : [`  mail (outbox)  ${base}/mail`]),
+    ...(app.demo?.outbox === true ? [`  mail (outbox)  ${base}/mail  (demo mode: admin only; set SMTP_URL to send real mail)`] : []),
   ];
   if (app.firstStart !== undefined) {
     lines.push(

@@ -128,8 +128,12 @@ export interface PortalPrincipal { readonly kind: 'user'; readonly userId: UserI
 // ── Services ─────────────────────────────────────────────────────────────────────────────────────
 
 export interface AdminService {
-  /** `POST /api/session` and the console's login form: the admin account's email and password. Throttled per account and per address. */
-  readonly login: (email: string, password: Secret, address: string) => Outcome<{ readonly token: string; readonly expiresAt: IsoTime }>;
+  /**
+   * `POST /api/session` and the console's login form: the admin account's email and password.
+   * Throttled before the check (see `src/db/throttle.ts`); `device` is the token a previous login
+   * from this browser returned (a known device passes an account lockout). Returns the device token to keep.
+   */
+  readonly login: (email: string, password: Secret, address: string, device?: string) => Outcome<{ readonly token: string; readonly expiresAt: IsoTime; readonly device: string }>;
   /** A bearer token from `login`, or the `ADMIN_API_KEY`; undefined for anything else. */
   readonly authenticate: (token: string) => Promise<AdminPrincipal | undefined>;
   readonly logout: (token: string) => Promise<void>;
@@ -149,15 +153,21 @@ export interface AdminService {
 }
 
 export interface PortalService {
-  /** Verifies against the credential store (scrypt), throttled per account and per address, then the engine's `LogIn` (R3/R7): pushes run behind it. */
-  readonly login: (email: string, password: Secret, address: string) => Outcome<{ readonly sessionToken: string; readonly principal: PortalPrincipal }>;
+  /**
+   * Verifies against the credential store (scrypt), throttled before the check per (account,
+   * address), per address and per account from unknown devices (`device`: the token an earlier login
+   * from this browser returned), then the engine's `LogIn` (R3/R7): pushes run behind it.
+   * Returns the device token to keep (a cookie).
+   */
+  readonly login: (email: string, password: Secret, address: string, device?: string) => Outcome<{ readonly sessionToken: string; readonly principal: PortalPrincipal; readonly device: string }>;
   readonly session: (sessionToken: string) => Promise<PortalPrincipal | undefined>;
   readonly logout: (sessionToken: string) => Promise<void>;
   /** The activation link's token: who it is for and the policies the new password must meet; not-found when unknown, used or expired. */
   readonly activation: (token: string) => Outcome<{ readonly email: string; readonly givenName: string; readonly directories: ReadonlyArray<{ readonly id: DirectoryId; readonly label: string }> }>;
-  /** Sets the first password (engine `SetPassword` by the user, and the credential store), consuming the token. */
+  /** Sets the first password (engine `SetPassword` by the user, and the credential store), consuming the token; one at a time per user (a second gets a conflict or not-found). */
   readonly activate: (token: string, password: Secret, address: string) => Outcome<{ readonly userId: UserId }>;
-  readonly changePassword: (userId: UserId, current: Secret, next: Secret, address: string) => Outcome<void>;
+  /** One change at a time per user (others get a conflict); ends the user's other portal sessions, all but `keepSession`. */
+  readonly changePassword: (userId: UserId, current: Secret, next: Secret, address: string, keepSession?: string) => Outcome<void>;
   /** For an activation token or a logged-in user: the candidate against the platform's and each bound directory's policy. */
   readonly passwordFeedback: (who: { readonly activationToken: string } | { readonly userId: UserId }, candidate: Secret) => Outcome<PasswordFeedback>;
   readonly notifications: (userId: UserId) => Promise<PortalNotificationsView>;
@@ -167,7 +177,12 @@ export interface PortalService {
 export interface DemoService {
   /** Whether the emulated directory accepts this password for the user, and when its sessions were last revoked. not-found for a real directory or an unknown user. */
   readonly verify: (directoryId: string, userKey: string, password: Secret) => Outcome<{ readonly matches: boolean; readonly sessionsRevokedAt: IsoTime | null }>;
-  /** Mail captured in the outbox, newest first (empty when SMTP_URL sends real mail). */
+  /**
+   * Whether the outbox is served (`/mail`, `/demo/mail`, for the admin only): mail is captured (no
+   * SMTP_URL) and every directory is emulated. With a real directory configured it never is (issue 17 #7).
+   */
+  readonly outbox: boolean;
+  /** Mail captured in the outbox, newest first (empty when the outbox is not served). */
   readonly mail: () => Promise<ReadonlyArray<CapturedMail>>;
   /** The seeded demo accounts (emails and which directories they are bound to), for the home page; never a password. */
   readonly seededUsers: () => ReadonlyArray<{ readonly email: string; readonly directories: ReadonlyArray<DirectoryId> }>;

@@ -50,21 +50,22 @@ export const adminService = (ctx: AppContext): AdminService => {
     const unknown = (input.directories ?? []).find((d) => directorySetup(ctx, d) === undefined);
     if (unknown !== undefined) return E.left(notFound('directory', unknown));
     const userId = randomUUID() as UserId;
+    let hash: string | undefined;
+    try {
+      hash = input.password === undefined ? undefined : await hashPassword(input.password, ctx.scrypt);
+    } catch (e) {
+      return E.left(unavailableFrom('hashing the password', e));
+    }
+    // The email is reserved (with the hash) before `CreateUser` and confirmed after it. A crash in
+    // between leaves an unconfirmed reservation that the next start frees (issue 17 #5).
     let reserved: 'reserved' | 'taken';
     try {
-      reserved = await ctx.db.reserveEmail(input.email, userId);
+      reserved = await ctx.db.reserveEmail(input.email, userId, hash === undefined ? {} : { hash });
     } catch (e) {
       return E.left(unavailableFrom('the credential store', e));
     }
     if (reserved === 'taken') return E.left(conflict(`another user already has the email ${input.email}`));
     const release = () => ctx.db.releaseEmail(input.email, userId).catch((e: unknown) => ctx.logger.error({ err: { type: (e as Error).name }, userId }, 'could not release an email reservation'));
-    let hash: string | undefined;
-    try {
-      hash = input.password === undefined ? undefined : await hashPassword(input.password, ctx.scrypt);
-    } catch (e) {
-      await release();
-      return E.left(unavailableFrom('hashing the password', e));
-    }
     const created = await execute(ctx, {
       type: 'CreateUser', commandId: freshCommandId(), userId, at: nowIso(ctx), state: input.state, attributes: attributesOf(input), by: actor(by),
       ...(input.password === undefined ? {} : { password: input.password, passwordSetBy: 'admin' as const }),
@@ -73,7 +74,7 @@ export const adminService = (ctx: AppContext): AdminService => {
       await release();
       return created;
     }
-    if (hash !== undefined) await ctx.db.setHash(userId, hash);
+    await ctx.db.confirmEmail(userId);
     for (const d of input.directories ?? []) {
       const bound = await execute(ctx, { type: 'BindDirectory', commandId: commandId(`create/${userId}/bind/${d}`), userId, at: nowIso(ctx), directoryId: d, origin: 'admin', by: actor(by) });
       if (E.isLeft(bound)) ctx.logger.warn({ userId, directoryId: d, problem: bound.left.kind }, 'user created, but binding it failed');
@@ -109,22 +110,26 @@ export const adminService = (ctx: AppContext): AdminService => {
   };
 
   const service: AdminService = {
-    login: async (email, password, address) => {
-      const account = `admin:${email.toLowerCase()}`;
-      const wait = await ctx.throttle.blocked(account, address);
-      if (wait !== undefined) return E.left({ kind: 'throttled', retryAfterSeconds: wait });
-      const hash = await ctx.db.adminHash(email.toLowerCase());
+    login: async (email, password, address, device) => {
+      const account = email.toLowerCase();
+      const knownDevice = ctx.devices.verify(`admin:${account}`, device);
+      // Taken before the check (atomic across parallel requests and instances), given back if it passes.
+      const attempt = await ctx.throttle.take({ scope: 'admin', account, address, accountWide: true, ...(knownDevice === undefined ? {} : { knownDevice }) });
+      if (!attempt.allowed) return E.left({ kind: 'throttled', retryAfterSeconds: attempt.retryAfterSeconds });
+      const hash = await ctx.db.adminHash(account);
       const ok = hash === undefined ? await dummy(password) : await verifyPassword(password, hash);
       if (!ok) {
-        await ctx.throttle.failed(account, address);
         ctx.logger.info({ address }, 'admin login refused');
         return E.left(UNAUTHORIZED);
       }
-      await ctx.throttle.succeeded(account);
+      await attempt.passed();
       const token = newSessionToken();
       const expiresAt = new Date(ctx.now().getTime() + ADMIN_SESSION_MS);
-      await ctx.db.createSession(hashToken(token), 'admin', email.toLowerCase(), expiresAt);
-      return E.right({ token, expiresAt: expiresAt.toISOString() as ReturnType<typeof nowIso> });
+      await ctx.db.createSession(hashToken(token), 'admin', account, expiresAt);
+      return E.right({
+        token, expiresAt: expiresAt.toISOString() as ReturnType<typeof nowIso>,
+        device: knownDevice !== undefined && device !== undefined ? device : ctx.devices.mint(`admin:${account}`),
+      });
     },
     authenticate: async (token) => {
       if (token.length === 0 || token.length > 1024) return undefined;
@@ -142,7 +147,12 @@ export const adminService = (ctx: AppContext): AdminService => {
     createUser,
     getUser: (id) => getUserView(ctx, id),
     changeAttributes,
-    setState: (by, id, state) => onUser(id, (userId) => E.right(stateCommand(by, userId, state))),
+    setState: async (by, id, state) => {
+      const done = await onUser(id, (userId) => E.right(stateCommand(by, userId, state)));
+      // Suspending or staging ends the user's portal sessions, so activating again never revives them (issue 17 #8).
+      if (E.isRight(done) && state !== 'active') await ctx.db.deleteSessionsOf('portal', done.right.id);
+      return done;
+    },
     bind: (by, id, directoryId) => onUser(id, bindingCommand(by, directoryId, 'BindDirectory')),
     unbind: (by, id, directoryId) => onUser(id, bindingCommand(by, directoryId, 'UnbindDirectory')),
     audit: async (id) => {

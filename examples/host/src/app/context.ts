@@ -13,6 +13,7 @@ import type { LoginThrottle } from '../db/throttle.js';
 import type { DirectorySetup } from '../wiring/directories.js';
 import type { Problem } from './HostApp.js';
 import { problemOf, unavailableFrom } from './problems.js';
+import type { DeviceTokens } from './devices.js';
 import type { ActivationTokens } from './tokens.js';
 import type { UsersIndex } from './usersIndex.js';
 
@@ -34,6 +35,7 @@ export interface AppContext {
   readonly directories: ReadonlyArray<DirectorySetup>;
   readonly read: ReadSide;
   readonly activation: ActivationTokens;
+  readonly devices: DeviceTokens;
   readonly scrypt: ScryptCost;
   readonly platformPolicy: PasswordPolicy;
   readonly logger: Logger;

@@ -30,6 +30,8 @@ import { caughtUp } from './context.js';
 import { demoService } from './demo.js';
 import type { HostApp, Readiness } from './HostApp.js';
 import { portalService } from './portal.js';
+import { deviceTokens } from './devices.js';
+import { reconcileReservations, RESERVATION_GRACE_MS } from './reconcile.js';
 import { activationTokens } from './tokens.js';
 import { usersIndex } from './usersIndex.js';
 
@@ -83,6 +85,7 @@ export const createHostApp = async (config: HostConfig, options: HostAppOptions 
     const throttle = await loginThrottle(backend, options.throttle ?? DEFAULT_THROTTLE);
     const cookieSecret = await db.secret('cookie-secret', randomSecret);
     const activation = activationTokens(await db.secret('activation-key', randomSecret));
+    const devices = deviceTokens(await db.secret('device-key', randomSecret));
 
     const opened = await openStore(config.store);
     cleanup.push(() => opened.close());
@@ -133,7 +136,7 @@ export const createHostApp = async (config: HostConfig, options: HostAppOptions 
 
     let closing = false;
     const ctx: AppContext = {
-      config, store: opened.store, engine, db, throttle, directories, read: readSide, activation,
+      config, store: opened.store, engine, db, throttle, directories, read: readSide, activation, devices,
       scrypt: options.scrypt ?? DEFAULT_SCRYPT_COST, platformPolicy, logger, now: () => new Date(), closing: () => closing,
     };
 
@@ -144,6 +147,14 @@ export const createHostApp = async (config: HostConfig, options: HostAppOptions 
       if (await db.createAdmin(config.adminEmail, await hashPassword(password, ctx.scrypt))) firstStart = { adminEmail: config.adminEmail, adminPassword: password };
     }
 
+    // Reservations a crash left between reserving an email and creating its user (issue 17 #5).
+    await reconcileReservations(ctx, db.kind === 'sqlite' ? 0 : RESERVATION_GRACE_MS);
+    const reconciling = setInterval(() => {
+      void reconcileReservations(ctx, RESERVATION_GRACE_MS).catch((e: unknown) => logger.warn({ err: { type: (e as Error).name } }, 'reconciling email reservations failed'));
+    }, RESERVATION_GRACE_MS);
+    reconciling.unref();
+    cleanup.push(() => { clearInterval(reconciling); return Promise.resolve(); });
+
     await caughtUp(ctx, 30_000);
     // What a stopped instance left owed and needs no plaintext: carried out in the background.
     const settling = engine.settleAll().then(
@@ -151,9 +162,13 @@ export const createHostApp = async (config: HostConfig, options: HostAppOptions 
       (e: unknown) => logger.error({ err: { type: (e as Error).name } }, 'settling users at start failed'),
     );
 
+    // The outbox shows activation links: a demo convenience, only while nothing real is configured.
+    const outbox = mail.captured && directories.every((d) => d.mode === 'emulator');
     const demo = emulators.google !== undefined || emulators.microsoft !== undefined || mail.captured
-      ? demoService(ctx, { ...(emulators.google === undefined ? {} : { google: emulators.google }), ...(emulators.microsoft === undefined ? {} : { microsoft: emulators.microsoft }) }, mail.captured)
+      ? demoService(ctx, { ...(emulators.google === undefined ? {} : { google: emulators.google }), ...(emulators.microsoft === undefined ? {} : { microsoft: emulators.microsoft }) }, outbox)
       : undefined;
+    if (outbox) logger.warn({ paths: ['/mail', '/demo/mail'] }, 'demo mode: mail is captured in the outbox and shown to the admin at /mail (activation links included); set SMTP_URL to send real mail');
+    else if (mail.captured) logger.warn('mail is captured but not shown (a real directory is configured): set SMTP_URL, or no user will receive an activation link');
 
     logger.info({
       store: opened.description, database: db.kind, mail: config.mail.kind,
@@ -176,6 +191,7 @@ export const createHostApp = async (config: HostConfig, options: HostAppOptions 
     const close = (deadlineMs = config.shutdownDeadlineMs): Promise<void> => {
       closed ??= (async () => {
         closing = true;
+        clearInterval(reconciling);
         logger.info({ deadlineMs }, 'shutting down');
         await running.stop().catch(() => undefined);
         const finished = await Promise.race([Promise.all([settling, engine.close()]).then(() => true), sleep(deadlineMs).then(() => false)]);

@@ -17,7 +17,9 @@ export interface DemoDirectories {
   readonly microsoft?: EntraEmulator;
 }
 
-export const demoService = (ctx: AppContext, emulators: DemoDirectories, mailCaptured: boolean): DemoService => ({
+/** `outbox`: mail is captured and every directory is emulated (see `DemoService.outbox`). */
+export const demoService = (ctx: AppContext, emulators: DemoDirectories, outbox: boolean): DemoService => ({
+  outbox,
   verify: async (directoryId, userKey, password) => {
     if (directoryId === GOOGLE && emulators.google !== undefined) {
       const u = emulators.google.user(userKey);
@@ -32,7 +34,7 @@ export const demoService = (ctx: AppContext, emulators: DemoDirectories, mailCap
     return E.left(notFound('directory', directoryId));
   },
   mail: async () => {
-    if (!mailCaptured) return [];
+    if (!outbox) return [];
     try {
       return await readOutbox(ctx.store);
     } catch (e) {

@@ -6,12 +6,12 @@ import * as t from 'io-ts';
 import type { DirectoryId } from '@takeover/core';
 import { Secret } from '@takeover/core';
 import type { AttributeChanges, CreateUserInput, DirectoryPolicyChange, Problem } from './HostApp.js';
+import { isEmailAddress, nameProblem, normaliseName } from './text.js';
 
 const invalid = (field: string, reason: string): Problem => ({ kind: 'invalid', field, reason });
 
 // eslint-disable-next-line no-control-regex -- control characters are what is refused
 const CONTROL = /[\u0000-\u001f\u007f]/;
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 const refined = <A>(name: string, reason: string, ok: (s: string) => boolean, to: (s: string) => A) =>
   new t.Type<A, unknown, unknown>(
@@ -21,9 +21,29 @@ const refined = <A>(name: string, reason: string, ok: (s: string) => boolean, to
     (a) => a,
   );
 
-/** A short text a person typed: trimmed, 1 to 256 characters, no control characters. */
-const Text = refined('Text', 'must be 1 to 256 characters without line breaks', (s) => s.trim().length > 0 && s.trim().length <= 256 && !CONTROL.test(s), (s) => s.trim());
-const EmailText = refined('Email', 'must be an email address such as ada@example.com', (s) => s.trim().length <= 254 && EMAIL.test(s.trim()), (s) => s.trim().toLowerCase());
+/** A failure with its own reason, for codecs whose reason depends on the value. */
+const checked = <A>(name: string, check: (s: string) => string | undefined, to: (s: string) => A, typeReason: string) =>
+  new t.Type<A, unknown, unknown>(
+    name,
+    (_u): _u is A => false,
+    (u, c) => {
+      if (typeof u !== 'string') return t.failure(u, c, typeReason);
+      const problem = check(u);
+      return problem === undefined ? t.success(to(u)) : t.failure(u, c, problem);
+    },
+    (a) => a,
+  );
+
+/** A name or other short text a person typed: NFC, trimmed, 1 to 256 characters, no control, bidi-override or zero-width characters. */
+const Text = checked('Text', (s) => {
+  const n = normaliseName(s);
+  if (n.length === 0 || n.length > 256) return 'must be 1 to 256 characters';
+  return nameProblem(n);
+}, normaliseName, 'must be 1 to 256 characters (a string)');
+/** Exactly one address (no display name, no list), lower-cased. */
+const EmailText = refined('Email', 'must be one email address such as ada@example.com (no name, list, space or special characters)', (s) => isEmailAddress(s.trim()), (s) => s.trim().toLowerCase());
+/** A login's email: any short text (a malformed one is a 401, not a 400 that tells). */
+const LoginText = refined('Text', 'must be 1 to 256 characters without line breaks', (s) => s.trim().length > 0 && s.trim().length <= 256 && !CONTROL.test(s), (s) => s.trim());
 /** A password: 1 to 1,024 characters, wrapped at once. Policies are checked by the domain, not here. */
 const Password = refined('Password', 'must be 1 to 1024 characters', (s) => s.length > 0 && s.length <= 1024, (s) => Secret.of(s));
 const Token = refined('Token', 'must be a token of 1 to 2048 characters', (s) => s.length > 0 && s.length <= 2048 && !/\s/.test(s), (s) => s);
@@ -35,7 +55,8 @@ const nullable = <A>(codec: t.Type<A, unknown, unknown>, reason: string) =>
   new t.Type<A | null, unknown, unknown>(`${codec.name} | null`, (_u): _u is A | null => false, (u, c) => {
     if (u === null) return t.success(null);
     const r = codec.validate(u, c);
-    return E.isRight(r) ? r : t.failure(u, c, reason);
+    const inner = E.isLeft(r) ? r.left[0]?.message : undefined;
+    return E.isRight(r) ? r : t.failure(u, c, inner === undefined ? reason : `${inner}, or null to clear it`);
   }, (a) => a);
 
 type Props = Record<string, t.Any>;
@@ -137,7 +158,7 @@ export const decodePolicyChange = (body: unknown): E.Either<Problem, DirectoryPo
 
 /** A login: `{ email, password }`. The email is only checked for shape of text, so a wrong one is a 401, not a 400 that tells. */
 export const decodeCredentials = (body: unknown): E.Either<Problem, { readonly email: string; readonly password: Secret }> =>
-  E.map((o: { readonly email: string; readonly password: Secret }) => ({ email: o.email.toLowerCase(), password: o.password }))(object({ email: Text, password: Password }, {})(body));
+  E.map((o: { readonly email: string; readonly password: Secret }) => ({ email: o.email.toLowerCase(), password: o.password }))(object({ email: LoginText, password: Password }, {})(body));
 
 /** `POST /portal/api/activate`: `{ token, password }`. */
 export const decodeActivation = (body: unknown): E.Either<Problem, { readonly token: string; readonly password: Secret }> =>

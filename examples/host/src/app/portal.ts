@@ -1,13 +1,14 @@
 // The portal's service: login (scrypt, throttled, then the engine's LogIn whose plaintext carries
 // the pushes), sessions, activation, password change, live policy feedback and notifications.
 import * as E from 'fp-ts/lib/Either.js';
-import type { Secret, UserId } from '@takeover/core';
+import type { Secret } from '@takeover/core';
 import { checkPassword, currentBindings, describeViolation, syncStatus } from '@takeover/core';
-import { dummyVerification, hashPassword, verifyPassword } from '../db/passwords.js';
+import { dummyVerification, verifyPassword } from '../db/passwords.js';
+import { changeCredential } from './credentialChange.js';
 import type { AppContext } from './context.js';
 import { caughtUp, execute, freshCommandId, guarded, labelOf, nowIso } from './context.js';
-import type { Outcome, PasswordFeedback, PortalPrincipal, PortalService, Problem } from './HostApp.js';
-import { notFound, UNAUTHORIZED, unavailableFrom } from './problems.js';
+import type { PasswordFeedback, PortalPrincipal, PortalService, Problem } from './HostApp.js';
+import { notFound, UNAUTHORIZED } from './problems.js';
 import { hashToken, newSessionToken } from './tokens.js';
 import type { LoadedUser } from './views.js';
 import { loadExisting } from './views.js';
@@ -19,7 +20,6 @@ const principalOf = ({ user }: LoadedUser): PortalPrincipal => ({ kind: 'user', 
 
 export const portalService = (ctx: AppContext): PortalService => {
   const dummy = dummyVerification(ctx.scrypt);
-  const accountKey = (email: string) => `portal:${email.toLowerCase()}`;
 
   /** The user an activation token is for, while its password is still pending. */
   const activationUser = async (token: string): Promise<E.Either<Problem, LoadedUser>> => {
@@ -31,25 +31,7 @@ export const portalService = (ctx: AppContext): PortalService => {
     return loaded.right.user.passwordStatus === 'pending' ? loaded : E.left(gone);
   };
 
-  /** Writes the new hash, runs `SetPassword`, and puts the old hash back if the engine refuses. */
-  const setPassword = async (userId: UserId, email: string, password: Secret, previous: string | null, by: 'user-activation' | 'user-portal'): Outcome<void> => {
-    let hash: string;
-    try {
-      hash = await hashPassword(password, ctx.scrypt);
-      if (await ctx.db.credentialByUser(userId) === undefined && await ctx.db.reserveEmail(email, userId) === 'taken') {
-        return E.left({ kind: 'conflict', reason: `another user already has the email ${email}` });
-      }
-      await ctx.db.setHash(userId, hash);
-    } catch (e) {
-      return E.left(unavailableFrom('the credential store', e));
-    }
-    const done = await execute(ctx, { type: 'SetPassword', commandId: freshCommandId(), userId, at: nowIso(ctx), password, by });
-    if (E.isLeft(done)) {
-      await ctx.db.setHash(userId, previous).catch((e: unknown) => ctx.logger.error({ userId, err: { type: (e as Error).name } }, 'could not restore the previous password hash'));
-      return done;
-    }
-    return E.right(undefined);
-  };
+  const deviceAccount = (account: string) => `portal:${account}`;
 
   const feedback = (loaded: LoadedUser, candidate: Secret): PasswordFeedback => {
     const targets = [
@@ -66,19 +48,27 @@ export const portalService = (ctx: AppContext): PortalService => {
     return { ok: checks.every((c) => c.ok), checks };
   };
 
+  /** The domain's own refusal, before anything is held or written: the password misses a policy. */
+  const policyProblem = (loaded: LoadedUser, candidate: Secret): Problem | undefined => {
+    const failed = feedback(loaded, candidate).checks.filter((c) => !c.ok);
+    if (failed.length === 0) return undefined;
+    return { kind: 'rejected', code: 'PasswordRejected', reason: `the password does not meet the policy of ${failed.map((c) => `${c.label} (${c.problems.join('; ')})`).join(', ')}` };
+  };
+
   const service: PortalService = {
-    login: async (email, password, address) => {
-      const account = accountKey(email);
-      const wait = await ctx.throttle.blocked(account, address);
-      if (wait !== undefined) return E.left({ kind: 'throttled', retryAfterSeconds: wait });
-      const row = await ctx.db.credentialByEmail(email.toLowerCase());
+    login: async (email, password, address, device) => {
+      const account = email.toLowerCase();
+      const knownDevice = ctx.devices.verify(deviceAccount(account), device);
+      // Taken before the check (atomic across parallel requests and instances), given back if it passes.
+      const attempt = await ctx.throttle.take({ scope: 'portal', account, address, accountWide: true, ...(knownDevice === undefined ? {} : { knownDevice }) });
+      if (!attempt.allowed) return E.left({ kind: 'throttled', retryAfterSeconds: attempt.retryAfterSeconds });
+      const row = await ctx.db.credentialByEmail(account);
       const ok = row?.hash == null ? await dummy(password) : await verifyPassword(password, row.hash);
       if (!ok || row === undefined) {
-        await ctx.throttle.failed(account, address);
         ctx.logger.info({ address }, 'portal login refused');
         return E.left(UNAUTHORIZED);
       }
-      await ctx.throttle.succeeded(account);
+      await attempt.passed();
       const loggedIn = await execute(ctx, { type: 'LogIn', commandId: freshCommandId(), userId: row.userId, at: nowIso(ctx), password });
       if (E.isLeft(loggedIn)) return loggedIn;
       const loaded = await loadExisting(ctx, row.userId);
@@ -86,7 +76,7 @@ export const portalService = (ctx: AppContext): PortalService => {
       const sessionToken = newSessionToken();
       await ctx.db.createSession(hashToken(sessionToken), 'portal', row.userId, new Date(ctx.now().getTime() + PORTAL_SESSION_MS));
       ctx.logger.info({ userId: row.userId }, 'portal login');
-      return E.right({ sessionToken, principal: principalOf(loaded.right) });
+      return E.right({ sessionToken, principal: principalOf(loaded.right), device: knownDevice !== undefined && device !== undefined ? device : ctx.devices.mint(deviceAccount(account)) });
     },
     session: async (sessionToken) => {
       if (sessionToken.length === 0 || sessionToken.length > 1024) return undefined;
@@ -109,35 +99,45 @@ export const portalService = (ctx: AppContext): PortalService => {
       });
     },
     activate: async (token, password, address) => {
-      // Tokens are MACs (nothing to guess), but bad ones still count against the address.
-      const key = `activation:${address}`;
-      const wait = await ctx.throttle.blocked(key, address);
-      if (wait !== undefined) return E.left({ kind: 'throttled', retryAfterSeconds: wait });
-      const loaded = await activationUser(token);
-      if (E.isLeft(loaded)) {
-        if (loaded.left.kind === 'not-found') await ctx.throttle.failed(key, address);
-        return loaded;
+      // A valid token (a MAC: nothing to guess) is never throttled, so bad ones from an address
+      // cannot hold up anyone's activation (issue 17 #6); bad ones are counted per address.
+      if (ctx.activation.verify(token) === undefined) {
+        const attempt = await ctx.throttle.take({ scope: 'activation', address });
+        return E.left(attempt.allowed ? notFound('activation', 'token') : { kind: 'throttled', retryAfterSeconds: attempt.retryAfterSeconds });
       }
+      const loaded = await activationUser(token);
+      if (E.isLeft(loaded)) return loaded;
       const { user } = loaded.right;
-      const done = await setPassword(user.userId, user.attributes.email, password, null, 'user-activation');
+      const weak = policyProblem(loaded.right, password);
+      if (weak !== undefined) return E.left(weak);
+      // One activation per user at a time; inside the hold the link must still be unused.
+      const done = await changeCredential(ctx, {
+        userId: user.userId, email: user.attributes.email, expected: 'pending', password, by: 'user-activation',
+        stillValid: async () => E.map(() => undefined)(await activationUser(token)),
+      });
       if (E.isLeft(done)) return done;
       ctx.logger.info({ userId: user.userId }, 'account activated');
       return E.right({ userId: user.userId });
     },
-    changePassword: async (userId, current, next, address) => {
+    changePassword: async (userId, current, next, address, keepSession) => {
       const row = await ctx.db.credentialByUser(userId);
       if (row === undefined) return E.left(UNAUTHORIZED);
-      const account = accountKey(row.email);
-      const wait = await ctx.throttle.blocked(account, address);
-      if (wait !== undefined) return E.left({ kind: 'throttled', retryAfterSeconds: wait });
+      // The session already proves who it is: the current password is throttled per (user, address), never account-wide.
+      const attempt = await ctx.throttle.take({ scope: 'change', account: userId, address });
+      if (!attempt.allowed) return E.left({ kind: 'throttled', retryAfterSeconds: attempt.retryAfterSeconds });
       const ok = row.hash === null ? await dummy(current) : await verifyPassword(current, row.hash);
-      if (!ok) {
-        await ctx.throttle.failed(account, address);
-        return E.left(UNAUTHORIZED);
-      }
-      const done = await setPassword(userId, row.email, next, row.hash, 'user-portal');
-      if (E.isRight(done)) ctx.logger.info({ userId }, 'password changed in the portal');
-      return done;
+      if (!ok || row.hash === null) return E.left(UNAUTHORIZED);
+      await attempt.passed();
+      const loaded = await loadExisting(ctx, userId);
+      if (E.isLeft(loaded)) return loaded;
+      const weak = policyProblem(loaded.right, next);
+      if (weak !== undefined) return E.left(weak);
+      const done = await changeCredential(ctx, { userId, email: row.email, expected: { hash: row.hash }, password: next, by: 'user-portal' });
+      if (E.isLeft(done)) return done;
+      // Every other portal session of this user ends (issue 17 #8); the one that made the change stays.
+      await ctx.db.deleteSessionsOf('portal', userId, keepSession === undefined ? undefined : hashToken(keepSession));
+      ctx.logger.info({ userId }, 'password changed in the portal');
+      return E.right(undefined);
     },
     passwordFeedback: async (who, candidate) => {
       const loaded = 'activationToken' in who ? await activationUser(who.activationToken) : await loadExisting(ctx, who.userId);

@@ -8,6 +8,9 @@ import type { CredentialRow, HostDb } from './HostDb.js';
 const schemaSql = (q: string) => `
 CREATE SCHEMA IF NOT EXISTS ${q};
 CREATE TABLE IF NOT EXISTS ${q}.host_credentials (email TEXT PRIMARY KEY, user_id TEXT NOT NULL UNIQUE, hash TEXT, updated_at TIMESTAMPTZ NOT NULL DEFAULT now());
+ALTER TABLE ${q}.host_credentials ADD COLUMN IF NOT EXISTS confirmed BOOLEAN NOT NULL DEFAULT TRUE;
+ALTER TABLE ${q}.host_credentials ADD COLUMN IF NOT EXISTS held_by TEXT;
+ALTER TABLE ${q}.host_credentials ADD COLUMN IF NOT EXISTS held_until TIMESTAMPTZ;
 CREATE TABLE IF NOT EXISTS ${q}.host_admins (email TEXT PRIMARY KEY, hash TEXT NOT NULL, created_at TIMESTAMPTZ NOT NULL DEFAULT now());
 CREATE TABLE IF NOT EXISTS ${q}.host_sessions (token_hash TEXT PRIMARY KEY, kind TEXT NOT NULL, subject TEXT NOT NULL, expires_at TIMESTAMPTZ NOT NULL);
 CREATE INDEX IF NOT EXISTS host_sessions_subject ON ${q}.host_sessions (kind, subject);
@@ -48,16 +51,23 @@ export const openPostgresHostDb = async (url: string, schema: string): Promise<P
     kind: 'postgres',
     pool,
     schema,
-    reserveEmail: async (email, userId) => {
+    reserveEmail: async (email, userId, options = {}) => {
       try {
-        await pool.query(`INSERT INTO ${q}.host_credentials (email, user_id, hash) VALUES ($1, $2, NULL)`, [email, userId]);
+        await pool.query(`INSERT INTO ${q}.host_credentials (email, user_id, hash, confirmed) VALUES ($1, $2, $3, $4)`, [email, userId, options.hash ?? null, options.confirmed === true]);
         return 'reserved';
       } catch (e) {
         if (isUnique(e)) return 'taken';
         throw e;
       }
     },
-    releaseEmail: async (email, userId) => { await pool.query(`DELETE FROM ${q}.host_credentials WHERE email = $1 AND user_id = $2 AND hash IS NULL`, [email, userId]); },
+    releaseEmail: async (email, userId) => { await pool.query(`DELETE FROM ${q}.host_credentials WHERE email = $1 AND user_id = $2 AND NOT confirmed`, [email, userId]); },
+    confirmEmail: async (userId) => { await pool.query(`UPDATE ${q}.host_credentials SET confirmed = TRUE WHERE user_id = $1`, [userId]); },
+    unconfirmed: async (before) => (await pool.query<Row>(`SELECT email, user_id, hash FROM ${q}.host_credentials WHERE NOT confirmed AND updated_at < $1`, [before])).rows.map((r) => ({ email: r.email, userId: r.user_id as UserId })),
+    holdCredential: async (userId, holder, until, now) =>
+      (await pool.query(`UPDATE ${q}.host_credentials SET held_by = $1, held_until = $2 WHERE user_id = $3 AND (held_until IS NULL OR held_until <= $4)`, [holder, until, userId, now])).rowCount === 1,
+    releaseCredential: async (userId, holder) => { await pool.query(`UPDATE ${q}.host_credentials SET held_by = NULL, held_until = NULL WHERE user_id = $1 AND held_by = $2`, [userId, holder]); },
+    swapHash: async (userId, expected, hash) =>
+      (await pool.query(`UPDATE ${q}.host_credentials SET hash = $1, updated_at = now() WHERE user_id = $2 AND hash IS NOT DISTINCT FROM $3`, [hash, userId, expected])).rowCount === 1,
     changeEmail: async (userId, email) => {
       try {
         const r = await pool.query(`UPDATE ${q}.host_credentials SET email = $1, updated_at = now() WHERE user_id = $2`, [email, userId]);
@@ -78,7 +88,7 @@ export const openPostgresHostDb = async (url: string, schema: string): Promise<P
     },
     findSession: async (tokenHash, kind, now) => (await one<{ subject: string }>(`SELECT subject FROM ${q}.host_sessions WHERE token_hash = $1 AND kind = $2 AND expires_at > $3`, [tokenHash, kind, now]))?.subject,
     deleteSession: async (tokenHash) => { await pool.query(`DELETE FROM ${q}.host_sessions WHERE token_hash = $1`, [tokenHash]); },
-    deleteSessionsOf: async (kind, subject) => { await pool.query(`DELETE FROM ${q}.host_sessions WHERE kind = $1 AND subject = $2`, [kind, subject]); },
+    deleteSessionsOf: async (kind, subject, except) => { await pool.query(`DELETE FROM ${q}.host_sessions WHERE kind = $1 AND subject = $2 AND token_hash <> $3`, [kind, subject, except ?? '']); },
     secret: async (name, make) => {
       await pool.query(`INSERT INTO ${q}.host_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`, [name, make()]);
       const row = await one<{ value: string }>(`SELECT value FROM ${q}.host_secrets WHERE name = $1`, [name]);

@@ -7,7 +7,8 @@ import type { UserId } from '@takeover/core';
 import type { CredentialRow, HostDb, SessionKind } from './HostDb.js';
 
 const SCHEMA = `
-CREATE TABLE IF NOT EXISTS credentials (email TEXT PRIMARY KEY, user_id TEXT NOT NULL UNIQUE, hash TEXT, updated_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS credentials (email TEXT PRIMARY KEY, user_id TEXT NOT NULL UNIQUE, hash TEXT, updated_at INTEGER NOT NULL,
+  confirmed INTEGER NOT NULL DEFAULT 1, held_by TEXT, held_until INTEGER);
 CREATE TABLE IF NOT EXISTS admins (email TEXT PRIMARY KEY, hash TEXT NOT NULL, created_at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS sessions (token_hash TEXT PRIMARY KEY, kind TEXT NOT NULL, subject TEXT NOT NULL, expires_at INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS sessions_subject ON sessions (kind, subject);
@@ -40,9 +41,19 @@ export const openSqliteHostDb = (path: string): SqliteHostDb => {
   db.pragma('journal_mode = WAL');
   db.pragma('busy_timeout = 5000');
   db.exec(SCHEMA);
+  // Tables from before issue 17: the reservation and hold columns (existing rows are confirmed users).
+  const columns = new Set(db.prepare<[], { name: string }>('PRAGMA table_info(credentials)').all().map((c) => c.name));
+  if (!columns.has('confirmed')) db.exec('ALTER TABLE credentials ADD COLUMN confirmed INTEGER NOT NULL DEFAULT 1');
+  if (!columns.has('held_by')) db.exec('ALTER TABLE credentials ADD COLUMN held_by TEXT');
+  if (!columns.has('held_until')) db.exec('ALTER TABLE credentials ADD COLUMN held_until INTEGER');
   const st = {
-    reserve: db.prepare('INSERT INTO credentials (email, user_id, hash, updated_at) VALUES (?, ?, NULL, ?)'),
-    release: db.prepare('DELETE FROM credentials WHERE email = ? AND user_id = ? AND hash IS NULL'),
+    reserve: db.prepare('INSERT INTO credentials (email, user_id, hash, updated_at, confirmed) VALUES (?, ?, ?, ?, ?)'),
+    release: db.prepare('DELETE FROM credentials WHERE email = ? AND user_id = ? AND confirmed = 0'),
+    confirm: db.prepare('UPDATE credentials SET confirmed = 1 WHERE user_id = ?'),
+    unconfirmed: db.prepare<[number], Row>('SELECT email, user_id, hash FROM credentials WHERE confirmed = 0 AND updated_at < ?'),
+    hold: db.prepare('UPDATE credentials SET held_by = ?, held_until = ? WHERE user_id = ? AND (held_until IS NULL OR held_until <= ?)'),
+    unhold: db.prepare('UPDATE credentials SET held_by = NULL, held_until = NULL WHERE user_id = ? AND held_by = ?'),
+    swap: db.prepare('UPDATE credentials SET hash = ?, updated_at = ? WHERE user_id = ? AND hash IS ?'),
     changeEmail: db.prepare('UPDATE credentials SET email = ?, updated_at = ? WHERE user_id = ?'),
     setHash: db.prepare('UPDATE credentials SET hash = ?, updated_at = ? WHERE user_id = ?'),
     byEmail: db.prepare<[string], Row>('SELECT email, user_id, hash FROM credentials WHERE email = ?'),
@@ -52,7 +63,7 @@ export const openSqliteHostDb = (path: string): SqliteHostDb => {
     createSession: db.prepare('INSERT INTO sessions (token_hash, kind, subject, expires_at) VALUES (?, ?, ?, ?)'),
     findSession: db.prepare<[string, string, number], { subject: string }>('SELECT subject FROM sessions WHERE token_hash = ? AND kind = ? AND expires_at > ?'),
     deleteSession: db.prepare('DELETE FROM sessions WHERE token_hash = ?'),
-    deleteSessionsOf: db.prepare('DELETE FROM sessions WHERE kind = ? AND subject = ?'),
+    deleteSessionsOf: db.prepare('DELETE FROM sessions WHERE kind = ? AND subject = ? AND token_hash <> ?'),
     deleteExpired: db.prepare('DELETE FROM sessions WHERE expires_at <= ?'),
     secret: db.prepare<[string], { value: string }>('SELECT value FROM host_secrets WHERE name = ?'),
     putSecret: db.prepare('INSERT INTO host_secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING'),
@@ -67,9 +78,9 @@ export const openSqliteHostDb = (path: string): SqliteHostDb => {
   return {
     kind: 'sqlite',
     database: db,
-    reserveEmail: (email, userId) => run(() => {
+    reserveEmail: (email, userId, options = {}) => run(() => {
       try {
-        st.reserve.run(email, userId, Date.now());
+        st.reserve.run(email, userId, options.hash ?? null, Date.now(), options.confirmed === true ? 1 : 0);
         return 'reserved' as const;
       } catch (e) {
         if (isUnique(e)) return 'taken' as const;
@@ -77,6 +88,11 @@ export const openSqliteHostDb = (path: string): SqliteHostDb => {
       }
     }),
     releaseEmail: (email, userId) => run(() => { st.release.run(email, userId); }),
+    confirmEmail: (userId) => run(() => { st.confirm.run(userId); }),
+    unconfirmed: (before) => run(() => st.unconfirmed.all(before.getTime()).map((r) => ({ email: r.email, userId: r.user_id as UserId }))),
+    holdCredential: (userId, holder, until, now) => run(() => st.hold.run(holder, until.getTime(), userId, now.getTime()).changes === 1),
+    releaseCredential: (userId, holder) => run(() => { st.unhold.run(userId, holder); }),
+    swapHash: (userId, expected, hash) => run(() => st.swap.run(hash, Date.now(), userId, expected).changes === 1),
     changeEmail: (userId, email) => run(() => {
       try {
         return st.changeEmail.run(email, Date.now(), userId).changes === 0 ? 'unknown' as const : 'changed' as const;
@@ -96,7 +112,7 @@ export const openSqliteHostDb = (path: string): SqliteHostDb => {
     }),
     findSession: (tokenHash, kind: SessionKind, now) => run(() => st.findSession.get(tokenHash, kind, now.getTime())?.subject),
     deleteSession: (tokenHash) => run(() => { st.deleteSession.run(tokenHash); }),
-    deleteSessionsOf: (kind, subject) => run(() => { st.deleteSessionsOf.run(kind, subject); }),
+    deleteSessionsOf: (kind, subject, except) => run(() => { st.deleteSessionsOf.run(kind, subject, except ?? ''); }),
     secret: (name, make) => run(() => {
       const existing = st.secret.get(name);
       if (existing !== undefined) return existing.value;

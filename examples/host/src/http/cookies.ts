@@ -52,3 +52,18 @@ export const setAdminSession = (reply: FastifyReply, app: CookieSettings, token:
 export const adminSessionOf = (request: FastifyRequest): string | undefined => read(request, ADMIN_COOKIE);
 
 export const clearAdminSession = (reply: FastifyReply, app: CookieSettings): FastifyReply => clear(reply, app, ADMIN_COOKIE);
+
+/**
+ * The device cookies (issue 17 #6): a long-lived token a successful login hands out, proving "this
+ * browser logged in to this account before" (an HMAC the service checks). Not a session: it only
+ * lets its holder's correct password pass an account lockout caused by others' guesses.
+ */
+export const PORTAL_DEVICE_COOKIE = 'takeover_device';
+export const ADMIN_DEVICE_COOKIE = 'takeover_admin_device';
+const DEVICE_MAX_AGE_SECONDS = 365 * 24 * 3600;
+
+export const deviceOf = (request: FastifyRequest, kind: 'portal' | 'admin'): string | undefined =>
+  read(request, kind === 'portal' ? PORTAL_DEVICE_COOKIE : ADMIN_DEVICE_COOKIE);
+
+export const setDevice = (reply: FastifyReply, app: CookieSettings, kind: 'portal' | 'admin', token: string): FastifyReply =>
+  reply.setCookie(kind === 'portal' ? PORTAL_DEVICE_COOKIE : ADMIN_DEVICE_COOKIE, token, { ...options(app), maxAge: DEVICE_MAX_AGE_SECONDS });

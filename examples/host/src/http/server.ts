@@ -194,7 +194,7 @@ export const buildServer = async (app: HostApp, options: BuildServerOptions = {}
   registerOps(server, app, () => closing);
   await registerAdminApi(server, app, authLimit);
   await registerPortalApi(server, app, authLimit);
-  await registerDemoApi(server, app.demo, authLimit);
+  await registerDemoApi(server, app, authLimit);
   await registerPages(server, app);
 
   try {

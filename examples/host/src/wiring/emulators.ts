@@ -1,8 +1,13 @@
 // The demo directories: a Google Workspace and a Microsoft 365 tenant, both on example.com, started
 // in process. Their state is kept in DATA_DIR/emulators/state.json (password verifiers from the
-// emulators' dumps, never a plaintext), so a restart keeps every account and password.
+// emulators' dumps, never a plaintext), so a restart keeps every account and password. It is
+// written through: after every request that changed an emulator, before the next event-loop turn
+// (so before the engine can record what the response said), atomically (temp file + rename), so a
+// `kill -9` never loses an account the events say exists (issue 17 #10). Each emulator's /__admin
+// API requires a per-run token only this host holds (issue 17 #9).
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { renameSync, writeFileSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as t from 'io-ts';
 import * as E from 'fp-ts/lib/Either.js';
@@ -33,6 +38,8 @@ type Saved = t.TypeOf<typeof Saved>;
 export interface DemoEmulators {
   readonly google?: GoogleEmulator;
   readonly microsoft?: EntraEmulator;
+  /** The bearer token both emulators' /__admin API requires (per run, never written anywhere). */
+  readonly adminToken: string;
   /** Writes the current state to state.json (when a directory was given). */
   readonly save: () => Promise<void>;
   /** Saves, then stops them. */
@@ -113,10 +120,18 @@ const entraSeed = (saved: Saved, first: boolean): EntraSeed => ({
   }],
 });
 
-const writeAtomically = async (path: string, text: string): Promise<void> => {
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, text, { encoding: 'utf8', mode: 0o600 });
-  await rename(tmp, path);
+/** Synchronous on purpose: it runs in the emulator's response hook and must be done before anything else runs. */
+const writeAtomically = (path: string, text: string): void => {
+  const tmp = `${path}.${String(process.pid)}.tmp`;
+  writeFileSync(tmp, text, { encoding: 'utf8', mode: 0o600 });
+  renameSync(tmp, path);
+};
+
+const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** From an emulator's request line (`METHOD /path STATUS 12ms`): a request that may have changed its state. */
+const changed = (line: string): boolean => {
+  const [method, path = '', status = ''] = line.split(' ');
+  return method !== undefined && WRITES.has(method) && Number(status) < 400 && !/token/i.test(path);
 };
 
 /** Starts the demo pair (or one of them), restoring DATA_DIR/emulators/state.json when there is one. */
@@ -127,16 +142,20 @@ export const startDemoEmulators = async (options: DemoEmulatorOptions = {}): Pro
   const saved = loaded ?? fresh();
   const first = loaded === undefined;
   const scryptN = options.scryptN ?? 4096;
-  const google = options.google === false ? undefined : await startGoogleEmulator({ scryptN, seed: googleSeed(saved, first) });
+  const adminToken = randomBytes(32).toString('base64url');
+  // Set once both are up: until then there is nothing of theirs to keep.
+  let writeThrough: () => void = () => undefined;
+  const log = (line: string): void => { if (changed(line)) writeThrough(); };
+  const google = options.google === false ? undefined : await startGoogleEmulator({ scryptN, seed: googleSeed(saved, first), adminToken, log });
   let microsoft: EntraEmulator | undefined;
   try {
-    microsoft = options.microsoft === false ? undefined : await startEntraEmulator({ scryptN, seed: entraSeed(saved, first) });
+    microsoft = options.microsoft === false ? undefined : await startEntraEmulator({ scryptN, seed: entraSeed(saved, first), adminToken, log });
   } catch (e) {
     await google?.close();
     throw e;
   }
   let last = '';
-  const save = async (): Promise<void> => {
+  const saveNow = (): void => {
     if (dir === undefined) return;
     const state: Saved = {
       ...saved,
@@ -145,21 +164,37 @@ export const startDemoEmulators = async (options: DemoEmulatorOptions = {}): Pro
     };
     const text = JSON.stringify(state);
     if (text === last) return;
-    await writeAtomically(join(dir, 'state.json'), text);
+    writeAtomically(join(dir, 'state.json'), text);
     last = text;
   };
+  const save = (): Promise<void> => {
+    try {
+      saveNow();
+      return Promise.resolve();
+    } catch (e) {
+      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+    }
+  };
   await save();
-  // Kept every few seconds too, so a crash loses little (a graceful stop saves once more).
-  const timer = dir === undefined ? undefined : setInterval(() => { void save().catch(() => undefined); }, 5_000);
-  timer?.unref();
+  let failures = 0;
+  writeThrough = () => {
+    try {
+      saveNow();
+    } catch (e) {
+      // A full disk must not stop the directory answering; the next change (or the stop) tries again.
+      failures += 1;
+      if (failures === 1 || failures % 100 === 0) process.emitWarning(`cannot keep the demo directories' state (${(e as { code?: string }).code ?? 'error'})`);
+    }
+  };
   let closed: Promise<void> | undefined;
   return {
     ...(google === undefined ? {} : { google }),
     ...(microsoft === undefined ? {} : { microsoft }),
+    adminToken,
     save,
     close: () => {
       closed ??= (async () => {
-        if (timer !== undefined) clearInterval(timer);
+        writeThrough = () => undefined;
         try {
           await save();
         } finally {

@@ -61,7 +61,7 @@ test('R14: no password, token or session cookie in logs, responses, metrics or m
   await record(call(host, 'POST', '/api/users', { ...admin, body: { email: staged, givenName: 'Alan', familyName: 'Turing', state: 'active', directories: ['google'] } }));
   let link: string | undefined;
   for (let i = 0; i < 100 && link === undefined; i++) {
-    const mail = await call(host, 'GET', '/demo/mail');
+    const mail = await call(host, 'GET', '/demo/mail', { token: host.adminToken });
     const found = (mail.json as { messages: Array<{ to: string; text: string }> }).messages.find((m) => m.to.includes(staged));
     link = found === undefined ? undefined : /[?&]token=([^\s&"<]+)/.exec(found.text)?.[1];
     if (link === undefined) await new Promise((r) => setTimeout(r, 100));
@@ -82,7 +82,7 @@ test('R14: no password, token or session cookie in logs, responses, metrics or m
     await new Promise((r) => setTimeout(r, 100));
   }
   responses.push(await call(host, 'GET', '/metrics'));
-  responses.push(await call(host, 'GET', '/demo/mail'));
+  responses.push(await call(host, 'GET', '/demo/mail', { token: host.adminToken }));
   responses.push(await call(host, 'GET', '/portal/api/notifications', { cookie }));
   const user = await call(host, 'GET', '/api/users?q=grace', admin);
   const graceId = (user.json as { users: Array<{ id: string }> }).users[0]?.id ?? '';

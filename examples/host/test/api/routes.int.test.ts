@@ -337,7 +337,7 @@ describe('portal JSON', () => {
     // An active user without a password, bound to a directory, gets the activation email (R2).
     const { email } = await newUser({ directories: ['google'] });
     const mail = await eventually(async () => {
-      const res = await call(host, 'GET', '/demo/mail');
+      const res = await call(host, 'GET', '/demo/mail', { token: host.adminToken });
       expect(res.status).toBe(200);
       return (res.json as { messages: Array<{ to: string; text: string }> }).messages.find((m) => m.to.includes(email));
     }, 'the activation mail');

@@ -57,9 +57,9 @@ describe.each(['sqlite', 'postgres'] as const)('%s', (kind) => {
     expect(await b.db.credentialByEmail(email)).toEqual({ email, userId: ada, hash: null });
     await b.db.releaseEmail(email, ada);
     expect(await b.db.credentialByEmail(email)).toBeUndefined();
-    expect(await b.db.reserveEmail(email, eve)).toBe('reserved');
-    await b.db.setHash(eve, 'scrypt$1$1$1$a$b');
-    await b.db.releaseEmail(email, eve); // a row with a password is never released
+    expect(await b.db.reserveEmail(email, eve, { hash: 'scrypt$1$1$1$a$b' })).toBe('reserved');
+    await b.db.confirmEmail(eve);
+    await b.db.releaseEmail(email, eve); // a confirmed row (the user exists) is never released
     expect(await b.db.credentialByUser(eve)).toMatchObject({ email, hash: 'scrypt$1$1$1$a$b' });
     const other = `other-${email}`;
     expect(await b.db.reserveEmail(other, ada)).toBe('reserved');
@@ -101,26 +101,69 @@ describe.each(['sqlite', 'postgres'] as const)('%s', (kind) => {
     expect(await b.db.adminHash(`${name}@example.com`)).toBe('h');
   });
 
-  test('throttling per account and per address: blocked after the limit, a success clears the account', async () => {
-    const t = await b.throttle({ perAccount: 3, perAddress: 6, windowSeconds: 60, blockSeconds: 60 });
-    const account = `acct-${randomBytes(3).toString('hex')}`;
-    const address = `10.0.0.${randomBytes(1)[0] ?? 1}`;
-    for (let i = 0; i < 2; i++) await t.failed(account, address);
-    expect(await t.blocked(account, address)).toBeUndefined();
-    await t.succeeded(account);
-    for (let i = 0; i < 3; i++) await t.failed(account, address);
-    const wait = await t.blocked(account, address);
-    expect(wait).toBeGreaterThan(0);
-    expect(wait).toBeLessThanOrEqual(60);
-    // Another account from the same address: blocked once the address has 6 failures.
-    const other = `${account}-2`;
-    expect(await t.blocked(other, address)).toBeUndefined();
-    await t.failed(other, address);
-    expect(await t.blocked(other, address)).toBeGreaterThan(0);
-    expect(await t.blocked(other, '192.0.2.1')).toBeUndefined();
+  test('issue 17 #2/#3: a credential hold is exclusive until released or expired; the hash is compare-and-set', async () => {
+    const user = uid(`held-${randomBytes(3).toString('hex')}`);
+    await b.db.reserveEmail(`${user}@example.com`, user, { confirmed: true });
+    const now = new Date();
+    const later = new Date(now.getTime() + 60_000);
+    const holds = await Promise.all(Array.from({ length: 6 }, (_, i) => b.db.holdCredential(user, `h${String(i)}`, later, now)));
+    expect(holds.filter(Boolean)).toHaveLength(1);
+    const holder = `h${String(holds.indexOf(true))}`;
+    await b.db.releaseCredential(user, 'someone-else'); // not theirs: nothing happens
+    expect(await b.db.holdCredential(user, 'x', later, now)).toBe(false);
+    expect(await b.db.holdCredential(user, 'after-expiry', later, new Date(later.getTime() + 1))).toBe(true);
+    await b.db.releaseCredential(user, 'after-expiry');
+    expect(await b.db.holdCredential(user, holder, later, now)).toBe(true);
+    const swaps = await Promise.all(['A', 'B', 'C'].map((h) => b.db.swapHash(user, null, h)));
+    expect(swaps.filter(Boolean)).toHaveLength(1);
+    const won = (await b.db.credentialByUser(user))?.hash;
+    expect(await b.db.swapHash(user, null, 'D')).toBe(false);
+    expect(await b.db.swapHash(user, won ?? '', null)).toBe(true);
+    expect((await b.db.credentialByUser(user))?.hash).toBeNull();
+  });
+
+  test('issue 17 #5: unconfirmed reservations are listed for reconciliation; confirmed ones are not', async () => {
+    const a = uid(`r-${randomBytes(3).toString('hex')}`);
+    const c = uid(`c-${randomBytes(3).toString('hex')}`);
+    await b.db.reserveEmail(`${a}@example.com`, a);
+    await b.db.reserveEmail(`${c}@example.com`, c);
+    await b.db.confirmEmail(c);
+    const later = new Date(Date.now() + 60_000);
+    const listed = (await b.db.unconfirmed(later)).map((r) => r.userId);
+    expect(listed).toContain(a);
+    expect(listed).not.toContain(c);
+    expect((await b.db.unconfirmed(new Date(0))).map((r) => r.userId)).not.toContain(a);
+  });
+
+  test('issue 17 #4/#6: attempts are taken before the check; a pair, an address, an account from anywhere; a known device passes a lockout', async () => {
+    const limits = { perAccount: 3, perAddress: 6, windowSeconds: 60, blockSeconds: 600, perAccountAnywhere: 5, lockoutSeconds: 30 };
+    const t = await b.throttle(limits);
+    const tag = randomBytes(3).toString('hex');
+    const account = `acct-${tag}`;
+    const address = `10.0.${String(randomBytes(1)[0] ?? 1)}.1`;
+    const take = (keys: Partial<Parameters<LoginThrottle['take']>[0]> = {}) => t.take({ scope: 'portal', account, address, accountWide: true, ...keys });
+    // Parallel attempts: no more than the pair's limit go ahead.
+    const parallel = await Promise.all(Array.from({ length: 12 }, () => take()));
+    expect(parallel.filter((a) => a.allowed)).toHaveLength(3);
+    // A passed check gives its attempt back.
+    const other = `${account}-ok`;
+    for (let i = 0; i < 10; i++) {
+      const a = await take({ account: other, address: `192.0.2.${String(i % 2)}` });
+      if (!a.allowed) throw new Error('refused although every attempt passed');
+      await a.passed();
+    }
+    // Rotating addresses: the account-wide bucket stops unknown devices after 5 (3 taken above), with a wait…
+    const rotating = await Promise.all(Array.from({ length: 10 }, (_, i) => take({ address: `198.51.100.${String(i)}` })));
+    expect(rotating.filter((a) => a.allowed)).toHaveLength(2);
+    const refused = rotating.find((a) => !a.allowed);
+    expect(refused?.allowed === false ? refused.retryAfterSeconds : 0).toBeGreaterThan(0);
+    // …that a known device does not wait for.
+    expect((await take({ knownDevice: `dev-${tag}` })).allowed).toBe(true);
+    // Another account from the same address is not held by this one's lockout, until the address's own limit.
+    expect((await t.take({ scope: 'portal', account: `${account}-2`, address: '203.0.113.7', accountWide: true })).allowed).toBe(true);
     // A second limiter on the same database sees the same counters (a restart, another instance).
-    const again = await b.throttle({ perAccount: 3, perAddress: 6, windowSeconds: 60, blockSeconds: 60 });
-    expect(await again.blocked(account, '192.0.2.1')).toBeGreaterThan(0);
+    const again = await b.throttle(limits);
+    expect((await again.take({ scope: 'portal', account, address: '203.0.113.8', accountWide: true })).allowed).toBe(false);
   });
 });
 

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import * as E from 'fp-ts/lib/Either.js';
 import { isSecret, reveal } from '@takeover/core';
 import type { Problem } from '../../src/index.js';
@@ -80,4 +81,44 @@ test('credentials, activation, password change, verify and password check carry 
   expect(problem(decodeVerify({ userKey: '', password: 'x' }))).toMatchObject({ field: 'userKey' });
   expect(Object.keys(value(decodePasswordCheck({ password: 'x' })))).toEqual(['password']);
   expect(value(decodePasswordCheck({ password: 'x', token: 't' })).token).toBe('t');
+});
+
+describe('issue 17 #12: one addr-spec per email; names in NFC without control, bidi-override or zero-width characters', () => {
+  const base = { givenName: 'Ada', familyName: 'Lovelace', state: 'active' };
+  test.each([
+    'a,b@evil.example', 'Ada <ada@example.com>', '"ada"@example.com', '<script>alert(1)</script>@example.com', 'ada@example.com\r\nBcc: eve@evil.example',
+    'ada @example.com', 'ada@@example.com', 'ada@example', 'ada@-example.com', '.ada@example.com', 'a..da@example.com', 'ada@example.com,eve@evil.example',
+    'ada\u0000@example.com', 'ada(comment)@example.com', 'ada;eve@example.com',
+  ])('refused, naming the field: %j', (email) => {
+    const p = problem(decodeCreateUser({ ...base, email }));
+    expect(p).toMatchObject({ kind: 'invalid', field: 'email' });
+    expect(p.kind === 'invalid' ? p.reason : '').toContain('one email address');
+  });
+
+  test('what the mail library would see is exactly the one address that was accepted', () => {
+    // nodemailer's own address parser: the accepted forms parse to one address, equal to the input.
+    const addressparser = createRequire(__filename)('nodemailer/lib/addressparser') as (s: string) => ReadonlyArray<{ address?: string; name: string }>;
+    for (const email of ['ada@example.com', 'first.last+tag@sub.example.co.uk', "o'brien@example.ie"]) {
+      const accepted = value(decodeCreateUser({ ...base, email })).email;
+      expect(addressparser(accepted)).toEqual([{ address: accepted, name: '' }]);
+    }
+    expect(addressparser('a,b@evil.example')).toHaveLength(2); // what used to be accepted
+  });
+
+  test.each([
+    ['givenName', 'Ada\u202eecalevoL'], ['familyName', 'Love\u200blace'], ['givenName', 'A\u2066da'], ['familyName', 'Love\u0007lace'],
+    ['displayName', 'Ada\u200dLovelace'], ['jobTitle', 'Chief\u2028Engineer'], ['familyName', 'Love\ufefflace'],
+  ])('%s with a hidden character is refused, naming the field', (fieldName, text) => {
+    const p = problem(decodeCreateUser({ ...base, email: 'ada@example.com', [fieldName]: text }));
+    expect(p).toMatchObject({ kind: 'invalid', field: fieldName });
+  });
+
+  test('names are normalised to NFC (the same name typed two ways is one name)', () => {
+    const decomposed = 'Rene\u0301e'; // e + combining acute
+    const u = value(decodeCreateUser({ ...base, email: 'renee@example.com', givenName: decomposed }));
+    expect(u.givenName).toBe('Ren\u00e9e');
+    const changed = value(decodeAttributeChanges({ familyName: 'Gon\u0303zalez' }));
+    expect(changed.familyName).toBe('Go\u00f1zalez');
+    expect(problem(decodeAttributeChanges({ displayName: 'x\u202ey' }))).toMatchObject({ kind: 'invalid', field: 'displayName' });
+  });
 });

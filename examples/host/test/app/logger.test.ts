@@ -25,3 +25,17 @@ test('credential fields are redacted at any depth; Secrets print redacted; other
   expect(text).toContain('from a connector');
   expect(text.match(/\[redacted\]/g)?.length).toBeGreaterThanOrEqual(10);
 });
+
+test('issue 17 #1: a line holding raw bytes, a socket or an error with a Buffer is logged at trace instead of throwing', () => {
+  const out = capture();
+  const logger = createLogger('trace', out.stream);
+  const err = Object.assign(new Error('Parse Error: Invalid method encountered'), { code: 'HPE_INVALID_METHOD', rawPacket: Buffer.from('GARBAGE\r\n\r\n') });
+  expect(() => logger.trace({ err }, 'client error')).not.toThrow();
+  expect(() => logger.trace({ thing: { data: new Uint8Array(3), socket: new Writable(), password: 'p-nested' } }, 'odd')).not.toThrow();
+  const text = out.text();
+  expect(text).toContain('HPE_INVALID_METHOD');
+  expect(text).toContain('[binary 3 bytes]');
+  expect(text).toContain('"type":"Error"');
+  expect(text).not.toContain('GARBAGE');
+  expect(text).not.toContain('p-nested');
+});

@@ -96,7 +96,8 @@ export const startTestHost = async (options: StartTestHostOptions = {}): Promise
   });
   let server: FastifyInstance;
   try {
-    server = await buildServer(app, options.server);
+    // TRUST_PROXY as main.ts passes it, unless the test's server options say otherwise.
+    server = await buildServer(app, { trustProxy: config.right.trustProxy, ...options.server });
     await server.listen({ port: config.right.port, host: config.right.host });
   } catch (e) {
     await app.close(0);

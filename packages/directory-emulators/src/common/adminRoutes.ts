@@ -1,5 +1,6 @@
 // The HTTP admin API (under /__admin), the same operations the programmatic API offers, for the
 // standalone command and for tools in other processes. It answers plain JSON, not a provider's envelope.
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
@@ -16,7 +17,13 @@ export interface AdminTarget<Q extends string> {
   readonly user: (key: string) => unknown;
   readonly passwordMatches: (key: string, candidate: string) => Promise<boolean | undefined>;
   readonly audit: () => unknown;
+  /** When set, every /__admin request must carry `Authorization: Bearer <adminToken>` (401 otherwise). */
+  readonly adminToken?: string | undefined;
 }
+
+const digest = (s: string): Buffer => createHash('sha256').update(s, 'utf8').digest();
+/** Compares in constant time (by hashes, so lengths do not leak). */
+const sameToken = (given: string, expected: string): boolean => timingSafeEqual(digest(given), digest(expected));
 
 const PasswordCheck = t.type({ password: t.string });
 const Advance = t.type({ seconds: t.number });
@@ -25,6 +32,15 @@ const bad = (message: string): { readonly error: string } => ({ error: message }
 
 export const registerAdminRoutes = <Q extends string>(app: FastifyInstance, target: AdminTarget<Q>): void => {
   const p = ADMIN_PREFIX;
+  const { adminToken } = target;
+  if (adminToken !== undefined) {
+    // By the matched route's pattern, so no spelling of the path (percent-encoding, case) slips past.
+    app.addHook('onRequest', async (req, reply) => {
+      if (!(req.routeOptions.url ?? '').startsWith(p)) return;
+      const given = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(req.headers.authorization ?? '')?.[1];
+      if (given === undefined || !sameToken(given, adminToken)) await reply.code(401).header('www-authenticate', 'Bearer realm="emulator-admin"').send(bad('the admin API needs Authorization: Bearer <admin token>'));
+    });
+  }
   const body = <A>(codec: t.Decoder<unknown, A>, raw: ReturnType<typeof parseJson>): E.Either<string, A> =>
     raw._tag === 'Parsed' ? E.mapLeft(() => `expected ${codec.name}`)(codec.decode(raw.value)) : E.left('expected a JSON body');
 

@@ -57,6 +57,8 @@ export interface EntraEmulatorOptions {
   readonly profile?: EntraProfile;
   /** Overrides the profile's delay: how long a user created by POST /users answers 404 (emulator clock). */
   readonly propagationDelayMs?: number;
+  /** When set, the /__admin API requires `Authorization: Bearer <adminToken>`. */
+  readonly adminToken?: string;
 }
 
 export type EntraProfile = 'default' | 'realistic';
@@ -224,6 +226,7 @@ export const startEntraEmulator = async (options: EntraEmulatorOptions = {}): Pr
   };
   registerEntraAdminRoutes(app, settings);
   registerAdminRoutes(app, {
+    adminToken: options.adminToken,
     control,
     quotaNames: ['appTenantWrites', 'tenantWrites', 'appTenantResourceUnits'],
     seed: seedMore,

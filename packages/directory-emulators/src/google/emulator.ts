@@ -50,6 +50,8 @@ export interface GoogleEmulatorOptions {
    * emulator's clock past it instead of sleeping.
    */
   readonly propagationDelayMs?: number;
+  /** When set, the /__admin API requires `Authorization: Bearer <adminToken>`. */
+  readonly adminToken?: string;
 }
 
 export type GoogleProfile = 'default' | 'realistic';
@@ -164,6 +166,7 @@ export const startGoogleEmulator = async (options: GoogleEmulatorOptions = {}): 
     return u?.password == null ? false : matches(u.password, candidate);
   };
   registerAdminRoutes(app, {
+    adminToken: options.adminToken,
     control,
     quotaNames: ['perUser', 'perAccount', 'concurrent'],
     seed: seedMore,

@@ -10,6 +10,8 @@ import {
   decodePolicyChange,
   decodeStateChange,
 } from '../../app/inputs.js';
+import * as E from 'fp-ts/lib/Either.js';
+import { deviceOf, setDevice } from '../cookies.js';
 import { invalid, ProblemError } from '../problem.js';
 import { addressOf, decodeOrThrow, jsonOnly, rateLimited, respond, sendRouteNotFound, type AuthRateLimit } from './common.js';
 
@@ -58,7 +60,11 @@ export const registerAdminApi = async (server: FastifyInstance, app: HostApp, li
       // ── session ──
       api.post('/session', { config: { ...rateLimited(limit), public: true } }, async (request, reply) => {
         const { email, password } = decodeOrThrow(decodeCredentials, request.body);
-        return respond(reply, await app.admin.login(email, password, addressOf(request)));
+        // Scripts keep the bearer token; a browser also keeps the device cookie.
+        const outcome = await app.admin.login(email, password, addressOf(request), deviceOf(request, 'admin'));
+        if (E.isLeft(outcome)) return respond(reply, outcome);
+        setDevice(reply, app, 'admin', outcome.right.device);
+        return reply.send({ token: outcome.right.token, expiresAt: outcome.right.expiresAt });
       });
       api.delete('/session', async (request, reply) => {
         const token = bearerOf(request);

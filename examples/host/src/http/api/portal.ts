@@ -5,7 +5,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { HostApp, PortalPrincipal } from '../../app/HostApp.js';
 import { decodeActivation, decodeCredentials, decodePasswordChange } from '../../app/inputs.js';
-import { clearPortalSession, portalSessionOf, setPortalSession } from '../cookies.js';
+import { clearPortalSession, deviceOf, portalSessionOf, setDevice, setPortalSession } from '../cookies.js';
 import { ProblemError, sendProblem } from '../problem.js';
 import { addressOf, decodeOrThrow, jsonOnly, rateLimited, respond, sendRouteNotFound, type AuthRateLimit } from './common.js';
 
@@ -24,9 +24,10 @@ export const registerPortalApi = async (server: FastifyInstance, app: HostApp, l
 
       api.post('/login', { config: rateLimited(limit) }, async (request, reply) => {
         const { email, password } = decodeOrThrow(decodeCredentials, request.body);
-        const outcome = await app.portal.login(email, password, addressOf(request));
+        const outcome = await app.portal.login(email, password, addressOf(request), deviceOf(request, 'portal'));
         if (E.isLeft(outcome)) return sendProblem(reply, outcome.left);
         setPortalSession(reply, app, outcome.right.sessionToken);
+        setDevice(reply, app, 'portal', outcome.right.device);
         const { userId, email: userEmail, displayName } = outcome.right.principal;
         return reply.send({ userId, email: userEmail, displayName });
       });
@@ -38,7 +39,9 @@ export const registerPortalApi = async (server: FastifyInstance, app: HostApp, l
         return reply.code(204).send();
       });
 
-      api.post('/activate', { config: rateLimited(limit) }, async (request, reply) => {
+      // No per-address route limit here: a valid link must never be held up by what others sent
+      // from the same address (issue 17 #6); the service throttles bad links per address.
+      api.post('/activate', async (request, reply) => {
         const { token, password } = decodeOrThrow(decodeActivation, request.body);
         return respond(reply, await app.portal.activate(token, password, addressOf(request)));
       });
@@ -46,7 +49,7 @@ export const registerPortalApi = async (server: FastifyInstance, app: HostApp, l
       api.post('/password', { config: rateLimited(limit) }, async (request, reply) => {
         const principal = await principalOf(request);
         const { current, next } = decodeOrThrow(decodePasswordChange, request.body);
-        const outcome = await app.portal.changePassword(principal.userId, current, next, addressOf(request));
+        const outcome = await app.portal.changePassword(principal.userId, current, next, addressOf(request), portalSessionOf(request));
         return E.isRight(outcome) ? reply.code(204).send() : respond(reply, outcome);
       });
 

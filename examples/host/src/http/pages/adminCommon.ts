@@ -5,7 +5,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AdminPrincipal, HostApp, Problem } from '../../app/HostApp.js';
 import { decodeCredentials } from '../../app/inputs.js';
-import { adminSessionOf, clearAdminSession, setAdminSession } from '../cookies.js';
+import { adminSessionOf, clearAdminSession, deviceOf, setAdminSession, setDevice } from '../cookies.js';
 import type { Markup, VNode } from './html.js';
 import { html } from './html.js';
 import { adminPrincipal, csrfCheck, field, formOf, redirectWithFlash, retryAfter, said, sendPage, takeFlash } from './support.js';
@@ -66,12 +66,13 @@ export const registerAdminSession = (server: FastifyInstance, app: HostApp): voi
     const email = field(form, 'email');
     const decoded = decodeCredentials({ email, password: field(form, 'password') });
     if (E.isLeft(decoded)) return sendPage(reply, loginPage(reply, { email, error: loginError(decoded.left) }), 400);
-    const outcome = await app.admin.login(decoded.right.email, decoded.right.password, request.ip);
+    const outcome = await app.admin.login(decoded.right.email, decoded.right.password, request.ip, deviceOf(request, 'admin'));
     if (E.isLeft(outcome)) {
       retryAfter(reply, outcome.left);
       return sendPage(reply, loginPage(reply, { email, error: loginError(outcome.left) }), problemStatus(outcome.left));
     }
     setAdminSession(reply, app, outcome.right.token, outcome.right.expiresAt);
+    setDevice(reply, app, 'admin', outcome.right.device);
     return redirectWithFlash(reply, app, '/admin', 'You are logged in to the admin console.');
   });
 

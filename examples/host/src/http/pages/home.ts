@@ -22,7 +22,7 @@ export const registerHome = (server: FastifyInstance, app: HostApp): void => {
         <ul>
           <li>The portal, for users: <a href="/portal/login">log in</a>, activate an account, change a password.</li>
           <li>The admin console, for administrators: <a href="/admin">manage users and directories</a>, the push policy, and why each push happened.</li>
-          ${demo === undefined ? null : html`<li>The outbox: <a href="/mail">read the captured emails</a> the host sent.</li>`}
+          ${demo?.outbox === true ? html`<li>The outbox (admin only): <a href="/mail">read the captured emails</a> the host sent.</li>` : null}
           ${demo === undefined ? null : html`<li><a href="/check">Check a directory</a>: whether an emulated directory accepts a password now.</li>`}
         </ul>
 

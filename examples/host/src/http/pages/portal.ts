@@ -6,7 +6,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { HostApp, PasswordFeedback, PortalPrincipal, Problem } from '../../app/HostApp.js';
 import { decodeActivation, decodeCredentials, decodePasswordChange } from '../../app/inputs.js';
-import { clearPortalSession, portalSessionOf, setPortalSession } from '../cookies.js';
+import { clearPortalSession, deviceOf, portalSessionOf, setDevice, setPortalSession } from '../cookies.js';
 import { reasonOf } from '../problem.js';
 import { FEEDBACK_ID, PasswordRules } from './feedback.js';
 import type { VNode } from './html.js';
@@ -60,12 +60,13 @@ export const registerPortalPages = (server: FastifyInstance, app: HostApp): void
     const email = field(form, 'email');
     const decoded = decodeCredentials({ email, password: field(form, 'password') });
     if (E.isLeft(decoded)) return sendPage(reply, loginPage(reply, { email, error: loginError(decoded.left) }), 400);
-    const outcome = await app.portal.login(decoded.right.email, decoded.right.password, request.ip);
+    const outcome = await app.portal.login(decoded.right.email, decoded.right.password, request.ip, deviceOf(request, 'portal'));
     if (E.isLeft(outcome)) {
       retryAfter(reply, outcome.left);
       return sendPage(reply, loginPage(reply, { email, error: loginError(outcome.left) }), statusFor(outcome.left));
     }
     setPortalSession(reply, app, outcome.right.sessionToken);
+    setDevice(reply, app, 'portal', outcome.right.device);
     return redirectWithFlash(reply, app, '/portal', `Welcome, ${outcome.right.principal.displayName}. You are logged in.`);
   });
 
@@ -143,7 +144,8 @@ export const registerPortalPages = (server: FastifyInstance, app: HostApp): void
     return sendPage(reply, activationPage(reply, { token, email: activation.right.email, labels: activationTargets(activation.right.directories) }));
   });
 
-  server.post('/portal/activate', { preHandler: csrf, config: server.authRateLimit }, async (request, reply) => {
+  // No per-address route limit (see /portal/api/activate): bad links cost an HMAC and are throttled in the service.
+  server.post('/portal/activate', { preHandler: csrf }, async (request, reply) => {
     const form = formOf(request.body);
     const token = field(form, 'token');
     const activation = token === '' ? E.left<Problem>({ kind: 'not-found', what: 'activation', id: 'token' }) : await app.portal.activation(token);
@@ -210,7 +212,7 @@ export const registerPortalPages = (server: FastifyInstance, app: HostApp): void
     if (E.isRight(checked) && !checked.right.ok) {
       return sendPage(reply, passwordPage(reply, { email: principal.email, labels, error: 'The new password does not meet every rule below. Choose another one.', feedback: checked.right }), 422);
     }
-    const outcome = await app.portal.changePassword(principal.userId, decoded.right.current, decoded.right.next, request.ip);
+    const outcome = await app.portal.changePassword(principal.userId, decoded.right.current, decoded.right.next, request.ip, portalSessionOf(request));
     if (E.isLeft(outcome)) {
       retryAfter(reply, outcome.left);
       const problem = outcome.left;

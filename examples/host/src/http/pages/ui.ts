@@ -43,7 +43,7 @@ export const Layout = ({ app, title, section, flash, refreshSeconds, scripts = [
           <ul>
             ${navItem('/portal', 'Portal', section === 'portal')}
             ${navItem('/admin', 'Admin console', section === 'admin')}
-            ${app.demo === undefined ? null : navItem('/mail', 'Mail', section === 'mail')}
+            ${app.demo?.outbox === true ? navItem('/mail', 'Mail', section === 'mail') : null}
           </ul>
         </nav>
       </header>

@@ -150,10 +150,18 @@ export const createUserInConsole = async (walk: Walk, b: BrowserHost, user: {
   });
 };
 
-/** The mails in the outbox page (`/mail`) addressed to `to`, by subject; reloads until `count` are there. */
+/**
+ * The mails in the outbox page (`/mail`) addressed to `to`, by subject; reloads until `count` are
+ * there. The outbox is the admin's (issue 17 #7): a browser without a console session logs in first,
+ * as the demo's admin reading the outbox for the user would.
+ */
 export const waitForMails = async (walk: Walk, b: BrowserHost, to: string, count: number): Promise<ReadonlyArray<string>> => {
   const { page } = walk;
   await page.goto(`${b.host.url}/mail`);
+  if (new URL(page.url()).pathname === '/admin/login') {
+    await consoleLogin(walk, b);
+    await page.goto(`${b.host.url}/mail`);
+  }
   const rows = page.getByRole('row').filter({ has: page.getByRole('cell', { name: to, exact: true }) });
   await reloadUntil(page, `${String(count)} mails to ${to} in /mail`, async () => await rows.count() >= count);
   return Promise.all((await rows.all()).map(async (r) => (await r.getByRole('link').textContent()) ?? ''));
