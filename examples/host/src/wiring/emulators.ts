@@ -143,13 +143,14 @@ export const startDemoEmulators = async (options: DemoEmulatorOptions = {}): Pro
   const first = loaded === undefined;
   const scryptN = options.scryptN ?? 4096;
   const adminToken = randomBytes(32).toString('base64url');
+  // The demo runs as real tenants behave: a new account is not found for a few seconds (docs/directories.md).
   // Set once both are up: until then there is nothing of theirs to keep.
   let writeThrough: () => void = () => undefined;
   const log = (line: string): void => { if (changed(line)) writeThrough(); };
-  const google = options.google === false ? undefined : await startGoogleEmulator({ scryptN, seed: googleSeed(saved, first), adminToken, log });
+  const google = options.google === false ? undefined : await startGoogleEmulator({ scryptN, seed: googleSeed(saved, first), adminToken, log, profile: 'realistic' });
   let microsoft: EntraEmulator | undefined;
   try {
-    microsoft = options.microsoft === false ? undefined : await startEntraEmulator({ scryptN, seed: entraSeed(saved, first), adminToken, log });
+    microsoft = options.microsoft === false ? undefined : await startEntraEmulator({ scryptN, seed: entraSeed(saved, first), adminToken, log, profile: 'realistic' });
   } catch (e) {
     await google?.close();
     throw e;
