@@ -1,8 +1,8 @@
 // The demo directories: a Google Workspace and a Microsoft 365 tenant, both on example.com, started
 // in process. Their state is kept in DATA_DIR/emulators/state.json (password verifiers from the
 // emulators' dumps, never a plaintext), so a restart keeps every account and password. It is
-// written through: after every request that changed an emulator, before the next event-loop turn
-// (so before the engine can record what the response said), atomically (temp file + rename), so a
+// written through: after every request that changed an emulator and before its answer is sent (the
+// emulators' `onChange`), so before the engine can record what it said, atomically (temp file + rename), so a
 // `kill -9` never loses an account the events say exists (issue 17 #10). Each emulator's /__admin
 // API requires a per-run token only this host holds (issue 17 #9).
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
@@ -127,12 +127,6 @@ const writeAtomically = (path: string, text: string): void => {
   renameSync(tmp, path);
 };
 
-const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-/** From an emulator's request line (`METHOD /path STATUS 12ms`): a request that may have changed its state. */
-const changed = (line: string): boolean => {
-  const [method, path = '', status = ''] = line.split(' ');
-  return method !== undefined && WRITES.has(method) && Number(status) < 400 && !/token/i.test(path);
-};
 
 /** Starts the demo pair (or one of them), restoring DATA_DIR/emulators/state.json when there is one. */
 export const startDemoEmulators = async (options: DemoEmulatorOptions = {}): Promise<DemoEmulators> => {
@@ -146,11 +140,12 @@ export const startDemoEmulators = async (options: DemoEmulatorOptions = {}): Pro
   // The demo runs as real tenants behave: a new account is not found for a few seconds (docs/directories.md).
   // Set once both are up: until then there is nothing of theirs to keep.
   let writeThrough: () => void = () => undefined;
-  const log = (line: string): void => { if (changed(line)) writeThrough(); };
-  const google = options.google === false ? undefined : await startGoogleEmulator({ scryptN, seed: googleSeed(saved, first), adminToken, log, profile: 'realistic' });
+  // The emulators call it after a write and before its answer leaves: the file has every account a caller was told of.
+  const onChange = (): void => { writeThrough(); };
+  const google = options.google === false ? undefined : await startGoogleEmulator({ scryptN, seed: googleSeed(saved, first), adminToken, onChange, profile: 'realistic' });
   let microsoft: EntraEmulator | undefined;
   try {
-    microsoft = options.microsoft === false ? undefined : await startEntraEmulator({ scryptN, seed: entraSeed(saved, first), adminToken, log, profile: 'realistic' });
+    microsoft = options.microsoft === false ? undefined : await startEntraEmulator({ scryptN, seed: entraSeed(saved, first), adminToken, onChange, profile: 'realistic' });
   } catch (e) {
     await google?.close();
     throw e;

@@ -63,11 +63,23 @@ export interface ApiHooks {
   readonly stats: RequestStats;
   /** The provider's answer for an injected failure. */
   readonly renderFault: (fault: FaultSpec & { readonly status: number }, req: FastifyRequest) => ProviderReply;
+  /** Called, synchronously, after a request may have changed the state and before its answer leaves (see the emulators' `onChange`). */
+  readonly onChange?: () => void;
 }
+
+const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** Counts every API request and applies injected faults before routing goes further (or, for `answerAfterMs`/`dropAnswer`, after the route applied the change). */
 export const installApiHooks = (app: FastifyInstance, hooks: ApiHooks): void => {
   const afterServing = new WeakMap<FastifyRequest, FaultSpec>();
+  const onChange = hooks.onChange;
+  if (onChange !== undefined) {
+    // Before the answer is sent: whoever keeps the state (a host writing it to disk) has it before the caller learns of the change.
+    app.addHook('onSend', async (req, reply, payload) => {
+      if (WRITES.has(req.method) && reply.statusCode < 400 && !decodedPath(req).startsWith(ADMIN_PREFIX) && !/token/i.test(decodedPath(req))) onChange();
+      return payload;
+    });
+  }
   app.addHook('onSend', async (req, reply, payload) => {
     const fault = afterServing.get(req);
     if (fault === undefined) return payload;

@@ -59,6 +59,12 @@ export interface EntraEmulatorOptions {
   readonly propagationDelayMs?: number;
   /** When set, the /__admin API requires `Authorization: Bearer <adminToken>`. */
   readonly adminToken?: string;
+  /**
+   * Called after every API request that may have changed the state (a write that succeeded), before
+   * its answer is sent: a host that keeps the state on disk saves it here, so a crash never loses an
+   * account the caller was told exists.
+   */
+  readonly onChange?: () => void;
 }
 
 export type EntraProfile = 'default' | 'realistic';
@@ -146,6 +152,7 @@ export const startEntraEmulator = async (options: EntraEmulatorOptions = {}): Pr
   installApiHooks(app, {
     faults,
     stats,
+    ...(options.onChange === undefined ? {} : { onChange: options.onChange }),
     renderFault: (f, req) => {
       const code = f.reason ?? (f.status === 429 ? 'TooManyRequests' : f.status >= 500 ? 'ServiceNotAvailable' : 'BadRequest');
       const e = graphError(f.status, code, f.message ?? code, f.retryAfterSeconds === undefined ? undefined : { 'retry-after': String(f.retryAfterSeconds) });

@@ -52,6 +52,12 @@ export interface GoogleEmulatorOptions {
   readonly propagationDelayMs?: number;
   /** When set, the /__admin API requires `Authorization: Bearer <adminToken>`. */
   readonly adminToken?: string;
+  /**
+   * Called after every API request that may have changed the state (a write that succeeded), before
+   * its answer is sent: a host that keeps the state on disk saves it here, so a crash never loses an
+   * account the caller was told exists.
+   */
+  readonly onChange?: () => void;
 }
 
 export type GoogleProfile = 'default' | 'realistic';
@@ -120,6 +126,7 @@ export const startGoogleEmulator = async (options: GoogleEmulatorOptions = {}): 
   installApiHooks(app, {
     faults,
     stats,
+    ...(options.onChange === undefined ? {} : { onChange: options.onChange }),
     renderFault: (f) => {
       const e = googleError(f.reason ?? (f.status === 503 ? 'backendError' : 'internalError'), f.message, f.status);
       const r = renderGoogleError(e);
