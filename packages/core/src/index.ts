@@ -25,7 +25,7 @@ export type { AttributeName } from './user/Attributes.js';
 export {
   UserEvent, userEventCodecs, UserCreated, UserStateChanged, UserBound, ExternalAccountLinked, ExternalAccountUnresolved,
   UserUnbound, PasswordSet, PasswordExpired, PortalLogin, AttributesChanged, PushStarted, PushSucceeded, PushFailed, NoticeSent,
-  ExternalAccountSuspended, ExternalAccountRestored, ExternalAccountActionFailed,
+  ExternalAccountSuspended, ExternalAccountRestored, ExternalAccountActionFailed, ExternalPasswordChangeDetected,
   UserLifecycleState, PasswordSource, BindingOrigin, LinkMethod, NoticeKind,
 } from './user/Events.js';
 export { PushDescription, PushFailure, PushReason, FailureClass, pushIdFor } from './user/Push.js';

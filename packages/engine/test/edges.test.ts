@@ -5,7 +5,7 @@
 import type { ExternalUserId } from '@takeover/connector-kit';
 import * as E from 'fp-ts/lib/Either.js';
 import type { DirectoryId, PushDescription, UserCommand, UserId } from '@takeover/core';
-import { commandId, isoTime, pushDue } from '@takeover/core';
+import { Secret, commandId, isoTime, pushDue } from '@takeover/core';
 import { handleUserCommand, loadDirectories, loadUser } from '@takeover/engine';
 import { GOOGLE, M365, PASSWORD, ada, bindingsOf, cmd, uid, world } from './world.js';
 import type { World } from './world.js';
@@ -188,5 +188,55 @@ describe('leases of a crashed instance', () => {
     await w.engine.settleAll();
     await w.engine.idle();
     expect((await bindingsOf(w.store, u))[GOOGLE]?.inFlight).toMatchObject({ instance: 'host-b' });
+  });
+});
+
+describe('R16 a password changed in the directory outside the portal is set back at the next login', () => {
+  /** The user changes their password in the directory itself (not through the engine). */
+  const changeInDirectory = async (w: World, externalKey: string, password: string) => {
+    const r = await w.m365.connector.push({ externalId: id(externalKey), password: Secret.of(password) })();
+    if (r._tag === 'Left') throw new Error('could not change the password in the directory');
+  };
+
+  test('detected at the login (one read per directory), recorded, and the portal password pushed back there only', async () => {
+    const w = await open();
+    const { ext, u } = await activeAndBound(w);
+    await w.run(cmd.logIn(u));
+    await w.engine.idle();
+    await changeInDirectory(w, ext.m365, 'Changed-In-Outlook-4!');
+    const before = { google: pushes(w, 'google').length, m365: pushes(w, 'm365').length };
+    await w.run(cmd.logIn(u));
+    await w.engine.idle();
+    expect(await w.m365.target.passwordMatches(id(ext.m365), PASSWORD)).toBe(true);
+    expect({ google: pushes(w, 'google').length, m365: pushes(w, 'm365').length }).toEqual({ google: before.google, m365: before.m365 + 1 });
+    const b = (await bindingsOf(w.store, u))[M365];
+    expect(b?.externalChangePending).toBeNull();
+    expect(b?.externalChanges).toBe(1);
+  });
+
+  test('R5 still holds: a login after our own push, with nothing changed anywhere, pushes nothing (no false positive)', async () => {
+    const w = await open();
+    const { u } = await activeAndBound(w);
+    await w.run(cmd.logIn(u));
+    await w.engine.idle();
+    const before = { google: pushes(w, 'google').length, m365: pushes(w, 'm365').length };
+    await w.run(cmd.logIn(u));
+    await w.engine.idle();
+    expect({ google: pushes(w, 'google').length, m365: pushes(w, 'm365').length }).toEqual(before);
+    expect((await bindingsOf(w.store, u))[M365]?.externalChanges).toBe(0);
+  });
+
+  test('two external changes before a login make one push', async () => {
+    const w = await open();
+    const { ext, u } = await activeAndBound(w);
+    await w.run(cmd.logIn(u));
+    await w.engine.idle();
+    await changeInDirectory(w, ext.m365, 'First-Change-5!');
+    await changeInDirectory(w, ext.m365, 'Second-Change-6!');
+    const before = pushes(w, 'm365').length;
+    await w.run(cmd.logIn(u));
+    await w.engine.idle();
+    expect(pushes(w, 'm365').length).toBe(before + 1);
+    expect(await w.m365.target.passwordMatches(id(ext.m365), PASSWORD)).toBe(true);
   });
 });

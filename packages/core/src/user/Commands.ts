@@ -83,6 +83,15 @@ export interface RecordPushFailed extends Base { readonly type: 'RecordPushFaile
 export interface RecordAccountActionSucceeded extends Base { readonly type: 'RecordAccountActionSucceeded'; readonly action: AccountActionDescription }
 export interface RecordAccountActionFailed extends Base { readonly type: 'RecordAccountActionFailed'; readonly action: AccountActionDescription; readonly failure: PushFailure }
 
+/** The engine read from the directory that the password there changed at `changedAt`, by `by` when it says (R16). */
+export interface RecordExternalPasswordChange extends Base {
+  readonly type: 'RecordExternalPasswordChange';
+  readonly directoryId: DirectoryId;
+  readonly changedAt: IsoTime;
+  readonly source: 'login-check' | 'sweep';
+  readonly by?: string;
+}
+
 export interface RecordNoticeSent extends Base {
   readonly type: 'RecordNoticeSent';
   readonly noticeId: NoticeId;
@@ -95,4 +104,4 @@ export type UserCommand =
   | BindDirectory | UnbindDirectory | LinkExternalAccount | MarkExternalAccountUnresolved
   | ChangeAttributes | SetPassword | ExpirePassword | LogIn
   | RecordPushStarted | RecordPushSucceeded | RecordPushFailed | RecordNoticeSent
-  | RecordAccountActionSucceeded | RecordAccountActionFailed;
+  | RecordAccountActionSucceeded | RecordAccountActionFailed | RecordExternalPasswordChange;

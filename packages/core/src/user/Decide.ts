@@ -6,7 +6,7 @@ import type { UserContext } from './Context.js';
 import { decideAccountActionFailed, decideAccountActionSucceeded } from './decideAccount.js';
 import { decideBind, decideLink, decideMarkUnresolved, decideUnbind } from './decideBinding.js';
 import { decideActivate, decideChangeAttributes, decideCreate, decideExpirePassword, decideStage, decideSuspend } from './decideLifecycle.js';
-import { decidePushFailed, decidePushStarted, decidePushSucceeded, decideNoticeSent } from './decideOutcomes.js';
+import { decideExternalPasswordChange, decidePushFailed, decidePushStarted, decidePushSucceeded, decideNoticeSent } from './decideOutcomes.js';
 import { decideLogIn, decideSetPassword } from './decidePassword.js';
 import type { Decision } from './decision.js';
 import { emit } from './emit.js';
@@ -36,6 +36,7 @@ const route = (c: UserCommand, s: UserState, ctx: UserContext): Decision => {
     case 'RecordNoticeSent': return decideNoticeSent(c, s);
     case 'RecordAccountActionSucceeded': return decideAccountActionSucceeded(c, s);
     case 'RecordAccountActionFailed': return decideAccountActionFailed(c, s);
+    case 'RecordExternalPasswordChange': return decideExternalPasswordChange(c, s);
   }
 };
 

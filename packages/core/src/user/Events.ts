@@ -130,10 +130,25 @@ export type ExternalAccountRestored = t.TypeOf<typeof ExternalAccountRestored>;
 export const ExternalAccountActionFailed = eventCodec('ExternalAccountActionFailed', t.intersection([AccountActionDescription, t.type({ at: IsoTime, failure: PushFailure })]));
 export type ExternalAccountActionFailed = t.TypeOf<typeof ExternalAccountActionFailed>;
 
+/**
+ * Someone other than Takeover changed the password in the directory (R16): the user there, or an
+ * admin in the directory's own console. `changedAt` is the directory's time of the change; `by` who
+ * made it, when the directory says; `source` how we learned it. Makes a password push owed to that
+ * directory, carried out at the user's next portal login (R10).
+ */
+export const ExternalPasswordChangeDetected = eventCodec(
+  'ExternalPasswordChangeDetected',
+  t.intersection([
+    t.type({ ...user, directoryId: DirectoryId, generation: t.number, externalKey: ExternalUserKey, changedAt: IsoTime, source: t.keyof({ 'login-check': null, sweep: null }) }),
+    t.partial({ by: t.string }),
+  ]),
+);
+export type ExternalPasswordChangeDetected = t.TypeOf<typeof ExternalPasswordChangeDetected>;
+
 export const userEventCodecs = [
   UserCreated, UserStateChanged, UserBound, ExternalAccountLinked, ExternalAccountUnresolved, UserUnbound,
   PasswordSet, PasswordExpired, PortalLogin, AttributesChanged, PushStarted, PushSucceeded, PushFailed, NoticeSent,
-  ExternalAccountSuspended, ExternalAccountRestored, ExternalAccountActionFailed,
+  ExternalAccountSuspended, ExternalAccountRestored, ExternalAccountActionFailed, ExternalPasswordChangeDetected,
 ] as const;
 
 export const UserEvent = t.union([...userEventCodecs], 'UserEvent');

@@ -39,6 +39,9 @@ const evolvePresent = (user: ExistingUser, event: UserEvent): ExistingUser => {
         inFlight: null,
         lastFailure: null,
         lastSuccess: null,
+        lastPasswordPushAt: inSync ? d.at : null,
+        externalChangePending: null,
+        externalChanges: before?.externalChanges ?? 0,
         unbindAction: null,
         suspendedAccount: before?.suspendedAccount ?? null,
         accountActionVersion: before?.accountActionVersion ?? 0,
@@ -55,7 +58,7 @@ const evolvePresent = (user: ExistingUser, event: UserEvent): ExistingUser => {
         // After a re-resolution found the same account again, its old not-found no longer holds the push back.
         return !otherAccount
           ? { ...b, link, ...(b.link.status === 'resolving' ? { lastFailure: null } : {}) }
-          : { ...b, link, takeoverComplete: false, pushedRecordVersion: 0, pushedPasswordVersion: 0, inFlight: null, lastFailure: null, lastSuccess: null };
+          : { ...b, link, takeoverComplete: false, pushedRecordVersion: 0, pushedPasswordVersion: 0, inFlight: null, lastFailure: null, lastSuccess: null, lastPasswordPushAt: null, externalChangePending: null };
       });
     case 'ExternalAccountUnresolved':
       return withBinding(user, event.data.directoryId, event.data.generation, (b) => ({
@@ -93,6 +96,8 @@ const evolvePresent = (user: ExistingUser, event: UserEvent): ExistingUser => {
         // A late success of an older push does not hide the failure of a newer one.
         lastFailure: b.lastFailure !== null && b.lastFailure.recordVersion > d.recordVersion ? b.lastFailure : null,
         lastSuccess: { pushId: d.pushId, at: d.at },
+        lastPasswordPushAt: d.carriesPassword ? d.at : b.lastPasswordPushAt,
+        externalChangePending: d.carriesPassword ? null : b.externalChangePending,
       }));
     }
     case 'PushFailed': {
@@ -120,6 +125,10 @@ const evolvePresent = (user: ExistingUser, event: UserEvent): ExistingUser => {
     }
     case 'ExternalAccountActionFailed':
       return withBinding(user, event.data.directoryId, undefined, (b) => ({ ...b, accountActionFailure: event.data }));
+    case 'ExternalPasswordChangeDetected':
+      return withBinding(user, event.data.directoryId, event.data.generation, (b) => ({
+        ...b, externalChanges: b.externalChanges + 1, externalChangePending: b.externalChangePending ?? event.data.changedAt,
+      }));
     case 'NoticeSent':
       return user.noticesSent.includes(event.data.noticeId) ? user : { ...user, noticesSent: [...user.noticesSent, event.data.noticeId] };
   }

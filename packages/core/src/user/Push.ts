@@ -2,7 +2,8 @@ import * as t from 'io-ts';
 import { DirectoryId, ExternalUserKey, PushId, UserId, joinId } from '../ids.js';
 
 /** Why a push is owed: the first password to this binding, a new password, changed attributes, or a re-bound/re-linked account. */
-export const PushReason = t.keyof({ takeover: null, 'password-changed': null, 'attributes-changed': null, rebind: null }, 'PushReason');
+/** `external-change`: the password was changed in the directory outside Takeover (R16): set it back. */
+export const PushReason = t.keyof({ takeover: null, 'password-changed': null, 'attributes-changed': null, rebind: null, 'external-change': null }, 'PushReason');
 export type PushReason = t.TypeOf<typeof PushReason>;
 
 /**
@@ -47,6 +48,12 @@ export const PushFailure = t.intersection(
 );
 export type PushFailure = t.TypeOf<typeof PushFailure>;
 
-/** Deterministic: the same decision always yields the same id, so two engines never push it twice. */
-export const pushIdFor = (p: Omit<PushDescription, 'pushId' | 'revokeSessions' | 'reason'>): PushId =>
-  joinId('push', p.userId, p.directoryId, p.generation, p.externalKey, p.recordVersion, p.passwordVersion, p.carriesPassword ? 'password' : 'attributes') as PushId;
+/**
+ * Deterministic: the same decision always yields the same id, so two engines never push it twice.
+ * `externalChanges` (R16): after the first external change on a binding, its count is part of the id,
+ * so setting back an external change is a push of its own, never mistaken for the last one.
+ */
+export const pushIdFor = (p: Omit<PushDescription, 'pushId' | 'revokeSessions' | 'reason'>, externalChanges = 0): PushId =>
+  (externalChanges === 0
+    ? joinId('push', p.userId, p.directoryId, p.generation, p.externalKey, p.recordVersion, p.passwordVersion, p.carriesPassword ? 'password' : 'attributes')
+    : joinId('push', p.userId, p.directoryId, p.generation, p.externalKey, p.recordVersion, p.passwordVersion, p.carriesPassword ? 'password' : 'attributes', `x${externalChanges}`)) as PushId;

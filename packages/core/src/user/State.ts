@@ -35,6 +35,12 @@ export interface Binding {
   readonly inFlight: (PushDescription & { readonly since: IsoTime; readonly instance?: string }) | null;
   readonly lastFailure: (PushDescription & { readonly at: IsoTime; readonly failure: PushFailure }) | null;
   readonly lastSuccess: { readonly pushId: PushId; readonly at: IsoTime } | null;
+  /** When our last successful push carrying the password was recorded (null: none on this binding yet). */
+  readonly lastPasswordPushAt: IsoTime | null;
+  /** A password change made outside Takeover, detected and not yet set back (R16). */
+  readonly externalChangePending: IsoTime | null;
+  /** External changes detected on this binding so far (keeps the ids of the pushes that set them back distinct). */
+  readonly externalChanges: number;
   /** What `UserUnbound` decided for the external account (null while bound). */
   readonly unbindAction: 'keep' | 'suspend' | null;
   /** The external account Takeover suspended and has not restored (kept across re-binds). */

@@ -67,10 +67,12 @@ export const isManaged = (user: ExistingUser): boolean => user.state === 'active
 export const pushDue = (user: ExistingUser, binding: Binding, directory: DirectoryInfo | undefined): PushDescription | undefined => {
   if (directory === undefined || !binding.bound || binding.link.status !== 'linked' || !isManaged(user)) return undefined;
   const recordChanged = binding.pushedRecordVersion < user.recordVersion;
-  if (binding.takeoverComplete && !recordChanged) return undefined;
+  // R16: a password changed outside Takeover is owed back, whatever the policy, even with nothing else changed.
+  const externalChanged = binding.takeoverComplete && binding.externalChangePending !== null;
+  if (binding.takeoverComplete && !recordChanged && !externalChanged) return undefined;
   const passwordChanged = binding.pushedPasswordVersion < user.passwordVersion;
-  const carriesPassword = !binding.takeoverComplete || directory.policy.passwordPush === 'every-push' || passwordChanged;
-  const reason = !binding.takeoverComplete ? (binding.everTakenOver ? 'rebind' : 'takeover') : passwordChanged ? 'password-changed' : 'attributes-changed';
+  const carriesPassword = !binding.takeoverComplete || directory.policy.passwordPush === 'every-push' || passwordChanged || externalChanged;
+  const reason = !binding.takeoverComplete ? (binding.everTakenOver ? 'rebind' : 'takeover') : passwordChanged ? 'password-changed' : externalChanged ? 'external-change' : 'attributes-changed';
   const versions = {
     userId: user.userId,
     directoryId: binding.directoryId,
@@ -81,7 +83,7 @@ export const pushDue = (user: ExistingUser, binding: Binding, directory: Directo
     carriesPassword,
   };
   return {
-    pushId: pushIdFor(versions),
+    pushId: pushIdFor(versions, binding.externalChanges),
     ...versions,
     revokeSessions: carriesPassword && directory.policy.revokeSessionsOnPush,
     reason,

@@ -1,4 +1,4 @@
-import type { RecordNoticeSent, RecordPushFailed, RecordPushStarted, RecordPushSucceeded } from './Commands.js';
+import type { RecordExternalPasswordChange, RecordNoticeSent, RecordPushFailed, RecordPushStarted, RecordPushSucceeded } from './Commands.js';
 import type { UserContext } from './Context.js';
 import type { Decision } from './decision.js';
 import { events, fail, notBound, nothing, userNotFound } from './decision.js';
@@ -58,4 +58,20 @@ export const decideNoticeSent = (c: RecordNoticeSent, state: UserState): Decisio
   if (state.noticesSent.includes(c.noticeId)) return nothing;
   const data = { userId: c.userId, noticeId: c.noticeId, kind: c.kind, at: c.at };
   return events({ type: 'NoticeSent', data: c.directoryId === undefined ? data : { ...data, directoryId: c.directoryId } });
+};
+
+/**
+ * R16: a password change the directory reports. Recorded only when it is someone else's: after our
+ * last password push there (ours are never mistaken for external ones), on a binding whose takeover
+ * is complete (before that, the takeover is owed anyway), and once until it is set back (two
+ * external changes before a login make one push).
+ */
+export const decideExternalPasswordChange = (c: RecordExternalPasswordChange, state: UserState): Decision => {
+  if (state.status === 'absent') return userNotFound(c.userId);
+  const b = state.bindings[c.directoryId];
+  if (b?.bound !== true) return notBound(c.userId, c.directoryId);
+  if (b.link.status !== 'linked' || !b.takeoverComplete || b.externalChangePending !== null) return nothing;
+  if (b.lastPasswordPushAt !== null && c.changedAt <= b.lastPasswordPushAt) return nothing;
+  const data = { userId: c.userId, at: c.at, directoryId: c.directoryId, generation: b.generation, externalKey: b.link.externalKey, changedAt: c.changedAt, source: c.source };
+  return events({ type: 'ExternalPasswordChangeDetected', data: c.by === undefined ? data : { ...data, by: c.by } });
 };

@@ -1,6 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
-import type { DirectoryId, ExistingUser, UserId } from '@takeover/core';
-import { commandId, currentBindings, holdOf, owed, pushDue, pushesToCarryOut, pushesWithoutPlaintext } from '@takeover/core';
+import type { Directories, DirectoryId, ExistingUser, UserId } from '@takeover/core';
+import { describeConnectorError, externalUserId } from '@takeover/connector-kit';
+import { commandId, currentBindings, holdOf, isoTime, owed, pushDue, pushesToCarryOut, pushesWithoutPlaintext } from '@takeover/core';
 import { handleUserCommand } from '../commands.js';
 import { isoNow } from '../ports.js';
 import { directoryIdsOf, loadDirectories, loadUser } from '../streams.js';
@@ -8,6 +9,7 @@ import type { Deps } from './Deps.js';
 import { commandContext } from './Deps.js';
 import { runAccountAction, runNotice, runResolution } from './effects.js';
 import { runPush } from './push.js';
+import { pacedCall } from '../pacing/retry.js';
 
 type Pass = 'again' | 'wait' | 'done';
 
@@ -50,6 +52,7 @@ const pass = async (deps: Deps, userId: UserId, attempted: Set<string>): Promise
   const todo = owed(state, directories, opts);
   const held = deps.hold.get(userId);
   const usable = held !== undefined && held.passwordVersion === state.passwordVersion ? held : undefined;
+  if (usable?.moment === 'portal-login' && await detectExternalChanges(deps, state, directories, attempted, usable.deadline)) return 'again';
   const withPlaintext = usable === undefined ? [] : pushesToCarryOut(state, directories, usable.moment, opts).filter((p) => p.needsPlaintext);
 
   const work = new Map<DirectoryId | '', Array<() => Promise<void>>>();
@@ -78,6 +81,48 @@ const pass = async (deps: Deps, userId: UserId, attempted: Set<string>): Promise
     if (blocked) return 'wait';
   }
   return 'done';
+};
+
+/**
+ * R16, at a portal login: asks each directory that can tell (`lastPasswordChange`) whether the
+ * password there changed since our last password push, one paced read per bound directory whose
+ * takeover is complete and to which no password push is owed already. A change later than ours (at
+ * the directory's grain: ours is recorded after the directory stamped it) is recorded, which makes
+ * the push that sets it back owed now, while the plaintext is in hand. True when one was recorded.
+ */
+const detectExternalChanges = async (deps: Deps, state: ExistingUser, directories: Directories, attempted: Set<string>, deadline: number): Promise<boolean> => {
+  const found = await Promise.all(currentBindings(state).map(async (b): Promise<boolean> => {
+    const key = `external-check/${b.directoryId}/${b.generation}`;
+    // Once per settle and binding, decided on the state the login found: a directory this settle pushes the password to is not asked after.
+    if (attempted.has(key)) return false;
+    attempted.add(key);
+    if (!b.takeoverComplete || b.link.status !== 'linked' || b.externalChangePending !== null) return false;
+    if (pushDue(state, b, directories[b.directoryId])?.carriesPassword === true) return false; // the password goes there anyway
+    const connector = deps.connectorFor(b.directoryId);
+    const read = connector?.lastPasswordChange;
+    if (connector === undefined || read === undefined || deps.breakerFor(b.directoryId).paused() || deps.accessFor(b.directoryId).isPaused()) return false;
+    const externalId = externalUserId(b.link.externalKey);
+    const r = await pacedCall(deps.pacerFor(b.directoryId, connector.kind), deps.clock, () => read(externalId)(), { deadline, ...deps.retry, maxAttempts: 3 });
+    if (E.isLeft(r)) {
+      deps.logger.warn('could not ask the directory whether the password changed there; asked again at the next login', { directoryId: b.directoryId, error: describeConnectorError(r.left) });
+      return false;
+    }
+    const changed = r.right?.getTime();
+    const grain = Math.max(1, connector.passwordChangePrecisionMs ?? 1);
+    const ours = b.lastPasswordPushAt === null ? Number.NEGATIVE_INFINITY : Math.floor(Date.parse(b.lastPasswordPushAt) / grain) * grain;
+    if (changed === undefined || changed <= ours) return false;
+    const recorded = await handleUserCommand({ store: deps.store, context: commandContext(deps) }, {
+      type: 'RecordExternalPasswordChange', commandId: commandId(`external/${state.userId}/${b.directoryId}/${b.generation}/${changed}`), userId: state.userId,
+      at: isoNow(deps.clock), directoryId: b.directoryId, changedAt: isoTime(new Date(changed).toISOString()), source: 'login-check',
+    })();
+    if (E.isLeft(recorded)) {
+      deps.logger.warn('external password change not recorded', { directoryId: b.directoryId, error: recorded.left._tag });
+      return false;
+    }
+    deps.logger.info('password changed outside the portal: it is set back now', { directoryId: b.directoryId });
+    return recorded.right.events.length > 0;
+  }));
+  return found.some((x) => x);
 };
 
 const sleep = (ms: number) => new Promise<void>((resolve) => { setTimeout(resolve, ms).unref(); });

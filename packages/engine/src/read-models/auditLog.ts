@@ -73,6 +73,9 @@ export const auditLog = (): AuditLog => {
           case 'ExternalAccountSuspended': summary = `Account suspended${where}`; break;
           case 'ExternalAccountRestored': summary = `Account restored${where}`; break;
           case 'ExternalAccountActionFailed': summary = `Account ${e.data.action} failed${where}: ${e.data.failure.message}`; break;
+          case 'ExternalPasswordChangeDetected':
+            summary = `Password changed${where} outside the portal at ${e.data.changedAt}${e.data.by === undefined ? '' : ` by ${e.data.by}`}; it is set back at the next portal login`;
+            break;
           default: break;
         }
         const list = entries.get(d.userId) ?? [];
