@@ -11,6 +11,7 @@ export { GOOGLE_TOKEN_URL } from './google/token.js';
 export { googleReasons } from './google/errors.js';
 export type { EmulatorControl, SeedRejected } from './common/control.js';
 export type { FaultSpec, ActiveFault } from './common/faults.js';
+export type { ErrorAnswer } from './common/requestStats.js';
 export type { QuotaSpec } from './common/tokenBucket.js';
 export type { LogSink } from './common/http.js';
 export { startEntraEmulator } from './entra/emulator.js';

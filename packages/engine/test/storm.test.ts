@@ -61,6 +61,9 @@ test(`storm: ${USERS} users bound to both directories log in at once; every push
   await w.engine.idle();
   expect(w.outbox.sent()).toHaveLength(2 * USERS); // R1: one binding email per user and directory
 
+  google.resetRequestCounts();
+  entra.resetRequestCounts();
+  const auditBefore = { google: google.audit().length, entra: entra.audit().length };
   const start = Date.now();
   const logins = await Promise.all(users.map((u) => w.engine.execute(cmd.logIn(u))()));
   expect(logins.every((r) => r._tag === 'Right')).toBe(true);
@@ -69,6 +72,18 @@ test(`storm: ${USERS} users bound to both directories log in at once; every push
   expect(w.metrics.pushes()).toEqual({ 'google/succeeded': USERS, 'm365/succeeded': USERS });
   const throttledLate = lines.filter((l) => l.status === 429 && l.at > start + 1000);
   expect(throttledLate).toEqual([]);
+  // The emulators' own count, independent of the engine's metric: Google throttles with 429 and with
+  // 403 userRateLimitExceeded / quotaExceeded / rateLimitExceeded; Graph with 429.
+  const throttling = (a: { status: number; reason: string }) => a.status === 429 || (a.status === 403 && /RateLimitExceeded|rateLimitExceeded|quotaExceeded/.test(a.reason));
+  expect(google.errorAnswers().filter((a) => throttling(a) && a.at > start + 1000)).toEqual([]);
+  expect(entra.errorAnswers().filter((a) => throttling(a) && a.at > start + 1000)).toEqual([]);
+  // Passwords set and sessions ended, counted at the emulators (their audit logs), not by the engine.
+  const googleAudit = google.audit().slice(auditBefore.google);
+  const entraAudit = entra.audit().slice(auditBefore.entra);
+  expect(googleAudit.filter((a) => a.eventName === 'CHANGE_PASSWORD')).toHaveLength(USERS);
+  expect(entraAudit.filter((a) => a.activityDisplayName === 'Reset user password')).toHaveLength(USERS);
+  expect(googleAudit.filter((a) => a.eventName === 'USER_SIGN_OUT')).toHaveLength(0); // no revocation asked
+  expect(entraAudit.filter((a) => a.activityDisplayName === 'Revoke sign-in sessions')).toHaveLength(0);
   expect(w.metrics.throttles()).toEqual({});
   expect(w.metrics.maxQueueDepth()[GOOGLE]).toBeGreaterThan(0); // the pacer queued, rather than the directory refusing
   expect(w.metrics.latencies()).toHaveLength(2 * USERS);

@@ -11,8 +11,7 @@ export const googleFault = (fault: Fault, timeoutMs: number): FaultSpec => {
     case 'not-found':
       return { path: API_PATH, status: 404, reason: 'notFound' };
     case 'policy-reject':
-      // The emulator's message cannot quote the request's password, so `echoPassword` is ignored.
-      return { path: API_PATH, status: 400, reason: 'invalid', message: 'Invalid Password' };
+      return { path: API_PATH, status: 400, reason: 'invalid', message: 'Invalid Password', ...(fault.echoPassword === true ? { echoPassword: true } : {}) };
     case 'forbidden':
       return { path: API_PATH, status: 403, reason: 'forbidden' };
     case 'auth':
@@ -38,6 +37,8 @@ export const googleTarget = (emulator: GoogleEmulator, timeoutMs: number): Confo
   };
   return {
     emailDomain: emulator.domains[0] ?? 'example.com',
+    acceptsPassword: (password) => Promise.resolve(emulator.acceptsPassword(password)),
+    passwordFingerprint: (id) => Promise.resolve(emulator.passwordFingerprint(id)),
     seedUser: async ({ primaryEmail, givenName, familyName, password }) => {
       const r = await emulator.seed({ users: [{ primaryEmail, givenName, familyName, password }] });
       if (r._tag === 'Left') throw new Error(`Google emulator refused the seed: ${r.left.message}`);

@@ -85,4 +85,36 @@ export const pushChecks: ReadonlyArray<ConformanceCheck> = [
       assert(weak.length > 0 && weak.every((v) => typeof v.rule === 'string' && v.rule.length > 0), 'a one-letter password breaks a named rule');
     },
   },
+  {
+    name: 'checkPassword flags every password the directory itself refuses',
+    run: async ({ connector, target, ok }) => {
+      const refused: string[] = [];
+      for (const { label, password } of POLICY_PROBES) {
+        if (await target.acceptsPassword(password)) continue;
+        refused.push(label);
+        const violations = await ok(connector.checkPassword(Secret.of(password)));
+        assert(violations.length > 0, `the directory refuses a password that is ${label}, but checkPassword finds nothing wrong with it: users would be told it is fine and the push would fail`);
+      }
+      assert(refused.includes('empty'), 'the target refuses at least the empty password (else it has no policy to compare with)');
+    },
+  },
+];
+
+/**
+ * Passwords that break one structural rule each (length, character set, character classes). Banned
+ * lists are left out: Entra's global list is not published, so no connector can mirror it.
+ */
+const POLICY_PROBES: ReadonlyArray<{ readonly label: string; readonly password: string }> = [
+  { label: 'empty', password: '' },
+  { label: 'one character', password: 'a' },
+  { label: 'two characters', password: 'Z9' },
+  { label: 'seven characters', password: 'Kq7$mwz' },
+  { label: 'all lower case letters', password: 'qzvkmwtrhx' },
+  { label: 'lower case and digits only', password: 'qzvkmwtr4813' },
+  { label: 'upper case letters only', password: 'QZVKMWTRHX' },
+  { label: 'digits only', password: '48139275' },
+  { label: '101 characters', password: `Kq7$${'mwzr'.repeat(24)}xyzab` },
+  { label: '257 characters', password: `Kq7$${'mwzr'.repeat(63)}x` },
+  { label: 'non-ASCII', password: 'Kq7$mwzé-Ünï' },
+  { label: 'with a control character', password: 'Kq7$mw\tzrX' },
 ];

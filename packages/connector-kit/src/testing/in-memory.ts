@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { isSecret, reveal } from '@takeover/core';
@@ -16,7 +16,7 @@ import { externalUserId } from '../port.js';
 import { scrubProvider } from '../scrub.js';
 import type { ConformanceFixture, Fault } from './target.js';
 
-interface Account { attributes: DirectoryAttributes; salt: string; verifier: string; suspended: boolean; revocations: number; passwordChangedAt: Date }
+interface Account { attributes: DirectoryAttributes; salt: string; verifier: string; fingerprint: string; suspended: boolean; revocations: number; passwordChangedAt: Date }
 
 export interface InMemoryDirectoryOptions {
   readonly emailDomain?: string;
@@ -26,6 +26,10 @@ export interface InMemoryDirectoryOptions {
 }
 
 const digest = (salt: string, password: string): string => createHash('sha256').update(salt).update(password).digest('hex');
+
+/** The directory's password policy, applied on every password set (and mirrored by its connector's `checkPassword`). */
+const MIN_LENGTH = 8;
+const policyViolations = (password: string): ReadonlyArray<PolicyViolation> => ([...password].length < MIN_LENGTH ? [{ rule: 'too-short' }] : []);
 
 /** A provider's failure, as the in-memory "wire" reports it. */
 type Wire = { readonly _wire: true } & ({ readonly status: number; readonly code: string; readonly message: string; readonly retryAfter?: number } | { readonly noResponse: string });
@@ -54,10 +58,12 @@ export const inMemoryDirectory = (options: InMemoryDirectoryOptions = {}): Confo
   const log = options.logger ?? silentLogger;
   const accounts = new Map<string, Account>();
   let nextFault: Fault | undefined;
+  const fingerprintKey = randomBytes(32);
 
   const setPassword = (a: Account, password: string): void => {
     a.salt = randomBytes(8).toString('hex');
     a.verifier = digest(a.salt, password);
+    a.fingerprint = createHmac('sha256', fingerprintKey).update(password).digest('hex');
     a.passwordChangedAt = new Date();
   };
   const classify = (w: Wire, secrets: ReadonlyArray<Secret | undefined>): ConnectorError => {
@@ -75,10 +81,11 @@ export const inMemoryDirectory = (options: InMemoryDirectoryOptions = {}): Confo
     return Promise.resolve(isWire(out) ? E.left(classify(out, secrets)) : E.right(out));
   };
   const notFound: Wire = { _wire: true, status: 404, code: 'notFound', message: 'no such user' };
+  const refused: Wire = { _wire: true, status: 400, code: 'policy', message: 'the password breaks the policy' };
   const find = (email: string) => [...accounts.entries()].find(([, a]) => a.attributes.primaryEmail === email)?.[0];
   const create = (attributes: DirectoryAttributes, password: string): ExternalUserId => {
     const id = externalUserId(randomUUID());
-    const account: Account = { attributes, salt: '', verifier: '', suspended: false, revocations: 0, passwordChangedAt: new Date() };
+    const account: Account = { attributes, salt: '', verifier: '', fingerprint: '', suspended: false, revocations: 0, passwordChangedAt: new Date() };
     setPassword(account, password);
     accounts.set(id, account);
     return id;
@@ -103,6 +110,7 @@ export const inMemoryDirectory = (options: InMemoryDirectoryOptions = {}): Confo
       return request('push', () => {
         const a = accounts.get(externalId);
         if (a === undefined) return notFound;
+        if (password !== undefined && policyViolations(reveal(password)).length > 0) return refused;
         a.attributes = { ...a.attributes, ...attributes };
         if (password !== undefined) setPassword(a, reveal(password));
         if (revoke === true && revokeSessions) a.revocations += 1;
@@ -113,7 +121,7 @@ export const inMemoryDirectory = (options: InMemoryDirectoryOptions = {}): Confo
         };
       }, [password]);
     },
-    checkPassword: (password) => TE.right([...reveal(password)].length < 8 ? [{ rule: 'too-short', min: 8 } as PolicyViolation] : []),
+    checkPassword: (password) => TE.right(policyViolations(reveal(password))),
     lastPasswordChange: (id) => request('lastPasswordChange', () => accounts.get(id)?.passwordChangedAt ?? notFound),
     diagnose: () => diagnoseByDescribe(connector.describe),
   };
@@ -127,6 +135,8 @@ export const inMemoryDirectory = (options: InMemoryDirectoryOptions = {}): Confo
     connector,
     target: {
       emailDomain,
+      acceptsPassword: (password) => Promise.resolve(policyViolations(password).length === 0),
+      passwordFingerprint: (id) => Promise.resolve(accounts.get(id)?.fingerprint),
       seedUser: ({ password, ...attributes }) => Promise.resolve(create(attributes, password)),
       passwordMatches: (id, password) => Promise.resolve(accounts.has(id) && account(id).verifier === digest(account(id).salt, password)),
       readAttributes: (id) => Promise.resolve({ ...account(id).attributes }),

@@ -3,11 +3,12 @@ import { AssertionError } from 'node:assert';
 import type { Either } from 'fp-ts/lib/Either.js';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
-import { Secret, REDACTED_TEXT } from '@takeover/core';
+import { Secret } from '@takeover/core';
 import type { ConnectorError } from '../errors.js';
 import { describeConnectorError, isConnectorError } from '../errors.js';
 import type { ExternalUserId } from '../port.js';
 import { startCapture } from './capture.js';
+import { leakScanner } from './leak-scan.js';
 import type { ConformanceFactory, ConformanceFixture } from './target.js';
 
 /** What a check gets: the fixture, and helpers that record everything for the leak search. */
@@ -52,15 +53,15 @@ const runCall = async <A>(call: TaskEither<ConnectorError, A>, record: (where: s
 
 /** Runs one check against a fresh fixture, then searches everything captured for the passwords it used. */
 export const runConformanceCheck = async (check: ConformanceCheck, factory: ConformanceFactory): Promise<CheckResult> => {
-  const capture = startCapture();
   const plaintexts: string[] = [];
+  const capture = startCapture(() => plaintexts);
   let fixture: ConformanceFixture | undefined;
   let failure: string | undefined;
   try {
     fixture = await factory({ logger: capture.logger });
     const f = fixture;
     const newPassword = () => {
-      const plain = `Cf-${randomBytes(9).toString('base64url')}-9aZ!`;
+      const plain = `Cf-${randomBytes(9).toString('base64url')} 9aZ!"`;
       plaintexts.push(plain);
       return { plain, secret: Secret.of(plain) };
     };
@@ -88,14 +89,14 @@ export const runConformanceCheck = async (check: ConformanceCheck, factory: Conf
     };
     await check.run(ctx);
   } catch (e) {
+    if (!(e instanceof AssertionError)) capture.record('thrown', e);
     failure = e instanceof AssertionError ? e.message : `the check threw: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`;
   } finally {
-    capture.restoreConsole();
+    capture.restore();
     await fixture?.close();
   }
   const leaks = capture.search(plaintexts);
   if (leaks.length > 0) failure = `${failure === undefined ? '' : `${failure}; and `}the plaintext password leaked (R14) into: ${leaks.join(' | ')}`;
   // The report itself must not repeat a leaked password.
-  const scrub = (text: string) => plaintexts.reduce((s, p) => s.split(p).join(REDACTED_TEXT), text);
-  return failure === undefined ? { status: 'passed' } : { status: 'failed', message: scrub(failure) };
+  return failure === undefined ? { status: 'passed' } : { status: 'failed', message: leakScanner(plaintexts).scrub(failure) };
 };

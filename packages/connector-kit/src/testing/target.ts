@@ -18,7 +18,7 @@ import type { DirectoryConnector, ExternalUserId } from '../port.js';
  * | `connection-reset` | drops the connection                       | retryable / connection          |
  *
  * `echoPassword`: the rejection's message quotes the submitted password (as careless servers do),
- * to prove the connector scrubs provider text. A target that cannot echo may ignore it.
+ * to prove the connector scrubs provider text. Every target must honour it.
  */
 export type Fault =
   | { readonly kind: 'not-found' }
@@ -41,6 +41,20 @@ export interface SeedUser {
 export interface ConformanceTarget {
   /** Seeded and created accounts live in this domain (`example.com`). */
   readonly emailDomain: string;
+  /** The domain or tenant `describe()` must name, when it is not `emailDomain` (compared case-insensitively). */
+  readonly expectedDomain?: string;
+  /**
+   * Whether the directory itself would take `password` (its own policy, as it applies on a password
+   * set): the suite compares `checkPassword` with it, so a password the directory refuses must be flagged.
+   */
+  readonly acceptsPassword: (password: string) => Promise<boolean>;
+  /**
+   * A keyed digest of the account's current password (the target draws the key; never the plaintext,
+   * never stored): equal for two accounts exactly when their passwords are equal. Undefined when the
+   * account has no password or it cannot be fingerprinted (set as a hash). The suite uses it to prove
+   * that no two accounts created for missing users share a password.
+   */
+  readonly passwordFingerprint: (id: ExternalUserId) => Promise<string | undefined>;
   /** Creates an account directly in the directory (not through the connector); returns its id. */
   readonly seedUser: (user: SeedUser) => Promise<ExternalUserId>;
   /** Whether the directory would accept this password for the user now (checked against its verifier). */

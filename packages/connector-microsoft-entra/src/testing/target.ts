@@ -11,8 +11,7 @@ export const entraFault = (fault: Fault, timeoutMs: number): FaultSpec => {
     case 'not-found':
       return { path: API_PATH, status: 404, reason: 'Request_ResourceNotFound', message: "Resource does not exist or one of its queried reference-property objects are not present." };
     case 'policy-reject':
-      // The emulator's message cannot quote the request's password, so `echoPassword` is ignored.
-      return { path: API_PATH, status: 400, reason: 'Request_BadRequest', message: 'The specified password does not comply with password complexity requirements. Please provide a different password.' };
+      return { path: API_PATH, status: 400, reason: 'Request_BadRequest', message: 'The specified password does not comply with password complexity requirements. Please provide a different password.', ...(fault.echoPassword === true ? { echoPassword: true } : {}) };
     case 'forbidden':
       return { path: API_PATH, status: 403, reason: 'Authorization_RequestDenied', message: 'Insufficient privileges to complete the operation.' };
     case 'auth':
@@ -42,6 +41,8 @@ export const entraTarget = (emulator: EntraEmulator, timeoutMs: number): Conform
   };
   return {
     emailDomain,
+    acceptsPassword: (password) => Promise.resolve(emulator.acceptsPassword(password)),
+    passwordFingerprint: (id) => Promise.resolve(emulator.passwordFingerprint(id)),
     seedUser: async ({ primaryEmail, givenName, familyName, password }) => {
       const r = await emulator.seed({ tenants: [{ id: emulator.tenantId, domains: [emailDomain], users: [{ userPrincipalName: primaryEmail, mail: primaryEmail, displayName: `${givenName} ${familyName}`, givenName, surname: familyName, password }] }] });
       if (r._tag === 'Left') throw new Error(`Entra emulator refused the seed: ${r.left.message}`);

@@ -1,4 +1,4 @@
-import { makeVerifier, newUser, toScim } from './store.js';
+import { acceptsPassword, makeVerifier, newUser, toScim } from './store.js';
 import type { StoredUser } from './store.js';
 
 export interface Reply { readonly status: number; readonly body?: unknown }
@@ -13,10 +13,8 @@ export const scimError = (status: number, detail: string, scimType?: string) => 
 
 const error = (status: number, detail: string, scimType?: string): Reply => ({ status, body: scimError(status, detail, scimType) });
 
-const PASSWORD_MIN = 8;
-
 const setPassword = async (user: StoredUser, value: unknown): Promise<Reply | undefined> => {
-  if (typeof value !== 'string' || [...value].length < PASSWORD_MIN) return error(400, 'The password does not satisfy the password policy', 'invalidValue');
+  if (typeof value !== 'string' || !acceptsPassword(value)) return error(400, 'The password does not satisfy the password policy', 'invalidValue');
   user.verifier = await makeVerifier(value);
   return undefined;
 };

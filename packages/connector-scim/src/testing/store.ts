@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID, scrypt, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID, scrypt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 
 const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>;
@@ -13,12 +13,24 @@ export interface StoredUser {
   title?: string | undefined;
   emails: ReadonlyArray<{ readonly value: string; readonly type?: string; readonly primary?: boolean }>;
   active: boolean;
-  verifier?: { readonly salt: Buffer; readonly hash: Buffer };
+  verifier?: Verifier;
 }
 
-export const makeVerifier = async (password: string): Promise<{ salt: Buffer; hash: Buffer }> => {
+/**
+ * `fingerprint` is for tests only: a digest of the password keyed by this process's random key, so
+ * a test can tell whether two accounts share a password without knowing it.
+ */
+export interface Verifier { readonly salt: Buffer; readonly hash: Buffer; readonly fingerprint: string }
+
+const FINGERPRINT_KEY = randomBytes(32);
+
+/** The server's password rule: at least 8 characters. */
+export const PASSWORD_MIN = 8;
+export const acceptsPassword = (password: string): boolean => [...password].length >= PASSWORD_MIN;
+
+export const makeVerifier = async (password: string): Promise<Verifier> => {
   const salt = randomBytes(16);
-  return { salt, hash: await scryptAsync(password, salt, 32) };
+  return { salt, hash: await scryptAsync(password, salt, 32), fingerprint: createHmac('sha256', FINGERPRINT_KEY).update(password).digest('hex') };
 };
 
 export const verify = async (user: StoredUser, password: string): Promise<boolean> =>

@@ -4,7 +4,7 @@ import type { ConformanceFactory, ConformanceTarget } from '@takeover/connector-
 import { scimConnector } from '../connector.js';
 import type { ScimTestServer } from './server.js';
 import { startScimTestServer } from './server.js';
-import { makeVerifier, newUser, verify } from './store.js';
+import { acceptsPassword, makeVerifier, newUser, verify } from './store.js';
 
 /** The conformance suite's handle on a SCIM test server. */
 export const scimTarget = (server: ScimTestServer): ConformanceTarget => {
@@ -15,6 +15,8 @@ export const scimTarget = (server: ScimTestServer): ConformanceTarget => {
   };
   return {
     emailDomain: 'example.com',
+    acceptsPassword: (password) => Promise.resolve(acceptsPassword(password)),
+    passwordFingerprint: (id) => Promise.resolve(server.users.get(id)?.verifier?.fingerprint),
     seedUser: async ({ primaryEmail, givenName, familyName, password }) => {
       const u = { ...newUser(primaryEmail), givenName, familyName, emails: [{ value: primaryEmail, primary: true }], verifier: await makeVerifier(password) };
       server.users.set(u.id, u);

@@ -1,5 +1,6 @@
 // What both emulators expose to tests and tools, in process and over the HTTP admin API.
 import * as t from 'io-ts';
+import type { ErrorAnswer } from './requestStats.js';
 import type { ActiveFault, FaultSpec } from './faults.js';
 import type { QuotaSpec } from './tokenBucket.js';
 
@@ -27,6 +28,8 @@ export interface EmulatorControl<Q extends string> {
   /** Requests served per `METHOD /route/pattern` (admin API excluded). */
   readonly requestCounts: () => Readonly<Record<string, number>>;
   readonly resetRequestCounts: () => void;
+  /** Every error answer (status ≥ 400, API and token endpoints) since start or the last reset: the emulator's own count of throttling and refusals. */
+  readonly errorAnswers: () => ReadonlyArray<ErrorAnswer>;
   /** Moves the emulator's clock forward (token expiry, quota refill) without waiting. */
   readonly advanceClock: (seconds: number) => void;
 }

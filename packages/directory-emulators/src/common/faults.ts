@@ -25,6 +25,11 @@ export const FaultSpec = t.intersection([
     answerAfterMs: t.number,
     /** The request is served (its change applied), then the connection is dropped instead of answering. */
     dropAnswer: t.boolean,
+    /**
+     * With `status`: the error message quotes the password the request tried to set, as careless
+     * services do, so a test can prove the client scrubs provider text.
+     */
+    echoPassword: t.boolean,
   }),
 ]);
 export type FaultSpec = t.TypeOf<typeof FaultSpec>;

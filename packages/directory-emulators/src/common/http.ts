@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import Fastify from 'fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FaultRegistry, FaultSpec } from './faults.js';
+import { errorReason } from './requestStats.js';
 import type { RequestStats } from './requestStats.js';
 
 export interface ProviderReply {
@@ -65,6 +66,8 @@ export interface ApiHooks {
   readonly renderFault: (fault: FaultSpec & { readonly status: number }, req: FastifyRequest) => ProviderReply;
   /** Called, synchronously, after a request may have changed the state and before its answer leaves (see the emulators' `onChange`). */
   readonly onChange?: () => void;
+  /** The password a request tries to set (from its parsed body), for faults with `echoPassword`. */
+  readonly submittedPassword: (req: FastifyRequest) => string | undefined;
 }
 
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -80,7 +83,19 @@ export const installApiHooks = (app: FastifyInstance, hooks: ApiHooks): void => 
       return payload;
     });
   }
+  // Echoing faults answer once the body is read (preHandler), since they quote it.
+  const echoing = new WeakMap<FastifyRequest, FaultSpec & { readonly status: number }>();
+  app.addHook('preHandler', async (req, reply) => {
+    const fault = echoing.get(req);
+    if (fault === undefined) return;
+    const password = hooks.submittedPassword(req);
+    const message = password === undefined ? fault.message : `${fault.message ?? 'Invalid password'}: "${password}"`;
+    return send(reply, hooks.renderFault({ ...fault, ...(message === undefined ? {} : { message }) }, req));
+  });
   app.addHook('onSend', async (req, reply, payload) => {
+    if (reply.statusCode >= 400 && !decodedPath(req).startsWith(ADMIN_PREFIX)) {
+      hooks.stats.answered({ at: Date.now(), route: routeKey(req), status: reply.statusCode, reason: errorReason(payload) });
+    }
     const fault = afterServing.get(req);
     if (fault === undefined) return payload;
     // Unref: a held answer never keeps a process (a test run) alive after the emulator closed.
@@ -103,6 +118,10 @@ export const installApiHooks = (app: FastifyInstance, hooks: ApiHooks): void => 
       reply.hijack();
       req.raw.socket.destroy();
       return reply;
+    }
+    if (fault.status !== undefined && fault.echoPassword === true) {
+      echoing.set(req, { ...fault, status: fault.status });
+      return;
     }
     if (fault.status !== undefined) return send(reply, hooks.renderFault({ ...fault, status: fault.status }, req));
     return;

@@ -1,7 +1,7 @@
 // Passwords are kept only as verifiers. A plaintext password becomes an scrypt verifier; a password
 // the client already hashed (Google's hashFunction) is kept as that hash, which a candidate can be
 // checked against for MD5/SHA-1 (crypt formats are stored but not re-derived here).
-import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import * as t from 'io-ts';
 
 export type Verifier =
@@ -27,11 +27,24 @@ const derive = (password: string, salt: Buffer, N: number): Promise<Buffer> =>
     scrypt(password, salt, KEYLEN, { N, r: 8, p: 1 }, (err, key) => (err ? reject(err) : resolve(key)));
   });
 
+/**
+ * Test inspection only: a keyed digest of the password behind each verifier this process made, so a
+ * test can ask whether two accounts share a password without anyone knowing it. The key lives in
+ * memory and dies with the process; the digest is never dumped (a restored verifier has none).
+ */
+const FINGERPRINT_KEY = randomBytes(32);
+const fingerprints = new WeakMap<Verifier, string>();
+
 export const scryptVerifier = async (password: string, cost: ScryptCost): Promise<Verifier> => {
   const salt = randomBytes(16);
   const hash = await derive(password, salt, cost.N);
-  return { scheme: 'scrypt', salt: salt.toString('base64'), hash: hash.toString('base64'), N: cost.N };
+  const v: Verifier = { scheme: 'scrypt', salt: salt.toString('base64'), hash: hash.toString('base64'), N: cost.N };
+  fingerprints.set(v, createHmac('sha256', FINGERPRINT_KEY).update(password).digest('hex'));
+  return v;
 };
+
+/** The fingerprint of the password behind `v`, when this process derived `v` from a plaintext. */
+export const fingerprintOf = (v: Verifier): string | undefined => fingerprints.get(v);
 
 /** True when `candidate` is the password behind `v`; false when it is not or cannot be checked (crypt). */
 export const matches = async (v: Verifier, candidate: string): Promise<boolean> => {

@@ -11,13 +11,14 @@ import { registerAdminRoutes } from '../common/adminRoutes.js';
 import { offsetClock } from '../common/clock.js';
 import type { EmulatorControl, SeedRejected } from '../common/control.js';
 import { faultRegistry } from '../common/faults.js';
-import { createServer, installApiHooks, listen } from '../common/http.js';
+import { createServer, installApiHooks, listen, parseJson } from '../common/http.js';
 import type { LogSink } from '../common/http.js';
 import { requestStats } from '../common/requestStats.js';
 import { generateCertificateAuthority } from '../common/tls.js';
 import { tokenBuckets } from '../common/tokenBucket.js';
 import type { QuotaSpec } from '../common/tokenBucket.js';
-import { matches } from '../common/verifier.js';
+import { fingerprintOf, matches } from '../common/verifier.js';
+import { compliesWithEntraPolicy } from './policy.js';
 import type { EntraAppCredentials, EntraTenantInfo } from './applySeed.js';
 import { applyEntraSeed } from './applySeed.js';
 import type { EntraDump } from './dump.js';
@@ -100,6 +101,13 @@ export interface EntraEmulator extends EmulatorControl<EntraQuotaName> {
   /** A user by id or userPrincipalName, in any tenant. */
   readonly user: (key: string) => EntraUserInspection | undefined;
   readonly passwordMatches: (key: string, candidate: string) => Promise<boolean>;
+  /** Whether a password set with this plaintext would be accepted in the tenant (default the first), without `DisableStrongPassword`. */
+  readonly acceptsPassword: (password: string, tenantId?: string) => boolean;
+  /**
+   * A keyed digest of the user's current password, equal for two users exactly when their passwords
+   * are (tests proving a created account's password is its own); undefined if none was set from a plaintext here.
+   */
+  readonly passwordFingerprint: (key: string) => string | undefined;
   /** Grant or withdraw application permissions; tokens issued afterwards carry them. */
   readonly setAppPermissions: (clientId: string, permissions: ReadonlyArray<string>) => void;
   /** Assign directory roles to the app's service principal (replacing its roles); e.g. `[]` to withdraw User Administrator. */
@@ -159,6 +167,12 @@ export const startEntraEmulator = async (options: EntraEmulatorOptions = {}): Pr
       const cid = req.headers['client-request-id'];
       return renderGraphError(e, clock.now(), typeof cid === 'string' ? cid : undefined);
     },
+    submittedPassword: (req) => {
+      const body = parseJson(req);
+      const profile = body._tag === 'Parsed' && typeof body.value === 'object' && body.value !== null ? (body.value as Record<string, unknown>)['passwordProfile'] : undefined;
+      const password = typeof profile === 'object' && profile !== null ? (profile as Record<string, unknown>)['password'] : undefined;
+      return typeof password === 'string' ? password : undefined;
+    },
   });
   let base = '';
   registerEntraRoutes(app, rt, () => base, options.tokenLifetimeSeconds ?? 3600);
@@ -189,6 +203,7 @@ export const startEntraEmulator = async (options: EntraEmulatorOptions = {}): Pr
     quotas: () => ({ appTenantWrites: rt.appTenantWrites.spec(), tenantWrites: rt.tenantWrites.spec(), appTenantResourceUnits: rt.appTenantResourceUnits.spec() }),
     requestCounts: stats.snapshot,
     resetRequestCounts: stats.reset,
+    errorAnswers: stats.errorAnswers,
     advanceClock: clock.advance,
   };
   const seedMore = async (raw: unknown): Promise<E.Either<SeedRejected, void>> => {
@@ -266,6 +281,15 @@ export const startEntraEmulator = async (options: EntraEmulatorOptions = {}): Pr
     seed: seedMore,
     user,
     passwordMatches,
+    acceptsPassword: (password, tenantId = first.id) => {
+      const t = state.tenants.get(tenantId);
+      if (t === undefined) throw new Error(`entra emulator: no tenant ${tenantId}`);
+      return compliesWithEntraPolicy(password, { disableStrongPassword: false, banned: [...t.bannedPasswords, t.displayName] });
+    },
+    passwordFingerprint: (k) => {
+      const u = anyUser(state, k);
+      return u?.password == null ? undefined : fingerprintOf(u.password);
+    },
     ...settings,
     audit: () => [...state.audit],
     dump: () => entraDump(state),

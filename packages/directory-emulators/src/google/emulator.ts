@@ -5,12 +5,13 @@ import { registerAdminRoutes } from '../common/adminRoutes.js';
 import { offsetClock } from '../common/clock.js';
 import type { EmulatorControl, SeedRejected } from '../common/control.js';
 import { faultRegistry } from '../common/faults.js';
-import { ADMIN_PREFIX, createServer, decodedPath, installApiHooks, listen } from '../common/http.js';
+import { ADMIN_PREFIX, createServer, decodedPath, installApiHooks, listen, parseJson } from '../common/http.js';
 import type { LogSink } from '../common/http.js';
 import { requestStats } from '../common/requestStats.js';
 import { tokenBuckets } from '../common/tokenBucket.js';
 import type { QuotaSpec } from '../common/tokenBucket.js';
-import { matches } from '../common/verifier.js';
+import { fingerprintOf, matches } from '../common/verifier.js';
+import { checkPassword } from './password.js';
 import type { ServiceAccountKey } from './applySeed.js';
 import { applyGoogleSeed } from './applySeed.js';
 import { googleError, renderGoogleError } from './errors.js';
@@ -93,6 +94,13 @@ export interface GoogleEmulator extends EmulatorControl<GoogleQuotaName> {
   readonly user: (userKey: string) => GoogleUserInspection | undefined;
   /** Whether `candidate` is the user's password (false for an unknown user or a crypt hash). */
   readonly passwordMatches: (userKey: string, candidate: string) => Promise<boolean>;
+  /** Whether a password set with this plaintext would be accepted (Google's rules: 8 to 100 printable ASCII characters). */
+  readonly acceptsPassword: (password: string) => boolean;
+  /**
+   * A keyed digest of the user's current password, equal for two users exactly when their passwords
+   * are (tests proving a created account's password is its own); undefined if none was set from a plaintext here.
+   */
+  readonly passwordFingerprint: (userKey: string) => string | undefined;
   readonly audit: () => ReadonlyArray<GoogleAuditEntry>;
   /** The whole state as JSON-safe data (password verifiers included, never a plaintext). */
   readonly dump: () => GoogleDump;
@@ -132,6 +140,11 @@ export const startGoogleEmulator = async (options: GoogleEmulatorOptions = {}): 
       const r = renderGoogleError(e);
       return f.retryAfterSeconds === undefined ? r : { ...r, headers: { ...r.headers, 'retry-after': String(f.retryAfterSeconds) } };
     },
+    submittedPassword: (req) => {
+      const body = parseJson(req);
+      const password = body._tag === 'Parsed' && typeof body.value === 'object' && body.value !== null ? (body.value as Record<string, unknown>)['password'] : undefined;
+      return typeof password === 'string' ? password : undefined;
+    },
   });
 
   const host = options.host ?? '127.0.0.1';
@@ -160,6 +173,7 @@ export const startGoogleEmulator = async (options: GoogleEmulatorOptions = {}): 
     quotas: () => ({ perUser: rt.perUser.spec(), perAccount: rt.perAccount.spec(), concurrent: rt.concurrentLimit === null ? null : { limit: rt.concurrentLimit, windowSeconds: 0 } }),
     requestCounts: stats.snapshot,
     resetRequestCounts: stats.reset,
+    errorAnswers: stats.errorAnswers,
     advanceClock: clock.advance,
   };
   const seedMore = async (raw: unknown): Promise<E.Either<SeedRejected, void>> => {
@@ -235,6 +249,11 @@ export const startGoogleEmulator = async (options: GoogleEmulatorOptions = {}): 
       return u === undefined ? undefined : inspectUser(u, clock.now());
     },
     passwordMatches,
+    acceptsPassword: (password) => E.isRight(checkPassword(password, undefined)),
+    passwordFingerprint: (k) => {
+      const u = findUser(state, k);
+      return u?.password == null ? undefined : fingerprintOf(u.password);
+    },
     audit: () => [...state.audit],
     dump: () => googleDump(state),
     close: () => app.close(),
