@@ -3,7 +3,10 @@
 // (and latest.md, the same table in markdown; latest.svg, a chart of the ratios). BENCH_SCALE shrinks every scenario (0.02 in .ci/run).
 // A scenario that throws (or crashes, or outlives BENCH_TIMEOUT_S) is reported as failed, the run
 // goes on, and the exit code is 1. Figures are compared in the same run; absolute rates vary with load.
-import { spawn } from 'node:child_process';
+// `--record` also writes the result to docs/performance/<start, ISO 8601 UTC>.json, the committed
+// measurements docs/performance.md is generated from (`npm run bench:docs`). Every result carries the
+// commit it measured, its start time, the machine's load and the run's parameters.
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -28,7 +31,14 @@ const available = readdirSync(scenarioDir).filter((f) => f.endsWith('.ts')).map(
     const ib = ORDER.indexOf(b);
     return (ia < 0 ? ORDER.length : ia) - (ib < 0 ? ORDER.length : ib) || a.localeCompare(b);
   });
-const asked = process.argv.slice(2);
+const flags = process.argv.slice(2).filter((a) => a.startsWith('--'));
+const badFlags = flags.filter((f) => f !== '--record');
+if (badFlags.length > 0) {
+  process.stderr.write(`unknown option(s): ${badFlags.join(', ')}; the only option is --record\n`);
+  process.exit(2);
+}
+const record = flags.includes('--record');
+const asked = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const unknown = asked.filter((id) => !available.includes(id));
 if (unknown.length > 0) {
   process.stderr.write(`unknown scenario(s): ${unknown.join(', ')}; available: ${available.join(', ')}\n`);
@@ -86,6 +96,13 @@ const runOne = (id: string, tmp: string): Promise<Ran> => new Promise((resolve) 
   });
 });
 
+/** The commit measured, and whether the working tree had changes to tracked files (then the figures are not exactly that commit's). */
+const git = (args: ReadonlyArray<string>): string => {
+  try { return execFileSync('git', args, { cwd: here, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim(); } catch { return ''; }
+};
+const commit = git(['rev-parse', 'HEAD']) || 'unknown';
+const dirty = git(['status', '--porcelain', '--untracked-files=no']) !== '';
+
 const machine = await describeMachine(pgFromEnv());
 process.stderr.write(`bench: ${ids.join(', ')} at BENCH_SCALE=${scale} on ${machine.cpus} cores, PostgreSQL ${machine.postgres}, Node ${machine.node}, load ${machine.loadAverage1m}\n`);
 const tmp = mkdtempSync(join(tmpdir(), 'takeover-bench-'));
@@ -105,9 +122,20 @@ try {
 const totalSeconds = Math.round((Date.now() - started) / 100) / 10;
 const outcomes = ran.map((r) => r.outcome);
 mkdirSync(resultsDir, { recursive: true });
-writeFileSync(join(resultsDir, 'latest.json'), `${JSON.stringify({
-  date: machine.date, scale, totalSeconds, machine, scenarios: ran.map((r) => r.json),
-}, null, 2)}\n`);
+const kind = scale === 1 && ids.length === available.length ? 'full' : scale === 1 ? 'partial' : 'smoke';
+const document = `${JSON.stringify({
+  date: machine.date, startedAt: machine.date, commit, dirty, kind, scale, totalSeconds,
+  parameters: { BENCH_SCALE: scale, BENCH_TIMEOUT_S: timeoutS, scenarios: ids, argv: process.argv.slice(2) },
+  load: { at1mStart: machine.loadAverage1m, at1mEnd: Math.round((loadavg()[0] ?? 0) * 100) / 100 },
+  machine, scenarios: ran.map((r) => r.json),
+}, null, 2)}\n`;
+writeFileSync(join(resultsDir, 'latest.json'), document);
+if (record) {
+  const recorded = join(here, '..', 'docs', 'performance', `${machine.date.replaceAll(':', '-').replace(/\.\d+Z$/, 'Z')}.json`);
+  mkdirSync(join(here, '..', 'docs', 'performance'), { recursive: true });
+  writeFileSync(recorded, document);
+  process.stderr.write(`bench: recorded as ${recorded} (${kind} run${dirty ? ', working tree had uncommitted changes' : ''}); npm run bench:docs regenerates docs/performance.md\n`);
+}
 writeFileSync(join(resultsDir, 'latest.md'), `${markdownTable(outcomes)}\n\nBENCH_SCALE=${scale}, ${totalSeconds} s, ${machine.date}, ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}, PostgreSQL ${machine.postgres}, load average at start ${machine.loadAverage1m}\n`);
 writeFileSync(join(resultsDir, 'latest.svg'), ratioChart(outcomes, `BENCH_SCALE=${scale}, ${machine.date.slice(0, 16)} UTC, ${machine.cpus} cores, Node ${machine.node}, PostgreSQL ${machine.postgres.split(' ')[0] ?? ''}`));
 process.stdout.write(`${textTable(outcomes)}\n\nBENCH_SCALE=${scale}, ${totalSeconds} s; bench/results/latest.json\n`);

@@ -1,5 +1,7 @@
 // PostgreSQL helpers for the scenarios: a pool per use, a fresh schema per scenario (dropped at the
-// end, also on failure), and the raw version-guarded append that is the floor any correct store pays.
+// end, also on failure), and the two raw version-guarded appends the append scenarios compare with:
+// a client-side transaction (four round trips) and one call to a server-side function (one round
+// trip, as our store's `append_events` is).
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { BenchContext } from './scenario.js';
@@ -43,7 +45,7 @@ export const withSchemas = async <T>(ctx: BenchContext, names: ReadonlyArray<str
 };
 
 /**
- * The raw baseline writer on our store's tables (`<schema>.streams`, `<schema>.events`): per append
+ * The client-transaction baseline writer on our store's tables (`<schema>.streams`, `<schema>.events`): per append
  * BEGIN; a version-guarded UPDATE (an INSERT for a new stream); INSERT the event; COMMIT, with
  * prepared statements on a pooled client. Up to `count` appends of one event over 4 streams named
  * `tag-k`, stopping at `until` (performance.now() ms) if given; resolves to the number appended.
@@ -76,6 +78,61 @@ export const rawGuardedWriter = (pool: pg.Pool, schema: string, tag: string, cou
     } finally {
       client.release();
     }
+  }
+  return i;
+};
+
+/** The client-side transaction's name where it appears next to the server-function baseline (among a figure's peers). */
+export const CLIENT_TX = 'client tx (4 round trips)';
+
+/**
+ * Creates `<schema>.raw_append(stream, expected, event_id, data)`: the same version guard and insert
+ * as the client transaction above, as one PL/pgSQL function, so one call (one round trip, autocommit)
+ * appends one event. No idempotency probe, no batch, no result row beyond the new version: the least a
+ * server-side function must do, the fairer floor for our `append_events`. `expected` is -1 for a new
+ * stream; a failed guard raises.
+ */
+export const createRawAppendFunction = async (pool: pg.Pool, schema: string): Promise<void> => {
+  const q = `"${schema}"`;
+  await pool.query(`
+    CREATE FUNCTION ${q}.raw_append(p_stream text, p_expected bigint, p_id text, p_data json) RETURNS bigint
+    LANGUAGE plpgsql AS $fn$
+    DECLARE v_version bigint;
+    BEGIN
+      IF p_expected = -1 THEN
+        INSERT INTO ${q}.streams (stream_id, version) VALUES (p_stream, 0) RETURNING version INTO v_version;
+      ELSE
+        UPDATE ${q}.streams SET version = version + 1 WHERE stream_id = p_stream AND version = p_expected
+          RETURNING version INTO v_version;
+      END IF;
+      IF v_version IS NULL THEN RAISE EXCEPTION 'raw_append: version guard failed on % at %', p_stream, p_expected; END IF;
+      INSERT INTO ${q}.events (stream_id, revision, event_id, type, data, metadata) VALUES (p_stream, v_version, p_id, 'Bench', p_data, '{}');
+      RETURN v_version;
+    END
+    $fn$`);
+};
+
+/** One call of `raw_append` (created by `createRawAppendFunction`) as a prepared statement on the pool: one round trip. Resolves to the new version. */
+export const rawFunctionAppend = async (pool: pg.Pool, schema: string, stream: string, expected: number, data: unknown): Promise<number> => {
+  const r = await pool.query<{ v: string }>({
+    name: `raw_fn_${schema}`, text: `SELECT "${schema}".raw_append($1, $2, $3, $4)::text AS v`,
+    values: [stream, expected, randomUUID(), JSON.stringify(data)],
+  });
+  const v = r.rows[0]?.v;
+  if (v === undefined) throw new Error(`raw_append returned no row for ${stream}`);
+  return Number(v);
+};
+
+/**
+ * The server-function baseline writer: like `rawGuardedWriter`, but each append is one call of
+ * `raw_append` (see `createRawAppendFunction`).
+ */
+export const rawFunctionWriter = (pool: pg.Pool, schema: string, tag: string, count: number, until?: number) => async (): Promise<number> => {
+  const versions = new Map<string, number>();
+  let i = 0;
+  for (; i < count && (until === undefined || performance.now() < until); i++) {
+    const s = `${tag}-${i % 4}`;
+    versions.set(s, await rawFunctionAppend(pool, schema, s, versions.get(s) ?? -1, { i, writer: tag }));
   }
   return i;
 };

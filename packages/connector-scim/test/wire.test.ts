@@ -76,4 +76,18 @@ describe('SCIM connector: the requests it sends', () => {
     const r = await scimConnector({ baseUrl: server.baseUrl, bearerToken: Secret.of('stale-token-123'), displayName: 'S', domain: 'example.com' }).describe()();
     expect(r).toEqual({ _tag: 'Left', left: { _tag: 'auth', provider: { status: 401, message: 'Authorization required' } } });
   });
+
+  it('counts a request that tries to end a user\'s sessions (the conformance oracle), and the connector sends none', async () => {
+    const target = scimTarget(server);
+    const seeded = await target.seedUser({ primaryEmail: 's@example.com', givenName: 'S', familyName: 'T', password: 'first-password' });
+    const other = await target.seedUser({ primaryEmail: 'o@example.com', givenName: 'O', familyName: 'T', password: 'first-password' });
+    const r = await connector().push({ externalId: seeded, password: Secret.of('second-password'), revokeSessions: true })();
+    expect(r).toMatchObject({ _tag: 'Right', right: { sessions: 'unsupported' } });
+    expect(await target.sessionRevocations(seeded)).toBe(0);
+    // What a connector that tried anyway would send (a vendor-style sessions sub-resource): answered 404, counted for that user only.
+    const tried = await fetch(`${server.baseUrl}/Users/${seeded}/sessions`, { method: 'DELETE', headers: { authorization: `Bearer ${server.token}` } });
+    expect(tried.status).toBe(404);
+    expect(await target.sessionRevocations(seeded)).toBe(1);
+    expect(await target.sessionRevocations(other)).toBe(0);
+  });
 });

@@ -26,13 +26,15 @@ it('runEmulators (the takeover-emulators command) starts both from a seed file; 
     const creds = JSON.parse(await readFile(credentialsPath, 'utf8')) as { entra: { tenants: Array<{ apps: Array<{ certificatePath: string }> }> } };
     expect(await readFile(creds.entra.tenants[0]?.apps[0]?.certificatePath ?? '', 'utf8')).toContain('BEGIN CERTIFICATE');
 
+    expect(entra.user('alex@contoso.com')?.refreshTokensRevokedAt).toBeNull(); // no revocation before the reset
     const child = await run(process.execPath, [join(__dirname, 'fixtures', 'spawned-clients.mjs'), credentialsPath], {
       env: { ...process.env, NODE_EXTRA_CA_CERTS: entra.caCertPath },
       timeout: 60_000,
     });
     expect(JSON.parse(child.stdout)).toEqual({ graphUser: 'alex@contoso.com', googleUser: 'admin@example.com' });
     expect(await entra.passwordMatches('alex@contoso.com', 'Spawned-Pass-123')).toBe(true);
-    expect(entra.user('alex@contoso.com')?.refreshTokensRevokedAt).not.toBeNull();
+    // The admin's password reset ended the user's sessions: the revocation time is now a timestamp (not null, not absent).
+    expect(entra.user('alex@contoso.com')?.refreshTokensRevokedAt).toEqual(expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/));
     expect(await google.passwordMatches('admin@example.com', 'Spawned-Google-1')).toBe(true);
   } finally {
     await close();

@@ -10,6 +10,13 @@ export interface ScimTestServer {
   readonly baseUrl: string;
   readonly token: string;
   readonly users: Map<string, StoredUser>;
+  /**
+   * How many requests asked to end `id`'s sessions: any request to a sub-resource of that user
+   * (`/Users/<id>/…`, e.g. a vendor's `/Users/<id>/sessions`). SCIM defines no sessions and no such
+   * route, so it is answered 404, but counted: the conformance suite's session oracle, which must
+   * see a connector that tries to end sessions although it declares it cannot.
+   */
+  readonly sessionRevocationRequests: (id: string) => number;
   /** The next request fails with `fault`, once. */
   readonly injectFault: (fault: Fault) => void;
   readonly close: () => Promise<void>;
@@ -64,7 +71,13 @@ const passwordIn = (body: string): string | undefined => {
 export const startScimTestServer = async (token = 'scim-test-token'): Promise<ScimTestServer> => {
   const users = new Map<string, StoredUser>();
   let pending: Fault | undefined;
+  const revocations = new Map<string, number>();
   const server = createServer((req, res) => {
+    const sub = /^\/scim\/v2\/Users\/([^/]+)\/./.exec(new URL(req.url ?? '/', 'http://localhost').pathname)?.[1];
+    if (sub !== undefined) {
+      const id = decodeURIComponent(sub);
+      revocations.set(id, (revocations.get(id) ?? 0) + 1);
+    }
     void readBody(req).then(async (body) => {
       const fault = pending;
       pending = undefined;
@@ -80,6 +93,7 @@ export const startScimTestServer = async (token = 'scim-test-token'): Promise<Sc
     baseUrl: `http://127.0.0.1:${port}/scim/v2`,
     token,
     users,
+    sessionRevocationRequests: (id) => revocations.get(id) ?? 0,
     injectFault: (fault) => { pending = fault; },
     close: () => new Promise<void>((resolve) => {
       server.closeAllConnections();

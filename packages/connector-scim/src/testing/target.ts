@@ -35,7 +35,8 @@ export const scimTarget = (server: ScimTestServer): ConformanceTarget => {
       });
     },
     isSuspended: (id) => Promise.resolve(!user(id).active),
-    sessionRevocations: () => Promise.resolve(0), // SCIM has no sessions to end
+    // SCIM has no sessions to end: any request that tries (a call to a sub-resource of the user) is counted by the server.
+    sessionRevocations: (id) => Promise.resolve(server.sessionRevocationRequests(id)),
     // #endregion inspect
     injectFault: (fault) => {
       server.injectFault(fault);

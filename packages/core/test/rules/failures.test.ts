@@ -80,8 +80,11 @@ describe('the lease: a push in flight is not owed again until its lease expires'
 
 describe('once everything owed succeeded, nothing is owed', () => {
   test('after the takeover', () => {
-    expect(owedAfter(takenOver()).pushes).toEqual([]);
-    expect(M.directoryId).toBeDefined();
+    const h = takenOver();
+    expect(owedAfter(h).pushes).toEqual([]);
+    // Both bindings (Google and Microsoft) are complete and in sync, not merely absent from the list.
+    expect(syncStatus(stateOf(h), ctx.directories).map((s) => [s.directoryId, s.state, s.takeoverComplete]))
+      .toEqual([[G.directoryId, 'in-sync', true], [M.directoryId, 'in-sync', true]]);
   });
 });
 
