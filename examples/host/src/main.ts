@@ -4,6 +4,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { reveal } from '@takeover/core';
 import { createHostApp } from './app/createHostApp.js';
+import { testHooksFromEnv } from './app/testHooks.js';
 import { describeConfigErrors, loadConfig } from './config.js';
 import type { HostApp } from './app/HostApp.js';
 import { buildServer } from './http/server.js';
@@ -40,7 +41,7 @@ const main = async (): Promise<void> => {
   const config = loadConfig(process.env);
   if (E.isLeft(config)) return fail(`The host cannot start; fix the environment:\n${describeConfigErrors(config.left)}`);
 
-  const app = await createHostApp(config.right).catch((e: unknown) => fail(`The host cannot start: ${e instanceof Error ? e.message : String(e)}`));
+  const app = await createHostApp(config.right, { testHooks: testHooksFromEnv(process.env) }).catch((e: unknown) => fail(`The host cannot start: ${e instanceof Error ? e.message : String(e)}`));
   const server = await buildServer(app, { trustProxy: config.right.trustProxy });
 
   let stopping = false;

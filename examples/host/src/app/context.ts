@@ -14,6 +14,7 @@ import type { DirectorySetup } from '../wiring/directories.js';
 import type { Problem } from './HostApp.js';
 import { problemOf, unavailableFrom } from './problems.js';
 import type { DeviceTokens } from './devices.js';
+import type { TestHooks } from './testHooks.js';
 import type { ActivationTokens } from './tokens.js';
 import type { UsersIndex } from './usersIndex.js';
 
@@ -42,6 +43,8 @@ export interface AppContext {
   readonly now: () => Date;
   /** Set once `close` starts: services refuse new work. */
   readonly closing: () => boolean;
+  /** Empty outside tests (testHooks.ts). */
+  readonly testHooks: TestHooks;
 }
 
 export const nowIso = (ctx: AppContext): IsoTime => isoTime(ctx.now().toISOString());

@@ -31,7 +31,9 @@ import { demoService } from './demo.js';
 import type { HostApp, Readiness } from './HostApp.js';
 import { portalService } from './portal.js';
 import { deviceTokens } from './devices.js';
+import { reconcileCredentials } from './pendingChange.js';
 import { reconcileReservations, RESERVATION_GRACE_MS } from './reconcile.js';
+import type { TestHooks } from './testHooks.js';
 import { activationTokens } from './tokens.js';
 import { usersIndex } from './usersIndex.js';
 
@@ -47,6 +49,8 @@ export interface HostAppOptions {
   readonly throttle?: ThrottleLimits;
   /** Engine tuning for tests (retries, hold, lease, auth pause). */
   readonly engine?: Pick<EngineOptions, 'retry' | 'hold' | 'leaseMs' | 'authPauseMs' | 'backgroundWindowMs' | 'leasePollMs'>;
+  /** Points where a test stops the host at an exact step (testHooks.ts); none by default. */
+  readonly testHooks?: TestHooks;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => { setTimeout(resolve, ms).unref(); });
@@ -138,6 +142,7 @@ export const createHostApp = async (config: HostConfig, options: HostAppOptions 
     const ctx: AppContext = {
       config, store: opened.store, engine, db, throttle, directories, read: readSide, activation, devices,
       scrypt: options.scrypt ?? DEFAULT_SCRYPT_COST, platformPolicy, logger, now: () => new Date(), closing: () => closing,
+      testHooks: options.testHooks ?? {},
     };
 
     // The admin account: a generated password at the very first start, handed back once, never logged.
@@ -147,10 +152,14 @@ export const createHostApp = async (config: HostConfig, options: HostAppOptions 
       if (await db.createAdmin(config.adminEmail, await hashPassword(password, ctx.scrypt))) firstStart = { adminEmail: config.adminEmail, adminPassword: password };
     }
 
-    // Reservations a crash left between reserving an email and creating its user (issue 17 #5).
+    // Reservations a crash left between reserving an email and creating its user (issue 17 #5), and
+    // password changes it left between the hash and `SetPassword` (#3). On SQLite this is the only
+    // process, so every hold is a dead one's; on PostgreSQL only lapsed holds are settled.
     await reconcileReservations(ctx, db.kind === 'sqlite' ? 0 : RESERVATION_GRACE_MS);
+    await reconcileCredentials(ctx, { breakHolds: db.kind === 'sqlite' });
     const reconciling = setInterval(() => {
       void reconcileReservations(ctx, RESERVATION_GRACE_MS).catch((e: unknown) => logger.warn({ err: { type: (e as Error).name } }, 'reconciling email reservations failed'));
+      void reconcileCredentials(ctx, { breakHolds: false }).catch((e: unknown) => logger.warn({ err: { type: (e as Error).name } }, 'settling unfinished password changes failed'));
     }, RESERVATION_GRACE_MS);
     reconciling.unref();
     cleanup.push(() => { clearInterval(reconciling); return Promise.resolve(); });

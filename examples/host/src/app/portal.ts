@@ -6,6 +6,7 @@ import { checkPassword, currentBindings, describeViolation, syncStatus } from '@
 import { dummyVerification, verifyPassword } from '../db/passwords.js';
 import { changeCredential } from './credentialChange.js';
 import type { AppContext } from './context.js';
+import { readCredential } from './pendingChange.js';
 import { caughtUp, execute, freshCommandId, guarded, labelOf, nowIso } from './context.js';
 import type { PasswordFeedback, PortalPrincipal, PortalService, Problem } from './HostApp.js';
 import { notFound, UNAUTHORIZED } from './problems.js';
@@ -62,7 +63,9 @@ export const portalService = (ctx: AppContext): PortalService => {
       // Taken before the check (atomic across parallel requests and instances), given back if it passes.
       const attempt = await ctx.throttle.take({ scope: 'portal', account, address, accountWide: true, ...(knownDevice === undefined ? {} : { knownDevice }) });
       if (!attempt.allowed) return E.left({ kind: 'throttled', retryAfterSeconds: attempt.retryAfterSeconds });
-      const row = await ctx.db.credentialByEmail(account);
+      const read = await readCredential(ctx, { email: account });
+      if (E.isLeft(read)) return read;
+      const row = read.right;
       const ok = row?.hash == null ? await dummy(password) : await verifyPassword(password, row.hash);
       if (!ok || row === undefined) {
         ctx.logger.info({ address }, 'portal login refused');
@@ -120,7 +123,9 @@ export const portalService = (ctx: AppContext): PortalService => {
       return E.right({ userId: user.userId });
     },
     changePassword: async (userId, current, next, address, keepSession) => {
-      const row = await ctx.db.credentialByUser(userId);
+      const read = await readCredential(ctx, { userId });
+      if (E.isLeft(read)) return read;
+      const row = read.right;
       if (row === undefined) return E.left(UNAUTHORIZED);
       // The session already proves who it is: the current password is throttled per (user, address), never account-wide.
       const attempt = await ctx.throttle.take({ scope: 'change', account: userId, address });

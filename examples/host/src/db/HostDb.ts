@@ -10,6 +10,20 @@ export interface CredentialRow {
   readonly userId: UserId;
   /** `null` until a password is set (a user created without one, before activation). */
   readonly hash: string | null;
+  /** Present while a password change is unfinished: `hash` is its new hash, not yet known to the events. */
+  readonly pending?: PendingChange;
+}
+
+/**
+ * A password change between writing its hash and the events settling it (issue 17 #3): what to go
+ * back to, and the `passwordVersion` the user's events reach once its `SetPassword` is appended.
+ * Settled by whoever holds the row: kept when the events reached `targetVersion`, else restored.
+ */
+export interface PendingChange {
+  readonly previousHash: string | null;
+  readonly targetVersion: number;
+  /** The hold of the change (or of whoever settles it); `null` or past: nobody is working on it. */
+  readonly heldUntil: Date | null;
 }
 
 export interface HostDb {
@@ -32,8 +46,19 @@ export interface HostDb {
    */
   readonly holdCredential: (userId: UserId, holder: string, until: Date, now: Date) => Promise<boolean>;
   readonly releaseCredential: (userId: UserId, holder: string) => Promise<void>;
-  /** Compare-and-set: writes `hash` only while the stored one is still `expected`; false otherwise. */
-  readonly swapHash: (userId: UserId, expected: string | null, hash: string | null) => Promise<boolean>;
+  /**
+   * Starts a change under the caller's hold, in one write: the new hash, with the previous one and the
+   * target password version kept as the row's pending change. Compare-and-set: only while `holder`
+   * holds the row, its hash is still `expected` and no other change is pending; false otherwise.
+   */
+  readonly beginChange: (userId: UserId, holder: string, change: { readonly expected: string | null; readonly hash: string; readonly targetVersion: number }) => Promise<boolean>;
+  /**
+   * Ends the pending change under the caller's hold: `keep` its hash (the events have it) or
+   * `restore` the previous one (they do not). False when `holder` does not hold the row or nothing is pending.
+   */
+  readonly endChange: (userId: UserId, holder: string, outcome: 'keep' | 'restore') => Promise<boolean>;
+  /** Users with a pending change whose hold has lapsed at `now` (a crashed or failed change, issue 17 #3). */
+  readonly abandonedChanges: (now: Date) => Promise<ReadonlyArray<UserId>>;
   /** Moves the user's row to a new email; `taken` when another user has that one. */
   readonly changeEmail: (userId: UserId, email: string) => Promise<'changed' | 'taken' | 'unknown'>;
   readonly setHash: (userId: UserId, hash: string | null) => Promise<void>;

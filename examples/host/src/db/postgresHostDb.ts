@@ -11,14 +11,24 @@ CREATE TABLE IF NOT EXISTS ${q}.host_credentials (email TEXT PRIMARY KEY, user_i
 ALTER TABLE ${q}.host_credentials ADD COLUMN IF NOT EXISTS confirmed BOOLEAN NOT NULL DEFAULT TRUE;
 ALTER TABLE ${q}.host_credentials ADD COLUMN IF NOT EXISTS held_by TEXT;
 ALTER TABLE ${q}.host_credentials ADD COLUMN IF NOT EXISTS held_until TIMESTAMPTZ;
+ALTER TABLE ${q}.host_credentials ADD COLUMN IF NOT EXISTS previous_hash TEXT;
+ALTER TABLE ${q}.host_credentials ADD COLUMN IF NOT EXISTS pending_version INTEGER;
 CREATE TABLE IF NOT EXISTS ${q}.host_admins (email TEXT PRIMARY KEY, hash TEXT NOT NULL, created_at TIMESTAMPTZ NOT NULL DEFAULT now());
 CREATE TABLE IF NOT EXISTS ${q}.host_sessions (token_hash TEXT PRIMARY KEY, kind TEXT NOT NULL, subject TEXT NOT NULL, expires_at TIMESTAMPTZ NOT NULL);
 CREATE INDEX IF NOT EXISTS host_sessions_subject ON ${q}.host_sessions (kind, subject);
 CREATE TABLE IF NOT EXISTS ${q}.host_secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 `;
 
-interface Row { readonly email: string; readonly user_id: string; readonly hash: string | null }
-const toRow = (r: Row | undefined): CredentialRow | undefined => (r === undefined ? undefined : { email: r.email, userId: r.user_id as UserId, hash: r.hash });
+interface Row {
+  readonly email: string; readonly user_id: string; readonly hash: string | null;
+  readonly previous_hash: string | null; readonly pending_version: number | null; readonly held_until: Date | null;
+}
+const toRow = (r: Row | undefined): CredentialRow | undefined => {
+  if (r === undefined) return undefined;
+  const row = { email: r.email, userId: r.user_id as UserId, hash: r.hash };
+  return r.pending_version === null ? row : { ...row, pending: { previousHash: r.previous_hash, targetVersion: r.pending_version, heldUntil: r.held_until } };
+};
+const ROW = 'email, user_id, hash, previous_hash, pending_version, held_until';
 const isUnique = (e: unknown): boolean => typeof e === 'object' && e !== null && (e as { code?: unknown }).code === '23505';
 
 export interface PostgresHostDb extends HostDb {
@@ -62,12 +72,26 @@ export const openPostgresHostDb = async (url: string, schema: string): Promise<P
     },
     releaseEmail: async (email, userId) => { await pool.query(`DELETE FROM ${q}.host_credentials WHERE email = $1 AND user_id = $2 AND NOT confirmed`, [email, userId]); },
     confirmEmail: async (userId) => { await pool.query(`UPDATE ${q}.host_credentials SET confirmed = TRUE WHERE user_id = $1`, [userId]); },
-    unconfirmed: async (before) => (await pool.query<Row>(`SELECT email, user_id, hash FROM ${q}.host_credentials WHERE NOT confirmed AND updated_at < $1`, [before])).rows.map((r) => ({ email: r.email, userId: r.user_id as UserId })),
+    unconfirmed: async (before) => (await pool.query<Row>(`SELECT ${ROW} FROM ${q}.host_credentials WHERE NOT confirmed AND updated_at < $1`, [before])).rows.map((r) => ({ email: r.email, userId: r.user_id as UserId })),
     holdCredential: async (userId, holder, until, now) =>
       (await pool.query(`UPDATE ${q}.host_credentials SET held_by = $1, held_until = $2 WHERE user_id = $3 AND (held_until IS NULL OR held_until <= $4)`, [holder, until, userId, now])).rowCount === 1,
     releaseCredential: async (userId, holder) => { await pool.query(`UPDATE ${q}.host_credentials SET held_by = NULL, held_until = NULL WHERE user_id = $1 AND held_by = $2`, [userId, holder]); },
-    swapHash: async (userId, expected, hash) =>
-      (await pool.query(`UPDATE ${q}.host_credentials SET hash = $1, updated_at = now() WHERE user_id = $2 AND hash IS NOT DISTINCT FROM $3`, [hash, userId, expected])).rowCount === 1,
+    beginChange: async (userId, holder, { expected, hash, targetVersion }) =>
+      (await pool.query(
+        `UPDATE ${q}.host_credentials SET hash = $1, previous_hash = hash, pending_version = $2, updated_at = now()
+         WHERE user_id = $3 AND held_by = $4 AND hash IS NOT DISTINCT FROM $5 AND pending_version IS NULL`,
+        [hash, targetVersion, userId, holder, expected],
+      )).rowCount === 1,
+    endChange: async (userId, holder, outcome) =>
+      (await pool.query(
+        outcome === 'keep'
+          ? `UPDATE ${q}.host_credentials SET previous_hash = NULL, pending_version = NULL WHERE user_id = $1 AND held_by = $2 AND pending_version IS NOT NULL`
+          : `UPDATE ${q}.host_credentials SET hash = previous_hash, previous_hash = NULL, pending_version = NULL, updated_at = now()
+             WHERE user_id = $1 AND held_by = $2 AND pending_version IS NOT NULL`,
+        [userId, holder],
+      )).rowCount === 1,
+    abandonedChanges: async (now) =>
+      (await pool.query<{ user_id: string }>(`SELECT user_id FROM ${q}.host_credentials WHERE pending_version IS NOT NULL AND (held_until IS NULL OR held_until <= $1)`, [now])).rows.map((r) => r.user_id as UserId),
     changeEmail: async (userId, email) => {
       try {
         const r = await pool.query(`UPDATE ${q}.host_credentials SET email = $1, updated_at = now() WHERE user_id = $2`, [email, userId]);
@@ -78,8 +102,8 @@ export const openPostgresHostDb = async (url: string, schema: string): Promise<P
       }
     },
     setHash: async (userId, hash) => { await pool.query(`UPDATE ${q}.host_credentials SET hash = $1, updated_at = now() WHERE user_id = $2`, [hash, userId]); },
-    credentialByEmail: async (email) => toRow(await one<Row>(`SELECT email, user_id, hash FROM ${q}.host_credentials WHERE email = $1`, [email])),
-    credentialByUser: async (userId) => toRow(await one<Row>(`SELECT email, user_id, hash FROM ${q}.host_credentials WHERE user_id = $1`, [userId])),
+    credentialByEmail: async (email) => toRow(await one<Row>(`SELECT ${ROW} FROM ${q}.host_credentials WHERE email = $1`, [email])),
+    credentialByUser: async (userId) => toRow(await one<Row>(`SELECT ${ROW} FROM ${q}.host_credentials WHERE user_id = $1`, [userId])),
     adminHash: async (email) => (await one<{ hash: string }>(`SELECT hash FROM ${q}.host_admins WHERE email = $1`, [email]))?.hash,
     createAdmin: async (email, hash) => (await pool.query(`INSERT INTO ${q}.host_admins (email, hash) VALUES ($1, $2) ON CONFLICT (email) DO NOTHING`, [email, hash])).rowCount === 1,
     createSession: async (tokenHash, kind, subject, expiresAt) => {

@@ -8,15 +8,26 @@ import type { CredentialRow, HostDb, SessionKind } from './HostDb.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS credentials (email TEXT PRIMARY KEY, user_id TEXT NOT NULL UNIQUE, hash TEXT, updated_at INTEGER NOT NULL,
-  confirmed INTEGER NOT NULL DEFAULT 1, held_by TEXT, held_until INTEGER);
+  confirmed INTEGER NOT NULL DEFAULT 1, held_by TEXT, held_until INTEGER, previous_hash TEXT, pending_version INTEGER);
 CREATE TABLE IF NOT EXISTS admins (email TEXT PRIMARY KEY, hash TEXT NOT NULL, created_at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS sessions (token_hash TEXT PRIMARY KEY, kind TEXT NOT NULL, subject TEXT NOT NULL, expires_at INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS sessions_subject ON sessions (kind, subject);
 CREATE TABLE IF NOT EXISTS host_secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 `;
 
-interface Row { readonly email: string; readonly user_id: string; readonly hash: string | null }
-const toRow = (r: Row | undefined): CredentialRow | undefined => (r === undefined ? undefined : { email: r.email, userId: r.user_id as UserId, hash: r.hash });
+interface Row {
+  readonly email: string; readonly user_id: string; readonly hash: string | null;
+  readonly previous_hash: string | null; readonly pending_version: number | null; readonly held_until: number | null;
+}
+const toRow = (r: Row | undefined): CredentialRow | undefined => {
+  if (r === undefined) return undefined;
+  const row = { email: r.email, userId: r.user_id as UserId, hash: r.hash };
+  return r.pending_version === null ? row : {
+    ...row,
+    pending: { previousHash: r.previous_hash, targetVersion: r.pending_version, heldUntil: r.held_until === null ? null : new Date(r.held_until) },
+  };
+};
+const ROW = 'email, user_id, hash, previous_hash, pending_version, held_until';
 const isUnique = (e: unknown): boolean => typeof e === 'object' && e !== null && String((e as { code?: unknown }).code).startsWith('SQLITE_CONSTRAINT');
 
 /** Hashes, sessions and the cookie secret (or the events): readable by the host's user only. */
@@ -46,18 +57,26 @@ export const openSqliteHostDb = (path: string): SqliteHostDb => {
   if (!columns.has('confirmed')) db.exec('ALTER TABLE credentials ADD COLUMN confirmed INTEGER NOT NULL DEFAULT 1');
   if (!columns.has('held_by')) db.exec('ALTER TABLE credentials ADD COLUMN held_by TEXT');
   if (!columns.has('held_until')) db.exec('ALTER TABLE credentials ADD COLUMN held_until INTEGER');
+  // …and a change's pending marker (issue 17 #3: a crash between the hash and `SetPassword`).
+  if (!columns.has('previous_hash')) db.exec('ALTER TABLE credentials ADD COLUMN previous_hash TEXT');
+  if (!columns.has('pending_version')) db.exec('ALTER TABLE credentials ADD COLUMN pending_version INTEGER');
   const st = {
     reserve: db.prepare('INSERT INTO credentials (email, user_id, hash, updated_at, confirmed) VALUES (?, ?, ?, ?, ?)'),
     release: db.prepare('DELETE FROM credentials WHERE email = ? AND user_id = ? AND confirmed = 0'),
     confirm: db.prepare('UPDATE credentials SET confirmed = 1 WHERE user_id = ?'),
-    unconfirmed: db.prepare<[number], Row>('SELECT email, user_id, hash FROM credentials WHERE confirmed = 0 AND updated_at < ?'),
+    unconfirmed: db.prepare<[number], Row>(`SELECT ${ROW} FROM credentials WHERE confirmed = 0 AND updated_at < ?`),
     hold: db.prepare('UPDATE credentials SET held_by = ?, held_until = ? WHERE user_id = ? AND (held_until IS NULL OR held_until <= ?)'),
     unhold: db.prepare('UPDATE credentials SET held_by = NULL, held_until = NULL WHERE user_id = ? AND held_by = ?'),
-    swap: db.prepare('UPDATE credentials SET hash = ?, updated_at = ? WHERE user_id = ? AND hash IS ?'),
+    begin: db.prepare(`UPDATE credentials SET hash = ?, previous_hash = hash, pending_version = ?, updated_at = ?
+      WHERE user_id = ? AND held_by = ? AND hash IS ? AND pending_version IS NULL`),
+    keep: db.prepare('UPDATE credentials SET previous_hash = NULL, pending_version = NULL WHERE user_id = ? AND held_by = ? AND pending_version IS NOT NULL'),
+    restore: db.prepare(`UPDATE credentials SET hash = previous_hash, previous_hash = NULL, pending_version = NULL, updated_at = ?
+      WHERE user_id = ? AND held_by = ? AND pending_version IS NOT NULL`),
+    abandoned: db.prepare<[number], { user_id: string }>('SELECT user_id FROM credentials WHERE pending_version IS NOT NULL AND (held_until IS NULL OR held_until <= ?)'),
     changeEmail: db.prepare('UPDATE credentials SET email = ?, updated_at = ? WHERE user_id = ?'),
     setHash: db.prepare('UPDATE credentials SET hash = ?, updated_at = ? WHERE user_id = ?'),
-    byEmail: db.prepare<[string], Row>('SELECT email, user_id, hash FROM credentials WHERE email = ?'),
-    byUser: db.prepare<[string], Row>('SELECT email, user_id, hash FROM credentials WHERE user_id = ?'),
+    byEmail: db.prepare<[string], Row>(`SELECT ${ROW} FROM credentials WHERE email = ?`),
+    byUser: db.prepare<[string], Row>(`SELECT ${ROW} FROM credentials WHERE user_id = ?`),
     adminHash: db.prepare<[string], { hash: string }>('SELECT hash FROM admins WHERE email = ?'),
     createAdmin: db.prepare('INSERT INTO admins (email, hash, created_at) VALUES (?, ?, ?) ON CONFLICT (email) DO NOTHING'),
     createSession: db.prepare('INSERT INTO sessions (token_hash, kind, subject, expires_at) VALUES (?, ?, ?, ?)'),
@@ -92,7 +111,9 @@ export const openSqliteHostDb = (path: string): SqliteHostDb => {
     unconfirmed: (before) => run(() => st.unconfirmed.all(before.getTime()).map((r) => ({ email: r.email, userId: r.user_id as UserId }))),
     holdCredential: (userId, holder, until, now) => run(() => st.hold.run(holder, until.getTime(), userId, now.getTime()).changes === 1),
     releaseCredential: (userId, holder) => run(() => { st.unhold.run(userId, holder); }),
-    swapHash: (userId, expected, hash) => run(() => st.swap.run(hash, Date.now(), userId, expected).changes === 1),
+    beginChange: (userId, holder, { expected, hash, targetVersion }) => run(() => st.begin.run(hash, targetVersion, Date.now(), userId, holder, expected).changes === 1),
+    endChange: (userId, holder, outcome) => run(() => (outcome === 'keep' ? st.keep.run(userId, holder) : st.restore.run(Date.now(), userId, holder)).changes === 1),
+    abandonedChanges: (now) => run(() => st.abandoned.all(now.getTime()).map((r) => r.user_id as UserId)),
     changeEmail: (userId, email) => run(() => {
       try {
         return st.changeEmail.run(email, Date.now(), userId).changes === 0 ? 'unknown' as const : 'changed' as const;

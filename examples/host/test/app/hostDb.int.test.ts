@@ -101,7 +101,7 @@ describe.each(['sqlite', 'postgres'] as const)('%s', (kind) => {
     expect(await b.db.adminHash(`${name}@example.com`)).toBe('h');
   });
 
-  test('issue 17 #2/#3: a credential hold is exclusive until released or expired; the hash is compare-and-set', async () => {
+  test('issue 17 #2/#3: a credential hold is exclusive until released or expired; a change is compare-and-set under it', async () => {
     const user = uid(`held-${randomBytes(3).toString('hex')}`);
     await b.db.reserveEmail(`${user}@example.com`, user, { confirmed: true });
     const now = new Date();
@@ -114,12 +114,49 @@ describe.each(['sqlite', 'postgres'] as const)('%s', (kind) => {
     expect(await b.db.holdCredential(user, 'after-expiry', later, new Date(later.getTime() + 1))).toBe(true);
     await b.db.releaseCredential(user, 'after-expiry');
     expect(await b.db.holdCredential(user, holder, later, now)).toBe(true);
-    const swaps = await Promise.all(['A', 'B', 'C'].map((h) => b.db.swapHash(user, null, h)));
-    expect(swaps.filter(Boolean)).toHaveLength(1);
-    const won = (await b.db.credentialByUser(user))?.hash;
-    expect(await b.db.swapHash(user, null, 'D')).toBe(false);
-    expect(await b.db.swapHash(user, won ?? '', null)).toBe(true);
-    expect((await b.db.credentialByUser(user))?.hash).toBeNull();
+    const change = (hash: string, expected: string | null = null) => ({ expected, hash, targetVersion: 2 });
+    expect(await b.db.beginChange(user, 'not-the-holder', change('Z'))).toBe(false);
+    const begun = await Promise.all(['A', 'B', 'C'].map((h) => b.db.beginChange(user, holder, change(h))));
+    expect(begun.filter(Boolean)).toHaveLength(1);
+    const won = (await b.db.credentialByUser(user))?.hash ?? '';
+    // While one change is pending no other begins, even against the hash it wrote.
+    expect(await b.db.beginChange(user, holder, change('D', won))).toBe(false);
+    expect(await b.db.endChange(user, 'not-the-holder', 'keep')).toBe(false);
+    expect(await b.db.endChange(user, holder, 'keep')).toBe(true);
+    expect(await b.db.endChange(user, holder, 'keep')).toBe(false); // nothing pending any more
+    expect(await b.db.credentialByUser(user)).toEqual({ email: `${user}@example.com`, userId: user, hash: won });
+  });
+
+  test('issue 17 #3: a pending change keeps the previous hash and target version until kept or restored; lapsed ones are listed', async () => {
+    const user = uid(`pend-${randomBytes(3).toString('hex')}`);
+    await b.db.reserveEmail(`${user}@example.com`, user, { hash: 'old', confirmed: true });
+    const now = new Date();
+    const until = new Date(now.getTime() + 60_000);
+    expect(await b.db.holdCredential(user, 'h', until, now)).toBe(true);
+    expect(await b.db.beginChange(user, 'h', { expected: 'stale', hash: 'new', targetVersion: 3 })).toBe(false);
+    expect(await b.db.beginChange(user, 'h', { expected: 'old', hash: 'new', targetVersion: 3 })).toBe(true);
+    expect(await b.db.credentialByEmail(`${user}@example.com`)).toEqual({
+      email: `${user}@example.com`, userId: user, hash: 'new', pending: { previousHash: 'old', targetVersion: 3, heldUntil: until },
+    });
+    // Held: not abandoned. Lapsed (or released): abandoned.
+    expect(await b.db.abandonedChanges(now)).not.toContain(user);
+    expect(await b.db.abandonedChanges(new Date(until.getTime() + 1))).toContain(user);
+    await b.db.releaseCredential(user, 'h');
+    expect(await b.db.abandonedChanges(now)).toContain(user);
+    expect((await b.db.credentialByUser(user))?.pending).toEqual({ previousHash: 'old', targetVersion: 3, heldUntil: null });
+    // Settled only under a hold.
+    expect(await b.db.endChange(user, 'h', 'restore')).toBe(false);
+    expect(await b.db.holdCredential(user, 's', until, now)).toBe(true);
+    expect(await b.db.endChange(user, 's', 'restore')).toBe(true);
+    expect(await b.db.credentialByUser(user)).toEqual({ email: `${user}@example.com`, userId: user, hash: 'old' });
+    expect(await b.db.abandonedChanges(new Date(until.getTime() + 1))).not.toContain(user);
+    // From no hash at all (an activation): restoring gives no hash back.
+    const fresh = uid(`act-${randomBytes(3).toString('hex')}`);
+    await b.db.reserveEmail(`${fresh}@example.com`, fresh, { confirmed: true });
+    expect(await b.db.holdCredential(fresh, 'h', until, now)).toBe(true);
+    expect(await b.db.beginChange(fresh, 'h', { expected: null, hash: 'first', targetVersion: 1 })).toBe(true);
+    expect(await b.db.endChange(fresh, 'h', 'restore')).toBe(true);
+    expect((await b.db.credentialByUser(fresh))?.hash).toBeNull();
   });
 
   test('issue 17 #5: unconfirmed reservations are listed for reconciliation; confirmed ones are not', async () => {

@@ -1,11 +1,13 @@
-// Attack: a real process killed with SIGKILL, or stopped with SIGTERM (issue 17 #5, #10, #13).
+// Attack: a real process killed with SIGKILL, or stopped with SIGTERM (issue 17 #3, #5, #10, #13).
 // The host runs as `npm start` does (src/main.ts in a child process) on one DATA_DIR across restarts.
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Sqlite from 'better-sqlite3';
+import { pausedLine, type TestHookPoint } from '../../src/app/testHooks.js';
 import { kill9, killChildren, startChildHost, type ChildHost } from '../support/childHost.js';
+import { call, cookieFrom } from '../support/testHost.js';
 
 const API_KEY = randomBytes(32).toString('base64url');
 let dataDir = '';
@@ -104,3 +106,45 @@ test('issue 17 #13: SIGTERM right after a burst of logins lets the pushes in fli
   again.child.kill('SIGTERM');
   expect(await again.exited).toBe(0);
 }, 180_000);
+
+// Issue 17 #3: the host is killed in the middle of a portal password change, at an exact step held
+// open by the test hook (NODE_ENV=test, TAKEOVER_TEST_PAUSE_AT; the host announces the pause on
+// stderr and the test waits for that line, never for time). After the restart the platform accepts
+// exactly the password the events say, and the next login puts that one in both directories.
+describe.each([
+  ['credential-written', 'after the new hash was written, before SetPassword was appended', 1],
+  ['password-set', 'after SetPassword was appended, before the change was marked done', 2],
+] as const)('issue 17 #3: kill -9 %s', (point: TestHookPoint, when, version) => {
+  test(`${when}: after the restart the platform, the events (password version ${String(version)}) and both directories agree`, async () => {
+    // One instance name across the restart, so it releases the push leases the kill left (issue 17 #11).
+    const instance = { INSTANCE_ID: `crash-${point}` };
+    const host = await startChildHost({ ...env(), ...instance, NODE_ENV: 'test', TAKEOVER_TEST_PAUSE_AT: point });
+    const email = `midchange-${randomBytes(3).toString('hex')}@example.com`;
+    const passwords = ['Before-The-Kill-9-One!', 'During-The-Kill-9-Two!'] as const;
+    const created = await api(host, 'POST', '/api/users', { email, givenName: 'Mid', familyName: 'Change', state: 'active', password: passwords[0], directories: ['google', 'microsoft'] });
+    expect(created.status).toBe(201);
+    const id = (created.json as { id: string }).id;
+    const login = await call(host, 'POST', '/portal/api/login', { body: { email, password: passwords[0] } });
+    expect(login.status).toBe(200);
+    await inSync(host, id);
+    const change = call(host, 'POST', '/portal/api/password', { body: { current: passwords[0], next: passwords[1] }, cookie: cookieFrom(login, 'takeover_portal') ?? '' })
+      .then((r) => r.status, () => 'no answer');
+    await until(`the host paused at ${point}`, () => Promise.resolve(host.stderr().includes(pausedLine(point)) ? true : undefined));
+    await kill9(host);
+    expect(await change).toBe('no answer'); // the user was never told the change succeeded
+
+    const again = await startChildHost({ ...env(), ...instance });
+    const user = (await api(again, 'GET', `/api/users/${id}`)).json as { passwordVersion: number };
+    expect(user.passwordVersion).toBe(version);
+    const [refused, inForce] = version === 2 ? [passwords[0], passwords[1]] : [passwords[1], passwords[0]];
+    expect((await call(again, 'POST', '/portal/api/login', { body: { email, password: refused } })).status).toBe(401);
+    expect((await call(again, 'POST', '/portal/api/login', { body: { email, password: inForce } })).status).toBe(200);
+    await inSync(again, id);
+    for (const d of ['google', 'microsoft']) {
+      expect(await verify(again, d, email, inForce)).toMatchObject({ matches: true });
+      expect(await verify(again, d, email, refused)).toMatchObject({ matches: false });
+    }
+    again.child.kill('SIGTERM');
+    expect(await again.exited).toBe(0);
+  }, 300_000);
+});
