@@ -31,7 +31,7 @@ for tgz in "${tarballs[@]}"; do
 done
 echo "${#tarballs[@]} tarballs"
 
-step "publint and attw on each tarball"
+step "publint and attw on each tarball (in the background, alongside the install)"
 lint() {
   local tgz="$1" name out
   name="$(basename "$tgz")"
@@ -41,7 +41,8 @@ lint() {
   echo "ok  $name"
 }
 export -f lint
-printf '%s\0' "${tarballs[@]}" | xargs -0 -n 1 -P 2 bash -c 'lint "$0"'
+printf '%s\0' "${tarballs[@]}" | xargs -0 -n 1 -P 2 bash -c 'lint "$0"' >"$work/lint.log" 2>&1 &
+lint_pid=$!
 
 step "install the tarballs into a clean project outside the workspace (--install-strategy=linked)"
 app="$work/app"
@@ -74,12 +75,18 @@ step "type-check the quick start: strict, skipLibCheck false, NodeNext and bundl
 common='"strict": true, "skipLibCheck": false, "target": "ES2022", "lib": ["ES2023"], "types": ["node"], "paths": { "undici-types": ["./node_modules/undici-types"] }'
 printf '{ "compilerOptions": { %s, "module": "NodeNext", "moduleResolution": "NodeNext", "outDir": "dist" }, "files": ["quickstart.ts"] }\n' "$common" >"$app/tsconfig.json"
 printf '{ "compilerOptions": { %s, "module": "ESNext", "moduleResolution": "bundler", "noEmit": true }, "files": ["quickstart.ts"] }\n' "$common" >"$app/tsconfig.bundler.json"
-(cd "$app" && npx --no-install tsc -p tsconfig.json && echo "  NodeNext: ok")
-(cd "$app" && npx --no-install tsc -p tsconfig.bundler.json && echo "  bundler: ok")
+(cd "$app" && npx --no-install tsc -p tsconfig.json && echo "  NodeNext: ok") & nodenext_pid=$!
+(cd "$app" && npx --no-install tsc -p tsconfig.bundler.json && echo "  bundler: ok") & bundler_pid=$!
+wait "$nodenext_pid" && wait "$bundler_pid"
 
 step "run the quick start from the installed tarballs"
 out="$(cd "$app" && node dist/quickstart.js)"
 echo "  $out"
 [ "$out" = 'Your password was updated in Google Workspace (example.com).' ] || { echo "unexpected output" >&2; exit 1; }
+
+step "publint and attw results"
+lint_ok=0; wait "$lint_pid" || lint_ok=$?
+cat "$work/lint.log"
+[ "$lint_ok" -eq 0 ] || { echo "publint/attw reported errors" >&2; exit 1; }
 
 step "pack check passed"
