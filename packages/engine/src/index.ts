@@ -27,7 +27,7 @@ export type { MailSettings, Rendered } from './mail/templates.js';
 export { inMemoryOutbox, storeOutbox, fileOutbox, OUTBOX_STREAM } from './mail/outbox.js';
 export type { InMemoryOutbox } from './mail/outbox.js';
 export { smtpMailer } from './mail/smtp.js';
-export type { SmtpMailerOptions } from './mail/smtp.js';
+export type { SmtpMailerOptions, SmtpTransport } from './mail/smtp.js';
 export { toPushFailure, toDirectoryAttributes } from './dispatch/mapping.js';
 export { runReadModels } from './read-models/readModels.js';
 export type { RunningReadModels, ReadModelsOptions } from './read-models/readModels.js';

@@ -1,12 +1,19 @@
 import { createHash } from 'node:crypto';
 import * as TE from 'fp-ts/lib/TaskEither.js';
-import type { Transporter } from 'nodemailer';
 import type { Mailer } from './Mailer.js';
 import { mailFailed } from './Mailer.js';
 
+/** The one method used of a nodemailer `Transporter`, stated structurally so that the engine needs
+ *  neither nodemailer nor its types: the host that sends mail owns nodemailer. */
+export interface SmtpTransport {
+  sendMail(message: {
+    readonly from: string; readonly to: string; readonly subject: string; readonly text: string; readonly html: string; readonly messageId: string;
+  }): Promise<unknown>;
+}
+
 export interface SmtpMailerOptions {
   /** A nodemailer transport the host built (`nodemailer.createTransport({ host, port, auth })`). */
-  readonly transport: Pick<Transporter, 'sendMail'>;
+  readonly transport: SmtpTransport;
   /** The sender: `"Acme Portal" <no-reply@acme.example>`. */
   readonly from: string;
   /** The right-hand side of Message-IDs (default the sender's domain). */
