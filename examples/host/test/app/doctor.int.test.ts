@@ -5,7 +5,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { startEntraEmulator, startGoogleEmulator } from '@takeover/directory-emulators';
+import { DIRECTORY_USER_SCOPE, DIRECTORY_USER_SECURITY_SCOPE, startEntraEmulator, startGoogleEmulator } from '@takeover/directory-emulators';
 import type { EntraEmulator, GoogleEmulator } from '@takeover/directory-emulators';
 import { tempDir } from './harness.js';
 
@@ -87,4 +87,35 @@ test('a configuration error is exit 2 and names the variable', async () => {
   const r = await doctor(env({ MICROSOFT_GRAPH_URL: 'http://graph.example' }));
   expect(r.code).toBe(2);
   expect(r.out).toContain('MICROSOFT_GRAPH_URL');
+});
+
+test('the Entra app without a directory role: the role is MISSING, and the fix names it', async () => {
+  entra.setAppRoles(entra.app.clientId, []);
+  try {
+    const r = await doctor(env());
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/MISSING\s+role:/);
+    expect(r.out).toMatch(/fix: .*User Administrator/);
+  } finally {
+    entra.setAppRoles(entra.app.clientId, ['User Administrator']);
+  }
+});
+
+test('the sign-out scope not delegated to the Google service account: that scope is MISSING, with where to add it', async () => {
+  google.setDelegatedScopes(google.credentials.client_email, [DIRECTORY_USER_SCOPE]);
+  try {
+    const r = await doctor(env());
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/MISSING\s+permission: https:\/\/www\.googleapis\.com\/auth\/admin\.directory\.user\.security/);
+    expect(r.out).toMatch(/fix: .*Domain-wide delegation/i);
+  } finally {
+    google.setDelegatedScopes(google.credentials.client_email, [DIRECTORY_USER_SCOPE, DIRECTORY_USER_SECURITY_SCOPE, 'https://www.googleapis.com/auth/admin.reports.audit.readonly']);
+  }
+});
+
+test('a domain the tenants do not have: the domain is MISSING for both directories', async () => {
+  const r = await doctor(env({ GOOGLE_DOMAIN: 'not-ours.example', MICROSOFT_DOMAIN: 'not-ours.example' }));
+  expect(r.code).toBe(1);
+  expect(r.out).toMatch(/Google Workspace \(not-ours\.example\)[^\n]*\n(?:.*\n)*?\s+MISSING\s+domain:/);
+  expect(r.out).toMatch(/Microsoft 365 \(not-ours\.example\)[^\n]*\n(?:.*\n)*?\s+MISSING\s+domain:/);
 });
