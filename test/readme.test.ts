@@ -1,6 +1,6 @@
 // The top-level README quotes the quick start from test/quickstart/quickstart.ts (which
 // scripts/pack-check.sh compiles and runs from the packed tarballs): the quote must not drift.
-// `node scripts/sync-snippets.mjs README.md` rewrites it.
+// `npm run snippets -- README.md` rewrites it.
 import { join } from 'node:path';
 import { driftedSnippets } from '@takeover/connector-kit/testing';
 

@@ -4,8 +4,8 @@
 // URL/form, JSON escapes), in the host's logs (captured at trace level), in any response, in
 // /metrics, in a mail or in any file under DATA_DIR. Neither do bearer tokens, session cookies or the
 // first-start admin password. The work it waits for must happen, or the test says what did not.
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { filesUnder } from '../support/files.js';
+import { readFile } from 'node:fs/promises';
 import { describeLeak, leakScanner } from '@takeover/connector-kit/testing';
 import { reveal } from '@takeover/core';
 import { call, cookieFrom, startTestHost, type CallResult, type TestHost } from '../support/testHost.js';
@@ -26,15 +26,6 @@ const waitFor = async <A>(what: string, check: () => Promise<A | undefined>): Pr
   }
 };
 
-const filesUnder = async (dir: string): Promise<string[]> => {
-  const out: string[] = [];
-  for (const e of await readdir(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...await filesUnder(p));
-    else if ((await stat(p)).isFile()) out.push(p);
-  }
-  return out;
-};
 afterAll(async () => {
   await host.close();
 });

@@ -1,9 +1,9 @@
 // The product's flows through HostApp on a temporary DATA_DIR (SQLite, both demo emulators, the
 // outbox): an active user bound to both directories, a staged user activated from the mail's link,
 // a portal password change, a restart that keeps everything, and R14 over everything written.
+import { filesUnder } from '../support/files.js';
 import { describeLeak, leakScanner } from '@takeover/connector-kit/testing';
-import { readdir, readFile, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile, rm } from 'node:fs/promises';
 import { Secret, reveal } from '@takeover/core';
 import type { DirectoryId, UserId } from '@takeover/core';
 import type { AdminPrincipal, HostApp } from '../../src/index.js';
@@ -209,15 +209,6 @@ const verify = async (directory: string, userKey: string, password: string) => {
   return app.demo.verify(directory, userKey, Secret.of(password));
 };
 
-const filesUnder = async (d: string): Promise<string[]> => {
-  const out: string[] = [];
-  for (const e of await readdir(d, { withFileTypes: true })) {
-    const p = join(d, e.name);
-    if (e.isDirectory()) out.push(...await filesUnder(p));
-    else if ((await stat(p)).isFile()) out.push(p);
-  }
-  return out;
-};
 
 test('R14: no plaintext password (in any encoding) in DATA_DIR, the logs, the mails, the views or the metrics', async () => {
   await eventually('idle', async () => ((await app.portal.notifications(ada)).updating.length === 0 ? true : undefined));

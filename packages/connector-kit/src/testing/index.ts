@@ -5,6 +5,6 @@ export { conformanceChecks, conformanceCheck } from './checks.js';
 export { runConformance, describeConformance } from './describe.js';
 export { inMemoryDirectory } from './in-memory.js';
 export type { InMemoryDirectoryOptions } from './in-memory.js';
-export { driftedSnippets } from './snippets.js';
+export { driftedSnippets, snippetRegion, syncedSnippets } from './snippets.js';
 export { leakScanner, describeLeak } from './leak-scan.js';
 export type { LeakScanner, LeakHit, LeakEncoding } from './leak-scan.js';

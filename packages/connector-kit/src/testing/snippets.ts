@@ -6,7 +6,8 @@ const dedent = (lines: ReadonlyArray<string>): string => {
   return lines.map((l) => l.slice(indent)).join('\n').trim();
 };
 
-const region = (root: string, file: string, name: string | undefined): string => {
+/** The code a snippet quotes: `// #region name` … `// #endregion name` of `file` (or all of it), dedented. */
+export const snippetRegion = (root: string, file: string, name: string | undefined): string => {
   const lines = readFileSync(resolve(root, file), 'utf8').split('\n');
   if (name === undefined) return dedent(lines);
   const start = lines.findIndex((l) => l.trim() === `// #region ${name}`);
@@ -29,8 +30,15 @@ export const driftedSnippets = (markdown: string, root: string): ReadonlyArray<s
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
     count++;
     const [, file = '', name, block = ''] = m;
-    if (region(root, file, name) !== block.trim()) drifted.push(`${file}#${name ?? ''}`);
+    if (snippetRegion(root, file, name) !== block.trim()) drifted.push(`${file}#${name ?? ''}`);
   }
   if (count === 0) drifted.push(`${markdown}: no snippets found`);
   return drifted;
 };
+
+/** `markdown` with every snippet block rewritten from the code it quotes (what `scripts/sync-snippets.ts` writes). */
+export const syncedSnippets = (markdown: string, root: string): string =>
+  readFileSync(resolve(root, markdown), 'utf8').replace(
+    /(<!-- snippet: ([^#\s]+)(?:#(\S+))? -->\s*```[a-z]*\n)([\s\S]*?)```/g,
+    (_all, head: string, file: string, name: string | undefined) => `${head}${snippetRegion(root, file, name)}\n\`\`\``,
+  );
