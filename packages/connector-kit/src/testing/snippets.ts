@@ -36,7 +36,7 @@ export const driftedSnippets = (markdown: string, root: string): ReadonlyArray<s
   return drifted;
 };
 
-/** `markdown` with every snippet block rewritten from the code it quotes (what `scripts/sync-snippets.ts` writes). */
+/** `markdown` with every snippet block rewritten from the code it quotes (what `scripts/sync-snippets.mjs` writes). */
 export const syncedSnippets = (markdown: string, root: string): string =>
   readFileSync(resolve(root, markdown), 'utf8').replace(
     /(<!-- snippet: ([^#\s]+)(?:#(\S+))? -->\s*```[a-z]*\n)([\s\S]*?)```/g,
