@@ -7,7 +7,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { DirectoryId, PushDescription, UserCommand, UserId } from '@takeover/core';
 import { Secret, commandId, isoTime, pushDue } from '@takeover/core';
 import { handleUserCommand, loadDirectories, loadUser } from '@takeover/engine';
-import { GOOGLE, M365, PASSWORD, ada, bindingsOf, cmd, uid, world } from './world.js';
+import { GOOGLE, M365, PASSWORD, activeAdaBound, ada, bindingsOf, cmd, uid, world } from './world.js';
 import type { World } from './world.js';
 
 const id = (s: string) => s as ExternalUserId;
@@ -22,15 +22,6 @@ const open = async (overrides: Parameters<typeof world>[0] = {}): Promise<World>
 };
 afterEach(async () => { await current?.close(); current = undefined; });
 
-const activeAndBound = async (w: World) => {
-  const ext = await w.seedAccounts(ada);
-  const u = uid('ada');
-  await w.run(cmd.createActive(u, ada, PASSWORD));
-  await w.run(cmd.bind(u, GOOGLE, ext.google));
-  await w.run(cmd.bind(u, M365, ext.m365));
-  await w.engine.idle();
-  return { ext, u };
-};
 /** The push owed to this user's binding now, as the core decides it. */
 const duePush = async (w: World, u: UserId, d: DirectoryId): Promise<PushDescription> => {
   const user = await loadUser(w.store, u)();
@@ -47,7 +38,7 @@ const pushes = (w: World, which: 'google' | 'm365') => w.connectors[which].calls
 describe('propagation: a directory that does not know a just-linked account yet', () => {
   test('a not-found within the window after the link is retried, never recorded as permanent, and the takeover completes', async () => {
     const w = await open();
-    const { ext, u } = await activeAndBound(w);
+    const { ext, u } = await activeAdaBound(w);
     w.connectors.m365.failNext(3, notFound);
     await w.run(cmd.logIn(u));
     await w.engine.idle();
@@ -78,7 +69,7 @@ describe('propagation: a directory that does not know a just-linked account yet'
 
   test('an account the admin named (given key) is not second-guessed: the not-found stays for the admin', async () => {
     const w = await open({ propagationWindowMs: 0 });
-    const { u } = await activeAndBound(w);
+    const { u } = await activeAdaBound(w);
     w.connectors.google.failNext(1, notFound);
     await w.run(cmd.logIn(u));
     await w.engine.idle();
@@ -91,7 +82,7 @@ describe('propagation: a directory that does not know a just-linked account yet'
 describe('R17 an ambiguous password push is resolved before anything is sent again', () => {
   test('the set landed but the answer was lost: the engine asks the directory and sends nothing more (one reset)', async () => {
     const w = await open();
-    const { ext, u } = await activeAndBound(w);
+    const { ext, u } = await activeAdaBound(w);
     w.connectors.m365.loseAnswers('push', 1, timedOut);
     await w.run(cmd.logIn(u));
     await w.engine.idle();
@@ -103,7 +94,7 @@ describe('R17 an ambiguous password push is resolved before anything is sent aga
 
   test('the set did not land (the request timed out before reaching it): asked, then sent again', async () => {
     const w = await open();
-    const { ext, u } = await activeAndBound(w);
+    const { ext, u } = await activeAdaBound(w);
     w.connectors.m365.failNext(1, timedOut);
     await w.run(cmd.logIn(u));
     await w.engine.idle();
@@ -116,7 +107,7 @@ describe('R17 an ambiguous password push is resolved before anything is sent aga
 describe('a directory that refuses everyone is paused and tells the admin; one refused account is that account\'s failure', () => {
   test('directory-wide: diagnose finds the access missing, the directory pauses, the push stays owed, and it resumes once fixed', async () => {
     const w = await open({ authPauseMs: 0 });
-    const { ext, u } = await activeAndBound(w);
+    const { ext, u } = await activeAdaBound(w);
     w.connectors.m365.failAlways(forbidden);
     await w.run(cmd.logIn(u));
     await w.engine.idle();
@@ -135,7 +126,7 @@ describe('a directory that refuses everyone is paused and tells the admin; one r
 
   test('one account refused (a privileged target) while the directory is healthy: a permanent failure on that user only', async () => {
     const w = await open();
-    const { u } = await activeAndBound(w);
+    const { u } = await activeAdaBound(w);
     w.connectors.m365.failNext(1, forbidden); // the push; diagnose then succeeds
     await w.run(cmd.logIn(u));
     await w.engine.idle();
@@ -163,7 +154,7 @@ describe('a directory that refuses everyone is paused and tells the admin; one r
 describe('leases of a crashed instance', () => {
   test('a restarted instance releases its own abandoned lease at once, and the next login pushes', async () => {
     const w = await open({ instanceId: 'host-a' });
-    const { ext, u } = await activeAndBound(w);
+    const { ext, u } = await activeAdaBound(w);
     // "host-a" took the lease on the Google takeover, then died before the outcome.
     const push = await duePush(w, u, GOOGLE);
     const started: UserCommand = { type: 'RecordPushStarted', commandId: commandId('lease/crashed'), userId: u, at: isoTime(new Date().toISOString()), push, instance: 'host-a' };
@@ -181,7 +172,7 @@ describe('leases of a crashed instance', () => {
 
   test('another instance\'s live lease is not this instance\'s to release', async () => {
     const w = await open({ instanceId: 'host-a' });
-    const { u } = await activeAndBound(w);
+    const { u } = await activeAdaBound(w);
     const push = await duePush(w, u, GOOGLE);
     const r = await handleUserCommand({ store: w.store, context: {} }, { type: 'RecordPushStarted', commandId: commandId('lease/b'), userId: u, at: isoTime(new Date().toISOString()), push, instance: 'host-b' })();
     expect(r._tag).toBe('Right');
@@ -200,7 +191,7 @@ describe('R16 a password changed in the directory outside the portal is set back
 
   test('detected at the login (one read per directory), recorded, and the portal password pushed back there only', async () => {
     const w = await open();
-    const { ext, u } = await activeAndBound(w);
+    const { ext, u } = await activeAdaBound(w);
     await w.run(cmd.logIn(u));
     await w.engine.idle();
     await changeInDirectory(w, ext.m365, 'Changed-In-Outlook-4!');
@@ -216,7 +207,7 @@ describe('R16 a password changed in the directory outside the portal is set back
 
   test('R5 still holds: a login after our own push, with nothing changed anywhere, pushes nothing (no false positive)', async () => {
     const w = await open();
-    const { u } = await activeAndBound(w);
+    const { u } = await activeAdaBound(w);
     await w.run(cmd.logIn(u));
     await w.engine.idle();
     const before = { google: pushes(w, 'google').length, m365: pushes(w, 'm365').length };
@@ -228,7 +219,7 @@ describe('R16 a password changed in the directory outside the portal is set back
 
   test('two external changes before a login make one push', async () => {
     const w = await open();
-    const { ext, u } = await activeAndBound(w);
+    const { ext, u } = await activeAdaBound(w);
     await w.run(cmd.logIn(u));
     await w.engine.idle();
     await changeInDirectory(w, ext.m365, 'First-Change-5!');

@@ -1,18 +1,12 @@
 import type { ExternalUserId } from '@takeover/connector-kit';
-import { GOOGLE, M365, PASSWORD, ada, bindingsOf, cmd, uid, world } from './world.js';
+import { GOOGLE, M365, PASSWORD, activeAdaBound, ada, bindingsOf, cmd, uid, world } from './world.js';
 
 const id = (s: string) => s as ExternalUserId;
 const unavailable = { _tag: 'retryable' as const, reason: 'server' as const, provider: { status: 503, code: 'backendError', message: 'Service unavailable' } };
 
 const boundUser = async () => {
   const w = await world();
-  const ext = await w.seedAccounts(ada);
-  const u = uid('ada');
-  await w.run(cmd.createActive(u, ada, PASSWORD));
-  await w.run(cmd.bind(u, GOOGLE, ext.google));
-  await w.run(cmd.bind(u, M365, ext.m365));
-  await w.engine.idle();
-  return { w, ext, u };
+  return { w, ...await activeAdaBound(w) };
 };
 
 test('R12 a directory answering 503 for a while: the push completes once it recovers, within the hold window', async () => {

@@ -89,6 +89,17 @@ export const world = async (overrides: Partial<EngineOptions> = {}, fixtures?: D
   };
 };
 
+/** Ada, active with PASSWORD, bound to both directories by key (accounts seeded with OLD_PASSWORD), settled. */
+export const activeAdaBound = async (w: World): Promise<{ readonly ext: { readonly google: string; readonly m365: string }; readonly u: UserId }> => {
+  const ext = await w.seedAccounts(ada);
+  const u = userId('ada');
+  await w.run(cmd.createActive(u, ada, PASSWORD));
+  await w.run(cmd.bind(u, GOOGLE, ext.google));
+  await w.run(cmd.bind(u, M365, ext.m365));
+  await w.engine.idle();
+  return { ext, u };
+};
+
 /** Command builders: fresh ids, the current time. */
 export const cmd = {
   createActive: (u: UserId, attributes: UserAttributes, password?: string): UserCommand => ({

@@ -12,6 +12,7 @@ import { isoNow } from '../ports.js';
 import type { Deps } from './Deps.js';
 import { commandContext } from './Deps.js';
 import { toDirectoryAttributes, toPushFailure } from './mapping.js';
+import { atDirectoryGrain } from './passwordTimes.js';
 
 const describe = (p: OwedPush): PushDescription => ({
   pushId: p.pushId, userId: p.userId, directoryId: p.directoryId, generation: p.generation, externalKey: p.externalKey,
@@ -52,11 +53,9 @@ const settledAmbiguity = async (
   // we know of there: our own last success, and the link (a created account got a random password
   // then). At the directory's grain (Graph stamps whole seconds), erring towards "not landed" (a
   // second reset) rather than "landed" (a directory left on another password).
-  const grain = Math.max(1, connector.passwordChangePrecisionMs ?? 1);
-  const second = (ms: number): number => Math.floor(ms / grain) * grain;
   const known = [binding?.lastSuccess?.at, binding?.link.status === 'linked' ? binding.link.at : undefined]
-    .filter((t): t is NonNullable<typeof t> => t !== undefined && t !== null).map((t) => second(Date.parse(t)));
-  const landed = at !== undefined && at >= second(since - deps.ambiguitySkewMs) && known.every((k) => at > k);
+    .filter((t): t is NonNullable<typeof t> => t !== undefined && t !== null).map((t) => atDirectoryGrain(connector, Date.parse(t)));
+  const landed = at !== undefined && at >= atDirectoryGrain(connector, since - deps.ambiguitySkewMs) && known.every((k) => at > k);
   deps.logger.info('ambiguous password push resolved by asking the directory', { pushId: push.pushId, directoryId: push.directoryId, landed });
   if (!landed) return undefined;
   if (!push.revokeSessions) return E.right({ passwordSet: true, sessions: 'not-requested', sessionsEnded: connector.capabilities.passwordSetEndsSessions });

@@ -9,6 +9,7 @@ import type { Deps } from './Deps.js';
 import { commandContext } from './Deps.js';
 import { runAccountAction, runNotice, runResolution } from './effects.js';
 import { runPush } from './push.js';
+import { atDirectoryGrain } from './passwordTimes.js';
 import { pacedCall } from '../pacing/retry.js';
 
 type Pass = 'again' | 'wait' | 'done';
@@ -108,8 +109,7 @@ const detectExternalChanges = async (deps: Deps, state: ExistingUser, directorie
       return false;
     }
     const changed = r.right?.getTime();
-    const grain = Math.max(1, connector.passwordChangePrecisionMs ?? 1);
-    const ours = b.lastPasswordPushAt === null ? Number.NEGATIVE_INFINITY : Math.floor(Date.parse(b.lastPasswordPushAt) / grain) * grain;
+    const ours = b.lastPasswordPushAt === null ? Number.NEGATIVE_INFINITY : atDirectoryGrain(connector, Date.parse(b.lastPasswordPushAt));
     if (changed === undefined || changed <= ours) return false;
     const recorded = await handleUserCommand({ store: deps.store, context: commandContext(deps) }, {
       type: 'RecordExternalPasswordChange', commandId: commandId(`external/${state.userId}/${b.directoryId}/${b.generation}/${changed}`), userId: state.userId,
