@@ -11,9 +11,30 @@ const fpTsDeepImport = {
 };
 
 const sdkAndAdapterPatterns = [
-  'node:*', 'fs', 'path', 'os', 'crypto', 'http', 'https', 'net', 'child_process', 'util', 'events', 'stream',
-  '@takeover/*', 'pg', 'better-sqlite3', '@eventstore/*', 'googleapis', '@googleapis/*', 'google-auth-library',
-  '@azure/*', '@microsoft/*', 'fastify', 'pino', 'nodemailer',
+  'node:*',
+  'fs',
+  'path',
+  'os',
+  'crypto',
+  'http',
+  'https',
+  'net',
+  'child_process',
+  'util',
+  'events',
+  'stream',
+  '@takeover/*',
+  'pg',
+  'better-sqlite3',
+  '@eventstore/*',
+  'googleapis',
+  '@googleapis/*',
+  'google-auth-library',
+  '@azure/*',
+  '@microsoft/*',
+  'fastify',
+  'pino',
+  'nodemailer',
 ];
 
 export default tseslint.config(
@@ -35,10 +56,20 @@ export default tseslint.config(
   {
     files: ['packages/core/src/**/*.ts'],
     rules: {
-      '@typescript-eslint/no-restricted-imports': ['error', {
-        patterns: [fpTsDeepImport, { group: sdkAndAdapterPatterns, message: 'packages/core is pure: no Node built-ins, SDKs or other Takeover packages (see docs/architecture.md).' }],
-      }],
-      'no-restricted-globals': ['error',
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            fpTsDeepImport,
+            {
+              group: sdkAndAdapterPatterns,
+              message: 'packages/core is pure: no Node built-ins, SDKs or other Takeover packages (see docs/architecture.md).',
+            },
+          ],
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
         { name: 'process', message: 'core reads no environment.' },
         { name: 'Date', message: 'core reads no clock: time arrives on commands.' },
         { name: 'setTimeout', message: 'core does no I/O or scheduling.' },

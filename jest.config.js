@@ -20,7 +20,12 @@ module.exports = {
   testTimeout: 30_000,
   reporters: ['default', '<rootDir>/scripts/jest-summary.cjs'],
   projects: [
-    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{packages,examples}/*/test/**/*.test.ts', '<rootDir>/test/**/*.test.ts'], testPathIgnorePatterns: [...shared.testPathIgnorePatterns, '\\.int\\.test\\.ts$'] },
+    {
+      ...shared,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/{packages,examples}/*/test/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
+      testPathIgnorePatterns: [...shared.testPathIgnorePatterns, '\\.int\\.test\\.ts$'],
+    },
     { ...shared, displayName: 'integration', testMatch: ['<rootDir>/{packages,examples}/*/test/**/*.int.test.ts'] },
   ],
 };

@@ -14,7 +14,9 @@ const packages = readdirSync(join(root, 'packages')).flatMap((dir) => {
   const file = join(root, 'packages', dir, 'package.json');
   if (!existsSync(file)) return [];
   const manifest = JSON.parse(readFileSync(file, 'utf8')) as Manifest;
-  const entries = Object.keys(manifest.exports ?? { '.': null }).map((sub) => (sub === '.' ? manifest.name : `${manifest.name}${sub.slice(1)}`));
+  const entries = Object.keys(manifest.exports ?? { '.': null }).map((sub) =>
+    sub === '.' ? manifest.name : `${manifest.name}${sub.slice(1)}`,
+  );
   return [{ dir, entries }];
 });
 

@@ -7,6 +7,10 @@ import { join } from 'node:path';
 const root = join(__dirname, '..');
 
 test('docs/performance.md and performance.svg are what `npm run bench:docs` generates from the committed runs', () => {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'bench', 'docs.ts'), '--check'], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+  const run = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'bench', 'docs.ts'), '--check'], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   expect({ status: run.status, stderr: run.stderr.trim() }).toEqual({ status: 0, stderr: '' });
 });

@@ -14,10 +14,15 @@ export const MAIL = { platformName: 'Bench Portal', portalUrl: 'https://portal.b
 export const versionsOf = (names: ReadonlyArray<string>): Record<string, string> => {
   const out: Record<string, string> = {};
   for (const name of names) {
-    const local = name.startsWith('@takeover/') ? `../../packages/${name.slice('@takeover/'.length)}/package.json` : `../../node_modules/${name}/package.json`;
+    const local = name.startsWith('@takeover/')
+      ? `../../packages/${name.slice('@takeover/'.length)}/package.json`
+      : `../../node_modules/${name}/package.json`;
     try {
       const parsed: unknown = JSON.parse(readFileSync(new URL(local, import.meta.url), 'utf8'));
-      const version = typeof parsed === 'object' && parsed !== null && 'version' in parsed && typeof parsed.version === 'string' ? parsed.version : 'unknown';
+      const version =
+        typeof parsed === 'object' && parsed !== null && 'version' in parsed && typeof parsed.version === 'string'
+          ? parsed.version
+          : 'unknown';
       out[name] = version;
     } catch {
       out[name] = 'unknown';
@@ -42,7 +47,10 @@ export const round = (n: number, digits = 2): number => {
   return Math.round(n * f) / f;
 };
 
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => { setTimeout(resolve, ms); });
+export const sleep = (ms: number): Promise<void> =>
+  new Promise((resolve) => {
+    setTimeout(resolve, ms);
+  });
 
 let counter = 0;
 /** Command ids carry the user id (so a history recorded for one user can be copied to others by renaming it). */
@@ -53,16 +61,48 @@ const admin = { role: 'admin' as const, id: 'bench-admin' };
 /** Command builders: fresh ids, the current time. */
 export const cmd = {
   createActive: (u: UserId, attributes: UserAttributes, password: string): UserCommand => ({
-    type: 'CreateUser', commandId: nextId('create', u), userId: u, at: now(), state: 'active', attributes, by: admin, password: Secret.of(password),
+    type: 'CreateUser',
+    commandId: nextId('create', u),
+    userId: u,
+    at: now(),
+    state: 'active',
+    attributes,
+    by: admin,
+    password: Secret.of(password),
   }),
   bind: (u: UserId, d: DirectoryId, key: string): UserCommand => ({
-    type: 'BindDirectory', commandId: nextId('bind', u), userId: u, at: now(), directoryId: d, by: admin, origin: 'admin', externalKey: externalUserKey(key),
+    type: 'BindDirectory',
+    commandId: nextId('bind', u),
+    userId: u,
+    at: now(),
+    directoryId: d,
+    by: admin,
+    origin: 'admin',
+    externalKey: externalUserKey(key),
   }),
-  logIn: (u: UserId, password: string): UserCommand => ({ type: 'LogIn', commandId: nextId('login', u), userId: u, at: now(), password: Secret.of(password) }),
+  logIn: (u: UserId, password: string): UserCommand => ({
+    type: 'LogIn',
+    commandId: nextId('login', u),
+    userId: u,
+    at: now(),
+    password: Secret.of(password),
+  }),
   changePassword: (u: UserId, password: string): UserCommand => ({
-    type: 'SetPassword', commandId: nextId('setpw', u), userId: u, at: now(), password: Secret.of(password), by: 'user-portal',
+    type: 'SetPassword',
+    commandId: nextId('setpw', u),
+    userId: u,
+    at: now(),
+    password: Secret.of(password),
+    by: 'user-portal',
   }),
-  changeName: (u: UserId, givenName: string): UserCommand => ({ type: 'ChangeAttributes', commandId: nextId('change', u), userId: u, at: now(), changes: { givenName }, by: admin }),
+  changeName: (u: UserId, givenName: string): UserCommand => ({
+    type: 'ChangeAttributes',
+    commandId: nextId('change', u),
+    userId: u,
+    at: now(),
+    changes: { givenName },
+    by: admin,
+  }),
 };
 
 /** Runs a user command, failing loudly (with the command type and the engine's message) if it is refused. */
@@ -73,8 +113,19 @@ export const run = async (engine: Engine, command: UserCommand): Promise<void> =
 
 /** Connects the two directories (Google Workspace as `google`, Microsoft Entra as `m365`). */
 export const connectDirectories = async (engine: Engine, entraDomain = 'contoso.com'): Promise<void> => {
-  for (const [id, kind, name, domain] of [[GOOGLE, 'google-workspace', 'Google Workspace', 'example.com'], [M365, 'microsoft-entra', 'Microsoft 365', entraDomain]] as const) {
-    const r = await engine.executeDirectory({ type: 'ConnectDirectory', commandId: nextId('connect', id), directoryId: id, at: now(), kind, displayName: name, domain })();
+  for (const [id, kind, name, domain] of [
+    [GOOGLE, 'google-workspace', 'Google Workspace', 'example.com'],
+    [M365, 'microsoft-entra', 'Microsoft 365', entraDomain],
+  ] as const) {
+    const r = await engine.executeDirectory({
+      type: 'ConnectDirectory',
+      commandId: nextId('connect', id),
+      directoryId: id,
+      at: now(),
+      kind,
+      displayName: name,
+      domain,
+    })();
     if (E.isLeft(r)) throw new Error(`ConnectDirectory ${id}: ${r.left.message}`);
   }
 };
@@ -88,7 +139,11 @@ export const childExecArgv = (...extra: ReadonlyArray<string>): string[] => {
 };
 
 /** Runs `task` over `items`, `concurrency` at a time. */
-export const inBatches = async <T>(items: ReadonlyArray<T>, concurrency: number, task: (item: T, index: number) => Promise<void>): Promise<void> => {
+export const inBatches = async <T>(
+  items: ReadonlyArray<T>,
+  concurrency: number,
+  task: (item: T, index: number) => Promise<void>,
+): Promise<void> => {
   let next = 0;
   const worker = async () => {
     for (;;) {

@@ -7,13 +7,20 @@ import { startEntraEmulator, startGoogleEmulator } from '@takeover/directory-emu
 import type { StormStats } from './stormProtocol.js';
 import { ChildRequest, StartRequest } from './stormProtocol.js';
 
-interface Hit { readonly at: number; readonly status: number; readonly counted: boolean; readonly ms: number }
+interface Hit {
+  readonly at: number;
+  readonly status: number;
+  readonly counted: boolean;
+  readonly ms: number;
+}
 
 /** Emulator log line `METHOD /path STATUS 12ms` → when, its status, whether the quota counts it, server time. */
-const hitOf = (counts: (method: string, path: string) => boolean) => (line: string): Hit => {
-  const [method = '', path = '', status = '0', ms = '0'] = line.split(' ');
-  return { at: Date.now(), status: Number(status), counted: counts(method, path), ms: Number.parseFloat(ms) };
-};
+const hitOf =
+  (counts: (method: string, path: string) => boolean) =>
+  (line: string): Hit => {
+    const [method = '', path = '', status = '0', ms = '0'] = line.split(' ');
+    return { at: Date.now(), status: Number(status), counted: counts(method, path), ms: Number.parseFloat(ms) };
+  };
 
 const send = (message: unknown): void => {
   if (process.send === undefined) throw new Error('emulators-child: run me with fork (IPC)');
@@ -33,8 +40,14 @@ const stats = (hits: ReadonlyArray<Hit>, since: number, warmUpMs: number, thrott
     throttledAfterWarmUp: during.filter((h) => throttle(h.status) && h.at > since + warmUpMs).length,
     throttledTotal: during.filter((h) => throttle(h.status)).length,
     lastAdmittedAt: admitted.reduce((m, h) => Math.max(m, h.at), since),
-    serverMsP50: quantile(during.map((h) => h.ms), 0.5),
-    serverMsP99: quantile(during.map((h) => h.ms), 0.99),
+    serverMsP50: quantile(
+      during.map((h) => h.ms),
+      0.5,
+    ),
+    serverMsP99: quantile(
+      during.map((h) => h.ms),
+      0.99,
+    ),
   };
 };
 
@@ -42,22 +55,59 @@ const main = async (request: StartRequest) => {
   const googleHits: Hit[] = [];
   const entraHits: Hit[] = [];
   const google = await startGoogleEmulator({
-    scryptN: 16, quotas: { perUser: request.google.perUser },
-    log: (l) => { googleHits.push(hitOf((_m, p) => p.startsWith('/admin/directory/'))(l)); },
+    scryptN: 16,
+    quotas: { perUser: request.google.perUser },
+    log: (l) => {
+      googleHits.push(hitOf((_m, p) => p.startsWith('/admin/directory/'))(l));
+    },
   });
   const entra = await startEntraEmulator({
-    scryptN: 16, quotas: { appTenantWrites: request.entra.appTenantWrites, tenantWrites: request.entra.tenantWrites },
-    log: (l) => { entraHits.push(hitOf((m, p) => m !== 'GET' && p.startsWith('/v1.0/'))(l)); },
+    scryptN: 16,
+    quotas: { appTenantWrites: request.entra.appTenantWrites, tenantWrites: request.entra.tenantWrites },
+    log: (l) => {
+      entraHits.push(hitOf((m, p) => m !== 'GET' && p.startsWith('/v1.0/'))(l));
+    },
   });
   const entraDomain = entra.tenants[0]?.domains[0] ?? 'contoso.com';
   const names = request.names;
-  const seededG = await google.seed({ users: names.map((n) => ({ primaryEmail: `${n}@example.com`, givenName: 'Storm', familyName: n, password: request.seedPassword })) });
-  const seededE = await entra.seed({ tenants: [{ id: entra.tenantId, domains: [entraDomain], users: names.map((n) => ({ userPrincipalName: `${n}@${entraDomain}`, mail: `${n}@${entraDomain}`, displayName: `Storm ${n}`, givenName: 'Storm', surname: n, password: request.seedPassword })) }] });
+  const seededG = await google.seed({
+    users: names.map((n) => ({ primaryEmail: `${n}@example.com`, givenName: 'Storm', familyName: n, password: request.seedPassword })),
+  });
+  const seededE = await entra.seed({
+    tenants: [
+      {
+        id: entra.tenantId,
+        domains: [entraDomain],
+        users: names.map((n) => ({
+          userPrincipalName: `${n}@${entraDomain}`,
+          mail: `${n}@${entraDomain}`,
+          displayName: `Storm ${n}`,
+          givenName: 'Storm',
+          surname: n,
+          password: request.seedPassword,
+        })),
+      },
+    ],
+  });
   if (E.isLeft(seededG) || E.isLeft(seededE)) throw new Error('emulators-child: an emulator refused the seed');
   send({
     type: 'ready',
-    google: { serviceAccountJson: JSON.stringify(google.credentials), adminEmail: google.adminEmail, url: google.url, tokenUrl: google.tokenUrl, domain: google.domains[0] ?? 'example.com' },
-    entra: { tenantId: entra.app.tenantId, clientId: entra.app.clientId, clientSecret: entra.app.clientSecret, authorityHost: entra.authorityHost, graphBaseUrl: entra.graphBaseUrl, caPem: entra.caPem, domain: entraDomain },
+    google: {
+      serviceAccountJson: JSON.stringify(google.credentials),
+      adminEmail: google.adminEmail,
+      url: google.url,
+      tokenUrl: google.tokenUrl,
+      domain: google.domains[0] ?? 'example.com',
+    },
+    entra: {
+      tenantId: entra.app.tenantId,
+      clientId: entra.app.clientId,
+      clientSecret: entra.app.clientSecret,
+      authorityHost: entra.authorityHost,
+      graphBaseUrl: entra.graphBaseUrl,
+      caPem: entra.caPem,
+      domain: entraDomain,
+    },
     googleIds: names.map((n) => google.user(`${n}@example.com`)?.id ?? ''),
     entraIds: names.map((n) => entra.user(`${n}@${entraDomain}`)?.id ?? ''),
   });
@@ -65,7 +115,10 @@ const main = async (request: StartRequest) => {
   process.on('message', (raw: unknown) => {
     void (async () => {
       const decoded = ChildRequest.decode(raw);
-      if (E.isLeft(decoded)) { send({ type: 'error', message: 'emulators-child: unknown request' }); return; }
+      if (E.isLeft(decoded)) {
+        send({ type: 'error', message: 'emulators-child: unknown request' });
+        return;
+      }
       const r = decoded.right;
       if (r.type === 'stats') {
         send({
@@ -79,7 +132,10 @@ const main = async (request: StartRequest) => {
         for (const [i, n] of names.entries()) {
           const twice = r.twice.includes(i);
           const latest = twice ? r.second : r.first;
-          for (const matches of [(p: string) => google.passwordMatches(`${n}@example.com`, p), (p: string) => entra.passwordMatches(`${n}@${entraDomain}`, p)]) {
+          for (const matches of [
+            (p: string) => google.passwordMatches(`${n}@example.com`, p),
+            (p: string) => entra.passwordMatches(`${n}@${entraDomain}`, p),
+          ]) {
             if (await matches(latest)) continue;
             notLatest++;
             if (twice && (await matches(r.first))) olderWins++;
@@ -92,12 +148,19 @@ const main = async (request: StartRequest) => {
         send({ type: 'closed' });
         process.disconnect();
       }
-    })().catch((e: unknown) => { send({ type: 'error', message: e instanceof Error ? e.message : String(e) }); });
+    })().catch((e: unknown) => {
+      send({ type: 'error', message: e instanceof Error ? e.message : String(e) });
+    });
   });
 };
 
 process.once('message', (raw: unknown) => {
   const start = StartRequest.decode(raw);
-  if (E.isLeft(start)) { send({ type: 'error', message: 'emulators-child: the first message must be the start request' }); return; }
-  main(start.right).catch((e: unknown) => { send({ type: 'error', message: e instanceof Error ? e.message : String(e) }); });
+  if (E.isLeft(start)) {
+    send({ type: 'error', message: 'emulators-child: the first message must be the start request' });
+    return;
+  }
+  main(start.right).catch((e: unknown) => {
+    send({ type: 'error', message: e instanceof Error ? e.message : String(e) });
+  });
 });

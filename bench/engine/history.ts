@@ -34,14 +34,27 @@ export const recordHistory = async (user: UserId, rounds: number): Promise<Recor
   const m365 = inMemoryDirectory({ emailDomain: 'contoso.com' });
   const fast = { ratePerSecond: 10_000, maxInFlight: 8 };
   const engine = createEngine({
-    store, connectors: { [GOOGLE]: google.connector, [M365]: m365.connector }, mailer: inMemoryOutbox(), mail: MAIL,
+    store,
+    connectors: { [GOOGLE]: google.connector, [M365]: m365.connector },
+    mailer: inMemoryOutbox(),
+    mail: MAIL,
     ids: { next: () => `${user}-${randomUUID()}` },
     pacing: { 'in-memory': fast, 'google-workspace': fast, 'microsoft-entra': fast },
   });
   try {
     await connectDirectories(engine);
-    const g = await google.target.seedUser({ primaryEmail: `${user}@example.com`, givenName: 'Hist', familyName: user, password: 'Old-Password-1!' });
-    const m = await m365.target.seedUser({ primaryEmail: `${user}@contoso.com`, givenName: 'Hist', familyName: user, password: 'Old-Password-1!' });
+    const g = await google.target.seedUser({
+      primaryEmail: `${user}@example.com`,
+      givenName: 'Hist',
+      familyName: user,
+      password: 'Old-Password-1!',
+    });
+    const m = await m365.target.seedUser({
+      primaryEmail: `${user}@contoso.com`,
+      givenName: 'Hist',
+      familyName: user,
+      password: 'Old-Password-1!',
+    });
     await run(engine, cmd.createActive(user, { email: `${user}@example.com`, givenName: 'Hist', familyName: user }, PASSWORD));
     await run(engine, cmd.bind(user, GOOGLE, g));
     await run(engine, cmd.bind(user, M365, m));

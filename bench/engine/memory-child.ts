@@ -35,10 +35,12 @@ const recorded = (id: string, streamId: string, revision: number, raw: ReturnTyp
 };
 // Decoded once (the codecs check it); each user's copy is the decoded JSON with the user id renamed,
 // parsed into fresh objects (decoded events are plain JSON: strings, numbers, booleans, arrays).
-const template = JSON.stringify(history.userEvents.map((e) => {
-  const r = recorded(e.id, e.streamId, e.revision, rawOf(e));
-  return { id: r.id, streamId: r.streamId, revision: r.revision, event: r.event };
-}));
+const template = JSON.stringify(
+  history.userEvents.map((e) => {
+    const r = recorded(e.id, e.streamId, e.revision, rawOf(e));
+    return { id: r.id, streamId: r.streamId, revision: r.revision, event: r.event };
+  }),
+);
 const eventsOf = (i: number): Recorded[] => {
   const name = `u${String(i).padStart(7, '0')}`;
   const copy = JSON.parse(template.replaceAll(TOKEN, name)) as Array<Pick<Recorded, 'id' | 'streamId' | 'revision' | 'event'>>;
@@ -79,9 +81,21 @@ const check = {
   usersInView: models.syncStatus.users().length,
 };
 
-process.stdout.write(`${JSON.stringify({
-  users, eventsPerUser: perUser, events: users * perUser + directoryEvents.length, feedMs,
-  rssBare: bare.rss, heapUsedBare: bare.heapUsed,
-  rssBefore: before.rss, heapUsedBefore: before.heapUsed, peakRss, peakRssProcess: process.resourceUsage().maxRSS * 1024,
-  rssAfter: after.rss, heapUsedAfter: after.heapUsed, externalAfter: after.external, check,
-})}\n`);
+process.stdout.write(
+  `${JSON.stringify({
+    users,
+    eventsPerUser: perUser,
+    events: users * perUser + directoryEvents.length,
+    feedMs,
+    rssBare: bare.rss,
+    heapUsedBare: bare.heapUsed,
+    rssBefore: before.rss,
+    heapUsedBefore: before.heapUsed,
+    peakRss,
+    peakRssProcess: process.resourceUsage().maxRSS * 1024,
+    rssAfter: after.rss,
+    heapUsedAfter: after.heapUsed,
+    externalAfter: after.external,
+    check,
+  })}\n`,
+);

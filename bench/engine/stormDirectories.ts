@@ -20,32 +20,54 @@ export interface StormDirectories {
   readonly googleIds: ReadonlyArray<string>;
   readonly entraIds: ReadonlyArray<string>;
   readonly stats: (since: number, warmUpMs: number) => Promise<{ readonly google: StormStats; readonly entra: StormStats }>;
-  readonly passwords: (twice: ReadonlyArray<number>, first: string, second: string) => Promise<{ readonly notLatest: number; readonly olderWins: number }>;
+  readonly passwords: (
+    twice: ReadonlyArray<number>,
+    first: string,
+    second: string,
+  ) => Promise<{ readonly notLatest: number; readonly olderWins: number }>;
   readonly close: () => Promise<void>;
 }
 
 const TIMEOUT_MS = 10_000;
 
 /** One request, one reply (the child answers in order). */
-const ask = (child: ChildProcess, message: StartRequest | ChildRequest): Promise<ChildReply> => new Promise((resolve, reject) => {
-  const onMessage = (raw: unknown) => {
-    cleanup();
-    const decoded = ChildReplyCodec.decode(raw);
-    if (E.isLeft(decoded)) { reject(new Error('login-storm: the directories process sent an unexpected message')); return; }
-    if (decoded.right.type === 'error') { reject(new Error(decoded.right.message)); return; }
-    resolve(decoded.right);
-  };
-  const onExit = (code: number | null) => { cleanup(); reject(new Error(`login-storm: the directories process exited (${String(code)})`)); };
-  const cleanup = () => { child.off('message', onMessage); child.off('exit', onExit); };
-  child.on('message', onMessage);
-  child.on('exit', onExit);
-  child.send(message);
-});
+const ask = (child: ChildProcess, message: StartRequest | ChildRequest): Promise<ChildReply> =>
+  new Promise((resolve, reject) => {
+    const onMessage = (raw: unknown) => {
+      cleanup();
+      const decoded = ChildReplyCodec.decode(raw);
+      if (E.isLeft(decoded)) {
+        reject(new Error('login-storm: the directories process sent an unexpected message'));
+        return;
+      }
+      if (decoded.right.type === 'error') {
+        reject(new Error(decoded.right.message));
+        return;
+      }
+      resolve(decoded.right);
+    };
+    const onExit = (code: number | null) => {
+      cleanup();
+      reject(new Error(`login-storm: the directories process exited (${String(code)})`));
+    };
+    const cleanup = () => {
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+    };
+    child.on('message', onMessage);
+    child.on('exit', onExit);
+    child.send(message);
+  });
 
 const connectorsFor = (ready: Ready) => {
   const key = serviceAccountKeyFromJson(ready.google.serviceAccountJson);
   if (E.isLeft(key)) throw new Error(`login-storm: the Google emulator's service account key: ${key.left.message}`);
-  const { directory } = googleDirectoryClient({ credentials: key.right, subject: ready.google.adminEmail, rootUrl: ready.google.url, tokenUrl: ready.google.tokenUrl });
+  const { directory } = googleDirectoryClient({
+    credentials: key.right,
+    subject: ready.google.adminEmail,
+    rootUrl: ready.google.url,
+    tokenUrl: ready.google.tokenUrl,
+  });
   const google = googleWorkspaceConnector({ directory, domain: ready.google.domain, timeoutMs: TIMEOUT_MS });
   const e = ready.entra;
   const graph = entraGraphClient({
@@ -61,14 +83,19 @@ const connectorsFor = (ready: Ready) => {
 
 export const startStormDirectories = async (start: Omit<StartRequest, 'type'>): Promise<StormDirectories> => {
   const child = fork(fileURLToPath(new URL('./emulators-child.ts', import.meta.url)), [], {
-    execArgv: childExecArgv('--max-old-space-size=4096'), stdio: ['ignore', 'inherit', 'inherit', 'ipc'], cwd: fileURLToPath(new URL('../..', import.meta.url)),
+    execArgv: childExecArgv('--max-old-space-size=4096'),
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    cwd: fileURLToPath(new URL('../..', import.meta.url)),
   });
   try {
     const ready = await ask(child, { type: 'start', ...start });
     if (ready.type !== 'ready') throw new Error('login-storm: the directories process did not start');
     const { google, entra } = connectorsFor(ready);
     return {
-      google, entra, googleIds: ready.googleIds, entraIds: ready.entraIds,
+      google,
+      entra,
+      googleIds: ready.googleIds,
+      entraIds: ready.entraIds,
       stats: async (since, warmUpMs) => {
         const r = await ask(child, { type: 'stats', since, warmUpMs });
         if (r.type !== 'stats') throw new Error('login-storm: unexpected answer to stats');
@@ -81,9 +108,22 @@ export const startStormDirectories = async (start: Omit<StartRequest, 'type'>): 
       },
       close: async () => {
         if (child.exitCode !== null) return;
-        const exited = new Promise<void>((resolve) => { child.once('exit', () => { resolve(); }); });
-        try { await ask(child, { type: 'close' }); } catch { /* it exits as it answers */ }
-        await Promise.race([exited, new Promise<void>((resolve) => { setTimeout(resolve, 5_000).unref(); })]);
+        const exited = new Promise<void>((resolve) => {
+          child.once('exit', () => {
+            resolve();
+          });
+        });
+        try {
+          await ask(child, { type: 'close' });
+        } catch {
+          /* it exits as it answers */
+        }
+        await Promise.race([
+          exited,
+          new Promise<void>((resolve) => {
+            setTimeout(resolve, 5_000).unref();
+          }),
+        ]);
         if (child.exitCode === null) child.kill();
       },
     };

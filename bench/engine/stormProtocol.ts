@@ -21,14 +21,27 @@ export const ChildRequest = t.union([
 export type ChildRequest = t.TypeOf<typeof ChildRequest>;
 
 export const StormStats = t.type({
-  admitted: t.number, throttledAfterWarmUp: t.number, throttledTotal: t.number, lastAdmittedAt: t.number, serverMsP50: t.number, serverMsP99: t.number,
+  admitted: t.number,
+  throttledAfterWarmUp: t.number,
+  throttledTotal: t.number,
+  lastAdmittedAt: t.number,
+  serverMsP50: t.number,
+  serverMsP99: t.number,
 });
 export type StormStats = t.TypeOf<typeof StormStats>;
 
 export const Ready = t.type({
   type: t.literal('ready'),
   google: t.type({ serviceAccountJson: t.string, adminEmail: t.string, url: t.string, tokenUrl: t.string, domain: t.string }),
-  entra: t.type({ tenantId: t.string, clientId: t.string, clientSecret: t.string, authorityHost: t.string, graphBaseUrl: t.string, caPem: t.string, domain: t.string }),
+  entra: t.type({
+    tenantId: t.string,
+    clientId: t.string,
+    clientSecret: t.string,
+    authorityHost: t.string,
+    graphBaseUrl: t.string,
+    caPem: t.string,
+    domain: t.string,
+  }),
   googleIds: t.array(t.string),
   entraIds: t.array(t.string),
 });

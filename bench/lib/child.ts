@@ -7,7 +7,14 @@ import { makeContext, scaleFromEnv } from './context.js';
 import type { Scenario } from './scenario.js';
 
 const isScenario = (v: unknown): v is Scenario =>
-  typeof v === 'object' && v !== null && 'id' in v && typeof v.id === 'string' && 'run' in v && typeof v.run === 'function' && 'title' in v && typeof v.title === 'string';
+  typeof v === 'object' &&
+  v !== null &&
+  'id' in v &&
+  typeof v.id === 'string' &&
+  'run' in v &&
+  typeof v.run === 'function' &&
+  'title' in v &&
+  typeof v.title === 'string';
 
 const [file, out] = process.argv.slice(2);
 if (file === undefined || out === undefined) throw new Error('usage: child.ts <scenario file> <result file>');
@@ -23,6 +30,9 @@ const outcome = await (async () => {
     return { ok: false as const, error: e instanceof Error ? (e.stack ?? e.message) : String(e) };
   }
 })();
-writeFileSync(out, JSON.stringify(outcome, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)));
+writeFileSync(
+  out,
+  JSON.stringify(outcome, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)),
+);
 // Scenarios close what they open; a forgotten handle must not hang the run.
 process.exit(0);

@@ -21,5 +21,7 @@ export const makeContext = (scale: number, prefix: string): BenchContext => ({
   scale,
   sized: (full, min = 1) => Math.max(min, Math.round(full * scale)),
   pg: pgFromEnv(),
-  log: (line) => { process.stderr.write(`[${prefix}] ${line}\n`); },
+  log: (line) => {
+    process.stderr.write(`[${prefix}] ${line}\n`);
+  },
 });

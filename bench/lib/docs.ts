@@ -10,8 +10,13 @@ import { markdownTable, type Outcome } from './table.js';
 const FigureC = t.intersection([
   t.type({ name: t.string, unit: t.string, ours: t.number }),
   t.partial({
-    baseline: t.number, peers: t.record(t.string, t.number), ratio: t.number, target: t.number,
-    targetKind: t.union([t.literal('ratio-at-least'), t.literal('at-most'), t.literal('equals')]), met: t.boolean, note: t.string,
+    baseline: t.number,
+    peers: t.record(t.string, t.number),
+    ratio: t.number,
+    target: t.number,
+    targetKind: t.union([t.literal('ratio-at-least'), t.literal('at-most'), t.literal('equals')]),
+    met: t.boolean,
+    note: t.string,
   }),
 ]);
 const ScenarioC = t.intersection([
@@ -32,16 +37,20 @@ export const RecordedRun = t.type({
 });
 export type RecordedRun = t.TypeOf<typeof RecordedRun>;
 
-export const outcomesOf = (run: RecordedRun): Outcome[] => run.scenarios.map((s) => ({
-  id: s.scenario, title: s.title ?? s.scenario, status: s.status,
-  figures: s.figures ?? [],
-  ...(s.error === undefined ? {} : { error: s.error }),
-}));
+export const outcomesOf = (run: RecordedRun): Outcome[] =>
+  run.scenarios.map((s) => ({
+    id: s.scenario,
+    title: s.title ?? s.scenario,
+    status: s.status,
+    figures: s.figures ?? [],
+    ...(s.error === undefined ? {} : { error: s.error }),
+  }));
 
 const KIND: Record<RecordedRun['kind'], string> = {
   full: 'a full run (`npm run bench`, every scenario at full size)',
   partial: 'a partial run (some scenarios, at full size)',
-  smoke: '**a smoke-scale run, not a full one**: every scenario shrunk by `BENCH_SCALE`, so the sizes are far below the scenarios\' full sizes and the figures say little about performance at scale',
+  smoke:
+    "**a smoke-scale run, not a full one**: every scenario shrunk by `BENCH_SCALE`, so the sizes are far below the scenarios' full sizes and the figures say little about performance at scale",
 };
 
 /** The generated block for one run: header and table. */
@@ -55,7 +64,7 @@ export const runBlock = (file: string, run: RecordedRun): string => {
     '',
     markdownTable(outcomesOf(run)),
     '',
-    'Each scenario\'s baseline, as measured in this run:',
+    "Each scenario's baseline, as measured in this run:",
     '',
     ...run.scenarios.map((s) => `- \`${s.scenario}\`: ${(s.baselineDescription ?? '—').replaceAll('\n', ' ')}`),
   ].join('\n');
@@ -67,7 +76,8 @@ const BLOCK = /<!-- bench:run ([^\s]+) -->\n[\s\S]*?<!-- \/bench:run -->/g;
 export const renderPerformanceDoc = (markdown: string, runs: ReadonlyMap<string, RecordedRun>): string =>
   markdown.replace(BLOCK, (_all, file: string) => {
     const run = runs.get(file);
-    if (run === undefined) throw new Error(`docs/performance.md quotes performance/${file}, which is not committed (or not a recorded run)`);
+    if (run === undefined)
+      throw new Error(`docs/performance.md quotes performance/${file}, which is not committed (or not a recorded run)`);
     return `<!-- bench:run ${file} -->\n${runBlock(file, run)}\n<!-- /bench:run -->`;
   });
 
@@ -81,7 +91,8 @@ export const firstQuoted = (markdown: string): string | undefined => /<!-- bench
 export const handTypedFigures = (markdown: string): string[] => {
   const start = markdown.indexOf('<!-- bench:run ');
   if (start < 0) return [];
-  const rest = markdown.slice(start)
+  const rest = markdown
+    .slice(start)
     .replace(BLOCK, '')
     .replaceAll(/<!--[\s\S]*?-->/g, '')
     .replaceAll(/`[^`\n]*`/g, '')

@@ -8,13 +8,21 @@ import { getPostgreSQLEventStore, readMessagesBatch, type PostgresEventStore } f
 import type pg from 'pg';
 import { connectionString, poolOf, type PgSettings } from './pg.js';
 
-export interface EmmettMessage { readonly id: string; readonly streamName: string; readonly streamPosition: bigint; readonly type: string }
+export interface EmmettMessage {
+  readonly id: string;
+  readonly streamName: string;
+  readonly streamPosition: bigint;
+  readonly type: string;
+}
 
 export interface Emmett {
   readonly store: PostgresEventStore;
   readonly pool: pg.Pool;
   /** One page of its global-order batch reader (`readMessagesBatch`), as its consumer pulls it. */
-  readonly readBatch: (after: bigint, batchSize: number) => Promise<{ readonly messages: ReadonlyArray<EmmettMessage>; readonly next: bigint }>;
+  readonly readBatch: (
+    after: bigint,
+    batchSize: number,
+  ) => Promise<{ readonly messages: ReadonlyArray<EmmettMessage>; readonly next: bigint }>;
   readonly close: () => Promise<void>;
 }
 
@@ -25,11 +33,17 @@ export const openEmmett = async (settings: PgSettings, schema: string, poolSize:
   await store.schema.migrate();
   const reader = dumbo({ connectionString: cs, pooled: true, pool });
   return {
-    store, pool,
+    store,
+    pool,
     readBatch: async (after, batchSize) => {
       const r = await readMessagesBatch(reader.execute, { after, batchSize });
       return {
-        messages: r.messages.map((m) => ({ id: m.metadata.messageId, streamName: m.metadata.streamName, streamPosition: m.metadata.streamPosition, type: m.type })),
+        messages: r.messages.map((m) => ({
+          id: m.metadata.messageId,
+          streamName: m.metadata.streamName,
+          streamPosition: m.metadata.streamPosition,
+          type: m.type,
+        })),
         next: r.currentGlobalPosition,
       };
     },
@@ -44,19 +58,24 @@ export const openEmmett = async (settings: PgSettings, schema: string, poolSize:
 /** Per writer: `count` appends of one event with the exact expected version over 4 streams `tag-k`
  *  (with `onAppended`, each event's id is `tag-i`, so a reader can tell which it saw), stopping at
  *  `until` (performance.now() ms) if given; resolves to the number appended. */
-export const emmettWriter = (store: PostgresEventStore, tag: string, count: number, onAppended?: (id: string) => void, until?: number) => async (): Promise<number> => {
-  const versions = new Map<string, bigint>();
-  let i = 0;
-  for (; i < count && (until === undefined || performance.now() < until); i++) {
-    const s = `${tag}-${i % 4}`;
-    const id = `${tag}-${i}`;
-    const event = onAppended === undefined ? { type: 'Bench', data: { i, writer: tag } } : { type: 'Bench', data: { i, writer: tag }, metadata: { messageId: id } };
-    const r = await store.appendToStream(s, [event], { expectedStreamVersion: versions.get(s) ?? 0n });
-    versions.set(s, r.nextExpectedStreamVersion);
-    onAppended?.(id);
-  }
-  return i;
-};
+export const emmettWriter =
+  (store: PostgresEventStore, tag: string, count: number, onAppended?: (id: string) => void, until?: number) =>
+  async (): Promise<number> => {
+    const versions = new Map<string, bigint>();
+    let i = 0;
+    for (; i < count && (until === undefined || performance.now() < until); i++) {
+      const s = `${tag}-${i % 4}`;
+      const id = `${tag}-${i}`;
+      const event =
+        onAppended === undefined
+          ? { type: 'Bench', data: { i, writer: tag } }
+          : { type: 'Bench', data: { i, writer: tag }, metadata: { messageId: id } };
+      const r = await store.appendToStream(s, [event], { expectedStreamVersion: versions.get(s) ?? 0n });
+      versions.set(s, r.nextExpectedStreamVersion);
+      onAppended?.(id);
+    }
+    return i;
+  };
 
 /**
  * Fills emmett's message table with the same `count` events as `fillEvents` gives our store (same

@@ -24,7 +24,8 @@ export const timedRate = async (seconds: number, work: (until: number) => Promis
  * mean. `measure(round)` does the work and returns its rate.
  */
 export const alternate = async <K extends string>(
-  rounds: number, contenders: Readonly<Record<K, (round: number) => Promise<number>>>,
+  rounds: number,
+  contenders: Readonly<Record<K, (round: number) => Promise<number>>>,
 ): Promise<Record<K, number>> => {
   const keys = Object.keys(contenders) as K[];
   const sums = Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
@@ -43,10 +44,20 @@ export const round = (n: number, digits = 2): number => {
 export const ratioOf = (ours: number, baseline: number): number => round(ours / baseline, 3);
 
 /** A figure of events/s against a baseline and a `ratio-at-least` target. */
-export const rateFigure = (name: string, ours: number, baseline: number, target: number | undefined, peers?: Readonly<Record<string, number>>) => {
+export const rateFigure = (
+  name: string,
+  ours: number,
+  baseline: number,
+  target: number | undefined,
+  peers?: Readonly<Record<string, number>>,
+) => {
   const ratio = ratioOf(ours, baseline);
   return {
-    name, unit: 'events/s', ours: Math.round(ours), baseline: Math.round(baseline), ratio,
+    name,
+    unit: 'events/s',
+    ours: Math.round(ours),
+    baseline: Math.round(baseline),
+    ratio,
     ...(peers === undefined ? {} : { peers: Object.fromEntries(Object.entries(peers).map(([k, v]) => [k, Math.round(v)])) }),
     ...(target === undefined ? {} : { target, targetKind: 'ratio-at-least' as const, met: ratio >= target }),
   };

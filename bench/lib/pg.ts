@@ -6,13 +6,23 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { BenchContext } from './scenario.js';
 
-export interface PgSettings { readonly host: string; readonly user: string; readonly database: string; readonly port: number }
+export interface PgSettings {
+  readonly host: string;
+  readonly user: string;
+  readonly database: string;
+  readonly port: number;
+}
 
 /** A pool; with `searchPath`, every connection works in that schema (for stores that take no schema option). */
-export const poolOf = (settings: PgSettings, max: number, searchPath?: string): pg.Pool => new pg.Pool({
-  host: settings.host, user: settings.user, database: settings.database, port: settings.port, max,
-  ...(searchPath === undefined ? {} : { options: `-c search_path=${searchPath}` }),
-});
+export const poolOf = (settings: PgSettings, max: number, searchPath?: string): pg.Pool =>
+  new pg.Pool({
+    host: settings.host,
+    user: settings.user,
+    database: settings.database,
+    port: settings.port,
+    max,
+    ...(searchPath === undefined ? {} : { options: `-c search_path=${searchPath}` }),
+  });
 
 /** The same settings as a connection string (what emmett takes), optionally with a search path. */
 export const connectionString = (settings: PgSettings, searchPath?: string): string => {
@@ -21,7 +31,8 @@ export const connectionString = (settings: PgSettings, searchPath?: string): str
 };
 
 /** `bench_<what>_<random>`: unique per run, so concurrent runs and leftovers never collide. */
-export const schemaName = (what: string): string => `bench_${what.replaceAll(/[^a-z0-9]/g, '_')}_${randomUUID().replaceAll('-', '').slice(0, 10)}`;
+export const schemaName = (what: string): string =>
+  `bench_${what.replaceAll(/[^a-z0-9]/g, '_')}_${randomUUID().replaceAll('-', '').slice(0, 10)}`;
 
 /**
  * Runs `body` with freshly created schemas and drops them afterwards, whether `body` succeeded or
@@ -50,37 +61,43 @@ export const withSchemas = async <T>(ctx: BenchContext, names: ReadonlyArray<str
  * prepared statements on a pooled client. Up to `count` appends of one event over 4 streams named
  * `tag-k`, stopping at `until` (performance.now() ms) if given; resolves to the number appended.
  */
-export const rawGuardedWriter = (pool: pg.Pool, schema: string, tag: string, count: number, until?: number) => async (): Promise<number> => {
-  const q = `"${schema}"`;
-  const versions = new Map<string, number>();
-  let i = 0;
-  for (; i < count && (until === undefined || performance.now() < until); i++) {
-    const s = `${tag}-${i % 4}`;
-    const v = versions.get(s);
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
-      const guard = v === undefined
-        ? await client.query({ name: 'raw_new', text: `INSERT INTO ${q}.streams (stream_id, version) VALUES ($1, 0)`, values: [s] })
-        : await client.query({ name: 'raw_guard', text: `UPDATE ${q}.streams SET version = version + 1 WHERE stream_id = $1 AND version = $2`, values: [s, v] });
-      if (guard.rowCount !== 1) throw new Error(`raw baseline: version guard failed on ${s} at ${String(v)}`);
-      const next = v === undefined ? 0 : v + 1;
-      await client.query({
-        name: 'raw_insert',
-        text: `INSERT INTO ${q}.events (stream_id, revision, event_id, type, data, metadata) VALUES ($1, $2, $3, 'Bench', $4, '{}')`,
-        values: [s, next, randomUUID(), JSON.stringify({ i, writer: tag })],
-      });
-      await client.query('COMMIT');
-      versions.set(s, next);
-    } catch (e) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw e;
-    } finally {
-      client.release();
+export const rawGuardedWriter =
+  (pool: pg.Pool, schema: string, tag: string, count: number, until?: number) => async (): Promise<number> => {
+    const q = `"${schema}"`;
+    const versions = new Map<string, number>();
+    let i = 0;
+    for (; i < count && (until === undefined || performance.now() < until); i++) {
+      const s = `${tag}-${i % 4}`;
+      const v = versions.get(s);
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const guard =
+          v === undefined
+            ? await client.query({ name: 'raw_new', text: `INSERT INTO ${q}.streams (stream_id, version) VALUES ($1, 0)`, values: [s] })
+            : await client.query({
+                name: 'raw_guard',
+                text: `UPDATE ${q}.streams SET version = version + 1 WHERE stream_id = $1 AND version = $2`,
+                values: [s, v],
+              });
+        if (guard.rowCount !== 1) throw new Error(`raw baseline: version guard failed on ${s} at ${String(v)}`);
+        const next = v === undefined ? 0 : v + 1;
+        await client.query({
+          name: 'raw_insert',
+          text: `INSERT INTO ${q}.events (stream_id, revision, event_id, type, data, metadata) VALUES ($1, $2, $3, 'Bench', $4, '{}')`,
+          values: [s, next, randomUUID(), JSON.stringify({ i, writer: tag })],
+        });
+        await client.query('COMMIT');
+        versions.set(s, next);
+      } catch (e) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw e;
+      } finally {
+        client.release();
+      }
     }
-  }
-  return i;
-};
+    return i;
+  };
 
 /** The client-side transaction's name where it appears next to the server-function baseline (among a figure's peers). */
 export const CLIENT_TX = 'client tx (4 round trips)';
@@ -113,9 +130,16 @@ export const createRawAppendFunction = async (pool: pg.Pool, schema: string): Pr
 };
 
 /** One call of `raw_append` (created by `createRawAppendFunction`) as a prepared statement on the pool: one round trip. Resolves to the new version. */
-export const rawFunctionAppend = async (pool: pg.Pool, schema: string, stream: string, expected: number, data: unknown): Promise<number> => {
+export const rawFunctionAppend = async (
+  pool: pg.Pool,
+  schema: string,
+  stream: string,
+  expected: number,
+  data: unknown,
+): Promise<number> => {
   const r = await pool.query<{ v: string }>({
-    name: `raw_fn_${schema}`, text: `SELECT "${schema}".raw_append($1, $2, $3, $4)::text AS v`,
+    name: `raw_fn_${schema}`,
+    text: `SELECT "${schema}".raw_append($1, $2, $3, $4)::text AS v`,
     values: [stream, expected, randomUUID(), JSON.stringify(data)],
   });
   const v = r.rows[0]?.v;
@@ -127,15 +151,16 @@ export const rawFunctionAppend = async (pool: pg.Pool, schema: string, stream: s
  * The server-function baseline writer: like `rawGuardedWriter`, but each append is one call of
  * `raw_append` (see `createRawAppendFunction`).
  */
-export const rawFunctionWriter = (pool: pg.Pool, schema: string, tag: string, count: number, until?: number) => async (): Promise<number> => {
-  const versions = new Map<string, number>();
-  let i = 0;
-  for (; i < count && (until === undefined || performance.now() < until); i++) {
-    const s = `${tag}-${i % 4}`;
-    versions.set(s, await rawFunctionAppend(pool, schema, s, versions.get(s) ?? -1, { i, writer: tag }));
-  }
-  return i;
-};
+export const rawFunctionWriter =
+  (pool: pg.Pool, schema: string, tag: string, count: number, until?: number) => async (): Promise<number> => {
+    const versions = new Map<string, number>();
+    let i = 0;
+    for (; i < count && (until === undefined || performance.now() < until); i++) {
+      const s = `${tag}-${i % 4}`;
+      versions.set(s, await rawFunctionAppend(pool, schema, s, versions.get(s) ?? -1, { i, writer: tag }));
+    }
+    return i;
+  };
 
 /**
  * Fills `<schema>.events` of our store with `count` events by SQL (`generate_series`), in
@@ -147,7 +172,9 @@ export const rawFunctionWriter = (pool: pg.Pool, schema: string, tag: string, co
  */
 export const fillEvents = async (pool: pg.Pool, schema: string, count: number, streams: number, perTransaction = 20_000): Promise<void> => {
   const q = `"${schema}"`;
-  await pool.query(`ALTER TABLE ${q}.events DROP CONSTRAINT events_pkey, DROP CONSTRAINT events_event_id_key; DROP INDEX ${q}.events_global_order`);
+  await pool.query(
+    `ALTER TABLE ${q}.events DROP CONSTRAINT events_pkey, DROP CONSTRAINT events_event_id_key; DROP INDEX ${q}.events_global_order`,
+  );
   for (let from = 0; from < count; from += perTransaction) {
     const to = Math.min(count, from + perTransaction) - 1;
     await pool.query(`
@@ -158,7 +185,9 @@ export const fillEvents = async (pool: pg.Pool, schema: string, count: number, s
              json_build_object('commandId', 'c-' || g)
       FROM generate_series(${from}, ${to}) AS g`);
   }
-  await pool.query(`ALTER TABLE ${q}.events ADD CONSTRAINT events_pkey PRIMARY KEY (stream_id, revision), ADD CONSTRAINT events_event_id_key UNIQUE (event_id)`);
+  await pool.query(
+    `ALTER TABLE ${q}.events ADD CONSTRAINT events_pkey PRIMARY KEY (stream_id, revision), ADD CONSTRAINT events_event_id_key UNIQUE (event_id)`,
+  );
   await pool.query(`CREATE INDEX events_global_order ON ${q}.events (tx, global_position)`);
   await pool.query(`VACUUM ANALYZE ${q}.events`);
 };

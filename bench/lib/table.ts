@@ -21,35 +21,45 @@ const num = (n: number | undefined): string => {
 const targetText = (f: Figure): string => {
   if (f.target === undefined) return '';
   switch (f.targetKind) {
-    case 'at-most': return `≤ ${num(f.target)}`;
-    case 'equals': return `= ${num(f.target)}`;
-    default: return `≥ ${num(f.target)}`;
+    case 'at-most':
+      return `≤ ${num(f.target)}`;
+    case 'equals':
+      return `= ${num(f.target)}`;
+    default:
+      return `≥ ${num(f.target)}`;
   }
 };
 
 const HEAD = ['scenario', 'figure', 'ours', 'baseline', 'peers', 'ratio', 'target', 'met'] as const;
 
-export const rows = (outcomes: ReadonlyArray<Outcome>): string[][] => outcomes.flatMap((o) => {
-  if (o.status === 'failed') return [[o.id, `FAILED: ${(o.error ?? '').split('\n')[0]?.slice(0, 120) ?? ''}`, '', '', '', '', '', 'no']];
-  return o.figures.map((f, i) => [
-    i === 0 ? o.id : '',
-    `${f.name} (${f.unit})`,
-    num(f.ours),
-    num(f.baseline),
-    Object.entries(f.peers ?? {}).map(([k, v]) => `${k} ${num(v)}`).join(', '),
-    num(f.ratio),
-    targetText(f),
-    f.met === undefined ? '' : f.met ? 'yes' : 'NO',
-  ]);
-});
+export const rows = (outcomes: ReadonlyArray<Outcome>): string[][] =>
+  outcomes.flatMap((o) => {
+    if (o.status === 'failed') return [[o.id, `FAILED: ${(o.error ?? '').split('\n')[0]?.slice(0, 120) ?? ''}`, '', '', '', '', '', 'no']];
+    return o.figures.map((f, i) => [
+      i === 0 ? o.id : '',
+      `${f.name} (${f.unit})`,
+      num(f.ours),
+      num(f.baseline),
+      Object.entries(f.peers ?? {})
+        .map(([k, v]) => `${k} ${num(v)}`)
+        .join(', '),
+      num(f.ratio),
+      targetText(f),
+      f.met === undefined ? '' : f.met ? 'yes' : 'NO',
+    ]);
+  });
 
 export const textTable = (outcomes: ReadonlyArray<Outcome>): string => {
   const all = [[...HEAD], ...rows(outcomes)];
   const widths = HEAD.map((_, c) => Math.max(...all.map((r) => [...(r[c] ?? '')].length)));
-  const line = (r: ReadonlyArray<string>) => r.map((cell, c) => {
-    const pad = ' '.repeat(Math.max(0, (widths[c] ?? 0) - [...cell].length));
-    return c >= 2 && c !== 4 ? pad + cell : cell + pad;
-  }).join('  ').trimEnd();
+  const line = (r: ReadonlyArray<string>) =>
+    r
+      .map((cell, c) => {
+        const pad = ' '.repeat(Math.max(0, (widths[c] ?? 0) - [...cell].length));
+        return c >= 2 && c !== 4 ? pad + cell : cell + pad;
+      })
+      .join('  ')
+      .trimEnd();
   return [line(all[0] ?? []), widths.map((w) => '-'.repeat(w)).join('  '), ...all.slice(1).map(line)].join('\n');
 };
 

@@ -5,7 +5,9 @@ import { readFileSync } from 'node:fs';
 const versionIn = (file: URL): string | undefined => {
   try {
     const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
-    return typeof parsed === 'object' && parsed !== null && 'version' in parsed && typeof parsed.version === 'string' ? parsed.version : undefined;
+    return typeof parsed === 'object' && parsed !== null && 'version' in parsed && typeof parsed.version === 'string'
+      ? parsed.version
+      : undefined;
   } catch {
     return undefined;
   }

@@ -22,12 +22,21 @@ import { versionsOf } from '../lib/versions.js';
 
 const PAGE = 50;
 const DRAIN_TIMEOUT_MS = 120_000;
-const sleep = (ms: number) => new Promise<void>((resolve) => { setTimeout(resolve, ms); });
+const sleep = (ms: number) =>
+  new Promise<void>((resolve) => {
+    setTimeout(resolve, ms);
+  });
 
 /** A tailing reader: `page()` returns the ids of the next page (empty when nothing new is visible). */
-interface Tail { readonly page: () => Promise<ReadonlyArray<string>> }
+interface Tail {
+  readonly page: () => Promise<ReadonlyArray<string>>;
+}
 
-interface Count { readonly lost: number; readonly duplicated: number; readonly delivered: number }
+interface Count {
+  readonly lost: number;
+  readonly duplicated: number;
+  readonly delivered: number;
+}
 
 /**
  * Tails while `writing` runs, then drains: reads until a page is empty at a moment when every
@@ -35,7 +44,9 @@ interface Count { readonly lost: number; readonly duplicated: number; readonly d
  */
 const follow = async (tails: ReadonlyArray<Tail>, writing: Promise<void>, visible: () => Promise<boolean>): Promise<string[][]> => {
   let done = false;
-  const finished = writing.finally(() => { done = true; });
+  const finished = writing.finally(() => {
+    done = true;
+  });
   const seen = tails.map(() => [] as string[]);
   const loops = tails.map(async (tail, k) => {
     const into = seen[k] as string[];
@@ -45,7 +56,10 @@ const follow = async (tails: ReadonlyArray<Tail>, writing: Promise<void>, visibl
       const ids = await tail.page();
       into.push(...ids);
       if (ids.length > 0) continue;
-      if (!done) { await sleep(2); continue; }
+      if (!done) {
+        await sleep(2);
+        continue;
+      }
       if (drainStart === Number.POSITIVE_INFINITY) drainStart = Date.now();
       if (await visible()) {
         const last = await tail.page();
@@ -53,7 +67,10 @@ const follow = async (tails: ReadonlyArray<Tail>, writing: Promise<void>, visibl
         if (last.length === 0) return;
         continue;
       }
-      if (deadline()) throw new Error(`global-order: writes did not become visible within ${DRAIN_TIMEOUT_MS / 1000} s (a long transaction elsewhere in the cluster holds pg_snapshot_xmin back)`);
+      if (deadline())
+        throw new Error(
+          `global-order: writes did not become visible within ${DRAIN_TIMEOUT_MS / 1000} s (a long transaction elsewhere in the cluster holds pg_snapshot_xmin back)`,
+        );
       await sleep(20);
     }
   });
@@ -110,7 +127,9 @@ const emmettTail = (emmett: Emmett): Tail => {
 
 /** Every write committed so far is below the oldest running transaction (what the guarded readers wait for). */
 const allVisible = (pool: pg.Pool, table: string, txColumn: string) => async (): Promise<boolean> => {
-  const { rows } = await pool.query<{ ok: boolean | null }>(`SELECT coalesce((SELECT max(${txColumn}) FROM ${table}) < pg_snapshot_xmin(pg_current_snapshot()), true) AS ok`);
+  const { rows } = await pool.query<{ ok: boolean | null }>(
+    `SELECT coalesce((SELECT max(${txColumn}) FROM ${table}) < pg_snapshot_xmin(pg_current_snapshot()), true) AS ok`,
+  );
   return rows[0]?.ok === true;
 };
 
@@ -131,12 +150,24 @@ const run2 = async (ctx: BenchContext): Promise<ScenarioResult> => {
           const store = await openOurs(pool, ours);
           ctx.log(`${writers} writers × ${each} appends, ours (with the naive reader alongside)`);
           const appendedOurs = new Set<string>();
-          const writingOurs = Promise.all(Array.from({ length: writers }, (_, w) => oursWriter(store, `o${writers}-${w}`, each, (id) => appendedOurs.add(id))())).then(() => undefined);
-          const [seenOurs = [], seenNaive = []] = await follow([oursTail(store), naiveTail(pool, ours)], writingOurs, allVisible(pool, `"${ours}".events`, 'tx'));
+          const writingOurs = Promise.all(
+            Array.from({ length: writers }, (_, w) => oursWriter(store, `o${writers}-${w}`, each, (id) => appendedOurs.add(id))()),
+          ).then(() => undefined);
+          const [seenOurs = [], seenNaive = []] = await follow(
+            [oursTail(store), naiveTail(pool, ours)],
+            writingOurs,
+            allVisible(pool, `"${ours}".events`, 'tx'),
+          );
           ctx.log(`${writers} writers × ${each} appends, emmett-postgresql`);
           const appendedPeer = new Set<string>();
-          const writingPeer = Promise.all(Array.from({ length: writers }, (_, w) => emmettWriter(emmett.store, `e${writers}-${w}`, each, (id) => appendedPeer.add(id))())).then(() => undefined);
-          const [seenPeer = []] = await follow([emmettTail(emmett)], writingPeer, allVisible(pool, `"${peer}".emt_messages`, 'transaction_id'));
+          const writingPeer = Promise.all(
+            Array.from({ length: writers }, (_, w) => emmettWriter(emmett.store, `e${writers}-${w}`, each, (id) => appendedPeer.add(id))()),
+          ).then(() => undefined);
+          const [seenPeer = []] = await follow(
+            [emmettTail(emmett)],
+            writingPeer,
+            allVisible(pool, `"${peer}".emt_messages`, 'transaction_id'),
+          );
           await store.close();
           return [count(appendedOurs, seenOurs), count(appendedOurs, seenNaive), count(appendedPeer, seenPeer)] as const;
         } finally {
@@ -146,15 +177,37 @@ const run2 = async (ctx: BenchContext): Promise<ScenarioResult> => {
       });
       parameters[`delivered${writers}`] = `ours ${o.delivered}, naive ${b.delivered}, emmett ${p.delivered} of ${writers * each}`;
       figures.push(
-        { name: `lost, ${writers} writers`, unit: 'events', ours: o.lost, baseline: b.lost, peers: { emmett: p.lost }, target: 0, targetKind: 'equals', met: o.lost === 0, note: `of ${writers * each} appended; baseline = naive global_position > last reader` },
-        { name: `duplicated, ${writers} writers`, unit: 'events', ours: o.duplicated, baseline: b.duplicated, peers: { emmett: p.duplicated }, target: 0, targetKind: 'equals', met: o.duplicated === 0, note: `of ${writers * each} appended` },
+        {
+          name: `lost, ${writers} writers`,
+          unit: 'events',
+          ours: o.lost,
+          baseline: b.lost,
+          peers: { emmett: p.lost },
+          target: 0,
+          targetKind: 'equals',
+          met: o.lost === 0,
+          note: `of ${writers * each} appended; baseline = naive global_position > last reader`,
+        },
+        {
+          name: `duplicated, ${writers} writers`,
+          unit: 'events',
+          ours: o.duplicated,
+          baseline: b.duplicated,
+          peers: { emmett: p.duplicated },
+          target: 0,
+          targetKind: 'equals',
+          met: o.duplicated === 0,
+          note: `of ${writers * each} appended`,
+        },
       );
     }
     return {
       scenario: 'global-order',
       parameters,
-      baselineDescription: 'a naive raw reader on our events table, SELECT … WHERE global_position > $last ORDER BY global_position LIMIT 50, tailing the same writes as ours at the same time',
-      peerDescription: 'emmett-postgresql: the same number of writers through appendToStream, tailed by readMessagesBatch({ after, batchSize: 50 }) with after = currentGlobalPosition (its consumer\'s puller loop, without its sleeps)',
+      baselineDescription:
+        'a naive raw reader on our events table, SELECT … WHERE global_position > $last ORDER BY global_position LIMIT 50, tailing the same writes as ours at the same time',
+      peerDescription:
+        "emmett-postgresql: the same number of writers through appendToStream, tailed by readMessagesBatch({ after, batchSize: 50 }) with after = currentGlobalPosition (its consumer's puller loop, without its sleeps)",
       figures,
       versions: versionsOf(['@takeover/event-store-postgres', '@event-driven-io/emmett-postgresql', 'pg']),
       durationMs: Date.now() - began,

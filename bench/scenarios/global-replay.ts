@@ -28,18 +28,31 @@ const run3 = async (ctx: BenchContext): Promise<ScenarioResult> => {
       ctx.log(`filling ${events} events, ours and emmett's`);
       await fillEvents(pool, schema, events, 5_000);
       await fillEmmett(emmett.pool, events, 5_000);
-      const check = (what: string, n: number) => { if (n !== events) throw new Error(`global-replay: ${what} read ${n} events, ${events} were written`); };
+      const check = (what: string, n: number) => {
+        if (n !== events) throw new Error(`global-replay: ${what} read ${n} events, ${events} were written`);
+      };
       const m = await alternate(rounds, {
-        raw: () => rate(events, async () => { check('raw paging', await replayRaw(pool, schema, PAGE, new TrivialProjection())); }),
-        ours: () => rate(events, async () => { check('readAll', await replayOurs(store, PAGE, new TrivialProjection())); }),
-        emmett: () => rate(events, async () => { check('emmett readMessagesBatch', await replayEmmett(emmett, PAGE, new TrivialProjection())); }),
+        raw: () =>
+          rate(events, async () => {
+            check('raw paging', await replayRaw(pool, schema, PAGE, new TrivialProjection()));
+          }),
+        ours: () =>
+          rate(events, async () => {
+            check('readAll', await replayOurs(store, PAGE, new TrivialProjection()));
+          }),
+        emmett: () =>
+          rate(events, async () => {
+            check('emmett readMessagesBatch', await replayEmmett(emmett, PAGE, new TrivialProjection()));
+          }),
       });
       await store.close();
       return {
         scenario: 'global-replay',
         parameters: { events, page: PAGE, rounds, streams: 5_000, payload: '~150-byte JSON data + metadata' },
-        baselineDescription: 'raw pg keyset paging: SELECT the same columns FROM events WHERE (tx, global_position) > ($1, $2) ORDER BY tx, global_position LIMIT 1000 (same index, no snapshot guard, no mapping)',
-        peerDescription: 'emmett-postgresql readMessagesBatch({ after, batchSize: 1000 }) from the start, after = currentGlobalPosition, over the same events filled into its own table (its reader orders by transaction_id, global_position; its table has no index for that order)',
+        baselineDescription:
+          'raw pg keyset paging: SELECT the same columns FROM events WHERE (tx, global_position) > ($1, $2) ORDER BY tx, global_position LIMIT 1000 (same index, no snapshot guard, no mapping)',
+        peerDescription:
+          'emmett-postgresql readMessagesBatch({ after, batchSize: 1000 }) from the start, after = currentGlobalPosition, over the same events filled into its own table (its reader orders by transaction_id, global_position; its table has no index for that order)',
         figures: [rateFigure('replay, pages of 1,000', m.ours, m.raw, TARGET, { emmett: m.emmett })],
         versions: versionsOf(['@takeover/event-store-postgres', '@event-driven-io/emmett-postgresql', 'pg']),
         durationMs: Date.now() - began,

@@ -54,8 +54,12 @@ const stormMetrics = () => {
       }
     },
     queueDepth: () => undefined,
-    throttled: () => { throttled++; },
-    retried: () => { retried++; },
+    throttled: () => {
+      throttled++;
+    },
+    retried: () => {
+      retried++;
+    },
   };
   return { metrics, completed, lastByDirectory, lastPushAt: () => lastPushAt, throttled: () => throttled, retried: () => retried };
 };
@@ -68,12 +72,18 @@ const run5 = async (ctx: BenchContext): Promise<ScenarioResult> => {
   // the smoke run stays short while the bound keeps its shape: backlog ÷ rate, compared with the window.
   const quotaFactor = ctx.scale >= 1 ? 1 : Math.min(4, 1 / ctx.scale);
   const windowMs = Math.max(1_000, Math.round(WINDOW_MS * Math.min(1, ctx.scale)));
-  const q = (spec: { limit: number; windowSeconds: number }) => ({ limit: Math.round(spec.limit * quotaFactor), windowSeconds: spec.windowSeconds });
+  const q = (spec: { limit: number; windowSeconds: number }) => ({
+    limit: Math.round(spec.limit * quotaFactor),
+    windowSeconds: spec.windowSeconds,
+  });
 
   const names = Array.from({ length: users }, (_, i) => `storm${i}`);
   ctx.log(`login-storm: starting the emulators in a child process, seeding ${users} users in both`);
   const directoriesProcess = await startStormDirectories({
-    names, seedPassword: SEED, google: { perUser: q(GOOGLE_PER_USER) }, entra: { appTenantWrites: q(ENTRA_APP_TENANT), tenantWrites: q(ENTRA_TENANT) },
+    names,
+    seedPassword: SEED,
+    google: { perUser: q(GOOGLE_PER_USER) },
+    entra: { appTenantWrites: q(ENTRA_APP_TENANT), tenantWrites: q(ENTRA_TENANT) },
   });
   const m = stormMetrics();
   const store = inMemoryEventStore();
@@ -146,7 +156,11 @@ const run5 = async (ctx: BenchContext): Promise<ScenarioResult> => {
     });
 
     // What the directories hold: the latest password (SECOND for the twice users, FIRST otherwise).
-    const { notLatest, olderWins } = await directoriesProcess.passwords(ids.flatMap((_, i) => (i % TWICE_EVERY === 0 ? [i] : [])), FIRST, SECOND);
+    const { notLatest, olderWins } = await directoriesProcess.passwords(
+      ids.flatMap((_, i) => (i % TWICE_EVERY === 0 ? [i] : [])),
+      FIRST,
+      SECOND,
+    );
 
     // The bound: each directory's backlog ÷ its sustained published rate; the larger of the two, and
     // never below the login window.
@@ -158,9 +172,11 @@ const run5 = async (ctx: BenchContext): Promise<ScenarioResult> => {
     const entraRate = Math.min(sustained(ENTRA_APP_TENANT), sustained(ENTRA_TENANT)) * quotaFactor;
     const boundMs = Math.max(windowMs, (googleRequests / googleRate) * 1000, (entraRequests / entraRate) * 1000);
     // Under the emulators' token buckets (full at the start) a client could also spend the burst first.
-    const burstBoundMs = Math.max(windowMs,
+    const burstBoundMs = Math.max(
+      windowMs,
       (Math.max(0, googleRequests - GOOGLE_PER_USER.limit * quotaFactor) / googleRate) * 1000,
-      (Math.max(0, entraRequests - ENTRA_APP_TENANT.limit * quotaFactor) / entraRate) * 1000);
+      (Math.max(0, entraRequests - ENTRA_APP_TENANT.limit * quotaFactor) / entraRate) * 1000,
+    );
     const throttledLate = st.google.throttledAfterWarmUp + st.entra.throttledAfterWarmUp;
     const lost = owedAfter;
     const ratio = drainMs > 0 ? boundMs / drainMs : 0;
@@ -168,39 +184,95 @@ const run5 = async (ctx: BenchContext): Promise<ScenarioResult> => {
     return {
       scenario: 'login-storm',
       parameters: {
-        users, issueUsers: ISSUE_USERS, fullUsers: FULL_USERS, scale: ctx.scale, loginWindowMs: windowMs, twiceUsers: twice.length,
+        users,
+        issueUsers: ISSUE_USERS,
+        fullUsers: FULL_USERS,
+        scale: ctx.scale,
+        loginWindowMs: windowMs,
+        twiceUsers: twice.length,
         quotaFactor,
         googleQuota: `${GOOGLE_PER_USER.limit * quotaFactor}/${GOOGLE_PER_USER.windowSeconds}s per user (sustained ${googleRate}/s)`,
         entraQuota: `${ENTRA_APP_TENANT.limit * quotaFactor}/${ENTRA_APP_TENANT.windowSeconds}s per app+tenant, ${ENTRA_TENANT.limit * quotaFactor}/${ENTRA_TENANT.windowSeconds}s per tenant (sustained ${entraRate}/s)`,
         enginePacing: `google ${googlePacing.ratePerSecond * quotaFactor}/s, ${googlePacing.maxInFlight} in flight; entra ${entraPacing.ratePerSecond * quotaFactor}/s, ${entraPacing.maxInFlight} in flight`,
-        googleAdmitted: st.google.admitted, entraAdmitted: st.entra.admitted, googleBacklog: googleRequests, entraBacklog: entraRequests,
-        boundSeconds: round(boundMs / 1000, 1), burstAwareBoundSeconds: round(burstBoundMs / 1000, 1),
+        googleAdmitted: st.google.admitted,
+        entraAdmitted: st.entra.admitted,
+        googleBacklog: googleRequests,
+        entraBacklog: entraRequests,
+        boundSeconds: round(boundMs / 1000, 1),
+        burstAwareBoundSeconds: round(burstBoundMs / 1000, 1),
         issueBoundSeconds: round(ISSUE_USERS / sustained(ENTRA_APP_TENANT), 1),
-        holdMs: DEFAULT_HOLD_MS, store: 'in-memory', emulatorScryptN: 16,
-        pushOutcomes: Object.entries(m.completed).map(([k, v]) => `${k}=${v}`).sort().join(' '),
+        holdMs: DEFAULT_HOLD_MS,
+        store: 'in-memory',
+        emulatorScryptN: 16,
+        pushOutcomes: Object.entries(m.completed)
+          .map(([k, v]) => `${k}=${v}`)
+          .sort()
+          .join(' '),
         googleDrainSeconds: round(((m.lastByDirectory[GOOGLE] ?? start) - start) / 1000, 1),
         entraDrainSeconds: round(((m.lastByDirectory[M365] ?? start) - start) / 1000, 1),
         googleAchievedPerSecond: round(st.google.admitted / Math.max(0.001, ((m.lastByDirectory[GOOGLE] ?? start) - start) / 1000), 1),
         entraAchievedPerSecond: round(st.entra.admitted / Math.max(0.001, ((m.lastByDirectory[M365] ?? start) - start) / 1000), 1),
         googleServerMsP50P99: `${st.google.serverMsP50}/${st.google.serverMsP99}`,
         entraServerMsP50P99: `${st.entra.serverMsP50}/${st.entra.serverMsP99}`,
-        throttledTotal: st.google.throttledTotal + st.entra.throttledTotal, emulators: 'child process',
+        throttledTotal: st.google.throttledTotal + st.entra.throttledTotal,
+        emulators: 'child process',
         eventLoopDelayMsP50P99Max: `${round(lag.percentile(50) / 1e6, 1)}/${round(lag.percentile(99) / 1e6, 1)}/${round(lag.max / 1e6, 1)}`,
-        loadAverage1mAtStart: round(loadAtStart, 2), cpus: cpus().length,
-        engineThrottled: m.throttled(), engineRetries: m.retried(), directoriesWithoutLatestPassword: notLatest,
+        loadAverage1mAtStart: round(loadAtStart, 2),
+        cpus: cpus().length,
+        engineThrottled: m.throttled(),
+        engineRetries: m.retried(),
+        directoriesWithoutLatestPassword: notLatest,
       },
-      baselineDescription: 'The bound the published quotas set: max over the two directories of (backlog ÷ its sustained published rate, the backlog being the quota-counted requests the directory admitted during the storm plus the pushes still owed there after it: Google 2,400/60 s = 40/s, Entra min(3,000/150 s, 18,000/300 s) = 20/s), and never less than the login window. The engine paces at 90 % of each quota, so 1.11 × the bound is its design point.',
+      baselineDescription:
+        'The bound the published quotas set: max over the two directories of (backlog ÷ its sustained published rate, the backlog being the quota-counted requests the directory admitted during the storm plus the pushes still owed there after it: Google 2,400/60 s = 40/s, Entra min(3,000/150 s, 18,000/300 s) = 20/s), and never less than the login window. The engine paces at 90 % of each quota, so 1.11 × the bound is its design point.',
       figures: [
         {
-          name: 'drain time (first login → last push recorded)', unit: 's', ours: round(drainMs / 1000, 1), baseline: round(boundMs / 1000, 1),
-          ratio: round(ratio, 3), target: round(1 / 1.1, 3), targetKind: 'ratio-at-least', met: ratio >= 1 / 1.1,
+          name: 'drain time (first login → last push recorded)',
+          unit: 's',
+          ours: round(drainMs / 1000, 1),
+          baseline: round(boundMs / 1000, 1),
+          ratio: round(ratio, 3),
+          target: round(1 / 1.1, 3),
+          targetKind: 'ratio-at-least',
+          met: ratio >= 1 / 1.1,
           note: `ratio = bound ÷ drain (higher is better); the target drain ≤ 1.1 × bound is ratio ≥ 0.909. Burst-aware bound (spending the emulators' full token buckets first): ${round(burstBoundMs / 1000, 1)} s. Superseded or hold-expired pushes (pushOutcomes) leave the directory's queue without using a rate slot.`,
         },
-        { name: 'throttled answers after warm-up (429, Google 403 rate limit)', unit: 'count', ours: throttledLate, target: 0, targetKind: 'at-most', met: throttledLate === 0, note: `after the first ${WARM_UP_MS} ms of the storm` },
-        { name: 'pushes lost (owed after the drain)', unit: 'count', ours: lost, target: 0, targetKind: 'equals', met: lost === 0, note: 'bindings not in-sync once the engine is idle' },
-        { name: 'older password wins', unit: 'count', ours: olderWins, target: 0, targetKind: 'equals', met: olderWins === 0, note: `users who changed their password and logged in again, whose directory verifies the first password (checked at both emulators; ${notLatest} directory accounts lack the latest password in all)` },
+        {
+          name: 'throttled answers after warm-up (429, Google 403 rate limit)',
+          unit: 'count',
+          ours: throttledLate,
+          target: 0,
+          targetKind: 'at-most',
+          met: throttledLate === 0,
+          note: `after the first ${WARM_UP_MS} ms of the storm`,
+        },
+        {
+          name: 'pushes lost (owed after the drain)',
+          unit: 'count',
+          ours: lost,
+          target: 0,
+          targetKind: 'equals',
+          met: lost === 0,
+          note: 'bindings not in-sync once the engine is idle',
+        },
+        {
+          name: 'older password wins',
+          unit: 'count',
+          ours: olderWins,
+          target: 0,
+          targetKind: 'equals',
+          met: olderWins === 0,
+          note: `users who changed their password and logged in again, whose directory verifies the first password (checked at both emulators; ${notLatest} directory accounts lack the latest password in all)`,
+        },
       ],
-      versions: versionsOf(['@takeover/engine', '@takeover/core', '@takeover/directory-emulators', '@takeover/connector-google-workspace', '@takeover/connector-microsoft-entra', '@takeover/event-store']),
+      versions: versionsOf([
+        '@takeover/engine',
+        '@takeover/core',
+        '@takeover/directory-emulators',
+        '@takeover/connector-google-workspace',
+        '@takeover/connector-microsoft-entra',
+        '@takeover/event-store',
+      ]),
       durationMs: Date.now() - began,
     };
   } finally {

@@ -41,12 +41,13 @@ const run1 = async (ctx: BenchContext): Promise<ScenarioResult> => {
       const appended: Record<string, number> = {};
       for (const writers of [1, 8]) {
         ctx.log(`${writers} writer(s): ${seconds} s per contender per round, ${rounds} rounds`);
-        const all = (name: string, make: (tag: string, until: number) => () => Promise<number>) => (r: number) => timedRate(seconds, async (until) => {
-          const counts = await Promise.all(Array.from({ length: writers }, (_, w) => make(`${name}-w${writers}-r${r}-${w}`, until)()));
-          const n = counts.reduce((a, b) => a + b, 0);
-          appended[`${name}${writers}`] = (appended[`${name}${writers}`] ?? 0) + n;
-          return n;
-        });
+        const all = (name: string, make: (tag: string, until: number) => () => Promise<number>) => (r: number) =>
+          timedRate(seconds, async (until) => {
+            const counts = await Promise.all(Array.from({ length: writers }, (_, w) => make(`${name}-w${writers}-r${r}-${w}`, until)()));
+            const n = counts.reduce((a, b) => a + b, 0);
+            appended[`${name}${writers}`] = (appended[`${name}${writers}`] ?? 0) + n;
+            return n;
+          });
         const m = await alternate(rounds, {
           fn: all('fn', (tag, until) => rawFunctionWriter(rawPool, ours, tag, Number.POSITIVE_INFINITY, until)),
           raw: all('raw', (tag, until) => rawGuardedWriter(rawPool, ours, tag, Number.POSITIVE_INFINITY, until)),
@@ -59,8 +60,12 @@ const run1 = async (ctx: BenchContext): Promise<ScenarioResult> => {
           note: `ratio = ours ÷ the server-function baseline; ours ÷ the client transaction = ${(m.ours / m.raw).toFixed(2)}; ours ÷ emmett = ${(m.ours / m.emmett).toFixed(2)} (target: ahead of the peer, > 1)`,
         });
         figures.push({
-          name: `ahead of emmett, ${label}`, unit: 'ours ÷ emmett', ours: Math.round((m.ours / m.emmett) * 1000) / 1000,
-          target: 1, targetKind: 'ratio-at-least', met: m.ours > m.emmett,
+          name: `ahead of emmett, ${label}`,
+          unit: 'ours ÷ emmett',
+          ours: Math.round((m.ours / m.emmett) * 1000) / 1000,
+          target: 1,
+          targetKind: 'ratio-at-least',
+          met: m.ours > m.emmett,
           note: 'the issue\'s "ahead of the peer": ours ÷ emmett-postgresql events/s',
         });
       }
@@ -68,8 +73,10 @@ const run1 = async (ctx: BenchContext): Promise<ScenarioResult> => {
       return {
         scenario: 'pg-append',
         parameters: { secondsPerContenderPerRound: seconds, rounds, streamsPerWriter: 4, eventsPerAppend: 1, poolSize: 10, ...appended },
-        baselineDescription: 'baseline (the ratio\'s): one call per append of raw_append, a minimal PL/pgSQL function on our tables doing the version guard (UPDATE streams SET version = version + 1 WHERE stream_id = $1 AND version = $2, INSERT for a new stream) and INSERT INTO events: one round trip, prepared, pooled. Also measured, as the peer "client tx (4 round trips)": raw pg on our tables: BEGIN; UPDATE streams SET version = version + 1 WHERE stream_id = $1 AND version = $2 (INSERT for a new stream); INSERT INTO events; COMMIT — prepared statements, a pooled client per append',
-        peerDescription: '@event-driven-io/emmett-postgresql appendToStream(stream, [event], { expectedStreamVersion }) on its own schema, same pool size',
+        baselineDescription:
+          'baseline (the ratio\'s): one call per append of raw_append, a minimal PL/pgSQL function on our tables doing the version guard (UPDATE streams SET version = version + 1 WHERE stream_id = $1 AND version = $2, INSERT for a new stream) and INSERT INTO events: one round trip, prepared, pooled. Also measured, as the peer "client tx (4 round trips)": raw pg on our tables: BEGIN; UPDATE streams SET version = version + 1 WHERE stream_id = $1 AND version = $2 (INSERT for a new stream); INSERT INTO events; COMMIT — prepared statements, a pooled client per append',
+        peerDescription:
+          '@event-driven-io/emmett-postgresql appendToStream(stream, [event], { expectedStreamVersion }) on its own schema, same pool size',
         figures,
         versions: versionsOf(['@takeover/event-store-postgres', '@event-driven-io/emmett-postgresql', '@event-driven-io/emmett', 'pg']),
         durationMs: Date.now() - began,

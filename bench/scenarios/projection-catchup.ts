@@ -21,9 +21,14 @@ const TARGET = 0.7;
 const catchUp = async (store: PostgresEventStore, id: string, events: number): Promise<void> => {
   const projection = new TrivialProjection();
   let reached: () => void = () => undefined;
-  const all = new Promise<void>((resolve) => { reached = resolve; });
+  const all = new Promise<void>((resolve) => {
+    reached = resolve;
+  });
   const sub = subscribe(store, {
-    subscriptionId: id, checkpoints: store.checkpoints, batchSize: BATCH, pollIntervalMs: 50,
+    subscriptionId: id,
+    checkpoints: store.checkpoints,
+    batchSize: BATCH,
+    pollIntervalMs: 50,
     handle: (batch) => {
       for (const e of batch) projection.apply(e.streamId, e.revision, e.event.type);
       if (projection.count >= events) reached();
@@ -36,7 +41,8 @@ const catchUp = async (store: PostgresEventStore, id: string, events: number): P
   });
   await Promise.race([all, ended]);
   await sub.stop();
-  if (projection.count !== events) throw new Error(`projection-catchup: the projection saw ${projection.count} events, ${events} were written`);
+  if (projection.count !== events)
+    throw new Error(`projection-catchup: the projection saw ${projection.count} events, ${events} were written`);
 };
 
 const run7b = async (ctx: BenchContext): Promise<ScenarioResult> => {
@@ -55,17 +61,26 @@ const run7b = async (ctx: BenchContext): Promise<ScenarioResult> => {
       const fillSeconds = Math.round((Date.now() - fillStart) / 100) / 10;
       ctx.log(`filled in ${fillSeconds} s; catching up, ${rounds} rounds`);
       const m = await alternate(rounds, {
-        raw: () => rate(events, async () => {
-          const n = await replayRaw(pool, schema, BATCH, new TrivialProjection());
-          if (n !== events) throw new Error(`projection-catchup: raw paging read ${n} events, ${events} were written`);
-        }),
+        raw: () =>
+          rate(events, async () => {
+            const n = await replayRaw(pool, schema, BATCH, new TrivialProjection());
+            if (n !== events) throw new Error(`projection-catchup: raw paging read ${n} events, ${events} were written`);
+          }),
         ours: (r) => rate(events, () => catchUp(store, `catchup-${r}`, events)),
       });
       await store.close();
       return {
         scenario: 'projection-catchup',
-        parameters: { events, batch: BATCH, rounds, streams: 10_000, fillSeconds, checkpoint: 'saved in PostgreSQL after every batch (ours)' },
-        baselineDescription: 'raw pg keyset paging of the same rows and columns: WHERE (tx, global_position) > ($1, $2) ORDER BY tx, global_position LIMIT 1000, feeding the same trivial projection, no checkpoint saved',
+        parameters: {
+          events,
+          batch: BATCH,
+          rounds,
+          streams: 10_000,
+          fillSeconds,
+          checkpoint: 'saved in PostgreSQL after every batch (ours)',
+        },
+        baselineDescription:
+          'raw pg keyset paging of the same rows and columns: WHERE (tx, global_position) > ($1, $2) ORDER BY tx, global_position LIMIT 1000, feeding the same trivial projection, no checkpoint saved',
         figures: [rateFigure('catch-up, 1 projection', m.ours, m.raw, TARGET)],
         versions: versionsOf(['@takeover/event-store', '@takeover/event-store-postgres', 'pg']),
         durationMs: Date.now() - began,

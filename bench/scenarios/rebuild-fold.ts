@@ -5,7 +5,17 @@
 // and the recorded round is repeated with its record version, push ids and event ids advanced.
 import * as E from 'fp-ts/lib/Either.js';
 import type { UserEvent, UserState } from '@takeover/core';
-import { decodeDirectoryEvent, decodeUserEvent, directoriesFrom, directoryDecider, fold, pushIdFor, syncStatus, userDecider, userId } from '@takeover/core';
+import {
+  decodeDirectoryEvent,
+  decodeUserEvent,
+  directoriesFrom,
+  directoryDecider,
+  fold,
+  pushIdFor,
+  syncStatus,
+  userDecider,
+  userId,
+} from '@takeover/core';
 import type { RawEvent } from '@takeover/event-store';
 import { median, round, versionsOf } from '../engine/common.js';
 import { rawOf, recordHistory } from '../engine/history.js';
@@ -32,36 +42,116 @@ const advance = (raw: RawEvent, k: number): RawEvent => {
 };
 
 // The baseline: the same facts, kept the way one would by hand (one mutable accumulator, no copies).
-interface HandBinding { generation: number; externalKey: string | null; pushedRecordVersion: number; pushedPasswordVersion: number; takeoverComplete: boolean; inFlight: string | null; lastFailure: unknown; lastSuccessAt: string | null }
-interface HandState { exists: boolean; state: string; passwordStatus: string; passwordVersion: number; recordVersion: number; lastLoginAt: string | null; attributes: Record<string, unknown>; bindings: Record<string, HandBinding>; notices: Set<string> }
+interface HandBinding {
+  generation: number;
+  externalKey: string | null;
+  pushedRecordVersion: number;
+  pushedPasswordVersion: number;
+  takeoverComplete: boolean;
+  inFlight: string | null;
+  lastFailure: unknown;
+  lastSuccessAt: string | null;
+}
+interface HandState {
+  exists: boolean;
+  state: string;
+  passwordStatus: string;
+  passwordVersion: number;
+  recordVersion: number;
+  lastLoginAt: string | null;
+  attributes: Record<string, unknown>;
+  bindings: Record<string, HandBinding>;
+  notices: Set<string>;
+}
 
-const emptyHand = (): HandState => ({ exists: false, state: '', passwordStatus: 'pending', passwordVersion: 0, recordVersion: 0, lastLoginAt: null, attributes: {}, bindings: {}, notices: new Set() });
+const emptyHand = (): HandState => ({
+  exists: false,
+  state: '',
+  passwordStatus: 'pending',
+  passwordVersion: 0,
+  recordVersion: 0,
+  lastLoginAt: null,
+  attributes: {},
+  bindings: {},
+  notices: new Set(),
+});
 
 const applyOne = (s: HandState, e: UserEvent): void => {
-    switch (e.type) {
-      case 'UserCreated': s.exists = true; s.state = e.data.state; s.recordVersion = 1; s.attributes = { ...e.data.attributes }; break;
-      case 'UserStateChanged': s.state = e.data.to; break;
-      case 'UserBound': s.bindings[e.data.directoryId] = { generation: e.data.generation, externalKey: null, pushedRecordVersion: 0, pushedPasswordVersion: 0, takeoverComplete: false, inFlight: null, lastFailure: null, lastSuccessAt: null }; break;
-      case 'ExternalAccountLinked': { const b = s.bindings[e.data.directoryId]; if (b !== undefined) b.externalKey = e.data.externalKey; break; }
-      case 'PasswordSet': s.passwordStatus = 'active'; s.passwordVersion = e.data.passwordVersion; s.recordVersion = e.data.recordVersion; break;
-      case 'PasswordExpired': s.passwordStatus = 'expired'; break;
-      case 'PortalLogin': s.lastLoginAt = e.data.at; break;
-      case 'AttributesChanged': Object.assign(s.attributes, e.data.changed); for (const n of e.data.cleared) delete s.attributes[n]; s.recordVersion = e.data.recordVersion; break;
-      case 'PushStarted': { const b = s.bindings[e.data.directoryId]; if (b !== undefined) b.inFlight = e.data.pushId; break; }
-      case 'PushSucceeded': {
-        const b = s.bindings[e.data.directoryId];
-        if (b === undefined) break;
-        b.pushedRecordVersion = Math.max(b.pushedRecordVersion, e.data.recordVersion);
-        if (e.data.carriesPassword) { b.pushedPasswordVersion = Math.max(b.pushedPasswordVersion, e.data.passwordVersion); b.takeoverComplete = true; }
-        if (b.inFlight === e.data.pushId) b.inFlight = null;
-        b.lastFailure = null;
-        b.lastSuccessAt = e.data.at;
-        break;
-      }
-      case 'PushFailed': { const b = s.bindings[e.data.directoryId]; if (b !== undefined) { if (b.inFlight === e.data.pushId) b.inFlight = null; b.lastFailure = e.data; } break; }
-      case 'NoticeSent': s.notices.add(e.data.noticeId); break;
-      default: break;
+  switch (e.type) {
+    case 'UserCreated':
+      s.exists = true;
+      s.state = e.data.state;
+      s.recordVersion = 1;
+      s.attributes = { ...e.data.attributes };
+      break;
+    case 'UserStateChanged':
+      s.state = e.data.to;
+      break;
+    case 'UserBound':
+      s.bindings[e.data.directoryId] = {
+        generation: e.data.generation,
+        externalKey: null,
+        pushedRecordVersion: 0,
+        pushedPasswordVersion: 0,
+        takeoverComplete: false,
+        inFlight: null,
+        lastFailure: null,
+        lastSuccessAt: null,
+      };
+      break;
+    case 'ExternalAccountLinked': {
+      const b = s.bindings[e.data.directoryId];
+      if (b !== undefined) b.externalKey = e.data.externalKey;
+      break;
     }
+    case 'PasswordSet':
+      s.passwordStatus = 'active';
+      s.passwordVersion = e.data.passwordVersion;
+      s.recordVersion = e.data.recordVersion;
+      break;
+    case 'PasswordExpired':
+      s.passwordStatus = 'expired';
+      break;
+    case 'PortalLogin':
+      s.lastLoginAt = e.data.at;
+      break;
+    case 'AttributesChanged':
+      Object.assign(s.attributes, e.data.changed);
+      for (const n of e.data.cleared) delete s.attributes[n];
+      s.recordVersion = e.data.recordVersion;
+      break;
+    case 'PushStarted': {
+      const b = s.bindings[e.data.directoryId];
+      if (b !== undefined) b.inFlight = e.data.pushId;
+      break;
+    }
+    case 'PushSucceeded': {
+      const b = s.bindings[e.data.directoryId];
+      if (b === undefined) break;
+      b.pushedRecordVersion = Math.max(b.pushedRecordVersion, e.data.recordVersion);
+      if (e.data.carriesPassword) {
+        b.pushedPasswordVersion = Math.max(b.pushedPasswordVersion, e.data.passwordVersion);
+        b.takeoverComplete = true;
+      }
+      if (b.inFlight === e.data.pushId) b.inFlight = null;
+      b.lastFailure = null;
+      b.lastSuccessAt = e.data.at;
+      break;
+    }
+    case 'PushFailed': {
+      const b = s.bindings[e.data.directoryId];
+      if (b !== undefined) {
+        if (b.inFlight === e.data.pushId) b.inFlight = null;
+        b.lastFailure = e.data;
+      }
+      break;
+    }
+    case 'NoticeSent':
+      s.notices.add(e.data.noticeId);
+      break;
+    default:
+      break;
+  }
 };
 
 const handReduce = (events: ReadonlyArray<UserEvent>): HandState => {
@@ -71,35 +161,51 @@ const handReduce = (events: ReadonlyArray<UserEvent>): HandState => {
 };
 
 /** The same fold written by hand with the core's discipline (a new object per event, no mutation): where the time goes. */
-const handImmutable = (events: ReadonlyArray<UserEvent>): HandState => events.reduce<HandState>((s, e) => {
-  switch (e.type) {
-    case 'PortalLogin': return { ...s, lastLoginAt: e.data.at };
-    case 'AttributesChanged': return { ...s, attributes: { ...s.attributes, ...e.data.changed }, recordVersion: e.data.recordVersion };
-    case 'PushStarted': {
-      const b = s.bindings[e.data.directoryId];
-      return b === undefined ? s : { ...s, bindings: { ...s.bindings, [e.data.directoryId]: { ...b, inFlight: e.data.pushId } } };
+const handImmutable = (events: ReadonlyArray<UserEvent>): HandState =>
+  events.reduce<HandState>((s, e) => {
+    switch (e.type) {
+      case 'PortalLogin':
+        return { ...s, lastLoginAt: e.data.at };
+      case 'AttributesChanged':
+        return { ...s, attributes: { ...s.attributes, ...e.data.changed }, recordVersion: e.data.recordVersion };
+      case 'PushStarted': {
+        const b = s.bindings[e.data.directoryId];
+        return b === undefined ? s : { ...s, bindings: { ...s.bindings, [e.data.directoryId]: { ...b, inFlight: e.data.pushId } } };
+      }
+      case 'PushSucceeded': {
+        const b = s.bindings[e.data.directoryId];
+        return b === undefined
+          ? s
+          : {
+              ...s,
+              bindings: {
+                ...s.bindings,
+                [e.data.directoryId]: {
+                  ...b,
+                  pushedRecordVersion: Math.max(b.pushedRecordVersion, e.data.recordVersion),
+                  pushedPasswordVersion: e.data.carriesPassword
+                    ? Math.max(b.pushedPasswordVersion, e.data.passwordVersion)
+                    : b.pushedPasswordVersion,
+                  takeoverComplete: b.takeoverComplete || e.data.carriesPassword,
+                  inFlight: b.inFlight === e.data.pushId ? null : b.inFlight,
+                  lastFailure: null,
+                  lastSuccessAt: e.data.at,
+                },
+              },
+            };
+      }
+      default: {
+        const copy = {
+          ...s,
+          attributes: { ...s.attributes },
+          bindings: Object.fromEntries(Object.entries(s.bindings).map(([k, b]) => [k, { ...b }])),
+          notices: new Set(s.notices),
+        };
+        applyOne(copy, e);
+        return copy;
+      }
     }
-    case 'PushSucceeded': {
-      const b = s.bindings[e.data.directoryId];
-      return b === undefined ? s : {
-        ...s,
-        bindings: {
-          ...s.bindings,
-          [e.data.directoryId]: {
-            ...b, pushedRecordVersion: Math.max(b.pushedRecordVersion, e.data.recordVersion),
-            pushedPasswordVersion: e.data.carriesPassword ? Math.max(b.pushedPasswordVersion, e.data.passwordVersion) : b.pushedPasswordVersion,
-            takeoverComplete: b.takeoverComplete || e.data.carriesPassword, inFlight: b.inFlight === e.data.pushId ? null : b.inFlight, lastFailure: null, lastSuccessAt: e.data.at,
-          },
-        },
-      };
-    }
-    default: {
-      const copy = { ...s, attributes: { ...s.attributes }, bindings: Object.fromEntries(Object.entries(s.bindings).map(([k, b]) => [k, { ...b }])), notices: new Set(s.notices) };
-      applyOne(copy, e);
-      return copy;
-    }
-  }
-}, emptyHand());
+  }, emptyHand());
 
 const time = (f: () => unknown): number => {
   const t0 = process.hrtime.bigint();
@@ -137,16 +243,28 @@ const run7a = async (ctx: BenchContext): Promise<ScenarioResult> => {
   const statuses = syncStatus(state, directoriesFrom(directoryStates));
   const hand = handReduce(decoded);
   const immutable = handImmutable(decoded);
-  if (state.status !== 'present' || state.recordVersion !== hand.recordVersion || state.lastLoginAt !== hand.lastLoginAt || immutable.recordVersion !== hand.recordVersion) {
+  if (
+    state.status !== 'present' ||
+    state.recordVersion !== hand.recordVersion ||
+    state.lastLoginAt !== hand.lastLoginAt ||
+    immutable.recordVersion !== hand.recordVersion
+  ) {
     throw new Error('rebuild-fold: the core fold and the hand-written reduce disagree');
   }
   for (const [id, b] of Object.entries(state.bindings)) {
     const h = hand.bindings[id];
-    if (b === undefined || h === undefined || b.pushedRecordVersion !== h.pushedRecordVersion || b.pushedPasswordVersion !== h.pushedPasswordVersion || (b.inFlight?.pushId ?? null) !== h.inFlight) {
+    if (
+      b === undefined ||
+      h === undefined ||
+      b.pushedRecordVersion !== h.pushedRecordVersion ||
+      b.pushedPasswordVersion !== h.pushedPasswordVersion ||
+      (b.inFlight?.pushId ?? null) !== h.inFlight
+    ) {
       throw new Error(`rebuild-fold: binding ${id} differs between the core fold and the hand-written reduce`);
     }
   }
-  if (!statuses.every((s) => s.state === 'in-sync')) throw new Error(`rebuild-fold: the synthesised history does not end in sync (${statuses.map((s) => s.state).join(', ')})`);
+  if (!statuses.every((s) => s.state === 'in-sync'))
+    throw new Error(`rebuild-fold: the synthesised history does not end in sync (${statuses.map((s) => s.state).join(', ')})`);
 
   const ours: number[] = [];
   const baseline: number[] = [];
@@ -156,7 +274,11 @@ const run7a = async (ctx: BenchContext): Promise<ScenarioResult> => {
     const a = time(() => fold(userDecider, decoded));
     const b = time(() => handReduce(decoded));
     const c = time(() => handImmutable(decoded));
-    if (i >= warmUp) { ours.push(a); baseline.push(b); immutableTimes.push(c); }
+    if (i >= warmUp) {
+      ours.push(a);
+      baseline.push(b);
+      immutableTimes.push(c);
+    }
   }
   const n = decoded.length;
   const perSecond = (ms: number) => Math.round(n / (ms / 1000));
@@ -167,14 +289,34 @@ const run7a = async (ctx: BenchContext): Promise<ScenarioResult> => {
   return {
     scenario: 'rebuild-fold',
     parameters: {
-      events: n, repetitions, warmUp, recordedRoundEvents: recordedRound.length, prefixEvents: prefix.length,
-      eventTypes: Object.entries(counts).map(([k, v]) => `${k}=${v}`).join(' '),
+      events: n,
+      repetitions,
+      warmUp,
+      recordedRoundEvents: recordedRound.length,
+      prefixEvents: prefix.length,
+      eventTypes: Object.entries(counts)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' '),
       foldEndsInSync: statuses.every((s) => s.state === 'in-sync'),
-      oursMsPerFold: round(o, 3), handMsPerFold: round(b, 3), handImmutableMsPerFold: round(c, 3),
+      oursMsPerFold: round(o, 3),
+      handMsPerFold: round(b, 3),
+      handImmutableMsPerFold: round(c, 3),
     },
-    baselineDescription: 'A hand-written reduce over the same decoded event objects: one mutable accumulator, a switch on the event type, the same facts (versions, attributes, per-binding pushed versions, in-flight push, last outcome, notices). Decoding is done once, before timing; medians of alternating runs.',
+    baselineDescription:
+      'A hand-written reduce over the same decoded event objects: one mutable accumulator, a switch on the event type, the same facts (versions, attributes, per-binding pushed versions, in-flight push, last outcome, notices). Decoding is done once, before timing; medians of alternating runs.',
     figures: [
-      { name: `fold one user, ${n} events`, unit: 'events/s', ours: perSecond(o), baseline: perSecond(b), peers: { 'hand-written immutable reduce': perSecond(c) }, ratio: round(ratio, 3), target: 0.5, targetKind: 'ratio-at-least', met: ratio >= 0.5, note: 'ratio = ours ÷ hand-written mutable reduce; the immutable hand-written reduce (a new object per event, as the core does) shows what that discipline costs by itself' },
+      {
+        name: `fold one user, ${n} events`,
+        unit: 'events/s',
+        ours: perSecond(o),
+        baseline: perSecond(b),
+        peers: { 'hand-written immutable reduce': perSecond(c) },
+        ratio: round(ratio, 3),
+        target: 0.5,
+        targetKind: 'ratio-at-least',
+        met: ratio >= 0.5,
+        note: 'ratio = ours ÷ hand-written mutable reduce; the immutable hand-written reduce (a new object per event, as the core does) shows what that discipline costs by itself',
+      },
     ],
     versions: versionsOf(['@takeover/core', '@takeover/engine']),
     durationMs: Date.now() - began,

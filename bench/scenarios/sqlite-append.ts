@@ -36,34 +36,49 @@ const run4 = async (ctx: BenchContext): Promise<ScenarioResult> => {
       db.pragma('synchronous = FULL');
       const version = db.prepare<[string], { v: number | null }>('SELECT max(revision) AS v FROM events WHERE stream_id = ?');
       const insert = db.prepare<[string, number, string, string, number]>(
-        "INSERT INTO events (stream_id, revision, event_id, type, data, metadata, recorded_at) VALUES (?, ?, ?, 'Bench', ?, '{}', ?)");
+        "INSERT INTO events (stream_id, revision, event_id, type, data, metadata, recorded_at) VALUES (?, ?, ?, 'Bench', ?, '{}', ?)",
+      );
       const append = db.transaction((s: string, expected: number, i: number) => {
         const v = version.get(s)?.v ?? -1;
         if (v !== expected) throw new Error(`sqlite-append: raw version guard failed on ${s}`);
         insert.run(s, v + 1, randomUUID(), JSON.stringify({ i }), Date.now());
       });
       const m = await alternate(rounds, {
-        raw: (r) => timedRate(seconds, (until) => {
-          let i = 0;
-          for (; performance.now() < until; i++) append.immediate(`r${r}-${i % 4}`, Math.floor(i / 4) - 1, i);
-          appended.raw += i;
-          return Promise.resolve(i);
-        }),
-        ours: (r) => timedRate(seconds, async (until) => {
-          let i = 0;
-          for (; performance.now() < until; i++) {
-            const expected = Math.floor(i / 4) - 1;
-            const res = await store.appendToStream(`o${r}-${i % 4}`, [{ id: randomUUID(), type: 'Bench', data: { i } }], { expectedVersion: expected < 0 ? 'no-stream' : expected })();
-            if (E.isLeft(res)) throw new Error(`sqlite-append: our append failed: ${JSON.stringify(res.left)}`);
-          }
-          appended.ours += i;
-          return i;
-        }),
+        raw: (r) =>
+          timedRate(seconds, (until) => {
+            let i = 0;
+            for (; performance.now() < until; i++) append.immediate(`r${r}-${i % 4}`, Math.floor(i / 4) - 1, i);
+            appended.raw += i;
+            return Promise.resolve(i);
+          }),
+        ours: (r) =>
+          timedRate(seconds, async (until) => {
+            let i = 0;
+            for (; performance.now() < until; i++) {
+              const expected = Math.floor(i / 4) - 1;
+              const res = await store.appendToStream(`o${r}-${i % 4}`, [{ id: randomUUID(), type: 'Bench', data: { i } }], {
+                expectedVersion: expected < 0 ? 'no-stream' : expected,
+              })();
+              if (E.isLeft(res)) throw new Error(`sqlite-append: our append failed: ${JSON.stringify(res.left)}`);
+            }
+            appended.ours += i;
+            return i;
+          }),
       });
       return {
         scenario: 'sqlite-append',
-        parameters: { secondsPerSidePerRound: seconds, rounds, appendedRaw: appended.raw, appendedOurs: appended.ours, streams: 4, eventsPerAppend: 1, pragmas: 'journal_mode=WAL, synchronous=FULL', disk: tmpdir() },
-        baselineDescription: 'raw better-sqlite3 on the same schema and pragmas: db.transaction(…).immediate = BEGIN IMMEDIATE; SELECT max(revision); INSERT; COMMIT (prepared statements)',
+        parameters: {
+          secondsPerSidePerRound: seconds,
+          rounds,
+          appendedRaw: appended.raw,
+          appendedOurs: appended.ours,
+          streams: 4,
+          eventsPerAppend: 1,
+          pragmas: 'journal_mode=WAL, synchronous=FULL',
+          disk: tmpdir(),
+        },
+        baselineDescription:
+          'raw better-sqlite3 on the same schema and pragmas: db.transaction(…).immediate = BEGIN IMMEDIATE; SELECT max(revision); INSERT; COMMIT (prepared statements)',
         figures: [rateFigure('append, 1 writer', m.ours, m.raw, TARGET)],
         versions: versionsOf(['@takeover/event-store-sqlite', 'better-sqlite3']),
         durationMs: Date.now() - began,

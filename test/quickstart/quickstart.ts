@@ -21,7 +21,10 @@ const orThrow = <E, A>(result: Either<E, A>): A => {
 };
 const key = orThrow(serviceAccountKeyFromJson(JSON.stringify(google.credentials)));
 const { directory, access } = googleDirectoryClient({
-  credentials: key, subject: google.adminEmail, rootUrl: google.url, tokenUrl: google.tokenUrl,
+  credentials: key,
+  subject: google.adminEmail,
+  rootUrl: google.url,
+  tokenUrl: google.tokenUrl,
 });
 const gws = directoryId('gws');
 
@@ -40,21 +43,62 @@ const at = () => isoTime(new Date().toISOString());
 const ada = userId('ada');
 
 // Connect the directory, create Ada and bind her: her account is created there, nothing is pushed.
-orThrow(await engine.executeDirectory({ type: 'ConnectDirectory', commandId: commandId('connect-gws'), directoryId: gws, at: at(),
-  kind: 'google-workspace', displayName: 'Google Workspace', domain: 'example.com' })());
-orThrow(await engine.execute({ type: 'CreateUser', commandId: commandId('create-ada'), userId: ada, at: at(), state: 'active', by: { role: 'admin' },
-  attributes: { email: 'ada@example.com', givenName: 'Ada', familyName: 'Lovelace' } })());
-orThrow(await engine.execute({ type: 'BindDirectory', commandId: commandId('bind-ada-gws'), userId: ada, at: at(), directoryId: gws, by: { role: 'admin' } })());
+orThrow(
+  await engine.executeDirectory({
+    type: 'ConnectDirectory',
+    commandId: commandId('connect-gws'),
+    directoryId: gws,
+    at: at(),
+    kind: 'google-workspace',
+    displayName: 'Google Workspace',
+    domain: 'example.com',
+  })(),
+);
+orThrow(
+  await engine.execute({
+    type: 'CreateUser',
+    commandId: commandId('create-ada'),
+    userId: ada,
+    at: at(),
+    state: 'active',
+    by: { role: 'admin' },
+    attributes: { email: 'ada@example.com', givenName: 'Ada', familyName: 'Lovelace' },
+  })(),
+);
+orThrow(
+  await engine.execute({
+    type: 'BindDirectory',
+    commandId: commandId('bind-ada-gws'),
+    userId: ada,
+    at: at(),
+    directoryId: gws,
+    by: { role: 'admin' },
+  })(),
+);
 await engine.idle();
 
 // Ada activates her account in the portal, then logs in: the portal verified the password first.
 const password = Secret.of('Tr0ub4dor&3-horse');
-orThrow(await engine.execute({ type: 'SetPassword', commandId: commandId('activate-ada'), userId: ada, at: at(), password, by: 'user-activation' })());
+orThrow(
+  await engine.execute({
+    type: 'SetPassword',
+    commandId: commandId('activate-ada'),
+    userId: ada,
+    at: at(),
+    password,
+    by: 'user-activation',
+  })(),
+);
 orThrow(await engine.execute({ type: 'LogIn', commandId: commandId('login-ada-1'), userId: ada, at: at(), password })());
 await engine.whenSettled(ada); // the push runs behind the login
 
 await readModels.catchUp();
-console.log(notifications.forUser(ada).map((n) => n.message).join('\n'));
+console.log(
+  notifications
+    .forUser(ada)
+    .map((n) => n.message)
+    .join('\n'),
+);
 // Your password was updated in Google Workspace (example.com).
 
 await readModels.stop();

@@ -22,32 +22,33 @@ export type StoreConfig =
 
 /** The host's own tables (credentials, sessions, secrets, throttling): SQLite unless DATABASE_URL. */
 export type HostDbConfig =
-  | { readonly kind: 'sqlite'; readonly path: string }
-  | { readonly kind: 'postgres'; readonly url: string; readonly schema: string };
+  { readonly kind: 'sqlite'; readonly path: string } | { readonly kind: 'postgres'; readonly url: string; readonly schema: string };
 
-export type MailConfig =
-  | { readonly kind: 'outbox' }
-  | { readonly kind: 'smtp'; readonly url: string };
+export type MailConfig = { readonly kind: 'outbox' } | { readonly kind: 'smtp'; readonly url: string };
 
 export type GoogleConfig =
   | { readonly mode: 'emulator' }
   | {
-    readonly mode: 'real'; readonly keyFile: string; readonly credentials: ServiceAccountCredentials; readonly subject: string; readonly domain: string;
-    /** GOOGLE_API_URL / GOOGLE_TOKEN_URL: another endpoint than Google's own (a proxy, a local emulator for takeover-doctor tests). */
-    readonly endpoints?: { readonly apiUrl?: string; readonly tokenUrl?: string };
-  };
+      readonly mode: 'real';
+      readonly keyFile: string;
+      readonly credentials: ServiceAccountCredentials;
+      readonly subject: string;
+      readonly domain: string;
+      /** GOOGLE_API_URL / GOOGLE_TOKEN_URL: another endpoint than Google's own (a proxy, a local emulator for takeover-doctor tests). */
+      readonly endpoints?: { readonly apiUrl?: string; readonly tokenUrl?: string };
+    };
 
 export type MicrosoftConfig =
   | { readonly mode: 'emulator' }
   | {
-    readonly mode: 'real';
-    readonly tenantId: string;
-    readonly clientId: string;
-    readonly credential: { readonly clientSecret: Secret } | { readonly certificatePem: Secret; readonly certificateFile: string };
-    readonly domain: string;
-    /** MICROSOFT_AUTHORITY_HOST / MICROSOFT_GRAPH_URL (https): another cloud or endpoint than Microsoft's global one. */
-    readonly endpoints?: { readonly authorityHost?: string; readonly graphUrl?: string };
-  };
+      readonly mode: 'real';
+      readonly tenantId: string;
+      readonly clientId: string;
+      readonly credential: { readonly clientSecret: Secret } | { readonly certificatePem: Secret; readonly certificateFile: string };
+      readonly domain: string;
+      /** MICROSOFT_AUTHORITY_HOST / MICROSOFT_GRAPH_URL (https): another cloud or endpoint than Microsoft's global one. */
+      readonly endpoints?: { readonly authorityHost?: string; readonly graphUrl?: string };
+    };
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -112,25 +113,40 @@ const urlWith = (value: string, protocols: ReadonlyArray<string>): URL | undefin
 /** Collects errors while reading variables; `value` is only meaningful when `errors` stays empty. */
 const collector = (env: NodeJS.ProcessEnv) => {
   const errors: ConfigError[] = [];
-  const fail = (variable: string, reason: string): undefined => { errors.push({ variable, reason }); return undefined; };
+  const fail = (variable: string, reason: string): undefined => {
+    errors.push({ variable, reason });
+    return undefined;
+  };
   const integer = (name: string, fallback: number, min: number, max: number): number => {
     const raw = read(env, name);
     if (raw === undefined) return fallback;
     const n = /^\d+$/.test(raw) ? Number(raw) : NaN;
-    if (!Number.isSafeInteger(n) || n < min || n > max) { fail(name, `must be a whole number from ${min} to ${max}`); return fallback; }
+    if (!Number.isSafeInteger(n) || n < min || n > max) {
+      fail(name, `must be a whole number from ${min} to ${max}`);
+      return fallback;
+    }
     return n;
   };
   return { errors, fail, integer };
 };
 
 /** Optional endpoint overrides: each must be an absolute URL with one of `protocols`; no trailing slash kept. */
-const urls = <K extends string>(env: NodeJS.ProcessEnv, fail: (v: string, r: string) => undefined, names: Readonly<Record<K, string>>, protocols: ReadonlyArray<string>): Partial<Record<K, string>> => {
+const urls = <K extends string>(
+  env: NodeJS.ProcessEnv,
+  fail: (v: string, r: string) => undefined,
+  names: Readonly<Record<K, string>>,
+  protocols: ReadonlyArray<string>,
+): Partial<Record<K, string>> => {
   const out: Partial<Record<K, string>> = {};
   for (const [key, name] of Object.entries(names) as Array<[K, string]>) {
     const raw = read(env, name);
     if (raw === undefined) continue;
     let url: URL | undefined;
-    try { url = new URL(raw); } catch { url = undefined; }
+    try {
+      url = new URL(raw);
+    } catch {
+      url = undefined;
+    }
     if (url === undefined || !protocols.includes(url.protocol)) fail(name, `must be an absolute ${protocols.join(' or ')} URL`);
     else out[key] = raw.replace(/\/+$/, '');
   }
@@ -141,8 +157,11 @@ const googleConfig = (env: NodeJS.ProcessEnv, fail: (v: string, r: string) => un
   const names = ['GOOGLE_SERVICE_ACCOUNT_KEY_FILE', 'GOOGLE_ADMIN_SUBJECT', 'GOOGLE_DOMAIN'] as const;
   const [keyFile, subject, domain] = names.map((n) => read(env, n));
   if (keyFile === undefined && subject === undefined && domain === undefined) return { mode: 'emulator' };
-  names.forEach((n, i) => { if ([keyFile, subject, domain][i] === undefined) fail(n, `is required with the other Google variables (${names.join(', ')})`); });
-  if (subject !== undefined && !EMAIL.test(subject)) fail('GOOGLE_ADMIN_SUBJECT', 'must be the email address of a Workspace admin the service account impersonates');
+  names.forEach((n, i) => {
+    if ([keyFile, subject, domain][i] === undefined) fail(n, `is required with the other Google variables (${names.join(', ')})`);
+  });
+  if (subject !== undefined && !EMAIL.test(subject))
+    fail('GOOGLE_ADMIN_SUBJECT', 'must be the email address of a Workspace admin the service account impersonates');
   if (domain !== undefined && !DOMAIN.test(domain)) fail('GOOGLE_DOMAIN', 'must be a domain name such as example.com');
   let credentials: ServiceAccountCredentials | undefined;
   if (keyFile !== undefined) {
@@ -150,17 +169,31 @@ const googleConfig = (env: NodeJS.ProcessEnv, fail: (v: string, r: string) => un
     if (E.isLeft(text)) fail('GOOGLE_SERVICE_ACCOUNT_KEY_FILE', text.left);
     else {
       let type: unknown;
-      try { type = (JSON.parse(text.right) as { type?: unknown }).type; } catch { type = undefined; }
+      try {
+        type = (JSON.parse(text.right) as { type?: unknown }).type;
+      } catch {
+        type = undefined;
+      }
       const decoded = serviceAccountKeyFromJson(text.right);
-      if (E.isLeft(decoded)) fail('GOOGLE_SERVICE_ACCOUNT_KEY_FILE', `${keyFile} is not a service account key file: ${decoded.left.message}`);
-      else if (type !== undefined && type !== 'service_account') fail('GOOGLE_SERVICE_ACCOUNT_KEY_FILE', `${keyFile} is not a service account key file (its "type" is not "service_account")`);
-      else if (!reveal(decoded.right.privateKey).includes('PRIVATE KEY')) fail('GOOGLE_SERVICE_ACCOUNT_KEY_FILE', `${keyFile}: private_key is not a PEM private key`);
+      if (E.isLeft(decoded))
+        fail('GOOGLE_SERVICE_ACCOUNT_KEY_FILE', `${keyFile} is not a service account key file: ${decoded.left.message}`);
+      else if (type !== undefined && type !== 'service_account')
+        fail('GOOGLE_SERVICE_ACCOUNT_KEY_FILE', `${keyFile} is not a service account key file (its "type" is not "service_account")`);
+      else if (!reveal(decoded.right.privateKey).includes('PRIVATE KEY'))
+        fail('GOOGLE_SERVICE_ACCOUNT_KEY_FILE', `${keyFile}: private_key is not a PEM private key`);
       else credentials = decoded.right;
     }
   }
   if (keyFile === undefined || subject === undefined || domain === undefined || credentials === undefined) return { mode: 'emulator' };
   const endpoints = urls(env, fail, { apiUrl: 'GOOGLE_API_URL', tokenUrl: 'GOOGLE_TOKEN_URL' }, ['http:', 'https:']);
-  return { mode: 'real', keyFile, credentials, subject, domain: domain.toLowerCase(), ...(Object.keys(endpoints).length === 0 ? {} : { endpoints }) };
+  return {
+    mode: 'real',
+    keyFile,
+    credentials,
+    subject,
+    domain: domain.toLowerCase(),
+    ...(Object.keys(endpoints).length === 0 ? {} : { endpoints }),
+  };
 };
 
 const microsoftConfig = (env: NodeJS.ProcessEnv, fail: (v: string, r: string) => undefined): MicrosoftConfig => {
@@ -170,28 +203,49 @@ const microsoftConfig = (env: NodeJS.ProcessEnv, fail: (v: string, r: string) =>
   const certFile = read(env, 'MICROSOFT_CLIENT_CERTIFICATE_FILE');
   const domain = read(env, 'MICROSOFT_DOMAIN');
   if ([tenantId, clientId, secret, certFile, domain].every((v) => v === undefined)) return { mode: 'emulator' };
-  const all = 'MICROSOFT_TENANT_ID, MICROSOFT_CLIENT_ID, MICROSOFT_DOMAIN and one of MICROSOFT_CLIENT_SECRET or MICROSOFT_CLIENT_CERTIFICATE_FILE';
+  const all =
+    'MICROSOFT_TENANT_ID, MICROSOFT_CLIENT_ID, MICROSOFT_DOMAIN and one of MICROSOFT_CLIENT_SECRET or MICROSOFT_CLIENT_CERTIFICATE_FILE';
   if (tenantId === undefined) fail('MICROSOFT_TENANT_ID', `is required with the other Microsoft variables (${all})`);
   if (clientId === undefined) fail('MICROSOFT_CLIENT_ID', `is required with the other Microsoft variables (${all})`);
   if (domain === undefined) fail('MICROSOFT_DOMAIN', `is required with the other Microsoft variables (${all})`);
-  if (secret === undefined && certFile === undefined) fail('MICROSOFT_CLIENT_SECRET', `or MICROSOFT_CLIENT_CERTIFICATE_FILE is required with the other Microsoft variables (${all})`);
-  if (secret !== undefined && certFile !== undefined) fail('MICROSOFT_CLIENT_CERTIFICATE_FILE', 'set either MICROSOFT_CLIENT_SECRET or MICROSOFT_CLIENT_CERTIFICATE_FILE, not both');
+  if (secret === undefined && certFile === undefined)
+    fail('MICROSOFT_CLIENT_SECRET', `or MICROSOFT_CLIENT_CERTIFICATE_FILE is required with the other Microsoft variables (${all})`);
+  if (secret !== undefined && certFile !== undefined)
+    fail('MICROSOFT_CLIENT_CERTIFICATE_FILE', 'set either MICROSOFT_CLIENT_SECRET or MICROSOFT_CLIENT_CERTIFICATE_FILE, not both');
   const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-  if (tenantId !== undefined && !guid.test(tenantId) && !DOMAIN.test(tenantId)) fail('MICROSOFT_TENANT_ID', 'must be the directory (tenant) id, a GUID, or its domain');
+  if (tenantId !== undefined && !guid.test(tenantId) && !DOMAIN.test(tenantId))
+    fail('MICROSOFT_TENANT_ID', 'must be the directory (tenant) id, a GUID, or its domain');
   if (clientId !== undefined && !guid.test(clientId)) fail('MICROSOFT_CLIENT_ID', 'must be the application (client) id, a GUID');
   if (domain !== undefined && !DOMAIN.test(domain)) fail('MICROSOFT_DOMAIN', 'must be a verified domain name such as contoso.com');
   let certificatePem: Secret | undefined;
   if (certFile !== undefined) {
     const text = readText(certFile);
     if (E.isLeft(text)) fail('MICROSOFT_CLIENT_CERTIFICATE_FILE', text.left);
-    else if (!text.right.includes('PRIVATE KEY') || !text.right.includes('BEGIN CERTIFICATE')) fail('MICROSOFT_CLIENT_CERTIFICATE_FILE', `${certFile} must hold the PEM certificate and its private key`);
+    else if (!text.right.includes('PRIVATE KEY') || !text.right.includes('BEGIN CERTIFICATE'))
+      fail('MICROSOFT_CLIENT_CERTIFICATE_FILE', `${certFile} must hold the PEM certificate and its private key`);
     else certificatePem = Secret.of(text.right);
   }
   if (tenantId === undefined || clientId === undefined || domain === undefined) return { mode: 'emulator' };
   const found = urls(env, fail, { authorityHost: 'MICROSOFT_AUTHORITY_HOST', graphUrl: 'MICROSOFT_GRAPH_URL' }, ['https:']);
   const endpoints = Object.keys(found).length === 0 ? {} : { endpoints: found };
-  if (secret !== undefined && certFile === undefined) return { mode: 'real', tenantId, clientId, credential: { clientSecret: Secret.of(secret) }, domain: domain.toLowerCase(), ...endpoints };
-  if (certificatePem !== undefined && certFile !== undefined && secret === undefined) return { mode: 'real', tenantId, clientId, credential: { certificatePem, certificateFile: certFile }, domain: domain.toLowerCase(), ...endpoints };
+  if (secret !== undefined && certFile === undefined)
+    return {
+      mode: 'real',
+      tenantId,
+      clientId,
+      credential: { clientSecret: Secret.of(secret) },
+      domain: domain.toLowerCase(),
+      ...endpoints,
+    };
+  if (certificatePem !== undefined && certFile !== undefined && secret === undefined)
+    return {
+      mode: 'real',
+      tenantId,
+      clientId,
+      credential: { certificatePem, certificateFile: certFile },
+      domain: domain.toLowerCase(),
+      ...endpoints,
+    };
   return { mode: 'emulator' };
 };
 
@@ -207,7 +261,8 @@ export const loadConfig = (env: NodeJS.ProcessEnv): E.Either<ReadonlyArray<Confi
   let publicUrl = `http://localhost:${port}`;
   if (rawPublic !== undefined) {
     const u = urlWith(rawPublic, ['http:', 'https:']);
-    if (u === undefined || u.search !== '' || u.hash !== '' || u.username !== '' || u.password !== '') fail('PUBLIC_URL', 'must be an http:// or https:// URL without query, fragment or credentials, e.g. https://portal.example.com');
+    if (u === undefined || u.search !== '' || u.hash !== '' || u.username !== '' || u.password !== '')
+      fail('PUBLIC_URL', 'must be an http:// or https:// URL without query, fragment or credentials, e.g. https://portal.example.com');
     else publicUrl = `${u.origin}${u.pathname}`.replace(/\/+$/, '');
   }
   const dataDir = resolve(read(env, 'DATA_DIR') ?? './data');
@@ -215,23 +270,36 @@ export const loadConfig = (env: NodeJS.ProcessEnv): E.Either<ReadonlyArray<Confi
   const databaseUrl = read(env, 'DATABASE_URL');
   const eventstoreUrl = read(env, 'EVENTSTORE_URL');
   const schema = read(env, 'DATABASE_SCHEMA') ?? 'takeover';
-  if (!IDENTIFIER.test(schema)) fail('DATABASE_SCHEMA', 'must be a plain lower-case SQL identifier (a-z, 0-9, underscore; not starting with a digit)');
-  if (databaseUrl !== undefined && urlWith(databaseUrl, ['postgres:', 'postgresql:']) === undefined) fail('DATABASE_URL', 'must be a postgres:// (or postgresql://) connection URL');
-  if (eventstoreUrl !== undefined && urlWith(eventstoreUrl, ['esdb:', 'esdb+discover:', 'kurrentdb:', 'kurrentdb+discover:']) === undefined) fail('EVENTSTORE_URL', 'must be an esdb:// or esdb+discover:// connection string');
-  if (databaseUrl !== undefined && eventstoreUrl !== undefined) fail('EVENTSTORE_URL', 'set either DATABASE_URL (events in PostgreSQL) or EVENTSTORE_URL (events in EventStoreDB), not both');
-  const store: StoreConfig = eventstoreUrl !== undefined && databaseUrl === undefined ? { kind: 'eventstoredb', url: eventstoreUrl.replace(/^kurrentdb/, 'esdb') }
-    : databaseUrl !== undefined ? { kind: 'postgres', url: databaseUrl, schema }
-      : { kind: 'sqlite', path: resolve(dataDir, 'events.db') };
-  const database: HostDbConfig = databaseUrl !== undefined ? { kind: 'postgres', url: databaseUrl, schema } : { kind: 'sqlite', path: resolve(dataDir, 'host.db') };
+  if (!IDENTIFIER.test(schema))
+    fail('DATABASE_SCHEMA', 'must be a plain lower-case SQL identifier (a-z, 0-9, underscore; not starting with a digit)');
+  if (databaseUrl !== undefined && urlWith(databaseUrl, ['postgres:', 'postgresql:']) === undefined)
+    fail('DATABASE_URL', 'must be a postgres:// (or postgresql://) connection URL');
+  if (eventstoreUrl !== undefined && urlWith(eventstoreUrl, ['esdb:', 'esdb+discover:', 'kurrentdb:', 'kurrentdb+discover:']) === undefined)
+    fail('EVENTSTORE_URL', 'must be an esdb:// or esdb+discover:// connection string');
+  if (databaseUrl !== undefined && eventstoreUrl !== undefined)
+    fail('EVENTSTORE_URL', 'set either DATABASE_URL (events in PostgreSQL) or EVENTSTORE_URL (events in EventStoreDB), not both');
+  const store: StoreConfig =
+    eventstoreUrl !== undefined && databaseUrl === undefined
+      ? { kind: 'eventstoredb', url: eventstoreUrl.replace(/^kurrentdb/, 'esdb') }
+      : databaseUrl !== undefined
+        ? { kind: 'postgres', url: databaseUrl, schema }
+        : { kind: 'sqlite', path: resolve(dataDir, 'events.db') };
+  const database: HostDbConfig =
+    databaseUrl !== undefined ? { kind: 'postgres', url: databaseUrl, schema } : { kind: 'sqlite', path: resolve(dataDir, 'host.db') };
 
   const smtpUrl = read(env, 'SMTP_URL');
-  if (smtpUrl !== undefined && urlWith(smtpUrl, ['smtp:', 'smtps:']) === undefined) fail('SMTP_URL', 'must be an smtp:// or smtps:// URL, e.g. smtps://user:password@mail.example.com:465');
+  if (smtpUrl !== undefined && urlWith(smtpUrl, ['smtp:', 'smtps:']) === undefined)
+    fail('SMTP_URL', 'must be an smtp:// or smtps:// URL, e.g. smtps://user:password@mail.example.com:465');
   const mail: MailConfig = smtpUrl === undefined ? { kind: 'outbox' } : { kind: 'smtp', url: smtpUrl };
 
   const platformName = read(env, 'PLATFORM_NAME') ?? 'Takeover Demo';
-  if (platformName.length > 100 || /[\r\n<>"]/.test(platformName)) fail('PLATFORM_NAME', 'must be at most 100 characters, without line breaks, quotes or angle brackets');
-  const mailFrom = read(env, 'MAIL_FROM') ?? `"${platformName}" <no-reply@${new URL(publicUrl).hostname === 'localhost' ? 'example.com' : new URL(publicUrl).hostname}>`;
-  if (!/^(?:"[^"\r\n]*"\s*)?<?[^\s@<>]+@[^\s@<>]+>?$/.test(mailFrom)) fail('MAIL_FROM', 'must be an address such as no-reply@example.com or "Acme Portal" <no-reply@example.com>');
+  if (platformName.length > 100 || /[\r\n<>"]/.test(platformName))
+    fail('PLATFORM_NAME', 'must be at most 100 characters, without line breaks, quotes or angle brackets');
+  const mailFrom =
+    read(env, 'MAIL_FROM') ??
+    `"${platformName}" <no-reply@${new URL(publicUrl).hostname === 'localhost' ? 'example.com' : new URL(publicUrl).hostname}>`;
+  if (!/^(?:"[^"\r\n]*"\s*)?<?[^\s@<>]+@[^\s@<>]+>?$/.test(mailFrom))
+    fail('MAIL_FROM', 'must be an address such as no-reply@example.com or "Acme Portal" <no-reply@example.com>');
 
   const adminEmail = (read(env, 'ADMIN_EMAIL') ?? 'admin@example.com').toLowerCase();
   if (!isEmailAddress(adminEmail)) fail('ADMIN_EMAIL', 'must be one email address such as admin@example.com');
@@ -250,9 +318,23 @@ export const loadConfig = (env: NodeJS.ProcessEnv): E.Either<ReadonlyArray<Confi
 
   if (errors.length > 0) return E.left(errors);
   return E.right({
-    port, host, publicUrl, dataDir, store, database, mail, mailFrom, google, microsoft, adminEmail,
+    port,
+    host,
+    publicUrl,
+    dataDir,
+    store,
+    database,
+    mail,
+    mailFrom,
+    google,
+    microsoft,
+    adminEmail,
     ...(apiKey === undefined ? {} : { adminApiKey: Secret.of(apiKey) }),
-    platformName, logLevel: logLevel as LogLevel, shutdownDeadlineMs, trustProxy, instanceId,
+    platformName,
+    logLevel: logLevel as LogLevel,
+    shutdownDeadlineMs,
+    trustProxy,
+    instanceId,
   });
 };
 
@@ -266,7 +348,10 @@ const parseTrustProxy = (value: string | undefined, fail: (variable: string, rea
   if (/^\d{1,2}$/.test(value)) return Number(value);
   const entries = value.split(',').map((v) => v.trim());
   if (entries.every((v) => /^[0-9a-f:.]+(\/\d{1,3})?$/i.test(v) && /[.:]/.test(v))) return entries.join(',');
-  fail('TRUST_PROXY', 'must be true, false, a number of proxy hops, or the proxies\' addresses or CIDR ranges separated by commas (e.g. 10.0.0.0/8,127.0.0.1)');
+  fail(
+    'TRUST_PROXY',
+    "must be true, false, a number of proxy hops, or the proxies' addresses or CIDR ranges separated by commas (e.g. 10.0.0.0/8,127.0.0.1)",
+  );
   return false;
 };
 

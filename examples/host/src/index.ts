@@ -5,8 +5,16 @@ export type { ConfigError, HostConfig, StoreConfig, HostDbConfig, MailConfig, Go
 export { createHostApp } from './app/createHostApp.js';
 export type { HostAppOptions } from './app/createHostApp.js';
 export {
-  decodeCreateUser, decodeAttributeChanges, decodeStateChange, decodeBinding, decodePolicyChange, decodeCredentials,
-  decodeActivation, decodePasswordChange, decodeVerify, decodePasswordCheck,
+  decodeCreateUser,
+  decodeAttributeChanges,
+  decodeStateChange,
+  decodeBinding,
+  decodePolicyChange,
+  decodeCredentials,
+  decodeActivation,
+  decodePasswordChange,
+  decodeVerify,
+  decodePasswordCheck,
 } from './app/inputs.js';
 export { DEFAULT_SCRYPT_COST, TEST_SCRYPT_COST } from './db/passwords.js';
 export type { ScryptCost } from './db/passwords.js';

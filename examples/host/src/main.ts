@@ -41,7 +41,9 @@ const main = async (): Promise<void> => {
   const config = loadConfig(process.env);
   if (E.isLeft(config)) return fail(`The host cannot start; fix the environment:\n${describeConfigErrors(config.left)}`);
 
-  const app = await createHostApp(config.right, { testHooks: testHooksFromEnv(process.env) }).catch((e: unknown) => fail(`The host cannot start: ${e instanceof Error ? e.message : String(e)}`));
+  const app = await createHostApp(config.right, { testHooks: testHooksFromEnv(process.env) }).catch((e: unknown) =>
+    fail(`The host cannot start: ${e instanceof Error ? e.message : String(e)}`),
+  );
   const server = await buildServer(app, { trustProxy: config.right.trustProxy });
 
   let stopping = false;
@@ -51,7 +53,10 @@ const main = async (): Promise<void> => {
       process.exit(1);
     }
     stopping = true;
-    app.logger.info({ signal, deadlineMs: config.right.shutdownDeadlineMs }, 'shutting down: in-flight pushes may finish within the deadline');
+    app.logger.info(
+      { signal, deadlineMs: config.right.shutdownDeadlineMs },
+      'shutting down: in-flight pushes may finish within the deadline',
+    );
     // A last resort if closing hangs past the deadline (plus a margin for the stores to close).
     const hard = setTimeout(() => {
       process.stderr.write('shutdown took longer than the deadline: exiting\n');
@@ -77,7 +82,9 @@ const main = async (): Promise<void> => {
     await server.listen({ port: app.settings.port, host: app.settings.host });
   } catch (e) {
     await app.close(0).catch(() => undefined);
-    return fail(`The host cannot listen on ${app.settings.host}:${String(app.settings.port)} (PORT, HOST): ${e instanceof Error ? e.message : String(e)}`);
+    return fail(
+      `The host cannot listen on ${app.settings.host}:${String(app.settings.port)} (PORT, HOST): ${e instanceof Error ? e.message : String(e)}`,
+    );
   }
   out(banner(app));
 };

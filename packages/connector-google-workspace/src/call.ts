@@ -13,7 +13,8 @@ export interface GoogleCallOptions {
   readonly timeout: number;
 }
 
-const record = (u: unknown): Record<string, unknown> | undefined => (typeof u === 'object' && u !== null ? (u as Record<string, unknown>) : undefined);
+const record = (u: unknown): Record<string, unknown> | undefined =>
+  typeof u === 'object' && u !== null ? (u as Record<string, unknown>) : undefined;
 
 const header = (headers: unknown, name: string): string | undefined => {
   if (headers instanceof Headers) return headers.get(name) ?? undefined;
@@ -42,18 +43,27 @@ export interface GoogleCall<A> {
 }
 
 /** The one place a googleapis promise is awaited: every outcome becomes a value, the body is decoded at the edge. */
-export const googleCall = (logger: ConnectorLogger, timeout: number) => <A>(call: GoogleCall<A>): TaskEither<ConnectorError, A> => async () => {
-  const facts = call.facts ?? { carriedPassword: false, secrets: [] };
-  try {
-    const res = await call.run({ retry: false, timeout });
-    logger.debug('google request', { operation: call.operation, status: res.status });
-    const decoded = call.decode.decode(res.data);
-    return E.isRight(decoded)
-      ? decoded
-      : E.left(permanent('invalid', { status: res.status, code: 'unexpected-response', message: scrubText(PathReporter.report(decoded).join('; '), facts.secrets).slice(0, 500) }));
-  } catch (thrown) {
-    const e = fromThrown(thrown, facts);
-    logger.warn('google request failed', { operation: call.operation, status: e.provider.status, code: e.provider.code });
-    return E.left(e);
-  }
-};
+export const googleCall =
+  (logger: ConnectorLogger, timeout: number) =>
+  <A>(call: GoogleCall<A>): TaskEither<ConnectorError, A> =>
+  async () => {
+    const facts = call.facts ?? { carriedPassword: false, secrets: [] };
+    try {
+      const res = await call.run({ retry: false, timeout });
+      logger.debug('google request', { operation: call.operation, status: res.status });
+      const decoded = call.decode.decode(res.data);
+      return E.isRight(decoded)
+        ? decoded
+        : E.left(
+            permanent('invalid', {
+              status: res.status,
+              code: 'unexpected-response',
+              message: scrubText(PathReporter.report(decoded).join('; '), facts.secrets).slice(0, 500),
+            }),
+          );
+    } catch (thrown) {
+      const e = fromThrown(thrown, facts);
+      logger.warn('google request failed', { operation: call.operation, status: e.provider.status, code: e.provider.code });
+      return E.left(e);
+    }
+  };

@@ -100,8 +100,11 @@ export const googleDirectoryClient = (options: GoogleDirectoryClientOptions): Go
       await jwtClient(options, scopes).authorize();
       return { status: 200, data: null };
     },
-    reports: (o) => new admin_reports_v1.Admin({ auth: jwtClient(options, [REPORTS_AUDIT_READONLY_SCOPE]), ...root })
-      .activities.list({ userKey: 'all', applicationName: 'admin', maxResults: 1 }, o),
+    reports: (o) =>
+      new admin_reports_v1.Admin({ auth: jwtClient(options, [REPORTS_AUDIT_READONLY_SCOPE]), ...root }).activities.list(
+        { userKey: 'all', applicationName: 'admin', maxResults: 1 },
+        o,
+      ),
   };
   return { auth, directory: new admin_directory_v1.Admin({ auth, ...root }), access };
 };

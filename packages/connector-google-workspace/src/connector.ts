@@ -26,37 +26,59 @@ const NoContent = t.unknown;
 export const googleWorkspaceConnector = (config: GoogleWorkspaceConnectorConfig): DirectoryConnector => {
   const users = config.directory.users;
   const call = googleCall(config.logger ?? silentLogger, config.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-  const found = (how: Resolution['how']) => (u: GoogleUser): Resolution => ({ externalId: externalUserId(u.id), how });
+  const found =
+    (how: Resolution['how']) =>
+    (u: GoogleUser): Resolution => ({ externalId: externalUserId(u.id), how });
 
   const get = (userKey: string) => call({ operation: 'users.get', run: (o) => users.get({ userKey }, o), decode: GoogleUser });
 
-  const update = (userKey: string, requestBody: GoogleUserWrite, password?: Parameters<typeof passwordFields>[0]) => call({
-    operation: 'users.update',
-    run: (o) => users.update({ userKey, requestBody }, o),
-    decode: GoogleUser,
-    facts: { carriedPassword: password !== undefined, secrets: password === undefined ? [] : [isSecret(password) ? password : password.hash] },
-  });
+  const update = (userKey: string, requestBody: GoogleUserWrite, password?: Parameters<typeof passwordFields>[0]) =>
+    call({
+      operation: 'users.update',
+      run: (o) => users.update({ userKey, requestBody }, o),
+      decode: GoogleUser,
+      facts: {
+        carriedPassword: password !== undefined,
+        secrets: password === undefined ? [] : [isSecret(password) ? password : password.hash],
+      },
+    });
 
   const create = (fresh: NonNullable<ResolveRequest['create']>) => {
     // Generated here, sent once, never returned or logged: the takeover sets the real one.
     const password = unknowablePassword();
     return pipe(
-      call({ operation: 'users.insert', run: (o) => users.insert({ requestBody: newUserBody(fresh, password) }, o), decode: GoogleUser, facts: { carriedPassword: true, secrets: [password] } }),
+      call({
+        operation: 'users.insert',
+        run: (o) => users.insert({ requestBody: newUserBody(fresh, password) }, o),
+        decode: GoogleUser,
+        facts: { carriedPassword: true, secrets: [password] },
+      }),
       TE.map(found('created')),
       // 409 after users.get said 404: the account exists but is still propagating (made moments ago,
       // perhaps by an earlier attempt whose answer was lost). Never a second account: retry later.
-      TE.mapLeft((e): ConnectorError => (e._tag === 'permanent' && e.provider.code === 'duplicate' ? retryable('propagating', e.provider) : e)),
+      TE.mapLeft((e): ConnectorError =>
+        e._tag === 'permanent' && e.provider.code === 'duplicate' ? retryable('propagating', e.provider) : e,
+      ),
     );
   };
 
   // A userKey may be the immutable id, the primary email or an alias: one users.get answers all three.
-  const byEmail = ({ primaryEmail, create: fresh }: ResolveRequest) => pipe(
-    get(primaryEmail),
-    TE.map(found('by-email')),
-    TE.orElse((e): TE.TaskEither<ConnectorError, Resolution> => (e._tag === 'permanent' && e.reason === 'not-found' && fresh !== undefined && config.createUsers !== false ? create(fresh) : TE.left(e))),
-  );
+  const byEmail = ({ primaryEmail, create: fresh }: ResolveRequest) =>
+    pipe(
+      get(primaryEmail),
+      TE.map(found('by-email')),
+      TE.orElse((e): TE.TaskEither<ConnectorError, Resolution> =>
+        e._tag === 'permanent' && e.reason === 'not-found' && fresh !== undefined && config.createUsers !== false
+          ? create(fresh)
+          : TE.left(e),
+      ),
+    );
 
-  const setSuspended = (suspended: boolean) => (id: ExternalUserId) => pipe(update(id, { suspended }), TE.map(() => undefined));
+  const setSuspended = (suspended: boolean) => (id: ExternalUserId) =>
+    pipe(
+      update(id, { suspended }),
+      TE.map(() => undefined),
+    );
 
   const connector: DirectoryConnector = {
     kind: GOOGLE_WORKSPACE_KIND,
@@ -70,10 +92,15 @@ export const googleWorkspaceConnector = (config: GoogleWorkspaceConnectorConfig)
       hashFunctions: googleHashFunctions,
       attributes: googleAttributes,
     },
-    describe: () => pipe(
-      call({ operation: 'users.list', run: (o) => users.list({ domain: config.domain, maxResults: 1 }, o), decode: GoogleUserList }),
-      TE.map(() => ({ kind: GOOGLE_WORKSPACE_KIND, displayName: config.displayName ?? `Google Workspace (${config.domain})`, domain: config.domain })),
-    ),
+    describe: () =>
+      pipe(
+        call({ operation: 'users.list', run: (o) => users.list({ domain: config.domain, maxResults: 1 }, o), decode: GoogleUserList }),
+        TE.map(() => ({
+          kind: GOOGLE_WORKSPACE_KIND,
+          displayName: config.displayName ?? `Google Workspace (${config.domain})`,
+          domain: config.domain,
+        })),
+      ),
     resolve: (req) => (req.externalKey === undefined ? byEmail(req) : pipe(get(req.externalKey), TE.map(found('by-key')))),
     suspend: setSuspended(true),
     reactivate: setSuspended(false),
@@ -82,15 +109,27 @@ export const googleWorkspaceConnector = (config: GoogleWorkspaceConnectorConfig)
         return TE.left(permanent('invalid', { message: `Google takes MD5, SHA-1 or crypt hashes, not ${password.hashFunction}` }));
       }
       const body = { ...attributeFields(attributes ?? {}), ...(password === undefined ? {} : passwordFields(password)) };
-      const outcome = (sessions: PushOutcome['sessions']): PushOutcome => ({ passwordSet: password !== undefined, sessions, sessionsEnded: sessions === 'revoked' });
+      const outcome = (sessions: PushOutcome['sessions']): PushOutcome => ({
+        passwordSet: password !== undefined,
+        sessions,
+        sessionsEnded: sessions === 'revoked',
+      });
       const signOut = call({ operation: 'users.signOut', run: (o) => users.signOut({ userKey: externalId }, o), decode: NoContent });
       return pipe(
         Object.keys(body).length === 0 ? TE.right<ConnectorError, unknown>(undefined) : update(externalId, body, password),
-        TE.chain(() => (revokeSessions === true ? pipe(signOut, TE.map(() => outcome('revoked'))) : TE.right(outcome('not-requested')))),
+        TE.chain(() =>
+          revokeSessions === true
+            ? pipe(
+                signOut,
+                TE.map(() => outcome('revoked')),
+              )
+            : TE.right(outcome('not-requested')),
+        ),
       );
     },
     checkPassword: (password) => TE.right(checkPassword(config.passwordPolicy ?? { kind: 'google-workspace' }, password)),
-    diagnose: () => diagnoseGoogle({ call, users, domain: config.domain, ...(config.access === undefined ? {} : { access: config.access }) }),
+    diagnose: () =>
+      diagnoseGoogle({ call, users, domain: config.domain, ...(config.access === undefined ? {} : { access: config.access }) }),
   };
   return connector;
 };

@@ -23,19 +23,30 @@ export interface GoogleRequestFacts {
  * API's reason refines the status: the 403 rate limits are throttling, a missing scope is `auth`,
  * a 400 "Invalid Password" on a request that carried one is `policy-rejected`.
  */
-export const fromGoogleResponse = (status: number, body: unknown, retryAfter: number | undefined, facts: GoogleRequestFacts): ConnectorError => {
+export const fromGoogleResponse = (
+  status: number,
+  body: unknown,
+  retryAfter: number | undefined,
+  facts: GoogleRequestFacts,
+): ConnectorError => {
   const oauth = GoogleOAuthErrorBody.decode(body);
   if (isRight(oauth)) {
-    const provider = scrubProvider({ status, code: oauth.right.error, message: oauth.right.error_description ?? oauth.right.error }, facts.secrets);
+    const provider = scrubProvider(
+      { status, code: oauth.right.error, message: oauth.right.error_description ?? oauth.right.error },
+      facts.secrets,
+    );
     return status === 429 || status >= 500 ? classifyHttpStatus(status, provider, retryAfter) : authFailed(provider);
   }
   const api = GoogleErrorBody.decode(body);
   const reason = isRight(api) ? api.right.error.errors?.[0]?.reason : undefined;
-  const provider: ProviderDetail = scrubProvider({
-    status,
-    ...(reason === undefined ? {} : { code: reason }),
-    message: isRight(api) ? api.right.error.message : `HTTP ${status} without a Google error body`,
-  }, facts.secrets);
+  const provider: ProviderDetail = scrubProvider(
+    {
+      status,
+      ...(reason === undefined ? {} : { code: reason }),
+      message: isRight(api) ? api.right.error.message : `HTTP ${status} without a Google error body`,
+    },
+    facts.secrets,
+  );
   // users.insert reference: "Mutate calls immediately following user creation might sometimes fail …
   // Check the error details for the \"User creation is not complete\" message"; seen as HTTP 412.
   if (status === 412 || /user creation is not complete/i.test(provider.message)) return retryable('propagating', provider, retryAfter);

@@ -15,10 +15,13 @@ export interface ServiceAccountCredentials {
 }
 
 /** The JSON key file Google Cloud issues for a service account (the fields we use). */
-export const ServiceAccountKeyFile = t.intersection([
-  t.type({ client_email: t.string, private_key: t.string }),
-  t.partial({ type: t.literal('service_account'), private_key_id: t.string, client_id: t.string }),
-], 'ServiceAccountKeyFile');
+export const ServiceAccountKeyFile = t.intersection(
+  [
+    t.type({ client_email: t.string, private_key: t.string }),
+    t.partial({ type: t.literal('service_account'), private_key_id: t.string, client_id: t.string }),
+  ],
+  'ServiceAccountKeyFile',
+);
 
 export interface KeyFileRejected {
   readonly _tag: 'KeyFileRejected';
@@ -39,14 +42,21 @@ export const serviceAccountKeyFromJson = (text: string): E.Either<KeyFileRejecte
   const decoded = ServiceAccountKeyFile.decode(json);
   if (E.isLeft(decoded)) return E.left(rejected(`not a service account key: ${PathReporter.report(decoded).join('; ').slice(0, 300)}`));
   const k = decoded.right;
-  return E.right({ clientEmail: k.client_email, privateKey: Secret.of(k.private_key), ...(k.private_key_id === undefined ? {} : { privateKeyId: k.private_key_id }), ...(k.client_id === undefined ? {} : { clientId: k.client_id }) });
+  return E.right({
+    clientEmail: k.client_email,
+    privateKey: Secret.of(k.private_key),
+    ...(k.private_key_id === undefined ? {} : { privateKeyId: k.private_key_id }),
+    ...(k.client_id === undefined ? {} : { clientId: k.client_id }),
+  });
 };
 
 /** Reads and decodes a service account key file. */
-export const serviceAccountKeyFromFile = (path: string): TaskEither<KeyFileRejected, ServiceAccountCredentials> => async () => {
-  try {
-    return serviceAccountKeyFromJson(await readFile(path, 'utf8'));
-  } catch (e) {
-    return E.left(rejected(`cannot read ${path}: ${e instanceof Error && 'code' in e ? String(e.code) : 'unknown error'}`));
-  }
-};
+export const serviceAccountKeyFromFile =
+  (path: string): TaskEither<KeyFileRejected, ServiceAccountCredentials> =>
+  async () => {
+    try {
+      return serviceAccountKeyFromJson(await readFile(path, 'utf8'));
+    } catch (e) {
+      return E.left(rejected(`cannot read ${path}: ${e instanceof Error && 'code' in e ? String(e.code) : 'unknown error'}`));
+    }
+  };

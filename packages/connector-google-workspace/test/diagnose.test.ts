@@ -1,7 +1,13 @@
 // diagnose() against the Google emulator configured wrong in each way an operator can get wrong.
 import * as E from 'fp-ts/lib/Either.js';
 import type { AccessCheck } from '@takeover/connector-kit';
-import { DIRECTORY_USER_READONLY_SCOPE, DIRECTORY_USER_SCOPE, DIRECTORY_USER_SECURITY_SCOPE, REPORTS_AUDIT_READONLY_SCOPE, startGoogleEmulator } from '@takeover/directory-emulators';
+import {
+  DIRECTORY_USER_READONLY_SCOPE,
+  DIRECTORY_USER_SCOPE,
+  DIRECTORY_USER_SECURITY_SCOPE,
+  REPORTS_AUDIT_READONLY_SCOPE,
+  startGoogleEmulator,
+} from '@takeover/directory-emulators';
 import type { GoogleEmulator } from '@takeover/directory-emulators';
 import type { GoogleEmulatorConnectorOptions } from '@takeover/connector-google-workspace/testing';
 import { googleConnectorForEmulator } from '@takeover/connector-google-workspace/testing';
@@ -50,7 +56,9 @@ describe('diagnose against the Google emulator', () => {
     expect(named(checks, DIRECTORY_USER_SCOPE)?.status).toBe('ok');
     expect(named(checks, DIRECTORY_USER_SECURITY_SCOPE)?.status).toBe('ok');
     expect(named(checks, REPORTS_AUDIT_READONLY_SCOPE)?.status).toBe('unknown');
-    expect(named(checks, REPORTS_AUDIT_READONLY_SCOPE)?.fix).toContain(`add scope ${REPORTS_AUDIT_READONLY_SCOPE} to client id ${emu.credentials.client_id}`);
+    expect(named(checks, REPORTS_AUDIT_READONLY_SCOPE)?.fix).toContain(
+      `add scope ${REPORTS_AUDIT_READONLY_SCOPE} to client id ${emu.credentials.client_id}`,
+    );
     expect(byArea(checks, 'role')).toEqual([expect.objectContaining({ name: 'super admin (admin@example.com)', status: 'ok' })]);
     expect(byArea(checks, 'domain')).toEqual([expect.objectContaining({ name: 'example.com', status: 'ok' })]);
     expect(byArea(checks, 'quota').map((c) => c.status)).toEqual(['unknown']);
@@ -80,7 +88,10 @@ describe('diagnose against the Google emulator', () => {
   });
 
   it('wrong key (auth): credentials missing, with how to make a new key', async () => {
-    const wrongKey = { ...emu.credentials, ...(other.credentials.private_key === undefined ? {} : { private_key: other.credentials.private_key }) };
+    const wrongKey = {
+      ...emu.credentials,
+      ...(other.credentials.private_key === undefined ? {} : { private_key: other.credentials.private_key }),
+    };
     const checks = await diagnose({ credentials: wrongKey });
     const [credentials, ...others] = byArea(checks, 'credentials');
     expect(others).toEqual([]);
@@ -111,7 +122,13 @@ describe('diagnose against the Google emulator', () => {
   });
 
   it('Admin SDK API not enabled in the project (403 accessNotConfigured): the API is missing', async () => {
-    emu.injectFault({ path: '/admin/directory/v1/users', status: 403, reason: 'accessNotConfigured', message: 'Admin SDK API has not been used in project takeover-test before or it is disabled.', times: 3 });
+    emu.injectFault({
+      path: '/admin/directory/v1/users',
+      status: 403,
+      reason: 'accessNotConfigured',
+      message: 'Admin SDK API has not been used in project takeover-test before or it is disabled.',
+      times: 3,
+    });
     const checks = await diagnose();
     expect(missing(checks)).toEqual(['Admin SDK API (Directory)']);
   });

@@ -5,8 +5,10 @@ import { passwordFields } from '../src/mapping.js';
 
 describe('attribute mapping to the Directory API User', () => {
   it('maps names into name.givenName / name.familyName and the sign-in address to primaryEmail', () => {
-    expect(attributeFields({ givenName: 'Ada', familyName: 'Lovelace', primaryEmail: 'ada@example.com' }))
-      .toEqual({ primaryEmail: 'ada@example.com', name: { givenName: 'Ada', familyName: 'Lovelace' } });
+    expect(attributeFields({ givenName: 'Ada', familyName: 'Lovelace', primaryEmail: 'ada@example.com' })).toEqual({
+      primaryEmail: 'ada@example.com',
+      name: { givenName: 'Ada', familyName: 'Lovelace' },
+    });
   });
 
   it('sends only what changed (users.update has patch semantics)', () => {
@@ -21,6 +23,10 @@ describe('attribute mapping to the Directory API User', () => {
 
   it('sends a plaintext without a forced change, and a hash with its hashFunction', () => {
     expect(passwordFields(Secret.of('Plain-Pass-1'))).toEqual({ password: 'Plain-Pass-1', changePasswordAtNextLogin: false });
-    expect(passwordFields(hashedPassword('SHA-1', Secret.of('a'.repeat(40))))).toEqual({ password: 'a'.repeat(40), hashFunction: 'SHA-1', changePasswordAtNextLogin: false });
+    expect(passwordFields(hashedPassword('SHA-1', Secret.of('a'.repeat(40))))).toEqual({
+      password: 'a'.repeat(40),
+      hashFunction: 'SHA-1',
+      changePasswordAtNextLogin: false,
+    });
   });
 });

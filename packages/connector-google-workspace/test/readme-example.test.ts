@@ -18,14 +18,15 @@ export interface GoogleSetup {
 }
 
 /** Builds the connector for a real tenant (or, with `emulator`, for a local Google emulator). */
-export const connectGoogle = (setup: GoogleSetup) => pipe(
-  serviceAccountKeyFromFile(setup.keyFile),
-  TE.map((credentials) => {
-    // `access` lets diagnose() check each scope, the key, the admin and the domain on its own.
-    const { directory, access } = googleDirectoryClient({ credentials, subject: setup.admin, ...setup.emulator });
-    return googleWorkspaceConnector({ directory, access, domain: setup.domain, timeoutMs: 10_000 });
-  }),
-);
+export const connectGoogle = (setup: GoogleSetup) =>
+  pipe(
+    serviceAccountKeyFromFile(setup.keyFile),
+    TE.map((credentials) => {
+      // `access` lets diagnose() check each scope, the key, the admin and the domain on its own.
+      const { directory, access } = googleDirectoryClient({ credentials, subject: setup.admin, ...setup.emulator });
+      return googleWorkspaceConnector({ directory, access, domain: setup.domain, timeoutMs: 10_000 });
+    }),
+  );
 
 /** Sets one user's password, found by primary email, and signs them out everywhere. */
 export const setPassword = async (connector: DirectoryConnector, email: string, password: Secret): Promise<string> => {
@@ -53,12 +54,21 @@ describe('README', () => {
     try {
       const keyFile = join(dir, 'key.json');
       await writeFile(keyFile, JSON.stringify(emulator.credentials));
-      await emulator.seed({ users: [{ primaryEmail: 'ada@example.com', givenName: 'Ada', familyName: 'Lovelace', password: 'First-Pass-1' }] });
-      const connector = await connectGoogle({ keyFile, admin: emulator.adminEmail, domain: 'example.com', emulator: { rootUrl: emulator.url, tokenUrl: emulator.tokenUrl } })();
+      await emulator.seed({
+        users: [{ primaryEmail: 'ada@example.com', givenName: 'Ada', familyName: 'Lovelace', password: 'First-Pass-1' }],
+      });
+      const connector = await connectGoogle({
+        keyFile,
+        admin: emulator.adminEmail,
+        domain: 'example.com',
+        emulator: { rootUrl: emulator.url, tokenUrl: emulator.tokenUrl },
+      })();
       if (isLeft(connector)) throw new Error(connector.left.message);
       expect(await setPassword(connector.right, 'ada@example.com', S.of('Second-Pass-2'))).toBe('password set, sessions revoked');
       expect(await emulator.passwordMatches('ada@example.com', 'Second-Pass-2')).toBe(true);
-      expect(await setPassword(connector.right, 'nobody@example.com', S.of('Second-Pass-2'))).toBe('permanent/not-found (404 notFound): Resource Not Found: userKey');
+      expect(await setPassword(connector.right, 'nobody@example.com', S.of('Second-Pass-2'))).toBe(
+        'permanent/not-found (404 notFound): Resource Not Found: userKey',
+      );
       expect(isLeft(await connectGoogle({ keyFile: join(dir, 'missing.json'), admin: 'a', domain: 'example.com' })())).toBe(true);
     } finally {
       await rm(dir, { recursive: true, force: true });

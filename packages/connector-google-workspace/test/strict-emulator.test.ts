@@ -53,7 +53,10 @@ describe('1. every userKey and query value is encoded', () => {
     expect(usersWith(primaryEmail)).toBe(1);
     expect(created(primaryEmail)).toBe(0);
     // The same address as the admin's key.
-    expect(await right(connector.resolve({ externalKey: externalUserId(primaryEmail), primaryEmail }))).toEqual({ externalId: externalUserId(id), how: 'by-key' });
+    expect(await right(connector.resolve({ externalKey: externalUserId(primaryEmail), primaryEmail }))).toEqual({
+      externalId: externalUserId(id),
+      how: 'by-key',
+    });
   });
 
   it('j+smith@ is not j smith@ nor j.smith@: each key reaches Google as written', async () => {
@@ -61,7 +64,10 @@ describe('1. every userKey and query value is encoded', () => {
     const plus = await right(connector.resolve({ primaryEmail: 'j+smith@example.com' }));
     const dot = await right(connector.resolve({ primaryEmail: 'j.smith@example.com' }));
     expect(plus.externalId).not.toBe(dot.externalId);
-    expect(await left(connector.resolve({ primaryEmail: 'j smith@example.com' }))).toMatchObject({ _tag: 'permanent', reason: 'not-found' });
+    expect(await left(connector.resolve({ primaryEmail: 'j smith@example.com' }))).toMatchObject({
+      _tag: 'permanent',
+      reason: 'not-found',
+    });
   });
 
   it("an address with ' is created once, then found by email", async () => {
@@ -80,15 +86,27 @@ describe('2. propagation after users.insert', () => {
     emu.setPropagationDelay(3000);
     const connector = googleConnectorForEmulator(emu, { timeoutMs: TIMEOUT_MS });
     const primaryEmail = 'fresh@example.com';
-    const { externalId, how } = await right(connector.resolve({ primaryEmail, create: { primaryEmail, givenName: 'Fresh', familyName: 'Hire' } }));
+    const { externalId, how } = await right(
+      connector.resolve({ primaryEmail, create: { primaryEmail, givenName: 'Fresh', familyName: 'Hire' } }),
+    );
     expect(how).toBe('created');
     const password = Secret.of('Fresh-Pass-123');
-    expect(await left(connector.push({ externalId, password }))).toMatchObject({ _tag: 'retryable', reason: 'propagating', provider: { status: 412, code: 'conditionNotMet', message: 'User creation is not complete.' } });
+    expect(await left(connector.push({ externalId, password }))).toMatchObject({
+      _tag: 'retryable',
+      reason: 'propagating',
+      provider: { status: 412, code: 'conditionNotMet', message: 'User creation is not complete.' },
+    });
 
     // A read right after create: 404, kept permanent/not-found (the engine retries it within its window after a create).
-    expect(await left(connector.resolve({ externalKey: externalId, primaryEmail }))).toMatchObject({ _tag: 'permanent', reason: 'not-found', provider: { status: 404 } });
+    expect(await left(connector.resolve({ externalKey: externalId, primaryEmail }))).toMatchObject({
+      _tag: 'permanent',
+      reason: 'not-found',
+      provider: { status: 404 },
+    });
     // Resolving by email again (the account not visible yet) must not create a second one: 409 becomes propagating.
-    expect(await left(connector.resolve({ primaryEmail, create: { primaryEmail, givenName: 'Fresh', familyName: 'Hire' } }))).toMatchObject({ _tag: 'retryable', reason: 'propagating' });
+    expect(await left(connector.resolve({ primaryEmail, create: { primaryEmail, givenName: 'Fresh', familyName: 'Hire' } }))).toMatchObject(
+      { _tag: 'retryable', reason: 'propagating' },
+    );
     expect(usersWith(primaryEmail)).toBe(1);
 
     emu.advanceClock(3);
@@ -106,24 +124,36 @@ describe('3. sessions: Google keeps them across a password change; users.signOut
   });
 
   it('declares passwordSetEndsSessions false', () => {
-    expect(googleConnectorForEmulator(emu, { timeoutMs: TIMEOUT_MS }).capabilities).toMatchObject({ revokeSessions: true, passwordSetEndsSessions: false });
+    expect(googleConnectorForEmulator(emu, { timeoutMs: TIMEOUT_MS }).capabilities).toMatchObject({
+      revokeSessions: true,
+      passwordSetEndsSessions: false,
+    });
   });
 
   it('a password push alone leaves the sessions in place and says so; with revokeSessions they end and sessionsEnded is true', async () => {
     const connector = googleConnectorForEmulator(emu, { timeoutMs: TIMEOUT_MS });
     emu.signIn('sam@example.com');
     emu.signIn('sam@example.com');
-    expect(await right(connector.push({ externalId: id, password: Secret.of('Second-Pass-22') }))).toEqual<PushOutcome>({ passwordSet: true, sessions: 'not-requested', sessionsEnded: false });
+    expect(await right(connector.push({ externalId: id, password: Secret.of('Second-Pass-22') }))).toEqual<PushOutcome>({
+      passwordSet: true,
+      sessions: 'not-requested',
+      sessionsEnded: false,
+    });
     expect(emu.user(id)).toMatchObject({ activeSessions: 2, signOutCount: 0 });
 
-    expect(await right(connector.push({ externalId: id, password: Secret.of('Third-Pass-333'), revokeSessions: true }))).toEqual<PushOutcome>({ passwordSet: true, sessions: 'revoked', sessionsEnded: true });
+    expect(
+      await right(connector.push({ externalId: id, password: Secret.of('Third-Pass-333'), revokeSessions: true })),
+    ).toEqual<PushOutcome>({ passwordSet: true, sessions: 'revoked', sessionsEnded: true });
     expect(emu.user(id)).toMatchObject({ activeSessions: 0, signOutCount: 1 });
   });
 
   it('without admin.directory.user.security the sign-out fails, so the push fails and never claims sessions ended', async () => {
     const connector = googleConnectorForEmulator(emu, { timeoutMs: TIMEOUT_MS, scopes: [DIRECTORY_USER_SCOPE] });
     emu.signIn('sam@example.com');
-    expect(await left(connector.push({ externalId: id, password: Secret.of('Fourth-Pass-4444'), revokeSessions: true }))).toMatchObject({ _tag: 'auth', provider: { status: 403, code: 'insufficientPermissions' } });
+    expect(await left(connector.push({ externalId: id, password: Secret.of('Fourth-Pass-4444'), revokeSessions: true }))).toMatchObject({
+      _tag: 'auth',
+      provider: { status: 403, code: 'insufficientPermissions' },
+    });
     expect(emu.user(id)?.activeSessions).toBe(1);
   });
 });
@@ -143,7 +173,11 @@ describe("4. ambiguousPasswordSet 'resend': sending the same password again is h
     expect(isAmbiguous(lost)).toBe(true);
     expect(await emu.passwordMatches(id, 'Resent-Pass-77')).toBe(true); // it landed
 
-    expect(await right(connector.push({ externalId: id, password }))).toEqual<PushOutcome>({ passwordSet: true, sessions: 'not-requested', sessionsEnded: false });
+    expect(await right(connector.push({ externalId: id, password }))).toEqual<PushOutcome>({
+      passwordSet: true,
+      sessions: 'not-requested',
+      sessionsEnded: false,
+    });
     expect(await emu.passwordMatches(id, 'Resent-Pass-77')).toBe(true);
     expect(emu.user(id)).toMatchObject({ activeSessions: 1, signOutCount: 0, suspended: false, changePasswordAtNextLogin: false });
     // The only trace of the second send: another CHANGE_PASSWORD line in the admin audit log.

@@ -15,12 +15,35 @@ export const isAmbiguous = (e: ConnectorError): boolean => e._tag === 'retryable
  * The least a `diagnose` can say: one authenticated read (the connector's `describe`). For a
  * directory whose API cannot report permissions or roles (SCIM); connectors that can, say more.
  */
-export const diagnoseByDescribe = (describe: () => TaskEither<ConnectorError, DirectoryDescription>): TaskEither<ConnectorError, ReadonlyArray<AccessCheck>> => pipe(
-  describe(),
-  TE.map((d): ReadonlyArray<AccessCheck> => [{ area: 'api', name: `${d.kind} API`, status: 'ok', detail: `read ${d.domain} with the configured credentials` }]),
-  TE.orElse((e): TaskEither<ConnectorError, ReadonlyArray<AccessCheck>> => {
-    if (e._tag === 'auth') return TE.right([{ area: 'credentials', name: 'credentials', status: 'missing', detail: e.provider.message, fix: 'Check the connector\'s credentials (secret, key, token) and their consent.' }]);
-    if (e._tag === 'permanent' && e.reason === 'forbidden') return TE.right([{ area: 'permission', name: 'read access', status: 'missing', detail: e.provider.message, fix: 'Grant the connector\'s account the right to read and write users.' }]);
-    return TE.left(e);
-  }),
-);
+export const diagnoseByDescribe = (
+  describe: () => TaskEither<ConnectorError, DirectoryDescription>,
+): TaskEither<ConnectorError, ReadonlyArray<AccessCheck>> =>
+  pipe(
+    describe(),
+    TE.map((d): ReadonlyArray<AccessCheck> => [
+      { area: 'api', name: `${d.kind} API`, status: 'ok', detail: `read ${d.domain} with the configured credentials` },
+    ]),
+    TE.orElse((e): TaskEither<ConnectorError, ReadonlyArray<AccessCheck>> => {
+      if (e._tag === 'auth')
+        return TE.right([
+          {
+            area: 'credentials',
+            name: 'credentials',
+            status: 'missing',
+            detail: e.provider.message,
+            fix: "Check the connector's credentials (secret, key, token) and their consent.",
+          },
+        ]);
+      if (e._tag === 'permanent' && e.reason === 'forbidden')
+        return TE.right([
+          {
+            area: 'permission',
+            name: 'read access',
+            status: 'missing',
+            detail: e.provider.message,
+            fix: "Grant the connector's account the right to read and write users.",
+          },
+        ]);
+      return TE.left(e);
+    }),
+  );

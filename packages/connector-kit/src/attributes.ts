@@ -26,4 +26,8 @@ export type AttributeName = keyof DirectoryAttributes;
 export const attributeNames: ReadonlyArray<AttributeName> = Object.keys(DirectoryAttributes.props) as AttributeName[];
 
 /** What a new account needs at least; the rest is optional. */
-export type NewAccountAttributes = DirectoryAttributes & { readonly primaryEmail: string; readonly givenName: string; readonly familyName: string };
+export type NewAccountAttributes = DirectoryAttributes & {
+  readonly primaryEmail: string;
+  readonly givenName: string;
+  readonly familyName: string;
+};

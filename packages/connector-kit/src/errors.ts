@@ -70,8 +70,12 @@ const record = (u: unknown): Record<string, unknown> | undefined =>
 /** Structural guards: they survive duplicate copies of this package (no `instanceof`). */
 export const isRetryable = (u: unknown): u is RetryableError => {
   const r = record(u);
-  return r?.['_tag'] === 'retryable' && retryableReasons.includes(r['reason'] as string) && hasProvider(r)
-    && (r['retryAfter'] === undefined || (typeof r['retryAfter'] === 'number' && r['retryAfter'] >= 0));
+  return (
+    r?.['_tag'] === 'retryable' &&
+    retryableReasons.includes(r['reason'] as string) &&
+    hasProvider(r) &&
+    (r['retryAfter'] === undefined || (typeof r['retryAfter'] === 'number' && r['retryAfter'] >= 0))
+  );
 };
 
 export const isPermanent = (u: unknown): u is PermanentError => {

@@ -38,7 +38,15 @@ const codesOf = (u: unknown): ReadonlyArray<string> => {
   return codes;
 };
 
-const timeoutCodes = ['AbortError', 'TimeoutError', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT'];
+const timeoutCodes = [
+  'AbortError',
+  'TimeoutError',
+  'ETIMEDOUT',
+  'ESOCKETTIMEDOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_CONNECT_TIMEOUT',
+];
 
 /**
  * A request that got no HTTP response (fetch rejected, a socket error): a timeout or a broken

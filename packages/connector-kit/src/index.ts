@@ -1,5 +1,22 @@
-export type { ConnectorError, RetryableError, PermanentError, AuthError, ProviderDetail, RetryableReason, PermanentReason } from './errors.js';
-export { retryable, permanent, authFailed, isRetryable, isPermanent, isAuthError, isConnectorError, describeConnectorError } from './errors.js';
+export type {
+  ConnectorError,
+  RetryableError,
+  PermanentError,
+  AuthError,
+  ProviderDetail,
+  RetryableReason,
+  PermanentReason,
+} from './errors.js';
+export {
+  retryable,
+  permanent,
+  authFailed,
+  isRetryable,
+  isPermanent,
+  isAuthError,
+  isConnectorError,
+  describeConnectorError,
+} from './errors.js';
 export { scrubText, scrubProvider } from './scrub.js';
 export { parseRetryAfter, classifyHttpStatus, classifyNoResponse } from './http.js';
 export { DirectoryAttributes, attributeNames } from './attributes.js';
@@ -9,7 +26,19 @@ export { silentLogger } from './logger.js';
 export { unknowablePassword } from './password.js';
 export { ExternalUserId, externalUserId, hashedPassword } from './port.js';
 export type {
-  ExternalUserIdBrand, DirectoryConnector, ConnectorCapabilities, DirectoryDescription, HashFunction, HashedPassword,
-  ResolveRequest, Resolution, PushRequest, PushOutcome, SessionOutcome, PolicyViolation, AmbiguityResolution, AccessCheck,
+  ExternalUserIdBrand,
+  DirectoryConnector,
+  ConnectorCapabilities,
+  DirectoryDescription,
+  HashFunction,
+  HashedPassword,
+  ResolveRequest,
+  Resolution,
+  PushRequest,
+  PushOutcome,
+  SessionOutcome,
+  PolicyViolation,
+  AmbiguityResolution,
+  AccessCheck,
 } from './port.js';
 export { isAmbiguous, diagnoseByDescribe } from './ambiguity.js';

@@ -5,7 +5,9 @@ import type { AttributeName, DirectoryAttributes, NewAccountAttributes } from '.
 import type { ConnectorError } from './errors.js';
 
 /** The directory's own id for an account (Google's id or primary email, Entra's object id, SCIM's `id`). */
-export interface ExternalUserIdBrand { readonly ExternalUserId: unique symbol }
+export interface ExternalUserIdBrand {
+  readonly ExternalUserId: unique symbol;
+}
 export const ExternalUserId = t.brand(t.string, (s): s is t.Branded<string, ExternalUserIdBrand> => s.length > 0, 'ExternalUserId');
 export type ExternalUserId = t.TypeOf<typeof ExternalUserId>;
 /** For trusted input (tests, a provider response already decoded). Throws on '' (a programmer bug). */
@@ -33,7 +35,11 @@ export interface HashedPassword {
   /** The hash, itself kept as a Secret: a leaked hash is a crackable password. */
   readonly hash: Secret;
 }
-export const hashedPassword = (hashFunction: HashFunction, hash: Secret): HashedPassword => ({ _tag: 'HashedPassword', hashFunction, hash });
+export const hashedPassword = (hashFunction: HashFunction, hash: Secret): HashedPassword => ({
+  _tag: 'HashedPassword',
+  hashFunction,
+  hash,
+});
 
 /** What a connector can do, declared up front so the engine and the portal can plan around it. */
 export interface ConnectorCapabilities {

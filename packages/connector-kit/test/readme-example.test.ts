@@ -30,11 +30,20 @@ describeConformance('the in-memory directory', ({ logger }) => Promise.resolve(i
 describe('README: handling a push result', () => {
   it('walks the taxonomy', async () => {
     const { connector, target } = inMemoryDirectory();
-    const id = await target.seedUser({ primaryEmail: 'ada@example.com', givenName: 'Ada', familyName: 'Lovelace', password: 'first-password' });
+    const id = await target.seedUser({
+      primaryEmail: 'ada@example.com',
+      givenName: 'Ada',
+      familyName: 'Lovelace',
+      password: 'first-password',
+    });
     expect(await pushOnce(connector, id, Secret.of('second-password'))).toBe('pushed (sessions: revoked)');
     await target.injectFault({ kind: 'throttle', retryAfterSeconds: 3 });
-    expect(await pushOnce(connector, id, Secret.of('third-password'))).toBe('retry in 3000 ms: retryable/throttled (429 throttled): slow down (retry after 3000 ms)');
+    expect(await pushOnce(connector, id, Secret.of('third-password'))).toBe(
+      'retry in 3000 ms: retryable/throttled (429 throttled): slow down (retry after 3000 ms)',
+    );
     await target.injectFault({ kind: 'auth' });
-    expect(await pushOnce(connector, id, Secret.of('third-password'))).toBe('an admin must fix the connection: auth (401 unauthenticated): bad credentials');
+    expect(await pushOnce(connector, id, Secret.of('third-password'))).toBe(
+      'an admin must fix the connection: auth (401 unauthenticated): bad credentials',
+    );
   });
 });

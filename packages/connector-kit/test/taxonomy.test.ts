@@ -1,7 +1,19 @@
 import { reveal, Secret } from '@takeover/core';
 import {
-  authFailed, classifyHttpStatus, classifyNoResponse, describeConnectorError, isAuthError, isConnectorError, isPermanent,
-  isRetryable, parseRetryAfter, permanent, retryable, scrubProvider, scrubText, unknowablePassword,
+  authFailed,
+  classifyHttpStatus,
+  classifyNoResponse,
+  describeConnectorError,
+  isAuthError,
+  isConnectorError,
+  isPermanent,
+  isRetryable,
+  parseRetryAfter,
+  permanent,
+  retryable,
+  scrubProvider,
+  scrubText,
+  unknowablePassword,
 } from '@takeover/connector-kit';
 
 describe('the error taxonomy', () => {
@@ -17,17 +29,28 @@ describe('the error taxonomy', () => {
   });
 
   it('describes an error in one line for the admin', () => {
-    expect(describeConnectorError(permanent('not-found', { status: 404, code: 'notFound', message: 'Resource Not Found: userKey' })))
-      .toBe('permanent/not-found (404 notFound): Resource Not Found: userKey');
-    expect(describeConnectorError(retryable('throttled', { status: 429, message: 'slow' }, 2000))).toBe('retryable/throttled (429): slow (retry after 2000 ms)');
+    expect(describeConnectorError(permanent('not-found', { status: 404, code: 'notFound', message: 'Resource Not Found: userKey' }))).toBe(
+      'permanent/not-found (404 notFound): Resource Not Found: userKey',
+    );
+    expect(describeConnectorError(retryable('throttled', { status: 429, message: 'slow' }, 2000))).toBe(
+      'retryable/throttled (429): slow (retry after 2000 ms)',
+    );
     expect(describeConnectorError(authFailed({ message: 'invalid_client' }))).toBe('auth: invalid_client');
   });
 });
 
 describe('HTTP helpers', () => {
   it.each([
-    [401, 'auth'], [403, 'permanent/forbidden'], [404, 'permanent/not-found'], [400, 'permanent/invalid'], [409, 'permanent/invalid'],
-    [408, 'retryable/timeout'], [429, 'retryable/throttled'], [500, 'retryable/server'], [503, 'retryable/server'], [504, 'retryable/timeout'],
+    [401, 'auth'],
+    [403, 'permanent/forbidden'],
+    [404, 'permanent/not-found'],
+    [400, 'permanent/invalid'],
+    [409, 'permanent/invalid'],
+    [408, 'retryable/timeout'],
+    [429, 'retryable/throttled'],
+    [500, 'retryable/server'],
+    [503, 'retryable/server'],
+    [504, 'retryable/timeout'],
   ])('status %i reads as %s by default', (status, expected) => {
     const e = classifyHttpStatus(status, { status, message: 'm' });
     expect(e._tag === 'auth' ? 'auth' : `${e._tag}/${e.reason}`).toBe(expected);
@@ -44,7 +67,9 @@ describe('HTTP helpers', () => {
 
   it('reads a missing response as a timeout or a connection failure, through cause chains', () => {
     expect(classifyNoResponse(new DOMException('x', 'TimeoutError'))).toMatchObject({ _tag: 'retryable', reason: 'timeout' });
-    const reset = Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('other side closed'), { code: 'ECONNRESET' }) });
+    const reset = Object.assign(new TypeError('fetch failed'), {
+      cause: Object.assign(new Error('other side closed'), { code: 'ECONNRESET' }),
+    });
     expect(classifyNoResponse(reset)).toMatchObject({ _tag: 'retryable', reason: 'connection', provider: { code: 'ECONNRESET' } });
   });
 });
@@ -54,7 +79,11 @@ describe('scrubbing provider text', () => {
     const s = Secret.of('p@ss "word" 1');
     const text = `bad: p@ss "word" 1 / ${JSON.stringify('p@ss "word" 1')} / ${encodeURIComponent('p@ss "word" 1')}`;
     expect(scrubText(text, [s, undefined])).toBe('bad: [redacted] / "[redacted]" / [redacted]');
-    expect(scrubProvider({ status: 400, code: 'p@ss "word" 1', message: 'p@ss "word" 1' }, [s])).toEqual({ status: 400, code: '[redacted]', message: '[redacted]' });
+    expect(scrubProvider({ status: 400, code: 'p@ss "word" 1', message: 'p@ss "word" 1' }, [s])).toEqual({
+      status: 400,
+      code: '[redacted]',
+      message: '[redacted]',
+    });
   });
 });
 

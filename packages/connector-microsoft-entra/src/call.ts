@@ -7,7 +7,8 @@ import { authFailed, classifyNoResponse, parseRetryAfter, permanent, retryable, 
 import type { GraphRequestFacts } from './errors.js';
 import { fromGraphAnswer } from './errors.js';
 
-const record = (u: unknown): Record<string, unknown> | undefined => (typeof u === 'object' && u !== null ? (u as Record<string, unknown>) : undefined);
+const record = (u: unknown): Record<string, unknown> | undefined =>
+  typeof u === 'object' && u !== null ? (u as Record<string, unknown>) : undefined;
 const text = (u: unknown): string | undefined => (typeof u === 'string' && u.length > 0 ? u : undefined);
 
 /** @azure/identity's failures, as the Graph client's GraphError names them (`code` = the error's name). */
@@ -44,20 +45,30 @@ export interface GraphCall<A> {
 }
 
 /** The one place a Graph client promise is awaited: a timeout, every outcome a value, the body decoded at the edge. */
-export const graphCall = (logger: ConnectorLogger, timeoutMs: number) => <A>(call: GraphCall<A>): TaskEither<ConnectorError, A> => async () => {
-  const facts = call.facts ?? { carriedPassword: false, secrets: [] };
-  const signal = AbortSignal.timeout(timeoutMs);
-  try {
-    const body = await call.run(signal);
-    logger.debug('graph request', { operation: call.operation, ok: true });
-    const decoded = call.decode.decode(body);
-    return E.isRight(decoded)
-      ? decoded
-      : E.left(permanent('invalid', { code: 'unexpected-response', message: scrubText(PathReporter.report(decoded).join('; '), facts.secrets).slice(0, 500) }));
-  } catch (thrown) {
-    // The Graph client rewraps fetch's abort as a plain Error: our own signal says it was the timeout.
-    const e = signal.aborted ? retryable('timeout', { code: 'TimeoutError', message: `no answer within ${timeoutMs} ms` }) : fromThrown(thrown, facts);
-    logger.warn('graph request failed', { operation: call.operation, status: e.provider.status, code: e.provider.code });
-    return E.left(e);
-  }
-};
+export const graphCall =
+  (logger: ConnectorLogger, timeoutMs: number) =>
+  <A>(call: GraphCall<A>): TaskEither<ConnectorError, A> =>
+  async () => {
+    const facts = call.facts ?? { carriedPassword: false, secrets: [] };
+    const signal = AbortSignal.timeout(timeoutMs);
+    try {
+      const body = await call.run(signal);
+      logger.debug('graph request', { operation: call.operation, ok: true });
+      const decoded = call.decode.decode(body);
+      return E.isRight(decoded)
+        ? decoded
+        : E.left(
+            permanent('invalid', {
+              code: 'unexpected-response',
+              message: scrubText(PathReporter.report(decoded).join('; '), facts.secrets).slice(0, 500),
+            }),
+          );
+    } catch (thrown) {
+      // The Graph client rewraps fetch's abort as a plain Error: our own signal says it was the timeout.
+      const e = signal.aborted
+        ? retryable('timeout', { code: 'TimeoutError', message: `no answer within ${timeoutMs} ms` })
+        : fromThrown(thrown, facts);
+      logger.warn('graph request failed', { operation: call.operation, status: e.provider.status, code: e.provider.code });
+      return E.left(e);
+    }
+  };

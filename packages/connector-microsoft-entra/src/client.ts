@@ -61,9 +61,10 @@ export const entraGraphAccess = (options: EntraGraphClientOptions): EntraGraphAc
     retryOptions: { maxRetries: 0 },
   };
   const c = options.credentials;
-  const credential = 'clientSecret' in c
-    ? new ClientSecretCredential(c.tenantId, c.clientId, reveal(c.clientSecret), identityOptions)
-    : new ClientCertificateCredential(c.tenantId, c.clientId, { certificate: reveal(c.certificatePem) }, identityOptions);
+  const credential =
+    'clientSecret' in c
+      ? new ClientSecretCredential(c.tenantId, c.clientId, reveal(c.clientSecret), identityOptions)
+      : new ClientCertificateCredential(c.tenantId, c.clientId, { certificate: reveal(c.certificatePem) }, identityOptions);
   const scope = options.scope ?? `${cloud.graphBaseUrl}/.default`;
   const authentication = new AuthenticationHandler(new TokenCredentialAuthenticationProvider(credential, { scopes: [scope] }));
   const telemetry = new TelemetryHandler();

@@ -29,4 +29,3 @@ export interface EntraConnectorConfig {
   /** The app registration's name, for diagnose's fixes. Default: the token's `app_displayname`, else `the takeover app`. */
   readonly appDisplayName?: string;
 }
-

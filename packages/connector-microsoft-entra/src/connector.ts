@@ -25,48 +25,77 @@ export const entraConnector = (config: EntraConnectorConfig): DirectoryConnector
   const call = graphCall(config.logger ?? silentLogger, config.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   // Every path value percent-encoded (a UPN's `@`, `+`, `%`, `#`, `/`, non-ASCII).
   const userPath = (key: string) => `/users/${encodeURIComponent(key)}`;
-  const found = (how: Resolution['how']) => (u: GraphUser): Resolution => ({ externalId: externalUserId(u.id), how });
+  const found =
+    (how: Resolution['how']) =>
+    (u: GraphUser): Resolution => ({ externalId: externalUserId(u.id), how });
   const isNotFound = (e: ConnectorError) => e._tag === 'permanent' && e.reason === 'not-found';
 
-  const get = (key: string) => call({ operation: 'GET /users/{id}', run: (signal) => graph.api(userPath(key)).select('id,userPrincipalName').options({ signal }).get(), decode: GraphUser });
-  const byMail = (mail: string) => call({
-    operation: 'GET /users?$filter=mail',
-    // Encoded whole: Graph form-decodes the query, so a raw `+` in `j+smith@…` would search for `j smith@…` (issue 12).
-    run: (signal) => graph.api('/users').filter(filterValue(`mail eq ${odataString(mail)}`)).select('id,userPrincipalName').options({ signal }).get(),
-    decode: GraphUserList,
-  });
-  const patch = (id: ExternalUserId, body: Record<string, unknown>, facts?: GraphRequestFacts) => call({
-    operation: 'PATCH /users/{id}',
-    run: (signal) => graph.api(userPath(id)).options({ signal }).patch(body),
-    decode: AnyBody,
-    ...(facts === undefined ? {} : { facts }),
-  });
+  const get = (key: string) =>
+    call({
+      operation: 'GET /users/{id}',
+      run: (signal) => graph.api(userPath(key)).select('id,userPrincipalName').options({ signal }).get(),
+      decode: GraphUser,
+    });
+  const byMail = (mail: string) =>
+    call({
+      operation: 'GET /users?$filter=mail',
+      // Encoded whole: Graph form-decodes the query, so a raw `+` in `j+smith@…` would search for `j smith@…` (issue 12).
+      run: (signal) =>
+        graph
+          .api('/users')
+          .filter(filterValue(`mail eq ${odataString(mail)}`))
+          .select('id,userPrincipalName')
+          .options({ signal })
+          .get(),
+      decode: GraphUserList,
+    });
+  const patch = (id: ExternalUserId, body: Record<string, unknown>, facts?: GraphRequestFacts) =>
+    call({
+      operation: 'PATCH /users/{id}',
+      run: (signal) => graph.api(userPath(id)).options({ signal }).patch(body),
+      decode: AnyBody,
+      ...(facts === undefined ? {} : { facts }),
+    });
 
   const create = (fresh: NonNullable<ResolveRequest['create']>) => {
     // Generated here, sent once, never returned or logged: the takeover sets the real one.
     const password = unknowablePassword();
     return pipe(
-      call({ operation: 'POST /users', run: (signal) => graph.api('/users').options({ signal }).post(newUserBody(fresh, password)), decode: GraphUser, facts: { carriedPassword: true, secrets: [password] } }),
+      call({
+        operation: 'POST /users',
+        run: (signal) => graph.api('/users').options({ signal }).post(newUserBody(fresh, password)),
+        decode: GraphUser,
+        facts: { carriedPassword: true, secrets: [password] },
+      }),
       TE.map(found('created')),
     );
   };
 
   // The sign-in address is the UPN (GET /users/{upn}); failing that, the mail attribute ($filter).
-  const byEmail = ({ primaryEmail, create: fresh }: ResolveRequest): TE.TaskEither<ConnectorError, Resolution> => pipe(
-    get(primaryEmail),
-    TE.map(found('by-email')),
-    TE.orElse((e) => (!isNotFound(e) ? TE.left(e) : pipe(
-      byMail(primaryEmail),
-      TE.chain((list): TE.TaskEither<ConnectorError, Resolution> => {
-        const user = list.value[0];
-        if (user !== undefined) return TE.right(found('by-email')(user));
-        if (fresh !== undefined && config.createUsers !== false) return create(fresh);
-        return TE.left(permanent('not-found', { message: `no Entra user with userPrincipalName or mail ${primaryEmail}` }));
-      }),
-    ))),
-  );
+  const byEmail = ({ primaryEmail, create: fresh }: ResolveRequest): TE.TaskEither<ConnectorError, Resolution> =>
+    pipe(
+      get(primaryEmail),
+      TE.map(found('by-email')),
+      TE.orElse((e) =>
+        !isNotFound(e)
+          ? TE.left(e)
+          : pipe(
+              byMail(primaryEmail),
+              TE.chain((list): TE.TaskEither<ConnectorError, Resolution> => {
+                const user = list.value[0];
+                if (user !== undefined) return TE.right(found('by-email')(user));
+                if (fresh !== undefined && config.createUsers !== false) return create(fresh);
+                return TE.left(permanent('not-found', { message: `no Entra user with userPrincipalName or mail ${primaryEmail}` }));
+              }),
+            ),
+      ),
+    );
 
-  const setEnabled = (accountEnabled: boolean) => (id: ExternalUserId) => pipe(patch(id, { accountEnabled }), TE.map(() => undefined));
+  const setEnabled = (accountEnabled: boolean) => (id: ExternalUserId) =>
+    pipe(
+      patch(id, { accountEnabled }),
+      TE.map(() => undefined),
+    );
 
   const connector: DirectoryConnector = {
     kind: MICROSOFT_ENTRA_KIND,
@@ -79,10 +108,20 @@ export const entraConnector = (config: EntraConnectorConfig): DirectoryConnector
       hashFunctions: [],
       attributes: entraAttributes,
     },
-    describe: () => pipe(
-      call({ operation: 'GET /users?$top=1', run: (signal) => graph.api('/users').top(1).select('id').options({ signal }).get(), decode: GraphUserList }),
-      TE.map(() => ({ kind: MICROSOFT_ENTRA_KIND, displayName: config.displayName ?? `Microsoft Entra ID (${config.domain})`, domain: config.domain, tenant: config.tenantId })),
-    ),
+    describe: () =>
+      pipe(
+        call({
+          operation: 'GET /users?$top=1',
+          run: (signal) => graph.api('/users').top(1).select('id').options({ signal }).get(),
+          decode: GraphUserList,
+        }),
+        TE.map(() => ({
+          kind: MICROSOFT_ENTRA_KIND,
+          displayName: config.displayName ?? `Microsoft Entra ID (${config.domain})`,
+          domain: config.domain,
+          tenant: config.tenantId,
+        })),
+      ),
     resolve: (req) => (req.externalKey === undefined ? byEmail(req) : pipe(get(req.externalKey), TE.map(found('by-key')))),
     suspend: setEnabled(false),
     reactivate: setEnabled(true),
@@ -91,30 +130,64 @@ export const entraConnector = (config: EntraConnectorConfig): DirectoryConnector
         return TE.left(permanent('invalid', { message: `Entra ID takes plaintext passwords only, not ${password.hashFunction}` }));
       }
       const body = { ...graphAttributes(attributes ?? {}), ...(password === undefined ? {} : passwordProfile(password)) };
-      const outcome = (sessions: PushOutcome['sessions']): PushOutcome => ({ passwordSet: password !== undefined, sessions, sessionsEnded: sessions === 'revoked' || password !== undefined });
-      const revoke = call({ operation: 'POST /users/{id}/revokeSignInSessions', run: (signal) => graph.api(`${userPath(externalId)}/revokeSignInSessions`).options({ signal }).post({}), decode: AnyBody });
+      const outcome = (sessions: PushOutcome['sessions']): PushOutcome => ({
+        passwordSet: password !== undefined,
+        sessions,
+        sessionsEnded: sessions === 'revoked' || password !== undefined,
+      });
+      const revoke = call({
+        operation: 'POST /users/{id}/revokeSignInSessions',
+        run: (signal) =>
+          graph
+            .api(`${userPath(externalId)}/revokeSignInSessions`)
+            .options({ signal })
+            .post({}),
+        decode: AnyBody,
+      });
       return pipe(
-        Object.keys(body).length === 0 ? TE.right<ConnectorError, unknown>(undefined) : patch(externalId, body, { carriedPassword: password !== undefined, secrets: password === undefined ? [] : [password] }),
+        Object.keys(body).length === 0
+          ? TE.right<ConnectorError, unknown>(undefined)
+          : patch(externalId, body, { carriedPassword: password !== undefined, secrets: password === undefined ? [] : [password] }),
         // A refusal specific to this user (federated domain, admin target) gets a reason an admin can act on.
         TE.orElse((e) => (password === undefined ? TE.left(e) : explainRefusal({ graph, call }, externalId, e))),
-        TE.chain(() => (revokeSessions === true ? pipe(revoke, TE.map(() => outcome('revoked'))) : TE.right(outcome('not-requested')))),
+        TE.chain(() =>
+          revokeSessions === true
+            ? pipe(
+                revoke,
+                TE.map(() => outcome('revoked')),
+              )
+            : TE.right(outcome('not-requested')),
+        ),
       );
     },
-    checkPassword: (password) => TE.right(checkPassword(
-      { kind: 'microsoft-entra', ...(config.disableStrongPassword === undefined ? {} : { disableStrongPassword: config.disableStrongPassword }) },
-      password,
-      config.isBanned === undefined ? {} : { isBanned: config.isBanned },
-    )),
+    checkPassword: (password) =>
+      TE.right(
+        checkPassword(
+          {
+            kind: 'microsoft-entra',
+            ...(config.disableStrongPassword === undefined ? {} : { disableStrongPassword: config.disableStrongPassword }),
+          },
+          password,
+          config.isBanned === undefined ? {} : { isBanned: config.isBanned },
+        ),
+      ),
     // lastPasswordChangeDateTime is stamped in whole seconds.
     passwordChangePrecisionMs: 1000,
-    lastPasswordChange: (externalId) => pipe(
-      call({ operation: 'GET /users/{id}?$select=lastPasswordChangeDateTime', run: (signal) => graph.api(userPath(externalId)).select('lastPasswordChangeDateTime').options({ signal }).get(), decode: GraphPasswordChange }),
-      TE.chain(({ lastPasswordChangeDateTime: at }) => {
-        if (at === null) return TE.right(null);
-        const ms = Date.parse(at);
-        return Number.isNaN(ms) ? TE.left(permanent('invalid', { code: 'unexpected-response', message: `lastPasswordChangeDateTime is not a date: ${at}` })) : TE.right(new Date(ms));
-      }),
-    ),
+    lastPasswordChange: (externalId) =>
+      pipe(
+        call({
+          operation: 'GET /users/{id}?$select=lastPasswordChangeDateTime',
+          run: (signal) => graph.api(userPath(externalId)).select('lastPasswordChangeDateTime').options({ signal }).get(),
+          decode: GraphPasswordChange,
+        }),
+        TE.chain(({ lastPasswordChangeDateTime: at }) => {
+          if (at === null) return TE.right(null);
+          const ms = Date.parse(at);
+          return Number.isNaN(ms)
+            ? TE.left(permanent('invalid', { code: 'unexpected-response', message: `lastPasswordChangeDateTime is not a date: ${at}` }))
+            : TE.right(new Date(ms));
+        }),
+      ),
     diagnose: () => diagnoseEntra({ graph, config, call, describe: connector.describe }),
   };
   return connector;

@@ -24,12 +24,21 @@ export interface GraphAnswer {
  * that set one → policy-rejected; anything else → the kit's reading of the status.
  */
 export const fromGraphAnswer = (answer: GraphAnswer, retryAfter: number | undefined, facts: GraphRequestFacts): ConnectorError => {
-  const provider = scrubProvider({ status: answer.status, ...(answer.code === undefined ? {} : { code: answer.code }), message: answer.message }, facts.secrets);
+  const provider = scrubProvider(
+    { status: answer.status, ...(answer.code === undefined ? {} : { code: answer.code }), message: answer.message },
+    facts.secrets,
+  );
   const { status, code } = answer;
   if (status === 429) return retryable('throttled', provider, retryAfter);
   if (status === 503 || status === 504) return retryable('server', provider, retryAfter);
-  if (status === 401 || code === 'invalid_client' || code === 'unauthorized_client' || /\bAADSTS\d+/.test(answer.message)) return authFailed(provider);
-  if (status === 400 && facts.carriedPassword && (code === 'Request_BadRequest' || code === undefined) && /password/i.test(answer.message)) {
+  if (status === 401 || code === 'invalid_client' || code === 'unauthorized_client' || /\bAADSTS\d+/.test(answer.message))
+    return authFailed(provider);
+  if (
+    status === 400 &&
+    facts.carriedPassword &&
+    (code === 'Request_BadRequest' || code === undefined) &&
+    /password/i.test(answer.message)
+  ) {
     return permanent('policy-rejected', provider);
   }
   return classifyHttpStatus(status, provider, retryAfter);

@@ -3,7 +3,15 @@ import type { Secret } from '@takeover/core';
 import type { AttributeName, DirectoryAttributes, NewAccountAttributes } from '@takeover/connector-kit';
 
 /** The attributes this connector writes. */
-export const entraAttributes: ReadonlyArray<AttributeName> = ['primaryEmail', 'givenName', 'familyName', 'displayName', 'jobTitle', 'department', 'mobilePhone'];
+export const entraAttributes: ReadonlyArray<AttributeName> = [
+  'primaryEmail',
+  'givenName',
+  'familyName',
+  'displayName',
+  'jobTitle',
+  'department',
+  'mobilePhone',
+];
 
 // #region attributes
 /** DirectoryAttributes → Graph user properties (the sign-in address is `userPrincipalName`). */
@@ -19,7 +27,9 @@ export const graphAttributes = (a: DirectoryAttributes): Record<string, string> 
 // #endregion attributes
 
 /** The user keeps the password: no forced change at next sign-in. */
-export const passwordProfile = (password: Secret) => ({ passwordProfile: { password: reveal(password), forceChangePasswordNextSignIn: false } });
+export const passwordProfile = (password: Secret) => ({
+  passwordProfile: { password: reveal(password), forceChangePasswordNextSignIn: false },
+});
 
 /** POST /users for a missing account. */
 export const newUserBody = (a: NewAccountAttributes, password: Secret) => ({

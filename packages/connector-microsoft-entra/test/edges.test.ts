@@ -10,7 +10,8 @@ import { entraConnectorForEmulator } from '@takeover/connector-microsoft-entra/t
 import type { EntraEmulatorConnectorOptions } from '@takeover/connector-microsoft-entra/testing';
 
 let emu: EntraEmulator;
-const connector = (options: Partial<EntraEmulatorConnectorOptions> = {}): DirectoryConnector => entraConnectorForEmulator(emu, { timeoutMs: 10_000, ...options });
+const connector = (options: Partial<EntraEmulatorConnectorOptions> = {}): DirectoryConnector =>
+  entraConnectorForEmulator(emu, { timeoutMs: 10_000, ...options });
 const right = async <A>(te: () => Promise<E.Either<ConnectorError, A>>): Promise<A> => {
   const r = await te();
   if (E.isLeft(r)) throw new Error(`expected Right, got ${JSON.stringify(r.left)}`);
@@ -34,22 +35,24 @@ beforeAll(async () => {
   emu = await startEntraEmulator({
     scryptN: 1024,
     seed: {
-      tenants: [{
-        displayName: 'Contoso',
-        domains: ['contoso.com'],
-        federatedDomains: ['fabrikam.com'],
-        apps: [{ displayName: 'Takeover sync', certificate: true }],
-        users: [
-          { userPrincipalName: 'jsmith@contoso.com', mail: 'j+smith@contoso.com', displayName: 'J Smith' },
-          { userPrincipalName: 'decoy@contoso.com', mail: 'j smith@contoso.com', displayName: 'Decoy' },
-          { userPrincipalName: 'oneil@contoso.com', mail: "o'neil@contoso.com", displayName: "O'Neil" },
-          { userPrincipalName: 'pct@contoso.com', mail: 'a%41b@contoso.com', displayName: 'Percent' },
-          { userPrincipalName: 'zoe@contoso.com', mail: 'zoë@contoso.com', displayName: 'Zoë' },
-          { userPrincipalName: 'alex@contoso.com', mail: 'alex@contoso.com', displayName: 'Alex' },
-          { userPrincipalName: 'root@contoso.com', displayName: 'Global Admin', roles: ['Global Administrator'] },
-          { userPrincipalName: 'fed@fabrikam.com', displayName: 'Federated user' },
-        ],
-      }],
+      tenants: [
+        {
+          displayName: 'Contoso',
+          domains: ['contoso.com'],
+          federatedDomains: ['fabrikam.com'],
+          apps: [{ displayName: 'Takeover sync', certificate: true }],
+          users: [
+            { userPrincipalName: 'jsmith@contoso.com', mail: 'j+smith@contoso.com', displayName: 'J Smith' },
+            { userPrincipalName: 'decoy@contoso.com', mail: 'j smith@contoso.com', displayName: 'Decoy' },
+            { userPrincipalName: 'oneil@contoso.com', mail: "o'neil@contoso.com", displayName: "O'Neil" },
+            { userPrincipalName: 'pct@contoso.com', mail: 'a%41b@contoso.com', displayName: 'Percent' },
+            { userPrincipalName: 'zoe@contoso.com', mail: 'zoë@contoso.com', displayName: 'Zoë' },
+            { userPrincipalName: 'alex@contoso.com', mail: 'alex@contoso.com', displayName: 'Alex' },
+            { userPrincipalName: 'root@contoso.com', displayName: 'Global Admin', roles: ['Global Administrator'] },
+            { userPrincipalName: 'fed@fabrikam.com', displayName: 'Federated user' },
+          ],
+        },
+      ],
     },
   });
 });
@@ -76,8 +79,15 @@ describe('1. filter and path values are encoded (issue 12: j+smith@ created a du
   });
 
   it('path values are encoded too: a UPN with + and % is found by key', async () => {
-    await emu.seed({ tenants: [{ id: emu.tenantId, domains: ['contoso.com'], users: [{ userPrincipalName: 'p+q%25@contoso.com', displayName: 'Odd UPN' }] }] });
-    expect(await right(connector().resolve({ primaryEmail: 'p+q%25@contoso.com' }))).toEqual({ externalId: idOf('p+q%25@contoso.com'), how: 'by-email' });
+    await emu.seed({
+      tenants: [
+        { id: emu.tenantId, domains: ['contoso.com'], users: [{ userPrincipalName: 'p+q%25@contoso.com', displayName: 'Odd UPN' }] },
+      ],
+    });
+    expect(await right(connector().resolve({ primaryEmail: 'p+q%25@contoso.com' }))).toEqual({
+      externalId: idOf('p+q%25@contoso.com'),
+      how: 'by-email',
+    });
   });
 });
 
@@ -123,11 +133,23 @@ describe('3. sessionsEnded is truthful', () => {
   it('a password set is a reset (true); attribute-only false; attribute-only with revocation true', async () => {
     const c = connector();
     const id = idOf('alex@contoso.com');
-    expect(await right(c.push({ externalId: id, password: pw(2) }))).toEqual({ passwordSet: true, sessions: 'not-requested', sessionsEnded: true });
+    expect(await right(c.push({ externalId: id, password: pw(2) }))).toEqual({
+      passwordSet: true,
+      sessions: 'not-requested',
+      sessionsEnded: true,
+    });
     const revocations = emu.user(id)?.revocationCount ?? 0;
-    expect(await right(c.push({ externalId: id, attributes: { jobTitle: 'Writer' } }))).toEqual({ passwordSet: false, sessions: 'not-requested', sessionsEnded: false });
+    expect(await right(c.push({ externalId: id, attributes: { jobTitle: 'Writer' } }))).toEqual({
+      passwordSet: false,
+      sessions: 'not-requested',
+      sessionsEnded: false,
+    });
     expect(emu.user(id)?.revocationCount).toBe(revocations);
-    expect(await right(c.push({ externalId: id, attributes: { jobTitle: 'Editor' }, revokeSessions: true }))).toEqual({ passwordSet: false, sessions: 'revoked', sessionsEnded: true });
+    expect(await right(c.push({ externalId: id, attributes: { jobTitle: 'Editor' }, revokeSessions: true }))).toEqual({
+      passwordSet: false,
+      sessions: 'revoked',
+      sessionsEnded: true,
+    });
   });
 });
 
@@ -137,7 +159,11 @@ describe('4. 404 right after create', () => {
     const c = connector();
     const created = await right(c.resolve({ primaryEmail: 'late@contoso.com', create: fresh('late@contoso.com') }));
     expect(created.how).toBe('created');
-    expect(await left(c.push({ externalId: created.externalId, password: pw(3) }))).toMatchObject({ _tag: 'permanent', reason: 'not-found', provider: { status: 404, code: 'Request_ResourceNotFound' } });
+    expect(await left(c.push({ externalId: created.externalId, password: pw(3) }))).toMatchObject({
+      _tag: 'permanent',
+      reason: 'not-found',
+      provider: { status: 404, code: 'Request_ResourceNotFound' },
+    });
     emu.advanceClock(3);
     try {
       expect(await right(c.push({ externalId: created.externalId, password: pw(3) }))).toMatchObject({ passwordSet: true });
@@ -151,7 +177,9 @@ describe('5. refusals specific to one user are permanent, with a reason an admin
   it('an administrator target: the app needs Privileged Authentication Administrator', async () => {
     const e = await left(connector().push({ externalId: idOf('root@contoso.com'), password: pw(4) }));
     expect(e).toMatchObject({ _tag: 'permanent', reason: 'forbidden', provider: { status: 403, code: 'Authorization_RequestDenied' } });
-    expect(e.provider.message).toContain("the app needs Privileged Authentication Administrator to reset this administrator's password (the user holds Global Administrator)");
+    expect(e.provider.message).toContain(
+      "the app needs Privileged Authentication Administrator to reset this administrator's password (the user holds Global Administrator)",
+    );
   });
 
   it('a federated domain: the password lives with the federation provider', async () => {
@@ -182,13 +210,23 @@ describe('6. diagnose against the emulator configured right, and wrong in each w
   it('missing role: the fix names the role, the app and where to assign it', async () => {
     emu.setAppRoles(emu.app.clientId, []);
     const [role] = byArea(await right(connector().diagnose()), 'role');
-    expect(role).toMatchObject({ status: 'missing', fix: expect.stringContaining("Assign the User Administrator role to the app 'Takeover sync' in Entra admin center → Roles and administrators") as unknown });
+    expect(role).toMatchObject({
+      status: 'missing',
+      fix: expect.stringContaining(
+        "Assign the User Administrator role to the app 'Takeover sync' in Entra admin center → Roles and administrators",
+      ) as unknown,
+    });
   });
 
   it('wrong secret: credentials missing with the AADSTS error, nothing else asked', async () => {
     const checks = await right(connector({ clientSecret: 'not-the-secret' }).diagnose());
     expect(checks).toHaveLength(1);
-    expect(checks[0]).toMatchObject({ area: 'credentials', status: 'missing', detail: expect.stringContaining('AADSTS7000215') as unknown, fix: expect.stringContaining('Certificates & secrets') as unknown });
+    expect(checks[0]).toMatchObject({
+      area: 'credentials',
+      status: 'missing',
+      detail: expect.stringContaining('AADSTS7000215') as unknown,
+      fix: expect.stringContaining('Certificates & secrets') as unknown,
+    });
   });
 
   it('wrong domain, and a federated domain', async () => {
@@ -201,8 +239,14 @@ describe('6. diagnose against the emulator configured right, and wrong in each w
   it('missing permission: the password permission is missing; what it cannot read is unknown, with what to grant', async () => {
     emu.setAppPermissions(emu.app.clientId, ['User.Read.All']);
     const checks = await right(connector().diagnose());
-    expect(checks.find((c) => c.name.startsWith('User-PasswordProfile.ReadWrite.All'))).toMatchObject({ status: 'missing', fix: expect.stringContaining('User-PasswordProfile.ReadWrite.All') as unknown });
-    expect(byArea(checks, 'role')[0]).toMatchObject({ status: 'unknown', fix: expect.stringContaining('RoleManagement.Read.Directory') as unknown });
+    expect(checks.find((c) => c.name.startsWith('User-PasswordProfile.ReadWrite.All'))).toMatchObject({
+      status: 'missing',
+      fix: expect.stringContaining('User-PasswordProfile.ReadWrite.All') as unknown,
+    });
+    expect(byArea(checks, 'role')[0]).toMatchObject({
+      status: 'unknown',
+      fix: expect.stringContaining('RoleManagement.Read.Directory') as unknown,
+    });
     expect(byArea(checks, 'domain')[0]).toMatchObject({ status: 'unknown', fix: expect.stringContaining('Domain.Read.All') as unknown });
   });
 

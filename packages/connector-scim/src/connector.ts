@@ -15,14 +15,13 @@ export const SCIM_KIND = 'scim';
 export const scimConnector = (config: ScimConnectorConfig): DirectoryConnector => {
   const request = scimRequest(config);
   const userPath = (id: string) => `/Users/${encodeURIComponent(id)}`;
-  const found = (how: Resolution['how']) => (u: ScimUser): Resolution => ({ externalId: externalUserId(u.id), how });
+  const found =
+    (how: Resolution['how']) =>
+    (u: ScimUser): Resolution => ({ externalId: externalUserId(u.id), how });
 
   // #region resolve
-  const byKey = (key: ExternalUserId) => pipe(
-    request({ method: 'GET', path: userPath(key) }),
-    TE.chainEitherK(decodeBody(ScimUser)),
-    TE.map(found('by-key')),
-  );
+  const byKey = (key: ExternalUserId) =>
+    pipe(request({ method: 'GET', path: userPath(key) }), TE.chainEitherK(decodeBody(ScimUser)), TE.map(found('by-key')));
 
   const create = (fresh: NonNullable<ResolveRequest['create']>) => {
     // Generated here, sent once, never returned or logged: the takeover sets the real one.
@@ -34,22 +33,24 @@ export const scimConnector = (config: ScimConnectorConfig): DirectoryConnector =
     );
   };
 
-  const byEmail = ({ primaryEmail, create: fresh }: ResolveRequest) => pipe(
-    request({ method: 'GET', path: `/Users?filter=${encodeURIComponent(userNameFilter(primaryEmail))}` }),
-    TE.chainEitherK(decodeBody(ScimListResponse)),
-    TE.chain((list) => {
-      const user = list.Resources?.[0];
-      if (user !== undefined) return TE.right(found('by-email')(user));
-      if (fresh !== undefined && config.createUsers !== false) return create(fresh);
-      return TE.left(permanent('not-found', { message: `no SCIM user with userName ${primaryEmail}` }));
-    }),
-  );
+  const byEmail = ({ primaryEmail, create: fresh }: ResolveRequest) =>
+    pipe(
+      request({ method: 'GET', path: `/Users?filter=${encodeURIComponent(userNameFilter(primaryEmail))}` }),
+      TE.chainEitherK(decodeBody(ScimListResponse)),
+      TE.chain((list) => {
+        const user = list.Resources?.[0];
+        if (user !== undefined) return TE.right(found('by-email')(user));
+        if (fresh !== undefined && config.createUsers !== false) return create(fresh);
+        return TE.left(permanent('not-found', { message: `no SCIM user with userName ${primaryEmail}` }));
+      }),
+    );
   // #endregion resolve
 
-  const setActive = (active: boolean) => (id: ExternalUserId) => pipe(
-    request({ method: 'PATCH', path: userPath(id), body: patchBody([{ op: 'replace', path: 'active', value: active }]) }),
-    TE.map(() => undefined),
-  );
+  const setActive = (active: boolean) => (id: ExternalUserId) =>
+    pipe(
+      request({ method: 'PATCH', path: userPath(id), body: patchBody([{ op: 'replace', path: 'active', value: active }]) }),
+      TE.map(() => undefined),
+    );
 
   const connector: DirectoryConnector = {
     kind: SCIM_KIND,
@@ -64,19 +65,22 @@ export const scimConnector = (config: ScimConnectorConfig): DirectoryConnector =
       attributes: scimAttributes,
     },
     // #endregion capabilities
-    describe: () => pipe(
-      request({ method: 'GET', path: '/ServiceProviderConfig' }),
-      TE.chainEitherK(decodeBody(ServiceProviderConfig)),
-      TE.chain((spc) => spc.patch.supported && spc.changePassword.supported
-        ? TE.right({ kind: SCIM_KIND, displayName: config.displayName, domain: config.domain })
-        : TE.left(permanent('invalid', { message: 'the service provider does not support PATCH and password changes' }))),
-    ),
+    describe: () =>
+      pipe(
+        request({ method: 'GET', path: '/ServiceProviderConfig' }),
+        TE.chainEitherK(decodeBody(ServiceProviderConfig)),
+        TE.chain((spc) =>
+          spc.patch.supported && spc.changePassword.supported
+            ? TE.right({ kind: SCIM_KIND, displayName: config.displayName, domain: config.domain })
+            : TE.left(permanent('invalid', { message: 'the service provider does not support PATCH and password changes' })),
+        ),
+      ),
     resolve: (req) => (req.externalKey === undefined ? byEmail(req) : byKey(req.externalKey)),
     suspend: setActive(false),
     reactivate: setActive(true),
     // #region push
     push: ({ externalId, attributes, password, revokeSessions }) => {
-      const sessions = revokeSessions === true ? 'unsupported' as const : 'not-requested' as const;
+      const sessions = revokeSessions === true ? ('unsupported' as const) : ('not-requested' as const);
       if (password !== undefined && !isSecret(password)) {
         return TE.left(permanent('invalid', { message: `SCIM takes plaintext passwords only, not ${password.hashFunction}` }));
       }

@@ -18,11 +18,15 @@ export const fromScimError = (
   const decoded = ScimErrorBody.decode(body);
   const scimType = isRight(decoded) ? decoded.right.scimType : undefined;
   const detail = isRight(decoded) ? decoded.right.detail : undefined;
-  const provider = scrubProvider({
-    status,
-    ...(scimType === undefined ? {} : { code: scimType }),
-    message: detail ?? `HTTP ${status} without a SCIM error body`,
-  }, request.secrets);
-  const aboutPassword = request.carriedPassword && (scimType === undefined || scimType === 'invalidValue') && /password/i.test(detail ?? '');
+  const provider = scrubProvider(
+    {
+      status,
+      ...(scimType === undefined ? {} : { code: scimType }),
+      message: detail ?? `HTTP ${status} without a SCIM error body`,
+    },
+    request.secrets,
+  );
+  const aboutPassword =
+    request.carriedPassword && (scimType === undefined || scimType === 'invalidValue') && /password/i.test(detail ?? '');
   return status === 400 && aboutPassword ? permanent('policy-rejected', provider) : classifyHttpStatus(status, provider, retryAfter);
 };

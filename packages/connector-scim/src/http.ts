@@ -24,45 +24,55 @@ const DEFAULT_TIMEOUT_MS = 30_000;
  * The one place the connector talks HTTP: one attempt (no retries: the engine retries), a timeout,
  * the bearer token, and every outcome turned into a value. Logs method, path and status only.
  */
-export const scimRequest = (config: ScimConnectorConfig) => (req: ScimRequest): TaskEither<ConnectorError, unknown> => async () => {
-  const log = config.logger ?? silentLogger;
-  const secrets = [...(req.secrets ?? []), config.bearerToken];
-  const url = `${config.baseUrl.replace(/\/+$/, '')}${req.path}`;
-  try {
-    const res = await (config.fetch ?? fetch)(url, {
-      method: req.method,
-      headers: {
-        authorization: `Bearer ${reveal(config.bearerToken)}`,
-        accept: 'application/scim+json',
-        ...(req.body === undefined ? {} : { 'content-type': 'application/scim+json' }),
-      },
-      ...(req.body === undefined ? {} : { body: JSON.stringify(req.body) }),
-      signal: AbortSignal.timeout(config.timeoutMs ?? DEFAULT_TIMEOUT_MS),
-    });
-    const text = await res.text();
-    log.debug('scim request', { method: req.method, path: req.path.replace(/\?.*$/, ''), status: res.status });
-    let body: unknown = undefined;
+export const scimRequest =
+  (config: ScimConnectorConfig) =>
+  (req: ScimRequest): TaskEither<ConnectorError, unknown> =>
+  async () => {
+    const log = config.logger ?? silentLogger;
+    const secrets = [...(req.secrets ?? []), config.bearerToken];
+    const url = `${config.baseUrl.replace(/\/+$/, '')}${req.path}`;
     try {
-      body = text === '' ? undefined : JSON.parse(text);
-    } catch {
-      body = undefined;
+      const res = await (config.fetch ?? fetch)(url, {
+        method: req.method,
+        headers: {
+          authorization: `Bearer ${reveal(config.bearerToken)}`,
+          accept: 'application/scim+json',
+          ...(req.body === undefined ? {} : { 'content-type': 'application/scim+json' }),
+        },
+        ...(req.body === undefined ? {} : { body: JSON.stringify(req.body) }),
+        signal: AbortSignal.timeout(config.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+      });
+      const text = await res.text();
+      log.debug('scim request', { method: req.method, path: req.path.replace(/\?.*$/, ''), status: res.status });
+      let body: unknown = undefined;
+      try {
+        body = text === '' ? undefined : JSON.parse(text);
+      } catch {
+        body = undefined;
+      }
+      if (!res.ok) {
+        const carriedPassword = (req.secrets ?? []).some((s) => s !== undefined);
+        return E.left(fromScimError(res.status, body, parseRetryAfter(res.headers.get('retry-after')), { carriedPassword, secrets }));
+      }
+      return E.right(body);
+    } catch (thrown) {
+      const e = classifyNoResponse(thrown);
+      log.warn('scim request got no response', { method: req.method, path: req.path.replace(/\?.*$/, ''), code: e.provider.code });
+      return E.left(e);
     }
-    if (!res.ok) {
-      const carriedPassword = (req.secrets ?? []).some((s) => s !== undefined);
-      return E.left(fromScimError(res.status, body, parseRetryAfter(res.headers.get('retry-after')), { carriedPassword, secrets }));
-    }
-    return E.right(body);
-  } catch (thrown) {
-    const e = classifyNoResponse(thrown);
-    log.warn('scim request got no response', { method: req.method, path: req.path.replace(/\?.*$/, ''), code: e.provider.code });
-    return E.left(e);
-  }
-};
+  };
 
 /** Decodes a success body at the edge; a body that does not fit is the provider's fault, reported as `invalid`. */
-export const decodeBody = <A>(codec: t.Decoder<unknown, A>, secrets: ReadonlyArray<Secret | undefined> = []) => (body: unknown): E.Either<ConnectorError, A> => {
-  const decoded = codec.decode(body);
-  return E.isRight(decoded)
-    ? E.right(decoded.right)
-    : E.left(permanent('invalid', { code: 'unexpected-response', message: scrubText(PathReporter.report(decoded).join('; '), secrets).slice(0, 500) }));
-};
+export const decodeBody =
+  <A>(codec: t.Decoder<unknown, A>, secrets: ReadonlyArray<Secret | undefined> = []) =>
+  (body: unknown): E.Either<ConnectorError, A> => {
+    const decoded = codec.decode(body);
+    return E.isRight(decoded)
+      ? E.right(decoded.right)
+      : E.left(
+          permanent('invalid', {
+            code: 'unexpected-response',
+            message: scrubText(PathReporter.report(decoded).join('; '), secrets).slice(0, 500),
+          }),
+        );
+  };

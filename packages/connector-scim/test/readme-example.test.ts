@@ -25,11 +25,17 @@ describe('README example', () => {
     const server = await startScimTestServer();
     try {
       const target = scimTarget(server);
-      const id = await target.seedUser({ primaryEmail: 'ada@example.com', givenName: 'Ada', familyName: 'Lovelace', password: 'first-password' });
+      const id = await target.seedUser({
+        primaryEmail: 'ada@example.com',
+        givenName: 'Ada',
+        familyName: 'Lovelace',
+        password: 'first-password',
+      });
       expect(await setPassword(server.baseUrl, S.of(server.token), 'ada@example.com', S.of('second-password'))).toBe('password set');
       expect(await target.passwordMatches(id, 'second-password')).toBe(true);
-      expect(await setPassword(server.baseUrl, S.of(server.token), 'nobody@example.com', S.of('second-password')))
-        .toBe('permanent/not-found: no SCIM user with userName nobody@example.com');
+      expect(await setPassword(server.baseUrl, S.of(server.token), 'nobody@example.com', S.of('second-password'))).toBe(
+        'permanent/not-found: no SCIM user with userName nobody@example.com',
+      );
     } finally {
       await server.close();
     }

@@ -12,5 +12,7 @@ export interface Decider<Command, Event, State, Error, Context = void> {
 }
 
 /** Folds a history into a state. */
-export const fold = <Event, State>(decider: Pick<Decider<never, Event, State, never, never>, 'evolve' | 'initialState'>, events: ReadonlyArray<Event>): State =>
-  events.reduce(decider.evolve, decider.initialState);
+export const fold = <Event, State>(
+  decider: Pick<Decider<never, Event, State, never, never>, 'evolve' | 'initialState'>,
+  events: ReadonlyArray<Event>,
+): State => events.reduce(decider.evolve, decider.initialState);

@@ -4,8 +4,22 @@
 export { Secret, reveal, isSecret, REDACTED_TEXT } from './Secret.js';
 
 export {
-  UserId, DirectoryId, EventId, CommandId, PushId, NoticeId, ExternalUserKey, NonEmptyString, Text,
-  userId, directoryId, eventId, commandId, externalUserKey, eventIdFor, joinId,
+  UserId,
+  DirectoryId,
+  EventId,
+  CommandId,
+  PushId,
+  NoticeId,
+  ExternalUserKey,
+  NonEmptyString,
+  Text,
+  userId,
+  directoryId,
+  eventId,
+  commandId,
+  externalUserKey,
+  eventIdFor,
+  joinId,
 } from './ids.js';
 export { IsoTime, isoTime, toEpochMs, msBetween } from './time.js';
 export type { Decider } from './Decider.js';
@@ -23,10 +37,31 @@ export type { FieldProblem } from './codec/report.js';
 export { UserAttributes, Actor, Email, attributeNames, requiredAttributes } from './user/Attributes.js';
 export type { AttributeName } from './user/Attributes.js';
 export {
-  UserEvent, userEventCodecs, UserCreated, UserStateChanged, UserBound, ExternalAccountLinked, ExternalAccountUnresolved,
-  UserUnbound, PasswordSet, PasswordExpired, PortalLogin, AttributesChanged, PushStarted, PushSucceeded, PushFailed, NoticeSent,
-  ExternalAccountSuspended, ExternalAccountRestored, ExternalAccountActionFailed, ExternalPasswordChangeDetected,
-  UserLifecycleState, PasswordSource, BindingOrigin, LinkMethod, NoticeKind,
+  UserEvent,
+  userEventCodecs,
+  UserCreated,
+  UserStateChanged,
+  UserBound,
+  ExternalAccountLinked,
+  ExternalAccountUnresolved,
+  UserUnbound,
+  PasswordSet,
+  PasswordExpired,
+  PortalLogin,
+  AttributesChanged,
+  PushStarted,
+  PushSucceeded,
+  PushFailed,
+  NoticeSent,
+  ExternalAccountSuspended,
+  ExternalAccountRestored,
+  ExternalAccountActionFailed,
+  ExternalPasswordChangeDetected,
+  UserLifecycleState,
+  PasswordSource,
+  BindingOrigin,
+  LinkMethod,
+  NoticeKind,
 } from './user/Events.js';
 export { PushDescription, PushFailure, PushReason, FailureClass, pushIdFor } from './user/Push.js';
 export type * from './user/Commands.js';
@@ -37,14 +72,29 @@ export { initialUserState, currentBindings } from './user/State.js';
 export { evolveUser } from './user/Evolve.js';
 export { decideUser, userDecider } from './user/Decide.js';
 export {
-  owed, pushesToCarryOut, pushesWithoutPlaintext, pushDue, holdOf, isManaged, activationNoticeId, bindingNoticeId, DEFAULT_LEASE_MS,
+  owed,
+  pushesToCarryOut,
+  pushesWithoutPlaintext,
+  pushDue,
+  holdOf,
+  isManaged,
+  activationNoticeId,
+  bindingNoticeId,
+  DEFAULT_LEASE_MS,
 } from './user/Todo.js';
 export type { Owed, OwedPush, OwedNotice, OwedResolution, OwedOptions, Hold, PlaintextMoment } from './user/Todo.js';
 
 // The directory stream.
 export { DirectoryPolicy, PasswordPush, AccountAction, directoryPolicy, changedPolicyFields } from './directory/Policy.js';
 export type { DirectoryPolicyInput } from './directory/Policy.js';
-export { DirectoryEvent, directoryEventCodecs, DirectoryConnected, DirectoryPolicyChanged, DirectoryDisconnected, DirectoryKind } from './directory/Events.js';
+export {
+  DirectoryEvent,
+  directoryEventCodecs,
+  DirectoryConnected,
+  DirectoryPolicyChanged,
+  DirectoryDisconnected,
+  DirectoryKind,
+} from './directory/Events.js';
 export type * from './directory/Commands.js';
 export type { DirectoryError, DirectoryAlreadyConnected, InvalidDirectorySettings } from './directory/Errors.js';
 export type { DirectoryState, DirectoryInfo, Directories } from './directory/State.js';

@@ -4,7 +4,9 @@ import * as t from 'io-ts';
  * Time arrives on commands as ISO-8601 strings (`2026-11-28T13:30:00Z`, `…T13:30:00.123+01:00`).
  * The core reads no clock, so it also computes with time without `Date`: `toEpochMs` is plain arithmetic.
  */
-export interface IsoTimeBrand { readonly IsoTime: unique symbol }
+export interface IsoTimeBrand {
+  readonly IsoTime: unique symbol;
+}
 
 const ISO = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/;
 

@@ -3,7 +3,11 @@ import { decodeDirectoryEvent, decodeEvent, decodeUserEvent, eventDecoder, userE
 import type { RawEvent } from '@takeover/core';
 import { t } from '@takeover/core/testing';
 
-const bound = { type: 'UserBound', data: { userId: 'u1', directoryId: 'google', generation: 1, origin: 'admin', by: { role: 'admin' }, at: t(1) }, metadata: { schemaVersion: 1 } };
+const bound = {
+  type: 'UserBound',
+  data: { userId: 'u1', directoryId: 'google', generation: 1, origin: 'admin', by: { role: 'admin' }, at: t(1) },
+  metadata: { schemaVersion: 1 },
+};
 const message = (raw: unknown) => {
   const r = decodeEvent(raw);
   return E.isLeft(r) ? r.left.message : 'decoded';
@@ -15,7 +19,9 @@ describe('decodeEvent: readable errors naming the event type, the field path and
   });
 
   test('a wrong field', () => {
-    expect(message({ ...bound, data: { ...bound.data, directoryId: 42 } })).toBe('Cannot decode UserBound: UserBound.data.directoryId: expected a non-empty string, got 42');
+    expect(message({ ...bound, data: { ...bound.data, directoryId: 42 } })).toBe(
+      'Cannot decode UserBound: UserBound.data.directoryId: expected a non-empty string, got 42',
+    );
   });
 
   test('a missing field and an unknown enum value, together', () => {
@@ -26,21 +32,31 @@ describe('decodeEvent: readable errors naming the event type, the field path and
   });
 
   test('nested objects and arrays', () => {
-    const changed = { type: 'AttributesChanged', data: { userId: 'u1', changed: { email: 'nope' }, cleared: ['givenName', 7], recordVersion: 2, by: { role: 'admin' }, at: t(2) } };
+    const changed = {
+      type: 'AttributesChanged',
+      data: { userId: 'u1', changed: { email: 'nope' }, cleared: ['givenName', 7], recordVersion: 2, by: { role: 'admin' }, at: t(2) },
+    };
     expect(message(changed)).toBe(
       'Cannot decode AttributesChanged: AttributesChanged.data.changed.email: expected an email address such as ada@example.com, got "nope"; AttributesChanged.data.cleared[1]: expected one of "email", "givenName", "familyName", "displayName", "jobTitle", "department", "mobilePhone", "officeLocation", "employeeId", got 7',
     );
   });
 
   test('optional attributes are validated too', () => {
-    const changed = { type: 'AttributesChanged', data: { userId: 'u1', changed: { jobTitle: '' }, cleared: [], recordVersion: 2, by: { role: 'user' }, at: t(2) } };
-    expect(message(changed)).toBe('Cannot decode AttributesChanged: AttributesChanged.data.changed.jobTitle: expected a non-empty string, got ""');
+    const changed = {
+      type: 'AttributesChanged',
+      data: { userId: 'u1', changed: { jobTitle: '' }, cleared: [], recordVersion: 2, by: { role: 'user' }, at: t(2) },
+    };
+    expect(message(changed)).toBe(
+      'Cannot decode AttributesChanged: AttributesChanged.data.changed.jobTitle: expected a non-empty string, got ""',
+    );
   });
 
   test('an unknown type, with the stream and position', () => {
     const r = decodeEvent({ type: 'UserTeleported', data: {} }, { stream: 'user-u1', position: 7 });
     expect(r).toMatchObject({ left: { _tag: 'DecodeError', eventType: 'UserTeleported', origin: { stream: 'user-u1', position: 7 } } });
-    expect(E.isLeft(r) && r.left.message).toBe('Cannot decode UserTeleported (stream user-u1, position 7): type: unknown event type "UserTeleported"');
+    expect(E.isLeft(r) && r.left.message).toBe(
+      'Cannot decode UserTeleported (stream user-u1, position 7): type: unknown event type "UserTeleported"',
+    );
   });
 
   test('a directory event on the user decoder is unknown there', () => {
@@ -59,9 +75,16 @@ describe('decodeEvent: readable errors naming the event type, the field path and
 
 describe('upcasters: an older schema version is rewritten before decoding', () => {
   // Pretend PortalLogin v2 renamed `at` from v1's `time`.
-  const v2 = userEventCodecs.map((c) => (c.eventType === 'PortalLogin' ? Object.assign(Object.create(c) as typeof c, { schemaVersion: 2 }) : c));
+  const v2 = userEventCodecs.map((c) =>
+    c.eventType === 'PortalLogin' ? Object.assign(Object.create(c) as typeof c, { schemaVersion: 2 }) : c,
+  );
   const decode = eventDecoder(v2, {
-    PortalLogin: { 1: (raw: RawEvent) => { const { time, ...rest } = raw.data as { time: string }; return { ...raw, data: { ...rest, at: time } }; } },
+    PortalLogin: {
+      1: (raw: RawEvent) => {
+        const { time, ...rest } = raw.data as { time: string };
+        return { ...raw, data: { ...rest, at: time } };
+      },
+    },
   });
 
   test('v1 is upcast to v2', () => {

@@ -5,10 +5,22 @@ import { cid, specification, t } from '@takeover/core/testing';
 const D = directoryId('m365');
 const given = (events: ReadonlyArray<DirectoryEvent>) => specification(directoryDecider, undefined).given(events);
 const connect = (minute: number, policy = {}): DirectoryCommand => ({
-  type: 'ConnectDirectory', commandId: cid(), directoryId: D, kind: 'microsoft-entra', displayName: 'Microsoft 365', domain: 'contoso.com', policy, at: t(minute),
+  type: 'ConnectDirectory',
+  commandId: cid(),
+  directoryId: D,
+  kind: 'microsoft-entra',
+  displayName: 'Microsoft 365',
+  domain: 'contoso.com',
+  policy,
+  at: t(minute),
 });
 const defaults = {
-  passwordPush: 'every-push', revokeSessionsOnPush: false, passwordPolicy: { kind: 'microsoft-entra' }, createMissingUsers: true, onUnbind: 'suspend', onSuspend: 'suspend',
+  passwordPush: 'every-push',
+  revokeSessionsOnPush: false,
+  passwordPolicy: { kind: 'microsoft-entra' },
+  createMissingUsers: true,
+  onUnbind: 'suspend',
+  onSuspend: 'suspend',
 };
 const connected = (): ReadonlyArray<DirectoryEvent> => {
   const r = directoryDecider.decide(connect(0), directoryDecider.initialState, undefined);
@@ -18,36 +30,75 @@ const connected = (): ReadonlyArray<DirectoryEvent> => {
 
 describe('the directory stream', () => {
   test('connecting fills the policy defaults for the kind', () => {
-    given([]).when(connect(0)).then([
-      { type: 'DirectoryConnected', data: { directoryId: D, kind: 'microsoft-entra', displayName: 'Microsoft 365', domain: 'contoso.com', policy: defaults, at: t(0) } },
-    ]);
+    given([])
+      .when(connect(0))
+      .then([
+        {
+          type: 'DirectoryConnected',
+          data: {
+            directoryId: D,
+            kind: 'microsoft-entra',
+            displayName: 'Microsoft 365',
+            domain: 'contoso.com',
+            policy: defaults,
+            at: t(0),
+          },
+        },
+      ]);
   });
 
   test('connecting again with the same settings decides nothing; with others it is refused', () => {
     given(connected()).when(connect(5)).then([]);
-    given(connected()).when(connect(5, { passwordPush: 'when-changed' })).then({ _tag: 'DirectoryAlreadyConnected' });
+    given(connected())
+      .when(connect(5, { passwordPush: 'when-changed' }))
+      .then({ _tag: 'DirectoryAlreadyConnected' });
   });
 
   test('a policy change records the new policy and which fields changed', () => {
-    given(connected()).when({ type: 'ChangeDirectoryPolicy', commandId: cid(), directoryId: D, policy: { passwordPush: 'when-changed', revokeSessionsOnPush: true }, at: t(1) }).then([
-      { type: 'DirectoryPolicyChanged', data: { directoryId: D, policy: { ...defaults, passwordPush: 'when-changed', revokeSessionsOnPush: true }, changed: ['passwordPush', 'revokeSessionsOnPush'], at: t(1) } },
-    ]);
+    given(connected())
+      .when({
+        type: 'ChangeDirectoryPolicy',
+        commandId: cid(),
+        directoryId: D,
+        policy: { passwordPush: 'when-changed', revokeSessionsOnPush: true },
+        at: t(1),
+      })
+      .then([
+        {
+          type: 'DirectoryPolicyChanged',
+          data: {
+            directoryId: D,
+            policy: { ...defaults, passwordPush: 'when-changed', revokeSessionsOnPush: true },
+            changed: ['passwordPush', 'revokeSessionsOnPush'],
+            at: t(1),
+          },
+        },
+      ]);
   });
 
   test('a change to the same values decides nothing', () => {
-    given(connected()).when({ type: 'ChangeDirectoryPolicy', commandId: cid(), directoryId: D, policy: { onUnbind: 'suspend' }, at: t(1) }).then([]);
+    given(connected())
+      .when({ type: 'ChangeDirectoryPolicy', commandId: cid(), directoryId: D, policy: { onUnbind: 'suspend' }, at: t(1) })
+      .then([]);
   });
 
   test('disconnecting, twice', () => {
     const command: DirectoryCommand = { type: 'DisconnectDirectory', commandId: cid(), directoryId: D, at: t(2) };
-    given(connected()).when(command).then([{ type: 'DirectoryDisconnected', data: { directoryId: D, at: t(2) } }]);
-    given([...connected(), { type: 'DirectoryDisconnected', data: { directoryId: D, at: t(2) } }]).when(command).then([]);
+    given(connected())
+      .when(command)
+      .then([{ type: 'DirectoryDisconnected', data: { directoryId: D, at: t(2) } }]);
+    given([...connected(), { type: 'DirectoryDisconnected', data: { directoryId: D, at: t(2) } }])
+      .when(command)
+      .then([]);
     given([]).when(command).then({ _tag: 'DirectoryNotConnected' });
   });
 
   test('directoriesFrom keeps only connected directories', () => {
     const state = fold(directoryDecider, connected());
-    const gone = fold(directoryDecider, [...connected(), { type: 'DirectoryDisconnected', data: { directoryId: directoryId('m365'), at: t(2) } }]);
+    const gone = fold(directoryDecider, [
+      ...connected(),
+      { type: 'DirectoryDisconnected', data: { directoryId: directoryId('m365'), at: t(2) } },
+    ]);
     expect(Object.keys(directoriesFrom([gone, directoryDecider.initialState]))).toEqual([]);
     expect(Object.keys(directoriesFrom([state]))).toEqual(['m365']);
   });

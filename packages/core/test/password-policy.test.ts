@@ -43,8 +43,15 @@ describe('Entra ID: 8 to 256, three of four classes, its symbols only, no Unicod
   });
 });
 
-describe('the platform\'s own policy', () => {
-  const platform: PasswordPolicy = { kind: 'custom', minLength: 12, maxLength: 64, minCharacterClasses: 2, asciiOnly: true, checkBannedList: true };
+describe("the platform's own policy", () => {
+  const platform: PasswordPolicy = {
+    kind: 'custom',
+    minLength: 12,
+    maxLength: 64,
+    minCharacterClasses: 2,
+    asciiOnly: true,
+    checkBannedList: true,
+  };
   test('is configurable', () => {
     expect(checkPassword(platform, s('aaaaaaaaaaaa'), { isBanned: () => true })).toEqual([
       { rule: 'too-few-character-classes', required: 2, present: ['lowercase'] },
@@ -74,14 +81,20 @@ describe('messages a user understands, naming the directory and every broken rul
 
   test('non-ASCII: explained without echoing the character', () => {
     const [r] = precheckPassword(s('Pässwort-2026'), [{ label: 'Google Workspace (example.com)', policy: google }]);
-    expect(r?.message).toBe('Google Workspace (example.com) accepts only plain ASCII characters (letters A–Z, digits, spaces and common symbols) — no accented letters, emoji or tabs.');
+    expect(r?.message).toBe(
+      'Google Workspace (example.com) accepts only plain ASCII characters (letters A–Z, digits, spaces and common symbols) — no accented letters, emoji or tabs.',
+    );
     expect(r?.message).not.toContain('ä');
   });
 
   test('setting a password checks every bound directory and names each one that refuses', () => {
     const [g, m] = [googleWorkspace('google', 'example.com'), microsoftEntra('m365', 'contoso.com')];
     const dirs = directoriesOf(g, m);
-    const h = historyOf({ directories: dirs }, [c.create(0, 'active', 'Tr0ub4dor&3-horse'), c.bind(1, g.directoryId), c.bind(2, m.directoryId)]);
+    const h = historyOf({ directories: dirs }, [
+      c.create(0, 'active', 'Tr0ub4dor&3-horse'),
+      c.bind(1, g.directoryId),
+      c.bind(2, m.directoryId),
+    ]);
     const result = given(h, { directories: dirs }).when(c.setPassword(3, 'ab1')).result;
     expect(result).toMatchObject({
       left: {

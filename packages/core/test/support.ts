@@ -1,5 +1,16 @@
 import { Secret, fold, owed, userDecider } from '@takeover/core';
-import type { Owed, OwedPush, UserCommand, UserContext, UserEvent, UserState, PasswordSource, ExternalUserKey, DirectoryId, PushFailure } from '@takeover/core';
+import type {
+  Owed,
+  OwedPush,
+  UserCommand,
+  UserContext,
+  UserEvent,
+  UserState,
+  PasswordSource,
+  ExternalUserKey,
+  DirectoryId,
+  PushFailure,
+} from '@takeover/core';
 import { ada, admin, cid, directoriesOf, googleWorkspace, historyOf, microsoftEntra, t, uid } from '@takeover/core/testing';
 
 export const U = uid('u1');
@@ -13,34 +24,73 @@ const base = (minute: number) => ({ commandId: cid(), userId: U, at: t(minute) }
 
 export const c = {
   create: (minute: number, state: 'staged' | 'active' = 'active', password?: string): UserCommand => ({
-    ...base(minute), type: 'CreateUser', state, attributes: ada, by: admin, ...(password === undefined ? {} : { password: Secret.of(password) }),
+    ...base(minute),
+    type: 'CreateUser',
+    state,
+    attributes: ada,
+    by: admin,
+    ...(password === undefined ? {} : { password: Secret.of(password) }),
   }),
   activate: (minute: number): UserCommand => ({ ...base(minute), type: 'ActivateUser', by: admin }),
   suspend: (minute: number): UserCommand => ({ ...base(minute), type: 'SuspendUser', by: admin }),
   stage: (minute: number): UserCommand => ({ ...base(minute), type: 'StageUser', by: admin }),
   bind: (minute: number, directoryId: DirectoryId, externalKey?: ExternalUserKey, origin?: 'admin' | 'import'): UserCommand => ({
-    ...base(minute), type: 'BindDirectory', directoryId, by: admin, ...(externalKey === undefined ? {} : { externalKey }), ...(origin === undefined ? {} : { origin }),
+    ...base(minute),
+    type: 'BindDirectory',
+    directoryId,
+    by: admin,
+    ...(externalKey === undefined ? {} : { externalKey }),
+    ...(origin === undefined ? {} : { origin }),
   }),
   unbind: (minute: number, directoryId: DirectoryId): UserCommand => ({ ...base(minute), type: 'UnbindDirectory', directoryId, by: admin }),
-  link: (minute: number, directoryId: DirectoryId, externalKey: ExternalUserKey): UserCommand => ({ ...base(minute), type: 'LinkExternalAccount', directoryId, externalKey, how: 'matched-email' }),
-  unresolved: (minute: number, directoryId: DirectoryId): UserCommand => ({ ...base(minute), type: 'MarkExternalAccountUnresolved', directoryId, reason: 'not-found', detail: 'No account with ada@example.com' }),
-  setPassword: (minute: number, password: string, by: PasswordSource = 'user-portal'): UserCommand => ({ ...base(minute), type: 'SetPassword', password: Secret.of(password), by }),
+  link: (minute: number, directoryId: DirectoryId, externalKey: ExternalUserKey): UserCommand => ({
+    ...base(minute),
+    type: 'LinkExternalAccount',
+    directoryId,
+    externalKey,
+    how: 'matched-email',
+  }),
+  unresolved: (minute: number, directoryId: DirectoryId): UserCommand => ({
+    ...base(minute),
+    type: 'MarkExternalAccountUnresolved',
+    directoryId,
+    reason: 'not-found',
+    detail: 'No account with ada@example.com',
+  }),
+  setPassword: (minute: number, password: string, by: PasswordSource = 'user-portal'): UserCommand => ({
+    ...base(minute),
+    type: 'SetPassword',
+    password: Secret.of(password),
+    by,
+  }),
   expire: (minute: number): UserCommand => ({ ...base(minute), type: 'ExpirePassword', by: admin }),
   login: (minute: number, password = GOOD): UserCommand => ({ ...base(minute), type: 'LogIn', password: Secret.of(password) }),
-  rename: (minute: number, givenName: string): UserCommand => ({ ...base(minute), type: 'ChangeAttributes', changes: { givenName }, by: admin }),
+  rename: (minute: number, givenName: string): UserCommand => ({
+    ...base(minute),
+    type: 'ChangeAttributes',
+    changes: { givenName },
+    by: admin,
+  }),
   started: (minute: number, push: OwedPush): UserCommand => ({ ...base(minute), type: 'RecordPushStarted', push: strip(push) }),
   succeeded: (minute: number, push: OwedPush): UserCommand => ({ ...base(minute), type: 'RecordPushSucceeded', push: strip(push) }),
-  failed: (minute: number, push: OwedPush, failure: PushFailure): UserCommand => ({ ...base(minute), type: 'RecordPushFailed', push: strip(push), failure }),
+  failed: (minute: number, push: OwedPush, failure: PushFailure): UserCommand => ({
+    ...base(minute),
+    type: 'RecordPushFailed',
+    push: strip(push),
+    failure,
+  }),
 };
 
 const strip = ({ needsPlaintext: _n, lastFailure: _l, ...push }: OwedPush) => push;
 
 /** Builds a history by running commands (a refused fixture command throws). */
 export const history = (...commands: ReadonlyArray<UserCommand>): ReadonlyArray<UserEvent> => historyOf(ctx, commands);
-export const more = (events: ReadonlyArray<UserEvent>, ...commands: ReadonlyArray<UserCommand>): ReadonlyArray<UserEvent> => historyOf(ctx, commands, events);
+export const more = (events: ReadonlyArray<UserEvent>, ...commands: ReadonlyArray<UserCommand>): ReadonlyArray<UserEvent> =>
+  historyOf(ctx, commands, events);
 
 export const stateOf = (events: ReadonlyArray<UserEvent>): UserState => fold(userDecider, events);
-export const owedAfter = (events: ReadonlyArray<UserEvent>, minute = 1000): Owed => owed(stateOf(events), ctx.directories, { now: t(minute) });
+export const owedAfter = (events: ReadonlyArray<UserEvent>, minute = 1000): Owed =>
+  owed(stateOf(events), ctx.directories, { now: t(minute) });
 
 /** Starts and completes every owed push (as an engine that succeeded at all of them would record). */
 export const pushAll = (events: ReadonlyArray<UserEvent>, minute: number): ReadonlyArray<UserEvent> =>
@@ -48,6 +98,11 @@ export const pushAll = (events: ReadonlyArray<UserEvent>, minute: number): Reado
 
 /** A user who is active, has a password, is bound and linked to Google and Microsoft, and whose takeover is done. */
 export const takenOver = (): ReadonlyArray<UserEvent> => {
-  const h = history(c.create(0, 'active', GOOD), c.bind(1, G.directoryId, 'ada@example.com' as ExternalUserKey), c.bind(2, M.directoryId, 'ada@contoso.com' as ExternalUserKey), c.login(3));
+  const h = history(
+    c.create(0, 'active', GOOD),
+    c.bind(1, G.directoryId, 'ada@example.com' as ExternalUserKey),
+    c.bind(2, M.directoryId, 'ada@contoso.com' as ExternalUserKey),
+    c.login(3),
+  );
   return pushAll(h, 4);
 };

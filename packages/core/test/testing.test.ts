@@ -5,7 +5,11 @@ describe('the given/when/then helper', () => {
   const h = history(c.create(0, 'active', GOOD));
 
   test('fails on different events', () => {
-    expect(() => given(h, ctx).when(c.login(1)).then([{ type: 'PortalLogin', data: { userId: U, at: t(2) } }])).toThrow(/events differ/);
+    expect(() =>
+      given(h, ctx)
+        .when(c.login(1))
+        .then([{ type: 'PortalLogin', data: { userId: U, at: t(2) } }]),
+    ).toThrow(/events differ/);
   });
 
   test('fails when an error was expected', () => {

@@ -32,7 +32,9 @@ export const quickstart = async (): Promise<{ googleSignOuts: number; entraRevok
       },
     });
     const directory = new admin_directory_v1.Admin({ auth: jwt, rootUrl: google.url });
-    await directory.users.insert({ requestBody: { primaryEmail: 'kim@example.com', name: { givenName: 'Kim', familyName: 'Lee' }, password: 'First-Pass-123' } });
+    await directory.users.insert({
+      requestBody: { primaryEmail: 'kim@example.com', name: { givenName: 'Kim', familyName: 'Lee' }, password: 'First-Pass-123' },
+    });
     google.signIn('kim@example.com'); // Kim is signed in somewhere
     await directory.users.update({ userKey: 'kim@example.com', requestBody: { password: 'Second-Pass-456' } });
     // Google keeps Kim's sessions across a password change; users.signOut ends them.
@@ -50,9 +52,14 @@ export const quickstart = async (): Promise<{ googleSignOuts: number; entraRevok
       customHosts: new Set([entra.hostname]), // without it the client sends no Authorization header
       fetchOptions: { dispatcher: new UndiciAgent({ connect: { ca: [...rootCertificates, entra.caPem] } }) } as unknown as RequestInit,
     });
-    await graph.api('/users/alex@contoso.com').patch({ passwordProfile: { password: 'Takeover-Pass-789', forceChangePasswordNextSignIn: false } });
+    await graph
+      .api('/users/alex@contoso.com')
+      .patch({ passwordProfile: { password: 'Takeover-Pass-789', forceChangePasswordNextSignIn: false } });
 
-    return { googleSignOuts: google.user('kim@example.com')?.signOutCount ?? 0, entraRevokedAt: entra.user('alex@contoso.com')?.refreshTokensRevokedAt ?? null };
+    return {
+      googleSignOuts: google.user('kim@example.com')?.signOutCount ?? 0,
+      entraRevokedAt: entra.user('alex@contoso.com')?.refreshTokensRevokedAt ?? null,
+    };
   } finally {
     await google.close();
     await entra.close();

@@ -6,7 +6,13 @@ export type { GoogleUserInspection } from './google/render.js';
 export type { GoogleAuditEntry } from './google/state.js';
 export type { GoogleDump } from './google/dump.js';
 export type { GoogleQuotaName } from './google/runtime.js';
-export { GoogleSeed, DIRECTORY_USER_SCOPE, DIRECTORY_USER_READONLY_SCOPE, DIRECTORY_USER_SECURITY_SCOPE, REPORTS_AUDIT_READONLY_SCOPE } from './google/seed.js';
+export {
+  GoogleSeed,
+  DIRECTORY_USER_SCOPE,
+  DIRECTORY_USER_READONLY_SCOPE,
+  DIRECTORY_USER_SECURITY_SCOPE,
+  REPORTS_AUDIT_READONLY_SCOPE,
+} from './google/seed.js';
 export { GOOGLE_TOKEN_URL } from './google/token.js';
 export { googleReasons } from './google/errors.js';
 export type { EmulatorControl, SeedRejected } from './common/control.js';

@@ -10,7 +10,12 @@ let google: GoogleDirectoryClients;
 beforeAll(async () => {
   emu = await startGoogleEmulator({
     scryptN: 1024,
-    seed: { users: [{ primaryEmail: 'admin@example.com', givenName: 'Ada', familyName: 'Admin', isAdmin: true }, { primaryEmail: 'eve@example.com', givenName: 'Eve', familyName: 'E' }] },
+    seed: {
+      users: [
+        { primaryEmail: 'admin@example.com', givenName: 'Ada', familyName: 'Admin', isAdmin: true },
+        { primaryEmail: 'eve@example.com', givenName: 'Eve', familyName: 'E' },
+      ],
+    },
   });
   google = googleDirectoryClients(emu);
 });
@@ -21,7 +26,10 @@ describe('answers lost after the change landed', () => {
     await google.directory.users.get({ userKey: 'eve@example.com' }); // token fetched first, so the abort below concerns the update
     emu.injectFault({ path: '/admin/directory/v1/users', method: 'PUT', answerAfterMs: 60_000 });
     const abort = new AbortController();
-    const update = google.directory.users.update({ userKey: 'eve@example.com', requestBody: { password: 'Landed-Anyway-7!' } }, { signal: abort.signal, retry: false });
+    const update = google.directory.users.update(
+      { userKey: 'eve@example.com', requestBody: { password: 'Landed-Anyway-7!' } },
+      { signal: abort.signal, retry: false },
+    );
     // Wait for the change itself, not for a time: the emulator's own state says when it landed.
     while (!(await emu.passwordMatches('eve@example.com', 'Landed-Anyway-7!'))) await new Promise((r) => setImmediate(r));
     abort.abort();
@@ -31,7 +39,9 @@ describe('answers lost after the change landed', () => {
 
   it('dropAnswer: the connection drops after the change landed', async () => {
     emu.injectFault({ path: '/admin/directory/v1/users', method: 'PUT', dropAnswer: true });
-    await expect(google.directory.users.update({ userKey: 'eve@example.com', requestBody: { password: 'Dropped-After-8!' } }, { retry: false })).rejects.toMatchObject({});
+    await expect(
+      google.directory.users.update({ userKey: 'eve@example.com', requestBody: { password: 'Dropped-After-8!' } }, { retry: false }),
+    ).rejects.toMatchObject({});
     expect(await emu.passwordMatches('eve@example.com', 'Dropped-After-8!')).toBe(true);
   });
 });

@@ -11,10 +11,25 @@ const run = promisify(execFile);
 it('runEmulators (the takeover-emulators command) starts both from a seed file; a spawned process trusts the CA through NODE_EXTRA_CA_CERTS', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'takeover-cli-'));
   const seedPath = join(dir, 'seed.json');
-  await writeFile(seedPath, JSON.stringify({
-    google: { domains: ['example.com'], users: [{ primaryEmail: 'admin@example.com', givenName: 'Ada', familyName: 'Admin', isAdmin: true }], quotas: { perUser: { limit: 100, windowSeconds: 60 } } },
-    entra: { tenants: [{ domains: ['contoso.com'], apps: [{ displayName: 'Takeover', certificate: true }], users: [{ userPrincipalName: 'alex@contoso.com', displayName: 'Alex' }] }] },
-  }));
+  await writeFile(
+    seedPath,
+    JSON.stringify({
+      google: {
+        domains: ['example.com'],
+        users: [{ primaryEmail: 'admin@example.com', givenName: 'Ada', familyName: 'Admin', isAdmin: true }],
+        quotas: { perUser: { limit: 100, windowSeconds: 60 } },
+      },
+      entra: {
+        tenants: [
+          {
+            domains: ['contoso.com'],
+            apps: [{ displayName: 'Takeover', certificate: true }],
+            users: [{ userPrincipalName: 'alex@contoso.com', displayName: 'Alex' }],
+          },
+        ],
+      },
+    }),
+  );
   const lines: string[] = [];
   const started = await runEmulators(['--seed', seedPath, '--out', dir, '--quiet'], (l) => lines.push(l));
   if (E.isLeft(started)) throw new Error(started.left.message);
@@ -23,7 +38,9 @@ it('runEmulators (the takeover-emulators command) starts both from a seed file; 
     expect(lines.join('\n')).toContain(entra.caCertPath);
     expect(lines.join('\n')).toContain(credentialsPath);
     expect(google.quotas().perUser).toEqual({ limit: 100, windowSeconds: 60 });
-    const creds = JSON.parse(await readFile(credentialsPath, 'utf8')) as { entra: { tenants: Array<{ apps: Array<{ certificatePath: string }> }> } };
+    const creds = JSON.parse(await readFile(credentialsPath, 'utf8')) as {
+      entra: { tenants: Array<{ apps: Array<{ certificatePath: string }> }> };
+    };
     expect(await readFile(creds.entra.tenants[0]?.apps[0]?.certificatePath ?? '', 'utf8')).toContain('BEGIN CERTIFICATE');
 
     expect(entra.user('alex@contoso.com')?.refreshTokensRevokedAt).toBeNull(); // no revocation before the reset

@@ -1,6 +1,11 @@
 import { startEntraEmulator } from '@takeover/directory-emulators';
 import type { EntraEmulator } from '@takeover/directory-emulators';
-import { entraClientSecretCredential, entraFetchDispatcher, entraGraphClient, GRAPH_DEFAULT_SCOPE } from '@takeover/directory-emulators/testing';
+import {
+  entraClientSecretCredential,
+  entraFetchDispatcher,
+  entraGraphClient,
+  GRAPH_DEFAULT_SCOPE,
+} from '@takeover/directory-emulators/testing';
 import { RetryHandlerOptions } from '@microsoft/microsoft-graph-client';
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { failure } from './failure.js';
@@ -27,7 +32,11 @@ afterEach(() => {
 
 describe('Graph write quotas', () => {
   it('uses the published defaults', () => {
-    expect(emu.quotas()).toEqual({ appTenantWrites: { limit: 3000, windowSeconds: 150 }, tenantWrites: { limit: 18000, windowSeconds: 300 }, appTenantResourceUnits: { limit: 3500, windowSeconds: 10 } });
+    expect(emu.quotas()).toEqual({
+      appTenantWrites: { limit: 3000, windowSeconds: 150 },
+      tenantWrites: { limit: 18000, windowSeconds: 300 },
+      appTenantResourceUnits: { limit: 3500, windowSeconds: 10 },
+    });
   });
 
   it('429 Request_ThrottledTemporarily with a Retry-After computed from the app+tenant bucket', async () => {
@@ -57,7 +66,10 @@ describe('Graph write quotas', () => {
     const headers: Array<string | null> = [];
     for (let i = 0; i < 5; i++) {
       const r = await fetch(`${emu.graphBaseUrl}v1.0/users/alex@contoso.com`, {
-        method: 'PATCH', body: '{"department":"R&D"}', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, dispatcher,
+        method: 'PATCH',
+        body: '{"department":"R&D"}',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        dispatcher,
       } as unknown as RequestInit);
       expect(r.status).toBe(204);
       headers.push(r.headers.get('x-ms-throttle-limit-percentage'));
@@ -70,7 +82,8 @@ describe('Graph write quotas', () => {
 describe('Graph fault injection', () => {
   it('fails the next N requests with a status and code', async () => {
     emu.injectFault({ path: '/v1.0/users', method: 'PATCH', status: 500, reason: 'UnknownError', message: 'Injected.', times: 2 });
-    for (let i = 0; i < 2; i++) expect(await failure(patchAlex())).toMatchObject({ statusCode: 500, code: 'UnknownError', message: 'Injected.' });
+    for (let i = 0; i < 2; i++)
+      expect(await failure(patchAlex())).toMatchObject({ statusCode: 500, code: 'UnknownError', message: 'Injected.' });
     await patchAlex();
   });
 
@@ -88,7 +101,9 @@ describe('Graph fault injection', () => {
     emu.injectFault({ path: '/v1.0/users', latencyMs: 200 });
     await patchAlex();
     const r = await fetch(`${emu.url}__admin/faults`, {
-      method: 'POST', body: JSON.stringify({ path: '/v1.0/users', method: 'GET', status: 404, reason: 'Request_ResourceNotFound', message: 'gone' }), dispatcher: entraFetchDispatcher(emu),
+      method: 'POST',
+      body: JSON.stringify({ path: '/v1.0/users', method: 'GET', status: 404, reason: 'Request_ResourceNotFound', message: 'gone' }),
+      dispatcher: entraFetchDispatcher(emu),
     } as unknown as RequestInit);
     expect(r.status).toBe(200);
     expect(await failure(graph.api('/users/alex@contoso.com').get())).toMatchObject({ statusCode: 404, code: 'Request_ResourceNotFound' });

@@ -10,35 +10,49 @@ import { ResponseType, RetryHandlerOptions } from '@microsoft/microsoft-graph-cl
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { FEDERATED_PASSWORD_MESSAGE, runEmulators, startEntraEmulator } from '@takeover/directory-emulators';
 import type { EntraEmulator } from '@takeover/directory-emulators';
-import { entraClientSecretCredential, entraFetchDispatcher, entraGraphClient, GRAPH_DEFAULT_SCOPE } from '@takeover/directory-emulators/testing';
+import {
+  entraClientSecretCredential,
+  entraFetchDispatcher,
+  entraGraphClient,
+  GRAPH_DEFAULT_SCOPE,
+} from '@takeover/directory-emulators/testing';
 import { signRs256 } from '../src/common/jwt.js';
 import { failure } from './failure.js';
 
 let emu: EntraEmulator;
 let graph: Client;
 const denied = { status: 403, code: 'Authorization_RequestDenied', message: 'Insufficient privileges to complete the operation.' };
-const graphError = (e: { statusCode?: number; code?: unknown; message: string }) => ({ status: e.statusCode, code: e.code, message: e.message });
+const graphError = (e: { statusCode?: number; code?: unknown; message: string }) => ({
+  status: e.statusCode,
+  code: e.code,
+  message: e.message,
+});
 const password = (n: number) => ({ passwordProfile: { password: `Strict-Pass-${n}x`, forceChangePasswordNextSignIn: false } });
 
 beforeAll(async () => {
   emu = await startEntraEmulator({
     scryptN: 1024,
     seed: {
-      tenants: [{
-        displayName: 'Contoso',
-        domains: ['contoso.com'],
-        federatedDomains: ['fabrikam.com'],
-        apps: [{ displayName: 'Takeover sync', certificate: true }, { displayName: 'Bare', permissions: ['User.ReadWrite.All'], directoryRoles: [] }],
-        users: [
-          { userPrincipalName: 'jsmith@contoso.com', mail: 'j+smith@contoso.com', displayName: 'J Smith' },
-          { userPrincipalName: 'j.smith@contoso.com', mail: 'j smith@contoso.com', displayName: 'J Space Smith' },
-          { userPrincipalName: 'oneil@contoso.com', mail: "o'neil@contoso.com", displayName: "O'Neil" },
-          { userPrincipalName: 'pct@contoso.com', mail: 'a%41b@contoso.com', displayName: 'Percent' },
-          { userPrincipalName: 'zoe@contoso.com', mail: 'zoë@contoso.com', displayName: 'Zoë' },
-          { userPrincipalName: 'root@contoso.com', displayName: 'Global Admin', roles: ['Global Administrator'] },
-          { userPrincipalName: 'fed@fabrikam.com', displayName: 'Federated user' },
-        ],
-      }],
+      tenants: [
+        {
+          displayName: 'Contoso',
+          domains: ['contoso.com'],
+          federatedDomains: ['fabrikam.com'],
+          apps: [
+            { displayName: 'Takeover sync', certificate: true },
+            { displayName: 'Bare', permissions: ['User.ReadWrite.All'], directoryRoles: [] },
+          ],
+          users: [
+            { userPrincipalName: 'jsmith@contoso.com', mail: 'j+smith@contoso.com', displayName: 'J Smith' },
+            { userPrincipalName: 'j.smith@contoso.com', mail: 'j smith@contoso.com', displayName: 'J Space Smith' },
+            { userPrincipalName: 'oneil@contoso.com', mail: "o'neil@contoso.com", displayName: "O'Neil" },
+            { userPrincipalName: 'pct@contoso.com', mail: 'a%41b@contoso.com', displayName: 'Percent' },
+            { userPrincipalName: 'zoe@contoso.com', mail: 'zoë@contoso.com', displayName: 'Zoë' },
+            { userPrincipalName: 'root@contoso.com', displayName: 'Global Admin', roles: ['Global Administrator'] },
+            { userPrincipalName: 'fed@fabrikam.com', displayName: 'Federated user' },
+          ],
+        },
+      ],
     },
   });
   graph = entraGraphClient(emu);
@@ -53,7 +67,15 @@ afterEach(() => {
 describe('a. propagation after create (Designing for eventual consistency for Microsoft Entra)', () => {
   it('a user created by POST /users answers 404 Request_ResourceNotFound by id and UPN until the delay passed on the emulator clock', async () => {
     emu.setPropagationDelay(3000);
-    const created = (await graph.api('/users').post({ accountEnabled: true, displayName: 'New', mailNickname: 'new1', userPrincipalName: 'new1@contoso.com', passwordProfile: { password: 'Initial-Pass-1x' } })) as { id: string };
+    const created = (await graph
+      .api('/users')
+      .post({
+        accountEnabled: true,
+        displayName: 'New',
+        mailNickname: 'new1',
+        userPrincipalName: 'new1@contoso.com',
+        passwordProfile: { password: 'Initial-Pass-1x' },
+      })) as { id: string };
     for (const call of [
       graph.api(`/users/${created.id}`).get(),
       graph.api('/users/new1@contoso.com').get(),
@@ -86,12 +108,15 @@ describe('a. propagation after create (Designing for eventual consistency for Mi
 });
 
 describe('b. query strings are form-decoded', () => {
-  const byMail = async (filter: string) => ((await graph.api('/users').filter(filter).select('userPrincipalName').get()) as { value: Array<{ userPrincipalName: string }> }).value.map((u) => u.userPrincipalName);
+  const byMail = async (filter: string) =>
+    (
+      (await graph.api('/users').filter(filter).select('userPrincipalName').get()) as { value: Array<{ userPrincipalName: string }> }
+    ).value.map((u) => u.userPrincipalName);
   it('a raw + is a space: the unencoded filter finds the wrong account; the encoded one the right one', async () => {
     expect(await byMail("mail eq 'j+smith@contoso.com'")).toEqual(['j.smith@contoso.com']);
     expect(await byMail(encodeURIComponent("mail eq 'j+smith@contoso.com'"))).toEqual(['jsmith@contoso.com']);
   });
-  it("doubled single quotes, %, and non-ASCII, each encoded", async () => {
+  it('doubled single quotes, %, and non-ASCII, each encoded', async () => {
     expect(await byMail(encodeURIComponent("mail eq 'o''neil@contoso.com'"))).toEqual(['oneil@contoso.com']);
     expect(await byMail(encodeURIComponent("mail eq 'a%41b@contoso.com'"))).toEqual(['pct@contoso.com']);
     expect(await byMail("mail eq 'a%41b@contoso.com'")).toEqual([]); // %41 read as "A"
@@ -106,11 +131,19 @@ describe('c. directory roles (Update user; Who can perform sensitive actions)', 
     await graph.api('/users/jsmith@contoso.com').patch({ jobTitle: 'Engineer' });
     const bare = emu.tenants[0]?.apps[1];
     if (bare === undefined) throw new Error('seed');
-    expect(graphError(await failure(entraGraphClient(emu, { app: bare }).api('/users/jsmith@contoso.com').patch(password(4))))).toEqual(denied);
+    expect(graphError(await failure(entraGraphClient(emu, { app: bare }).api('/users/jsmith@contoso.com').patch(password(4))))).toEqual(
+      denied,
+    );
   });
 
   it('a privileged target refuses password and sensitive properties unless the app holds Privileged Authentication Administrator', async () => {
-    for (const body of [password(5), { accountEnabled: false }, { mobilePhone: '+1 555' }, { businessPhones: ['+1 555'] }, { otherMails: ['x@y.z'] }]) {
+    for (const body of [
+      password(5),
+      { accountEnabled: false },
+      { mobilePhone: '+1 555' },
+      { businessPhones: ['+1 555'] },
+      { otherMails: ['x@y.z'] },
+    ]) {
       expect(graphError(await failure(graph.api('/users/root@contoso.com').patch(body)))).toEqual(denied);
     }
     await graph.api('/users/root@contoso.com').patch({ jobTitle: 'Boss' });
@@ -138,14 +171,25 @@ describe('d. federated domains', () => {
   });
 
   it('creating a user in a federated domain needs onPremisesImmutableId (wording unconfirmed)', async () => {
-    const body = { accountEnabled: true, displayName: 'Fed new', mailNickname: 'fednew', userPrincipalName: 'fednew@fabrikam.com', passwordProfile: { password: 'Initial-Pass-2x' } };
-    expect(graphError(await failure(graph.api('/users').post(body)))).toMatchObject({ status: 400, code: 'Request_BadRequest', message: expect.stringContaining('onPremisesImmutableId') as unknown });
+    const body = {
+      accountEnabled: true,
+      displayName: 'Fed new',
+      mailNickname: 'fednew',
+      userPrincipalName: 'fednew@fabrikam.com',
+      passwordProfile: { password: 'Initial-Pass-2x' },
+    };
+    expect(graphError(await failure(graph.api('/users').post(body)))).toMatchObject({
+      status: 400,
+      code: 'Request_BadRequest',
+      message: expect.stringContaining('onPremisesImmutableId') as unknown,
+    });
     await graph.api('/users').post({ ...body, onPremisesImmutableId: 'aW1tdXRhYmxl' });
   });
 });
 
 describe('e. reads cost resource units (Microsoft Graph service-specific throttling limits)', () => {
-  const raw = async (path: string, q: (c: ReturnType<Client['api']>) => ReturnType<Client['api']> = (c) => c) => (await q(graph.api(path)).responseType(ResponseType.RAW).get()) as Response;
+  const raw = async (path: string, q: (c: ReturnType<Client['api']>) => ReturnType<Client['api']> = (c) => c) =>
+    (await q(graph.api(path)).responseType(ResponseType.RAW).get()) as Response;
   it('GET /users costs 2, $select and $top under 20 take one off, GET by id 1; never below 1', async () => {
     expect((await raw('/users')).headers.get('x-ms-resource-unit')).toBe('2');
     expect((await raw('/users', (c) => c.select('id'))).headers.get('x-ms-resource-unit')).toBe('1');
@@ -157,7 +201,12 @@ describe('e. reads cost resource units (Microsoft Graph service-specific throttl
     for (let i = 0; i < 4; i++) await raw('/users');
     const r = await raw('/users');
     expect(r.headers.get('x-ms-throttle-limit-percentage')).toBe('1.00');
-    const e = await failure(graph.api('/users/jsmith@contoso.com').middlewareOptions([new RetryHandlerOptions(0, 0)]).get());
+    const e = await failure(
+      graph
+        .api('/users/jsmith@contoso.com')
+        .middlewareOptions([new RetryHandlerOptions(0, 0)])
+        .get(),
+    );
     expect(e.statusCode).toBe(429);
     expect((e.headers as Headers).get('retry-after')).not.toBeNull();
   });
@@ -169,23 +218,45 @@ describe('f. strict client assertion audience', () => {
     if (cert === undefined) throw new Error('seed');
     const now = Math.floor(Date.now() / 1000);
     const x5t = createHash('sha1').update(new X509Certificate(cert.certPem).raw).digest('base64url');
-    return signRs256({ x5t }, { aud, iss: emu.app.clientId, sub: emu.app.clientId, jti: randomUUID(), nbf: now, exp: now + 600 }, createPrivateKey(cert.keyPem));
+    return signRs256(
+      { x5t },
+      { aud, iss: emu.app.clientId, sub: emu.app.clientId, jti: randomUUID(), nbf: now, exp: now + 600 },
+      createPrivateKey(cert.keyPem),
+    );
   };
   const token = async (aud: string) => {
-    const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: emu.app.clientId, scope: GRAPH_DEFAULT_SCOPE, client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion(aud) });
-    const r = await fetch(`${emu.url}${emu.tenantId}/oauth2/v2.0/token`, { method: 'POST', body: form, dispatcher: entraFetchDispatcher(emu) } as unknown as RequestInit);
+    const form = new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: emu.app.clientId,
+      scope: GRAPH_DEFAULT_SCOPE,
+      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+      client_assertion: assertion(aud),
+    });
+    const r = await fetch(`${emu.url}${emu.tenantId}/oauth2/v2.0/token`, {
+      method: 'POST',
+      body: form,
+      dispatcher: entraFetchDispatcher(emu),
+    } as unknown as RequestInit);
     return { status: r.status, body: (await r.json()) as { error?: string; error_codes?: number[]; access_token?: string } };
   };
   it("an assertion for another tenant's (or host's) token endpoint is AADSTS50013; the tenant's own is accepted", async () => {
     expect(await token(`${emu.url}${emu.tenantId}/oauth2/v2.0/token`)).toMatchObject({ status: 200 });
-    expect(await token(`${emu.url}00000000-0000-0000-0000-000000000000/oauth2/v2.0/token`)).toMatchObject({ status: 401, body: { error: 'invalid_client', error_codes: [50013] } });
-    expect(await token(`https://login.microsoftonline.com/${emu.tenantId}/oauth2/v2.0/token`)).toMatchObject({ status: 401, body: { error_codes: [50013] } });
+    expect(await token(`${emu.url}00000000-0000-0000-0000-000000000000/oauth2/v2.0/token`)).toMatchObject({
+      status: 401,
+      body: { error: 'invalid_client', error_codes: [50013] },
+    });
+    expect(await token(`https://login.microsoftonline.com/${emu.tenantId}/oauth2/v2.0/token`)).toMatchObject({
+      status: 401,
+      body: { error_codes: [50013] },
+    });
   });
 });
 
 describe('g. lastPasswordChangeDateTime, app token claims, role assignments and domains', () => {
   it('lastPasswordChangeDateTime moves on a password set, not on an attribute change', async () => {
-    const read = async () => ((await graph.api('/users/oneil@contoso.com').select('lastPasswordChangeDateTime').get()) as { lastPasswordChangeDateTime: string }).lastPasswordChangeDateTime;
+    const read = async () =>
+      ((await graph.api('/users/oneil@contoso.com').select('lastPasswordChangeDateTime').get()) as { lastPasswordChangeDateTime: string })
+        .lastPasswordChangeDateTime;
     emu.advanceClock(60);
     try {
       await graph.api('/users/oneil@contoso.com').patch(password(10));
@@ -207,16 +278,36 @@ describe('g. lastPasswordChangeDateTime, app token claims, role assignments and 
 
   it('roleAssignments by principalId (RoleManagement.Read.Directory) and domains/{id} (Domain.Read.All); 403 without', async () => {
     const sp = emu.app.servicePrincipalId;
-    const list = (await graph.api('/roleManagement/directory/roleAssignments').filter(encodeURIComponent(`principalId eq '${sp}'`)).expand('roleDefinition').get()) as { value: Array<{ principalId: string; roleDefinition: { displayName: string } }> };
+    const list = (await graph
+      .api('/roleManagement/directory/roleAssignments')
+      .filter(encodeURIComponent(`principalId eq '${sp}'`))
+      .expand('roleDefinition')
+      .get()) as { value: Array<{ principalId: string; roleDefinition: { displayName: string } }> };
     expect(list.value.map((a) => a.roleDefinition.displayName)).toEqual(['User Administrator']);
-    expect(await graph.api('/domains/fabrikam.com').get()).toMatchObject({ id: 'fabrikam.com', authenticationType: 'Federated', isVerified: true });
+    expect(await graph.api('/domains/fabrikam.com').get()).toMatchObject({
+      id: 'fabrikam.com',
+      authenticationType: 'Federated',
+      isVerified: true,
+    });
     expect(await graph.api('/domains/contoso.com').get()).toMatchObject({ authenticationType: 'Managed' });
-    expect(graphError(await failure(graph.api('/domains/example.org').get()))).toMatchObject({ status: 404, code: 'Request_ResourceNotFound' });
+    expect(graphError(await failure(graph.api('/domains/example.org').get()))).toMatchObject({
+      status: 404,
+      code: 'Request_ResourceNotFound',
+    });
     const bare = emu.tenants[0]?.apps[1];
     if (bare === undefined) throw new Error('seed');
     const b = entraGraphClient(emu, { app: bare });
     expect(graphError(await failure(b.api('/domains/contoso.com').get()))).toEqual(denied);
-    expect(graphError(await failure(b.api('/roleManagement/directory/roleAssignments').filter(encodeURIComponent(`principalId eq '${sp}'`)).get()))).toEqual(denied);
+    expect(
+      graphError(
+        await failure(
+          b
+            .api('/roleManagement/directory/roleAssignments')
+            .filter(encodeURIComponent(`principalId eq '${sp}'`))
+            .get(),
+        ),
+      ),
+    ).toEqual(denied);
   });
 });
 
@@ -228,7 +319,13 @@ describe('h. the realistic profile over the CLI and the admin API', () => {
     try {
       const { entra } = started.right;
       expect(entra.propagationDelayMs()).toBe(3000);
-      const put = (body: unknown) => fetch(`${entra.url}__admin/profile`, { method: 'PUT', body: JSON.stringify(body), headers: { 'content-type': 'application/json' }, dispatcher: entraFetchDispatcher(entra) } as unknown as RequestInit).then(async (r) => (await r.json()));
+      const put = (body: unknown) =>
+        fetch(`${entra.url}__admin/profile`, {
+          method: 'PUT',
+          body: JSON.stringify(body),
+          headers: { 'content-type': 'application/json' },
+          dispatcher: entraFetchDispatcher(entra),
+        } as unknown as RequestInit).then(async (r) => await r.json());
       expect(await put({ profile: 'default' })).toEqual({ propagationDelayMs: 0 });
       expect(await put({ propagationDelayMs: 1500 })).toEqual({ propagationDelayMs: 1500 });
       expect(entra.propagationDelayMs()).toBe(1500);

@@ -13,7 +13,12 @@ beforeAll(async () => {
   emu = await startGoogleEmulator({
     scryptN: 1024,
     quotas: { perUser: { limit: 3, windowSeconds: 3600 } },
-    seed: { users: [{ primaryEmail: 'admin@example.com', givenName: 'Ada', familyName: 'Admin', isAdmin: true }, { primaryEmail: 'eve@example.com', givenName: 'Eve', familyName: 'E' }] },
+    seed: {
+      users: [
+        { primaryEmail: 'admin@example.com', givenName: 'Ada', familyName: 'Admin', isAdmin: true },
+        { primaryEmail: 'eve@example.com', givenName: 'Eve', familyName: 'E' },
+      ],
+    },
   });
   google = googleDirectoryClients(emu);
 });
@@ -31,13 +36,19 @@ describe('Google quotas', () => {
     for (let i = 0; i < 3; i++) await patchEve();
     const e = await failure(patchEve());
     expect(e.response?.status).toBe(403);
-    expect(e.response?.data).toMatchObject({ error: { code: 403, message: 'User Rate Limit Exceeded', errors: [{ reason: 'userRateLimitExceeded', domain: 'usageLimits' }] } });
+    expect(e.response?.data).toMatchObject({
+      error: { code: 403, message: 'User Rate Limit Exceeded', errors: [{ reason: 'userRateLimitExceeded', domain: 'usageLimits' }] },
+    });
     emu.advanceClock(1200); // one token back (3 per hour)
     await patchEve();
   });
 
   it('429 rateLimitExceeded from the per-account quota, changed at run time over the admin API', async () => {
-    const put = await fetch(`${emu.url}__admin/quotas/perAccount`, { method: 'PUT', body: JSON.stringify({ limit: 1, windowSeconds: 3600 }), headers: { 'content-type': 'application/json' } });
+    const put = await fetch(`${emu.url}__admin/quotas/perAccount`, {
+      method: 'PUT',
+      body: JSON.stringify({ limit: 1, windowSeconds: 3600 }),
+      headers: { 'content-type': 'application/json' },
+    });
     expect(put.status).toBe(200);
     await patchEve();
     const e = await failure(patchEve());
@@ -69,16 +80,20 @@ describe('Google fault injection', () => {
     emu.resetRequestCounts();
     emu.injectFault({ path: '/admin/directory/v1/users', method: 'PATCH', status: 403, reason: 'userRateLimitExceeded' });
     const e = await failure(patchEve());
-    expect(e.response?.data).toMatchObject({ error: { code: 403, message: 'User Rate Limit Exceeded', errors: [{ reason: 'userRateLimitExceeded' }] } });
+    expect(e.response?.data).toMatchObject({
+      error: { code: 403, message: 'User Rate Limit Exceeded', errors: [{ reason: 'userRateLimitExceeded' }] },
+    });
     expect(emu.requestCounts()[PATCH_KEY]).toBe(1);
     await patchEve();
   });
 
-  it('503 backendError reaches the caller of a PATCH with Google\'s envelope', async () => {
+  it("503 backendError reaches the caller of a PATCH with Google's envelope", async () => {
     emu.injectFault({ path: '/admin/directory/v1/users', method: 'PATCH', status: 503 });
     const e = await failure(patchEve());
     expect(e.response?.status).toBe(503);
-    expect(e.response?.data).toEqual({ error: { code: 503, message: 'Backend Error', errors: [{ message: 'Backend Error', domain: 'global', reason: 'backendError' }] } });
+    expect(e.response?.data).toEqual({
+      error: { code: 503, message: 'Backend Error', errors: [{ message: 'Backend Error', domain: 'global', reason: 'backendError' }] },
+    });
   });
 
   it('drops the connection', async () => {
@@ -89,7 +104,10 @@ describe('Google fault injection', () => {
   });
 
   it('injects faults over the HTTP admin API', async () => {
-    const r = await fetch(`${emu.url}__admin/faults`, { method: 'POST', body: JSON.stringify({ path: '/admin/directory/v1/users', status: 429, reason: 'rateLimitExceeded', times: 1, method: 'PATCH' }) });
+    const r = await fetch(`${emu.url}__admin/faults`, {
+      method: 'POST',
+      body: JSON.stringify({ path: '/admin/directory/v1/users', status: 429, reason: 'rateLimitExceeded', times: 1, method: 'PATCH' }),
+    });
     expect(r.status).toBe(200);
     expect((await failure(patchEve())).response?.status).toBe(429);
   });

@@ -1,7 +1,12 @@
 // The Google emulator as strict as the real Admin SDK where it is awkward (docs/directories/google-workspace.md):
 // propagation after users.insert, sessions that survive a password change, delegation and super-admin
 // rights, the account's domains, form-decoded query strings, and the Reports API probe.
-import { startGoogleEmulator, DIRECTORY_USER_SCOPE, GOOGLE_REALISTIC_PROPAGATION_DELAY_MS, REPORTS_AUDIT_READONLY_SCOPE } from '@takeover/directory-emulators';
+import {
+  startGoogleEmulator,
+  DIRECTORY_USER_SCOPE,
+  GOOGLE_REALISTIC_PROPAGATION_DELAY_MS,
+  REPORTS_AUDIT_READONLY_SCOPE,
+} from '@takeover/directory-emulators';
 import type { GoogleEmulator } from '@takeover/directory-emulators';
 import { googleDirectoryClients } from '@takeover/directory-emulators/testing';
 import type { GoogleDirectoryClients } from '@takeover/directory-emulators/testing';
@@ -11,7 +16,10 @@ import { failure } from './failure.js';
 let emu: GoogleEmulator;
 let google: GoogleDirectoryClients;
 
-const googleError = (status: number, reason: string, message: string) => ({ status, data: { error: { code: status, message, errors: [expect.objectContaining({ reason, message })] } } });
+const googleError = (status: number, reason: string, message: string) => ({
+  status,
+  data: { error: { code: status, message, errors: [expect.objectContaining({ reason, message })] } },
+});
 
 beforeAll(async () => {
   emu = await startGoogleEmulator({
@@ -34,13 +42,18 @@ afterAll(() => emu.close());
 describe('propagation after users.insert (users.insert reference: "User creation is not complete")', () => {
   it('the realistic profile: mutate calls answer 412, reads 404, until the emulator clock passes the delay', async () => {
     expect(emu.propagationDelayMs()).toBe(GOOGLE_REALISTIC_PROPAGATION_DELAY_MS);
-    const created = await google.directory.users.insert({ requestBody: { primaryEmail: 'new@example.com', name: { givenName: 'New', familyName: 'Hire' }, password: 'First-Pass-11' } });
+    const created = await google.directory.users.insert({
+      requestBody: { primaryEmail: 'new@example.com', name: { givenName: 'New', familyName: 'Hire' }, password: 'First-Pass-11' },
+    });
     const id = created.data.id ?? '';
     expect(emu.user(id)?.creationCompletesAt).toBeDefined();
-    expect(await failure(google.directory.users.update({ userKey: id, requestBody: { password: 'Second-Pass-22' } }, { retry: false })))
-      .toMatchObject({ response: googleError(412, 'conditionNotMet', 'User creation is not complete.') });
+    expect(
+      await failure(google.directory.users.update({ userKey: id, requestBody: { password: 'Second-Pass-22' } }, { retry: false })),
+    ).toMatchObject({ response: googleError(412, 'conditionNotMet', 'User creation is not complete.') });
     expect(await failure(google.directory.users.signOut({ userKey: 'new@example.com' }))).toMatchObject({ response: { status: 412 } });
-    expect(await failure(google.directory.users.get({ userKey: id }))).toMatchObject({ response: googleError(404, 'notFound', 'Resource Not Found: userKey') });
+    expect(await failure(google.directory.users.get({ userKey: id }))).toMatchObject({
+      response: googleError(404, 'notFound', 'Resource Not Found: userKey'),
+    });
     expect(await emu.passwordMatches(id, 'Second-Pass-22')).toBe(false);
 
     emu.advanceClock(GOOGLE_REALISTIC_PROPAGATION_DELAY_MS / 1000);
@@ -52,7 +65,9 @@ describe('propagation after users.insert (users.insert reference: "User creation
   it('switchable per run: no delay once set to 0', async () => {
     emu.setPropagationDelay(0);
     try {
-      const created = await google.directory.users.insert({ requestBody: { primaryEmail: 'quick@example.com', name: { givenName: 'Quick', familyName: 'Hire' }, password: 'First-Pass-11' } });
+      const created = await google.directory.users.insert({
+        requestBody: { primaryEmail: 'quick@example.com', name: { givenName: 'Quick', familyName: 'Hire' }, password: 'First-Pass-11' },
+      });
       expect((await google.directory.users.get({ userKey: created.data.id ?? '' })).status).toBe(200);
     } finally {
       emu.setPropagationDelay(GOOGLE_REALISTIC_PROPAGATION_DELAY_MS);
@@ -60,8 +75,8 @@ describe('propagation after users.insert (users.insert reference: "User creation
   });
 });
 
-describe('sessions (Reset a user\'s password: also reset the sign-in cookies; users.signOut)', () => {
-  it('an admin password change keeps the user\'s sessions; signOut ends them and is counted', async () => {
+describe("sessions (Reset a user's password: also reset the sign-in cookies; users.signOut)", () => {
+  it("an admin password change keeps the user's sessions; signOut ends them and is counted", async () => {
     emu.signIn('kim@example.com');
     emu.signIn('kim@example.com');
     await google.directory.users.update({ userKey: 'kim@example.com', requestBody: { password: 'Changed-Pass-3' } });
@@ -73,8 +88,9 @@ describe('sessions (Reset a user\'s password: also reset the sign-in cookies; us
   it('signOut needs admin.directory.user.security: 403 insufficientPermissions without it, sessions untouched', async () => {
     emu.signIn('kim@example.com');
     const noSecurity = googleDirectoryClients(emu, { scopes: [DIRECTORY_USER_SCOPE] });
-    expect(await failure(noSecurity.directory.users.signOut({ userKey: 'kim@example.com' })))
-      .toMatchObject({ response: googleError(403, 'insufficientPermissions', 'Request had insufficient authentication scopes.') });
+    expect(await failure(noSecurity.directory.users.signOut({ userKey: 'kim@example.com' }))).toMatchObject({
+      response: googleError(403, 'insufficientPermissions', 'Request had insufficient authentication scopes.'),
+    });
     expect(emu.user('kim@example.com')?.activeSessions).toBe(1);
   });
 });
@@ -85,13 +101,23 @@ describe('delegation and admin rights', () => {
     emu.setDelegatedScopes(clientEmail, [DIRECTORY_USER_SCOPE]);
     try {
       const refused = await failure(googleDirectoryClients(emu).auth.getAccessToken());
-      expect(refused.response).toEqual(expect.objectContaining({
-        status: 401,
-        data: { error: 'unauthorized_client', error_description: 'Client is unauthorized to retrieve access tokens using this method, or client not authorized for any of the scopes requested.' },
-      }));
+      expect(refused.response).toEqual(
+        expect.objectContaining({
+          status: 401,
+          data: {
+            error: 'unauthorized_client',
+            error_description:
+              'Client is unauthorized to retrieve access tokens using this method, or client not authorized for any of the scopes requested.',
+          },
+        }),
+      );
       expect((await googleDirectoryClients(emu, { scopes: [DIRECTORY_USER_SCOPE] }).auth.getAccessToken()).token).toMatch(/^ya29\./);
     } finally {
-      emu.setDelegatedScopes(clientEmail, [DIRECTORY_USER_SCOPE, 'https://www.googleapis.com/auth/admin.directory.user.readonly', 'https://www.googleapis.com/auth/admin.directory.user.security']);
+      emu.setDelegatedScopes(clientEmail, [
+        DIRECTORY_USER_SCOPE,
+        'https://www.googleapis.com/auth/admin.directory.user.readonly',
+        'https://www.googleapis.com/auth/admin.directory.user.security',
+      ]);
     }
   });
 
@@ -99,30 +125,38 @@ describe('delegation and admin rights', () => {
     emu.setSuperAdmin('kim@example.com', false);
     const asKim = googleDirectoryClients(emu, { subject: 'kim@example.com' });
     expect((await asKim.auth.getAccessToken()).token).toMatch(/^ya29\./);
-    expect(await failure(asKim.directory.users.list({ customer: 'my_customer' })))
-      .toMatchObject({ response: googleError(403, 'forbidden', 'Not Authorized to access this resource/api') });
+    expect(await failure(asKim.directory.users.list({ customer: 'my_customer' }))).toMatchObject({
+      response: googleError(403, 'forbidden', 'Not Authorized to access this resource/api'),
+    });
     emu.setSuperAdmin('kim@example.com', true);
     expect((await asKim.directory.users.list({ customer: 'my_customer', maxResults: 1 })).status).toBe(200);
     emu.setSuperAdmin('kim@example.com', false);
   });
 });
 
-describe('the account\'s domains and form-decoded query strings', () => {
+describe("the account's domains and form-decoded query strings", () => {
   it('users.list for a domain not in the account: 403 forbidden', async () => {
-    expect(await failure(google.directory.users.list({ domain: 'not-ours.example.org' })))
-      .toMatchObject({ response: googleError(403, 'forbidden', 'Not Authorized to access this resource/api') });
+    expect(await failure(google.directory.users.list({ domain: 'not-ours.example.org' }))).toMatchObject({
+      response: googleError(403, 'forbidden', 'Not Authorized to access this resource/api'),
+    });
   });
 
-  it('a raw + in the query is a space; the client\'s %2B is a +', async () => {
+  it("a raw + in the query is a space; the client's %2B is a +", async () => {
     const byClient = await google.directory.users.list({ domain: 'example.com', query: "email:'j+smith@example.com'" });
     expect(byClient.data.users?.map((u) => u.primaryEmail)).toEqual(['j+smith@example.com']);
     const { token } = await google.auth.getAccessToken();
     // Hand-built, unencoded: Google reads `email:j smith@example.com` and finds nobody (the duplicate-account bug).
-    const raw = await fetch(`${emu.url}admin/directory/v1/users?domain=example.com&query=email:j+smith@example.com`, { headers: { authorization: `Bearer ${token ?? ''}` } });
+    const raw = await fetch(`${emu.url}admin/directory/v1/users?domain=example.com&query=email:j+smith@example.com`, {
+      headers: { authorization: `Bearer ${token ?? ''}` },
+    });
     expect(raw.status).toBe(200);
     expect(await raw.json()).not.toHaveProperty('users');
-    const encoded = await fetch(`${emu.url}admin/directory/v1/users?domain=example.com&query=email:j%2Bsmith@example.com`, { headers: { authorization: `Bearer ${token ?? ''}` } });
-    expect(((await encoded.json()) as { users?: Array<{ primaryEmail: string }> }).users?.map((u) => u.primaryEmail)).toEqual(['j+smith@example.com']);
+    const encoded = await fetch(`${emu.url}admin/directory/v1/users?domain=example.com&query=email:j%2Bsmith@example.com`, {
+      headers: { authorization: `Bearer ${token ?? ''}` },
+    });
+    expect(((await encoded.json()) as { users?: Array<{ primaryEmail: string }> }).users?.map((u) => u.primaryEmail)).toEqual([
+      'j+smith@example.com',
+    ]);
   });
 
   it('a userKey path keeps + as +', async () => {
@@ -138,7 +172,12 @@ describe('Reports API activities.list (admin.reports.audit.readonly)', () => {
     const res = await reports.activities.list({ userKey: 'all', applicationName: 'admin', eventName: 'CHANGE_PASSWORD' });
     expect(res.data.items?.[0]).toMatchObject({ actor: { email: 'admin@example.com' }, events: [{ name: 'CHANGE_PASSWORD' }] });
     expect((await reports.activities.list({ userKey: 'all', applicationName: 'user_accounts', maxResults: 1 })).data.items).toBeUndefined();
-    const noScope = new admin_reports_v1.Admin({ auth: googleDirectoryClients(emu, { scopes: [DIRECTORY_USER_SCOPE] }).auth, rootUrl: emu.url });
-    expect(await failure(noScope.activities.list({ userKey: 'all', applicationName: 'admin' }))).toMatchObject({ response: { status: 403 } });
+    const noScope = new admin_reports_v1.Admin({
+      auth: googleDirectoryClients(emu, { scopes: [DIRECTORY_USER_SCOPE] }).auth,
+      rootUrl: emu.url,
+    });
+    expect(await failure(noScope.activities.list({ userKey: 'all', applicationName: 'admin' }))).toMatchObject({
+      response: { status: 403 },
+    });
   });
 });

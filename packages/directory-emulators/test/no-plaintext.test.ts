@@ -12,13 +12,29 @@ it('passwords are stored only as scrypt verifiers and never appear in dumps, adm
   const log = (l: string): void => {
     logs.push(l);
   };
-  const google = await startGoogleEmulator({ scryptN: 1024, log, seed: { users: [{ primaryEmail: 'admin@example.com', givenName: 'A', familyName: 'B', isAdmin: true, password: SEEDED }] } });
-  const entra = await startEntraEmulator({ scryptN: 1024, log, seed: { tenants: [{ domains: ['contoso.com'], apps: [{}], users: [{ userPrincipalName: 'alex@contoso.com', displayName: 'Alex', password: SEEDED }] }] } });
+  const google = await startGoogleEmulator({
+    scryptN: 1024,
+    log,
+    seed: { users: [{ primaryEmail: 'admin@example.com', givenName: 'A', familyName: 'B', isAdmin: true, password: SEEDED }] },
+  });
+  const entra = await startEntraEmulator({
+    scryptN: 1024,
+    log,
+    seed: {
+      tenants: [
+        { domains: ['contoso.com'], apps: [{}], users: [{ userPrincipalName: 'alex@contoso.com', displayName: 'Alex', password: SEEDED }] },
+      ],
+    },
+  });
   try {
     const { directory } = googleDirectoryClients(google);
-    await directory.users.insert({ requestBody: { primaryEmail: 'p@example.com', name: { givenName: 'P', familyName: 'Q' }, password: GOOGLE_PW } });
+    await directory.users.insert({
+      requestBody: { primaryEmail: 'p@example.com', name: { givenName: 'P', familyName: 'Q' }, password: GOOGLE_PW },
+    });
     await directory.users.patch({ userKey: 'p@example.com', requestBody: { password: `${GOOGLE_PW}x` } });
-    await entraGraphClient(entra).api('/users/alex@contoso.com').patch({ passwordProfile: { password: ENTRA_PW } });
+    await entraGraphClient(entra)
+      .api('/users/alex@contoso.com')
+      .patch({ passwordProfile: { password: ENTRA_PW } });
 
     expect(await google.passwordMatches('p@example.com', `${GOOGLE_PW}x`)).toBe(true);
     expect(await entra.passwordMatches('alex@contoso.com', ENTRA_PW)).toBe(true);

@@ -11,7 +11,9 @@ beforeAll(async () => {
     scryptN: 1024,
     seed: { users: [{ primaryEmail: 'admin@example.com', givenName: 'Ada', familyName: 'Admin', isAdmin: true }] },
     // What the state says at the moment of the call: the write has landed, its answer has not left.
-    onChange: () => { seen.push(emu.user('new.hire@example.com') === undefined ? 'absent' : 'present'); },
+    onChange: () => {
+      seen.push(emu.user('new.hire@example.com') === undefined ? 'absent' : 'present');
+    },
   });
 });
 afterAll(() => emu.close());
@@ -20,8 +22,18 @@ test('a write calls onChange with its change applied, before the caller has the 
   const google = googleDirectoryClients(emu);
   await google.directory.users.list({ domain: 'example.com' });
   expect(seen).toEqual([]);
-  await google.directory.users.insert({ requestBody: { primaryEmail: 'new.hire@example.com', name: { givenName: 'New', familyName: 'Hire' }, password: 'Temporary-Password-1' } });
+  await google.directory.users.insert({
+    requestBody: { primaryEmail: 'new.hire@example.com', name: { givenName: 'New', familyName: 'Hire' }, password: 'Temporary-Password-1' },
+  });
   expect(seen).toEqual(['present']);
-  await expect(google.directory.users.insert({ requestBody: { primaryEmail: 'new.hire@example.com', name: { givenName: 'New', familyName: 'Hire' }, password: 'Temporary-Password-1' } })).rejects.toBeDefined();
+  await expect(
+    google.directory.users.insert({
+      requestBody: {
+        primaryEmail: 'new.hire@example.com',
+        name: { givenName: 'New', familyName: 'Hire' },
+        password: 'Temporary-Password-1',
+      },
+    }),
+  ).rejects.toBeDefined();
   expect(seen).toEqual(['present']);
 });

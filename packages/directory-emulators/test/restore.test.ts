@@ -7,22 +7,39 @@ const PW = 'Restored-Pass-42';
 
 it('Google: a user from dump() seeds a new emulator with the same password, id and sign-outs', async () => {
   const first = await startGoogleEmulator({ scryptN: 1024 });
-  await googleDirectoryClients(first).directory.users.insert({ requestBody: { primaryEmail: 'kim@example.com', name: { givenName: 'Kim', familyName: 'K' }, password: PW } });
+  await googleDirectoryClients(first).directory.users.insert({
+    requestBody: { primaryEmail: 'kim@example.com', name: { givenName: 'Kim', familyName: 'K' }, password: PW },
+  });
   const dumped = first.dump().users.find((u) => u.primaryEmail === 'kim@example.com');
   await first.close();
   if (dumped === undefined || dumped.passwordVerifier === null) throw new Error('no dumped user');
   const second = await startGoogleEmulator({
     scryptN: 1024,
-    seed: { users: [{ primaryEmail: 'admin@example.com', givenName: 'A', familyName: 'B', isAdmin: true }, {
-      id: dumped.id, primaryEmail: dumped.primaryEmail, givenName: dumped.givenName, familyName: dumped.familyName, passwordVerifier: dumped.passwordVerifier,
-      ...(dumped.passwordSetAt === null ? {} : { passwordSetAt: dumped.passwordSetAt }), signOutCount: dumped.signOutCount,
-      ...(dumped.lastSignOutAt === null ? {} : { lastSignOutAt: dumped.lastSignOutAt }),
-    }] },
+    seed: {
+      users: [
+        { primaryEmail: 'admin@example.com', givenName: 'A', familyName: 'B', isAdmin: true },
+        {
+          id: dumped.id,
+          primaryEmail: dumped.primaryEmail,
+          givenName: dumped.givenName,
+          familyName: dumped.familyName,
+          passwordVerifier: dumped.passwordVerifier,
+          ...(dumped.passwordSetAt === null ? {} : { passwordSetAt: dumped.passwordSetAt }),
+          signOutCount: dumped.signOutCount,
+          ...(dumped.lastSignOutAt === null ? {} : { lastSignOutAt: dumped.lastSignOutAt }),
+        },
+      ],
+    },
   });
   try {
     expect(await second.passwordMatches('kim@example.com', PW)).toBe(true);
     expect(await second.passwordMatches('kim@example.com', `${PW}x`)).toBe(false);
-    expect(second.user('kim@example.com')).toMatchObject({ id: dumped.id, signOutCount: dumped.signOutCount, lastSignOutAt: dumped.lastSignOutAt, passwordSetAt: dumped.passwordSetAt });
+    expect(second.user('kim@example.com')).toMatchObject({
+      id: dumped.id,
+      signOutCount: dumped.signOutCount,
+      lastSignOutAt: dumped.lastSignOutAt,
+      passwordSetAt: dumped.passwordSetAt,
+    });
   } finally {
     await second.close();
   }
@@ -30,25 +47,45 @@ it('Google: a user from dump() seeds a new emulator with the same password, id a
 
 it('Entra: a user from dump() seeds a new emulator with the same password, id, properties and revocations', async () => {
   const first = await startEntraEmulator({ scryptN: 1024 });
-  await entraGraphClient(first).api('/users/alex@contoso.com').patch({ passwordProfile: { password: PW }, jobTitle: 'Engineer' });
+  await entraGraphClient(first)
+    .api('/users/alex@contoso.com')
+    .patch({ passwordProfile: { password: PW }, jobTitle: 'Engineer' });
   const tenant = first.dump().tenants[0];
   const dumped = tenant?.users.find((u) => u.userPrincipalName === 'alex@contoso.com');
   await first.close();
   if (tenant === undefined || dumped === undefined || dumped.passwordVerifier === null) throw new Error('no dumped user');
   const second = await startEntraEmulator({
     scryptN: 1024,
-    seed: { tenants: [{ id: tenant.id, domains: [...tenant.domains], apps: [{}], users: [{
-      ...(dumped.properties as { displayName: string }), id: dumped.id, userPrincipalName: dumped.userPrincipalName, passwordVerifier: dumped.passwordVerifier,
-      ...(dumped.passwordSetAt === null ? {} : { passwordSetAt: dumped.passwordSetAt }),
-      ...(dumped.refreshTokensRevokedAt === null ? {} : { refreshTokensRevokedAt: dumped.refreshTokensRevokedAt }),
-      ...(dumped.signInSessionsRevokedAt === null ? {} : { signInSessionsRevokedAt: dumped.signInSessionsRevokedAt }),
-      revocationCount: dumped.revocationCount,
-    }] }] },
+    seed: {
+      tenants: [
+        {
+          id: tenant.id,
+          domains: [...tenant.domains],
+          apps: [{}],
+          users: [
+            {
+              ...(dumped.properties as { displayName: string }),
+              id: dumped.id,
+              userPrincipalName: dumped.userPrincipalName,
+              passwordVerifier: dumped.passwordVerifier,
+              ...(dumped.passwordSetAt === null ? {} : { passwordSetAt: dumped.passwordSetAt }),
+              ...(dumped.refreshTokensRevokedAt === null ? {} : { refreshTokensRevokedAt: dumped.refreshTokensRevokedAt }),
+              ...(dumped.signInSessionsRevokedAt === null ? {} : { signInSessionsRevokedAt: dumped.signInSessionsRevokedAt }),
+              revocationCount: dumped.revocationCount,
+            },
+          ],
+        },
+      ],
+    },
   });
   try {
     expect(await second.passwordMatches('alex@contoso.com', PW)).toBe(true);
     const restored = second.user('alex@contoso.com');
-    expect(restored).toMatchObject({ id: dumped.id, refreshTokensRevokedAt: dumped.refreshTokensRevokedAt, revocationCount: dumped.revocationCount });
+    expect(restored).toMatchObject({
+      id: dumped.id,
+      refreshTokensRevokedAt: dumped.refreshTokensRevokedAt,
+      revocationCount: dumped.revocationCount,
+    });
     expect(restored?.properties['jobTitle']).toBe('Engineer');
     expect(restored?.revocationCount).toBeGreaterThan(0);
   } finally {

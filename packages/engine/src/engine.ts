@@ -33,7 +33,8 @@ import { randomIds, systemClock } from './ports.js';
 export interface EngineOptions {
   readonly store: EventStore;
   /** The connector of each directory, by directory id (the host builds them). */
-  readonly connectors: Readonly<Partial<Record<DirectoryId, DirectoryConnector>>> | ((directoryId: DirectoryId) => DirectoryConnector | undefined);
+  readonly connectors:
+    Readonly<Partial<Record<DirectoryId, DirectoryConnector>>> | ((directoryId: DirectoryId) => DirectoryConnector | undefined);
   readonly mailer: Mailer;
   readonly mail: MailSettings;
   readonly clock?: Clock;
@@ -111,7 +112,10 @@ export const createEngine = (options: EngineOptions): Engine => {
   const pacers = new Map<DirectoryId, Pacer>();
   const breakers = new Map<DirectoryId, AuthBreaker>();
   const accesses = new Map<DirectoryId, DirectoryAccess>();
-  const connectorFor = typeof options.connectors === 'function' ? options.connectors : (id: DirectoryId) => (options.connectors as Readonly<Partial<Record<DirectoryId, DirectoryConnector>>>)[id];
+  const connectorFor =
+    typeof options.connectors === 'function'
+      ? options.connectors
+      : (id: DirectoryId) => (options.connectors as Readonly<Partial<Record<DirectoryId, DirectoryConnector>>>)[id];
   const deps: Deps = {
     store: options.store,
     connectorFor,
@@ -150,7 +154,11 @@ export const createEngine = (options: EngineOptions): Engine => {
     leaseMs: options.leaseMs ?? (options.hold?.holdMs ?? DEFAULT_HOLD_MS) + 60_000,
     ...(options.platform === undefined ? {} : { platform: options.platform }),
     ...(options.passwordHooks === undefined ? {} : { passwordHooks: options.passwordHooks }),
-    retry: { maxAttempts: options.retry?.maxAttempts ?? 8, initialDelayMs: options.retry?.initialDelayMs ?? 250, maxDelayMs: options.retry?.maxDelayMs ?? 15_000 },
+    retry: {
+      maxAttempts: options.retry?.maxAttempts ?? 8,
+      initialDelayMs: options.retry?.initialDelayMs ?? 250,
+      maxDelayMs: options.retry?.maxDelayMs ?? 15_000,
+    },
     backgroundWindowMs: options.backgroundWindowMs ?? 120_000,
     leasePollMs: options.leasePollMs ?? 500,
   };
@@ -160,12 +168,24 @@ export const createEngine = (options: EngineOptions): Engine => {
   const keepPlaintext = (command: UserCommand, handled: UserHandled): void => {
     if (handled.state.status === 'absent') return;
     const first = handled.events[0]?.metadata?.eventId ?? eventIdFor(command.commandId, 0);
-    const moment = command.type === 'LogIn' ? 'portal-login' : command.type === 'SetPassword' && command.by !== 'admin' ? 'portal-password-change' : undefined;
+    const moment =
+      command.type === 'LogIn'
+        ? 'portal-login'
+        : command.type === 'SetPassword' && command.by !== 'admin'
+          ? 'portal-password-change'
+          : undefined;
     if (moment === undefined || !('password' in command)) return;
-    const kept = hold.put(command.userId, { secret: command.password, passwordVersion: handled.state.passwordVersion, moment, correlationId: first });
-    if (!kept) deps.logger.warn('plaintext not held (the hold is full, or a newer password is held); its pushes wait for the next login', { userId: command.userId });
+    const kept = hold.put(command.userId, {
+      secret: command.password,
+      passwordVersion: handled.state.passwordVersion,
+      moment,
+      correlationId: first,
+    });
+    if (!kept)
+      deps.logger.warn('plaintext not held (the hold is full, or a newer password is held); its pushes wait for the next login', {
+        userId: command.userId,
+      });
   };
-
 
   return {
     execute: (command) => async () => {
@@ -182,36 +202,58 @@ export const createEngine = (options: EngineOptions): Engine => {
       const users = new Set<UserId>();
       let after: Checkpoint | undefined;
       for (;;) {
-        const page = await deps.store.readAll({ ...(after === undefined ? {} : { after }), maxCount: 1000, filter: { streamPrefix: 'user-' } })();
+        const page = await deps.store.readAll({
+          ...(after === undefined ? {} : { after }),
+          maxCount: 1000,
+          filter: { streamPrefix: 'user-' },
+        })();
         if (E.isLeft(page)) throw new Error(`settleAll: cannot read the store (${page.left._tag})`);
         for (const e of page.right.events) users.add(e.streamId.slice('user-'.length) as UserId);
         if (page.right.events.length === 0) break;
         after = page.right.checkpoint;
       }
       const queue = [...users];
-      await Promise.all(Array.from({ length: concurrency }, async () => {
-        for (let u = queue.shift(); u !== undefined; u = queue.shift()) await schedule(u);
-      }));
+      await Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          for (let u = queue.shift(); u !== undefined; u = queue.shift()) await schedule(u);
+        }),
+      );
       return users.size;
     },
     whenSettled,
     idle,
     heldCount: () => hold.size(),
-    pausedDirectories: () => [...new Set([
-      ...[...breakers.entries()].filter(([, b]) => b.paused()).map(([id]) => id),
-      ...[...accesses.entries()].filter(([, a]) => a.isPaused()).map(([id]) => id),
-    ])],
+    pausedDirectories: () => [
+      ...new Set([
+        ...[...breakers.entries()].filter(([, b]) => b.paused()).map(([id]) => id),
+        ...[...accesses.entries()].filter(([, a]) => a.isPaused()).map(([id]) => id),
+      ]),
+    ],
     directoryProblems: () => [
-      ...[...breakers.entries()].filter(([, b]) => b.paused()).map(([directoryId]): DirectoryProblem => ({
-        directoryId, reason: 'auth',
-        checks: [{ area: 'credentials', name: 'credentials', status: 'missing', detail: 'The directory refused the connector\'s credentials.', fix: 'Check the connector\'s credentials and consent (run takeover-doctor).' }],
-      })),
+      ...[...breakers.entries()]
+        .filter(([, b]) => b.paused())
+        .map(([directoryId]): DirectoryProblem => ({
+          directoryId,
+          reason: 'auth',
+          checks: [
+            {
+              area: 'credentials',
+              name: 'credentials',
+              status: 'missing',
+              detail: "The directory refused the connector's credentials.",
+              fix: "Check the connector's credentials and consent (run takeover-doctor).",
+            },
+          ],
+        })),
       ...[...accesses.entries()].flatMap(([directoryId, a]): DirectoryProblem[] => {
         const p = a.problem();
         return p === undefined ? [] : [{ directoryId, reason: 'access', since: p.since, checks: p.checks }];
       }),
     ],
     instanceId: deps.instanceId,
-    close: async () => { await idle(); hold.clear(); },
+    close: async () => {
+      await idle();
+      hold.clear();
+    },
   };
 };

@@ -30,11 +30,19 @@ export const rejected = (error: UserError | DirectoryError): Rejected => ({ _tag
 export const storeFailed = (error: StoreFailed['error']): StoreFailed => ({
   _tag: 'StoreFailed',
   error,
-  message: 'message' in error ? error.message : error._tag === 'VersionConflict' ? `version conflict on ${error.streamId}` : `${error._tag}${'reason' in error ? `: ${error.reason}` : ''}`,
+  message:
+    'message' in error
+      ? error.message
+      : error._tag === 'VersionConflict'
+        ? `version conflict on ${error.streamId}`
+        : `${error._tag}${'reason' in error ? `: ${error.reason}` : ''}`,
 });
 
 export const tooManyConflicts = (streamId: string, attempts: number): TooManyConflicts => ({
-  _tag: 'TooManyConflicts', streamId, attempts, message: `${streamId} kept changing: gave up after ${attempts} attempts`,
+  _tag: 'TooManyConflicts',
+  streamId,
+  attempts,
+  message: `${streamId} kept changing: gave up after ${attempts} attempts`,
 });
 
 const hasTag = (u: unknown, tag: string): boolean => typeof u === 'object' && u !== null && (u as { _tag?: unknown })._tag === tag;

@@ -55,7 +55,13 @@ export const plaintextHold = (clock: Clock, options: HoldOptions = {}): Plaintex
       drop(userId);
       return undefined;
     }
-    return { secret: e.secret, passwordVersion: e.passwordVersion, moment: e.moment, deadline: e.deadline, ...(e.correlationId === undefined ? {} : { correlationId: e.correlationId }) };
+    return {
+      secret: e.secret,
+      passwordVersion: e.passwordVersion,
+      moment: e.moment,
+      deadline: e.deadline,
+      ...(e.correlationId === undefined ? {} : { correlationId: e.correlationId }),
+    };
   };
   return {
     put: (userId, entry) => {
@@ -74,6 +80,8 @@ export const plaintextHold = (clock: Clock, options: HoldOptions = {}): Plaintex
     get,
     drop,
     size: () => entries.size,
-    clear: () => { for (const id of [...entries.keys()]) drop(id); },
+    clear: () => {
+      for (const id of [...entries.keys()]) drop(id);
+    },
   };
 };

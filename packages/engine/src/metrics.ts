@@ -35,10 +35,17 @@ export const inMemoryMetrics = (): InMemoryMetrics => {
   const throttles: Record<string, number> = {};
   const retries: Record<string, number> = {};
   const latencies: Array<{ directoryId: DirectoryId; ms: number }> = [];
-  const inc = (m: Record<string, number>, k: string): void => { m[k] = (m[k] ?? 0) + 1; };
+  const inc = (m: Record<string, number>, k: string): void => {
+    m[k] = (m[k] ?? 0) + 1;
+  };
   return {
-    pushCompleted: (d, outcome, ms) => { inc(pushes, `${d}/${outcome}`); latencies.push({ directoryId: d, ms }); },
-    queueDepth: (d, n) => { depth[d] = Math.max(depth[d] ?? 0, n); },
+    pushCompleted: (d, outcome, ms) => {
+      inc(pushes, `${d}/${outcome}`);
+      latencies.push({ directoryId: d, ms });
+    },
+    queueDepth: (d, n) => {
+      depth[d] = Math.max(depth[d] ?? 0, n);
+    },
     throttled: (d) => inc(throttles, d),
     retried: (d) => inc(retries, d),
     pushes: () => ({ ...pushes }),

@@ -19,13 +19,18 @@ export interface Loaded<S> {
   readonly version: StreamVersion;
 }
 
-const read = <Ev, S>(store: EventStore, streamId: string, decoder: EventDecoder<Ev>, decider: { evolve: (s: S, e: Ev) => S; initialState: S }): TE.TaskEither<StoreFailed, Loaded<S>> =>
+const read = <Ev, S>(
+  store: EventStore,
+  streamId: string,
+  decoder: EventDecoder<Ev>,
+  decider: { evolve: (s: S, e: Ev) => S; initialState: S },
+): TE.TaskEither<StoreFailed, Loaded<S>> =>
   pipe(
     store.readStream(streamId, { decoder }),
     TE.mapLeft(storeFailed),
     TE.map((recorded) => ({
       state: recorded.reduce((s, r) => decider.evolve(s, r.event), decider.initialState),
-      version: recorded.length === 0 ? 'no-stream' as const : (recorded[recorded.length - 1]?.revision ?? 'no-stream'),
+      version: recorded.length === 0 ? ('no-stream' as const) : (recorded[recorded.length - 1]?.revision ?? 'no-stream'),
     })),
   );
 
@@ -38,7 +43,12 @@ export const loadDirectory = (store: EventStore, id: DirectoryId): TE.TaskEither
 /** The connected directories among `ids` (a user's bindings, plus the one a command names). */
 export const loadDirectories = (store: EventStore, ids: ReadonlyArray<DirectoryId>): TE.TaskEither<StoreFailed, Directories> =>
   pipe(
-    [...new Set(ids)].map((id) => pipe(loadDirectory(store, id), TE.map((l) => l.state))),
+    [...new Set(ids)].map((id) =>
+      pipe(
+        loadDirectory(store, id),
+        TE.map((l) => l.state),
+      ),
+    ),
     TE.sequenceArray,
     TE.map((states) => directoriesFrom(states)),
   );
@@ -47,9 +57,12 @@ export const directoryIdsOf = (state: UserState): ReadonlyArray<DirectoryId> =>
   state.status === 'absent' ? [] : (Object.keys(state.bindings) as DirectoryId[]);
 
 /** A decided event as the store takes it: its id is the deterministic `metadata.eventId`. */
-export const toAppend = (event: { readonly type: string; readonly data: unknown; readonly metadata?: { readonly eventId?: string } }): EventToAppend => {
+export const toAppend = (event: {
+  readonly type: string;
+  readonly data: unknown;
+  readonly metadata?: { readonly eventId?: string };
+}): EventToAppend => {
   const id = event.metadata?.eventId;
   if (id === undefined) throw new Error(`decided ${event.type} without metadata.eventId`);
   return { id, type: event.type, data: event.data, metadata: event.metadata };
 };
-

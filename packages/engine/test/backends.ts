@@ -12,8 +12,16 @@ export const emulatorDirectories = async (): Promise<Directories> => {
   const google = await startGoogleEmulator({ scryptN: 1024 });
   const entra = await startEntraEmulator({ scryptN: 1024 });
   return {
-    google: { connector: googleConnectorForEmulator(google, { timeoutMs: TIMEOUT_MS }), target: googleTarget(google, TIMEOUT_MS), close: google.close },
-    m365: { connector: entraConnectorForEmulator(entra, { timeoutMs: TIMEOUT_MS }), target: entraTarget(entra, TIMEOUT_MS), close: entra.close },
+    google: {
+      connector: googleConnectorForEmulator(google, { timeoutMs: TIMEOUT_MS }),
+      target: googleTarget(google, TIMEOUT_MS),
+      close: google.close,
+    },
+    m365: {
+      connector: entraConnectorForEmulator(entra, { timeoutMs: TIMEOUT_MS }),
+      target: entraTarget(entra, TIMEOUT_MS),
+      close: entra.close,
+    },
   };
 };
 

@@ -5,8 +5,13 @@ import { inMemoryEventStore } from '@takeover/event-store';
 import { handleUserCommand } from '@takeover/engine';
 
 const create = (id: string) => ({
-  type: 'CreateUser' as const, commandId: commandId(id), userId: userId('ada'), at: isoTime('2026-11-28T09:00:00Z'), state: 'active' as const,
-  attributes: { email: 'ada@example.com', givenName: 'Ada', familyName: 'Lovelace' }, by: { role: 'admin' as const },
+  type: 'CreateUser' as const,
+  commandId: commandId(id),
+  userId: userId('ada'),
+  at: isoTime('2026-11-28T09:00:00Z'),
+  state: 'active' as const,
+  attributes: { email: 'ada@example.com', givenName: 'Ada', familyName: 'Lovelace' },
+  by: { role: 'admin' as const },
 });
 
 /** A store whose first `n` appends meet a concurrent writer. */
@@ -14,7 +19,10 @@ const conflicting = (inner: EventStore, n: number): EventStore => {
   let left = n;
   return {
     ...inner,
-    appendToStream: (streamId, events, options) => (left-- > 0 ? TE.left({ _tag: 'VersionConflict' as const, streamId, expected: options?.expectedVersion ?? 'any', actual: 0 }) : inner.appendToStream(streamId, events, options)),
+    appendToStream: (streamId, events, options) =>
+      left-- > 0
+        ? TE.left({ _tag: 'VersionConflict' as const, streamId, expected: options?.expectedVersion ?? 'any', actual: 0 })
+        : inner.appendToStream(streamId, events, options),
   };
 };
 
@@ -32,6 +40,9 @@ test('a retried command appends nothing twice (event ids derive from the command
   expect(again._tag === 'Right' && again.right.events).toEqual([]);
   const rows = await store.readStream('user-ada')();
   expect(rows._tag === 'Right' && rows.right.length).toBe(1);
-  const refused = await handleUserCommand({ store, context: {} }, { type: 'LogIn', commandId: commandId('c3'), userId: userId('bob'), at: isoTime('2026-11-28T09:00:00Z'), password: Secret.of('x') })();
+  const refused = await handleUserCommand(
+    { store, context: {} },
+    { type: 'LogIn', commandId: commandId('c3'), userId: userId('bob'), at: isoTime('2026-11-28T09:00:00Z'), password: Secret.of('x') },
+  )();
   expect(refused).toMatchObject({ _tag: 'Left', left: { _tag: 'Rejected', error: { _tag: 'UserNotFound' } } });
 });

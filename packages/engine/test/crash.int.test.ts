@@ -18,7 +18,12 @@ import { loadDirectories, loadUser } from '@takeover/engine';
 import { GOOGLE, PASSWORD, cmd, world } from './world.js';
 
 const schema = `crash_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
-const pool = new pg.Pool({ host: process.env.PGHOST ?? '127.0.0.1', user: process.env.PGUSER ?? 'postgres', database: process.env.PGDATABASE ?? 'test', max: 8 });
+const pool = new pg.Pool({
+  host: process.env.PGHOST ?? '127.0.0.1',
+  user: process.env.PGUSER ?? 'postgres',
+  database: process.env.PGDATABASE ?? 'test',
+  max: 8,
+});
 let store: PostgresEventStore;
 let emulator: GoogleEmulator;
 
@@ -36,41 +41,73 @@ afterAll(async () => {
 });
 
 const succeededCount = async (): Promise<number> => {
-  const r = await pool.query(`SELECT count(*)::int AS n FROM "${schema}".events WHERE type = 'PushSucceeded'`).catch(() => ({ rows: [{ n: 0 }] }));
+  const r = await pool
+    .query(`SELECT count(*)::int AS n FROM "${schema}".events WHERE type = 'PushSucceeded'`)
+    .catch(() => ({ rows: [{ n: 0 }] }));
   return (r.rows[0] as { n: number }).n;
 };
 
-const runAndKill = (users: ReadonlyArray<string>): Promise<void> => new Promise((resolve, reject) => {
-  const endpoint = { url: emulator.url, tokenUrl: emulator.tokenUrl, credentials: emulator.credentials, adminEmail: emulator.adminEmail, domains: emulator.domains };
-  const child = spawn(process.execPath, ['--conditions=takeover-source', '--import', 'tsx', join(__dirname, 'crash', 'child.ts'), schema], {
-    cwd: __dirname, stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, CRASH_EMULATOR: JSON.stringify(endpoint), CRASH_USERS: JSON.stringify(users), CRASH_PASSWORD: PASSWORD },
-  });
-  let stderr = '';
-  let stdout = '';
-  child.stdout.setEncoding('utf8').on('data', (c: string) => { stdout += c; });
-  child.stderr.setEncoding('utf8').on('data', (c: string) => { stderr += c; });
-  const watch = setInterval(() => {
-    void succeededCount().then((n) => {
-      if (n >= 3) { clearInterval(watch); child.kill('SIGKILL'); }
+const runAndKill = (users: ReadonlyArray<string>): Promise<void> =>
+  new Promise((resolve, reject) => {
+    const endpoint = {
+      url: emulator.url,
+      tokenUrl: emulator.tokenUrl,
+      credentials: emulator.credentials,
+      adminEmail: emulator.adminEmail,
+      domains: emulator.domains,
+    };
+    const child = spawn(
+      process.execPath,
+      ['--conditions=takeover-source', '--import', 'tsx', join(__dirname, 'crash', 'child.ts'), schema],
+      {
+        cwd: __dirname,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, CRASH_EMULATOR: JSON.stringify(endpoint), CRASH_USERS: JSON.stringify(users), CRASH_PASSWORD: PASSWORD },
+      },
+    );
+    let stderr = '';
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => {
+      stdout += c;
     });
-  }, 20);
-  child.on('exit', (_code, signal) => {
-    clearInterval(watch);
-    if (signal === 'SIGKILL' && !stdout.includes('"idle":true')) resolve();
-    else reject(new Error(`the child was not killed mid-dispatch (signal ${String(signal)}): ${stderr.slice(0, 500)}`));
+    child.stderr.setEncoding('utf8').on('data', (c: string) => {
+      stderr += c;
+    });
+    const watch = setInterval(() => {
+      void succeededCount().then((n) => {
+        if (n >= 3) {
+          clearInterval(watch);
+          child.kill('SIGKILL');
+        }
+      });
+    }, 20);
+    child.on('exit', (_code, signal) => {
+      clearInterval(watch);
+      if (signal === 'SIGKILL' && !stdout.includes('"idle":true')) resolve();
+      else reject(new Error(`the child was not killed mid-dispatch (signal ${String(signal)}): ${stderr.slice(0, 500)}`));
+    });
   });
-});
 
 test('SIGKILL mid-dispatch: nothing recorded as succeeded that did not happen; owed pushes stay owed and go at the next login', async () => {
   const target = googleTarget(emulator, 5000);
   // The parent prepares the users through its own engine (bound by key to seeded accounts).
-  const w = await world({ store }, { google: { connector: googleConnectorForEmulator(emulator, { timeoutMs: 5000 }), target, close: () => Promise.resolve() }, m365: inMemoryDirectory() });
+  const w = await world(
+    { store },
+    {
+      google: { connector: googleConnectorForEmulator(emulator, { timeoutMs: 5000 }), target, close: () => Promise.resolve() },
+      m365: inMemoryDirectory(),
+    },
+  );
   const users: Array<{ u: UserId; ext: string }> = [];
   for (let i = 0; i < 40; i++) {
     const u = userId(`crash${i}`);
     const attrs = { email: `crash${i}@example.com`, givenName: 'Crash', familyName: `N${i}` };
-    const ext = await target.seedUser({ primaryEmail: attrs.email, givenName: attrs.givenName, familyName: attrs.familyName, password: 'Old-Password-1!' });
+    const ext = await target.seedUser({
+      primaryEmail: attrs.email,
+      givenName: attrs.givenName,
+      familyName: attrs.familyName,
+      password: 'Old-Password-1!',
+    });
     await w.run(cmd.createActive(u, attrs, PASSWORD));
     await w.run(cmd.bind(u, GOOGLE, ext));
     users.push({ u, ext });

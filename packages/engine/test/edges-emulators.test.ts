@@ -22,20 +22,35 @@ const open = async (timeoutMs = TIMEOUT_MS, propagationDelayMs?: number): Promis
   const timing = propagationDelayMs === undefined ? { profile: 'realistic' as const } : { propagationDelayMs };
   google = await startGoogleEmulator({ scryptN: 1024, ...timing });
   entra = await startEntraEmulator({ scryptN: 1024, ...timing });
-  w = await world({}, {
-    google: { connector: googleConnectorForEmulator(google, { timeoutMs }), target: googleTarget(google, timeoutMs), close: google.close },
-    m365: { connector: entraConnectorForEmulator(entra, { timeoutMs }), target: entraTarget(entra, timeoutMs), close: entra.close },
-  });
+  w = await world(
+    {},
+    {
+      google: {
+        connector: googleConnectorForEmulator(google, { timeoutMs }),
+        target: googleTarget(google, timeoutMs),
+        close: google.close,
+      },
+      m365: { connector: entraConnectorForEmulator(entra, { timeoutMs }), target: entraTarget(entra, timeoutMs), close: entra.close },
+    },
+  );
   return w;
 };
-afterEach(async () => { await w.close(); });
+afterEach(async () => {
+  await w.close();
+});
 
 /** Waits for a condition (not for a time): polls every 10 ms; the test's own timeout bounds it. */
 const until = async (what: () => boolean): Promise<void> => {
-  while (!what()) await new Promise((r) => { setTimeout(r, 10); });
+  while (!what())
+    await new Promise((r) => {
+      setTimeout(r, 10);
+    });
 };
 const domain = () => entra.tenants[0]?.domains[0] ?? 'contoso.com';
-const resets = (upn: string) => entra.audit().filter((a) => a.activityDisplayName === 'Reset user password' && a.targetUserPrincipalName.toLowerCase() === upn.toLowerCase()).length;
+const resets = (upn: string) =>
+  entra
+    .audit()
+    .filter((a) => a.activityDisplayName === 'Reset user password' && a.targetUserPrincipalName.toLowerCase() === upn.toLowerCase()).length;
 
 test('1. bound with no account, logged in at once: the account the engine created answers 404 while it propagates, and the takeover still completes', async () => {
   await open(TIMEOUT_MS, 600_000); // propagation ends only when the test moves the emulator's clock
@@ -76,7 +91,12 @@ test('3. the password set landed but its answer came too late: the engine asks G
   await open(1_000); // this test is about the timeout: the answer below waits a minute
   const u = uid('ada');
   const ada = { email: `ada@${domain()}`, givenName: 'Ada', familyName: 'Lovelace' };
-  const ext = await w.m365.target.seedUser({ primaryEmail: ada.email, givenName: 'Ada', familyName: 'Lovelace', password: 'Old-Password-1!' });
+  const ext = await w.m365.target.seedUser({
+    primaryEmail: ada.email,
+    givenName: 'Ada',
+    familyName: 'Lovelace',
+    password: 'Old-Password-1!',
+  });
   entra.advanceClock(10);
   await w.run(cmd.createActive(u, ada, PASSWORD));
   await w.run(cmd.bind(u, M365, ext));
@@ -94,7 +114,12 @@ test('Google: an answer lost after the set landed is sent again (harmless there:
   await open();
   const u = uid('ada');
   const ada = { email: 'ada@example.com', givenName: 'Ada', familyName: 'Lovelace' };
-  const ext = await w.google.target.seedUser({ primaryEmail: ada.email, givenName: 'Ada', familyName: 'Lovelace', password: 'Old-Password-1!' });
+  const ext = await w.google.target.seedUser({
+    primaryEmail: ada.email,
+    givenName: 'Ada',
+    familyName: 'Lovelace',
+    password: 'Old-Password-1!',
+  });
   google.advanceClock(10);
   google.signIn(ada.email);
   await w.run(cmd.createActive(u, ada, PASSWORD));

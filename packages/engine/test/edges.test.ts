@@ -11,16 +11,31 @@ import { GOOGLE, M365, PASSWORD, activeAdaBound, ada, bindingsOf, cmd, uid, worl
 import type { World } from './world.js';
 
 const id = (s: string) => s as ExternalUserId;
-const notFound = { _tag: 'permanent', reason: 'not-found', provider: { status: 404, code: 'Request_ResourceNotFound', message: 'Resource does not exist' } } as const;
-const forbidden = { _tag: 'permanent', reason: 'forbidden', provider: { status: 403, code: 'Authorization_RequestDenied', message: 'Insufficient privileges to complete the operation.' } } as const;
-const timedOut = { _tag: 'retryable', reason: 'timeout', provider: { code: 'TimeoutError', message: 'no answer within 30000 ms' } } as const;
+const notFound = {
+  _tag: 'permanent',
+  reason: 'not-found',
+  provider: { status: 404, code: 'Request_ResourceNotFound', message: 'Resource does not exist' },
+} as const;
+const forbidden = {
+  _tag: 'permanent',
+  reason: 'forbidden',
+  provider: { status: 403, code: 'Authorization_RequestDenied', message: 'Insufficient privileges to complete the operation.' },
+} as const;
+const timedOut = {
+  _tag: 'retryable',
+  reason: 'timeout',
+  provider: { code: 'TimeoutError', message: 'no answer within 30000 ms' },
+} as const;
 
 let current: World | undefined;
 const open = async (overrides: Parameters<typeof world>[0] = {}): Promise<World> => {
   current = await world(overrides);
   return current;
 };
-afterEach(async () => { await current?.close(); current = undefined; });
+afterEach(async () => {
+  await current?.close();
+  current = undefined;
+});
 
 /** The push owed to this user's binding now, as the core decides it. */
 const duePush = async (w: World, u: UserId, d: DirectoryId): Promise<PushDescription> => {
@@ -64,7 +79,7 @@ describe('propagation: a directory that does not know a just-linked account yet'
     expect(b?.lastFailure).toBeNull();
     await w.run(cmd.logIn(u));
     await w.engine.idle();
-    expect(b?.link.status === 'linked' && await w.google.target.passwordMatches(id(b.link.externalKey), PASSWORD)).toBe(true);
+    expect(b?.link.status === 'linked' && (await w.google.target.passwordMatches(id(b.link.externalKey), PASSWORD))).toBe(true);
   });
 
   test('an account the admin named (given key) is not second-guessed: the not-found stays for the admin', async () => {
@@ -104,7 +119,7 @@ describe('R17 an ambiguous password push is resolved before anything is sent aga
   });
 });
 
-describe('a directory that refuses everyone is paused and tells the admin; one refused account is that account\'s failure', () => {
+describe("a directory that refuses everyone is paused and tells the admin; one refused account is that account's failure", () => {
   test('directory-wide: diagnose finds the access missing, the directory pauses, the push stays owed, and it resumes once fixed', async () => {
     const w = await open({ authPauseMs: 0 });
     const { ext, u } = await activeAdaBound(w);
@@ -157,7 +172,14 @@ describe('leases of a crashed instance', () => {
     const { ext, u } = await activeAdaBound(w);
     // "host-a" took the lease on the Google takeover, then died before the outcome.
     const push = await duePush(w, u, GOOGLE);
-    const started: UserCommand = { type: 'RecordPushStarted', commandId: commandId('lease/crashed'), userId: u, at: isoTime(new Date().toISOString()), push, instance: 'host-a' };
+    const started: UserCommand = {
+      type: 'RecordPushStarted',
+      commandId: commandId('lease/crashed'),
+      userId: u,
+      at: isoTime(new Date().toISOString()),
+      push,
+      instance: 'host-a',
+    };
     const r = await handleUserCommand({ store: w.store, context: {} }, started)();
     expect(r._tag).toBe('Right');
     expect((await bindingsOf(w.store, u))[GOOGLE]?.inFlight).not.toBeNull();
@@ -170,11 +192,21 @@ describe('leases of a crashed instance', () => {
     expect(await w.google.target.passwordMatches(id(ext.google), PASSWORD)).toBe(true);
   });
 
-  test('another instance\'s live lease is not this instance\'s to release', async () => {
+  test("another instance's live lease is not this instance's to release", async () => {
     const w = await open({ instanceId: 'host-a' });
     const { u } = await activeAdaBound(w);
     const push = await duePush(w, u, GOOGLE);
-    const r = await handleUserCommand({ store: w.store, context: {} }, { type: 'RecordPushStarted', commandId: commandId('lease/b'), userId: u, at: isoTime(new Date().toISOString()), push, instance: 'host-b' })();
+    const r = await handleUserCommand(
+      { store: w.store, context: {} },
+      {
+        type: 'RecordPushStarted',
+        commandId: commandId('lease/b'),
+        userId: u,
+        at: isoTime(new Date().toISOString()),
+        push,
+        instance: 'host-b',
+      },
+    )();
     expect(r._tag).toBe('Right');
     await w.engine.settleAll();
     await w.engine.idle();
@@ -199,7 +231,10 @@ describe('R16 a password changed in the directory outside the portal is set back
     await w.run(cmd.logIn(u));
     await w.engine.idle();
     expect(await w.m365.target.passwordMatches(id(ext.m365), PASSWORD)).toBe(true);
-    expect({ google: pushes(w, 'google').length, m365: pushes(w, 'm365').length }).toEqual({ google: before.google, m365: before.m365 + 1 });
+    expect({ google: pushes(w, 'google').length, m365: pushes(w, 'm365').length }).toEqual({
+      google: before.google,
+      m365: before.m365 + 1,
+    });
     const b = (await bindingsOf(w.store, u))[M365];
     expect(b?.externalChangePending).toBeNull();
     expect(b?.externalChanges).toBe(1);

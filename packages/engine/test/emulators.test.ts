@@ -20,10 +20,21 @@ beforeEach(async () => {
   google = await startGoogleEmulator({ scryptN: 1024 });
   entra = await startEntraEmulator({ scryptN: 1024 });
   // No propagation window: a 404 here is the account gone, not one the directory is still creating (propagation.test.ts covers that).
-  w = await world({ propagationWindowMs: 0 }, {
-    google: { connector: googleConnectorForEmulator(google, { timeoutMs: TIMEOUT_MS }), target: googleTarget(google, TIMEOUT_MS), close: google.close },
-    m365: { connector: entraConnectorForEmulator(entra, { timeoutMs: TIMEOUT_MS }), target: entraTarget(entra, TIMEOUT_MS), close: entra.close },
-  });
+  w = await world(
+    { propagationWindowMs: 0 },
+    {
+      google: {
+        connector: googleConnectorForEmulator(google, { timeoutMs: TIMEOUT_MS }),
+        target: googleTarget(google, TIMEOUT_MS),
+        close: google.close,
+      },
+      m365: {
+        connector: entraConnectorForEmulator(entra, { timeoutMs: TIMEOUT_MS }),
+        target: entraTarget(entra, TIMEOUT_MS),
+        close: entra.close,
+      },
+    },
+  );
 });
 afterEach(async () => {
   await w.engine.close();
@@ -56,7 +67,12 @@ describe('through the real connectors and the emulators', () => {
       expect(await w.m365.target.passwordMatches(id(ext.m365), PASSWORD)).toBe(true);
       await running.catchUp();
       expect(models[0].forUser(u)).toHaveLength(2);
-      expect(models[1].logins(u)[0]?.synchronised.map((s) => s.label).sort()).toEqual(['Google Workspace (example.com)', 'Microsoft 365 (contoso.com)']);
+      expect(
+        models[1]
+          .logins(u)[0]
+          ?.synchronised.map((s) => s.label)
+          .sort(),
+      ).toEqual(['Google Workspace (example.com)', 'Microsoft 365 (contoso.com)']);
 
       await w.run(cmd.logIn(u));
       await w.engine.idle();

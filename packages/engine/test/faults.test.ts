@@ -2,11 +2,15 @@ import type { ExternalUserId } from '@takeover/connector-kit';
 import { GOOGLE, M365, PASSWORD, activeAdaBound, ada, bindingsOf, cmd, uid, world } from './world.js';
 
 const id = (s: string) => s as ExternalUserId;
-const unavailable = { _tag: 'retryable' as const, reason: 'server' as const, provider: { status: 503, code: 'backendError', message: 'Service unavailable' } };
+const unavailable = {
+  _tag: 'retryable' as const,
+  reason: 'server' as const,
+  provider: { status: 503, code: 'backendError', message: 'Service unavailable' },
+};
 
 const boundUser = async () => {
   const w = await world();
-  return { w, ...await activeAdaBound(w) };
+  return { w, ...(await activeAdaBound(w)) };
 };
 
 test('R12 a directory answering 503 for a while: the push completes once it recovers, within the hold window', async () => {
@@ -23,7 +27,12 @@ test('R12 a directory answering 503 for a while: the push completes once it reco
 
 test('R12 a 429 with Retry-After: no request reaches that directory before it has elapsed', async () => {
   const { w, ext, u } = await boundUser();
-  w.connectors.m365.failNext(1, { _tag: 'retryable', reason: 'throttled', retryAfter: 1000, provider: { status: 429, code: 'TooManyRequests', message: 'Too many requests' } });
+  w.connectors.m365.failNext(1, {
+    _tag: 'retryable',
+    reason: 'throttled',
+    retryAfter: 1000,
+    provider: { status: 429, code: 'TooManyRequests', message: 'Too many requests' },
+  });
   await w.run(cmd.logIn(u));
   await w.engine.idle();
   const calls = w.connectors.m365.calls().filter((c) => c.op === 'push');
@@ -35,11 +44,19 @@ test('R12 a 429 with Retry-After: no request reaches that directory before it ha
 
 test('R12 a permanent failure is visible with its reason and not retried until something changes', async () => {
   const { w, u } = await boundUser();
-  w.connectors.google.failNext(1, { _tag: 'permanent', reason: 'policy-rejected', provider: { status: 400, code: 'invalidPassword', message: 'Password does not meet the requirements' } });
+  w.connectors.google.failNext(1, {
+    _tag: 'permanent',
+    reason: 'policy-rejected',
+    provider: { status: 400, code: 'invalidPassword', message: 'Password does not meet the requirements' },
+  });
   await w.run(cmd.logIn(u));
   await w.engine.idle();
   expect(w.pushCalls().google).toBe(1);
-  expect((await bindingsOf(w.store, u))[GOOGLE]?.lastFailure?.failure).toMatchObject({ class: 'permanent', reason: 'policy-rejected', status: 400 });
+  expect((await bindingsOf(w.store, u))[GOOGLE]?.lastFailure?.failure).toMatchObject({
+    class: 'permanent',
+    reason: 'policy-rejected',
+    status: 400,
+  });
   await w.run(cmd.logIn(u));
   await w.engine.idle();
   expect(w.pushCalls().google).toBe(1); // not retried: the same push failed permanently
@@ -51,7 +68,10 @@ test('R12 a permanent failure is visible with its reason and not retried until s
 
 test('R12 an auth failure is recorded as such (the directory needs an admin) and not retried', async () => {
   const { w, u } = await boundUser();
-  w.connectors.m365.failAlways({ _tag: 'auth', provider: { status: 401, code: 'InvalidAuthenticationToken', message: 'Access token validation failure' } });
+  w.connectors.m365.failAlways({
+    _tag: 'auth',
+    provider: { status: 401, code: 'InvalidAuthenticationToken', message: 'Access token validation failure' },
+  });
   await w.run(cmd.logIn(u));
   await w.engine.idle();
   expect(w.pushCalls().m365).toBe(1);
@@ -90,7 +110,10 @@ test('R12 after an auth failure the directory is paused: no more requests there 
     await w.run(cmd.bind(u, M365, ext.get(u)?.m365));
   }
   await w.engine.idle();
-  w.connectors.m365.failAlways({ _tag: 'auth', provider: { status: 401, code: 'InvalidAuthenticationToken', message: 'Access token validation failure' } });
+  w.connectors.m365.failAlways({
+    _tag: 'auth',
+    provider: { status: 401, code: 'InvalidAuthenticationToken', message: 'Access token validation failure' },
+  });
   for (const { u } of users) await w.run(cmd.logIn(u));
   await w.engine.idle();
   expect(w.pushCalls().m365).toBe(1); // one failed sign-in, not three

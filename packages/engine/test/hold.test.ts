@@ -1,7 +1,15 @@
 import { Secret, userId } from '@takeover/core';
 import { plaintextHold } from '@takeover/engine';
 
-const clockAt = (start: number) => { let now = start; return { now: () => now, advance: (ms: number) => { now += ms; } }; };
+const clockAt = (start: number) => {
+  let now = start;
+  return {
+    now: () => now,
+    advance: (ms: number) => {
+      now += ms;
+    },
+  };
+};
 
 test('the hold keeps one plaintext per user, the newest password wins, and an older one is refused', () => {
   const hold = plaintextHold(clockAt(0), { holdMs: 1000 });
@@ -27,7 +35,7 @@ test('the hold is bounded in count and in time', () => {
   expect(hold.size()).toBe(0);
 });
 
-test('a password change right after a login keeps the login\'s reach (R3 was met by the login)', () => {
+test("a password change right after a login keeps the login's reach (R3 was met by the login)", () => {
   const hold = plaintextHold(clockAt(0));
   const u = userId('ada');
   hold.put(u, { secret: Secret.of('one'), passwordVersion: 1, moment: 'portal-login' });

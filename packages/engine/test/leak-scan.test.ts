@@ -45,9 +45,28 @@ describe.each(backends)('%s', (_name, directories) => {
       const everything: ReadonlyArray<readonly [string, string]> = [
         ['store rows', JSON.stringify(rows.right.events)],
         ...models.map((m, i) => [`read model ${i}`, inspect(m, { depth: 10 })] as const),
-        ['read model views', JSON.stringify([models[0].status(u1), models[0].status(bob), models[1].entries(u1), models[1].logins(u1), models[2].forUser(u1), models[3].pushesOf(u1)])],
+        [
+          'read model views',
+          JSON.stringify([
+            models[0].status(u1),
+            models[0].status(bob),
+            models[1].entries(u1),
+            models[1].logins(u1),
+            models[2].forUser(u1),
+            models[3].pushesOf(u1),
+          ]),
+        ],
         ...w.logger.lines().map((l, i) => [`log line ${i}`, l] as const),
-        ['metrics', JSON.stringify([w.metrics.pushes(), w.metrics.latencies(), w.metrics.throttles(), w.metrics.retries(), w.metrics.maxQueueDepth()])],
+        [
+          'metrics',
+          JSON.stringify([
+            w.metrics.pushes(),
+            w.metrics.latencies(),
+            w.metrics.throttles(),
+            w.metrics.retries(),
+            w.metrics.maxQueueDepth(),
+          ]),
+        ],
       ];
       expect(rows.right.events.some((e) => e.event.type === 'MailQueued')).toBe(true);
       // Both echoing rejections were met (the scrubbing was exercised for each directory).

@@ -9,7 +9,11 @@ import type { Mail } from '@takeover/engine';
 
 const settings = { platformName: 'Acme <Portal>', portalUrl: 'https://portal.acme.example/login?a=1&b=2' };
 const ada = { email: 'ada@example.com', givenName: 'Ada', familyName: 'Lovelace' };
-const mail: Mail = { id: 'notice/binding/ada/google/1', to: 'ada@example.com', ...bindingMail(settings, ada, { displayName: 'Google Workspace', domain: 'example.com' }) };
+const mail: Mail = {
+  id: 'notice/binding/ada/google/1',
+  to: 'ada@example.com',
+  ...bindingMail(settings, ada, { displayName: 'Google Workspace', domain: 'example.com' }),
+};
 
 test('R1 binding email names the directory and asks for a portal login; HTML is escaped', () => {
   expect(mail.subject).toBe('Log in to Acme <Portal> to finish connecting Google Workspace (example.com)');
@@ -19,12 +23,19 @@ test('R1 binding email names the directory and asks for a portal login; HTML is 
 });
 
 test('R2 activation email lists the connected directories', () => {
-  const m = activationMail(settings, ada, [{ displayName: 'Google Workspace', domain: 'example.com' }, { displayName: 'Microsoft 365', domain: 'contoso.com' }]);
+  const m = activationMail(settings, ada, [
+    { displayName: 'Google Workspace', domain: 'example.com' },
+    { displayName: 'Microsoft 365', domain: 'contoso.com' },
+  ]);
   expect(m.text).toContain('Google Workspace (example.com), Microsoft 365 (contoso.com)');
 });
 
-test('R2 activation email links to the host\'s activation URL for that user when `activationUrl` is set', () => {
-  const withLink = { ...settings, activationUrl: (u: { readonly userId: string; readonly email: string }) => `https://portal.acme.example/activate?token=t-${u.userId}&to=${u.email}` };
+test("R2 activation email links to the host's activation URL for that user when `activationUrl` is set", () => {
+  const withLink = {
+    ...settings,
+    activationUrl: (u: { readonly userId: string; readonly email: string }) =>
+      `https://portal.acme.example/activate?token=t-${u.userId}&to=${u.email}`,
+  };
   const m = activationMail(withLink, ada, [], userId('ada-1'));
   expect(m.text).toContain('Activate: https://portal.acme.example/activate?token=t-ada-1&to=ada@example.com');
   expect(m.html).toContain('href="https://portal.acme.example/activate?token=t-ada-1&amp;to=ada@example.com"');
@@ -35,7 +46,13 @@ test('R2 activation email links to the host\'s activation URL for that user when
 test('SMTP through nodemailer: a Message-ID derived from the notice id (same notice, same id)', async () => {
   const transport = nodemailer.createTransport({ jsonTransport: true });
   const sent: string[] = [];
-  const spy = { sendMail: async (m: Parameters<typeof transport.sendMail>[0]) => { const info = await transport.sendMail(m); sent.push(String(info.message)); return info; } };
+  const spy = {
+    sendMail: async (m: Parameters<typeof transport.sendMail>[0]) => {
+      const info = await transport.sendMail(m);
+      sent.push(String(info.message));
+      return info;
+    },
+  };
   const mailer = smtpMailer({ transport: spy, from: '"Acme Portal" <no-reply@acme.example>' });
   expect((await mailer.send(mail)())._tag).toBe('Right');
   expect((await mailer.send(mail)())._tag).toBe('Right');
@@ -46,7 +63,10 @@ test('SMTP through nodemailer: a Message-ID derived from the notice id (same not
 });
 
 test('SMTP failures are values naming the code, never the body', async () => {
-  const mailer = smtpMailer({ transport: { sendMail: () => Promise.reject(Object.assign(new Error('secret body'), { code: 'ECONNREFUSED' })) }, from: 'no-reply@acme.example' });
+  const mailer = smtpMailer({
+    transport: { sendMail: () => Promise.reject(Object.assign(new Error('secret body'), { code: 'ECONNREFUSED' })) },
+    from: 'no-reply@acme.example',
+  });
   expect(await mailer.send(mail)()).toEqual({ _tag: 'Left', left: { _tag: 'MailFailed', reason: 'SMTP: ECONNREFUSED' } });
 });
 

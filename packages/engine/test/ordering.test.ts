@@ -12,7 +12,12 @@ test('ordering: a newer password supersedes a queued older push to the same dire
   await w.run(cmd.bind(u, GOOGLE, ext.google));
   await w.engine.idle();
   // The first push is throttled for a second: it waits, holding the lease, with the older password.
-  w.connectors.google.failNext(1, { _tag: 'retryable', reason: 'throttled', retryAfter: 1000, provider: { status: 429, code: 'rateLimitExceeded', message: 'Quota exceeded' } });
+  w.connectors.google.failNext(1, {
+    _tag: 'retryable',
+    reason: 'throttled',
+    retryAfter: 1000,
+    provider: { status: 429, code: 'rateLimitExceeded', message: 'Quota exceeded' },
+  });
   await w.run(cmd.logIn(u));
   while (w.connectors.google.calls().length === 0) await new Promise((r) => setTimeout(r, 5));
   await w.run(cmd.setPassword(u, NEWER, 'user-portal'));
@@ -45,7 +50,12 @@ test('the plaintext is never used past its deadline: a push still queued behind 
   await w.run(cmd.createActive(u, ada, PASSWORD));
   await w.run(cmd.bind(u, GOOGLE, ext.google));
   await w.engine.idle();
-  w.connectors.google.failNext(1, { _tag: 'retryable', reason: 'throttled', retryAfter: 1500, provider: { status: 429, code: 'rateLimitExceeded', message: 'Quota exceeded' } });
+  w.connectors.google.failNext(1, {
+    _tag: 'retryable',
+    reason: 'throttled',
+    retryAfter: 1500,
+    provider: { status: 429, code: 'rateLimitExceeded', message: 'Quota exceeded' },
+  });
   await w.run(cmd.logIn(u));
   await w.engine.idle();
   expect(w.pushCalls().google).toBe(1); // the throttled attempt only: nothing was sent after the deadline

@@ -13,11 +13,16 @@ test('the pacer caps requests in flight and halves its rate on throttling, then 
   const p = pacer({ ratePerSecond: 1000, maxInFlight: 3 }, systemClock);
   let inFlight = 0;
   let peak = 0;
-  await Promise.all(Array.from({ length: 20 }, () => p.schedule(async () => {
-    inFlight += 1; peak = Math.max(peak, inFlight);
-    await new Promise((r) => setTimeout(r, 5));
-    inFlight -= 1;
-  })));
+  await Promise.all(
+    Array.from({ length: 20 }, () =>
+      p.schedule(async () => {
+        inFlight += 1;
+        peak = Math.max(peak, inFlight);
+        await new Promise((r) => setTimeout(r, 5));
+        inFlight -= 1;
+      }),
+    ),
+  );
   expect(peak).toBe(3);
   p.throttled(undefined);
   expect(p.state().ratePerSecond).toBe(500);
@@ -29,31 +34,67 @@ test('pacedCall: permanent and auth failures are not retried; retryable ones are
   const p = pacer({ ratePerSecond: 1000, maxInFlight: 2 }, systemClock);
   const permanent: ConnectorError = { _tag: 'permanent', reason: 'not-found', provider: { message: 'gone' } };
   let calls = 0;
-  const r1 = await pacedCall(p, systemClock, () => { calls += 1; return Promise.resolve(E.left(permanent)); }, { deadline: Date.now() + 10_000, initialDelayMs: 1 });
+  const r1 = await pacedCall(
+    p,
+    systemClock,
+    () => {
+      calls += 1;
+      return Promise.resolve(E.left(permanent));
+    },
+    { deadline: Date.now() + 10_000, initialDelayMs: 1 },
+  );
   expect([r1, calls]).toEqual([E.left(permanent), 1]);
   calls = 0;
-  const r2 = await pacedCall(p, systemClock, () => { calls += 1; return Promise.resolve(calls < 3 ? E.left<ConnectorError, string>({ _tag: 'retryable', reason: 'server', provider: { message: '503' } }) : E.right('ok')); }, { deadline: Date.now() + 10_000, initialDelayMs: 1, maxDelayMs: 5 });
+  const r2 = await pacedCall(
+    p,
+    systemClock,
+    () => {
+      calls += 1;
+      return Promise.resolve(
+        calls < 3 ? E.left<ConnectorError, string>({ _tag: 'retryable', reason: 'server', provider: { message: '503' } }) : E.right('ok'),
+      );
+    },
+    { deadline: Date.now() + 10_000, initialDelayMs: 1, maxDelayMs: 5 },
+  );
   expect([r2, calls]).toEqual([E.right('ok'), 3]);
 });
 
 test('pacedCall: no attempt starts after the deadline', async () => {
   const p = pacer({ ratePerSecond: 1000, maxInFlight: 2 }, systemClock);
   let calls = 0;
-  const r = await pacedCall(p, systemClock, () => { calls += 1; return Promise.resolve(E.left<ConnectorError, string>({ _tag: 'retryable', reason: 'timeout', provider: { message: 'slow' } })); }, { deadline: Date.now() + 30, initialDelayMs: 20, maxDelayMs: 40 });
+  const r = await pacedCall(
+    p,
+    systemClock,
+    () => {
+      calls += 1;
+      return Promise.resolve(E.left<ConnectorError, string>({ _tag: 'retryable', reason: 'timeout', provider: { message: 'slow' } }));
+    },
+    { deadline: Date.now() + 30, initialDelayMs: 20, maxDelayMs: 40 },
+  );
   expect(E.isLeft(r)).toBe(true);
   expect(calls).toBeLessThan(8);
 });
 
 describe('the pacer keeps its schedule', () => {
-  beforeEach(() => { jest.useFakeTimers(); });
-  afterEach(() => { jest.useRealTimers(); });
+  beforeEach(() => {
+    jest.useFakeTimers();
+  });
+  afterEach(() => {
+    jest.useRealTimers();
+  });
   const setUp = () => {
     let t = 1_000_000;
     const clock = { now: () => t };
     const p = pacer({ ratePerSecond: 10, maxInFlight: 10 }, clock);
     const started: string[] = [];
-    const task = (name: string) => () => { started.push(name); return Promise.resolve(name); };
-    const advance = (ms: number) => { t += ms; jest.advanceTimersByTime(ms); };
+    const task = (name: string) => () => {
+      started.push(name);
+      return Promise.resolve(name);
+    };
+    const advance = (ms: number) => {
+      t += ms;
+      jest.advanceTimersByTime(ms);
+    };
     return { p, started, task, advance };
   };
 

@@ -9,7 +9,13 @@ import type { PostgresEventStore } from '@takeover/event-store-postgres';
 import type { UserId } from '@takeover/core';
 import { GOOGLE, M365, PASSWORD, cmd, uid, world } from './world.js';
 
-const pool = () => new pg.Pool({ host: process.env.PGHOST ?? '127.0.0.1', user: process.env.PGUSER ?? 'postgres', database: process.env.PGDATABASE ?? 'test', max: 8 });
+const pool = () =>
+  new pg.Pool({
+    host: process.env.PGHOST ?? '127.0.0.1',
+    user: process.env.PGUSER ?? 'postgres',
+    database: process.env.PGDATABASE ?? 'test',
+    max: 8,
+  });
 const schema = `engine_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
 const pools = [pool(), pool()] as const;
 const stores: PostgresEventStore[] = [];

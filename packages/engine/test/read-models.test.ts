@@ -4,7 +4,10 @@ import type { RunningReadModels } from '@takeover/engine';
 import { GOOGLE, M365, PASSWORD, ada, cmd, uid, world } from './world.js';
 
 let current: RunningReadModels | undefined;
-afterEach(async () => { await current?.stop(); current = undefined; });
+afterEach(async () => {
+  await current?.stop();
+  current = undefined;
+});
 
 const setUp = async () => {
   const w = await world({ propagationWindowMs: 0 });
@@ -27,10 +30,12 @@ test('R9 after a login that pushed: one portal notification per directory, and t
   await w.run(cmd.logIn(u));
   await w.engine.idle();
   await running.catchUp();
-  expect(models.notifications.forUser(u).map((n) => n.message).sort()).toEqual([
-    'Your password was updated in Google Workspace (example.com).',
-    'Your password was updated in Microsoft 365 (contoso.com).',
-  ]);
+  expect(
+    models.notifications
+      .forUser(u)
+      .map((n) => n.message)
+      .sort(),
+  ).toEqual(['Your password was updated in Google Workspace (example.com).', 'Your password was updated in Microsoft 365 (contoso.com).']);
   const logins = models.audit.logins(u);
   expect(logins).toHaveLength(1);
   expect(logins[0]?.synchronised.map((s) => s.label).sort()).toEqual(['Google Workspace (example.com)', 'Microsoft 365 (contoso.com)']);
@@ -38,20 +43,34 @@ test('R9 after a login that pushed: one portal notification per directory, and t
   expect(models.audit.entries(u).map((e) => e.summary)).toContain('Password and profile synchronised in Microsoft 365 (contoso.com)');
   // Every entry is in words an admin reads, never the bare event type.
   for (const entry of models.audit.entries(u)) expect(entry.summary).not.toBe(entry.type);
-  expect(models.audit.entries(u).map((e) => e.summary)).toEqual(expect.arrayContaining([
-    'Created (active)', 'Email sent: log in to finish connecting in Google Workspace (example.com)', 'Password and profile push started in Microsoft 365 (contoso.com)',
-  ]));
+  expect(models.audit.entries(u).map((e) => e.summary)).toEqual(
+    expect.arrayContaining([
+      'Created (active)',
+      'Email sent: log in to finish connecting in Google Workspace (example.com)',
+      'Password and profile push started in Microsoft 365 (contoso.com)',
+    ]),
+  );
 });
 
 test('R12 sync status shows a failure with its reason and time; an auth failure marks the directory as needing an admin', async () => {
   const { w, models, running, u } = await setUp();
-  w.connectors.m365.failAlways({ _tag: 'auth', provider: { status: 401, code: 'InvalidAuthenticationToken', message: 'Access token validation failure' } });
-  w.connectors.google.failNext(1, { _tag: 'permanent', reason: 'not-found', provider: { status: 404, code: 'notFound', message: 'Resource Not Found: userKey' } });
+  w.connectors.m365.failAlways({
+    _tag: 'auth',
+    provider: { status: 401, code: 'InvalidAuthenticationToken', message: 'Access token validation failure' },
+  });
+  w.connectors.google.failNext(1, {
+    _tag: 'permanent',
+    reason: 'not-found',
+    provider: { status: 404, code: 'notFound', message: 'Resource Not Found: userKey' },
+  });
   await w.run(cmd.logIn(u));
   await w.engine.idle();
   await running.catchUp();
   const [google, m365] = models.status.status(u);
-  expect(google).toMatchObject({ state: 'blocked', lastFailure: { class: 'permanent', reason: 'not-found', message: 'Resource Not Found: userKey' } });
+  expect(google).toMatchObject({
+    state: 'blocked',
+    lastFailure: { class: 'permanent', reason: 'not-found', message: 'Resource Not Found: userKey' },
+  });
   expect(typeof google?.lastFailure?.at).toBe('string');
   expect(m365).toMatchObject({ state: 'failed', lastFailure: { class: 'auth' } });
   expect(models.status.directoryHealth(M365)).toMatchObject({ needsAdmin: true, lastAuthFailure: { code: 'InvalidAuthenticationToken' } });
@@ -77,16 +96,27 @@ test('why: "why was Ada logged out of Microsoft 365 on Tuesday?" — the profile
 
 test('sessions ended are told only when the directory really ended them: in the notification and the audit log', async () => {
   const { w, models, running, u } = await setUp();
-  await w.engine.executeDirectory({ type: 'ChangeDirectoryPolicy', commandId: commandId('policy-revoke'), directoryId: M365, at: isoTime(new Date().toISOString()), policy: { revokeSessionsOnPush: true } })();
+  await w.engine.executeDirectory({
+    type: 'ChangeDirectoryPolicy',
+    commandId: commandId('policy-revoke'),
+    directoryId: M365,
+    at: isoTime(new Date().toISOString()),
+    policy: { revokeSessionsOnPush: true },
+  })();
   await w.run(cmd.logIn(u));
   await w.engine.idle();
   await running.catchUp();
   const notes = models.notifications.forUser(u);
   // The in-memory directory ends sessions only on request (like Google): Microsoft 365 was asked, Google was not.
-  expect(notes.map((n) => [n.directoryId, n.sessionsEnded])).toEqual(expect.arrayContaining([[GOOGLE, false], [M365, true]]));
+  expect(notes.map((n) => [n.directoryId, n.sessionsEnded])).toEqual(
+    expect.arrayContaining([
+      [GOOGLE, false],
+      [M365, true],
+    ]),
+  );
   expect(notes.find((n) => n.directoryId === M365)?.message).toContain('You were signed out of your other sessions there');
   expect(notes.find((n) => n.directoryId === GOOGLE)?.message).not.toContain('signed out');
   const audit = models.audit.entries(u).map((e) => e.summary);
-  expect(audit).toContain('Password and profile synchronised in Microsoft 365 (contoso.com); the user\'s other sessions there were ended');
+  expect(audit).toContain("Password and profile synchronised in Microsoft 365 (contoso.com); the user's other sessions there were ended");
   expect(audit).toContain('Password and profile synchronised in Google Workspace (example.com)');
 });

@@ -13,7 +13,10 @@ describe.each(backends)('%s', (_name, directories) => {
     current = await world(overrides, await directories());
     return current;
   };
-  afterEach(async () => { await current?.close(); current = undefined; });
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
 
   test('R7 a suspended user cannot log in, and nothing is pushed; onSuspend suspends the external account', async () => {
     const w = await open();
@@ -76,7 +79,11 @@ describe.each(backends)('%s', (_name, directories) => {
     const w = await open();
     const u = uid('ada');
     await w.run(cmd.createActive(u, ada, PASSWORD));
-    w.connectors.google.failNext(1, { _tag: 'permanent', reason: 'forbidden', provider: { status: 403, code: 'forbidden', message: 'Not Authorized to access this resource/api' } });
+    w.connectors.google.failNext(1, {
+      _tag: 'permanent',
+      reason: 'forbidden',
+      provider: { status: 403, code: 'forbidden', message: 'Not Authorized to access this resource/api' },
+    });
     await w.run(cmd.bind(u, GOOGLE));
     await w.engine.idle();
     expect((await bindingsOf(w.store, u))[GOOGLE]?.link).toMatchObject({ status: 'unresolved', reason: 'forbidden' });
@@ -96,7 +103,7 @@ describe.each(backends)('%s', (_name, directories) => {
     await Promise.all([w.engine.settle(u), second.settle(u), w.engine.settle(u)]);
     await Promise.all([w.engine.idle(), second.idle()]);
     expect(w.outbox.sent()).toHaveLength(2);
-    const noticeEvents = (await w.store.readStream(`user-${u}`)()) ;
+    const noticeEvents = await w.store.readStream(`user-${u}`)();
     if (noticeEvents._tag === 'Left') throw new Error('read');
     expect(noticeEvents.right.filter((e) => e.event.type === 'NoticeSent')).toHaveLength(2);
   });
@@ -121,7 +128,13 @@ describe.each(backends)('%s', (_name, directories) => {
     const w = await open();
     const ext = await w.seedAccounts(ada);
     const u = uid('ada');
-    const policy = await w.engine.executeDirectory({ type: 'ChangeDirectoryPolicy', commandId: commandId('policy-1'), directoryId: M365, at: isoTime(new Date().toISOString()), policy: { passwordPush: 'when-changed' } })();
+    const policy = await w.engine.executeDirectory({
+      type: 'ChangeDirectoryPolicy',
+      commandId: commandId('policy-1'),
+      directoryId: M365,
+      at: isoTime(new Date().toISOString()),
+      policy: { passwordPush: 'when-changed' },
+    })();
     expect(policy._tag).toBe('Right');
     await w.run(cmd.createActive(u, ada, PASSWORD));
     await w.run(cmd.bind(u, GOOGLE, ext.google));
@@ -137,7 +150,12 @@ describe.each(backends)('%s', (_name, directories) => {
     expect(w.pushCalls().google).toBe(1); // every-push: waits for the plaintext
     await w.run(cmd.logIn(u));
     await w.engine.idle();
-    expect(w.connectors.google.calls().filter((c) => c.op === 'push').map((c) => c.withPassword)).toEqual([true, true]);
+    expect(
+      w.connectors.google
+        .calls()
+        .filter((c) => c.op === 'push')
+        .map((c) => c.withPassword),
+    ).toEqual([true, true]);
     expect(w.pushCalls().m365).toBe(2); // nothing more owed there
   });
 

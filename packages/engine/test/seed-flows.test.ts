@@ -12,7 +12,10 @@ describe.each(backends)('%s', (_name, directories) => {
     current = await world(overrides, await directories());
     return current;
   };
-  afterEach(async () => { await current?.close(); current = undefined; });
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
 
   describe('seed flow 1: an active user bound to two directories', () => {
     test('R1 binding emails (one per directory, nothing pushed), R3 the first login pushes to both, R5 a login with nothing owed pushes nothing', async () => {
@@ -20,8 +23,8 @@ describe.each(backends)('%s', (_name, directories) => {
       const ext = await w.seedAccounts(ada);
       const u = uid('ada');
       await w.run(cmd.createActive(u, ada, PASSWORD));
-      await w.run(cmd.bind(u, GOOGLE));            // resolved by primary email
-      await w.run(cmd.bind(u, M365, ext.m365));     // the admin gave the key
+      await w.run(cmd.bind(u, GOOGLE)); // resolved by primary email
+      await w.run(cmd.bind(u, M365, ext.m365)); // the admin gave the key
       await w.engine.idle();
 
       const mails = w.outbox.sent();

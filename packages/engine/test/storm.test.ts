@@ -22,11 +22,17 @@ const SCALE = Number(process.env.TAKEOVER_STORM_SCALE ?? 4);
 let google: GoogleEmulator;
 let entra: EntraEmulator;
 const lines: Array<{ at: number; status: number; line: string }> = [];
-const sink = (line: string) => { lines.push({ at: Date.now(), status: Number(line.split(' ')[2]), line }); };
+const sink = (line: string) => {
+  lines.push({ at: Date.now(), status: Number(line.split(' ')[2]), line });
+};
 
 beforeAll(async () => {
   google = await startGoogleEmulator({ scryptN: 16, log: sink, quotas: { perUser: { limit: 40 * SCALE, windowSeconds: 1 } } });
-  entra = await startEntraEmulator({ scryptN: 16, log: sink, quotas: { appTenantWrites: { limit: 20 * SCALE, windowSeconds: 1 }, tenantWrites: null } });
+  entra = await startEntraEmulator({
+    scryptN: 16,
+    log: sink,
+    quotas: { appTenantWrites: { limit: 20 * SCALE, windowSeconds: 1 }, tenantWrites: null },
+  });
 });
 afterAll(async () => {
   await google.close();
@@ -36,20 +42,48 @@ afterAll(async () => {
 test(`storm: ${USERS} users bound to both directories log in at once; every push completes, no throttling after the first second`, async () => {
   const entraDomain = entra.tenants[0]?.domains[0] ?? 'contoso.com';
   const names = Array.from({ length: USERS }, (_, i) => `storm${i}`);
-  const seededG = await google.seed({ users: names.map((n) => ({ primaryEmail: `${n}@example.com`, givenName: 'Storm', familyName: n, password: OLD_PASSWORD })) });
-  const seededE = await entra.seed({ tenants: [{ id: entra.tenantId, domains: [entraDomain], users: names.map((n) => ({ userPrincipalName: `${n}@${entraDomain}`, mail: `${n}@${entraDomain}`, displayName: `Storm ${n}`, givenName: 'Storm', surname: n, password: OLD_PASSWORD })) }] });
+  const seededG = await google.seed({
+    users: names.map((n) => ({ primaryEmail: `${n}@example.com`, givenName: 'Storm', familyName: n, password: OLD_PASSWORD })),
+  });
+  const seededE = await entra.seed({
+    tenants: [
+      {
+        id: entra.tenantId,
+        domains: [entraDomain],
+        users: names.map((n) => ({
+          userPrincipalName: `${n}@${entraDomain}`,
+          mail: `${n}@${entraDomain}`,
+          displayName: `Storm ${n}`,
+          givenName: 'Storm',
+          surname: n,
+          password: OLD_PASSWORD,
+        })),
+      },
+    ],
+  });
   if (seededG._tag === 'Left' || seededE._tag === 'Left') throw new Error('seed refused');
 
-  const w = await world({
-    pacing: {
-      'google-workspace': { ratePerSecond: 36 * SCALE, maxInFlight: 16 },
-      'microsoft-entra': { ratePerSecond: 18 * SCALE, maxInFlight: 8 },
+  const w = await world(
+    {
+      pacing: {
+        'google-workspace': { ratePerSecond: 36 * SCALE, maxInFlight: 16 },
+        'microsoft-entra': { ratePerSecond: 18 * SCALE, maxInFlight: 8 },
+      },
+      hold: { holdMs: 5 * 60_000 },
     },
-    hold: { holdMs: 5 * 60_000 },
-  }, {
-    google: { connector: googleConnectorForEmulator(google, { timeoutMs: 10_000 }), target: googleTarget(google, 10_000), close: () => Promise.resolve() },
-    m365: { connector: entraConnectorForEmulator(entra, { timeoutMs: 10_000 }), target: entraTarget(entra, 10_000), close: () => Promise.resolve() },
-  });
+    {
+      google: {
+        connector: googleConnectorForEmulator(google, { timeoutMs: 10_000 }),
+        target: googleTarget(google, 10_000),
+        close: () => Promise.resolve(),
+      },
+      m365: {
+        connector: entraConnectorForEmulator(entra, { timeoutMs: 10_000 }),
+        target: entraTarget(entra, 10_000),
+        close: () => Promise.resolve(),
+      },
+    },
+  );
   const users: UserId[] = [];
   for (const n of names) {
     const u = userId(n);
@@ -74,7 +108,8 @@ test(`storm: ${USERS} users bound to both directories log in at once; every push
   expect(throttledLate).toEqual([]);
   // The emulators' own count, independent of the engine's metric: Google throttles with 429 and with
   // 403 userRateLimitExceeded / quotaExceeded / rateLimitExceeded; Graph with 429.
-  const throttling = (a: { status: number; reason: string }) => a.status === 429 || (a.status === 403 && /RateLimitExceeded|rateLimitExceeded|quotaExceeded/.test(a.reason));
+  const throttling = (a: { status: number; reason: string }) =>
+    a.status === 429 || (a.status === 403 && /RateLimitExceeded|rateLimitExceeded|quotaExceeded/.test(a.reason));
   expect(google.errorAnswers().filter((a) => throttling(a) && a.at > start + 1000)).toEqual([]);
   expect(entra.errorAnswers().filter((a) => throttling(a) && a.at > start + 1000)).toEqual([]);
   // Passwords set and sessions ended, counted at the emulators (their audit logs), not by the engine.

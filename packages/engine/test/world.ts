@@ -21,10 +21,14 @@ let n = 0;
 const next = (p: string) => commandId(`${p}-${++n}`);
 const now = () => isoTime(new Date().toISOString());
 
-export interface CapturedLogger extends ConnectorLogger { readonly lines: () => ReadonlyArray<string> }
+export interface CapturedLogger extends ConnectorLogger {
+  readonly lines: () => ReadonlyArray<string>;
+}
 export const capturedLogger = (): CapturedLogger => {
   const lines: string[] = [];
-  const log = (level: string) => (message: string, fields?: Readonly<Record<string, unknown>>) => { lines.push(`${level} ${message} ${JSON.stringify(fields ?? {})}`); };
+  const log = (level: string) => (message: string, fields?: Readonly<Record<string, unknown>>) => {
+    lines.push(`${level} ${message} ${JSON.stringify(fields ?? {})}`);
+  };
   return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error'), lines: () => [...lines] };
 };
 
@@ -50,7 +54,10 @@ export interface World {
 
 export const ada: UserAttributes = { email: 'ada@example.com', givenName: 'Ada', familyName: 'Lovelace' };
 
-export interface Directories { readonly google: ConformanceFixture; readonly m365: ConformanceFixture }
+export interface Directories {
+  readonly google: ConformanceFixture;
+  readonly m365: ConformanceFixture;
+}
 
 /** The engine over an in-memory store and two directories: in-memory ones by default, or the given fixtures (emulators behind the real connectors). */
 export const world = async (overrides: Partial<EngineOptions> = {}, fixtures?: Directories): Promise<World> => {
@@ -61,16 +68,35 @@ export const world = async (overrides: Partial<EngineOptions> = {}, fixtures?: D
   const outbox = inMemoryOutbox();
   const metrics = inMemoryMetrics();
   const logger = capturedLogger();
-  const newEngine = (more: Partial<EngineOptions> = {}) => createEngine({
-    store, connectors: { [GOOGLE]: connectors.google, [M365]: connectors.m365 }, mailer: outbox,
-    mail: { platformName: 'Acme Portal', portalUrl: 'https://portal.acme.example' },
-    metrics, logger, pacing: { 'in-memory': { ratePerSecond: 1000, maxInFlight: 8 } },
-    retry: { initialDelayMs: 10, maxDelayMs: 100 }, hold: { holdMs: 20_000 }, leasePollMs: 50,
-    ...overrides, ...more,
-  });
+  const newEngine = (more: Partial<EngineOptions> = {}) =>
+    createEngine({
+      store,
+      connectors: { [GOOGLE]: connectors.google, [M365]: connectors.m365 },
+      mailer: outbox,
+      mail: { platformName: 'Acme Portal', portalUrl: 'https://portal.acme.example' },
+      metrics,
+      logger,
+      pacing: { 'in-memory': { ratePerSecond: 1000, maxInFlight: 8 } },
+      retry: { initialDelayMs: 10, maxDelayMs: 100 },
+      hold: { holdMs: 20_000 },
+      leasePollMs: 50,
+      ...overrides,
+      ...more,
+    });
   const engine = newEngine();
-  for (const [id, kind, name, domain] of [[GOOGLE, 'google-workspace', 'Google Workspace', 'example.com'], [M365, 'microsoft-entra', 'Microsoft 365', 'contoso.com']] as const) {
-    const r = await engine.executeDirectory({ type: 'ConnectDirectory', commandId: next('connect'), directoryId: id, at: now(), kind, displayName: name, domain })();
+  for (const [id, kind, name, domain] of [
+    [GOOGLE, 'google-workspace', 'Google Workspace', 'example.com'],
+    [M365, 'microsoft-entra', 'Microsoft 365', 'contoso.com'],
+  ] as const) {
+    const r = await engine.executeDirectory({
+      type: 'ConnectDirectory',
+      commandId: next('connect'),
+      directoryId: id,
+      at: now(),
+      kind,
+      displayName: name,
+      domain,
+    })();
     if (E.isLeft(r)) throw new Error(r.left.message);
   }
   const tryRun = (c: UserCommand) => engine.execute(c)();
@@ -79,18 +105,47 @@ export const world = async (overrides: Partial<EngineOptions> = {}, fixtures?: D
     if (E.isLeft(r)) throw new Error(`${c.type}: ${r.left.message}`);
   };
   return {
-    store, engine, google, m365, connectors, outbox, metrics, logger, run, tryRun, newEngine,
+    store,
+    engine,
+    google,
+    m365,
+    connectors,
+    outbox,
+    metrics,
+    logger,
+    run,
+    tryRun,
+    newEngine,
     seedAccounts: async (a) => ({
-      google: await google.target.seedUser({ primaryEmail: a.email, givenName: a.givenName, familyName: a.familyName, password: OLD_PASSWORD }),
-      m365: await m365.target.seedUser({ primaryEmail: `${a.email.split('@')[0] ?? ''}@${m365.target.emailDomain}`, givenName: a.givenName, familyName: a.familyName, password: OLD_PASSWORD }),
+      google: await google.target.seedUser({
+        primaryEmail: a.email,
+        givenName: a.givenName,
+        familyName: a.familyName,
+        password: OLD_PASSWORD,
+      }),
+      m365: await m365.target.seedUser({
+        primaryEmail: `${a.email.split('@')[0] ?? ''}@${m365.target.emailDomain}`,
+        givenName: a.givenName,
+        familyName: a.familyName,
+        password: OLD_PASSWORD,
+      }),
     }),
-    pushCalls: () => ({ google: connectors.google.calls().filter((c) => c.op === 'push').length, m365: connectors.m365.calls().filter((c) => c.op === 'push').length }),
-    close: async () => { await engine.close(); await google.close(); await m365.close(); },
+    pushCalls: () => ({
+      google: connectors.google.calls().filter((c) => c.op === 'push').length,
+      m365: connectors.m365.calls().filter((c) => c.op === 'push').length,
+    }),
+    close: async () => {
+      await engine.close();
+      await google.close();
+      await m365.close();
+    },
   };
 };
 
 /** Ada, active with PASSWORD, bound to both directories by key (accounts seeded with OLD_PASSWORD), settled. */
-export const activeAdaBound = async (w: World): Promise<{ readonly ext: { readonly google: string; readonly m365: string }; readonly u: UserId }> => {
+export const activeAdaBound = async (
+  w: World,
+): Promise<{ readonly ext: { readonly google: string; readonly m365: string }; readonly u: UserId }> => {
   const ext = await w.seedAccounts(ada);
   const u = userId('ada');
   await w.run(cmd.createActive(u, ada, PASSWORD));
@@ -103,17 +158,56 @@ export const activeAdaBound = async (w: World): Promise<{ readonly ext: { readon
 /** Command builders: fresh ids, the current time. */
 export const cmd = {
   createActive: (u: UserId, attributes: UserAttributes, password?: string): UserCommand => ({
-    type: 'CreateUser', commandId: next('create'), userId: u, at: now(), state: 'active', attributes, by: admin,
+    type: 'CreateUser',
+    commandId: next('create'),
+    userId: u,
+    at: now(),
+    state: 'active',
+    attributes,
+    by: admin,
     ...(password === undefined ? {} : { password: Secret.of(password) }),
   }),
   bind: (u: UserId, d: DirectoryId, key?: string, origin: 'admin' | 'import' = 'admin'): UserCommand => ({
-    type: 'BindDirectory', commandId: next('bind'), userId: u, at: now(), directoryId: d, by: admin, origin,
+    type: 'BindDirectory',
+    commandId: next('bind'),
+    userId: u,
+    at: now(),
+    directoryId: d,
+    by: admin,
+    origin,
     ...(key === undefined ? {} : { externalKey: externalUserKey(key) }),
   }),
-  unbind: (u: UserId, d: DirectoryId): UserCommand => ({ type: 'UnbindDirectory', commandId: next('unbind'), userId: u, at: now(), directoryId: d, by: admin }),
-  logIn: (u: UserId, password = PASSWORD): UserCommand => ({ type: 'LogIn', commandId: next('login'), userId: u, at: now(), password: Secret.of(password) }),
-  setPassword: (u: UserId, password: string, by: 'user-activation' | 'user-portal' | 'admin'): UserCommand => ({ type: 'SetPassword', commandId: next('setpw'), userId: u, at: now(), password: Secret.of(password), by }),
-  change: (u: UserId, changes: Readonly<Record<string, string | null>>): UserCommand => ({ type: 'ChangeAttributes', commandId: next('change'), userId: u, at: now(), changes, by: admin }),
+  unbind: (u: UserId, d: DirectoryId): UserCommand => ({
+    type: 'UnbindDirectory',
+    commandId: next('unbind'),
+    userId: u,
+    at: now(),
+    directoryId: d,
+    by: admin,
+  }),
+  logIn: (u: UserId, password = PASSWORD): UserCommand => ({
+    type: 'LogIn',
+    commandId: next('login'),
+    userId: u,
+    at: now(),
+    password: Secret.of(password),
+  }),
+  setPassword: (u: UserId, password: string, by: 'user-activation' | 'user-portal' | 'admin'): UserCommand => ({
+    type: 'SetPassword',
+    commandId: next('setpw'),
+    userId: u,
+    at: now(),
+    password: Secret.of(password),
+    by,
+  }),
+  change: (u: UserId, changes: Readonly<Record<string, string | null>>): UserCommand => ({
+    type: 'ChangeAttributes',
+    commandId: next('change'),
+    userId: u,
+    at: now(),
+    changes,
+    by: admin,
+  }),
   suspend: (u: UserId): UserCommand => ({ type: 'SuspendUser', commandId: next('suspend'), userId: u, at: now(), by: admin }),
 };
 

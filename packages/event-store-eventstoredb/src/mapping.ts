@@ -1,12 +1,24 @@
 import { createHash } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
 import {
-  Checkpoint, corruptEvent, describeCause, storeUnavailable, versionConflict,
-  type CorruptEvent, type ExpectedVersion, type StoredRow, type StoreUnavailable, type StreamVersion, type VersionConflict,
+  Checkpoint,
+  corruptEvent,
+  describeCause,
+  storeUnavailable,
+  versionConflict,
+  type CorruptEvent,
+  type ExpectedVersion,
+  type StoredRow,
+  type StoreUnavailable,
+  type StreamVersion,
+  type VersionConflict,
 } from '@takeover/event-store';
 
 /** The client's shapes this file maps, declared structurally so it is testable without a server. */
-export interface EsdbPosition { readonly commit: bigint; readonly prepare: bigint }
+export interface EsdbPosition {
+  readonly commit: bigint;
+  readonly prepare: bigint;
+}
 export type EsdbExpected = 'any' | 'no_stream' | 'stream_exists' | bigint;
 export interface EsdbRecorded {
   readonly streamId: string;
@@ -22,10 +34,14 @@ export interface EsdbRecorded {
 
 export const toEsdbExpected = (expected: ExpectedVersion): EsdbExpected => {
   switch (expected) {
-    case 'any': return 'any';
-    case 'no-stream': return 'no_stream';
-    case 'stream-exists': return 'stream_exists';
-    default: return BigInt(expected);
+    case 'any':
+      return 'any';
+    case 'no-stream':
+      return 'no_stream';
+    case 'stream-exists':
+      return 'stream_exists';
+    default:
+      return BigInt(expected);
   }
 };
 
@@ -64,7 +80,10 @@ export const toEsdbId = (id: string): string => {
 };
 
 /** Stored metadata: the caller's id and metadata in an envelope (EventStoreDB wants an object). */
-export interface Envelope { readonly takeoverId: string; readonly metadata: unknown }
+export interface Envelope {
+  readonly takeoverId: string;
+  readonly metadata: unknown;
+}
 export const envelope = (id: string, metadata: unknown): Envelope => ({ takeoverId: id, metadata: metadata ?? {} });
 
 const isEnvelope = (u: unknown): u is Envelope =>
@@ -89,8 +108,15 @@ export const toStoredRow = (e: EsdbRecorded): E.Either<CorruptEvent, StoredRow> 
   if (E.isLeft(meta)) return E.left(corruptEvent(e.streamId, revision, position, `metadata: ${meta.left}`));
   const env = isEnvelope(meta.right) ? meta.right : undefined;
   return E.right({
-    id: env?.takeoverId ?? e.id, streamId: e.streamId, revision, position, recordedAt: e.created,
-    type: e.type, data: data.right, metadata: env === undefined ? meta.right : env.metadata, parsed: true,
+    id: env?.takeoverId ?? e.id,
+    streamId: e.streamId,
+    revision,
+    position,
+    recordedAt: e.created,
+    type: e.type,
+    data: data.right,
+    metadata: env === undefined ? meta.right : env.metadata,
+    parsed: true,
   });
 };
 

@@ -20,5 +20,7 @@ eventStoreContract('EventStoreDB', {
       },
     });
   },
-  teardown: async () => { await client?.dispose(); },
+  teardown: async () => {
+    await client?.dispose();
+  },
 });

@@ -3,9 +3,12 @@ import { serialise, type EventToAppend, type ExpectedVersion } from '@takeover/e
 /** The expected version as `append_events` takes it. */
 export const expectedCode = (expected: ExpectedVersion): number => {
   switch (expected) {
-    case 'no-stream': return -1;
-    case 'stream-exists': return -2;
-    case 'any': return -3;
+    case 'no-stream':
+      return -1;
+    case 'stream-exists':
+      return -2;
+    case 'any':
+      return -3;
     default:
       if (!Number.isSafeInteger(expected) || expected < 0) throw new RangeError(`expected version must be >= 0: ${expected}`);
       return expected;

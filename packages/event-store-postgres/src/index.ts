@@ -1,4 +1,7 @@
 export {
-  createPostgresEventStore, connectPostgresEventStore, type PostgresEventStore, type PostgresEventStoreOptions,
+  createPostgresEventStore,
+  connectPostgresEventStore,
+  type PostgresEventStore,
+  type PostgresEventStoreOptions,
 } from './postgresEventStore.js';
 export { migrations } from './migrations.js';

@@ -20,10 +20,14 @@ const subjectOf = (store: PostgresEventStore, pool: pg.Pool): ContractSubject =>
   plantCorruptEvent: async (streamId) => {
     const { rows } = await pool.query<{ version: string }>(
       `INSERT INTO "${schema}".streams AS s (stream_id, version) VALUES ($1, 0)
-       ON CONFLICT (stream_id) DO UPDATE SET version = s.version + 1 RETURNING version::text`, [streamId]);
+       ON CONFLICT (stream_id) DO UPDATE SET version = s.version + 1 RETURNING version::text`,
+      [streamId],
+    );
     await pool.query(
       `INSERT INTO "${schema}".events (stream_id, revision, event_id, type, data, metadata)
-       VALUES ($1, $2, $3, 'Counted', '{"n": "not a number"}', '{}')`, [streamId, rows[0]?.version, `corrupt-${streamId}`]);
+       VALUES ($1, $2, $3, 'Counted', '{"n": "not a number"}', '{}')`,
+      [streamId, rows[0]?.version, `corrupt-${streamId}`],
+    );
   },
 });
 

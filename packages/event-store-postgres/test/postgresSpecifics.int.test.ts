@@ -5,7 +5,11 @@ import { dropSchema, randomSchema, testPool } from './pgTestPool.js';
 
 const pool = testPool(8);
 const schemas: string[] = [];
-const fresh = () => { const s = randomSchema(); schemas.push(s); return s; };
+const fresh = () => {
+  const s = randomSchema();
+  schemas.push(s);
+  return s;
+};
 
 afterAll(async () => {
   for (const s of schemas) await dropSchema(pool, s);
@@ -34,13 +38,14 @@ describe('PostgreSQL adapter', () => {
     await client.query('SET enable_seqscan = off');
     const { rows } = await client.query<{ 'QUERY PLAN': string }>(
       `EXPLAIN SELECT * FROM "${schema}".events e WHERE (e.tx, e.global_position) > ('0'::xid8, 0::int8)
-       AND e.tx < pg_snapshot_xmin(pg_current_snapshot()) ORDER BY e.tx, e.global_position LIMIT 100`);
+       AND e.tx < pg_snapshot_xmin(pg_current_snapshot()) ORDER BY e.tx, e.global_position LIMIT 100`,
+    );
     await client.query('RESET enable_seqscan');
     client.release();
     expect(rows.map((x) => x['QUERY PLAN']).join('\n')).toContain('events_global_order');
   });
 
-  it('commits a projection state and its checkpoint in the caller\'s transaction', async () => {
+  it("commits a projection state and its checkpoint in the caller's transaction", async () => {
     const schema = fresh();
     const r = await createPostgresEventStore({ pool, schema })();
     if (r._tag === 'Left') throw new Error(r.left.reason);

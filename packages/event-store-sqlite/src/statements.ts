@@ -30,13 +30,16 @@ export interface Statements {
 /** Every statement the adapter runs, prepared once per connection. */
 export const prepareStatements = (db: Database): Statements => ({
   version: db.prepare<[string], { v: number | null }>('SELECT max(revision) AS v FROM events WHERE stream_id = ?'),
-  byId: db.prepare<[string], Id>(
-    'SELECT event_id AS id, stream_id AS streamId, revision, position FROM events WHERE event_id = ?'),
+  byId: db.prepare<[string], Id>('SELECT event_id AS id, stream_id AS streamId, revision, position FROM events WHERE event_id = ?'),
   insert: db.prepare<[string, number, string, string, string, string, number]>(
     'INSERT INTO events (stream_id, revision, event_id, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
   ),
-  forwards: db.prepare<[string, number, number], EventRow>(`SELECT ${columns} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?`),
-  backwards: db.prepare<[string, number, number], EventRow>(`SELECT ${columns} FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`),
+  forwards: db.prepare<[string, number, number], EventRow>(
+    `SELECT ${columns} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?`,
+  ),
+  backwards: db.prepare<[string, number, number], EventRow>(
+    `SELECT ${columns} FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`,
+  ),
   all: db.prepare<[number, number], EventRow>(`SELECT ${columns} FROM events WHERE position > ? ORDER BY position LIMIT ?`),
   allPrefixed: db.prepare<[number, number, string, number], EventRow>(
     `SELECT ${columns} FROM events WHERE position > ? AND substr(stream_id, 1, ?) = ? ORDER BY position LIMIT ?`,

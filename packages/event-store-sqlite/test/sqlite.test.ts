@@ -19,9 +19,11 @@ const subjectOf = (store: SqliteEventStore): ContractSubject => ({
   checkpoints: store.checkpoints,
   plantCorruptEvent: (streamId) => {
     const { v } = store.database.prepare('SELECT max(revision) AS v FROM events WHERE stream_id = ?').get(streamId) as { v: number | null };
-    store.database.prepare(
-      "INSERT INTO events (stream_id, revision, event_id, type, data, metadata, recorded_at) VALUES (?, ?, ?, 'Counted', '{\"n\": not json', '{}', 0)",
-    ).run(streamId, (v ?? -1) + 1, `corrupt-${streamId}`);
+    store.database
+      .prepare(
+        "INSERT INTO events (stream_id, revision, event_id, type, data, metadata, recorded_at) VALUES (?, ?, ?, 'Counted', '{\"n\": not json', '{}', 0)",
+      )
+      .run(streamId, (v ?? -1) + 1, `corrupt-${streamId}`);
     return Promise.resolve();
   },
 });
@@ -32,7 +34,9 @@ eventStoreContract('SQLite', {
   teardown: (s) => s.store.close(),
 });
 
-afterAll(() => { rmSync(dir, { recursive: true, force: true }); });
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
 
 describe('SQLite specifics', () => {
   it('uses WAL with synchronous=FULL', async () => {

@@ -14,7 +14,10 @@ export const inMemoryCheckpointStore = (): CheckpointStore => {
   const saved = new Map<string, Checkpoint>();
   return {
     load: (id) => TE.right(saved.get(id)),
-    save: (id, checkpoint) => TE.fromIO(() => { saved.set(id, checkpoint); }),
+    save: (id, checkpoint) =>
+      TE.fromIO(() => {
+        saved.set(id, checkpoint);
+      }),
   };
 };
 

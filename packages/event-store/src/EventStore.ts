@@ -1,7 +1,14 @@
 import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
 import type { AppendError, ReadError } from './errors.js';
 import type {
-  AllPage, AppendOptions, AppendResult, EventToAppend, RawEvent, ReadAllOptions, ReadStreamOptions, RecordedEvent,
+  AllPage,
+  AppendOptions,
+  AppendResult,
+  EventToAppend,
+  RawEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
 } from './types.js';
 
 /**
@@ -11,18 +18,11 @@ import type {
 export interface EventStore {
   /** Appends atomically with an optimistic version check (default `any`). Retrying the same batch
    *  (same event ids) after a lost acknowledgement returns the original result and writes nothing. */
-  appendToStream(
-    streamId: string,
-    events: ReadonlyArray<EventToAppend>,
-    options?: AppendOptions,
-  ): TaskEither<AppendError, AppendResult>;
+  appendToStream(streamId: string, events: ReadonlyArray<EventToAppend>, options?: AppendOptions): TaskEither<AppendError, AppendResult>;
 
   /** A stream's events in revision order (or reverse). A missing stream reads as empty. The first
    *  event that fails to parse or decode fails the read with `CorruptEvent`. */
-  readStream<E = RawEvent>(
-    streamId: string,
-    options?: ReadStreamOptions<E>,
-  ): TaskEither<ReadError, ReadonlyArray<RecordedEvent<E>>>;
+  readStream<E = RawEvent>(streamId: string, options?: ReadStreamOptions<E>): TaskEither<ReadError, ReadonlyArray<RecordedEvent<E>>>;
 
   /** One page of the global order strictly after a checkpoint. Events appear here only once no
    *  earlier position can still appear, so paging by `checkpoint` never skips or repeats. */

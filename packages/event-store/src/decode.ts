@@ -28,11 +28,17 @@ const isValidationErrors = (u: unknown): u is ReadonlyArray<ValidationErrorLike>
 /** io-ts errors as paths and expected types, never the offending values (they may be payload). */
 export const formatDecodeError = (u: unknown): string => {
   if (isValidationErrors(u)) {
-    return u.slice(0, 5).map((e) => {
-      const path = e.context.map((c) => c.key).filter((k) => k !== '').join('.');
-      const expected = e.context[e.context.length - 1]?.type.name ?? 'unknown';
-      return e.message ?? `at ${path === '' ? '<root>' : path}: expected ${expected}`;
-    }).join('; ');
+    return u
+      .slice(0, 5)
+      .map((e) => {
+        const path = e.context
+          .map((c) => c.key)
+          .filter((k) => k !== '')
+          .join('.');
+        const expected = e.context[e.context.length - 1]?.type.name ?? 'unknown';
+        return e.message ?? `at ${path === '' ? '<root>' : path}: expected ${expected}`;
+      })
+      .join('; ');
   }
   if (u instanceof Error) return u.message;
   return typeof u === 'string' ? u : 'rejected by decoder';

@@ -44,19 +44,25 @@ export type ReadError = CorruptEvent | StoreUnavailable;
 export type SubscriptionError = ReadError | HandlerFailed;
 export type EventStoreError = AppendError | ReadError;
 
-export const versionConflict = (streamId: string, expected: ExpectedVersion, actual: StreamVersion): VersionConflict =>
-  ({ _tag: 'VersionConflict', streamId, expected, actual });
-export const duplicateEventId = (streamId: string, eventId: string): DuplicateEventId =>
-  ({ _tag: 'DuplicateEventId', streamId, eventId });
+export const versionConflict = (streamId: string, expected: ExpectedVersion, actual: StreamVersion): VersionConflict => ({
+  _tag: 'VersionConflict',
+  streamId,
+  expected,
+  actual,
+});
+export const duplicateEventId = (streamId: string, eventId: string): DuplicateEventId => ({ _tag: 'DuplicateEventId', streamId, eventId });
 export const storeUnavailable = (reason: string): StoreUnavailable => ({ _tag: 'StoreUnavailable', reason });
-export const corruptEvent = (streamId: string, revision: number, position: Checkpoint, reason: string): CorruptEvent =>
-  ({ _tag: 'CorruptEvent', streamId, revision, position, reason });
-export const handlerFailed = (subscriptionId: string, error: unknown): HandlerFailed =>
-  ({ _tag: 'HandlerFailed', subscriptionId, error });
+export const corruptEvent = (streamId: string, revision: number, position: Checkpoint, reason: string): CorruptEvent => ({
+  _tag: 'CorruptEvent',
+  streamId,
+  revision,
+  position,
+  reason,
+});
+export const handlerFailed = (subscriptionId: string, error: unknown): HandlerFailed => ({ _tag: 'HandlerFailed', subscriptionId, error });
 
 /** Structural guards (no `instanceof`: they survive duplicate package copies). */
-const hasTag = (u: unknown, tag: string): boolean =>
-  typeof u === 'object' && u !== null && (u as { _tag?: unknown })._tag === tag;
+const hasTag = (u: unknown, tag: string): boolean => typeof u === 'object' && u !== null && (u as { _tag?: unknown })._tag === tag;
 export const isVersionConflict = (u: unknown): u is VersionConflict => hasTag(u, 'VersionConflict');
 export const isDuplicateEventId = (u: unknown): u is DuplicateEventId => hasTag(u, 'DuplicateEventId');
 export const isStoreUnavailable = (u: unknown): u is StoreUnavailable => hasTag(u, 'StoreUnavailable');

@@ -1,7 +1,18 @@
 export type { EventStore } from './EventStore.js';
 export type {
-  AllFilter, AllPage, AppendOptions, AppendResult, Direction, EventDecoder, EventToAppend, ExpectedVersion, RawEvent,
-  ReadAllOptions, ReadStreamOptions, RecordedEvent, StreamVersion,
+  AllFilter,
+  AllPage,
+  AppendOptions,
+  AppendResult,
+  Direction,
+  EventDecoder,
+  EventToAppend,
+  ExpectedVersion,
+  RawEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  StreamVersion,
 } from './types.js';
 export { Checkpoint } from './Checkpoint.js';
 export * from './errors.js';

@@ -41,10 +41,18 @@ export const subscribe = <A = RawEvent>(store: EventStore, options: SubscribeOpt
   const pollMs = options.pollIntervalMs ?? 200;
   let stopped = false;
   let wake: (() => void) | undefined;
-  const sleep = (ms: number) => new Promise<void>((resolve) => {
-    const timer = setTimeout(() => { wake = undefined; resolve(); }, ms);
-    wake = () => { clearTimeout(timer); wake = undefined; resolve(); };
-  });
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        wake = undefined;
+        resolve();
+      }, ms);
+      wake = () => {
+        clearTimeout(timer);
+        wake = undefined;
+        resolve();
+      };
+    });
   // Takes a thunk: each attempt builds a fresh task (a TaskEither may have decided when it was made).
   const retrying = async <L extends SubscriptionError, T>(task: () => TaskEither<L, T>): Promise<Either<L, T>> => {
     for (let attempt = 0; ; attempt++) {
@@ -60,11 +68,14 @@ export const subscribe = <A = RawEvent>(store: EventStore, options: SubscribeOpt
     if (E.isLeft(loaded)) return stopped ? E.right(undefined) : loaded;
     let after = loaded.right ?? Checkpoint.start;
     while (!stopped) {
-      const page = await retrying(() => store.readAll<A>({
-        after, maxCount: batchSize,
-        ...(options.filter === undefined ? {} : { filter: options.filter }),
-        ...(options.decoder === undefined ? {} : { decoder: options.decoder }),
-      }));
+      const page = await retrying(() =>
+        store.readAll<A>({
+          after,
+          maxCount: batchSize,
+          ...(options.filter === undefined ? {} : { filter: options.filter }),
+          ...(options.decoder === undefined ? {} : { decoder: options.decoder }),
+        }),
+      );
       if (E.isLeft(page)) return stopped && page.left._tag === 'StoreUnavailable' ? E.right(undefined) : page;
       if (page.right.events.length === 0) {
         await sleep(pollMs);

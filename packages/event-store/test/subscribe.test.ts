@@ -1,7 +1,12 @@
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import {
-  inMemoryCheckpointStore, inMemoryEventStore, storeUnavailable, subscribe, type EventStore, type StoreUnavailable,
+  inMemoryCheckpointStore,
+  inMemoryEventStore,
+  storeUnavailable,
+  subscribe,
+  type EventStore,
+  type StoreUnavailable,
 } from '@takeover/event-store';
 import { counted, orFail, waitUntil } from '@takeover/event-store/testing';
 
@@ -17,8 +22,14 @@ describe('subscribe', () => {
     const retries: StoreUnavailable[] = [];
     const got: number[] = [];
     const sub = subscribe(flaky, {
-      subscriptionId: 'p', checkpoints: inMemoryCheckpointStore(), pollIntervalMs: 1, onRetry: (e) => retries.push(e),
-      handle: (events) => TE.fromIO(() => { got.push(...events.map((e) => (e.event.data as { n: number }).n)); }),
+      subscriptionId: 'p',
+      checkpoints: inMemoryCheckpointStore(),
+      pollIntervalMs: 1,
+      onRetry: (e) => retries.push(e),
+      handle: (events) =>
+        TE.fromIO(() => {
+          got.push(...events.map((e) => (e.event.data as { n: number }).n));
+        }),
     });
     await waitUntil(() => got.length === 3);
     await sub.stop();

@@ -19,7 +19,11 @@ export type Problem =
   /** 401: wrong email or password, a bad or expired token; never says which. */
   | { readonly kind: 'unauthorized' }
   /** 403: a valid login that may not proceed (staged, suspended, password pending/expired: R7), with the reason. */
-  | { readonly kind: 'forbidden'; readonly reason: string; /** The core's reason code (`staged`, `suspended`, `password-pending`, `password-expired`, `already-activated`, …). */ readonly code?: string }
+  | {
+      readonly kind: 'forbidden';
+      readonly reason: string;
+      /** The core's reason code (`staged`, `suspended`, `password-pending`, `password-expired`, `already-activated`, …). */ readonly code?: string;
+    }
   /** 429 */
   | { readonly kind: 'throttled'; readonly retryAfterSeconds: number }
   /** 422: the domain refused (the core's error code, e.g. `PasswordRejectedByPolicy`), with a reason in words. */
@@ -77,7 +81,12 @@ export interface DirectoryView {
 /** Live feedback on a candidate password: the platform's policy and each bound directory's. */
 export interface PasswordFeedback {
   readonly ok: boolean;
-  readonly checks: ReadonlyArray<{ readonly scope: 'platform' | DirectoryId; readonly label: string; readonly ok: boolean; readonly problems: ReadonlyArray<string> }>;
+  readonly checks: ReadonlyArray<{
+    readonly scope: 'platform' | DirectoryId;
+    readonly label: string;
+    readonly ok: boolean;
+    readonly problems: ReadonlyArray<string>;
+  }>;
 }
 
 export interface PortalNotificationsView {
@@ -122,8 +131,16 @@ export interface DirectoryPolicyChange {
 }
 
 /** Who acts: the admin account (by its email) or the API key. */
-export interface AdminPrincipal { readonly kind: 'admin'; readonly id: string }
-export interface PortalPrincipal { readonly kind: 'user'; readonly userId: UserId; readonly email: string; readonly displayName: string }
+export interface AdminPrincipal {
+  readonly kind: 'admin';
+  readonly id: string;
+}
+export interface PortalPrincipal {
+  readonly kind: 'user';
+  readonly userId: UserId;
+  readonly email: string;
+  readonly displayName: string;
+}
 
 // ── Services ─────────────────────────────────────────────────────────────────────────────────────
 
@@ -133,12 +150,21 @@ export interface AdminService {
    * Throttled before the check (see `src/db/throttle.ts`); `device` is the token a previous login
    * from this browser returned (a known device passes an account lockout). Returns the device token to keep.
    */
-  readonly login: (email: string, password: Secret, address: string, device?: string) => Outcome<{ readonly token: string; readonly expiresAt: IsoTime; readonly device: string }>;
+  readonly login: (
+    email: string,
+    password: Secret,
+    address: string,
+    device?: string,
+  ) => Outcome<{ readonly token: string; readonly expiresAt: IsoTime; readonly device: string }>;
   /** A bearer token from `login`, or the `ADMIN_API_KEY`; undefined for anything else. */
   readonly authenticate: (token: string) => Promise<AdminPrincipal | undefined>;
   readonly logout: (token: string) => Promise<void>;
 
-  readonly searchUsers: (query: { readonly q?: string; readonly limit?: number; readonly offset?: number }) => Promise<{ readonly total: number; readonly users: ReadonlyArray<UserSummary> }>;
+  readonly searchUsers: (query: {
+    readonly q?: string;
+    readonly limit?: number;
+    readonly offset?: number;
+  }) => Promise<{ readonly total: number; readonly users: ReadonlyArray<UserSummary> }>;
   readonly createUser: (by: AdminPrincipal, input: CreateUserInput) => Outcome<{ readonly id: UserId }>;
   readonly getUser: (id: string) => Outcome<UserView>;
   readonly changeAttributes: (by: AdminPrincipal, id: string, changes: AttributeChanges) => Outcome<UserView>;
@@ -159,24 +185,42 @@ export interface PortalService {
    * from this browser returned), then the engine's `LogIn` (R3/R7): pushes run behind it.
    * Returns the device token to keep (a cookie).
    */
-  readonly login: (email: string, password: Secret, address: string, device?: string) => Outcome<{ readonly sessionToken: string; readonly principal: PortalPrincipal; readonly device: string }>;
+  readonly login: (
+    email: string,
+    password: Secret,
+    address: string,
+    device?: string,
+  ) => Outcome<{ readonly sessionToken: string; readonly principal: PortalPrincipal; readonly device: string }>;
   readonly session: (sessionToken: string) => Promise<PortalPrincipal | undefined>;
   readonly logout: (sessionToken: string) => Promise<void>;
   /** The activation link's token: who it is for and the policies the new password must meet; not-found when unknown, used or expired. */
-  readonly activation: (token: string) => Outcome<{ readonly email: string; readonly givenName: string; readonly directories: ReadonlyArray<{ readonly id: DirectoryId; readonly label: string }> }>;
+  readonly activation: (
+    token: string,
+  ) => Outcome<{
+    readonly email: string;
+    readonly givenName: string;
+    readonly directories: ReadonlyArray<{ readonly id: DirectoryId; readonly label: string }>;
+  }>;
   /** Sets the first password (engine `SetPassword` by the user, and the credential store), consuming the token; one at a time per user (a second gets a conflict or not-found). */
   readonly activate: (token: string, password: Secret, address: string) => Outcome<{ readonly userId: UserId }>;
   /** One change at a time per user (others get a conflict); ends the user's other portal sessions, all but `keepSession`. */
   readonly changePassword: (userId: UserId, current: Secret, next: Secret, address: string, keepSession?: string) => Outcome<void>;
   /** For an activation token or a logged-in user: the candidate against the platform's and each bound directory's policy. */
-  readonly passwordFeedback: (who: { readonly activationToken: string } | { readonly userId: UserId }, candidate: Secret) => Outcome<PasswordFeedback>;
+  readonly passwordFeedback: (
+    who: { readonly activationToken: string } | { readonly userId: UserId },
+    candidate: Secret,
+  ) => Outcome<PasswordFeedback>;
   readonly notifications: (userId: UserId) => Promise<PortalNotificationsView>;
 }
 
 /** Present only when a directory is emulated or mail goes to the outbox. */
 export interface DemoService {
   /** Whether the emulated directory accepts this password for the user, and when its sessions were last revoked. not-found for a real directory or an unknown user. */
-  readonly verify: (directoryId: string, userKey: string, password: Secret) => Outcome<{ readonly matches: boolean; readonly sessionsRevokedAt: IsoTime | null }>;
+  readonly verify: (
+    directoryId: string,
+    userKey: string,
+    password: Secret,
+  ) => Outcome<{ readonly matches: boolean; readonly sessionsRevokedAt: IsoTime | null }>;
   /**
    * Whether the outbox is served (`/mail`, `/demo/mail`, for the admin only): mail is captured (no
    * SMTP_URL) and every directory is emulated. With a real directory configured it never is (issue 17 #7).
@@ -195,7 +239,11 @@ export interface Readiness {
    * Directories that take no pushes now, with what to grant or fix. Informational: a paused
    * directory does not make the instance unready (logins work; pushes there stay owed).
    */
-  readonly pausedDirectories: ReadonlyArray<{ readonly id: DirectoryId; readonly reason: 'auth' | 'access'; readonly checks: ReadonlyArray<AccessCheck> }>;
+  readonly pausedDirectories: ReadonlyArray<{
+    readonly id: DirectoryId;
+    readonly reason: 'auth' | 'access';
+    readonly checks: ReadonlyArray<AccessCheck>;
+  }>;
 }
 
 export interface HostApp {

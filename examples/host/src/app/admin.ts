@@ -21,8 +21,11 @@ const attributesOf = (input: CreateUserInput): UserAttributes => ({
   email: input.email,
   givenName: input.givenName,
   familyName: input.familyName,
-  ...Object.fromEntries((['displayName', 'jobTitle', 'department', 'mobilePhone', 'officeLocation', 'employeeId'] as const)
-    .flatMap((k) => (input[k] === undefined ? [] : [[k, input[k]]]))),
+  ...Object.fromEntries(
+    (['displayName', 'jobTitle', 'department', 'mobilePhone', 'officeLocation', 'employeeId'] as const).flatMap((k) =>
+      input[k] === undefined ? [] : [[k, input[k]]],
+    ),
+  ),
 });
 
 export const adminService = (ctx: AppContext): AdminService => {
@@ -30,7 +33,11 @@ export const adminService = (ctx: AppContext): AdminService => {
 
   const stateCommand = (by: AdminPrincipal, userId: UserId, state: 'active' | 'staged' | 'suspended'): UserCommand => {
     const base = { commandId: freshCommandId(), userId, at: nowIso(ctx), by: actor(by) };
-    return state === 'active' ? { ...base, type: 'ActivateUser' } : state === 'staged' ? { ...base, type: 'StageUser' } : { ...base, type: 'SuspendUser' };
+    return state === 'active'
+      ? { ...base, type: 'ActivateUser' }
+      : state === 'staged'
+        ? { ...base, type: 'StageUser' }
+        : { ...base, type: 'SuspendUser' };
   };
 
   /** Runs one command on an existing user, then answers with the user as it now is. */
@@ -65,9 +72,18 @@ export const adminService = (ctx: AppContext): AdminService => {
       return E.left(unavailableFrom('the credential store', e));
     }
     if (reserved === 'taken') return E.left(conflict(`another user already has the email ${input.email}`));
-    const release = () => ctx.db.releaseEmail(input.email, userId).catch((e: unknown) => ctx.logger.error({ err: { type: (e as Error).name }, userId }, 'could not release an email reservation'));
+    const release = () =>
+      ctx.db
+        .releaseEmail(input.email, userId)
+        .catch((e: unknown) => ctx.logger.error({ err: { type: (e as Error).name }, userId }, 'could not release an email reservation'));
     const created = await execute(ctx, {
-      type: 'CreateUser', commandId: freshCommandId(), userId, at: nowIso(ctx), state: input.state, attributes: attributesOf(input), by: actor(by),
+      type: 'CreateUser',
+      commandId: freshCommandId(),
+      userId,
+      at: nowIso(ctx),
+      state: input.state,
+      attributes: attributesOf(input),
+      by: actor(by),
       ...(input.password === undefined ? {} : { password: input.password, passwordSetBy: 'admin' as const }),
     });
     if (E.isLeft(created)) {
@@ -76,7 +92,15 @@ export const adminService = (ctx: AppContext): AdminService => {
     }
     await ctx.db.confirmEmail(userId);
     for (const d of input.directories ?? []) {
-      const bound = await execute(ctx, { type: 'BindDirectory', commandId: commandId(`create/${userId}/bind/${d}`), userId, at: nowIso(ctx), directoryId: d, origin: 'admin', by: actor(by) });
+      const bound = await execute(ctx, {
+        type: 'BindDirectory',
+        commandId: commandId(`create/${userId}/bind/${d}`),
+        userId,
+        at: nowIso(ctx),
+        directoryId: d,
+        origin: 'admin',
+        by: actor(by),
+      });
       if (E.isLeft(bound)) ctx.logger.warn({ userId, directoryId: d, problem: bound.left.kind }, 'user created, but binding it failed');
     }
     ctx.logger.info({ userId, by: by.id, state: input.state, directories: input.directories ?? [] }, 'user created');
@@ -94,7 +118,14 @@ export const adminService = (ctx: AppContext): AdminService => {
       if (moved === 'taken') return E.left(conflict(`another user already has the email ${newEmail}`));
       if (moved !== 'changed' && moved !== 'unknown') return E.left(unavailableFrom('the credential store', moved));
     }
-    const done = await execute(ctx, { type: 'ChangeAttributes', commandId: freshCommandId(), userId: user.userId, at: nowIso(ctx), changes: asked === undefined ? changes : { ...changes, email: asked }, by: actor(by) });
+    const done = await execute(ctx, {
+      type: 'ChangeAttributes',
+      commandId: freshCommandId(),
+      userId: user.userId,
+      at: nowIso(ctx),
+      changes: asked === undefined ? changes : { ...changes, email: asked },
+      by: actor(by),
+    });
     if (E.isLeft(done)) {
       if (newEmail !== undefined) await ctx.db.changeEmail(user.userId, user.attributes.email.toLowerCase()).catch(() => undefined);
       return done;
@@ -102,19 +133,27 @@ export const adminService = (ctx: AppContext): AdminService => {
     return getUserView(ctx, id);
   };
 
-  const bindingCommand = (by: AdminPrincipal, directoryId: string, type: 'BindDirectory' | 'UnbindDirectory') => (userId: UserId): E.Either<Problem, UserCommand> => {
-    const setup = directorySetup(ctx, directoryId);
-    if (setup === undefined) return E.left(notFound('directory', directoryId));
-    const base = { commandId: freshCommandId(), userId, at: nowIso(ctx), directoryId: setup.id, by: actor(by) };
-    return E.right(type === 'BindDirectory' ? { ...base, type, origin: 'admin' } : { ...base, type });
-  };
+  const bindingCommand =
+    (by: AdminPrincipal, directoryId: string, type: 'BindDirectory' | 'UnbindDirectory') =>
+    (userId: UserId): E.Either<Problem, UserCommand> => {
+      const setup = directorySetup(ctx, directoryId);
+      if (setup === undefined) return E.left(notFound('directory', directoryId));
+      const base = { commandId: freshCommandId(), userId, at: nowIso(ctx), directoryId: setup.id, by: actor(by) };
+      return E.right(type === 'BindDirectory' ? { ...base, type, origin: 'admin' } : { ...base, type });
+    };
 
   const service: AdminService = {
     login: async (email, password, address, device) => {
       const account = email.toLowerCase();
       const knownDevice = ctx.devices.verify(`admin:${account}`, device);
       // Taken before the check (atomic across parallel requests and instances), given back if it passes.
-      const attempt = await ctx.throttle.take({ scope: 'admin', account, address, accountWide: true, ...(knownDevice === undefined ? {} : { knownDevice }) });
+      const attempt = await ctx.throttle.take({
+        scope: 'admin',
+        account,
+        address,
+        accountWide: true,
+        ...(knownDevice === undefined ? {} : { knownDevice }),
+      });
       if (!attempt.allowed) return E.left({ kind: 'throttled', retryAfterSeconds: attempt.retryAfterSeconds });
       const hash = await ctx.db.adminHash(account);
       const ok = hash === undefined ? await dummy(password) : await verifyPassword(password, hash);
@@ -127,7 +166,8 @@ export const adminService = (ctx: AppContext): AdminService => {
       const expiresAt = new Date(ctx.now().getTime() + ADMIN_SESSION_MS);
       await ctx.db.createSession(hashToken(token), 'admin', account, expiresAt);
       return E.right({
-        token, expiresAt: expiresAt.toISOString() as ReturnType<typeof nowIso>,
+        token,
+        expiresAt: expiresAt.toISOString() as ReturnType<typeof nowIso>,
         device: knownDevice !== undefined && device !== undefined ? device : ctx.devices.mint(`admin:${account}`),
       });
     },
@@ -138,7 +178,9 @@ export const adminService = (ctx: AppContext): AdminService => {
       const subject = await ctx.db.findSession(hashToken(token), 'admin', ctx.now());
       return subject === undefined ? undefined : { kind: 'admin', id: subject };
     },
-    logout: async (token) => { await ctx.db.deleteSession(hashToken(token)); },
+    logout: async (token) => {
+      await ctx.db.deleteSession(hashToken(token));
+    },
 
     searchUsers: async (query) => {
       await caughtUp(ctx);
@@ -175,11 +217,19 @@ export const adminService = (ctx: AppContext): AdminService => {
     changeDirectoryPolicy: async (by, id, change) => {
       const setup = directorySetup(ctx, id);
       if (setup === undefined) return E.left(notFound('directory', id));
-      const done = await executeDirectory(ctx, { type: 'ChangeDirectoryPolicy', commandId: freshCommandId(), directoryId: setup.id, at: nowIso(ctx), policy: change });
+      const done = await executeDirectory(ctx, {
+        type: 'ChangeDirectoryPolicy',
+        commandId: freshCommandId(),
+        directoryId: setup.id,
+        at: nowIso(ctx),
+        policy: change,
+      });
       if (E.isLeft(done)) return done;
       ctx.logger.info({ directoryId: setup.id, by: by.id, change }, 'directory policy changed');
       // A policy change can make pushes owed (or no longer owed): look at every user again.
-      void ctx.engine.settleAll().catch((e: unknown) => ctx.logger.warn({ err: { type: (e as Error).name } }, 'settling users after a policy change failed'));
+      void ctx.engine
+        .settleAll()
+        .catch((e: unknown) => ctx.logger.warn({ err: { type: (e as Error).name } }, 'settling users after a policy change failed'));
       return directoryView(ctx, setup);
     },
   };

@@ -5,7 +5,16 @@ import type { Logger } from 'pino';
 import type { CommandId, DirectoryCommand, DirectoryId, IsoTime, PasswordPolicy, UserCommand, UserId } from '@takeover/core';
 import { commandId, directoryLabel, isoTime } from '@takeover/core';
 import type { EventStore } from '@takeover/event-store';
-import type { AuditLog, DirectoryHandled, Engine, PortalNotifications, RunningReadModels, SyncStatusView, UserHandled, WhyView } from '@takeover/engine';
+import type {
+  AuditLog,
+  DirectoryHandled,
+  Engine,
+  PortalNotifications,
+  RunningReadModels,
+  SyncStatusView,
+  UserHandled,
+  WhyView,
+} from '@takeover/engine';
 import type { HostConfig } from '../config.js';
 import type { HostDb } from '../db/HostDb.js';
 import type { ScryptCost } from '../db/passwords.js';
@@ -70,7 +79,9 @@ export const execute = async (ctx: AppContext, command: UserCommand): Promise<E.
       if (r.left._tag === 'Rejected') return E.left(problemOf(r.left));
       ctx.logger.warn({ command: command.type, userId: command.userId, error: r.left._tag, attempt }, 'command not carried out');
       if (r.left._tag !== 'TooManyConflicts' || attempt >= 4) return E.left(problemOf(r.left));
-      await new Promise((resolve) => { setTimeout(resolve, 10 + Math.random() * 40 * attempt); });
+      await new Promise((resolve) => {
+        setTimeout(resolve, 10 + Math.random() * 40 * attempt);
+      });
     }
   } catch (e) {
     ctx.logger.error({ err: { type: (e as Error).name }, command: command.type }, 'command failed unexpectedly');
@@ -91,7 +102,8 @@ export const executeDirectory = async (ctx: AppContext, command: DirectoryComman
  * A service method whose dependencies may throw (the host database down, a store read failing):
  * a thrown error becomes `unavailable`, logged by its type only (its text could quote input).
  */
-export const guarded = <A extends ReadonlyArray<unknown>, T>(ctx: AppContext, what: string, f: (...args: A) => Promise<E.Either<Problem, T>>) =>
+export const guarded =
+  <A extends ReadonlyArray<unknown>, T>(ctx: AppContext, what: string, f: (...args: A) => Promise<E.Either<Problem, T>>) =>
   async (...args: A): Promise<E.Either<Problem, T>> => {
     try {
       return await f(...args);
@@ -106,8 +118,13 @@ export const caughtUp = async (ctx: AppContext, withinMs = 2_000): Promise<boole
   let timer: NodeJS.Timeout | undefined;
   try {
     return await Promise.race([
-      ctx.read.running.catchUp().then(() => true, () => false),
-      new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), withinMs); }),
+      ctx.read.running.catchUp().then(
+        () => true,
+        () => false,
+      ),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), withinMs);
+      }),
     ]);
   } finally {
     if (timer !== undefined) clearTimeout(timer);

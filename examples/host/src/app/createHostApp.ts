@@ -53,7 +53,10 @@ export interface HostAppOptions {
   readonly testHooks?: TestHooks;
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => { setTimeout(resolve, ms).unref(); });
+const sleep = (ms: number) =>
+  new Promise<void>((resolve) => {
+    setTimeout(resolve, ms).unref();
+  });
 const randomSecret = () => randomBytes(32).toString('base64url');
 
 const openDb = async (config: HostConfig): Promise<{ readonly db: HostDb; readonly backend: Parameters<typeof loginThrottle>[0] }> => {
@@ -66,22 +69,37 @@ const openDb = async (config: HostConfig): Promise<{ readonly db: HostDb; readon
 };
 
 /** Starts the demo emulators the configuration needs, unless running ones were passed in. */
-const emulatorsFor = async (config: HostConfig, options: HostAppOptions): Promise<{ readonly google?: GoogleEmulator; readonly microsoft?: EntraEmulator; readonly owned?: DemoEmulators }> => {
+const emulatorsFor = async (
+  config: HostConfig,
+  options: HostAppOptions,
+): Promise<{ readonly google?: GoogleEmulator; readonly microsoft?: EntraEmulator; readonly owned?: DemoEmulators }> => {
   const needGoogle = config.google.mode === 'emulator' && options.emulators?.google === undefined;
   const needMicrosoft = config.microsoft.mode === 'emulator' && options.emulators?.microsoft === undefined;
-  const owned = needGoogle || needMicrosoft
-    ? await startDemoEmulators({ dir: join(config.dataDir, 'emulators'), google: needGoogle, microsoft: needMicrosoft, ...(options.emulatorScryptN === undefined ? {} : { scryptN: options.emulatorScryptN }) })
-    : undefined;
-  const google = config.google.mode === 'emulator' ? options.emulators?.google ?? owned?.google : undefined;
-  const microsoft = config.microsoft.mode === 'emulator' ? options.emulators?.microsoft ?? owned?.microsoft : undefined;
-  return { ...(google === undefined ? {} : { google }), ...(microsoft === undefined ? {} : { microsoft }), ...(owned === undefined ? {} : { owned }) };
+  const owned =
+    needGoogle || needMicrosoft
+      ? await startDemoEmulators({
+          dir: join(config.dataDir, 'emulators'),
+          google: needGoogle,
+          microsoft: needMicrosoft,
+          ...(options.emulatorScryptN === undefined ? {} : { scryptN: options.emulatorScryptN }),
+        })
+      : undefined;
+  const google = config.google.mode === 'emulator' ? (options.emulators?.google ?? owned?.google) : undefined;
+  const microsoft = config.microsoft.mode === 'emulator' ? (options.emulators?.microsoft ?? owned?.microsoft) : undefined;
+  return {
+    ...(google === undefined ? {} : { google }),
+    ...(microsoft === undefined ? {} : { microsoft }),
+    ...(owned === undefined ? {} : { owned }),
+  };
 };
 
 /** Builds and starts the host. Throws (with a message naming what failed) when a part cannot start. */
 export const createHostApp = async (config: HostConfig, options: HostAppOptions = {}): Promise<HostApp> => {
   const logger = createLogger(config.logLevel, options.logStream);
   const cleanup: Array<() => Promise<void>> = [];
-  const undo = async () => { for (const f of cleanup.reverse()) await f().catch(() => undefined); };
+  const undo = async () => {
+    for (const f of cleanup.reverse()) await f().catch(() => undefined);
+  };
   try {
     await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
     const { db, backend } = await openDb(config);
@@ -125,8 +143,13 @@ export const createHostApp = async (config: HostConfig, options: HostAppOptions 
     // Connect both directories once (a restart finds them connected and changes nothing).
     for (const d of directories) {
       const connected = await engine.executeDirectory({
-        type: 'ConnectDirectory', commandId: commandId(`connect/${d.id}`), directoryId: d.id, at: isoTime(new Date().toISOString()),
-        kind: d.kind, displayName: d.displayName, domain: d.domain,
+        type: 'ConnectDirectory',
+        commandId: commandId(`connect/${d.id}`),
+        directoryId: d.id,
+        at: isoTime(new Date().toISOString()),
+        kind: d.kind,
+        displayName: d.displayName,
+        domain: d.domain,
       })();
       if (E.isLeft(connected) && !(connected.left._tag === 'Rejected' && connected.left.error._tag === 'DirectoryAlreadyConnected')) {
         throw new Error(`cannot connect the directory ${d.id}: ${connected.left.message}`);
@@ -140,16 +163,29 @@ export const createHostApp = async (config: HostConfig, options: HostAppOptions 
 
     let closing = false;
     const ctx: AppContext = {
-      config, store: opened.store, engine, db, throttle, directories, read: readSide, activation, devices,
-      scrypt: options.scrypt ?? DEFAULT_SCRYPT_COST, platformPolicy, logger, now: () => new Date(), closing: () => closing,
+      config,
+      store: opened.store,
+      engine,
+      db,
+      throttle,
+      directories,
+      read: readSide,
+      activation,
+      devices,
+      scrypt: options.scrypt ?? DEFAULT_SCRYPT_COST,
+      platformPolicy,
+      logger,
+      now: () => new Date(),
+      closing: () => closing,
       testHooks: options.testHooks ?? {},
     };
 
     // The admin account: a generated password at the very first start, handed back once, never logged.
     let firstStart: HostApp['firstStart'];
-    if (await db.adminHash(config.adminEmail) === undefined) {
+    if ((await db.adminHash(config.adminEmail)) === undefined) {
       const password = Secret.of(randomBytes(18).toString('base64url'));
-      if (await db.createAdmin(config.adminEmail, await hashPassword(password, ctx.scrypt))) firstStart = { adminEmail: config.adminEmail, adminPassword: password };
+      if (await db.createAdmin(config.adminEmail, await hashPassword(password, ctx.scrypt)))
+        firstStart = { adminEmail: config.adminEmail, adminPassword: password };
     }
 
     // Reservations a crash left between reserving an email and creating its user (issue 17 #5), and
@@ -158,11 +194,18 @@ export const createHostApp = async (config: HostConfig, options: HostAppOptions 
     await reconcileReservations(ctx, db.kind === 'sqlite' ? 0 : RESERVATION_GRACE_MS);
     await reconcileCredentials(ctx, { breakHolds: db.kind === 'sqlite' });
     const reconciling = setInterval(() => {
-      void reconcileReservations(ctx, RESERVATION_GRACE_MS).catch((e: unknown) => logger.warn({ err: { type: (e as Error).name } }, 'reconciling email reservations failed'));
-      void reconcileCredentials(ctx, { breakHolds: false }).catch((e: unknown) => logger.warn({ err: { type: (e as Error).name } }, 'settling unfinished password changes failed'));
+      void reconcileReservations(ctx, RESERVATION_GRACE_MS).catch((e: unknown) =>
+        logger.warn({ err: { type: (e as Error).name } }, 'reconciling email reservations failed'),
+      );
+      void reconcileCredentials(ctx, { breakHolds: false }).catch((e: unknown) =>
+        logger.warn({ err: { type: (e as Error).name } }, 'settling unfinished password changes failed'),
+      );
     }, RESERVATION_GRACE_MS);
     reconciling.unref();
-    cleanup.push(() => { clearInterval(reconciling); return Promise.resolve(); });
+    cleanup.push(() => {
+      clearInterval(reconciling);
+      return Promise.resolve();
+    });
 
     await caughtUp(ctx, 30_000);
     // What a stopped instance left owed and needs no plaintext: carried out in the background.
@@ -173,22 +216,51 @@ export const createHostApp = async (config: HostConfig, options: HostAppOptions 
 
     // The outbox shows activation links: a demo convenience, only while nothing real is configured.
     const outbox = mail.captured && directories.every((d) => d.mode === 'emulator');
-    const demo = emulators.google !== undefined || emulators.microsoft !== undefined || mail.captured
-      ? demoService(ctx, { ...(emulators.google === undefined ? {} : { google: emulators.google }), ...(emulators.microsoft === undefined ? {} : { microsoft: emulators.microsoft }) }, outbox)
-      : undefined;
-    if (outbox) logger.warn({ paths: ['/mail', '/demo/mail'] }, 'demo mode: mail is captured in the outbox and shown to the admin at /mail (activation links included); set SMTP_URL to send real mail');
-    else if (mail.captured) logger.warn('mail is captured but not shown (a real directory is configured): set SMTP_URL, or no user will receive an activation link');
+    const demo =
+      emulators.google !== undefined || emulators.microsoft !== undefined || mail.captured
+        ? demoService(
+            ctx,
+            {
+              ...(emulators.google === undefined ? {} : { google: emulators.google }),
+              ...(emulators.microsoft === undefined ? {} : { microsoft: emulators.microsoft }),
+            },
+            outbox,
+          )
+        : undefined;
+    if (outbox)
+      logger.warn(
+        { paths: ['/mail', '/demo/mail'] },
+        'demo mode: mail is captured in the outbox and shown to the admin at /mail (activation links included); set SMTP_URL to send real mail',
+      );
+    else if (mail.captured)
+      logger.warn(
+        'mail is captured but not shown (a real directory is configured): set SMTP_URL, or no user will receive an activation link',
+      );
 
-    logger.info({
-      store: opened.description, database: db.kind, mail: config.mail.kind,
-      directories: directories.map((d) => ({ id: d.id, mode: d.mode, domain: d.domain, endpoint: d.endpoint })),
-    }, 'host started');
+    logger.info(
+      {
+        store: opened.description,
+        database: db.kind,
+        mail: config.mail.kind,
+        directories: directories.map((d) => ({ id: d.id, mode: d.mode, domain: d.domain, endpoint: d.endpoint })),
+      },
+      'host started',
+    );
 
     const ready = async (): Promise<Readiness> => {
       const checks: Array<{ name: string; ok: boolean; detail?: string }> = [];
-      const storeRead = await opened.store.readAll({ maxCount: 1 })().catch(() => E.left({ _tag: 'StoreUnavailable' as const }));
-      checks.push(E.isRight(storeRead) ? { name: 'event-store', ok: true } : { name: 'event-store', ok: false, detail: storeRead.left._tag });
-      checks.push(await db.ping().then(() => ({ name: 'host-db', ok: true }), (e: unknown) => ({ name: 'host-db', ok: false, detail: (e as Error).name })));
+      const storeRead = await opened.store
+        .readAll({ maxCount: 1 })()
+        .catch(() => E.left({ _tag: 'StoreUnavailable' as const }));
+      checks.push(
+        E.isRight(storeRead) ? { name: 'event-store', ok: true } : { name: 'event-store', ok: false, detail: storeRead.left._tag },
+      );
+      checks.push(
+        await db.ping().then(
+          () => ({ name: 'host-db', ok: true }),
+          (e: unknown) => ({ name: 'host-db', ok: false, detail: (e as Error).name }),
+        ),
+      );
       const current = await caughtUp(ctx, 1_000);
       checks.push(current ? { name: 'read-models', ok: true } : { name: 'read-models', ok: false, detail: 'catching up' });
       if (closing) checks.push({ name: 'shutdown', ok: false, detail: 'shutting down' });
@@ -203,9 +275,18 @@ export const createHostApp = async (config: HostConfig, options: HostAppOptions 
         clearInterval(reconciling);
         logger.info({ deadlineMs }, 'shutting down');
         await running.stop().catch(() => undefined);
-        const finished = await Promise.race([Promise.all([settling, engine.close()]).then(() => true), sleep(deadlineMs).then(() => false)]);
-        if (!finished) logger.warn({ deadlineMs }, 'pushes still in flight at the shutdown deadline; they are owed and run after the next login or start');
-        await emulators.owned?.close().catch((e: unknown) => logger.error({ err: { type: (e as Error).name } }, 'closing the emulators failed'));
+        const finished = await Promise.race([
+          Promise.all([settling, engine.close()]).then(() => true),
+          sleep(deadlineMs).then(() => false),
+        ]);
+        if (!finished)
+          logger.warn(
+            { deadlineMs },
+            'pushes still in flight at the shutdown deadline; they are owed and run after the next login or start',
+          );
+        await emulators.owned
+          ?.close()
+          .catch((e: unknown) => logger.error({ err: { type: (e as Error).name } }, 'closing the emulators failed'));
         await mail.close().catch(() => undefined);
         await opened.close().catch(() => undefined);
         await db.close().catch(() => undefined);
@@ -216,7 +297,14 @@ export const createHostApp = async (config: HostConfig, options: HostAppOptions 
     };
 
     return {
-      settings: { platformName: config.platformName, publicUrl: config.publicUrl, port: config.port, host: config.host, cookieSecret, demo: demo !== undefined },
+      settings: {
+        platformName: config.platformName,
+        publicUrl: config.publicUrl,
+        port: config.port,
+        host: config.host,
+        cookieSecret,
+        demo: demo !== undefined,
+      },
       admin: adminService(ctx),
       portal: portalService(ctx),
       demo,

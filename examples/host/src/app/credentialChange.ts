@@ -39,13 +39,14 @@ export interface CredentialChange {
 
 export const changeCredential = async (ctx: AppContext, change: CredentialChange): Outcome<void> => {
   const { userId, email } = change;
-  if (await ctx.db.credentialByUser(userId) === undefined) {
+  if ((await ctx.db.credentialByUser(userId)) === undefined) {
     // A user the host has no row for (created before the host kept credentials): its row, confirmed.
-    if (await ctx.db.reserveEmail(email, userId, { confirmed: true }) === 'taken') return E.left(conflict(`another user already has the email ${email}`));
+    if ((await ctx.db.reserveEmail(email, userId, { confirmed: true })) === 'taken')
+      return E.left(conflict(`another user already has the email ${email}`));
   }
   const holder = randomUUID();
   const now = ctx.now();
-  if (!await ctx.db.holdCredential(userId, holder, new Date(now.getTime() + CREDENTIAL_HOLD_MS), now)) return E.left(CHANGE_IN_PROGRESS);
+  if (!(await ctx.db.holdCredential(userId, holder, new Date(now.getTime() + CREDENTIAL_HOLD_MS), now))) return E.left(CHANGE_IN_PROGRESS);
   try {
     // The hold was free, so a change still pending here was abandoned: settle it before anything else.
     const settled = await settleHeld(ctx, userId, holder);
@@ -54,7 +55,7 @@ export const changeCredential = async (ctx: AppContext, change: CredentialChange
       const valid = await change.stillValid();
       if (E.isLeft(valid)) return valid;
     }
-    const expected = change.expected === 'pending' ? (await ctx.db.credentialByUser(userId))?.hash ?? null : change.expected.hash;
+    const expected = change.expected === 'pending' ? ((await ctx.db.credentialByUser(userId))?.hash ?? null) : change.expected.hash;
     // While the row is held no other `PasswordSet` can be appended: this change's lands at the next version.
     const version = await passwordVersionOf(ctx, userId);
     if (E.isLeft(version)) return version;
@@ -64,13 +65,27 @@ export const changeCredential = async (ctx: AppContext, change: CredentialChange
     } catch (e) {
       return E.left(unavailableFrom('hashing the password', e));
     }
-    if (!await ctx.db.beginChange(userId, holder, { expected, hash, targetVersion: version.right + 1 })) return E.left(CHANGED_MEANWHILE);
+    if (!(await ctx.db.beginChange(userId, holder, { expected, hash, targetVersion: version.right + 1 }))) return E.left(CHANGED_MEANWHILE);
     await ctx.testHooks.credentialWritten?.(userId);
-    const done = await execute(ctx, { type: 'SetPassword', commandId: freshCommandId(), userId, at: nowIso(ctx), password: change.password, by: change.by });
+    const done = await execute(ctx, {
+      type: 'SetPassword',
+      commandId: freshCommandId(),
+      userId,
+      at: nowIso(ctx),
+      password: change.password,
+      by: change.by,
+    });
     if (E.isRight(done)) {
       await ctx.testHooks.passwordSet?.(userId);
       // Left pending if this write fails: the events have the change, so settling keeps it.
-      await ctx.db.endChange(userId, holder, 'keep').catch((e: unknown) => ctx.logger.warn({ userId, err: { type: (e as Error).name } }, 'could not clear a finished password change; it is settled at the next read'));
+      await ctx.db
+        .endChange(userId, holder, 'keep')
+        .catch((e: unknown) =>
+          ctx.logger.warn(
+            { userId, err: { type: (e as Error).name } },
+            'could not clear a finished password change; it is settled at the next read',
+          ),
+        );
       return E.right(undefined);
     }
     // A refusal, or an outcome the engine could not report (the append may have landed): the events decide.
@@ -80,11 +95,18 @@ export const changeCredential = async (ctx: AppContext, change: CredentialChange
       return done;
     }
     if (after.right === 'kept') {
-      ctx.logger.warn({ userId, problem: done.left.kind }, 'the engine reported a problem, but the events have the new password: the change stands');
+      ctx.logger.warn(
+        { userId, problem: done.left.kind },
+        'the engine reported a problem, but the events have the new password: the change stands',
+      );
       return E.right(undefined);
     }
     return done;
   } finally {
-    await ctx.db.releaseCredential(userId, holder).catch((e: unknown) => ctx.logger.warn({ userId, err: { type: (e as Error).name } }, 'could not release a credential hold; it lapses by itself'));
+    await ctx.db
+      .releaseCredential(userId, holder)
+      .catch((e: unknown) =>
+        ctx.logger.warn({ userId, err: { type: (e as Error).name } }, 'could not release a credential hold; it lapses by itself'),
+      );
   }
 };

@@ -24,12 +24,18 @@ export const demoService = (ctx: AppContext, emulators: DemoDirectories, outbox:
     if (directoryId === GOOGLE && emulators.google !== undefined) {
       const u = emulators.google.user(userKey);
       if (u === undefined) return E.left(notFound('user', userKey));
-      return E.right({ matches: await emulators.google.passwordMatches(userKey, reveal(password)), sessionsRevokedAt: u.lastSignOutAt as IsoTime | null });
+      return E.right({
+        matches: await emulators.google.passwordMatches(userKey, reveal(password)),
+        sessionsRevokedAt: u.lastSignOutAt as IsoTime | null,
+      });
     }
     if (directoryId === MICROSOFT && emulators.microsoft !== undefined) {
       const u = emulators.microsoft.user(userKey);
       if (u === undefined) return E.left(notFound('user', userKey));
-      return E.right({ matches: await emulators.microsoft.passwordMatches(userKey, reveal(password)), sessionsRevokedAt: (u.signInSessionsRevokedAt ?? u.refreshTokensRevokedAt) as IsoTime | null });
+      return E.right({
+        matches: await emulators.microsoft.passwordMatches(userKey, reveal(password)),
+        sessionsRevokedAt: (u.signInSessionsRevokedAt ?? u.refreshTokensRevokedAt) as IsoTime | null,
+      });
     }
     return E.left(notFound('directory', directoryId));
   },
@@ -42,11 +48,12 @@ export const demoService = (ctx: AppContext, emulators: DemoDirectories, outbox:
       throw new Error(unavailableFrom('reading the outbox', e).kind);
     }
   },
-  seededUsers: () => DEMO_PEOPLE.flatMap((p) => {
-    const directories: DirectoryId[] = [
-      ...(emulators.google?.user(p.email) === undefined ? [] : [GOOGLE]),
-      ...(emulators.microsoft?.user(p.email) === undefined ? [] : [MICROSOFT]),
-    ];
-    return directories.length === 0 ? [] : [{ email: p.email, directories }];
-  }),
+  seededUsers: () =>
+    DEMO_PEOPLE.flatMap((p) => {
+      const directories: DirectoryId[] = [
+        ...(emulators.google?.user(p.email) === undefined ? [] : [GOOGLE]),
+        ...(emulators.microsoft?.user(p.email) === undefined ? [] : [MICROSOFT]),
+      ];
+      return directories.length === 0 ? [] : [{ email: p.email, directories }];
+    }),
 });

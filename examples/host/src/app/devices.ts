@@ -13,7 +13,8 @@ export interface DeviceTokens {
 }
 
 export const deviceTokens = (key: string): DeviceTokens => {
-  const mac = (account: string, nonce: string): string => createHmac('sha256', key).update(`takeover-device/v1/${account}/${nonce}`).digest('base64url');
+  const mac = (account: string, nonce: string): string =>
+    createHmac('sha256', key).update(`takeover-device/v1/${account}/${nonce}`).digest('base64url');
   return {
     mint: (account) => {
       const nonce = randomBytes(16).toString('base64url');

@@ -45,7 +45,7 @@ export const settleHeld = async (ctx: AppContext, userId: UserId, holder: string
   const version = await passwordVersionOf(ctx, userId);
   if (E.isLeft(version)) return version;
   const outcome = version.right >= row.pending.targetVersion ? 'keep' : 'restore';
-  if (!await ctx.db.endChange(userId, holder, outcome)) return E.right(undefined);
+  if (!(await ctx.db.endChange(userId, holder, outcome))) return E.right(undefined);
   ctx.logger.warn({ userId, outcome }, 'settled an unfinished password change from the events');
   return E.right(outcome === 'keep' ? 'kept' : 'restored');
 };
@@ -53,7 +53,7 @@ export const settleHeld = async (ctx: AppContext, userId: UserId, holder: string
 /** Takes the row's lapsed hold, settles its pending change, gives the hold back. `undefined`: someone else holds it. */
 const settleAbandoned = async (ctx: AppContext, userId: UserId, now: Date): Promise<E.Either<Problem, Settled | undefined>> => {
   const holder = randomUUID();
-  if (!await ctx.db.holdCredential(userId, holder, new Date(ctx.now().getTime() + SETTLE_HOLD_MS), now)) return E.right(undefined);
+  if (!(await ctx.db.holdCredential(userId, holder, new Date(ctx.now().getTime() + SETTLE_HOLD_MS), now))) return E.right(undefined);
   try {
     return await settleHeld(ctx, userId, holder);
   } finally {
@@ -69,7 +69,10 @@ const lapsed = (row: CredentialRow, now: Date): boolean =>
  * the platform accepts exactly the password the events say. A change still held by a live request is
  * left to it. A problem when the events cannot be read to settle (never the unsettled hash).
  */
-export const readCredential = async (ctx: AppContext, key: { readonly email: string } | { readonly userId: UserId }): Promise<E.Either<Problem, CredentialRow | undefined>> => {
+export const readCredential = async (
+  ctx: AppContext,
+  key: { readonly email: string } | { readonly userId: UserId },
+): Promise<E.Either<Problem, CredentialRow | undefined>> => {
   const read = () => ('email' in key ? ctx.db.credentialByEmail(key.email) : ctx.db.credentialByUser(key.userId));
   const row = await read();
   if (row === undefined || !lapsed(row, ctx.now())) return E.right(row);
@@ -82,14 +85,20 @@ export const readCredential = async (ctx: AppContext, key: { readonly email: str
  * Settles every pending change whose hold has lapsed; `breakHolds` also those still held (at the
  * start of a host whose database no other process uses: any hold is a crashed run's).
  */
-export const reconcileCredentials = async (ctx: AppContext, options: { readonly breakHolds: boolean }): Promise<{ readonly kept: number; readonly restored: number }> => {
+export const reconcileCredentials = async (
+  ctx: AppContext,
+  options: { readonly breakHolds: boolean },
+): Promise<{ readonly kept: number; readonly restored: number }> => {
   const now = options.breakHolds ? END_OF_TIME : ctx.now();
   let kept = 0;
   let restored = 0;
   for (const userId of await ctx.db.abandonedChanges(now)) {
     const settled = await settleAbandoned(ctx, userId, now);
     if (E.isLeft(settled)) {
-      ctx.logger.warn({ userId, problem: settled.left.kind }, 'cannot settle an unfinished password change now; the next read, start or round tries again');
+      ctx.logger.warn(
+        { userId, problem: settled.left.kind },
+        'cannot settle an unfinished password change now; the next read, start or round tries again',
+      );
       continue;
     }
     if (settled.right === 'kept') kept += 1;

@@ -17,7 +17,12 @@ import { displayNameOf } from './usersIndex.js';
 
 export const PORTAL_SESSION_MS = 12 * 3600 * 1000;
 
-const principalOf = ({ user }: LoadedUser): PortalPrincipal => ({ kind: 'user', userId: user.userId, email: user.attributes.email, displayName: displayNameOf(user) });
+const principalOf = ({ user }: LoadedUser): PortalPrincipal => ({
+  kind: 'user',
+  userId: user.userId,
+  email: user.attributes.email,
+  displayName: displayNameOf(user),
+});
 
 export const portalService = (ctx: AppContext): PortalService => {
   const dummy = dummyVerification(ctx.scrypt);
@@ -53,7 +58,11 @@ export const portalService = (ctx: AppContext): PortalService => {
   const policyProblem = (loaded: LoadedUser, candidate: Secret): Problem | undefined => {
     const failed = feedback(loaded, candidate).checks.filter((c) => !c.ok);
     if (failed.length === 0) return undefined;
-    return { kind: 'rejected', code: 'PasswordRejected', reason: `the password does not meet the policy of ${failed.map((c) => `${c.label} (${c.problems.join('; ')})`).join(', ')}` };
+    return {
+      kind: 'rejected',
+      code: 'PasswordRejected',
+      reason: `the password does not meet the policy of ${failed.map((c) => `${c.label} (${c.problems.join('; ')})`).join(', ')}`,
+    };
   };
 
   const service: PortalService = {
@@ -61,7 +70,13 @@ export const portalService = (ctx: AppContext): PortalService => {
       const account = email.toLowerCase();
       const knownDevice = ctx.devices.verify(deviceAccount(account), device);
       // Taken before the check (atomic across parallel requests and instances), given back if it passes.
-      const attempt = await ctx.throttle.take({ scope: 'portal', account, address, accountWide: true, ...(knownDevice === undefined ? {} : { knownDevice }) });
+      const attempt = await ctx.throttle.take({
+        scope: 'portal',
+        account,
+        address,
+        accountWide: true,
+        ...(knownDevice === undefined ? {} : { knownDevice }),
+      });
       if (!attempt.allowed) return E.left({ kind: 'throttled', retryAfterSeconds: attempt.retryAfterSeconds });
       const read = await readCredential(ctx, { email: account });
       if (E.isLeft(read)) return read;
@@ -79,7 +94,11 @@ export const portalService = (ctx: AppContext): PortalService => {
       const sessionToken = newSessionToken();
       await ctx.db.createSession(hashToken(sessionToken), 'portal', row.userId, new Date(ctx.now().getTime() + PORTAL_SESSION_MS));
       ctx.logger.info({ userId: row.userId }, 'portal login');
-      return E.right({ sessionToken, principal: principalOf(loaded.right), device: knownDevice !== undefined && device !== undefined ? device : ctx.devices.mint(deviceAccount(account)) });
+      return E.right({
+        sessionToken,
+        principal: principalOf(loaded.right),
+        device: knownDevice !== undefined && device !== undefined ? device : ctx.devices.mint(deviceAccount(account)),
+      });
     },
     session: async (sessionToken) => {
       if (sessionToken.length === 0 || sessionToken.length > 1024) return undefined;
@@ -90,7 +109,9 @@ export const portalService = (ctx: AppContext): PortalService => {
       if (E.isLeft(loaded) || loaded.right.user.state !== 'active') return undefined;
       return principalOf(loaded.right);
     },
-    logout: async (sessionToken) => { await ctx.db.deleteSession(hashToken(sessionToken)); },
+    logout: async (sessionToken) => {
+      await ctx.db.deleteSession(hashToken(sessionToken));
+    },
     activation: async (token) => {
       const loaded = await activationUser(token);
       if (E.isLeft(loaded)) return loaded;
@@ -106,7 +127,9 @@ export const portalService = (ctx: AppContext): PortalService => {
       // cannot hold up anyone's activation (issue 17 #6); bad ones are counted per address.
       if (ctx.activation.verify(token) === undefined) {
         const attempt = await ctx.throttle.take({ scope: 'activation', address });
-        return E.left(attempt.allowed ? notFound('activation', 'token') : { kind: 'throttled', retryAfterSeconds: attempt.retryAfterSeconds });
+        return E.left(
+          attempt.allowed ? notFound('activation', 'token') : { kind: 'throttled', retryAfterSeconds: attempt.retryAfterSeconds },
+        );
       }
       const loaded = await activationUser(token);
       if (E.isLeft(loaded)) return loaded;
@@ -115,7 +138,11 @@ export const portalService = (ctx: AppContext): PortalService => {
       if (weak !== undefined) return E.left(weak);
       // One activation per user at a time; inside the hold the link must still be unused.
       const done = await changeCredential(ctx, {
-        userId: user.userId, email: user.attributes.email, expected: 'pending', password, by: 'user-activation',
+        userId: user.userId,
+        email: user.attributes.email,
+        expected: 'pending',
+        password,
+        by: 'user-activation',
         stillValid: async () => E.map(() => undefined)(await activationUser(token)),
       });
       if (E.isLeft(done)) return done;
@@ -137,7 +164,13 @@ export const portalService = (ctx: AppContext): PortalService => {
       if (E.isLeft(loaded)) return loaded;
       const weak = policyProblem(loaded.right, next);
       if (weak !== undefined) return E.left(weak);
-      const done = await changeCredential(ctx, { userId, email: row.email, expected: { hash: row.hash }, password: next, by: 'user-portal' });
+      const done = await changeCredential(ctx, {
+        userId,
+        email: row.email,
+        expected: { hash: row.hash },
+        password: next,
+        by: 'user-portal',
+      });
       if (E.isLeft(done)) return done;
       // Every other portal session of this user ends (issue 17 #8); the one that made the change stays.
       await ctx.db.deleteSessionsOf('portal', userId, keepSession === undefined ? undefined : hashToken(keepSession));

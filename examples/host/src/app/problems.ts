@@ -11,19 +11,31 @@ export const UNAUTHORIZED: Problem = { kind: 'unauthorized' };
 
 export const problemOf = (e: EngineError): Problem => {
   switch (e._tag) {
-    case 'StoreFailed': return unavailable(`the event store failed: ${e.error._tag}`);
-    case 'TooManyConflicts': return unavailable('the user is being changed by other requests right now; try again');
+    case 'StoreFailed':
+      return unavailable(`the event store failed: ${e.error._tag}`);
+    case 'TooManyConflicts':
+      return unavailable('the user is being changed by other requests right now; try again');
     case 'Rejected': {
       const err = e.error;
       switch (err._tag) {
-        case 'UserNotFound': return notFound('user', err.userId);
-        case 'DirectoryNotConnected': return notFound('directory', err.directoryId);
-        case 'NotBound': return notFound('binding', err.directoryId);
-        case 'UserAlreadyExists': case 'DirectoryAlreadyConnected': case 'InvalidBinding': case 'PushNotOwed': case 'PushInFlight':
+        case 'UserNotFound':
+          return notFound('user', err.userId);
+        case 'DirectoryNotConnected':
+          return notFound('directory', err.directoryId);
+        case 'NotBound':
+          return notFound('binding', err.directoryId);
+        case 'UserAlreadyExists':
+        case 'DirectoryAlreadyConnected':
+        case 'InvalidBinding':
+        case 'PushNotOwed':
+        case 'PushInFlight':
           return conflict(err.message);
-        case 'CannotLogIn': case 'PasswordChangeNotAllowed':
+        case 'CannotLogIn':
+        case 'PasswordChangeNotAllowed':
           return { kind: 'forbidden', reason: err.message, code: err.reason };
-        case 'PasswordRejected': case 'InvalidAttributes': case 'InvalidDirectorySettings':
+        case 'PasswordRejected':
+        case 'InvalidAttributes':
+        case 'InvalidDirectorySettings':
           return { kind: 'rejected', code: err._tag, reason: err.message };
       }
     }

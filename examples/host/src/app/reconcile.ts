@@ -11,14 +11,20 @@ import type { AppContext } from './context.js';
 /** How old an unconfirmed reservation must be before another instance may settle it. */
 export const RESERVATION_GRACE_MS = 5 * 60_000;
 
-export const reconcileReservations = async (ctx: AppContext, graceMs: number): Promise<{ readonly freed: number; readonly confirmed: number }> => {
+export const reconcileReservations = async (
+  ctx: AppContext,
+  graceMs: number,
+): Promise<{ readonly freed: number; readonly confirmed: number }> => {
   const rows = await ctx.db.unconfirmed(new Date(ctx.now().getTime() - graceMs));
   let freed = 0;
   let confirmed = 0;
   for (const row of rows) {
     const loaded = await loadUser(ctx.store, row.userId)();
     if (E.isLeft(loaded)) {
-      ctx.logger.warn({ userId: row.userId, error: loaded.left._tag }, 'cannot reconcile an email reservation now; the next start or round tries again');
+      ctx.logger.warn(
+        { userId: row.userId, error: loaded.left._tag },
+        'cannot reconcile an email reservation now; the next start or round tries again',
+      );
       continue;
     }
     if (loaded.right.state.status === 'present') {

@@ -15,8 +15,15 @@ export const isEmailAddress = (s: string): boolean => {
   if (at <= 0 || s.indexOf('@') !== at) return false;
   const local = s.slice(0, at);
   const labels = s.slice(at + 1).split('.');
-  return LOCAL.test(local) && !local.startsWith('.') && !local.endsWith('.') && !local.includes('..')
-    && labels.length >= 2 && labels.every((l) => LABEL.test(l)) && /[A-Za-z]/.test(labels[labels.length - 1] ?? '');
+  return (
+    LOCAL.test(local) &&
+    !local.startsWith('.') &&
+    !local.endsWith('.') &&
+    !local.includes('..') &&
+    labels.length >= 2 &&
+    labels.every((l) => LABEL.test(l)) &&
+    /[A-Za-z]/.test(labels[labels.length - 1] ?? '')
+  );
 };
 
 // eslint-disable-next-line no-control-regex -- control characters are what is refused

@@ -21,7 +21,8 @@ export interface ActivationTokens {
 }
 
 export const activationTokens = (key: string, now: () => number = Date.now, ttlMs = ACTIVATION_TTL_MS): ActivationTokens => {
-  const mac = (body: string): string => createHmac('sha256', key).update(`takeover-activation/v1/password-pending/${body}`).digest('base64url');
+  const mac = (body: string): string =>
+    createHmac('sha256', key).update(`takeover-activation/v1/password-pending/${body}`).digest('base64url');
   return {
     mint: (userId) => {
       const body = `${Buffer.from(userId, 'utf8').toString('base64url')}.${Math.floor((now() + ttlMs) / 1000)}`;
@@ -35,7 +36,7 @@ export const activationTokens = (key: string, now: () => number = Date.now, ttlM
       if (tag.length !== expected.length || !timingSafeEqual(Buffer.from(tag), Buffer.from(expected))) return undefined;
       if (!/^\d+$/.test(expiry) || Number(expiry) * 1000 <= now()) return undefined;
       const id = Buffer.from(user, 'base64url').toString('utf8');
-      return id === '' ? undefined : id as UserId;
+      return id === '' ? undefined : (id as UserId);
     },
   };
 };

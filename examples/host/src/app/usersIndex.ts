@@ -6,12 +6,16 @@ import type { ReadModel, Recorded } from '@takeover/engine';
 import type { UserSummary } from './HostApp.js';
 
 export interface UsersIndex extends ReadModel {
-  readonly search: (query: { readonly q?: string; readonly limit?: number; readonly offset?: number }) => { readonly total: number; readonly users: ReadonlyArray<UserSummary> };
+  readonly search: (query: { readonly q?: string; readonly limit?: number; readonly offset?: number }) => {
+    readonly total: number;
+    readonly users: ReadonlyArray<UserSummary>;
+  };
   readonly get: (userId: UserId) => ExistingUser | undefined;
   readonly count: () => number;
 }
 
-export const displayNameOf = (u: ExistingUser): string => u.attributes.displayName ?? `${u.attributes.givenName} ${u.attributes.familyName}`;
+export const displayNameOf = (u: ExistingUser): string =>
+  u.attributes.displayName ?? `${u.attributes.givenName} ${u.attributes.familyName}`;
 
 export const summaryOf = (u: ExistingUser): UserSummary => ({
   id: u.userId,
@@ -39,7 +43,13 @@ export const usersIndex = (): UsersIndex => {
     search: ({ q, limit = 50, offset = 0 }) => {
       const needle = (q ?? '').trim().toLowerCase();
       const matching = existing()
-        .filter((u) => needle === '' || [u.attributes.email, u.attributes.givenName, u.attributes.familyName, displayNameOf(u)].some((s) => s.toLowerCase().includes(needle)))
+        .filter(
+          (u) =>
+            needle === '' ||
+            [u.attributes.email, u.attributes.givenName, u.attributes.familyName, displayNameOf(u)].some((s) =>
+              s.toLowerCase().includes(needle),
+            ),
+        )
         .sort((a, b) => a.attributes.email.localeCompare(b.attributes.email));
       const size = Number.isFinite(limit) ? Math.max(0, Math.min(200, Math.floor(limit))) : 50;
       const from = Number.isFinite(offset) ? Math.max(0, Math.floor(offset)) : 0;

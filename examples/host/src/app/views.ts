@@ -55,6 +55,9 @@ export const directoryView = async (ctx: AppContext, setup: DirectorySetup): Pro
     policy: info.policy,
     needsAdmin: ctx.read.sync.directoryHealth(setup.id).needsAdmin,
     paused: ctx.engine.pausedDirectories().includes(setup.id),
-    problems: ctx.engine.directoryProblems().filter((p) => p.directoryId === setup.id).flatMap((p) => p.checks),
+    problems: ctx.engine
+      .directoryProblems()
+      .filter((p) => p.directoryId === setup.id)
+      .flatMap((p) => p.checks),
   });
 };

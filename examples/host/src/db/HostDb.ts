@@ -33,7 +33,11 @@ export interface HostDb {
    * user has it (the guard against two users with one email). A reservation stays *unconfirmed*
    * until `confirmEmail` (the user exists in the store), unless `confirmed` says it already does.
    */
-  readonly reserveEmail: (email: string, userId: UserId, options?: { readonly hash?: string; readonly confirmed?: boolean }) => Promise<'reserved' | 'taken'>;
+  readonly reserveEmail: (
+    email: string,
+    userId: UserId,
+    options?: { readonly hash?: string; readonly confirmed?: boolean },
+  ) => Promise<'reserved' | 'taken'>;
   /** Undoes a reservation whose user was never created (only while unconfirmed and held by this user). */
   readonly releaseEmail: (email: string, userId: UserId) => Promise<void>;
   /** The user now exists in the event store: the reservation is the user's credential for good. */
@@ -51,7 +55,11 @@ export interface HostDb {
    * target password version kept as the row's pending change. Compare-and-set: only while `holder`
    * holds the row, its hash is still `expected` and no other change is pending; false otherwise.
    */
-  readonly beginChange: (userId: UserId, holder: string, change: { readonly expected: string | null; readonly hash: string; readonly targetVersion: number }) => Promise<boolean>;
+  readonly beginChange: (
+    userId: UserId,
+    holder: string,
+    change: { readonly expected: string | null; readonly hash: string; readonly targetVersion: number },
+  ) => Promise<boolean>;
   /**
    * Ends the pending change under the caller's hold: `keep` its hash (the events have it) or
    * `restore` the previous one (they do not). False when `holder` does not hold the row or nothing is pending.

@@ -20,7 +20,9 @@ const KEYLEN = 32;
 
 const derive = (password: Secret, salt: Buffer, cost: ScryptCost): Promise<Buffer> =>
   new Promise((resolve, reject) => {
-    scrypt(reveal(password), salt, KEYLEN, { N: cost.N, r: cost.r, p: cost.p, maxmem: 256 * cost.N * cost.r + 1024 * 1024 }, (err, key) => (err ? reject(new Error(`scrypt failed: ${err.name}`)) : resolve(key)));
+    scrypt(reveal(password), salt, KEYLEN, { N: cost.N, r: cost.r, p: cost.p, maxmem: 256 * cost.N * cost.r + 1024 * 1024 }, (err, key) =>
+      err ? reject(new Error(`scrypt failed: ${err.name}`)) : resolve(key),
+    );
   });
 
 /** `scrypt$<N>$<r>$<p>$<salt b64>$<hash b64>` */
@@ -32,7 +34,8 @@ export const hashPassword = async (password: Secret, cost: ScryptCost = DEFAULT_
 
 const parse = (stored: string): { readonly cost: ScryptCost; readonly salt: Buffer; readonly hash: Buffer } | undefined => {
   const [scheme, n, r, p, salt, hash] = stored.split('$');
-  if (scheme !== 'scrypt' || n === undefined || r === undefined || p === undefined || salt === undefined || hash === undefined) return undefined;
+  if (scheme !== 'scrypt' || n === undefined || r === undefined || p === undefined || salt === undefined || hash === undefined)
+    return undefined;
   const cost = { N: Number(n), r: Number(r), p: Number(p) };
   if (![cost.N, cost.r, cost.p].every((x) => Number.isSafeInteger(x) && x > 0)) return undefined;
   return { cost, salt: Buffer.from(salt, 'base64'), hash: Buffer.from(hash, 'base64') };

@@ -20,13 +20,19 @@ CREATE TABLE IF NOT EXISTS ${q}.host_secrets (name TEXT PRIMARY KEY, value TEXT 
 `;
 
 interface Row {
-  readonly email: string; readonly user_id: string; readonly hash: string | null;
-  readonly previous_hash: string | null; readonly pending_version: number | null; readonly held_until: Date | null;
+  readonly email: string;
+  readonly user_id: string;
+  readonly hash: string | null;
+  readonly previous_hash: string | null;
+  readonly pending_version: number | null;
+  readonly held_until: Date | null;
 }
 const toRow = (r: Row | undefined): CredentialRow | undefined => {
   if (r === undefined) return undefined;
   const row = { email: r.email, userId: r.user_id as UserId, hash: r.hash };
-  return r.pending_version === null ? row : { ...row, pending: { previousHash: r.previous_hash, targetVersion: r.pending_version, heldUntil: r.held_until } };
+  return r.pending_version === null
+    ? row
+    : { ...row, pending: { previousHash: r.previous_hash, targetVersion: r.pending_version, heldUntil: r.held_until } };
 };
 const ROW = 'email, user_id, hash, previous_hash, pending_version, held_until';
 const isUnique = (e: unknown): boolean => typeof e === 'object' && e !== null && (e as { code?: unknown }).code === '23505';
@@ -56,42 +62,74 @@ export const openPostgresHostDb = async (url: string, schema: string): Promise<P
     await pool.end();
     throw e;
   }
-  const one = async <T extends pg.QueryResultRow>(sql: string, args: ReadonlyArray<unknown>): Promise<T | undefined> => (await pool.query<T>(sql, [...args])).rows[0];
+  const one = async <T extends pg.QueryResultRow>(sql: string, args: ReadonlyArray<unknown>): Promise<T | undefined> =>
+    (await pool.query<T>(sql, [...args])).rows[0];
   return {
     kind: 'postgres',
     pool,
     schema,
     reserveEmail: async (email, userId, options = {}) => {
       try {
-        await pool.query(`INSERT INTO ${q}.host_credentials (email, user_id, hash, confirmed) VALUES ($1, $2, $3, $4)`, [email, userId, options.hash ?? null, options.confirmed === true]);
+        await pool.query(`INSERT INTO ${q}.host_credentials (email, user_id, hash, confirmed) VALUES ($1, $2, $3, $4)`, [
+          email,
+          userId,
+          options.hash ?? null,
+          options.confirmed === true,
+        ]);
         return 'reserved';
       } catch (e) {
         if (isUnique(e)) return 'taken';
         throw e;
       }
     },
-    releaseEmail: async (email, userId) => { await pool.query(`DELETE FROM ${q}.host_credentials WHERE email = $1 AND user_id = $2 AND NOT confirmed`, [email, userId]); },
-    confirmEmail: async (userId) => { await pool.query(`UPDATE ${q}.host_credentials SET confirmed = TRUE WHERE user_id = $1`, [userId]); },
-    unconfirmed: async (before) => (await pool.query<Row>(`SELECT ${ROW} FROM ${q}.host_credentials WHERE NOT confirmed AND updated_at < $1`, [before])).rows.map((r) => ({ email: r.email, userId: r.user_id as UserId })),
+    releaseEmail: async (email, userId) => {
+      await pool.query(`DELETE FROM ${q}.host_credentials WHERE email = $1 AND user_id = $2 AND NOT confirmed`, [email, userId]);
+    },
+    confirmEmail: async (userId) => {
+      await pool.query(`UPDATE ${q}.host_credentials SET confirmed = TRUE WHERE user_id = $1`, [userId]);
+    },
+    unconfirmed: async (before) =>
+      (await pool.query<Row>(`SELECT ${ROW} FROM ${q}.host_credentials WHERE NOT confirmed AND updated_at < $1`, [before])).rows.map(
+        (r) => ({ email: r.email, userId: r.user_id as UserId }),
+      ),
     holdCredential: async (userId, holder, until, now) =>
-      (await pool.query(`UPDATE ${q}.host_credentials SET held_by = $1, held_until = $2 WHERE user_id = $3 AND (held_until IS NULL OR held_until <= $4)`, [holder, until, userId, now])).rowCount === 1,
-    releaseCredential: async (userId, holder) => { await pool.query(`UPDATE ${q}.host_credentials SET held_by = NULL, held_until = NULL WHERE user_id = $1 AND held_by = $2`, [userId, holder]); },
+      (
+        await pool.query(
+          `UPDATE ${q}.host_credentials SET held_by = $1, held_until = $2 WHERE user_id = $3 AND (held_until IS NULL OR held_until <= $4)`,
+          [holder, until, userId, now],
+        )
+      ).rowCount === 1,
+    releaseCredential: async (userId, holder) => {
+      await pool.query(`UPDATE ${q}.host_credentials SET held_by = NULL, held_until = NULL WHERE user_id = $1 AND held_by = $2`, [
+        userId,
+        holder,
+      ]);
+    },
     beginChange: async (userId, holder, { expected, hash, targetVersion }) =>
-      (await pool.query(
-        `UPDATE ${q}.host_credentials SET hash = $1, previous_hash = hash, pending_version = $2, updated_at = now()
+      (
+        await pool.query(
+          `UPDATE ${q}.host_credentials SET hash = $1, previous_hash = hash, pending_version = $2, updated_at = now()
          WHERE user_id = $3 AND held_by = $4 AND hash IS NOT DISTINCT FROM $5 AND pending_version IS NULL`,
-        [hash, targetVersion, userId, holder, expected],
-      )).rowCount === 1,
+          [hash, targetVersion, userId, holder, expected],
+        )
+      ).rowCount === 1,
     endChange: async (userId, holder, outcome) =>
-      (await pool.query(
-        outcome === 'keep'
-          ? `UPDATE ${q}.host_credentials SET previous_hash = NULL, pending_version = NULL WHERE user_id = $1 AND held_by = $2 AND pending_version IS NOT NULL`
-          : `UPDATE ${q}.host_credentials SET hash = previous_hash, previous_hash = NULL, pending_version = NULL, updated_at = now()
+      (
+        await pool.query(
+          outcome === 'keep'
+            ? `UPDATE ${q}.host_credentials SET previous_hash = NULL, pending_version = NULL WHERE user_id = $1 AND held_by = $2 AND pending_version IS NOT NULL`
+            : `UPDATE ${q}.host_credentials SET hash = previous_hash, previous_hash = NULL, pending_version = NULL, updated_at = now()
              WHERE user_id = $1 AND held_by = $2 AND pending_version IS NOT NULL`,
-        [userId, holder],
-      )).rowCount === 1,
+          [userId, holder],
+        )
+      ).rowCount === 1,
     abandonedChanges: async (now) =>
-      (await pool.query<{ user_id: string }>(`SELECT user_id FROM ${q}.host_credentials WHERE pending_version IS NOT NULL AND (held_until IS NULL OR held_until <= $1)`, [now])).rows.map((r) => r.user_id as UserId),
+      (
+        await pool.query<{ user_id: string }>(
+          `SELECT user_id FROM ${q}.host_credentials WHERE pending_version IS NOT NULL AND (held_until IS NULL OR held_until <= $1)`,
+          [now],
+        )
+      ).rows.map((r) => r.user_id as UserId),
     changeEmail: async (userId, email) => {
       try {
         const r = await pool.query(`UPDATE ${q}.host_credentials SET email = $1, updated_at = now() WHERE user_id = $2`, [email, userId]);
@@ -101,25 +139,51 @@ export const openPostgresHostDb = async (url: string, schema: string): Promise<P
         throw e;
       }
     },
-    setHash: async (userId, hash) => { await pool.query(`UPDATE ${q}.host_credentials SET hash = $1, updated_at = now() WHERE user_id = $2`, [hash, userId]); },
+    setHash: async (userId, hash) => {
+      await pool.query(`UPDATE ${q}.host_credentials SET hash = $1, updated_at = now() WHERE user_id = $2`, [hash, userId]);
+    },
     credentialByEmail: async (email) => toRow(await one<Row>(`SELECT ${ROW} FROM ${q}.host_credentials WHERE email = $1`, [email])),
     credentialByUser: async (userId) => toRow(await one<Row>(`SELECT ${ROW} FROM ${q}.host_credentials WHERE user_id = $1`, [userId])),
     adminHash: async (email) => (await one<{ hash: string }>(`SELECT hash FROM ${q}.host_admins WHERE email = $1`, [email]))?.hash,
-    createAdmin: async (email, hash) => (await pool.query(`INSERT INTO ${q}.host_admins (email, hash) VALUES ($1, $2) ON CONFLICT (email) DO NOTHING`, [email, hash])).rowCount === 1,
+    createAdmin: async (email, hash) =>
+      (await pool.query(`INSERT INTO ${q}.host_admins (email, hash) VALUES ($1, $2) ON CONFLICT (email) DO NOTHING`, [email, hash]))
+        .rowCount === 1,
     createSession: async (tokenHash, kind, subject, expiresAt) => {
       await pool.query(`DELETE FROM ${q}.host_sessions WHERE expires_at <= now()`);
-      await pool.query(`INSERT INTO ${q}.host_sessions (token_hash, kind, subject, expires_at) VALUES ($1, $2, $3, $4)`, [tokenHash, kind, subject, expiresAt]);
+      await pool.query(`INSERT INTO ${q}.host_sessions (token_hash, kind, subject, expires_at) VALUES ($1, $2, $3, $4)`, [
+        tokenHash,
+        kind,
+        subject,
+        expiresAt,
+      ]);
     },
-    findSession: async (tokenHash, kind, now) => (await one<{ subject: string }>(`SELECT subject FROM ${q}.host_sessions WHERE token_hash = $1 AND kind = $2 AND expires_at > $3`, [tokenHash, kind, now]))?.subject,
-    deleteSession: async (tokenHash) => { await pool.query(`DELETE FROM ${q}.host_sessions WHERE token_hash = $1`, [tokenHash]); },
-    deleteSessionsOf: async (kind, subject, except) => { await pool.query(`DELETE FROM ${q}.host_sessions WHERE kind = $1 AND subject = $2 AND token_hash <> $3`, [kind, subject, except ?? '']); },
+    findSession: async (tokenHash, kind, now) =>
+      (
+        await one<{ subject: string }>(`SELECT subject FROM ${q}.host_sessions WHERE token_hash = $1 AND kind = $2 AND expires_at > $3`, [
+          tokenHash,
+          kind,
+          now,
+        ])
+      )?.subject,
+    deleteSession: async (tokenHash) => {
+      await pool.query(`DELETE FROM ${q}.host_sessions WHERE token_hash = $1`, [tokenHash]);
+    },
+    deleteSessionsOf: async (kind, subject, except) => {
+      await pool.query(`DELETE FROM ${q}.host_sessions WHERE kind = $1 AND subject = $2 AND token_hash <> $3`, [
+        kind,
+        subject,
+        except ?? '',
+      ]);
+    },
     secret: async (name, make) => {
       await pool.query(`INSERT INTO ${q}.host_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`, [name, make()]);
       const row = await one<{ value: string }>(`SELECT value FROM ${q}.host_secrets WHERE name = $1`, [name]);
       if (row === undefined) throw new Error(`host secret ${name} could not be stored`);
       return row.value;
     },
-    ping: async () => { await pool.query('SELECT 1'); },
+    ping: async () => {
+      await pool.query('SELECT 1');
+    },
     close: () => pool.end(),
   };
 };

@@ -16,19 +16,30 @@ CREATE TABLE IF NOT EXISTS host_secrets (name TEXT PRIMARY KEY, value TEXT NOT N
 `;
 
 interface Row {
-  readonly email: string; readonly user_id: string; readonly hash: string | null;
-  readonly previous_hash: string | null; readonly pending_version: number | null; readonly held_until: number | null;
+  readonly email: string;
+  readonly user_id: string;
+  readonly hash: string | null;
+  readonly previous_hash: string | null;
+  readonly pending_version: number | null;
+  readonly held_until: number | null;
 }
 const toRow = (r: Row | undefined): CredentialRow | undefined => {
   if (r === undefined) return undefined;
   const row = { email: r.email, userId: r.user_id as UserId, hash: r.hash };
-  return r.pending_version === null ? row : {
-    ...row,
-    pending: { previousHash: r.previous_hash, targetVersion: r.pending_version, heldUntil: r.held_until === null ? null : new Date(r.held_until) },
-  };
+  return r.pending_version === null
+    ? row
+    : {
+        ...row,
+        pending: {
+          previousHash: r.previous_hash,
+          targetVersion: r.pending_version,
+          heldUntil: r.held_until === null ? null : new Date(r.held_until),
+        },
+      };
 };
 const ROW = 'email, user_id, hash, previous_hash, pending_version, held_until';
-const isUnique = (e: unknown): boolean => typeof e === 'object' && e !== null && String((e as { code?: unknown }).code).startsWith('SQLITE_CONSTRAINT');
+const isUnique = (e: unknown): boolean =>
+  typeof e === 'object' && e !== null && String((e as { code?: unknown }).code).startsWith('SQLITE_CONSTRAINT');
 
 /** Hashes, sessions and the cookie secret (or the events): readable by the host's user only. */
 export const restrictToOwner = (path: string): void => {
@@ -53,7 +64,12 @@ export const openSqliteHostDb = (path: string): SqliteHostDb => {
   db.pragma('busy_timeout = 5000');
   db.exec(SCHEMA);
   // Tables from before issue 17: the reservation and hold columns (existing rows are confirmed users).
-  const columns = new Set(db.prepare<[], { name: string }>('PRAGMA table_info(credentials)').all().map((c) => c.name));
+  const columns = new Set(
+    db
+      .prepare<[], { name: string }>('PRAGMA table_info(credentials)')
+      .all()
+      .map((c) => c.name),
+  );
   if (!columns.has('confirmed')) db.exec('ALTER TABLE credentials ADD COLUMN confirmed INTEGER NOT NULL DEFAULT 1');
   if (!columns.has('held_by')) db.exec('ALTER TABLE credentials ADD COLUMN held_by TEXT');
   if (!columns.has('held_until')) db.exec('ALTER TABLE credentials ADD COLUMN held_until INTEGER');
@@ -69,10 +85,14 @@ export const openSqliteHostDb = (path: string): SqliteHostDb => {
     unhold: db.prepare('UPDATE credentials SET held_by = NULL, held_until = NULL WHERE user_id = ? AND held_by = ?'),
     begin: db.prepare(`UPDATE credentials SET hash = ?, previous_hash = hash, pending_version = ?, updated_at = ?
       WHERE user_id = ? AND held_by = ? AND hash IS ? AND pending_version IS NULL`),
-    keep: db.prepare('UPDATE credentials SET previous_hash = NULL, pending_version = NULL WHERE user_id = ? AND held_by = ? AND pending_version IS NOT NULL'),
+    keep: db.prepare(
+      'UPDATE credentials SET previous_hash = NULL, pending_version = NULL WHERE user_id = ? AND held_by = ? AND pending_version IS NOT NULL',
+    ),
     restore: db.prepare(`UPDATE credentials SET hash = previous_hash, previous_hash = NULL, pending_version = NULL, updated_at = ?
       WHERE user_id = ? AND held_by = ? AND pending_version IS NOT NULL`),
-    abandoned: db.prepare<[number], { user_id: string }>('SELECT user_id FROM credentials WHERE pending_version IS NOT NULL AND (held_until IS NULL OR held_until <= ?)'),
+    abandoned: db.prepare<[number], { user_id: string }>(
+      'SELECT user_id FROM credentials WHERE pending_version IS NOT NULL AND (held_until IS NULL OR held_until <= ?)',
+    ),
     changeEmail: db.prepare('UPDATE credentials SET email = ?, updated_at = ? WHERE user_id = ?'),
     setHash: db.prepare('UPDATE credentials SET hash = ?, updated_at = ? WHERE user_id = ?'),
     byEmail: db.prepare<[string], Row>(`SELECT ${ROW} FROM credentials WHERE email = ?`),
@@ -80,7 +100,9 @@ export const openSqliteHostDb = (path: string): SqliteHostDb => {
     adminHash: db.prepare<[string], { hash: string }>('SELECT hash FROM admins WHERE email = ?'),
     createAdmin: db.prepare('INSERT INTO admins (email, hash, created_at) VALUES (?, ?, ?) ON CONFLICT (email) DO NOTHING'),
     createSession: db.prepare('INSERT INTO sessions (token_hash, kind, subject, expires_at) VALUES (?, ?, ?, ?)'),
-    findSession: db.prepare<[string, string, number], { subject: string }>('SELECT subject FROM sessions WHERE token_hash = ? AND kind = ? AND expires_at > ?'),
+    findSession: db.prepare<[string, string, number], { subject: string }>(
+      'SELECT subject FROM sessions WHERE token_hash = ? AND kind = ? AND expires_at > ?',
+    ),
     deleteSession: db.prepare('DELETE FROM sessions WHERE token_hash = ?'),
     deleteSessionsOf: db.prepare('DELETE FROM sessions WHERE kind = ? AND subject = ? AND token_hash <> ?'),
     deleteExpired: db.prepare('DELETE FROM sessions WHERE expires_at <= ?'),
@@ -97,52 +119,82 @@ export const openSqliteHostDb = (path: string): SqliteHostDb => {
   return {
     kind: 'sqlite',
     database: db,
-    reserveEmail: (email, userId, options = {}) => run(() => {
-      try {
-        st.reserve.run(email, userId, options.hash ?? null, Date.now(), options.confirmed === true ? 1 : 0);
-        return 'reserved' as const;
-      } catch (e) {
-        if (isUnique(e)) return 'taken' as const;
-        throw e;
-      }
-    }),
-    releaseEmail: (email, userId) => run(() => { st.release.run(email, userId); }),
-    confirmEmail: (userId) => run(() => { st.confirm.run(userId); }),
+    reserveEmail: (email, userId, options = {}) =>
+      run(() => {
+        try {
+          st.reserve.run(email, userId, options.hash ?? null, Date.now(), options.confirmed === true ? 1 : 0);
+          return 'reserved' as const;
+        } catch (e) {
+          if (isUnique(e)) return 'taken' as const;
+          throw e;
+        }
+      }),
+    releaseEmail: (email, userId) =>
+      run(() => {
+        st.release.run(email, userId);
+      }),
+    confirmEmail: (userId) =>
+      run(() => {
+        st.confirm.run(userId);
+      }),
     unconfirmed: (before) => run(() => st.unconfirmed.all(before.getTime()).map((r) => ({ email: r.email, userId: r.user_id as UserId }))),
     holdCredential: (userId, holder, until, now) => run(() => st.hold.run(holder, until.getTime(), userId, now.getTime()).changes === 1),
-    releaseCredential: (userId, holder) => run(() => { st.unhold.run(userId, holder); }),
-    beginChange: (userId, holder, { expected, hash, targetVersion }) => run(() => st.begin.run(hash, targetVersion, Date.now(), userId, holder, expected).changes === 1),
-    endChange: (userId, holder, outcome) => run(() => (outcome === 'keep' ? st.keep.run(userId, holder) : st.restore.run(Date.now(), userId, holder)).changes === 1),
+    releaseCredential: (userId, holder) =>
+      run(() => {
+        st.unhold.run(userId, holder);
+      }),
+    beginChange: (userId, holder, { expected, hash, targetVersion }) =>
+      run(() => st.begin.run(hash, targetVersion, Date.now(), userId, holder, expected).changes === 1),
+    endChange: (userId, holder, outcome) =>
+      run(() => (outcome === 'keep' ? st.keep.run(userId, holder) : st.restore.run(Date.now(), userId, holder)).changes === 1),
     abandonedChanges: (now) => run(() => st.abandoned.all(now.getTime()).map((r) => r.user_id as UserId)),
-    changeEmail: (userId, email) => run(() => {
-      try {
-        return st.changeEmail.run(email, Date.now(), userId).changes === 0 ? 'unknown' as const : 'changed' as const;
-      } catch (e) {
-        if (isUnique(e)) return 'taken' as const;
-        throw e;
-      }
-    }),
-    setHash: (userId, hash) => run(() => { st.setHash.run(hash, Date.now(), userId); }),
+    changeEmail: (userId, email) =>
+      run(() => {
+        try {
+          return st.changeEmail.run(email, Date.now(), userId).changes === 0 ? ('unknown' as const) : ('changed' as const);
+        } catch (e) {
+          if (isUnique(e)) return 'taken' as const;
+          throw e;
+        }
+      }),
+    setHash: (userId, hash) =>
+      run(() => {
+        st.setHash.run(hash, Date.now(), userId);
+      }),
     credentialByEmail: (email) => run(() => toRow(st.byEmail.get(email))),
     credentialByUser: (userId) => run(() => toRow(st.byUser.get(userId))),
     adminHash: (email) => run(() => st.adminHash.get(email)?.hash),
     createAdmin: (email, hash) => run(() => st.createAdmin.run(email, hash, Date.now()).changes === 1),
-    createSession: (tokenHash, kind, subject, expiresAt) => run(() => {
-      st.deleteExpired.run(Date.now());
-      st.createSession.run(tokenHash, kind, subject, expiresAt.getTime());
-    }),
+    createSession: (tokenHash, kind, subject, expiresAt) =>
+      run(() => {
+        st.deleteExpired.run(Date.now());
+        st.createSession.run(tokenHash, kind, subject, expiresAt.getTime());
+      }),
     findSession: (tokenHash, kind: SessionKind, now) => run(() => st.findSession.get(tokenHash, kind, now.getTime())?.subject),
-    deleteSession: (tokenHash) => run(() => { st.deleteSession.run(tokenHash); }),
-    deleteSessionsOf: (kind, subject, except) => run(() => { st.deleteSessionsOf.run(kind, subject, except ?? ''); }),
-    secret: (name, make) => run(() => {
-      const existing = st.secret.get(name);
-      if (existing !== undefined) return existing.value;
-      st.putSecret.run(name, make());
-      const stored = st.secret.get(name);
-      if (stored === undefined) throw new Error(`host secret ${name} could not be stored`);
-      return stored.value;
-    }),
-    ping: () => run(() => { db.prepare('SELECT 1').get(); }),
-    close: () => run(() => { if (db.open) db.close(); }),
+    deleteSession: (tokenHash) =>
+      run(() => {
+        st.deleteSession.run(tokenHash);
+      }),
+    deleteSessionsOf: (kind, subject, except) =>
+      run(() => {
+        st.deleteSessionsOf.run(kind, subject, except ?? '');
+      }),
+    secret: (name, make) =>
+      run(() => {
+        const existing = st.secret.get(name);
+        if (existing !== undefined) return existing.value;
+        st.putSecret.run(name, make());
+        const stored = st.secret.get(name);
+        if (stored === undefined) throw new Error(`host secret ${name} could not be stored`);
+        return stored.value;
+      }),
+    ping: () =>
+      run(() => {
+        db.prepare('SELECT 1').get();
+      }),
+    close: () =>
+      run(() => {
+        if (db.open) db.close();
+      }),
   };
 };

@@ -31,7 +31,14 @@ export interface ThrottleLimits {
   readonly lockoutSeconds?: number;
 }
 
-export const DEFAULT_THROTTLE: ThrottleLimits = { perAccount: 5, perAddress: 50, windowSeconds: 15 * 60, blockSeconds: 15 * 60, perAccountAnywhere: 10, lockoutSeconds: 30 };
+export const DEFAULT_THROTTLE: ThrottleLimits = {
+  perAccount: 5,
+  perAddress: 50,
+  windowSeconds: 15 * 60,
+  blockSeconds: 15 * 60,
+  perAccountAnywhere: 10,
+  lockoutSeconds: 30,
+};
 
 /** What is tried, by whom. */
 export interface AttemptKeys {
@@ -56,12 +63,15 @@ export interface LoginThrottle {
   readonly take: (keys: AttemptKeys) => Promise<Attempt>;
 }
 
-export type ThrottleBackend = { readonly kind: 'sqlite'; readonly database: Database } | { readonly kind: 'postgres'; readonly pool: Pool; readonly schema: string };
+export type ThrottleBackend =
+  { readonly kind: 'sqlite'; readonly database: Database } | { readonly kind: 'postgres'; readonly pool: Pool; readonly schema: string };
 
 const ready = async (make: (cb: (error?: Error) => void) => RateLimiterAbstract): Promise<RateLimiterAbstract> => {
   let signal: (error?: Error) => void = () => undefined;
   // The executor runs at once, so `signal` is set before the limiter (which may call back synchronously) exists.
-  const created = new Promise<void>((resolve, reject) => { signal = (error) => (error === undefined ? resolve() : reject(error)); });
+  const created = new Promise<void>((resolve, reject) => {
+    signal = (error) => (error === undefined ? resolve() : reject(error));
+  });
   const limiter = make((error) => signal(error));
   await created;
   return limiter;
@@ -71,8 +81,20 @@ const ready = async (make: (cb: (error?: Error) => void) => RateLimiterAbstract)
 const limiter = (backend: ThrottleBackend, name: string, points: number, durationSeconds: number): Promise<RateLimiterAbstract> => {
   const common = { keyPrefix: name, points, duration: durationSeconds, clearExpiredByTimeout: false };
   return backend.kind === 'sqlite'
-    ? ready((cb) => new RateLimiterSQLite({ ...common, storeClient: backend.database, storeType: 'better-sqlite3', tableName: `host_throttle_${name}` }, cb))
-    : ready((cb) => new RateLimiterPostgres({ ...common, storeClient: backend.pool, storeType: 'pool', schemaName: backend.schema, tableName: `host_throttle_${name}` }, cb));
+    ? ready(
+        (cb) =>
+          new RateLimiterSQLite(
+            { ...common, storeClient: backend.database, storeType: 'better-sqlite3', tableName: `host_throttle_${name}` },
+            cb,
+          ),
+      )
+    : ready(
+        (cb) =>
+          new RateLimiterPostgres(
+            { ...common, storeClient: backend.pool, storeType: 'pool', schemaName: backend.schema, tableName: `host_throttle_${name}` },
+            cb,
+          ),
+      );
 };
 
 const secondsOf = (res: RateLimiterRes): number => Math.max(1, Math.ceil(res.msBeforeNext / 1000));
@@ -107,13 +129,14 @@ export const loginThrottle = async (backend: ThrottleBackend, limits: ThrottleLi
 
   return {
     take: async ({ scope, account = '', address, knownDevice, accountWide = false }) => {
-      const buckets: ReadonlyArray<readonly [RateLimiterAbstract, string]> = knownDevice !== undefined
-        ? [[pairs, `${scope}|${account}|device:${knownDevice}`]]
-        : [
-          [pairs, `${scope}|${account}|${address}`],
-          [addresses, `${scope}|${address}`],
-          ...(accountWide && account !== '' ? [[accounts, `${scope}|${account}`] as const] : []),
-        ];
+      const buckets: ReadonlyArray<readonly [RateLimiterAbstract, string]> =
+        knownDevice !== undefined
+          ? [[pairs, `${scope}|${account}|device:${knownDevice}`]]
+          : [
+              [pairs, `${scope}|${account}|${address}`],
+              [addresses, `${scope}|${address}`],
+              ...(accountWide && account !== '' ? [[accounts, `${scope}|${account}`] as const] : []),
+            ];
       const taken: Array<readonly [RateLimiterAbstract, string]> = [];
       const giveBack = () => Promise.all(taken.map(([l, key]) => l.reward(key, 1))).then(() => undefined);
       for (const [l, key] of buckets) {

@@ -51,7 +51,10 @@ const diagnoseOne = async (setup: DirectorySetup): Promise<DirectoryReport> => {
  * Checks every directory the configuration names with real credentials; emulated ones are listed
  * as such (the demo has nothing to check). Never writes to a directory.
  */
-export const runDoctor = async (env: NodeJS.ProcessEnv, logger: ConnectorLogger = silentLogger): Promise<E.Either<string, DoctorReport>> => {
+export const runDoctor = async (
+  env: NodeJS.ProcessEnv,
+  logger: ConnectorLogger = silentLogger,
+): Promise<E.Either<string, DoctorReport>> => {
   const config = loadConfig(env);
   if (E.isLeft(config)) return E.left(describeConfigErrors(config.left));
   const setups: DirectorySetup[] = [];
@@ -62,6 +65,9 @@ export const runDoctor = async (env: NodeJS.ProcessEnv, logger: ConnectorLogger 
     ...(config.right.google.mode === 'emulator' ? [{ name: 'Google Workspace', mode: 'emulator' as const, checks: [] }] : []),
     ...(config.right.microsoft.mode === 'emulator' ? [{ name: 'Microsoft 365', mode: 'emulator' as const, checks: [] }] : []),
   ];
-  const problems = directories.reduce((n, d) => n + (d.unreachable === undefined ? 0 : 1) + d.checks.filter((c) => c.status === 'missing').length, 0);
+  const problems = directories.reduce(
+    (n, d) => n + (d.unreachable === undefined ? 0 : 1) + d.checks.filter((c) => c.status === 'missing').length,
+    0,
+  );
   return E.right({ directories: [...directories, ...emulated], problems });
 };

@@ -66,4 +66,7 @@ export const deviceOf = (request: FastifyRequest, kind: 'portal' | 'admin'): str
   read(request, kind === 'portal' ? PORTAL_DEVICE_COOKIE : ADMIN_DEVICE_COOKIE);
 
 export const setDevice = (reply: FastifyReply, app: CookieSettings, kind: 'portal' | 'admin', token: string): FastifyReply =>
-  reply.setCookie(kind === 'portal' ? PORTAL_DEVICE_COOKIE : ADMIN_DEVICE_COOKIE, token, { ...options(app), maxAge: DEVICE_MAX_AGE_SECONDS });
+  reply.setCookie(kind === 'portal' ? PORTAL_DEVICE_COOKIE : ADMIN_DEVICE_COOKIE, token, {
+    ...options(app),
+    maxAge: DEVICE_MAX_AGE_SECONDS,
+  });

@@ -20,14 +20,22 @@ export interface ProblemBody {
 /** The HTTP status for a problem: invalid 400, unauthorized 401, forbidden 403, not-found 404, conflict 409, rejected 422, throttled 429, unavailable 503. */
 export const statusOf = (problem: Problem): number => {
   switch (problem.kind) {
-    case 'invalid': return 400;
-    case 'unauthorized': return 401;
-    case 'forbidden': return 403;
-    case 'not-found': return 404;
-    case 'conflict': return 409;
-    case 'rejected': return 422;
-    case 'throttled': return 429;
-    case 'unavailable': return 503;
+    case 'invalid':
+      return 400;
+    case 'unauthorized':
+      return 401;
+    case 'forbidden':
+      return 403;
+    case 'not-found':
+      return 404;
+    case 'conflict':
+      return 409;
+    case 'rejected':
+      return 422;
+    case 'throttled':
+      return 429;
+    case 'unavailable':
+      return 503;
   }
 };
 
@@ -37,14 +45,22 @@ const shortId = (id: string): string => (id.length > 80 ? `${id.slice(0, 80)}…
 /** What went wrong, in words (English), for the JSON body and the pages. */
 export const reasonOf = (problem: Problem): string => {
   switch (problem.kind) {
-    case 'invalid': return problem.reason;
-    case 'unauthorized': return 'wrong email or password, or a missing, bad or expired token';
-    case 'forbidden': return problem.reason;
-    case 'not-found': return `no ${problem.what} ${JSON.stringify(shortId(problem.id))}`;
-    case 'conflict': return problem.reason;
-    case 'rejected': return problem.reason;
-    case 'throttled': return `too many attempts; retry in ${String(problem.retryAfterSeconds)} s`;
-    case 'unavailable': return problem.reason;
+    case 'invalid':
+      return problem.reason;
+    case 'unauthorized':
+      return 'wrong email or password, or a missing, bad or expired token';
+    case 'forbidden':
+      return problem.reason;
+    case 'not-found':
+      return `no ${problem.what} ${JSON.stringify(shortId(problem.id))}`;
+    case 'conflict':
+      return problem.reason;
+    case 'rejected':
+      return problem.reason;
+    case 'throttled':
+      return `too many attempts; retry in ${String(problem.retryAfterSeconds)} s`;
+    case 'unavailable':
+      return problem.reason;
   }
 };
 
@@ -76,4 +92,7 @@ export class ProblemError extends Error {
 
 /** Structural check (no `instanceof` across module copies). */
 export const isProblemError = (e: unknown): e is ProblemError =>
-  typeof e === 'object' && e !== null && (e as { _tag?: unknown })._tag === 'ProblemError' && typeof (e as { problem?: unknown }).problem === 'object';
+  typeof e === 'object' &&
+  e !== null &&
+  (e as { _tag?: unknown })._tag === 'ProblemError' &&
+  typeof (e as { problem?: unknown }).problem === 'object';

@@ -71,16 +71,28 @@ const requestSerializer = (req: FastifyRequest | IncomingMessage) => {
 const clientErrorBody = (error: FastifyError, bodyLimit: number): { readonly status: number; readonly problem: Problem } => {
   const status = error.statusCode ?? 400;
   switch (error.code) {
-    case 'FST_ERR_CTP_INVALID_JSON_BODY': return { status: 400, problem: { kind: 'invalid', field: 'body', reason: 'the body is not valid JSON' } };
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY': return { status: 400, problem: { kind: 'invalid', field: 'body', reason: 'the body is empty; send a JSON object' } };
-    case 'FST_ERR_CTP_BODY_TOO_LARGE': return { status: 413, problem: { kind: 'invalid', field: 'body', reason: `the body is larger than ${String(bodyLimit)} bytes` } };
-    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH': return { status: 400, problem: { kind: 'invalid', field: 'content-length', reason: 'the body does not match its Content-Length' } };
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE': return { status: 415, problem: { kind: 'invalid', field: 'content-type', reason: 'unsupported content type; send application/json' } };
-    case 'FST_ERR_BAD_URL': return { status: 400, problem: { kind: 'invalid', field: 'url', reason: 'the URL is not well formed' } };
-    case 'FST_ERR_MAX_PARAM_LENGTH': return { status: 404, problem: { kind: 'invalid', field: 'url', reason: 'a path segment is too long' } };
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return { status: 400, problem: { kind: 'invalid', field: 'body', reason: 'the body is not valid JSON' } };
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return { status: 400, problem: { kind: 'invalid', field: 'body', reason: 'the body is empty; send a JSON object' } };
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return { status: 413, problem: { kind: 'invalid', field: 'body', reason: `the body is larger than ${String(bodyLimit)} bytes` } };
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return { status: 400, problem: { kind: 'invalid', field: 'content-length', reason: 'the body does not match its Content-Length' } };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return {
+        status: 415,
+        problem: { kind: 'invalid', field: 'content-type', reason: 'unsupported content type; send application/json' },
+      };
+    case 'FST_ERR_BAD_URL':
+      return { status: 400, problem: { kind: 'invalid', field: 'url', reason: 'the URL is not well formed' } };
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return { status: 404, problem: { kind: 'invalid', field: 'url', reason: 'a path segment is too long' } };
     case 'FST_CSRF_MISSING_SECRET':
-    case 'FST_CSRF_INVALID_TOKEN': return { status: 403, problem: { kind: 'forbidden', reason: 'missing or invalid CSRF token; reload the form and try again' } };
-    default: break;
+    case 'FST_CSRF_INVALID_TOKEN':
+      return { status: 403, problem: { kind: 'forbidden', reason: 'missing or invalid CSRF token; reload the form and try again' } };
+    default:
+      break;
   }
   if (status === 401) return { status, problem: { kind: 'unauthorized' } };
   if (status === 403) return { status, problem: { kind: 'forbidden', reason: 'forbidden' } };
@@ -93,7 +105,8 @@ const sendClientError = (reply: FastifyReply, error: FastifyError, bodyLimit: nu
   return sendProblem(reply, problem, status);
 };
 
-const HTML_NOT_FOUND = '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Not found</title></head><body><h1>Not found</h1><p>There is nothing at this address. <a href="/">Home</a></p></body></html>';
+const HTML_NOT_FOUND =
+  '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Not found</title></head><body><h1>Not found</h1><p>There is nothing at this address. <a href="/">Home</a></p></body></html>';
 
 const acceptsHtml = (request: FastifyRequest): boolean => {
   const accept = request.headers.accept;

@@ -34,11 +34,18 @@ export const googleDirectory = (config: GoogleConfig, emulator: GoogleEmulator |
     const apiUrl = config.endpoints?.apiUrl;
     const tokenUrl = config.endpoints?.tokenUrl;
     const { directory, access } = googleDirectoryClient({
-      credentials: config.credentials, subject: config.subject,
-      ...(apiUrl === undefined ? {} : { rootUrl: `${apiUrl}/` }), ...(tokenUrl === undefined ? {} : { tokenUrl }),
+      credentials: config.credentials,
+      subject: config.subject,
+      ...(apiUrl === undefined ? {} : { rootUrl: `${apiUrl}/` }),
+      ...(tokenUrl === undefined ? {} : { tokenUrl }),
     });
     return {
-      id: GOOGLE, kind: 'google-workspace', displayName: 'Google Workspace', domain: config.domain, mode: 'real', endpoint: apiUrl === undefined ? 'https://admin.googleapis.com/' : `${apiUrl}/`,
+      id: GOOGLE,
+      kind: 'google-workspace',
+      displayName: 'Google Workspace',
+      domain: config.domain,
+      mode: 'real',
+      endpoint: apiUrl === undefined ? 'https://admin.googleapis.com/' : `${apiUrl}/`,
       connector: googleWorkspaceConnector({ directory, access, domain: config.domain, timeoutMs: TIMEOUT_MS, logger }),
     };
   }
@@ -46,22 +53,46 @@ export const googleDirectory = (config: GoogleConfig, emulator: GoogleEmulator |
   const credentials = serviceAccountKeyFromJson(JSON.stringify(emulator.credentials));
   if (E.isLeft(credentials)) throw new Error(`google emulator: ${credentials.left.message}`);
   const domain = emulator.domains[0] ?? 'example.com';
-  const { directory, access } = googleDirectoryClient({ credentials: credentials.right, subject: emulator.adminEmail, rootUrl: emulator.url, tokenUrl: emulator.tokenUrl });
+  const { directory, access } = googleDirectoryClient({
+    credentials: credentials.right,
+    subject: emulator.adminEmail,
+    rootUrl: emulator.url,
+    tokenUrl: emulator.tokenUrl,
+  });
   return {
-    id: GOOGLE, kind: 'google-workspace', displayName: 'Google Workspace', domain, mode: 'emulator', endpoint: emulator.url,
+    id: GOOGLE,
+    kind: 'google-workspace',
+    displayName: 'Google Workspace',
+    domain,
+    mode: 'emulator',
+    endpoint: emulator.url,
     connector: googleWorkspaceConnector({ directory, access, domain, timeoutMs: TIMEOUT_MS, logger }),
   };
 };
 
-export const microsoftDirectory = (config: MicrosoftConfig, emulator: EntraEmulator | undefined, logger: ConnectorLogger): DirectorySetup => {
+export const microsoftDirectory = (
+  config: MicrosoftConfig,
+  emulator: EntraEmulator | undefined,
+  logger: ConnectorLogger,
+): DirectorySetup => {
   if (config.mode === 'real') {
-    const credentials = 'clientSecret' in config.credential
-      ? { tenantId: config.tenantId, clientId: config.clientId, clientSecret: config.credential.clientSecret }
-      : { tenantId: config.tenantId, clientId: config.clientId, certificatePem: config.credential.certificatePem };
+    const credentials =
+      'clientSecret' in config.credential
+        ? { tenantId: config.tenantId, clientId: config.clientId, clientSecret: config.credential.clientSecret }
+        : { tenantId: config.tenantId, clientId: config.clientId, certificatePem: config.credential.certificatePem };
     const { authorityHost, graphUrl } = config.endpoints ?? {};
-    const { graph, accessToken } = entraGraphAccess({ credentials, ...(authorityHost === undefined ? {} : { authorityHost }), ...(graphUrl === undefined ? {} : { graphBaseUrl: graphUrl }) });
+    const { graph, accessToken } = entraGraphAccess({
+      credentials,
+      ...(authorityHost === undefined ? {} : { authorityHost }),
+      ...(graphUrl === undefined ? {} : { graphBaseUrl: graphUrl }),
+    });
     return {
-      id: MICROSOFT, kind: 'microsoft-entra', displayName: 'Microsoft 365', domain: config.domain, mode: 'real', endpoint: graphUrl === undefined ? 'https://graph.microsoft.com/' : `${graphUrl}/`,
+      id: MICROSOFT,
+      kind: 'microsoft-entra',
+      displayName: 'Microsoft 365',
+      domain: config.domain,
+      mode: 'real',
+      endpoint: graphUrl === undefined ? 'https://graph.microsoft.com/' : `${graphUrl}/`,
       connector: entraConnector({ graph, accessToken, tenantId: config.tenantId, domain: config.domain, timeoutMs: TIMEOUT_MS, logger }),
     };
   }
@@ -78,7 +109,12 @@ export const microsoftDirectory = (config: MicrosoftConfig, emulator: EntraEmula
   const tenant = emulator.tenants.find((x) => x.id === app.tenantId) ?? emulator.tenants[0];
   const domain = tenant?.domains[0] ?? 'example.com';
   return {
-    id: MICROSOFT, kind: 'microsoft-entra', displayName: 'Microsoft 365', domain, mode: 'emulator', endpoint: emulator.url,
+    id: MICROSOFT,
+    kind: 'microsoft-entra',
+    displayName: 'Microsoft 365',
+    domain,
+    mode: 'emulator',
+    endpoint: emulator.url,
     connector: entraConnector({ graph, accessToken, tenantId: app.tenantId, domain, timeoutMs: TIMEOUT_MS, logger }),
   };
 };

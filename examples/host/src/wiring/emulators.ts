@@ -11,7 +11,13 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as t from 'io-ts';
 import * as E from 'fp-ts/lib/Either.js';
-import { DEFAULT_APP_PERMISSIONS, DIRECTORY_USER_SCOPE, DIRECTORY_USER_SECURITY_SCOPE, startEntraEmulator, startGoogleEmulator } from '@takeover/directory-emulators';
+import {
+  DEFAULT_APP_PERMISSIONS,
+  DIRECTORY_USER_SCOPE,
+  DIRECTORY_USER_SECURITY_SCOPE,
+  startEntraEmulator,
+  startGoogleEmulator,
+} from '@takeover/directory-emulators';
 import type { EntraDump, EntraEmulator, EntraSeed, GoogleDump, GoogleEmulator, GoogleSeed } from '@takeover/directory-emulators';
 
 export const DEMO_DOMAIN = 'example.com';
@@ -57,7 +63,11 @@ export interface DemoEmulatorOptions {
 }
 
 const fresh = (): Saved => {
-  const pair = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+  const pair = generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  });
   return {
     version: 1,
     google: { clientEmail: 'takeover-sync@takeover-demo.iam.gserviceaccount.com', privateKeyPem: pair.privateKey, users: [] },
@@ -75,49 +85,91 @@ const load = async (dir: string | undefined): Promise<Saved | undefined> => {
     throw new Error(`cannot read ${join(dir, 'state.json')}: ${(e as { code?: string }).code ?? 'error'}`);
   }
   const decoded = Saved.decode(JSON.parse(text));
-  if (E.isLeft(decoded)) throw new Error(`${join(dir, 'state.json')} is not an emulator state file this host wrote; move it away to start the demo directories afresh`);
+  if (E.isLeft(decoded))
+    throw new Error(
+      `${join(dir, 'state.json')} is not an emulator state file this host wrote; move it away to start the demo directories afresh`,
+    );
   return decoded.right;
 };
 
 /** Dumped Google users as seed entries (verifier, id, sign-outs). */
-const googleUsers = (dump: GoogleDump): Saved['google']['users'] => dump.users.map((u) => ({
-  id: u.id, primaryEmail: u.primaryEmail, givenName: u.givenName, familyName: u.familyName, isAdmin: u.isAdmin, suspended: u.suspended,
-  aliases: [...u.aliases], signOutCount: u.signOutCount,
-  ...(u.passwordVerifier === null ? {} : { passwordVerifier: u.passwordVerifier }),
-  ...(u.passwordSetAt === null ? {} : { passwordSetAt: u.passwordSetAt }),
-  ...(u.lastSignOutAt === null ? {} : { lastSignOutAt: u.lastSignOutAt }),
-}));
+const googleUsers = (dump: GoogleDump): Saved['google']['users'] =>
+  dump.users.map((u) => ({
+    id: u.id,
+    primaryEmail: u.primaryEmail,
+    givenName: u.givenName,
+    familyName: u.familyName,
+    isAdmin: u.isAdmin,
+    suspended: u.suspended,
+    aliases: [...u.aliases],
+    signOutCount: u.signOutCount,
+    ...(u.passwordVerifier === null ? {} : { passwordVerifier: u.passwordVerifier }),
+    ...(u.passwordSetAt === null ? {} : { passwordSetAt: u.passwordSetAt }),
+    ...(u.lastSignOutAt === null ? {} : { lastSignOutAt: u.lastSignOutAt }),
+  }));
 
-const entraUsers = (dump: EntraDump, tenantId: string): Saved['entra']['users'] => (dump.tenants.find((x) => x.id === tenantId)?.users ?? []).map((u) => ({
-  ...u.properties, id: u.id, userPrincipalName: u.userPrincipalName, privileged: u.privileged, revocationCount: u.revocationCount,
-  ...(u.passwordVerifier === null ? {} : { passwordVerifier: u.passwordVerifier }),
-  ...(u.passwordSetAt === null ? {} : { passwordSetAt: u.passwordSetAt }),
-  ...(u.refreshTokensRevokedAt === null ? {} : { refreshTokensRevokedAt: u.refreshTokensRevokedAt }),
-  ...(u.signInSessionsRevokedAt === null ? {} : { signInSessionsRevokedAt: u.signInSessionsRevokedAt }),
-}));
+const entraUsers = (dump: EntraDump, tenantId: string): Saved['entra']['users'] =>
+  (dump.tenants.find((x) => x.id === tenantId)?.users ?? []).map((u) => ({
+    ...u.properties,
+    id: u.id,
+    userPrincipalName: u.userPrincipalName,
+    privileged: u.privileged,
+    revocationCount: u.revocationCount,
+    ...(u.passwordVerifier === null ? {} : { passwordVerifier: u.passwordVerifier }),
+    ...(u.passwordSetAt === null ? {} : { passwordSetAt: u.passwordSetAt }),
+    ...(u.refreshTokensRevokedAt === null ? {} : { refreshTokensRevokedAt: u.refreshTokensRevokedAt }),
+    ...(u.signInSessionsRevokedAt === null ? {} : { signInSessionsRevokedAt: u.signInSessionsRevokedAt }),
+  }));
 
 const googleSeed = (saved: Saved, first: boolean): GoogleSeed => ({
   customerId: 'C0exampledemo',
   domains: [DEMO_DOMAIN],
-  serviceAccounts: [{ clientEmail: saved.google.clientEmail, projectId: 'takeover-demo', privateKeyPem: saved.google.privateKeyPem, delegatedScopes: [DIRECTORY_USER_SCOPE, DIRECTORY_USER_SECURITY_SCOPE] }],
+  serviceAccounts: [
+    {
+      clientEmail: saved.google.clientEmail,
+      projectId: 'takeover-demo',
+      privateKeyPem: saved.google.privateKeyPem,
+      delegatedScopes: [DIRECTORY_USER_SCOPE, DIRECTORY_USER_SECURITY_SCOPE],
+    },
+  ],
   users: first
-    ? [{ primaryEmail: WORKSPACE_ADMIN, givenName: 'Workspace', familyName: 'Admin', isAdmin: true },
-      ...DEMO_PEOPLE.map((p) => ({ primaryEmail: p.email, givenName: p.givenName, familyName: p.familyName, password: oldPassword() }))]
-    : (saved.google.users as GoogleSeed['users']) ?? [],
+    ? [
+        { primaryEmail: WORKSPACE_ADMIN, givenName: 'Workspace', familyName: 'Admin', isAdmin: true },
+        ...DEMO_PEOPLE.map((p) => ({ primaryEmail: p.email, givenName: p.givenName, familyName: p.familyName, password: oldPassword() })),
+      ]
+    : ((saved.google.users as GoogleSeed['users']) ?? []),
 });
 
 const entraSeed = (saved: Saved, first: boolean): EntraSeed => ({
-  tenants: [{
-    id: saved.entra.tenantId,
-    displayName: 'Example Corp',
-    // example.com as a verified custom domain, as in a real Microsoft 365 tenant, plus the initial onmicrosoft.com one.
-    domains: [DEMO_DOMAIN, 'examplecorp.onmicrosoft.com'],
-    apps: [{ clientId: saved.entra.clientId, displayName: 'Takeover sync', clientSecret: saved.entra.clientSecret, permissions: DEFAULT_APP_PERMISSIONS }],
-    users: first
-      ? [{ userPrincipalName: 'global-admin@example.com', displayName: 'Global Admin', privileged: true },
-        ...DEMO_PEOPLE.map((p) => ({ userPrincipalName: p.email, mail: p.email, displayName: `${p.givenName} ${p.familyName}`, givenName: p.givenName, surname: p.familyName, password: oldPassword() }))]
-      : (saved.entra.users as NonNullable<NonNullable<EntraSeed['tenants']>[number]['users']>),
-  }],
+  tenants: [
+    {
+      id: saved.entra.tenantId,
+      displayName: 'Example Corp',
+      // example.com as a verified custom domain, as in a real Microsoft 365 tenant, plus the initial onmicrosoft.com one.
+      domains: [DEMO_DOMAIN, 'examplecorp.onmicrosoft.com'],
+      apps: [
+        {
+          clientId: saved.entra.clientId,
+          displayName: 'Takeover sync',
+          clientSecret: saved.entra.clientSecret,
+          permissions: DEFAULT_APP_PERMISSIONS,
+        },
+      ],
+      users: first
+        ? [
+            { userPrincipalName: 'global-admin@example.com', displayName: 'Global Admin', privileged: true },
+            ...DEMO_PEOPLE.map((p) => ({
+              userPrincipalName: p.email,
+              mail: p.email,
+              displayName: `${p.givenName} ${p.familyName}`,
+              givenName: p.givenName,
+              surname: p.familyName,
+              password: oldPassword(),
+            })),
+          ]
+        : (saved.entra.users as NonNullable<NonNullable<EntraSeed['tenants']>[number]['users']>),
+    },
+  ],
 });
 
 /** Synchronous on purpose: it runs in the emulator's response hook and must be done before anything else runs. */
@@ -126,7 +178,6 @@ const writeAtomically = (path: string, text: string): void => {
   writeFileSync(tmp, text, { encoding: 'utf8', mode: 0o600 });
   renameSync(tmp, path);
 };
-
 
 /** Starts the demo pair (or one of them), restoring DATA_DIR/emulators/state.json when there is one. */
 export const startDemoEmulators = async (options: DemoEmulatorOptions = {}): Promise<DemoEmulators> => {
@@ -141,11 +192,19 @@ export const startDemoEmulators = async (options: DemoEmulatorOptions = {}): Pro
   // Set once both are up: until then there is nothing of theirs to keep.
   let writeThrough: () => void = () => undefined;
   // The emulators call it after a write and before its answer leaves: the file has every account a caller was told of.
-  const onChange = (): void => { writeThrough(); };
-  const google = options.google === false ? undefined : await startGoogleEmulator({ scryptN, seed: googleSeed(saved, first), adminToken, onChange, profile: 'realistic' });
+  const onChange = (): void => {
+    writeThrough();
+  };
+  const google =
+    options.google === false
+      ? undefined
+      : await startGoogleEmulator({ scryptN, seed: googleSeed(saved, first), adminToken, onChange, profile: 'realistic' });
   let microsoft: EntraEmulator | undefined;
   try {
-    microsoft = options.microsoft === false ? undefined : await startEntraEmulator({ scryptN, seed: entraSeed(saved, first), adminToken, onChange, profile: 'realistic' });
+    microsoft =
+      options.microsoft === false
+        ? undefined
+        : await startEntraEmulator({ scryptN, seed: entraSeed(saved, first), adminToken, onChange, profile: 'realistic' });
   } catch (e) {
     await google?.close();
     throw e;
@@ -179,7 +238,8 @@ export const startDemoEmulators = async (options: DemoEmulatorOptions = {}): Pro
     } catch (e) {
       // A full disk must not stop the directory answering; the next change (or the stop) tries again.
       failures += 1;
-      if (failures === 1 || failures % 100 === 0) process.emitWarning(`cannot keep the demo directories' state (${(e as { code?: string }).code ?? 'error'})`);
+      if (failures === 1 || failures % 100 === 0)
+        process.emitWarning(`cannot keep the demo directories' state (${(e as { code?: string }).code ?? 'error'})`);
     }
   };
   let closed: Promise<void> | undefined;

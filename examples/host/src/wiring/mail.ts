@@ -33,6 +33,8 @@ export const readOutbox = async (store: EventStore): Promise<ReadonlyArray<Captu
   if (E.isLeft(read)) throw new Error(`cannot read the mail outbox: ${read.left._tag}`);
   return read.right.flatMap((r) => {
     const m = r.event.data;
-    return isMail(m) ? [{ id: m.id, to: m.to, subject: m.subject, text: m.text, html: m.html, sentAt: r.recordedAt.toISOString() as IsoTime }] : [];
+    return isMail(m)
+      ? [{ id: m.id, to: m.to, subject: m.subject, text: m.text, html: m.html, sentAt: r.recordedAt.toISOString() as IsoTime }]
+      : [];
   });
 };

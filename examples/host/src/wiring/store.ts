@@ -36,12 +36,23 @@ export const openStore = async (config: StoreConfig): Promise<OpenedStore> => {
     case 'postgres': {
       const opened = await connectPostgresEventStore(config.url, { schema: config.schema })();
       if (E.isLeft(opened)) throw new Error(`cannot open the event store in PostgreSQL (DATABASE_URL): ${opened.left.reason}`);
-      return { store: opened.right, description: `PostgreSQL ${withoutPassword(config.url)} schema ${config.schema}`, close: () => opened.right.close() };
+      return {
+        store: opened.right,
+        description: `PostgreSQL ${withoutPassword(config.url)} schema ${config.schema}`,
+        close: () => opened.right.close(),
+      };
     }
     case 'eventstoredb': {
       const client = EventStoreDBClient.connectionString(config.url);
       const store = eventStoreDbEventStore(client);
-      return { store, description: `EventStoreDB ${withoutPassword(config.url)}`, close: async () => { await store.close(); await client.dispose(); } };
+      return {
+        store,
+        description: `EventStoreDB ${withoutPassword(config.url)}`,
+        close: async () => {
+          await store.close();
+          await client.dispose();
+        },
+      };
     }
   }
 };

@@ -11,7 +11,10 @@ beforeAll(async () => {
   // A generous per-address limit, so the run reaches the handlers instead of stopping at 429.
   host = await startTestHost({ server: { authRateLimit: { max: 100_000, timeWindowMs: 60_000 } } });
   const email = 'fuzz-target@example.org';
-  const created = await call(host, 'POST', '/api/users', { token: host.adminToken, body: { email, givenName: 'Fuzz', familyName: 'Target', state: 'active', password: 'Fuzz-Target-Password-1!' } });
+  const created = await call(host, 'POST', '/api/users', {
+    token: host.adminToken,
+    body: { email, givenName: 'Fuzz', familyName: 'Target', state: 'active', password: 'Fuzz-Target-Password-1!' },
+  });
   userId = (created.json as { id: string }).id;
   const login = await call(host, 'POST', '/portal/api/login', { body: { email, password: 'Fuzz-Target-Password-1!' } });
   portalCookie = cookieFrom(login, 'takeover_portal') ?? '';
@@ -21,24 +24,73 @@ afterAll(async () => {
 });
 
 const ROUTES: ReadonlyArray<readonly [string, string]> = [
-  ['POST', '/api/session'], ['DELETE', '/api/session'],
-  ['GET', '/api/users'], ['POST', '/api/users'], ['GET', '/api/users/:id'], ['PATCH', '/api/users/:id'],
-  ['POST', '/api/users/:id/state'], ['POST', '/api/users/:id/bindings'], ['DELETE', '/api/users/:id/bindings/:id'],
-  ['GET', '/api/users/:id/audit'], ['GET', '/api/pushes/:id/why'],
-  ['GET', '/api/directories'], ['PATCH', '/api/directories/:id'],
-  ['POST', '/portal/api/login'], ['POST', '/portal/api/logout'], ['POST', '/portal/api/activate'], ['POST', '/portal/api/password'], ['GET', '/portal/api/notifications'],
-  ['POST', '/demo/directories/:id/verify'], ['GET', '/demo/mail'],
-  ['GET', '/healthz'], ['GET', '/readyz'], ['GET', '/metrics'],
-  ['GET', '/api/:id'], ['PUT', '/api/users/:id'], ['OPTIONS', '/api/users'], ['HEAD', '/api/directories'],
+  ['POST', '/api/session'],
+  ['DELETE', '/api/session'],
+  ['GET', '/api/users'],
+  ['POST', '/api/users'],
+  ['GET', '/api/users/:id'],
+  ['PATCH', '/api/users/:id'],
+  ['POST', '/api/users/:id/state'],
+  ['POST', '/api/users/:id/bindings'],
+  ['DELETE', '/api/users/:id/bindings/:id'],
+  ['GET', '/api/users/:id/audit'],
+  ['GET', '/api/pushes/:id/why'],
+  ['GET', '/api/directories'],
+  ['PATCH', '/api/directories/:id'],
+  ['POST', '/portal/api/login'],
+  ['POST', '/portal/api/logout'],
+  ['POST', '/portal/api/activate'],
+  ['POST', '/portal/api/password'],
+  ['GET', '/portal/api/notifications'],
+  ['POST', '/demo/directories/:id/verify'],
+  ['GET', '/demo/mail'],
+  ['GET', '/healthz'],
+  ['GET', '/readyz'],
+  ['GET', '/metrics'],
+  ['GET', '/api/:id'],
+  ['PUT', '/api/users/:id'],
+  ['OPTIONS', '/api/users'],
+  ['HEAD', '/api/directories'],
 ];
 
-const FIELDS = ['email', 'password', 'givenName', 'familyName', 'displayName', 'state', 'directoryId', 'directories', 'token', 'current', 'next', 'userKey', 'passwordPush', 'revokeSessionsOnPush', '__proto__', 'constructor'];
+const FIELDS = [
+  'email',
+  'password',
+  'givenName',
+  'familyName',
+  'displayName',
+  'state',
+  'directoryId',
+  'directories',
+  'token',
+  'current',
+  'next',
+  'userKey',
+  'passwordPush',
+  'revokeSessionsOnPush',
+  '__proto__',
+  'constructor',
+];
 
 const value = fc.oneof(
   fc.string(),
   fc.string({ unit: 'binary', maxLength: 300 }),
-  fc.constantFrom('google', 'microsoft', 'active', 'staged', 'suspended', 'every-push', 'when-changed', 'ada@example.com', 'fuzz-target@example.org', ''),
-  fc.integer(), fc.double(), fc.boolean(), fc.constant(null),
+  fc.constantFrom(
+    'google',
+    'microsoft',
+    'active',
+    'staged',
+    'suspended',
+    'every-push',
+    'when-changed',
+    'ada@example.com',
+    'fuzz-target@example.org',
+    '',
+  ),
+  fc.integer(),
+  fc.double(),
+  fc.boolean(),
+  fc.constant(null),
   fc.array(fc.string(), { maxLength: 4 }),
   fc.dictionary(fc.string({ maxLength: 8 }), fc.string(), { maxKeys: 3 }),
 );
@@ -60,7 +112,18 @@ const header = fc.string({ unit: 'grapheme-ascii', maxLength: 80 });
 
 const contentType = fc.oneof(
   { arbitrary: fc.constant('application/json'), weight: 6 },
-  { arbitrary: fc.constantFrom('application/json; charset=utf-8', 'APPLICATION/JSON', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/json; charset=latin1', 'application/jsonx'), weight: 2 },
+  {
+    arbitrary: fc.constantFrom(
+      'application/json; charset=utf-8',
+      'APPLICATION/JSON',
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x',
+      'application/json; charset=latin1',
+      'application/jsonx',
+    ),
+    weight: 2,
+  },
   { arbitrary: header, weight: 1 },
   { arbitrary: fc.constant(undefined), weight: 1 },
 );
@@ -82,28 +145,38 @@ const cookie = fc.oneof(
 test('fuzzed bodies, headers and ids never get a 5xx', async () => {
   const seen = new Map<number, number>();
   await fc.assert(
-    fc.asyncProperty(fc.constantFrom(...ROUTES), fc.array(id, { minLength: 2, maxLength: 2 }), body, contentType, auth, cookie, header, async ([method, pattern], ids, payload, type, authorization, cookieHeader, accept) => {
-      let k = 0;
-      const url = pattern.replace(/:id/g, () => {
-        const v = ids[k++] ?? 'x';
-        return v === '__USER__' ? userId : v;
-      });
-      const headers: Record<string, string> = { accept };
-      if (type !== undefined) headers['content-type'] = type;
-      if (authorization !== undefined) headers.authorization = authorization === '__ADMIN__' ? `Bearer ${host.adminToken}` : authorization;
-      if (cookieHeader !== undefined) headers.cookie = cookieHeader === '__PORTAL__' ? portalCookie : cookieHeader;
-      const hasBody = !['GET', 'HEAD', 'DELETE', 'OPTIONS'].includes(method);
-      const res = await fetch(`${host.url}${url}`, { method, headers, redirect: 'manual', ...(hasBody ? { body: payload } : {}) });
-      const text = await res.text();
-      seen.set(res.status, (seen.get(res.status) ?? 0) + 1);
-      if (res.status >= 500) throw new Error(`${method} ${url} → ${String(res.status)}: ${text}`);
-      const path = url.split('?', 1)[0] ?? '';
-      if (res.status >= 400 && method !== 'HEAD' && /^\/(api|portal\/api|demo)\//.test(path)) {
-        const parsed = JSON.parse(text) as { error?: { kind?: unknown; reason?: unknown } };
-        expect(typeof parsed.error?.kind).toBe('string');
-        expect(typeof parsed.error?.reason).toBe('string');
-      }
-    }),
+    fc.asyncProperty(
+      fc.constantFrom(...ROUTES),
+      fc.array(id, { minLength: 2, maxLength: 2 }),
+      body,
+      contentType,
+      auth,
+      cookie,
+      header,
+      async ([method, pattern], ids, payload, type, authorization, cookieHeader, accept) => {
+        let k = 0;
+        const url = pattern.replace(/:id/g, () => {
+          const v = ids[k++] ?? 'x';
+          return v === '__USER__' ? userId : v;
+        });
+        const headers: Record<string, string> = { accept };
+        if (type !== undefined) headers['content-type'] = type;
+        if (authorization !== undefined)
+          headers.authorization = authorization === '__ADMIN__' ? `Bearer ${host.adminToken}` : authorization;
+        if (cookieHeader !== undefined) headers.cookie = cookieHeader === '__PORTAL__' ? portalCookie : cookieHeader;
+        const hasBody = !['GET', 'HEAD', 'DELETE', 'OPTIONS'].includes(method);
+        const res = await fetch(`${host.url}${url}`, { method, headers, redirect: 'manual', ...(hasBody ? { body: payload } : {}) });
+        const text = await res.text();
+        seen.set(res.status, (seen.get(res.status) ?? 0) + 1);
+        if (res.status >= 500) throw new Error(`${method} ${url} → ${String(res.status)}: ${text}`);
+        const path = url.split('?', 1)[0] ?? '';
+        if (res.status >= 400 && method !== 'HEAD' && /^\/(api|portal\/api|demo)\//.test(path)) {
+          const parsed = JSON.parse(text) as { error?: { kind?: unknown; reason?: unknown } };
+          expect(typeof parsed.error?.kind).toBe('string');
+          expect(typeof parsed.error?.reason).toBe('string');
+        }
+      },
+    ),
     { numRuns: 500 },
   );
   // The run reached the handlers, not only the front door.

@@ -22,7 +22,9 @@ const waitFor = async <A>(what: string, check: () => Promise<A | undefined>): Pr
     const r = await check();
     if (r !== undefined) return r;
     if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}: the scan would have looked at an unfinished run`);
-    await new Promise((resolve) => { setTimeout(resolve, 50); });
+    await new Promise((resolve) => {
+      setTimeout(resolve, 50);
+    });
   }
 };
 
@@ -62,8 +64,25 @@ test('R14: no password, token or session cookie in logs, responses, metrics or m
   const sessionToken = (session.json as { token: string }).token;
 
   const email = 'grace@example.com';
-  await record(call(host, 'POST', '/api/users', { ...admin, body: { email: 'bad-email', givenName: 'G', familyName: 'H', state: 'active', password: secrets.createdBad } }));
-  await record(call(host, 'POST', '/api/users', { ...admin, body: { email, givenName: 'Grace', familyName: 'Hopper', state: 'active', password: secrets.created, directories: ['google', 'microsoft'] } }));
+  await record(
+    call(host, 'POST', '/api/users', {
+      ...admin,
+      body: { email: 'bad-email', givenName: 'G', familyName: 'H', state: 'active', password: secrets.createdBad },
+    }),
+  );
+  await record(
+    call(host, 'POST', '/api/users', {
+      ...admin,
+      body: {
+        email,
+        givenName: 'Grace',
+        familyName: 'Hopper',
+        state: 'active',
+        password: secrets.created,
+        directories: ['google', 'microsoft'],
+      },
+    }),
+  );
   await record(call(host, 'POST', '/portal/api/login', { body: { email, password: secrets.loginWrong } }));
   const login = await record(call(host, 'POST', '/portal/api/login', { body: { email, password: secrets.created } }));
   const cookie = cookieFrom(login, 'takeover_portal') ?? '';
@@ -75,7 +94,12 @@ test('R14: no password, token or session cookie in logs, responses, metrics or m
 
   // A staged user's activation.
   const staged = 'alan@example.com';
-  await record(call(host, 'POST', '/api/users', { ...admin, body: { email: staged, givenName: 'Alan', familyName: 'Turing', state: 'active', directories: ['google'] } }));
+  await record(
+    call(host, 'POST', '/api/users', {
+      ...admin,
+      body: { email: staged, givenName: 'Alan', familyName: 'Turing', state: 'active', directories: ['google'] },
+    }),
+  );
   const link = await waitFor(`the activation mail to ${staged}`, async () => {
     const mail = await call(host, 'GET', '/demo/mail', { token: host.adminToken });
     const found = (mail.json as { messages: Array<{ to: string; text: string }> }).messages.find((m) => m.to.includes(staged));
@@ -85,12 +109,31 @@ test('R14: no password, token or session cookie in logs, responses, metrics or m
   await record(call(host, 'POST', '/portal/api/login', { body: { email: staged, password: secrets.activation } }));
 
   // Refused bodies that still carry a password.
-  await record(call(host, 'POST', '/portal/api/login', { rawBody: `{"email":"${email}","password":"${secrets.badJson}"`, headers: { 'content-type': 'application/json' } }));
-  await record(call(host, 'POST', '/portal/api/login', { rawBody: `email=${email}&password=${secrets.form}`, headers: { 'content-type': 'application/x-www-form-urlencoded' } }));
-  await record(call(host, 'POST', '/portal/api/login', { rawBody: JSON.stringify({ email, password: secrets.huge, pad: 'x'.repeat(100_000) }), headers: { 'content-type': 'application/json' } }));
+  await record(
+    call(host, 'POST', '/portal/api/login', {
+      rawBody: `{"email":"${email}","password":"${secrets.badJson}"`,
+      headers: { 'content-type': 'application/json' },
+    }),
+  );
+  await record(
+    call(host, 'POST', '/portal/api/login', {
+      rawBody: `email=${email}&password=${secrets.form}`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    }),
+  );
+  await record(
+    call(host, 'POST', '/portal/api/login', {
+      rawBody: JSON.stringify({ email, password: secrets.huge, pad: 'x'.repeat(100_000) }),
+      headers: { 'content-type': 'application/json' },
+    }),
+  );
 
   // The pushes behind the logins must have finished (they log) before anything is read back.
-  for (const [userKey, password, directory] of [[staged, secrets.activation, 'google'], [email, secrets.next, 'google'], [email, secrets.next, 'microsoft']] as const) {
+  for (const [userKey, password, directory] of [
+    [staged, secrets.activation, 'google'],
+    [email, secrets.next, 'google'],
+    [email, secrets.next, 'microsoft'],
+  ] as const) {
     await waitFor(`the push of ${userKey}'s password to ${directory}`, async () => {
       const v = await call(host, 'POST', `/demo/directories/${directory}/verify`, { body: { userKey, password } });
       return (v.json as { matches?: boolean }).matches === true ? true : undefined;
@@ -101,7 +144,11 @@ test('R14: no password, token or session cookie in logs, responses, metrics or m
   responses.push(await call(host, 'GET', '/portal/api/notifications', { cookie }));
   const user = await call(host, 'GET', '/api/users?q=grace', admin);
   const graceId = (user.json as { users: Array<{ id: string }> }).users[0]?.id ?? '';
-  responses.push(user, await call(host, 'GET', `/api/users/${graceId}`, admin), await call(host, 'GET', `/api/users/${graceId}/audit`, admin));
+  responses.push(
+    user,
+    await call(host, 'GET', `/api/users/${graceId}`, admin),
+    await call(host, 'GET', `/api/users/${graceId}/audit`, admin),
+  );
 
   const logs = host.logs();
   expect(logs).toContain('"reqId"'); // the capture works and request logs are in it
@@ -118,8 +165,14 @@ test('R14: no password, token or session cookie in logs, responses, metrics or m
   expect(files.some((f) => f.endsWith('events.db'))).toBe(true); // the scan sees the stores
   const named = Object.entries({ ...secrets, adminPassword });
   const scanner = leakScanner(named.map(([, secret]) => secret));
-  const places: Array<[string, string]> = [['logs', logs], ['responses', everything], ...await Promise.all(files.map(async (f): Promise<[string, string]> => [f, (await readFile(f)).toString('latin1')]))];
-  const found = places.flatMap(([where, text]) => scanner.findAll(text).map((hit) => `${named[hit.secret]?.[0] ?? '?'} in ${where} as ${describeLeak(hit)}`));
+  const places: Array<[string, string]> = [
+    ['logs', logs],
+    ['responses', everything],
+    ...(await Promise.all(files.map(async (f): Promise<[string, string]> => [f, (await readFile(f)).toString('latin1')]))),
+  ];
+  const found = places.flatMap(([where, text]) =>
+    scanner.findAll(text).map((hit) => `${named[hit.secret]?.[0] ?? '?'} in ${where} as ${describeLeak(hit)}`),
+  );
   // The same scan finds what is there: the email (stored, logged, answered) is found in the files and responses.
   const control = leakScanner([email]);
   expect(places.filter(([, text]) => control.find(text) !== undefined).length).toBeGreaterThan(2);

@@ -74,19 +74,35 @@ test('first start prints the admin password once; a restart keeps the data and p
   expect(banner.split(password)).toHaveLength(2); // printed exactly once
   expect(first.stderr()).not.toContain(password);
 
-  const session = await fetch(`${url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'admin@example.com', password }) });
+  const session = await fetch(`${url}/api/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'admin@example.com', password }),
+  });
   expect(session.status).toBe(200);
   const { token } = (await session.json()) as { token: string };
-  const created = await fetch(`${url}/api/users`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ email: 'kept@example.org', givenName: 'Kept', familyName: 'Across', state: 'staged' }) });
+  const created = await fetch(`${url}/api/users`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ email: 'kept@example.org', givenName: 'Kept', familyName: 'Across', state: 'staged' }),
+  });
   expect(created.status).toBe(201);
   const { id } = (await created.json()) as { id: string };
 
   // A login starts pushes; SIGTERM right behind it lets them finish (the plaintext lives only in
   // memory, so a push cut short could not be redone after the restart).
   const ada = { email: 'ada@example.com', password: 'Shutdown-Test-Password-5!' };
-  const bound = await fetch(`${url}/api/users`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ ...ada, givenName: 'Ada', familyName: 'Lovelace', state: 'active', directories: ['google', 'microsoft'] }) });
+  const bound = await fetch(`${url}/api/users`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ ...ada, givenName: 'Ada', familyName: 'Lovelace', state: 'active', directories: ['google', 'microsoft'] }),
+  });
   expect(bound.status).toBe(201);
-  const login = await fetch(`${url}/portal/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ada) });
+  const login = await fetch(`${url}/portal/api/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(ada),
+  });
   expect(login.status).toBe(200);
   first.child.kill('SIGTERM');
   expect(await first.exited).toBe(0);
@@ -97,13 +113,21 @@ test('first start prints the admin password once; a restart keeps the data and p
   expect(second.stdout()).toContain(`${url}/portal`);
   expect(second.stdout()).not.toContain(password);
   expect(second.stdout()).not.toMatch(/^\s+password\s+\S/m);
-  const again = await fetch(`${url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'admin@example.com', password }) });
+  const again = await fetch(`${url}/api/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'admin@example.com', password }),
+  });
   expect(again.status).toBe(200);
   const token2 = ((await again.json()) as { token: string }).token;
   const kept = await fetch(`${url}/api/users/${id}`, { headers: { authorization: `Bearer ${token2}` } });
   expect(kept.status).toBe(200);
   for (const directory of ['google', 'microsoft']) {
-    const verify = await fetch(`${url}/demo/directories/${directory}/verify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userKey: ada.email, password: ada.password }) });
+    const verify = await fetch(`${url}/demo/directories/${directory}/verify`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ userKey: ada.email, password: ada.password }),
+    });
     const body: unknown = await verify.json();
     expect({ directory, body }).toMatchObject({ directory, body: { matches: true } });
   }

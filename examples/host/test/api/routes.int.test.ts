@@ -12,7 +12,8 @@ afterAll(async () => {
   await host.close();
 });
 
-const admin = (method: string, path: string, body?: unknown) => call(host, method, path, { token: host.adminToken, ...(body === undefined ? {} : { body }) });
+const admin = (method: string, path: string, body?: unknown) =>
+  call(host, method, path, { token: host.adminToken, ...(body === undefined ? {} : { body }) });
 const errorOf = (json: unknown) => (json as { error: { kind: string; field?: string; reason: string } }).error;
 const PASSWORD = 'Correct-Horse-9-Battery!';
 
@@ -20,7 +21,13 @@ let counter = 0;
 const newUser = async (extra: Record<string, unknown> = {}): Promise<{ id: string; email: string }> => {
   counter += 1;
   const email = `person${String(counter)}-${String(Date.now())}@example.org`;
-  const res = await admin('POST', '/api/users', { email, givenName: 'Test', familyName: `Person${String(counter)}`, state: 'active', ...extra });
+  const res = await admin('POST', '/api/users', {
+    email,
+    givenName: 'Test',
+    familyName: `Person${String(counter)}`,
+    state: 'active',
+    ...extra,
+  });
   expect(res.status).toBe(201);
   return { id: (res.json as { id: string }).id, email };
 };
@@ -59,7 +66,11 @@ describe('operations', () => {
       await server.listen({ port: 0, host: '127.0.0.1' });
       try {
         const address = server.server.address();
-        const res = await call({ url: `http://127.0.0.1:${String(typeof address === 'object' && address !== null ? address.port : 0)}` }, 'GET', '/readyz');
+        const res = await call(
+          { url: `http://127.0.0.1:${String(typeof address === 'object' && address !== null ? address.port : 0)}` },
+          'GET',
+          '/readyz',
+        );
         expect(res.status).toBe(503);
         expect(res.text).not.toContain('secret-ish');
       } finally {
@@ -98,14 +109,22 @@ describe('admin API authentication', () => {
     ['GET', '/api/no-such-route'],
   ];
 
-  test.each(routes.map(([method, path, body]) => ({ method, path, body })))('$method $path without a token, with a bad token, or with a portal cookie → 401 with WWW-Authenticate: Bearer', async ({ method, path, body }) => {
-    for (const options of [{}, { token: 'not-a-token' }, { headers: { authorization: 'Basic YWRtaW46eA==' } }, { cookie: 'takeover_portal=abc' }]) {
-      const res = await call(host, method, path, { ...options, ...(body === undefined ? {} : { body }) });
-      expect(res.status).toBe(401);
-      expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);
-      expect(errorOf(res.json).kind).toBe('unauthorized');
-    }
-  });
+  test.each(routes.map(([method, path, body]) => ({ method, path, body })))(
+    '$method $path without a token, with a bad token, or with a portal cookie → 401 with WWW-Authenticate: Bearer',
+    async ({ method, path, body }) => {
+      for (const options of [
+        {},
+        { token: 'not-a-token' },
+        { headers: { authorization: 'Basic YWRtaW46eA==' } },
+        { cookie: 'takeover_portal=abc' },
+      ]) {
+        const res = await call(host, method, path, { ...options, ...(body === undefined ? {} : { body }) });
+        expect(res.status).toBe(401);
+        expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);
+        expect(errorOf(res.json).kind).toBe('unauthorized');
+      }
+    },
+  );
 
   test('POST /api/session: the admin account gets a token that works, and logging out ends it; a wrong password is 401; a bad body 400', async () => {
     const first = host.app.firstStart;
@@ -210,10 +229,23 @@ describe('users', () => {
 
   test('nothing half-written: a refused create leaves no user and the email free', async () => {
     const email = `half-${String(Date.now())}@example.org`;
-    const bad = await admin('POST', '/api/users', { email, givenName: 'Half', familyName: 'Written', state: 'active', directories: ['google', 'nowhere'] });
+    const bad = await admin('POST', '/api/users', {
+      email,
+      givenName: 'Half',
+      familyName: 'Written',
+      state: 'active',
+      directories: ['google', 'nowhere'],
+    });
     expect(bad.status).toBeGreaterThanOrEqual(400);
     expect(bad.status).toBeLessThan(500);
-    const invalid = await admin('POST', '/api/users', { email, givenName: 'Half', familyName: 'Written', state: 'active', password: PASSWORD, extra: 1 });
+    const invalid = await admin('POST', '/api/users', {
+      email,
+      givenName: 'Half',
+      familyName: 'Written',
+      state: 'active',
+      password: PASSWORD,
+      extra: 1,
+    });
     expect(invalid.status).toBe(400);
     const search = await admin('GET', `/api/users?q=${encodeURIComponent(email)}`);
     expect((search.json as { total: number }).total).toBe(0);
@@ -226,7 +258,14 @@ describe('users', () => {
   test('GET /api/pushes/:pushId/why explains a push from the audit', async () => {
     // A demo person (the Google emulator has the account the binding links to).
     const email = 'grace@example.com';
-    const created = await admin('POST', '/api/users', { email, givenName: 'Grace', familyName: 'Hopper', state: 'active', password: PASSWORD, directories: ['google'] });
+    const created = await admin('POST', '/api/users', {
+      email,
+      givenName: 'Grace',
+      familyName: 'Hopper',
+      state: 'active',
+      password: PASSWORD,
+      directories: ['google'],
+    });
     expect(created.status).toBe(201);
     const { id } = created.json as { id: string };
     // R3: the push runs behind the login.
@@ -258,7 +297,11 @@ describe('request shape', () => {
   test('JSON only: other content types → 415, under /api, /portal/api and /demo', async () => {
     for (const path of ['/api/users', '/portal/api/login', '/portal/api/activate', '/demo/directories/google/verify']) {
       for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
-        const res = await call(host, 'POST', path, { token: host.adminToken, rawBody: 'email=a%40b.c&password=x', headers: { 'content-type': type } });
+        const res = await call(host, 'POST', path, {
+          token: host.adminToken,
+          rawBody: 'email=a%40b.c&password=x',
+          headers: { 'content-type': type },
+        });
         expect({ path, type, status: res.status }).toEqual({ path, type, status: 415 });
         expect(errorOf(res.json).field).toBe('content-type');
       }
@@ -266,14 +309,24 @@ describe('request shape', () => {
   });
 
   test('bad JSON → 400 field body; an oversized body → 413; never a 5xx', async () => {
-    const bad = await call(host, 'POST', '/portal/api/login', { rawBody: '{"email":"a@b.c","password":', headers: { 'content-type': 'application/json' } });
+    const bad = await call(host, 'POST', '/portal/api/login', {
+      rawBody: '{"email":"a@b.c","password":',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(bad.status).toBe(400);
     expect(errorOf(bad.json)).toMatchObject({ kind: 'invalid', field: 'body' });
     const empty = await call(host, 'POST', '/portal/api/login', { rawBody: '', headers: { 'content-type': 'application/json' } });
     expect(empty.status).toBe(400);
-    const big = await call(host, 'POST', '/api/users', { token: host.adminToken, rawBody: JSON.stringify({ email: 'x'.repeat(200_000) }), headers: { 'content-type': 'application/json' } });
+    const big = await call(host, 'POST', '/api/users', {
+      token: host.adminToken,
+      rawBody: JSON.stringify({ email: 'x'.repeat(200_000) }),
+      headers: { 'content-type': 'application/json' },
+    });
     expect(big.status).toBe(413);
-    const proto = await call(host, 'POST', '/portal/api/login', { rawBody: '{"__proto__":{"x":1},"email":"a","password":"b"}', headers: { 'content-type': 'application/json' } });
+    const proto = await call(host, 'POST', '/portal/api/login', {
+      rawBody: '{"__proto__":{"x":1},"email":"a","password":"b"}',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(proto.status).toBe(400);
     const badUrl = await admin('GET', '/api/users/%E0%A4%A');
     expect(badUrl.status).toBe(400);
@@ -346,7 +399,9 @@ describe('portal JSON', () => {
     expect((await call(host, 'POST', '/portal/api/activate', { body: { token: decodeURIComponent(token) } })).status).toBe(400);
     const ok = await call(host, 'POST', '/portal/api/activate', { body: { token: decodeURIComponent(token), password: PASSWORD } });
     expect(ok.status).toBe(200);
-    expect((await call(host, 'POST', '/portal/api/activate', { body: { token: decodeURIComponent(token), password: PASSWORD } })).status).toBe(404);
+    expect(
+      (await call(host, 'POST', '/portal/api/activate', { body: { token: decodeURIComponent(token), password: PASSWORD } })).status,
+    ).toBe(404);
     expect((await call(host, 'POST', '/portal/api/activate', { body: { token: 'unknown-token', password: PASSWORD } })).status).toBe(404);
     expect((await call(host, 'POST', '/portal/api/login', { body: { email, password: PASSWORD } })).status).toBe(200);
   });
@@ -355,7 +410,14 @@ describe('portal JSON', () => {
 describe('demo', () => {
   test('a login pushes the password: /demo/directories/:id/verify says the emulator accepts it', async () => {
     const email = 'ada@example.com';
-    const created = await admin('POST', '/api/users', { email, givenName: 'Ada', familyName: 'Lovelace', state: 'active', password: PASSWORD, directories: ['google', 'microsoft'] });
+    const created = await admin('POST', '/api/users', {
+      email,
+      givenName: 'Ada',
+      familyName: 'Lovelace',
+      state: 'active',
+      password: PASSWORD,
+      directories: ['google', 'microsoft'],
+    });
     expect(created.status).toBe(201);
     expect((await call(host, 'POST', '/portal/api/login', { body: { email, password: PASSWORD } })).status).toBe(200);
     for (const directory of ['google', 'microsoft']) {
@@ -369,8 +431,12 @@ describe('demo', () => {
     }
     const other = await call(host, 'POST', '/demo/directories/google/verify', { body: { userKey: email, password: 'Not-It-1!' } });
     expect(other.json).toMatchObject({ matches: false });
-    expect((await call(host, 'POST', '/demo/directories/nowhere/verify', { body: { userKey: email, password: PASSWORD } })).status).toBe(404);
-    expect((await call(host, 'POST', '/demo/directories/google/verify', { body: { userKey: 'nobody@example.com', password: PASSWORD } })).status).toBe(404);
+    expect((await call(host, 'POST', '/demo/directories/nowhere/verify', { body: { userKey: email, password: PASSWORD } })).status).toBe(
+      404,
+    );
+    expect(
+      (await call(host, 'POST', '/demo/directories/google/verify', { body: { userKey: 'nobody@example.com', password: PASSWORD } })).status,
+    ).toBe(404);
     const bad = await call(host, 'POST', '/demo/directories/google/verify', { body: { password: PASSWORD } });
     expect(errorOf(bad.json).field).toBe('userKey');
   });

@@ -15,7 +15,10 @@ const hosts: TestHost[] = [];
 beforeAll(async () => {
   emulators = await startDemoEmulators({ scryptN: 1024 });
   const env = { DATABASE_URL, DATABASE_SCHEMA: schema };
-  const shared = { ...(emulators.google === undefined ? {} : { google: emulators.google }), ...(emulators.microsoft === undefined ? {} : { microsoft: emulators.microsoft }) };
+  const shared = {
+    ...(emulators.google === undefined ? {} : { google: emulators.google }),
+    ...(emulators.microsoft === undefined ? {} : { microsoft: emulators.microsoft }),
+  };
   // One after the other: the first creates the schema and the admin account, the second finds them.
   hosts.push(await startTestHost({ env, emulators: shared }));
   hosts.push(await startTestHost({ env, emulators: shared }));
@@ -38,14 +41,19 @@ test('concurrent portal logins of one user on two hosts: both succeed, one push 
 
   const email = 'katherine@example.com';
   const password = 'Two-Hosts-Password-7!';
-  const created = await call(a, 'POST', '/api/users', { token: a.adminToken, body: { email, givenName: 'Katherine', familyName: 'Johnson', state: 'active', password, directories: ['google', 'microsoft'] } });
+  const created = await call(a, 'POST', '/api/users', {
+    token: a.adminToken,
+    body: { email, givenName: 'Katherine', familyName: 'Johnson', state: 'active', password, directories: ['google', 'microsoft'] },
+  });
   expect(created.status).toBe(201);
   const { id } = created.json as { id: string };
   // The other host sees the user at once (one store).
   expect((await call(b, 'GET', `/api/users/${id}`, { token: b.adminToken })).status).toBe(200);
 
   const googleBefore = emulators.google?.audit().filter((e) => e.eventName === 'CHANGE_PASSWORD' && e.userEmail === email).length ?? 0;
-  const entraBefore = emulators.microsoft?.audit().filter((e) => e.activityDisplayName === 'Reset user password' && e.targetUserPrincipalName === email).length ?? 0;
+  const entraBefore =
+    emulators.microsoft?.audit().filter((e) => e.activityDisplayName === 'Reset user password' && e.targetUserPrincipalName === email)
+      .length ?? 0;
 
   const logins = await Promise.all([a, b, a, b].map((h) => call(h, 'POST', '/portal/api/login', { body: { email, password } })));
   expect(logins.map((l) => l.status)).toEqual([200, 200, 200, 200]);
@@ -53,15 +61,20 @@ test('concurrent portal logins of one user on two hosts: both succeed, one push 
   // Wait until both directories have the password, then for the dust to settle.
   const until = Date.now() + 20_000;
   for (;;) {
-    const results = await Promise.all(['google', 'microsoft'].map((d) => call(a, 'POST', `/demo/directories/${d}/verify`, { body: { userKey: email, password } })));
+    const results = await Promise.all(
+      ['google', 'microsoft'].map((d) => call(a, 'POST', `/demo/directories/${d}/verify`, { body: { userKey: email, password } })),
+    );
     if (results.every((r) => (r.json as { matches?: boolean }).matches === true)) break;
     if (Date.now() > until) throw new Error(`the password did not reach both directories: ${results.map((r) => r.text).join(' ')}`);
     await new Promise((r) => setTimeout(r, 100));
   }
   await new Promise((r) => setTimeout(r, 1_000));
 
-  const googlePushes = (emulators.google?.audit().filter((e) => e.eventName === 'CHANGE_PASSWORD' && e.userEmail === email).length ?? 0) - googleBefore;
-  const entraPushes = (emulators.microsoft?.audit().filter((e) => e.activityDisplayName === 'Reset user password' && e.targetUserPrincipalName === email).length ?? 0) - entraBefore;
+  const googlePushes =
+    (emulators.google?.audit().filter((e) => e.eventName === 'CHANGE_PASSWORD' && e.userEmail === email).length ?? 0) - googleBefore;
+  const entraPushes =
+    (emulators.microsoft?.audit().filter((e) => e.activityDisplayName === 'Reset user password' && e.targetUserPrincipalName === email)
+      .length ?? 0) - entraBefore;
   expect({ google: googlePushes, microsoft: entraPushes }).toEqual({ google: 1, microsoft: 1 });
 
   // Both hosts tell the same story: one succeeded push per directory in the user's audit.

@@ -12,9 +12,21 @@ let keyFile: string;
 let certFile: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'host-config-'));
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 1024, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+  const { privateKey } = generateKeyPairSync('rsa', {
+    modulusLength: 1024,
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  });
   keyFile = join(dir, 'key.json');
-  await writeFile(keyFile, JSON.stringify({ type: 'service_account', client_email: 'sync@proj.iam.gserviceaccount.com', private_key: privateKey, private_key_id: 'k1' }));
+  await writeFile(
+    keyFile,
+    JSON.stringify({
+      type: 'service_account',
+      client_email: 'sync@proj.iam.gserviceaccount.com',
+      private_key: privateKey,
+      private_key_id: 'k1',
+    }),
+  );
   certFile = join(dir, 'app.pem');
   await writeFile(certFile, `${privateKey}\n-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n`);
 });
@@ -35,9 +47,18 @@ const variables = (env: NodeJS.ProcessEnv) => errors(env).map((e) => e.variable)
 test('defaults: port 3000, SQLite under ./data, both emulators, the outbox, a generated-password admin', () => {
   const c = ok({});
   expect(c).toMatchObject({
-    port: 3000, host: '127.0.0.1', publicUrl: 'http://localhost:3000', store: { kind: 'sqlite' }, database: { kind: 'sqlite' },
-    mail: { kind: 'outbox' }, google: { mode: 'emulator' }, microsoft: { mode: 'emulator' }, adminEmail: 'admin@example.com',
-    platformName: 'Takeover Demo', logLevel: 'info', shutdownDeadlineMs: 30000,
+    port: 3000,
+    host: '127.0.0.1',
+    publicUrl: 'http://localhost:3000',
+    store: { kind: 'sqlite' },
+    database: { kind: 'sqlite' },
+    mail: { kind: 'outbox' },
+    google: { mode: 'emulator' },
+    microsoft: { mode: 'emulator' },
+    adminEmail: 'admin@example.com',
+    platformName: 'Takeover Demo',
+    logLevel: 'info',
+    shutdownDeadlineMs: 30000,
   });
   expect(c.store).toEqual({ kind: 'sqlite', path: expect.stringMatching(/data\/events\.db$/) as unknown });
   expect(c.adminApiKey).toBeUndefined();
@@ -47,10 +68,17 @@ test('defaults: port 3000, SQLite under ./data, both emulators, the outbox, a ge
 
 test('PostgreSQL and EventStoreDB by URL; the host tables follow DATABASE_URL', () => {
   expect(ok({ DATABASE_URL: 'postgres://u:p@db:5432/takeover', DATABASE_SCHEMA: 'demo' })).toMatchObject({
-    store: { kind: 'postgres', url: 'postgres://u:p@db:5432/takeover', schema: 'demo' }, database: { kind: 'postgres', schema: 'demo' },
+    store: { kind: 'postgres', url: 'postgres://u:p@db:5432/takeover', schema: 'demo' },
+    database: { kind: 'postgres', schema: 'demo' },
   });
-  expect(ok({ EVENTSTORE_URL: 'esdb://localhost:2113?tls=false' })).toMatchObject({ store: { kind: 'eventstoredb' }, database: { kind: 'sqlite' } });
-  expect(ok({ SMTP_URL: 'smtps://u:p@mail.example.com:465', MAIL_FROM: 'no-reply@example.com' })).toMatchObject({ mail: { kind: 'smtp' }, mailFrom: 'no-reply@example.com' });
+  expect(ok({ EVENTSTORE_URL: 'esdb://localhost:2113?tls=false' })).toMatchObject({
+    store: { kind: 'eventstoredb' },
+    database: { kind: 'sqlite' },
+  });
+  expect(ok({ SMTP_URL: 'smtps://u:p@mail.example.com:465', MAIL_FROM: 'no-reply@example.com' })).toMatchObject({
+    mail: { kind: 'smtp' },
+    mailFrom: 'no-reply@example.com',
+  });
 });
 
 test.each([
@@ -76,33 +104,64 @@ test.each([
 });
 
 test('every problem is reported at once', () => {
-  expect(variables({ PORT: 'x', PUBLIC_URL: 'nope', ADMIN_API_KEY: 'short', SMTP_URL: 'mail' })).toEqual(expect.arrayContaining(['PORT', 'PUBLIC_URL', 'ADMIN_API_KEY', 'SMTP_URL']));
+  expect(variables({ PORT: 'x', PUBLIC_URL: 'nope', ADMIN_API_KEY: 'short', SMTP_URL: 'mail' })).toEqual(
+    expect.arrayContaining(['PORT', 'PUBLIC_URL', 'ADMIN_API_KEY', 'SMTP_URL']),
+  );
 });
 
 test('Google: a real service account needs all three variables and a readable service-account key file', () => {
   const c = ok({ GOOGLE_SERVICE_ACCOUNT_KEY_FILE: keyFile, GOOGLE_ADMIN_SUBJECT: 'admin@acme.example', GOOGLE_DOMAIN: 'acme.example' });
-  expect(c.google).toMatchObject({ mode: 'real', subject: 'admin@acme.example', domain: 'acme.example', credentials: { clientEmail: 'sync@proj.iam.gserviceaccount.com' } });
+  expect(c.google).toMatchObject({
+    mode: 'real',
+    subject: 'admin@acme.example',
+    domain: 'acme.example',
+    credentials: { clientEmail: 'sync@proj.iam.gserviceaccount.com' },
+  });
   expect(c.microsoft.mode).toBe('emulator');
-  expect(variables({ GOOGLE_SERVICE_ACCOUNT_KEY_FILE: keyFile })).toEqual(expect.arrayContaining(['GOOGLE_ADMIN_SUBJECT', 'GOOGLE_DOMAIN']));
-  const missing = errors({ GOOGLE_SERVICE_ACCOUNT_KEY_FILE: join(dir, 'missing.json'), GOOGLE_ADMIN_SUBJECT: 'admin@acme.example', GOOGLE_DOMAIN: 'acme.example' });
+  expect(variables({ GOOGLE_SERVICE_ACCOUNT_KEY_FILE: keyFile })).toEqual(
+    expect.arrayContaining(['GOOGLE_ADMIN_SUBJECT', 'GOOGLE_DOMAIN']),
+  );
+  const missing = errors({
+    GOOGLE_SERVICE_ACCOUNT_KEY_FILE: join(dir, 'missing.json'),
+    GOOGLE_ADMIN_SUBJECT: 'admin@acme.example',
+    GOOGLE_DOMAIN: 'acme.example',
+  });
   expect(missing).toEqual([{ variable: 'GOOGLE_SERVICE_ACCOUNT_KEY_FILE', reason: expect.stringContaining('ENOENT') as unknown }]);
-  const notKey = errors({ GOOGLE_SERVICE_ACCOUNT_KEY_FILE: certFile, GOOGLE_ADMIN_SUBJECT: 'admin@acme.example', GOOGLE_DOMAIN: 'acme.example' });
-  expect(notKey[0]).toMatchObject({ variable: 'GOOGLE_SERVICE_ACCOUNT_KEY_FILE', reason: expect.stringContaining('not a service account key') as unknown });
+  const notKey = errors({
+    GOOGLE_SERVICE_ACCOUNT_KEY_FILE: certFile,
+    GOOGLE_ADMIN_SUBJECT: 'admin@acme.example',
+    GOOGLE_DOMAIN: 'acme.example',
+  });
+  expect(notKey[0]).toMatchObject({
+    variable: 'GOOGLE_SERVICE_ACCOUNT_KEY_FILE',
+    reason: expect.stringContaining('not a service account key') as unknown,
+  });
   // The reason never quotes the key.
   expect(JSON.stringify(notKey)).not.toContain('PRIVATE KEY');
 });
 
 test('Microsoft: tenant, client id, domain and exactly one of secret or certificate', () => {
-  const base = { MICROSOFT_TENANT_ID: '00000000-0000-0000-0000-000000000001', MICROSOFT_CLIENT_ID: '00000000-0000-0000-0000-000000000002', MICROSOFT_DOMAIN: 'contoso.com' };
+  const base = {
+    MICROSOFT_TENANT_ID: '00000000-0000-0000-0000-000000000001',
+    MICROSOFT_CLIENT_ID: '00000000-0000-0000-0000-000000000002',
+    MICROSOFT_DOMAIN: 'contoso.com',
+  };
   const secret = ok({ ...base, MICROSOFT_CLIENT_SECRET: 'client-secret-value' });
   expect(secret.microsoft).toMatchObject({ mode: 'real', domain: 'contoso.com' });
   if (secret.microsoft.mode !== 'real' || !('clientSecret' in secret.microsoft.credential)) throw new Error('expected a client secret');
   expect(reveal(secret.microsoft.credential.clientSecret)).toBe('client-secret-value');
   expect(JSON.stringify(secret)).not.toContain('client-secret-value');
-  expect(ok({ ...base, MICROSOFT_CLIENT_CERTIFICATE_FILE: certFile }).microsoft).toMatchObject({ mode: 'real', credential: { certificateFile: certFile } });
+  expect(ok({ ...base, MICROSOFT_CLIENT_CERTIFICATE_FILE: certFile }).microsoft).toMatchObject({
+    mode: 'real',
+    credential: { certificateFile: certFile },
+  });
   expect(variables({ ...base })).toEqual(['MICROSOFT_CLIENT_SECRET']);
-  expect(variables({ MICROSOFT_CLIENT_SECRET: 's' })).toEqual(expect.arrayContaining(['MICROSOFT_TENANT_ID', 'MICROSOFT_CLIENT_ID', 'MICROSOFT_DOMAIN']));
-  expect(variables({ ...base, MICROSOFT_CLIENT_SECRET: 's', MICROSOFT_CLIENT_CERTIFICATE_FILE: certFile })).toEqual(['MICROSOFT_CLIENT_CERTIFICATE_FILE']);
+  expect(variables({ MICROSOFT_CLIENT_SECRET: 's' })).toEqual(
+    expect.arrayContaining(['MICROSOFT_TENANT_ID', 'MICROSOFT_CLIENT_ID', 'MICROSOFT_DOMAIN']),
+  );
+  expect(variables({ ...base, MICROSOFT_CLIENT_SECRET: 's', MICROSOFT_CLIENT_CERTIFICATE_FILE: certFile })).toEqual([
+    'MICROSOFT_CLIENT_CERTIFICATE_FILE',
+  ]);
   expect(variables({ ...base, MICROSOFT_CLIENT_CERTIFICATE_FILE: join(dir, 'nope.pem') })).toEqual(['MICROSOFT_CLIENT_CERTIFICATE_FILE']);
   expect(variables({ ...base, MICROSOFT_CLIENT_CERTIFICATE_FILE: keyFile })).toEqual(['MICROSOFT_CLIENT_CERTIFICATE_FILE']);
   expect(variables({ ...base, MICROSOFT_CLIENT_ID: 'not-a-guid', MICROSOFT_CLIENT_SECRET: 's' })).toEqual(['MICROSOFT_CLIENT_ID']);
@@ -115,7 +174,7 @@ test('the API key is kept as a Secret', () => {
   expect(JSON.stringify(c)).not.toContain(key);
 });
 
-test('TRUST_PROXY: off by default; true, a hop count, or the proxies\' addresses', () => {
+test("TRUST_PROXY: off by default; true, a hop count, or the proxies' addresses", () => {
   expect(ok({}).trustProxy).toBe(false);
   expect(ok({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
   expect(ok({ TRUST_PROXY: '2' }).trustProxy).toBe(2);

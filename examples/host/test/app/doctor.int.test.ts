@@ -5,7 +5,12 @@ import { generateKeyPairSync } from 'node:crypto';
 import { rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { DIRECTORY_USER_SCOPE, DIRECTORY_USER_SECURITY_SCOPE, startEntraEmulator, startGoogleEmulator } from '@takeover/directory-emulators';
+import {
+  DIRECTORY_USER_SCOPE,
+  DIRECTORY_USER_SECURITY_SCOPE,
+  startEntraEmulator,
+  startGoogleEmulator,
+} from '@takeover/directory-emulators';
 import type { EntraEmulator, GoogleEmulator } from '@takeover/directory-emulators';
 import { tempDir } from './harness.js';
 
@@ -74,7 +79,11 @@ test('a wrong Microsoft client secret: the credentials are MISSING, with what to
 });
 
 test('a Google key the service account does not have: the credentials are MISSING, exit 1', async () => {
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+  const { privateKey } = generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  });
   const wrongKey = join(dir, 'wrong.json');
   await writeFile(wrongKey, JSON.stringify({ ...google.credentials, private_key: privateKey }));
   const r = await doctor(env({ GOOGLE_SERVICE_ACCOUNT_KEY_FILE: wrongKey }));
@@ -109,7 +118,11 @@ test('the sign-out scope not delegated to the Google service account: that scope
     expect(r.out).toMatch(/MISSING\s+permission: https:\/\/www\.googleapis\.com\/auth\/admin\.directory\.user\.security/);
     expect(r.out).toMatch(/fix: .*Domain-wide delegation/i);
   } finally {
-    google.setDelegatedScopes(google.credentials.client_email, [DIRECTORY_USER_SCOPE, DIRECTORY_USER_SECURITY_SCOPE, 'https://www.googleapis.com/auth/admin.reports.audit.readonly']);
+    google.setDelegatedScopes(google.credentials.client_email, [
+      DIRECTORY_USER_SCOPE,
+      DIRECTORY_USER_SECURITY_SCOPE,
+      'https://www.googleapis.com/auth/admin.reports.audit.readonly',
+    ]);
   }
 });
 

@@ -59,24 +59,61 @@ test('first start: the admin account with a generated password, its login and th
   await app.admin.logout(session.token);
   expect(await app.admin.authenticate(session.token)).toBeUndefined();
   expect((await app.admin.directories()).map((d) => [d.id, d.label, d.mode])).toEqual([
-    ['google', 'Google Workspace (example.com)', 'emulator'], ['microsoft', 'Microsoft 365 (example.com)', 'emulator'],
+    ['google', 'Google Workspace (example.com)', 'emulator'],
+    ['microsoft', 'Microsoft 365 (example.com)', 'emulator'],
   ]);
-  expect(app.demo?.seededUsers().map((u) => u.email)).toEqual(['ada@example.com', 'grace@example.com', 'alan@example.com', 'katherine@example.com']);
+  expect(app.demo?.seededUsers().map((u) => u.email)).toEqual([
+    'ada@example.com',
+    'grace@example.com',
+    'alan@example.com',
+    'katherine@example.com',
+  ]);
 });
 
 test('an active user with a password bound to both: two mails, a login, pushes, both directories take the password', async () => {
   right(await app.admin.changeDirectoryPolicy(by, 'google', { revokeSessionsOnPush: true }));
-  ada = right(await app.admin.createUser(by, { email: 'ada@example.com', givenName: 'Ada', familyName: 'Lovelace', state: 'active', password: Secret.of(ADA_PW), directories: BOTH })).id;
+  ada = right(
+    await app.admin.createUser(by, {
+      email: 'ada@example.com',
+      givenName: 'Ada',
+      familyName: 'Lovelace',
+      state: 'active',
+      password: Secret.of(ADA_PW),
+      directories: BOTH,
+    }),
+  ).id;
   // A password the platform's policy refuses: rejected, and the email stays free (nothing half-written).
-  expect(left(await app.admin.createUser(by, { email: 'alan@example.com', givenName: 'Alan', familyName: 'Turing', state: 'active', password: Secret.of(GRACE_WEAK) }))).toMatchObject({ kind: 'rejected', code: 'PasswordRejected' });
-  expect(left(await app.admin.createUser(by, { email: 'alan@example.com', givenName: 'Alan', familyName: 'Turing', state: 'active', directories: ['ldap' as DirectoryId] }))).toMatchObject({ kind: 'not-found', what: 'directory' });
+  expect(
+    left(
+      await app.admin.createUser(by, {
+        email: 'alan@example.com',
+        givenName: 'Alan',
+        familyName: 'Turing',
+        state: 'active',
+        password: Secret.of(GRACE_WEAK),
+      }),
+    ),
+  ).toMatchObject({ kind: 'rejected', code: 'PasswordRejected' });
+  expect(
+    left(
+      await app.admin.createUser(by, {
+        email: 'alan@example.com',
+        givenName: 'Alan',
+        familyName: 'Turing',
+        state: 'active',
+        directories: ['ldap' as DirectoryId],
+      }),
+    ),
+  ).toMatchObject({ kind: 'not-found', what: 'directory' });
   expect((await app.admin.searchUsers({ q: 'alan' })).total).toBe(0);
   // The same email twice: refused, nothing written.
-  expect(left(await app.admin.createUser(by, { email: 'ada@example.com', givenName: 'Eve', familyName: 'X', state: 'active' }))).toMatchObject({ kind: 'conflict' });
+  expect(
+    left(await app.admin.createUser(by, { email: 'ada@example.com', givenName: 'Eve', familyName: 'X', state: 'active' })),
+  ).toMatchObject({ kind: 'conflict' });
   expect((await app.admin.searchUsers({ q: 'ada' })).total).toBe(1);
 
   const mails = await eventually('two binding mails', async () => {
-    const m = (await app.demo?.mail() ?? []).filter((x) => x.to === 'ada@example.com');
+    const m = ((await app.demo?.mail()) ?? []).filter((x) => x.to === 'ada@example.com');
     return m.length >= 2 ? m : undefined;
   });
   expect(mails.map((m) => m.subject).sort()).toEqual([
@@ -111,7 +148,8 @@ test('an active user with a password bound to both: two mails, a login, pushes, 
 
   const view = right(await app.admin.getUser(ada));
   expect(view.bindings.map((b) => [b.directoryId, b.state, b.label])).toEqual([
-    ['google', 'in-sync', 'Google Workspace (example.com)'], ['microsoft', 'in-sync', 'Microsoft 365 (example.com)'],
+    ['google', 'in-sync', 'Google Workspace (example.com)'],
+    ['microsoft', 'in-sync', 'Microsoft 365 (example.com)'],
   ]);
   const audit = right(await app.admin.audit(ada));
   expect(audit.logins[0]?.synchronised.map((s) => s.directoryId).sort()).toEqual(BOTH);
@@ -125,28 +163,49 @@ test('an active user with a password bound to both: two mails, a login, pushes, 
   expect(await app.metrics.metrics()).toMatch(/takeover_pushes_total\{directory="google",outcome="succeeded"\} 1/);
 });
 
-test('a staged user without a password: activated by the admin, then from the mail\'s link', async () => {
-  grace = right(await app.admin.createUser(by, { email: 'grace@example.com', givenName: 'Grace', familyName: 'Hopper', state: 'staged', directories: BOTH })).id;
+test("a staged user without a password: activated by the admin, then from the mail's link", async () => {
+  grace = right(
+    await app.admin.createUser(by, {
+      email: 'grace@example.com',
+      givenName: 'Grace',
+      familyName: 'Hopper',
+      state: 'staged',
+      directories: BOTH,
+    }),
+  ).id;
   expect(left(await app.portal.login('grace@example.com', Secret.of(GRACE_PW), ADDRESS))).toEqual({ kind: 'unauthorized' });
   right(await app.admin.setState(by, grace, 'active'));
-  const mail = await eventually('the activation mail', async () => (await app.demo?.mail() ?? []).find((m) => m.to === 'grace@example.com'));
+  const mail = await eventually('the activation mail', async () =>
+    ((await app.demo?.mail()) ?? []).find((m) => m.to === 'grace@example.com'),
+  );
   expect(mail.subject).toBe('Activate your Takeover Demo account');
   expect(mail.text).toContain('Google Workspace (example.com), Microsoft 365 (example.com)');
   const token = decodeURIComponent(/http:\/\/portal\.test\/portal\/activate\?token=([^\s"<]+)/.exec(mail.text)?.[1] ?? '');
   expect(mail.html).toContain(`/portal/activate?token=${encodeURIComponent(token)}`);
 
   expect(right(await app.portal.activation(token))).toEqual({
-    email: 'grace@example.com', givenName: 'Grace',
-    directories: [{ id: 'google', label: 'Google Workspace (example.com)' }, { id: 'microsoft', label: 'Microsoft 365 (example.com)' }],
+    email: 'grace@example.com',
+    givenName: 'Grace',
+    directories: [
+      { id: 'google', label: 'Google Workspace (example.com)' },
+      { id: 'microsoft', label: 'Microsoft 365 (example.com)' },
+    ],
   });
   expect(left(await app.portal.activation(`${token}x`))).toMatchObject({ kind: 'not-found', what: 'activation' });
   const weak = right(await app.portal.passwordFeedback({ activationToken: token }, Secret.of(GRACE_WEAK)));
   expect(weak.ok).toBe(false);
-  expect(weak.checks.map((c) => [c.scope, c.ok])).toEqual([['platform', false], ['google', false], ['microsoft', false]]);
+  expect(weak.checks.map((c) => [c.scope, c.ok])).toEqual([
+    ['platform', false],
+    ['google', false],
+    ['microsoft', false],
+  ]);
   expect(weak.checks[2]?.problems.join(' ')).toMatch(/at least 8 characters/);
   expect(right(await app.portal.passwordFeedback({ activationToken: token }, Secret.of(GRACE_PW))).ok).toBe(true);
 
-  expect(left(await app.portal.activate(token, Secret.of(GRACE_WEAK), ADDRESS))).toMatchObject({ kind: 'rejected', code: 'PasswordRejected' });
+  expect(left(await app.portal.activate(token, Secret.of(GRACE_WEAK), ADDRESS))).toMatchObject({
+    kind: 'rejected',
+    code: 'PasswordRejected',
+  });
   // Nothing half-written: the weak password does not log in, the token still works.
   expect(left(await app.portal.login('grace@example.com', Secret.of(GRACE_WEAK), ADDRESS))).toEqual({ kind: 'unauthorized' });
   expect(right(await app.portal.activate(token, Secret.of(GRACE_PW), ADDRESS))).toEqual({ userId: grace });
@@ -154,23 +213,35 @@ test('a staged user without a password: activated by the admin, then from the ma
 
   right(await app.portal.login('grace@example.com', Secret.of(GRACE_PW), ADDRESS));
   for (const d of BOTH) {
-    await eventually(`grace's password in ${d}`, async () => (right(await verify(d, 'grace@example.com', GRACE_PW)).matches ? true : undefined));
+    await eventually(`grace's password in ${d}`, async () =>
+      right(await verify(d, 'grace@example.com', GRACE_PW)).matches ? true : undefined,
+    );
   }
 });
 
 test('R7 refusals are `forbidden` with the reason; a portal password change updates both stores', async () => {
   right(await app.admin.setState(by, grace, 'suspended'));
-  expect(left(await app.portal.login('grace@example.com', Secret.of(GRACE_PW), ADDRESS))).toMatchObject({ kind: 'forbidden', code: 'suspended' });
+  expect(left(await app.portal.login('grace@example.com', Secret.of(GRACE_PW), ADDRESS))).toMatchObject({
+    kind: 'forbidden',
+    code: 'suspended',
+  });
   right(await app.admin.setState(by, grace, 'active'));
 
-  expect(left(await app.portal.changePassword(ada, Secret.of('Wrong-Current-1'), Secret.of(ADA_NEXT), ADDRESS))).toEqual({ kind: 'unauthorized' });
-  expect(left(await app.portal.changePassword(ada, Secret.of(ADA_PW), Secret.of(GRACE_WEAK), ADDRESS))).toMatchObject({ kind: 'rejected', code: 'PasswordRejected' });
+  expect(left(await app.portal.changePassword(ada, Secret.of('Wrong-Current-1'), Secret.of(ADA_NEXT), ADDRESS))).toEqual({
+    kind: 'unauthorized',
+  });
+  expect(left(await app.portal.changePassword(ada, Secret.of(ADA_PW), Secret.of(GRACE_WEAK), ADDRESS))).toMatchObject({
+    kind: 'rejected',
+    code: 'PasswordRejected',
+  });
   right(await app.portal.login('ada@example.com', Secret.of(ADA_PW), ADDRESS));
   right(await app.portal.changePassword(ada, Secret.of(ADA_PW), Secret.of(ADA_NEXT), ADDRESS));
   expect(left(await app.portal.login('ada@example.com', Secret.of(ADA_PW), ADDRESS))).toEqual({ kind: 'unauthorized' });
   right(await app.portal.login('ada@example.com', Secret.of(ADA_NEXT), ADDRESS));
   for (const d of BOTH) {
-    await eventually(`ada's new password in ${d}`, async () => (right(await verify(d, 'ada@example.com', ADA_NEXT)).matches ? true : undefined));
+    await eventually(`ada's new password in ${d}`, async () =>
+      right(await verify(d, 'ada@example.com', ADA_NEXT)).matches ? true : undefined,
+    );
   }
   right(await app.admin.changeAttributes(by, ada, { jobTitle: 'Analyst' }));
   expect(right(await app.admin.getUser(ada)).attributes.jobTitle).toBe('Analyst');
@@ -185,7 +256,7 @@ test('throttling: after repeated failures for one account, the next attempt is r
   expect(throttled.kind === 'throttled' ? throttled.retryAfterSeconds : 0).toBeGreaterThan(0);
 });
 
-test('a restart keeps everything: users, credentials, mails, the emulators\' passwords; no new admin password', async () => {
+test("a restart keeps everything: users, credentials, mails, the emulators' passwords; no new admin password", async () => {
   await eventually('idle', async () => ((await app.portal.notifications(ada)).updating.length === 0 ? true : undefined));
   logs.push(host.logs());
   await app.close(5_000);
@@ -199,7 +270,7 @@ test('a restart keeps everything: users, credentials, mails, the emulators\' pas
     expect(right(await verify(d, 'ada@example.com', ADA_NEXT)).matches).toBe(true);
     expect(right(await verify(d, 'grace@example.com', GRACE_PW)).matches).toBe(true);
   }
-  expect((await app.demo?.mail() ?? []).length).toBeGreaterThanOrEqual(3);
+  expect(((await app.demo?.mail()) ?? []).length).toBeGreaterThanOrEqual(3);
   expect(right(await app.admin.audit(ada)).logins.length).toBeGreaterThanOrEqual(3);
   expect((await app.ready()).ready).toBe(true);
 });
@@ -209,7 +280,6 @@ const verify = async (directory: string, userKey: string, password: string) => {
   return app.demo.verify(directory, userKey, Secret.of(password));
 };
 
-
 test('R14: no plaintext password (in any encoding) in DATA_DIR, the logs, the mails, the views or the metrics', async () => {
   await eventually('idle', async () => ((await app.portal.notifications(ada)).updating.length === 0 ? true : undefined));
   logs.push(host.logs());
@@ -218,7 +288,10 @@ test('R14: no plaintext password (in any encoding) in DATA_DIR, the logs, the ma
   texts.push(['logs', Buffer.from(logs.join(''))]);
   texts.push(['mails', Buffer.from(JSON.stringify(await app.demo?.mail()))]);
   for (const id of [ada, grace]) {
-    texts.push([`user ${id}`, Buffer.from(JSON.stringify([await app.admin.getUser(id), await app.admin.audit(id), await app.portal.notifications(id)]))]);
+    texts.push([
+      `user ${id}`,
+      Buffer.from(JSON.stringify([await app.admin.getUser(id), await app.admin.audit(id), await app.portal.notifications(id)])),
+    ]);
   }
   texts.push(['search', Buffer.from(JSON.stringify([await app.admin.searchUsers({}), await app.admin.directories()]))]);
   texts.push(['metrics', Buffer.from(await app.metrics.metrics())]);
@@ -228,6 +301,8 @@ test('R14: no plaintext password (in any encoding) in DATA_DIR, the logs, the ma
   expect(logs.join('')).toContain('portal login');
   // Every encoding at any offset (plain, base64/base64url under each alignment, hex, URL/form, JSON escapes); files byte for byte.
   const scanner = leakScanner(PASSWORDS);
-  const found = texts.flatMap(([name, b]) => scanner.findAll(b.toString('latin1')).map((hit) => `${name}: password ${hit.secret} as ${describeLeak(hit)}`));
+  const found = texts.flatMap(([name, b]) =>
+    scanner.findAll(b.toString('latin1')).map((hit) => `${name}: password ${hit.secret} as ${describeLeak(hit)}`),
+  );
   expect(found).toEqual([]);
 });

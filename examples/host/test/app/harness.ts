@@ -14,11 +14,20 @@ export interface AppUnderTest {
   readonly logs: () => string;
 }
 
-export const startApp = async (dataDir: string, env: Readonly<Record<string, string>> = {}, options: Omit<HostAppOptions, 'logStream'> = {}): Promise<AppUnderTest> => {
+export const startApp = async (
+  dataDir: string,
+  env: Readonly<Record<string, string>> = {},
+  options: Omit<HostAppOptions, 'logStream'> = {},
+): Promise<AppUnderTest> => {
   const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'debug', PUBLIC_URL: 'http://portal.test', ...env });
   if (E.isLeft(config)) throw new Error(describeConfigErrors(config.left));
   const chunks: string[] = [];
-  const logStream = new Writable({ write: (chunk: Buffer, _enc, done) => { chunks.push(chunk.toString('utf8')); done(); } });
+  const logStream = new Writable({
+    write: (chunk: Buffer, _enc, done) => {
+      chunks.push(chunk.toString('utf8'));
+      done();
+    },
+  });
   const app = await createHostApp(config.right, { scrypt: TEST_SCRYPT_COST, emulatorScryptN: 1024, ...options, logStream });
   return { app, logs: () => chunks.join('') };
 };

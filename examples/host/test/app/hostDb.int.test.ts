@@ -18,7 +18,11 @@ const pgUrl = `postgres://${process.env['PGUSER'] ?? 'postgres'}@${process.env['
 const schema = `host_db_${randomBytes(4).toString('hex')}`;
 let dir: string;
 
-interface Backend { readonly db: HostDb; readonly throttle: (limits: Parameters<typeof loginThrottle>[1]) => Promise<LoginThrottle>; readonly close: () => Promise<void> }
+interface Backend {
+  readonly db: HostDb;
+  readonly throttle: (limits: Parameters<typeof loginThrottle>[1]) => Promise<LoginThrottle>;
+  readonly close: () => Promise<void>;
+}
 
 const backends: Record<'sqlite' | 'postgres', () => Promise<Backend>> = {
   sqlite: () => {
@@ -31,7 +35,9 @@ const backends: Record<'sqlite' | 'postgres', () => Promise<Backend>> = {
   },
 };
 
-beforeAll(async () => { dir = await mkdtemp(join(tmpdir(), 'host-db-')); });
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'host-db-'));
+});
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
   const client = new pg.Client({ connectionString: pgUrl });
@@ -44,7 +50,9 @@ const uid = (s: string) => `${s}-${randomBytes(3).toString('hex')}` as UserId;
 
 describe.each(['sqlite', 'postgres'] as const)('%s', (kind) => {
   let b: Backend;
-  beforeAll(async () => { b = await backends[kind](); });
+  beforeAll(async () => {
+    b = await backends[kind]();
+  });
   afterAll(() => b.close());
 
   test('one email, one user: reserve, release, change email', async () => {
@@ -136,7 +144,10 @@ describe.each(['sqlite', 'postgres'] as const)('%s', (kind) => {
     expect(await b.db.beginChange(user, 'h', { expected: 'stale', hash: 'new', targetVersion: 3 })).toBe(false);
     expect(await b.db.beginChange(user, 'h', { expected: 'old', hash: 'new', targetVersion: 3 })).toBe(true);
     expect(await b.db.credentialByEmail(`${user}@example.com`)).toEqual({
-      email: `${user}@example.com`, userId: user, hash: 'new', pending: { previousHash: 'old', targetVersion: 3, heldUntil: until },
+      email: `${user}@example.com`,
+      userId: user,
+      hash: 'new',
+      pending: { previousHash: 'old', targetVersion: 3, heldUntil: until },
     });
     // Held: not abandoned. Lapsed (or released): abandoned.
     expect(await b.db.abandonedChanges(now)).not.toContain(user);
@@ -178,7 +189,8 @@ describe.each(['sqlite', 'postgres'] as const)('%s', (kind) => {
     const tag = randomBytes(3).toString('hex');
     const account = `acct-${tag}`;
     const address = `10.0.${String(randomBytes(1)[0] ?? 1)}.1`;
-    const take = (keys: Partial<Parameters<LoginThrottle['take']>[0]> = {}) => t.take({ scope: 'portal', account, address, accountWide: true, ...keys });
+    const take = (keys: Partial<Parameters<LoginThrottle['take']>[0]> = {}) =>
+      t.take({ scope: 'portal', account, address, accountWide: true, ...keys });
     // Parallel attempts: no more than the pair's limit go ahead.
     const parallel = await Promise.all(Array.from({ length: 12 }, () => take()));
     expect(parallel.filter((a) => a.allowed)).toHaveLength(3);

@@ -3,8 +3,16 @@ import * as E from 'fp-ts/lib/Either.js';
 import { isSecret, reveal } from '@takeover/core';
 import type { Problem } from '../../src/index.js';
 import {
-  decodeActivation, decodeAttributeChanges, decodeBinding, decodeCreateUser, decodeCredentials, decodePasswordChange,
-  decodePasswordCheck, decodePolicyChange, decodeStateChange, decodeVerify,
+  decodeActivation,
+  decodeAttributeChanges,
+  decodeBinding,
+  decodeCreateUser,
+  decodeCredentials,
+  decodePasswordChange,
+  decodePasswordCheck,
+  decodePolicyChange,
+  decodeStateChange,
+  decodeVerify,
 } from '../../src/index.js';
 
 const problem = <T>(r: E.Either<Problem, T>): Problem => {
@@ -17,11 +25,31 @@ const value = <T>(r: E.Either<Problem, T>): T => {
 };
 
 test('create user: fields trimmed, email lower-cased, the password a Secret, absent optionals left out', () => {
-  const u = value(decodeCreateUser({ email: ' Ada@Example.com ', givenName: ' Ada ', familyName: 'Lovelace', state: 'active', password: 'Pass-word-1', directories: ['google', 'microsoft', 'google'] }));
-  expect(u).toMatchObject({ email: 'ada@example.com', givenName: 'Ada', familyName: 'Lovelace', state: 'active', directories: ['google', 'microsoft'] });
+  const u = value(
+    decodeCreateUser({
+      email: ' Ada@Example.com ',
+      givenName: ' Ada ',
+      familyName: 'Lovelace',
+      state: 'active',
+      password: 'Pass-word-1',
+      directories: ['google', 'microsoft', 'google'],
+    }),
+  );
+  expect(u).toMatchObject({
+    email: 'ada@example.com',
+    givenName: 'Ada',
+    familyName: 'Lovelace',
+    state: 'active',
+    directories: ['google', 'microsoft'],
+  });
   expect(isSecret(u.password)).toBe(true);
   expect(u.password === undefined ? '' : reveal(u.password)).toBe('Pass-word-1');
-  expect(Object.keys(value(decodeCreateUser({ email: 'a@b.co', givenName: 'A', familyName: 'B', state: 'staged' })))).toEqual(['email', 'givenName', 'familyName', 'state']);
+  expect(Object.keys(value(decodeCreateUser({ email: 'a@b.co', givenName: 'A', familyName: 'B', state: 'staged' })))).toEqual([
+    'email',
+    'givenName',
+    'familyName',
+    'state',
+  ]);
 });
 
 test.each([
@@ -43,12 +71,18 @@ test.each([
 
 test('a rejected password is never quoted in the problem', () => {
   const secret = 'x'.repeat(2000);
-  expect(JSON.stringify(problem(decodeCreateUser({ email: 'a@b.co', givenName: 'A', familyName: 'B', state: 'active', password: secret })))).not.toContain('xxxx');
+  expect(
+    JSON.stringify(problem(decodeCreateUser({ email: 'a@b.co', givenName: 'A', familyName: 'B', state: 'active', password: secret }))),
+  ).not.toContain('xxxx');
   expect(JSON.stringify(problem(decodeCredentials({ email: 'a@b.co', password: secret })))).not.toContain('xxxx');
 });
 
 test('attribute changes: null clears an optional one, required ones cannot be cleared, at least one change', () => {
-  expect(value(decodeAttributeChanges({ jobTitle: 'Engineer', department: null, email: 'New@Example.com' }))).toEqual({ jobTitle: 'Engineer', department: null, email: 'new@example.com' });
+  expect(value(decodeAttributeChanges({ jobTitle: 'Engineer', department: null, email: 'New@Example.com' }))).toEqual({
+    jobTitle: 'Engineer',
+    department: null,
+    email: 'new@example.com',
+  });
   expect(problem(decodeAttributeChanges({ givenName: null }))).toMatchObject({ kind: 'invalid', field: 'givenName' });
   expect(problem(decodeAttributeChanges({}))).toMatchObject({ kind: 'invalid', field: 'body' });
   expect(problem(decodeAttributeChanges({ nickname: 'x' }))).toMatchObject({ kind: 'invalid', field: 'nickname' });
@@ -60,8 +94,14 @@ test('state, binding and policy changes', () => {
   expect(problem(decodeStateChange({ state: 'gone' }))).toMatchObject({ field: 'state' });
   expect(value(decodeBinding({ directoryId: 'google' }))).toBe('google');
   expect(problem(decodeBinding({}))).toEqual({ kind: 'invalid', field: 'directoryId', reason: 'is required' });
-  expect(value(decodePolicyChange({ passwordPush: 'when-changed', revokeSessionsOnPush: true }))).toEqual({ passwordPush: 'when-changed', revokeSessionsOnPush: true });
-  expect(problem(decodePolicyChange({ revokeSessionsOnPush: 'yes' }))).toMatchObject({ field: 'revokeSessionsOnPush', reason: 'must be true or false' });
+  expect(value(decodePolicyChange({ passwordPush: 'when-changed', revokeSessionsOnPush: true }))).toEqual({
+    passwordPush: 'when-changed',
+    revokeSessionsOnPush: true,
+  });
+  expect(problem(decodePolicyChange({ revokeSessionsOnPush: 'yes' }))).toMatchObject({
+    field: 'revokeSessionsOnPush',
+    reason: 'must be true or false',
+  });
   expect(problem(decodePolicyChange({}))).toMatchObject({ field: 'body' });
   expect(problem(decodePolicyChange({ passwordPolicy: {} }))).toMatchObject({ field: 'passwordPolicy' });
 });
@@ -86,9 +126,21 @@ test('credentials, activation, password change, verify and password check carry 
 describe('issue 17 #12: one addr-spec per email; names in NFC without control, bidi-override or zero-width characters', () => {
   const base = { givenName: 'Ada', familyName: 'Lovelace', state: 'active' };
   test.each([
-    'a,b@evil.example', 'Ada <ada@example.com>', '"ada"@example.com', '<script>alert(1)</script>@example.com', 'ada@example.com\r\nBcc: eve@evil.example',
-    'ada @example.com', 'ada@@example.com', 'ada@example', 'ada@-example.com', '.ada@example.com', 'a..da@example.com', 'ada@example.com,eve@evil.example',
-    'ada\u0000@example.com', 'ada(comment)@example.com', 'ada;eve@example.com',
+    'a,b@evil.example',
+    'Ada <ada@example.com>',
+    '"ada"@example.com',
+    '<script>alert(1)</script>@example.com',
+    'ada@example.com\r\nBcc: eve@evil.example',
+    'ada @example.com',
+    'ada@@example.com',
+    'ada@example',
+    'ada@-example.com',
+    '.ada@example.com',
+    'a..da@example.com',
+    'ada@example.com,eve@evil.example',
+    'ada\u0000@example.com',
+    'ada(comment)@example.com',
+    'ada;eve@example.com',
   ])('refused, naming the field: %j', (email) => {
     const p = problem(decodeCreateUser({ ...base, email }));
     expect(p).toMatchObject({ kind: 'invalid', field: 'email' });
@@ -97,7 +149,9 @@ describe('issue 17 #12: one addr-spec per email; names in NFC without control, b
 
   test('what the mail library would see is exactly the one address that was accepted', () => {
     // nodemailer's own address parser: the accepted forms parse to one address, equal to the input.
-    const addressparser = createRequire(__filename)('nodemailer/lib/addressparser') as (s: string) => ReadonlyArray<{ address?: string; name: string }>;
+    const addressparser = createRequire(__filename)('nodemailer/lib/addressparser') as (
+      s: string,
+    ) => ReadonlyArray<{ address?: string; name: string }>;
     for (const email of ['ada@example.com', 'first.last+tag@sub.example.co.uk', "o'brien@example.ie"]) {
       const accepted = value(decodeCreateUser({ ...base, email })).email;
       expect(addressparser(accepted)).toEqual([{ address: accepted, name: '' }]);
@@ -106,8 +160,13 @@ describe('issue 17 #12: one addr-spec per email; names in NFC without control, b
   });
 
   test.each([
-    ['givenName', 'Ada\u202eecalevoL'], ['familyName', 'Love\u200blace'], ['givenName', 'A\u2066da'], ['familyName', 'Love\u0007lace'],
-    ['displayName', 'Ada\u200dLovelace'], ['jobTitle', 'Chief\u2028Engineer'], ['familyName', 'Love\ufefflace'],
+    ['givenName', 'Ada\u202eecalevoL'],
+    ['familyName', 'Love\u200blace'],
+    ['givenName', 'A\u2066da'],
+    ['familyName', 'Love\u0007lace'],
+    ['displayName', 'Ada\u200dLovelace'],
+    ['jobTitle', 'Chief\u2028Engineer'],
+    ['familyName', 'Love\ufefflace'],
   ])('%s with a hidden character is refused, naming the field', (fieldName, text) => {
     const p = problem(decodeCreateUser({ ...base, email: 'ada@example.com', [fieldName]: text }));
     expect(p).toMatchObject({ kind: 'invalid', field: fieldName });

@@ -45,9 +45,12 @@ describe.each(['sqlite', 'postgres'] as const)('%s', (kind) => {
   let dataDir: string;
   let host: AppUnderTest;
   const env = (): Record<string, string> => (kind === 'postgres' ? { DATABASE_URL: url, DATABASE_SCHEMA: schema } : {});
-  const start = async () => { host = await startApp(dataDir, env(), { testHooks }); };
+  const start = async () => {
+    host = await startApp(dataDir, env(), { testHooks });
+  };
   /** The host database beside the running app, to see the stored row itself. */
-  const openDb = (): Promise<HostDb> => (kind === 'sqlite' ? Promise.resolve(openSqliteHostDb(join(dataDir, 'host.db'))) : openPostgresHostDb(url, schema));
+  const openDb = (): Promise<HostDb> =>
+    kind === 'sqlite' ? Promise.resolve(openSqliteHostDb(join(dataDir, 'host.db'))) : openPostgresHostDb(url, schema);
 
   beforeAll(async () => {
     dataDir = await tempDir('host-pending-');
@@ -57,15 +60,26 @@ describe.each(['sqlite', 'postgres'] as const)('%s', (kind) => {
     await host.app.close(5_000);
     await rm(dataDir, { recursive: true, force: true });
   });
-  afterEach(() => { crashAt = undefined; });
+  afterEach(() => {
+    crashAt = undefined;
+  });
 
   /** Without a password: bound to a directory, so the welcome mail (R2) carries an activation link. */
   const newUser = async (password?: string): Promise<{ readonly id: UserId; readonly email: string }> => {
     const email = `pending-${randomBytes(4).toString('hex')}@example.com`;
-    const created = right(await host.app.admin.createUser(BY, { email, givenName: 'Pen', familyName: 'Ding', state: 'active', ...(password === undefined ? { directories: ['google' as DirectoryId] } : { password: Secret.of(password) }) }));
+    const created = right(
+      await host.app.admin.createUser(BY, {
+        email,
+        givenName: 'Pen',
+        familyName: 'Ding',
+        state: 'active',
+        ...(password === undefined ? { directories: ['google' as DirectoryId] } : { password: Secret.of(password) }),
+      }),
+    );
     return { id: created.id, email };
   };
-  const logsIn = async (email: string, password: string): Promise<boolean> => (await host.app.portal.login(email, Secret.of(password), ADDRESS))._tag === 'Right';
+  const logsIn = async (email: string, password: string): Promise<boolean> =>
+    (await host.app.portal.login(email, Secret.of(password), ADDRESS))._tag === 'Right';
   const versionOf = async (id: UserId): Promise<number> => right(await host.app.admin.getUser(id)).passwordVersion;
   const changeThatCrashes = async (id: UserId, point: TestHookPoint): Promise<void> => {
     crashAt = point;
@@ -104,7 +118,7 @@ describe.each(['sqlite', 'postgres'] as const)('%s', (kind) => {
   test('an activation that crashed before SetPassword: the account has no password, and the same link still activates it', async () => {
     const { id, email } = await newUser();
     const token = await eventually('the activation mail', async () => {
-      const mail = (await host.app.demo?.mail() ?? []).find((m) => m.to === email);
+      const mail = ((await host.app.demo?.mail()) ?? []).find((m) => m.to === email);
       const found = mail === undefined ? undefined : /[?&]token=([^\s&"<]+)/.exec(mail.text)?.[1];
       return found === undefined ? undefined : decodeURIComponent(found);
     });
@@ -126,7 +140,10 @@ describe.each(['sqlite', 'postgres'] as const)('%s', (kind) => {
     try {
       expect((await db.credentialByUser(back.id))?.pending).toMatchObject({ targetVersion: 2 });
       expect((await db.credentialByUser(kept.id))?.pending).toMatchObject({ targetVersion: 2 });
-      const before = { back: (await db.credentialByUser(back.id))?.pending?.previousHash, kept: (await db.credentialByUser(kept.id))?.hash };
+      const before = {
+        back: (await db.credentialByUser(back.id))?.pending?.previousHash,
+        kept: (await db.credentialByUser(kept.id))?.hash,
+      };
       await host.app.close(5_000);
       await start();
       const [b, k] = [await db.credentialByUser(back.id), await db.credentialByUser(kept.id)];

@@ -22,13 +22,34 @@ const entraUser = () => {
   if (u === undefined) throw new Error('alan is not in the Entra emulator');
   return u;
 };
-const inSync = async () => eventually('in sync', async () => (right(await app.admin.getUser(alan)).bindings.every((b) => b.state === 'in-sync') ? true : undefined));
+const inSync = async () =>
+  eventually('in sync', async () => (right(await app.admin.getUser(alan)).bindings.every((b) => b.state === 'in-sync') ? true : undefined));
 
 beforeAll(async () => {
   dir = await tempDir('host-policy-');
   emulators = await startDemoEmulators({ scryptN: 1024 });
-  app = (await startApp(dir, {}, { emulators: { ...(emulators.google === undefined ? {} : { google: emulators.google }), ...(emulators.microsoft === undefined ? {} : { microsoft: emulators.microsoft }) } })).app;
-  alan = right(await app.admin.createUser(by, { email: 'alan@example.com', givenName: 'Alan', familyName: 'Turing', state: 'active', password: Secret.of(PW), directories: ['microsoft'] as DirectoryId[] })).id;
+  app = (
+    await startApp(
+      dir,
+      {},
+      {
+        emulators: {
+          ...(emulators.google === undefined ? {} : { google: emulators.google }),
+          ...(emulators.microsoft === undefined ? {} : { microsoft: emulators.microsoft }),
+        },
+      },
+    )
+  ).app;
+  alan = right(
+    await app.admin.createUser(by, {
+      email: 'alan@example.com',
+      givenName: 'Alan',
+      familyName: 'Turing',
+      state: 'active',
+      password: Secret.of(PW),
+      directories: ['microsoft'] as DirectoryId[],
+    }),
+  ).id;
   right(await app.portal.login('alan@example.com', Secret.of(PW), '127.0.0.1'));
   await inSync();
 });
@@ -54,7 +75,9 @@ test('when-changed: the change goes at once without the password; the sessions s
   expect(view.policy.passwordPush).toBe('when-changed');
   const before = entraUser().revocationCount;
   right(await app.admin.changeAttributes(by, alan, { jobTitle: 'Mathematician' }));
-  await eventually('the attribute pushed without a login', () => (entraUser().properties['jobTitle'] === 'Mathematician' ? true : undefined));
+  await eventually('the attribute pushed without a login', () =>
+    entraUser().properties['jobTitle'] === 'Mathematician' ? true : undefined,
+  );
   await inSync();
   expect(entraUser().revocationCount).toBe(before);
   const why = right(await app.admin.audit(alan)).pushes[0];

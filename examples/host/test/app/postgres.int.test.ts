@@ -24,9 +24,18 @@ beforeAll(async () => {
   for (let i = 0; i < 2; i++) {
     const dir = await tempDir('host-pg-');
     dirs.push(dir);
-    hosts.push(await startApp(dir, { DATABASE_URL: url, DATABASE_SCHEMA: schema }, {
-      emulators: { ...(emulators.google === undefined ? {} : { google: emulators.google }), ...(emulators.microsoft === undefined ? {} : { microsoft: emulators.microsoft }) },
-    }));
+    hosts.push(
+      await startApp(
+        dir,
+        { DATABASE_URL: url, DATABASE_SCHEMA: schema },
+        {
+          emulators: {
+            ...(emulators.google === undefined ? {} : { google: emulators.google }),
+            ...(emulators.microsoft === undefined ? {} : { microsoft: emulators.microsoft }),
+          },
+        },
+      ),
+    );
   }
 });
 afterAll(async () => {
@@ -49,8 +58,20 @@ test('one admin, one cookie secret, one credential store for both instances; one
   right(await b.admin.login('admin@example.com', adminPassword, '127.0.0.1'));
 
   const by = { kind: 'admin' as const, id: 'admin@example.com' };
-  const id = right(await a.admin.createUser(by, { email: 'katherine@example.com', givenName: 'Katherine', familyName: 'Johnson', state: 'active', password: Secret.of(PW), directories: ['google', 'microsoft'] as DirectoryId[] })).id;
-  const [l1, l2] = await Promise.all([a.portal.login('katherine@example.com', Secret.of(PW), '127.0.0.1'), b.portal.login('katherine@example.com', Secret.of(PW), '127.0.0.1')]);
+  const id = right(
+    await a.admin.createUser(by, {
+      email: 'katherine@example.com',
+      givenName: 'Katherine',
+      familyName: 'Johnson',
+      state: 'active',
+      password: Secret.of(PW),
+      directories: ['google', 'microsoft'] as DirectoryId[],
+    }),
+  ).id;
+  const [l1, l2] = await Promise.all([
+    a.portal.login('katherine@example.com', Secret.of(PW), '127.0.0.1'),
+    b.portal.login('katherine@example.com', Secret.of(PW), '127.0.0.1'),
+  ]);
   right(l1);
   const session = right(l2).sessionToken;
   expect((await a.portal.session(session))?.userId).toBe(id);
@@ -70,5 +91,8 @@ test('one admin, one cookie secret, one credential store for both instances; one
   right(await a.admin.changeAttributes(by, id, { email: 'Kath@Example.com' }));
   expect(right(await b.admin.getUser(id)).email).toBe('kath@example.com');
   right(await b.portal.login('kath@example.com', Secret.of(PW), '127.0.0.1'));
-  expect(await a.portal.login('katherine@example.com', Secret.of(PW), '127.0.0.1')).toEqual({ _tag: 'Left', left: { kind: 'unauthorized' } });
+  expect(await a.portal.login('katherine@example.com', Secret.of(PW), '127.0.0.1')).toEqual({
+    _tag: 'Left',
+    left: { kind: 'unauthorized' },
+  });
 });

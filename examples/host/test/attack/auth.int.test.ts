@@ -10,22 +10,59 @@ type Audience = 'public' | 'admin-api' | 'admin-page' | 'portal-api' | 'portal-p
 
 /** Every route the host serves, by who may use it (method and pattern as Fastify registered them). */
 const AUDIENCE: Readonly<Record<string, Audience>> = {
-  'GET /': 'public', 'GET /healthz': 'public', 'GET /readyz': 'public', 'GET /metrics': 'public',
-  'GET /assets/style.css': 'public', 'GET /assets/password-feedback.js': 'public', 'GET /check': 'public', 'POST /check': 'public',
-  'POST /api/session': 'public', 'GET /admin/login': 'public', 'POST /admin/login': 'public', 'POST /admin/logout': 'public',
-  'GET /portal/login': 'public', 'POST /portal/login': 'public', 'POST /portal/logout': 'public', 'POST /portal/api/login': 'public',
-  'POST /portal/api/logout': 'public', 'POST /portal/api/activate': 'public', 'GET /portal/activate': 'public', 'POST /portal/activate': 'public',
-  'POST /portal/api/password-check': 'public', 'POST /demo/directories/:id/verify': 'public',
-  'DELETE /api/session': 'admin-api', 'GET /api/users': 'admin-api', 'POST /api/users': 'admin-api', 'GET /api/users/:id': 'admin-api',
-  'PATCH /api/users/:id': 'admin-api', 'POST /api/users/:id/state': 'admin-api', 'POST /api/users/:id/bindings': 'admin-api',
-  'DELETE /api/users/:id/bindings/:directoryId': 'admin-api', 'GET /api/users/:id/audit': 'admin-api', 'GET /api/pushes/:pushId/why': 'admin-api',
-  'GET /api/directories': 'admin-api', 'PATCH /api/directories/:id': 'admin-api', 'GET /demo/mail': 'admin-api',
-  'GET /admin': 'admin-page', 'GET /admin/users/new': 'admin-page', 'POST /admin/users/new': 'admin-page', 'GET /admin/users/:id': 'admin-page',
-  'POST /admin/users/:id/attributes': 'admin-page', 'POST /admin/users/:id/state': 'admin-page', 'POST /admin/users/:id/bind': 'admin-page',
-  'POST /admin/users/:id/unbind': 'admin-page', 'GET /admin/directories': 'admin-page', 'POST /admin/directories/:id/policy': 'admin-page',
-  'GET /admin/pushes/:pushId': 'admin-page', 'GET /mail': 'admin-page', 'GET /mail/:id': 'admin-page',
-  'POST /portal/api/password': 'portal-api', 'GET /portal/api/notifications': 'portal-api',
-  'GET /portal': 'portal-page', 'GET /portal/password': 'portal-page', 'POST /portal/password': 'portal-page',
+  'GET /': 'public',
+  'GET /healthz': 'public',
+  'GET /readyz': 'public',
+  'GET /metrics': 'public',
+  'GET /assets/style.css': 'public',
+  'GET /assets/password-feedback.js': 'public',
+  'GET /check': 'public',
+  'POST /check': 'public',
+  'POST /api/session': 'public',
+  'GET /admin/login': 'public',
+  'POST /admin/login': 'public',
+  'POST /admin/logout': 'public',
+  'GET /portal/login': 'public',
+  'POST /portal/login': 'public',
+  'POST /portal/logout': 'public',
+  'POST /portal/api/login': 'public',
+  'POST /portal/api/logout': 'public',
+  'POST /portal/api/activate': 'public',
+  'GET /portal/activate': 'public',
+  'POST /portal/activate': 'public',
+  'POST /portal/api/password-check': 'public',
+  'POST /demo/directories/:id/verify': 'public',
+  'DELETE /api/session': 'admin-api',
+  'GET /api/users': 'admin-api',
+  'POST /api/users': 'admin-api',
+  'GET /api/users/:id': 'admin-api',
+  'PATCH /api/users/:id': 'admin-api',
+  'POST /api/users/:id/state': 'admin-api',
+  'POST /api/users/:id/bindings': 'admin-api',
+  'DELETE /api/users/:id/bindings/:directoryId': 'admin-api',
+  'GET /api/users/:id/audit': 'admin-api',
+  'GET /api/pushes/:pushId/why': 'admin-api',
+  'GET /api/directories': 'admin-api',
+  'PATCH /api/directories/:id': 'admin-api',
+  'GET /demo/mail': 'admin-api',
+  'GET /admin': 'admin-page',
+  'GET /admin/users/new': 'admin-page',
+  'POST /admin/users/new': 'admin-page',
+  'GET /admin/users/:id': 'admin-page',
+  'POST /admin/users/:id/attributes': 'admin-page',
+  'POST /admin/users/:id/state': 'admin-page',
+  'POST /admin/users/:id/bind': 'admin-page',
+  'POST /admin/users/:id/unbind': 'admin-page',
+  'GET /admin/directories': 'admin-page',
+  'POST /admin/directories/:id/policy': 'admin-page',
+  'GET /admin/pushes/:pushId': 'admin-page',
+  'GET /mail': 'admin-page',
+  'GET /mail/:id': 'admin-page',
+  'POST /portal/api/password': 'portal-api',
+  'GET /portal/api/notifications': 'portal-api',
+  'GET /portal': 'portal-page',
+  'GET /portal/password': 'portal-page',
+  'POST /portal/password': 'portal-page',
 };
 
 /** The routes from Fastify's route tree (`printRoutes`), HEAD left out (it follows GET). */
@@ -60,7 +97,11 @@ beforeAll(async () => {
   const console = new FormClient(host);
   await console.submit('/admin/login', '/admin/login', { email: first.adminEmail, password: reveal(first.adminPassword) });
   adminCookie = `takeover_admin=${console.cookie('takeover_admin') ?? ''}`;
-  adminBearer = ((await call(host, 'POST', '/api/session', { body: { email: first.adminEmail, password: reveal(first.adminPassword) } })).json as { token: string }).token;
+  adminBearer = (
+    (await call(host, 'POST', '/api/session', { body: { email: first.adminEmail, password: reveal(first.adminPassword) } })).json as {
+      token: string;
+    }
+  ).token;
 }, 120_000);
 afterAll(async () => {
   await host.close();
@@ -78,15 +119,24 @@ describe.each(['no credential', 'a wrong credential', "the other audience's cred
   const credentialFor = (audience: Audience): Record<string, string> => {
     const admin = audience === 'admin-api' || audience === 'admin-page';
     switch (who) {
-      case 'no credential': return {};
-      case 'a wrong credential': return admin
-        ? { authorization: `Bearer ${'w'.repeat(43)}`, cookie: 'takeover_admin=forged.value' }
-        : { cookie: 'takeover_portal=forged.value' };
-      case "the other audience's credential": return admin
-        // A real portal session: as the portal cookie, and signed the same way under the admin cookie's name.
-        ? { cookie: `${portalCookie}; takeover_admin=${portalCookie.slice('takeover_portal='.length)}`, authorization: `Bearer ${decodeURIComponent(portalCookie.slice('takeover_portal='.length)).split('.')[0] ?? ''}` }
-        // A real admin session (cookie and bearer), and the admin cookie's value under the portal cookie's name.
-        : { cookie: `${adminCookie}; takeover_portal=${adminCookie.slice('takeover_admin='.length)}`, authorization: `Bearer ${adminBearer}` };
+      case 'no credential':
+        return {};
+      case 'a wrong credential':
+        return admin
+          ? { authorization: `Bearer ${'w'.repeat(43)}`, cookie: 'takeover_admin=forged.value' }
+          : { cookie: 'takeover_portal=forged.value' };
+      case "the other audience's credential":
+        return admin
+          ? // A real portal session: as the portal cookie, and signed the same way under the admin cookie's name.
+            {
+              cookie: `${portalCookie}; takeover_admin=${portalCookie.slice('takeover_portal='.length)}`,
+              authorization: `Bearer ${decodeURIComponent(portalCookie.slice('takeover_portal='.length)).split('.')[0] ?? ''}`,
+            }
+          : // A real admin session (cookie and bearer), and the admin cookie's value under the portal cookie's name.
+            {
+              cookie: `${adminCookie}; takeover_portal=${adminCookie.slice('takeover_admin='.length)}`,
+              authorization: `Bearer ${adminBearer}`,
+            };
     }
   };
 
@@ -95,7 +145,13 @@ describe.each(['no credential', 'a wrong credential', "the other audience's cred
       const [method = 'GET', pattern = '/'] = route.split(' ');
       const isPage = audience.endsWith('-page');
       const res = await call(host, method, concrete(pattern), {
-        headers: { ...credentialFor(audience), ...(isPage ? { accept: 'text/html' } : {}), ...(method === 'GET' || method === 'DELETE' ? {} : { 'content-type': isPage ? 'application/x-www-form-urlencoded' : 'application/json' }) },
+        headers: {
+          ...credentialFor(audience),
+          ...(isPage ? { accept: 'text/html' } : {}),
+          ...(method === 'GET' || method === 'DELETE'
+            ? {}
+            : { 'content-type': isPage ? 'application/x-www-form-urlencoded' : 'application/json' }),
+        },
         ...(method === 'GET' || method === 'DELETE' ? {} : { rawBody: isPage ? 'a=b' : '{}' }),
       });
       const refused = isPage
@@ -107,7 +163,9 @@ describe.each(['no credential', 'a wrong credential', "the other audience's cred
 });
 
 test('every form refuses a POST without the CSRF token, and with a token from another browser', async () => {
-  const forms = Object.entries(AUDIENCE).filter(([r, a]) => r.startsWith('POST ') && (a.endsWith('-page') || !r.includes('/api/') && !r.startsWith('POST /demo/')));
+  const forms = Object.entries(AUDIENCE).filter(
+    ([r, a]) => r.startsWith('POST ') && (a.endsWith('-page') || (!r.includes('/api/') && !r.startsWith('POST /demo/'))),
+  );
   expect(forms.length).toBeGreaterThan(10);
   const other = new FormClient(host);
   const page = await other.get('/portal/login');
@@ -117,7 +175,10 @@ test('every form refuses a POST without the CSRF token, and with a token from an
     const path = concrete(route.slice('POST '.length));
     for (const body of ['email=a%40example.com&password=x', `_csrf=${encodeURIComponent(foreignToken)}&email=a%40example.com&password=x`]) {
       // The logged-in admin's and user's own cookies: only the token is missing or foreign.
-      const res = await call(host, 'POST', path, { rawBody: body, headers: { accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded', cookie: `${adminCookie}; ${portalCookie}` } });
+      const res = await call(host, 'POST', path, {
+        rawBody: body,
+        headers: { accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded', cookie: `${adminCookie}; ${portalCookie}` },
+      });
       expect({ route, body: body.slice(0, 5), status: res.status }).toEqual({ route, body: body.slice(0, 5), status: 403 });
     }
   }

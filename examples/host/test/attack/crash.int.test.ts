@@ -27,7 +27,7 @@ const api = async (host: ChildHost, method: string, path: string, body?: unknown
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await res.text();
-  return { status: res.status, json: text === '' ? undefined : JSON.parse(text) as unknown };
+  return { status: res.status, json: text === '' ? undefined : (JSON.parse(text) as unknown) };
 };
 const until = async <T>(what: string, check: () => Promise<T | undefined>): Promise<T> => {
   for (let i = 0; ; i++) {
@@ -37,10 +37,11 @@ const until = async <T>(what: string, check: () => Promise<T | undefined>): Prom
     await new Promise((r) => setTimeout(r, 50));
   }
 };
-const inSync = (host: ChildHost, id: string) => until(`${id} in sync`, async () => {
-  const bindings = ((await api(host, 'GET', `/api/users/${id}`)).json as { bindings: Array<{ state: string }> }).bindings;
-  return bindings.length === 2 && bindings.every((b) => b.state === 'in-sync') ? true : undefined;
-});
+const inSync = (host: ChildHost, id: string) =>
+  until(`${id} in sync`, async () => {
+    const bindings = ((await api(host, 'GET', `/api/users/${id}`)).json as { bindings: Array<{ state: string }> }).bindings;
+    return bindings.length === 2 && bindings.every((b) => b.state === 'in-sync') ? true : undefined;
+  });
 const verify = async (host: ChildHost, directory: string, userKey: string, password: string): Promise<unknown> =>
   (await api(host, 'POST', `/demo/directories/${directory}/verify`, { userKey, password })).json;
 
@@ -48,9 +49,20 @@ test('issue 17 #10: an account an emulator created just before a kill -9 is stil
   const host = await startChildHost(env());
   const email = `kept-${randomBytes(3).toString('hex')}@example.com`;
   const password = 'Kept-Across-Kill-9!';
-  const created = await api(host, 'POST', '/api/users', { email, givenName: 'Kept', familyName: 'Account', state: 'active', password, directories: ['google', 'microsoft'] });
+  const created = await api(host, 'POST', '/api/users', {
+    email,
+    givenName: 'Kept',
+    familyName: 'Account',
+    state: 'active',
+    password,
+    directories: ['google', 'microsoft'],
+  });
   expect(created.status).toBe(201);
-  const login = await fetch(`${host.url}/portal/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+  const login = await fetch(`${host.url}/portal/api/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
   expect(login.status).toBe(200);
   await inSync(host, (created.json as { id: string }).id);
   await kill9(host);
@@ -63,7 +75,9 @@ test('issue 17 #10: an account an emulator created just before a kill -9 is stil
 test('issue 17 #5: a kill -9 during a burst of user creations reserves no email forever', async () => {
   const host = await startChildHost(env());
   const emails = Array.from({ length: 40 }, (_, i) => `burst-${String(i)}-${randomBytes(3).toString('hex')}@example.org`);
-  const burst = emails.map((email) => api(host, 'POST', '/api/users', { email, givenName: 'Burst', familyName: 'User', state: 'staged' }).catch(() => undefined));
+  const burst = emails.map((email) =>
+    api(host, 'POST', '/api/users', { email, givenName: 'Burst', familyName: 'User', state: 'staged' }).catch(() => undefined),
+  );
   await Promise.race(burst);
   await kill9(host);
   await Promise.all(burst);
@@ -71,12 +85,18 @@ test('issue 17 #5: a kill -9 during a burst of user creations reserves no email 
   // reservation whose user was never created.
   const orphan = `orphan-${randomBytes(3).toString('hex')}@example.org`;
   const db = new Sqlite(join(dataDir, 'host.db'));
-  db.prepare('INSERT INTO credentials (email, user_id, hash, updated_at, confirmed) VALUES (?, ?, NULL, ?, 0)').run(orphan, `ghost-${randomBytes(4).toString('hex')}`, Date.now());
+  db.prepare('INSERT INTO credentials (email, user_id, hash, updated_at, confirmed) VALUES (?, ?, NULL, ?, 0)').run(
+    orphan,
+    `ghost-${randomBytes(4).toString('hex')}`,
+    Date.now(),
+  );
   db.close();
 
   const again = await startChildHost(env());
   for (const email of [...emails, orphan]) {
-    const found = ((await api(again, 'GET', `/api/users?q=${encodeURIComponent(email)}`)).json as { users: Array<{ email: string }> }).users.some((u) => u.email === email);
+    const found = (
+      (await api(again, 'GET', `/api/users?q=${encodeURIComponent(email)}`)).json as { users: Array<{ email: string }> }
+    ).users.some((u) => u.email === email);
     const retry = await api(again, 'POST', '/api/users', { email, givenName: 'Burst', familyName: 'User', state: 'staged' });
     // Either the user exists (then its email is rightly taken) or the email is free again.
     expect({ email, status: retry.status }).toEqual({ email, status: found ? 409 : 201 });
@@ -87,22 +107,36 @@ test('issue 17 #5: a kill -9 during a burst of user creations reserves no email 
 
 test('issue 17 #13: SIGTERM right after a burst of logins lets the pushes in flight finish, then exits at once (not at the 600 s deadline)', async () => {
   const host = await startChildHost(env());
-  const users = await Promise.all(Array.from({ length: 6 }, async (_, i) => {
-    const email = `term-${String(i)}-${randomBytes(3).toString('hex')}@example.com`;
-    const password = `Term-Horse-Battery-${String(i)}!`;
-    const created = await api(host, 'POST', '/api/users', { email, givenName: 'Term', familyName: 'User', state: 'active', password, directories: ['google', 'microsoft'] });
-    expect(created.status).toBe(201);
-    const login = await fetch(`${host.url}/portal/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
-    expect(login.status).toBe(200);
-    return { email, password };
-  }));
+  const users = await Promise.all(
+    Array.from({ length: 6 }, async (_, i) => {
+      const email = `term-${String(i)}-${randomBytes(3).toString('hex')}@example.com`;
+      const password = `Term-Horse-Battery-${String(i)}!`;
+      const created = await api(host, 'POST', '/api/users', {
+        email,
+        givenName: 'Term',
+        familyName: 'User',
+        state: 'active',
+        password,
+        directories: ['google', 'microsoft'],
+      });
+      expect(created.status).toBe(201);
+      const login = await fetch(`${host.url}/portal/api/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email, password }),
+      });
+      expect(login.status).toBe(200);
+      return { email, password };
+    }),
+  );
   // The pushes behind those logins are in flight now. Jest's timeout (far below the 600 s deadline)
   // fails this test if the host waits for the deadline.
   host.child.kill('SIGTERM');
   expect(await host.exited).toBe(0);
   // What was in flight finished before the exit: the directories hold every new password.
   const again = await startChildHost(env());
-  for (const u of users) for (const d of ['google', 'microsoft']) expect(await verify(again, d, u.email, u.password)).toMatchObject({ matches: true });
+  for (const u of users)
+    for (const d of ['google', 'microsoft']) expect(await verify(again, d, u.email, u.password)).toMatchObject({ matches: true });
   again.child.kill('SIGTERM');
   expect(await again.exited).toBe(0);
 }, 180_000);
@@ -121,14 +155,26 @@ describe.each([
     const host = await startChildHost({ ...env(), ...instance, NODE_ENV: 'test', TAKEOVER_TEST_PAUSE_AT: point });
     const email = `midchange-${randomBytes(3).toString('hex')}@example.com`;
     const passwords = ['Before-The-Kill-9-One!', 'During-The-Kill-9-Two!'] as const;
-    const created = await api(host, 'POST', '/api/users', { email, givenName: 'Mid', familyName: 'Change', state: 'active', password: passwords[0], directories: ['google', 'microsoft'] });
+    const created = await api(host, 'POST', '/api/users', {
+      email,
+      givenName: 'Mid',
+      familyName: 'Change',
+      state: 'active',
+      password: passwords[0],
+      directories: ['google', 'microsoft'],
+    });
     expect(created.status).toBe(201);
     const id = (created.json as { id: string }).id;
     const login = await call(host, 'POST', '/portal/api/login', { body: { email, password: passwords[0] } });
     expect(login.status).toBe(200);
     await inSync(host, id);
-    const change = call(host, 'POST', '/portal/api/password', { body: { current: passwords[0], next: passwords[1] }, cookie: cookieFrom(login, 'takeover_portal') ?? '' })
-      .then((r) => r.status, () => 'no answer');
+    const change = call(host, 'POST', '/portal/api/password', {
+      body: { current: passwords[0], next: passwords[1] },
+      cookie: cookieFrom(login, 'takeover_portal') ?? '',
+    }).then(
+      (r) => r.status,
+      () => 'no answer',
+    );
     await until(`the host paused at ${point}`, () => Promise.resolve(host.stderr().includes(pausedLine(point)) ? true : undefined));
     await kill9(host);
     expect(await change).toBe('no answer'); // the user was never told the change succeeded

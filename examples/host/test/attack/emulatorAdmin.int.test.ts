@@ -25,17 +25,23 @@ const adminUrls = (): ReadonlyArray<readonly [string, string]> => [
   ['microsoft', new URL('/__admin/state', demo.microsoft?.url ?? '').toString()],
 ];
 
-test.each(['no credential', 'a wrong token', 'a token with a different length'] as const)('%s: 401 from both emulators, no state', async (which) => {
-  const headers: Record<string, string> = which === 'no credential' ? {} : { authorization: `Bearer ${which === 'a wrong token' ? 'x'.repeat(demo.adminToken.length) : 'short'}` };
-  for (const [name, url] of adminUrls()) {
-    const res = await fetch(url, { headers, dispatcher: agent } as RequestInit);
-    const text = await res.text();
-    expect({ name, status: res.status }).toEqual({ name, status: 401 });
-    expect(text).not.toContain('passwordVerifier');
-  }
-});
+test.each(['no credential', 'a wrong token', 'a token with a different length'] as const)(
+  '%s: 401 from both emulators, no state',
+  async (which) => {
+    const headers: Record<string, string> =
+      which === 'no credential'
+        ? {}
+        : { authorization: `Bearer ${which === 'a wrong token' ? 'x'.repeat(demo.adminToken.length) : 'short'}` };
+    for (const [name, url] of adminUrls()) {
+      const res = await fetch(url, { headers, dispatcher: agent } as RequestInit);
+      const text = await res.text();
+      expect({ name, status: res.status }).toEqual({ name, status: 401 });
+      expect(text).not.toContain('passwordVerifier');
+    }
+  },
+);
 
-test('the host\'s token: 200 from both; a percent-encoded path is refused as well', async () => {
+test("the host's token: 200 from both; a percent-encoded path is refused as well", async () => {
   for (const [name, url] of adminUrls()) {
     const res = await fetch(url, { headers: { authorization: `Bearer ${demo.adminToken}` }, dispatcher: agent } as RequestInit);
     expect({ name, status: res.status }).toEqual({ name, status: 200 });

@@ -25,18 +25,30 @@ const raw = (url: string, bytes: string): Promise<string> =>
     const { hostname, port } = new URL(url);
     const socket = connect({ host: hostname, port: Number(port) });
     let got = '';
-    socket.on('data', (d: Buffer) => { got += d.toString('latin1'); });
+    socket.on('data', (d: Buffer) => {
+      got += d.toString('latin1');
+    });
     socket.on('error', (e: NodeJS.ErrnoException) => (e.code === 'ECONNRESET' || e.code === 'EPIPE' ? resolve(got) : reject(e)));
     socket.on('close', () => resolve(got));
-    socket.on('connect', () => { socket.end(bytes); });
+    socket.on('connect', () => {
+      socket.end(bytes);
+    });
   });
 
 const MALFORMED: ReadonlyArray<readonly [string, (host: string) => string]> = [
   ['a garbage request line', () => 'GARBAGE\r\n\r\n'],
-  ['a POST whose body is shorter than its Content-Length', (host) => `POST /portal/api/login HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"email":"a@`],
+  [
+    'a POST whose body is shorter than its Content-Length',
+    (host) =>
+      `POST /portal/api/login HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"email":"a@`,
+  ],
   ['a header without a colon', (host) => `GET /healthz HTTP/1.1\r\nHost: ${host}\r\nthis is not a header\r\n\r\n`],
   ['a bad Content-Length', (host) => `POST /api/session HTTP/1.1\r\nHost: ${host}\r\nContent-Length: -5\r\n\r\n`],
-  ['a body longer than its Content-Length', (host) => `POST /portal/api/login HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{"email":"a@example.com","password":"x"}`],
+  [
+    'a body longer than its Content-Length',
+    (host) =>
+      `POST /portal/api/login HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{"email":"a@example.com","password":"x"}`,
+  ],
   ['a NUL in the path', (host) => `GET /por\u0000tal HTTP/1.1\r\nHost: ${host}\r\n\r\n`],
 ];
 

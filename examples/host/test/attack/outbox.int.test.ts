@@ -9,8 +9,12 @@ import { createUser, freshEmail, portalLogin } from './support.js';
 
 describe('demo mode (both directories emulated, no SMTP_URL)', () => {
   let host: TestHost;
-  beforeAll(async () => { host = await startTestHost(); }, 120_000);
-  afterAll(async () => { await host.close(); });
+  beforeAll(async () => {
+    host = await startTestHost();
+  }, 120_000);
+  afterAll(async () => {
+    await host.close();
+  });
 
   test('/demo/mail: 401 without a credential, with a wrong one and with a portal session; 200 for the admin', async () => {
     const email = freshEmail('outbox');
@@ -38,10 +42,24 @@ describe('demo mode (both directories emulated, no SMTP_URL)', () => {
 
 test('with a real directory configured, /mail and /demo/mail do not exist, even for the admin', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'takeover-outbox-'));
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+  const { privateKey } = generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  });
   const keyFile = join(dir, 'sa.json');
-  await writeFile(keyFile, JSON.stringify({ type: 'service_account', client_email: 'sync@acme-prod.iam.gserviceaccount.com', private_key: privateKey }));
-  const host = await startTestHost({ env: { DATA_DIR: join(dir, 'data'), GOOGLE_SERVICE_ACCOUNT_KEY_FILE: keyFile, GOOGLE_ADMIN_SUBJECT: 'it@acme.example', GOOGLE_DOMAIN: 'acme.example' } });
+  await writeFile(
+    keyFile,
+    JSON.stringify({ type: 'service_account', client_email: 'sync@acme-prod.iam.gserviceaccount.com', private_key: privateKey }),
+  );
+  const host = await startTestHost({
+    env: {
+      DATA_DIR: join(dir, 'data'),
+      GOOGLE_SERVICE_ACCOUNT_KEY_FILE: keyFile,
+      GOOGLE_ADMIN_SUBJECT: 'it@acme.example',
+      GOOGLE_DOMAIN: 'acme.example',
+    },
+  });
   try {
     expect((await call(host, 'GET', '/demo/mail', { token: host.adminToken })).status).toBe(404);
     expect((await call(host, 'GET', '/mail', { headers: { accept: 'text/html' } })).status).toBe(404);

@@ -18,7 +18,8 @@ afterAll(async () => {
 });
 
 const BOTH = ['google', 'microsoft'];
-const passwordVersion = async (userId: string): Promise<number> => ((await admin(host, 'GET', `/api/users/${userId}`)).json as { passwordVersion: number }).passwordVersion;
+const passwordVersion = async (userId: string): Promise<number> =>
+  ((await admin(host, 'GET', `/api/users/${userId}`)).json as { passwordVersion: number }).passwordVersion;
 
 describe.each([2, 5])('issue 17 #2: %i parallel activations with one link', (n) => {
   test('set the password once; the user logs in with the password that won; the others are refused and change nothing', async () => {
@@ -26,7 +27,9 @@ describe.each([2, 5])('issue 17 #2: %i parallel activations with one link', (n) 
     const userId = await createUser(host, { email, directories: BOTH });
     const token = await activationToken(host, email);
     const passwords = Array.from({ length: n }, (_, i) => `Activation-${String(i)}-Horse-Battery!`);
-    const results = await Promise.all(passwords.map((password) => call(host, 'POST', '/portal/api/activate', { body: { token, password } })));
+    const results = await Promise.all(
+      passwords.map((password) => call(host, 'POST', '/portal/api/activate', { body: { token, password } })),
+    );
     const statuses = results.map((r) => r.status);
     expect(statuses.filter((s) => s === 200)).toHaveLength(1);
     for (const r of results.filter((x) => x.status !== 200)) {
@@ -54,7 +57,9 @@ describe.each([4, 10])('issue 17 #3: %i parallel password changes on one session
     await inSync(host, userId);
     const before = await passwordVersion(userId);
     const nexts = Array.from({ length: n }, (_, i) => (i === 1 ? 'weak' : `Changed-${String(i)}-Horse-Battery!`));
-    const results = await Promise.all(nexts.map((next) => call(host, 'POST', '/portal/api/password', { body: { current: original, next }, cookie: login.session })));
+    const results = await Promise.all(
+      nexts.map((next) => call(host, 'POST', '/portal/api/password', { body: { current: original, next }, cookie: login.session })),
+    );
     const statuses = results.map((r) => r.status);
     expect(statuses[1]).toBe(422);
     for (const s of statuses) expect([204, 401, 409, 422]).toContain(s);
@@ -76,7 +81,9 @@ describe('issue 17: parallel duplicate logins', () => {
     const email = freshEmail('logins');
     const password = 'Login-Horse-Battery-3!';
     await createUser(host, { email, password, directories: BOTH });
-    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => portalLogin(host, email, i % 3 === 2 ? 'Wrong-Horse-1!' : password)));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => portalLogin(host, email, i % 3 === 2 ? 'Wrong-Horse-1!' : password)),
+    );
     results.forEach((r, i) => expect(r.status).toBe(i % 3 === 2 ? 401 : 200));
     const sessions = results.flatMap((r) => (r.session === '' ? [] : [r.session]));
     expect(new Set(sessions).size).toBe(sessions.length);
@@ -85,14 +92,17 @@ describe('issue 17: parallel duplicate logins', () => {
 });
 
 describe('issue 17 #8: sessions end with a password change and a suspension', () => {
-  test('a password change ends the user\'s other portal sessions and keeps the one that made it', async () => {
+  test("a password change ends the user's other portal sessions and keeps the one that made it", async () => {
     const email = freshEmail('sessions');
     const password = 'Session-Horse-Battery-1!';
     await createUser(host, { email, password, directories: BOTH });
     const here = await portalLogin(host, email, password);
     const elsewhere = await portalLogin(host, email, password);
     expect((await call(host, 'GET', '/portal/api/notifications', { cookie: elsewhere.session })).status).toBe(200);
-    const changed = await call(host, 'POST', '/portal/api/password', { body: { current: password, next: 'Session-Horse-Battery-2!' }, cookie: here.session });
+    const changed = await call(host, 'POST', '/portal/api/password', {
+      body: { current: password, next: 'Session-Horse-Battery-2!' },
+      cookie: here.session,
+    });
     expect(changed.status).toBe(204);
     expect((await call(host, 'GET', '/portal/api/notifications', { cookie: elsewhere.session })).status).toBe(401);
     expect((await call(host, 'GET', '/portal/api/notifications', { cookie: here.session })).status).toBe(200);

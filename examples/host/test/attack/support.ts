@@ -33,15 +33,24 @@ export const eventually = async <T>(what: string, check: () => Promise<T | undef
 /** The activation token from the user's mail in the outbox. */
 export const activationToken = (host: TestHost, email: string): Promise<string> =>
   eventually(`the activation mail to ${email}`, async () => {
-    const mail = (await host.app.demo?.mail() ?? []).find((m) => m.to === email && m.text.includes('/portal/activate?token='));
+    const mail = ((await host.app.demo?.mail()) ?? []).find((m) => m.to === email && m.text.includes('/portal/activate?token='));
     const token = mail === undefined ? undefined : /[?&]token=([^\s&"<]+)/.exec(mail.text)?.[1];
     return token === undefined ? undefined : decodeURIComponent(token);
   });
 
 /** `session` and `device` are the cookies to send back (`name=value`), empty when none was set. */
-export interface Login { readonly status: number; readonly session: string; readonly device: string }
+export interface Login {
+  readonly status: number;
+  readonly session: string;
+  readonly device: string;
+}
 
-export const portalLogin = async (host: TestHost, email: string, password: string, headers: Readonly<Record<string, string>> = {}): Promise<Login> => {
+export const portalLogin = async (
+  host: TestHost,
+  email: string,
+  password: string,
+  headers: Readonly<Record<string, string>> = {},
+): Promise<Login> => {
   const res = await call(host, 'POST', '/portal/api/login', { body: { email, password }, headers });
   const session = cookieFrom(res, 'takeover_portal');
   const device = cookieFrom(res, 'takeover_device');
@@ -52,10 +61,12 @@ export const portalLogin = async (host: TestHost, email: string, password: strin
 export const directoriesTake = async (host: TestHost, email: string, password: string): Promise<ReadonlyArray<boolean>> => {
   const demo = host.app.demo;
   if (demo === undefined) throw new Error('no demo directories');
-  return Promise.all(['google', 'microsoft'].map(async (d) => {
-    const r = await demo.verify(d, email, Secret.of(password));
-    return r._tag === 'Right' && r.right.matches;
-  }));
+  return Promise.all(
+    ['google', 'microsoft'].map(async (d) => {
+      const r = await demo.verify(d, email, Secret.of(password));
+      return r._tag === 'Right' && r.right.matches;
+    }),
+  );
 };
 
 /** Until every binding of the user is in sync (nothing owed, nothing in flight). */

@@ -8,12 +8,17 @@ import { activationToken, createUser, freshEmail, portalLogin } from './support.
 
 const PASSWORD = 'Right-Horse-Battery-9!';
 const checked = (statuses: ReadonlyArray<number>): number => statuses.filter((s) => s !== 429).length;
-const guesses = (n: number): ReadonlyArray<string> => Array.from({ length: n }, (_, i) => (i === n - 1 ? PASSWORD : `Guess-${String(i)}-Horse!`));
+const guesses = (n: number): ReadonlyArray<string> =>
+  Array.from({ length: n }, (_, i) => (i === n - 1 ? PASSWORD : `Guess-${String(i)}-Horse!`));
 
 describe('one address, no proxy', () => {
   let host: TestHost;
-  beforeAll(async () => { host = await startTestHost(); }, 120_000);
-  afterAll(async () => { await host.close(); });
+  beforeAll(async () => {
+    host = await startTestHost();
+  }, 120_000);
+  afterAll(async () => {
+    await host.close();
+  });
 
   test('issue 17 #4: 100 parallel guesses (the right one among them) → at most the per-account limit are checked', async () => {
     const email = freshEmail('guessed');
@@ -27,8 +32,12 @@ describe('one address, no proxy', () => {
 
 describe('behind a trusted proxy, guesses from everywhere (X-Forwarded-For varied)', () => {
   let host: TestHost;
-  beforeAll(async () => { host = await startTestHost({ env: { TRUST_PROXY: 'true' } }); }, 120_000);
-  afterAll(async () => { await host.close(); });
+  beforeAll(async () => {
+    host = await startTestHost({ env: { TRUST_PROXY: 'true' } });
+  }, 120_000);
+  afterAll(async () => {
+    await host.close();
+  });
 
   let next = 0;
   const from = (): Record<string, string> => {
@@ -51,7 +60,9 @@ describe('behind a trusted proxy, guesses from everywhere (X-Forwarded-For varie
     expect(owner.status).toBe(200);
     expect(owner.device).not.toBe('');
     // The attacker: wrong guesses from many addresses until the account is locked.
-    const attack = await Promise.all(Array.from({ length: anywhere + 5 }, (_, i) => portalLogin(host, email, `Wrong-${String(i)}-Horse!`, from())));
+    const attack = await Promise.all(
+      Array.from({ length: anywhere + 5 }, (_, i) => portalLogin(host, email, `Wrong-${String(i)}-Horse!`, from())),
+    );
     expect(attack.some((r) => r.status === 429)).toBe(true);
     const stranger = await call(host, 'POST', '/portal/api/login', { body: { email, password: PASSWORD }, headers: from() });
     expect(stranger.status).toBe(429);
@@ -65,7 +76,7 @@ describe('behind a trusted proxy, guesses from everywhere (X-Forwarded-For varie
     expect((await portalLogin(host, email, PASSWORD, { ...from(), cookie: otherDevice })).status).toBe(429);
   });
 
-  test('issue 17 #6: the admin account too: locked for strangers, open to the admin\'s known device', async () => {
+  test("issue 17 #6: the admin account too: locked for strangers, open to the admin's known device", async () => {
     const password = 'Admin-Horse-Battery-4!';
     const adminEmail = 'admin@example.com';
     // The test host started afresh: its admin password was generated and handed back once.
@@ -77,15 +88,28 @@ describe('behind a trusted proxy, guesses from everywhere (X-Forwarded-For varie
     expect(session.status).toBe(200);
     const device = cookieFrom(session, 'takeover_admin_device') ?? '';
     expect(device).not.toBe('');
-    await Promise.all(Array.from({ length: anywhere + 5 }, (_, i) => call(host, 'POST', '/api/session', { body: { email: adminEmail, password: `${password}${String(i)}` }, headers: from() })));
+    await Promise.all(
+      Array.from({ length: anywhere + 5 }, (_, i) =>
+        call(host, 'POST', '/api/session', { body: { email: adminEmail, password: `${password}${String(i)}` }, headers: from() }),
+      ),
+    );
     expect((await call(host, 'POST', '/api/session', { body: { email: adminEmail, password: good }, headers: from() })).status).toBe(429);
-    expect((await call(host, 'POST', '/api/session', { body: { email: adminEmail, password: good }, headers: { ...from(), cookie: device } })).status).toBe(200);
+    expect(
+      (await call(host, 'POST', '/api/session', { body: { email: adminEmail, password: good }, headers: { ...from(), cookie: device } }))
+        .status,
+    ).toBe(200);
   });
 
   test('issue 17 #6: bad activation links from one address never hold up a valid one from that address', async () => {
     const address = { 'x-forwarded-for': '203.0.113.50' };
-    const bad = await Promise.all(Array.from({ length: DEFAULT_THROTTLE.perAddress + 10 }, (_, i) =>
-      call(host, 'POST', '/portal/api/activate', { body: { token: `not.a-valid.token${String(i)}`, password: PASSWORD }, headers: address })));
+    const bad = await Promise.all(
+      Array.from({ length: DEFAULT_THROTTLE.perAddress + 10 }, (_, i) =>
+        call(host, 'POST', '/portal/api/activate', {
+          body: { token: `not.a-valid.token${String(i)}`, password: PASSWORD },
+          headers: address,
+        }),
+      ),
+    );
     expect(bad.map((r) => r.status)).toContain(429);
     for (const r of bad) expect([404, 429]).toContain(r.status);
     const email = freshEmail('activates');

@@ -6,8 +6,20 @@ import { call } from '../support/testHost.js';
 import { currentTestName, describeBrowser, openWalk } from './support/browser.js';
 import type { Walk } from './support/browser.js';
 import {
-  GOOGLE_LABEL, MICROSOFT_LABEL, checkInPage, consoleLogin, createUserInConsole, eventually, expectNoPassword, passwordNotice, portalLogin,
-  reloadUntil, startBrowserHost, verify, waitForMails, waitForPasswordNotices,
+  GOOGLE_LABEL,
+  MICROSOFT_LABEL,
+  checkInPage,
+  consoleLogin,
+  createUserInConsole,
+  eventually,
+  expectNoPassword,
+  passwordNotice,
+  portalLogin,
+  reloadUntil,
+  startBrowserHost,
+  verify,
+  waitForMails,
+  waitForPasswordNotices,
 } from './support/host.js';
 import type { BrowserHost } from './support/host.js';
 
@@ -20,8 +32,12 @@ describeBrowser('browser: the three flows of the product brief', (browser) => {
     return w;
   };
 
-  beforeAll(async () => { b = await startBrowserHost(); }, 60_000);
-  afterAll(async () => { await b.close(); });
+  beforeAll(async () => {
+    b = await startBrowserHost();
+  }, 60_000);
+  afterAll(async () => {
+    await b.close();
+  });
   afterEach(async () => {
     for (const w of walks.splice(0)) await w.close();
   });
@@ -36,7 +52,12 @@ describeBrowser('browser: the three flows of the product brief', (browser) => {
       await admin.step(`bound to ${label}`, async () => {
         await admin.page.getByRole('button', { name: `Bind ${label}`, exact: true }).click();
         await admin.page.waitForURL(`${b.host.url}/admin/users/${encodeURIComponent(userId)}`);
-        await expect(admin.page.getByRole('status').filter({ hasText: `Bound to ${label}.` }).count()).resolves.toBe(1);
+        await expect(
+          admin.page
+            .getByRole('status')
+            .filter({ hasText: `Bound to ${label}.` })
+            .count(),
+        ).resolves.toBe(1);
       });
     }
 
@@ -47,7 +68,9 @@ describeBrowser('browser: the three flows of the product brief', (browser) => {
     ]);
     await admin.step('a binding mail', async () => {
       await admin.page.getByRole('link', { name: `Log in to Takeover Demo to finish connecting ${MICROSOFT_LABEL}` }).click();
-      await expect(admin.page.getByText('log in to Takeover Demo once with your usual password', { exact: false }).count()).resolves.toBe(1);
+      await expect(admin.page.getByText('log in to Takeover Demo once with your usual password', { exact: false }).count()).resolves.toBe(
+        1,
+      );
     });
     await expectNoPassword(admin, password);
 
@@ -79,7 +102,8 @@ describeBrowser('browser: the three flows of the product brief', (browser) => {
     await admin.step('console shows both in sync and the login', async () => {
       await admin.page.goto(`${b.host.url}/admin/users/${encodeURIComponent(userId)}`);
       const rows = admin.page.getByRole('table', { name: 'Directories' }).getByRole('row');
-      for (const label of [GOOGLE_LABEL, MICROSOFT_LABEL]) await expect(rows.filter({ hasText: label }).filter({ hasText: 'In sync' }).count()).resolves.toBe(1);
+      for (const label of [GOOGLE_LABEL, MICROSOFT_LABEL])
+        await expect(rows.filter({ hasText: label }).filter({ hasText: 'In sync' }).count()).resolves.toBe(1);
       const logins = admin.page.getByRole('table', { name: 'Logins' });
       await expect(logins.getByText(GOOGLE_LABEL).count()).resolves.toBeGreaterThanOrEqual(1);
       await expect(logins.getByText(MICROSOFT_LABEL).count()).resolves.toBeGreaterThanOrEqual(1);
@@ -139,7 +163,10 @@ describeBrowser('browser: the three flows of the product brief', (browser) => {
     const email = 'alan@example.com';
     const password = 'Granite-Falcon-9264';
     // Set-up through the API: a user taken over in both directories.
-    const created = await call(b.host, 'POST', '/api/users', { token: b.host.adminToken, body: { email, givenName: 'Alan', familyName: 'Turing', state: 'active', password, directories: ['google', 'microsoft'] } });
+    const created = await call(b.host, 'POST', '/api/users', {
+      token: b.host.adminToken,
+      body: { email, givenName: 'Alan', familyName: 'Turing', state: 'active', password, directories: ['google', 'microsoft'] },
+    });
     expect(created.status).toBe(201);
     const userId = (created.json as { id: string }).id;
     const firstLogin = await call(b.host, 'POST', '/portal/api/login', { body: { email, password } });
@@ -149,7 +176,7 @@ describeBrowser('browser: the three flows of the product brief', (browser) => {
       const bindings = (u.json as { bindings?: ReadonlyArray<{ state: string }> }).bindings ?? [];
       return bindings.length === 2 && bindings.every((x) => x.state === 'in-sync');
     };
-    await eventually('the first login\'s pushes', synced);
+    await eventually("the first login's pushes", synced);
     const afterTakeover = b.microsoft.user(email);
     expect(afterTakeover?.passwordSetAt).not.toBeNull();
 
@@ -168,7 +195,9 @@ describeBrowser('browser: the three flows of the product brief', (browser) => {
     await admin.step('owed until the next login', async () => {
       await expect(microsoftRow().getByText('Owed (waits for the next login)').count()).resolves.toBe(1);
     });
-    await new Promise((resolve) => { setTimeout(resolve, 500); });
+    await new Promise((resolve) => {
+      setTimeout(resolve, 500);
+    });
     expect(b.microsoft.user(email)?.properties.jobTitle).not.toBe('Cryptanalyst');
     const beforeReset = await verify(b, 'microsoft', email, password);
 
@@ -198,8 +227,18 @@ describeBrowser('browser: the three flows of the product brief', (browser) => {
       await section.getByRole('radio', { name: /When changed/ }).check();
       await section.getByRole('button', { name: 'Save policy', exact: true }).click();
       await admin.page.waitForURL(`${b.host.url}/admin/directories`);
-      await expect(admin.page.getByRole('status').filter({ hasText: `${MICROSOFT_LABEL}: password push when-changed` }).count()).resolves.toBe(1);
-      await expect(admin.page.getByRole('region', { name: MICROSOFT_LABEL }).getByRole('radio', { name: /When changed/ }).isChecked()).resolves.toBe(true);
+      await expect(
+        admin.page
+          .getByRole('status')
+          .filter({ hasText: `${MICROSOFT_LABEL}: password push when-changed` })
+          .count(),
+      ).resolves.toBe(1);
+      await expect(
+        admin.page
+          .getByRole('region', { name: MICROSOFT_LABEL })
+          .getByRole('radio', { name: /When changed/ })
+          .isChecked(),
+      ).resolves.toBe(true);
     });
 
     const beforeChange = b.microsoft.user(email);
@@ -218,14 +257,20 @@ describeBrowser('browser: the three flows of the product brief', (browser) => {
     expect(noReset.matches).toBe(true);
     expect(noReset.sessionsRevokedAt).toBe(afterReset.sessionsRevokedAt);
     await admin.step('the push carried attributes only', async () => {
-      await reloadUntil(admin.page, 'Microsoft 365 in sync on the user page', async () =>
-        await microsoftRow().filter({ hasText: 'In sync' }).count() === 1);
+      await reloadUntil(
+        admin.page,
+        'Microsoft 365 in sync on the user page',
+        async () => (await microsoftRow().filter({ hasText: 'In sync' }).count()) === 1,
+      );
       const pushes = admin.page.getByRole('table', { name: 'Pushes' }).getByRole('row').filter({ hasText: 'microsoft' });
       await expect(pushes.filter({ hasText: 'attributes only' }).count()).resolves.toBe(1);
     });
     await user.step('the profile notice, no new password notice', async () => {
-      await reloadUntil(user.page, 'the profile notice', async () =>
-        await user.page.getByText(`Your profile was updated in ${MICROSOFT_LABEL}.`).count() === 1);
+      await reloadUntil(
+        user.page,
+        'the profile notice',
+        async () => (await user.page.getByText(`Your profile was updated in ${MICROSOFT_LABEL}.`).count()) === 1,
+      );
       await expect(user.page.getByText(passwordNotice(MICROSOFT_LABEL)).count()).resolves.toBe(2);
     });
   }, 60_000);

@@ -3,22 +3,38 @@
 import { call } from '../support/testHost.js';
 import { currentTestName, describeBrowser, openWalk } from './support/browser.js';
 import type { Walk } from './support/browser.js';
-import { GOOGLE_LABEL, MICROSOFT_LABEL, expectNoPassword, portalLogin, startBrowserHost, verify, waitForMails, waitForPasswordNotices } from './support/host.js';
+import {
+  GOOGLE_LABEL,
+  MICROSOFT_LABEL,
+  expectNoPassword,
+  portalLogin,
+  startBrowserHost,
+  verify,
+  waitForMails,
+  waitForPasswordNotices,
+} from './support/host.js';
 import type { BrowserHost } from './support/host.js';
 
 describeBrowser('browser: the portal without JavaScript', (browser) => {
   let b: BrowserHost;
   let walk: Walk | undefined;
 
-  beforeAll(async () => { b = await startBrowserHost(); }, 60_000);
-  afterAll(async () => { await b.close(); });
+  beforeAll(async () => {
+    b = await startBrowserHost();
+  }, 60_000);
+  afterAll(async () => {
+    await b.close();
+  });
   afterEach(async () => {
     await walk?.close();
     walk = undefined;
   });
 
   const createUser = async (body: Record<string, unknown>): Promise<void> => {
-    const created = await call(b.host, 'POST', '/api/users', { token: b.host.adminToken, body: { state: 'active', directories: ['google', 'microsoft'], ...body } });
+    const created = await call(b.host, 'POST', '/api/users', {
+      token: b.host.adminToken,
+      body: { state: 'active', directories: ['google', 'microsoft'], ...body },
+    });
     expect(created.status).toBe(201);
   };
 
@@ -26,7 +42,7 @@ describeBrowser('browser: the portal without JavaScript', (browser) => {
     const email = 'katherine@example.com';
     const password = 'Orbit-Lantern-5817';
     await createUser({ email, givenName: 'Katherine', familyName: 'Johnson', password });
-    const w = walk = await openWalk(browser(), currentTestName(), { javaScriptEnabled: false });
+    const w = (walk = await openWalk(browser(), currentTestName(), { javaScriptEnabled: false }));
     await portalLogin(w, b, email, password);
     await w.step('a notice per directory', () => waitForPasswordNotices(w, [GOOGLE_LABEL, MICROSOFT_LABEL]));
     for (const directoryId of ['google', 'microsoft'] as const) expect((await verify(b, directoryId, email, password)).matches).toBe(true);
@@ -36,11 +52,11 @@ describeBrowser('browser: the portal without JavaScript', (browser) => {
     });
   }, 60_000);
 
-  it('activate from the mail\'s link, then log in', async () => {
+  it("activate from the mail's link, then log in", async () => {
     const email = 'hedy@example.com';
     const password = 'Signal-Meadow-2946';
     await createUser({ email, givenName: 'Hedy', familyName: 'Lamarr' });
-    const w = walk = await openWalk(browser(), currentTestName(), { javaScriptEnabled: false });
+    const w = (walk = await openWalk(browser(), currentTestName(), { javaScriptEnabled: false }));
     await w.step('the activation mail in /mail', () => waitForMails(w, b, email, 1));
     await w.step('the activation mail', async () => {
       await w.page.getByRole('link', { name: 'Activate your Takeover Demo account' }).click();

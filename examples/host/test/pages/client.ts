@@ -24,7 +24,15 @@ export class FormClient {
     return [...this.jar.entries()].map(([k, v]) => `${k}=${v}`).join('; ');
   }
 
-  private async send(method: 'GET' | 'POST', url: string, options: { readonly form?: Readonly<Record<string, string | ReadonlyArray<string>>>; readonly json?: unknown; readonly headers?: Readonly<Record<string, string>> } = {}): Promise<Page> {
+  private async send(
+    method: 'GET' | 'POST',
+    url: string,
+    options: {
+      readonly form?: Readonly<Record<string, string | ReadonlyArray<string>>>;
+      readonly json?: unknown;
+      readonly headers?: Readonly<Record<string, string>>;
+    } = {},
+  ): Promise<Page> {
     const headers: Record<string, string> = { accept: 'text/html', ...options.headers };
     const cookie = this.cookieHeader();
     if (cookie !== '') headers.cookie = cookie;
@@ -40,14 +48,22 @@ export class FormClient {
       payload = JSON.stringify(options.json);
       headers['content-type'] ??= 'application/json';
     }
-    const response = await fetch(`${this.host.url}${url}`, { method, headers, redirect: 'manual', ...(payload === undefined ? {} : { body: payload }) });
+    const response = await fetch(`${this.host.url}${url}`, {
+      method,
+      headers,
+      redirect: 'manual',
+      ...(payload === undefined ? {} : { body: payload }),
+    });
     for (const line of response.headers.getSetCookie()) {
       const [pair = '', ...attributes] = line.split(';').map((p) => p.trim());
       const at = pair.indexOf('=');
       const name = pair.slice(0, at);
       const value = pair.slice(at + 1);
       const expires = attributes.find((a) => a.toLowerCase().startsWith('expires='));
-      const expired = value === '' || attributes.some((a) => a.toLowerCase() === 'max-age=0') || (expires !== undefined && Date.parse(expires.slice(8)) <= Date.now());
+      const expired =
+        value === '' ||
+        attributes.some((a) => a.toLowerCase() === 'max-age=0') ||
+        (expires !== undefined && Date.parse(expires.slice(8)) <= Date.now());
       if (expired) this.jar.delete(name);
       else this.jar.set(name, value);
     }

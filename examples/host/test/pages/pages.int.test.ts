@@ -27,7 +27,8 @@ const adminClient = async (): Promise<FormClient> => {
 
 const userIdFrom = (page: Page): string => {
   const id = /^\/admin\/users\/([^/?]+)$/.exec(page.location ?? '')?.[1];
-  if (id === undefined) throw new Error(`expected a redirect to the new user, got ${String(page.status)} ${page.location ?? ''}: ${page.body.slice(0, 500)}`);
+  if (id === undefined)
+    throw new Error(`expected a redirect to the new user, got ${String(page.status)} ${page.location ?? ''}: ${page.body.slice(0, 500)}`);
   return decodeURIComponent(id);
 };
 
@@ -52,11 +53,14 @@ describe('sessions', () => {
     expect(page.location).toBe('/portal/login');
   });
 
-  test.each(['/admin', '/admin/users/new', '/admin/directories', '/admin/users/someone', '/admin/pushes/some-push'])('%s redirects to the console login without a session', async (path) => {
-    const page = await new FormClient(host).get(path);
-    expect(page.status).toBe(303);
-    expect(page.location).toBe('/admin/login');
-  });
+  test.each(['/admin', '/admin/users/new', '/admin/directories', '/admin/users/someone', '/admin/pushes/some-push'])(
+    '%s redirects to the console login without a session',
+    async (path) => {
+      const page = await new FormClient(host).get(path);
+      expect(page.status).toBe(303);
+      expect(page.location).toBe('/admin/login');
+    },
+  );
 
   test('an admin session is not a portal session, and the login pages are accessible', async () => {
     const admin = await adminClient();
@@ -112,7 +116,12 @@ describe('CSRF', () => {
   test('the users list searches and pages', async () => {
     const admin = await adminClient();
     for (let i = 0; i < 22; i++) {
-      const created = await admin.submit('/admin/users/new', '/admin/users/new', { email: `many-${String(i).padStart(2, '0')}@example.com`, givenName: 'Many', familyName: `Number ${String(i)}`, state: 'staged' });
+      const created = await admin.submit('/admin/users/new', '/admin/users/new', {
+        email: `many-${String(i).padStart(2, '0')}@example.com`,
+        givenName: 'Many',
+        familyName: `Number ${String(i)}`,
+        state: 'staged',
+      });
       expect(created.status).toBe(303);
     }
     const first = await admin.get('/admin?q=many-');
@@ -133,7 +142,11 @@ describe('the console', () => {
     const admin = await adminClient();
     const evil = '<script>alert(1)</script>';
     const created = await admin.submit('/admin/users/new', '/admin/users/new', {
-      email: 'evil@example.com', givenName: evil, familyName: '"><img src=x onerror=alert(2)>', jobTitle: evil, state: 'staged',
+      email: 'evil@example.com',
+      givenName: evil,
+      familyName: '"><img src=x onerror=alert(2)>',
+      jobTitle: evil,
+      state: 'staged',
     });
     const id = userIdFrom(created);
     for (const path of [`/admin/users/${encodeURIComponent(id)}`, '/admin?q=evil']) {
@@ -148,7 +161,13 @@ describe('the console', () => {
 
   test('create with errors re-renders with the input kept (never the password), then creates, edits, suspends and binds', async () => {
     const admin = await adminClient();
-    const bad = await admin.submit('/admin/users/new', '/admin/users/new', { email: 'not-an-email', givenName: 'Kay', familyName: 'Lee', state: 'active', password: 'Typed-Secret-77!' });
+    const bad = await admin.submit('/admin/users/new', '/admin/users/new', {
+      email: 'not-an-email',
+      givenName: 'Kay',
+      familyName: 'Lee',
+      state: 'active',
+      password: 'Typed-Secret-77!',
+    });
     expect(bad.status).toBe(400);
     expect(bad.body).toContain('role="alert"');
     expect(bad.body).toContain('aria-describedby="email-error"');
@@ -156,7 +175,15 @@ describe('the console', () => {
     expect(bad.body).not.toContain('Typed-Secret-77!');
     expectAccessible(bad);
 
-    const id = userIdFrom(await admin.submit('/admin/users/new', '/admin/users/new', { email: 'kay@example.com', givenName: 'Kay', familyName: 'Lee', state: 'active', directories: ['google'] }));
+    const id = userIdFrom(
+      await admin.submit('/admin/users/new', '/admin/users/new', {
+        email: 'kay@example.com',
+        givenName: 'Kay',
+        familyName: 'Lee',
+        state: 'active',
+        directories: ['google'],
+      }),
+    );
     const userPath = `/admin/users/${encodeURIComponent(id)}`;
     const page = await admin.get(userPath);
     expect(page.body).toContain('User kay@example.com created.');
@@ -166,7 +193,12 @@ describe('the console', () => {
     expect(page.body).toMatch(/>Unbind<span class="visually-hidden"> Google Workspace/);
     expect(page.body).toMatch(/>Bind<span class="visually-hidden"> Microsoft 365/);
 
-    const saved = await admin.submit(userPath, `${userPath}/attributes`, { email: 'kay@example.com', givenName: 'Kay', familyName: 'Lee', jobTitle: 'Engineer' });
+    const saved = await admin.submit(userPath, `${userPath}/attributes`, {
+      email: 'kay@example.com',
+      givenName: 'Kay',
+      familyName: 'Lee',
+      jobTitle: 'Engineer',
+    });
     expect(saved.status).toBe(303);
     const afterSave = await admin.follow(saved);
     expect(afterSave.body).toContain('Saved: Job title.');
@@ -193,10 +225,17 @@ describe('the console', () => {
     expect(page.status).toBe(200);
     expectAccessible(page);
     expect(page.body).toContain('Emulator (in-process demo)');
-    const changed = await admin.follow(await admin.submit('/admin/directories', '/admin/directories/microsoft/policy', { passwordPush: 'when-changed' }));
+    const changed = await admin.follow(
+      await admin.submit('/admin/directories', '/admin/directories/microsoft/policy', { passwordPush: 'when-changed' }),
+    );
     expect(changed.body).toContain('password push when-changed, sessions kept on push');
     expect(changed.body).toMatch(/value="when-changed" checked/);
-    const back = await admin.follow(await admin.submit('/admin/directories', '/admin/directories/microsoft/policy', { passwordPush: 'every-push', revokeSessionsOnPush: 'true' }));
+    const back = await admin.follow(
+      await admin.submit('/admin/directories', '/admin/directories/microsoft/policy', {
+        passwordPush: 'every-push',
+        revokeSessionsOnPush: 'true',
+      }),
+    );
     expect(back.body).toContain('password push every-push, sessions revoked on push');
     const bad = await admin.submit('/admin/directories', '/admin/directories/microsoft/policy', { passwordPush: 'sometimes' });
     expect(bad.status).toBe(400);
@@ -207,11 +246,21 @@ describe('the console', () => {
 describe('the portal', () => {
   test('R7: a staged user is refused with the reason; a wrong password says so', async () => {
     const admin = await adminClient();
-    userIdFrom(await admin.submit('/admin/users/new', '/admin/users/new', { email: 'staged@example.com', givenName: 'Sta', familyName: 'Ged', state: 'staged', password: STRONG }));
+    userIdFrom(
+      await admin.submit('/admin/users/new', '/admin/users/new', {
+        email: 'staged@example.com',
+        givenName: 'Sta',
+        familyName: 'Ged',
+        state: 'staged',
+        password: STRONG,
+      }),
+    );
     const user = new FormClient(host);
     const refused = await user.submit('/portal/login', '/portal/login', { email: 'staged@example.com', password: STRONG });
     expect(refused.status).toBe(403);
-    expect(refused.body).toContain('role="alert">This account is not active yet: an administrator must activate it before you can log in.</p>');
+    expect(refused.body).toContain(
+      'role="alert">This account is not active yet: an administrator must activate it before you can log in.</p>',
+    );
     const wrong = await user.submit('/portal/login', '/portal/login', { email: 'staged@example.com', password: 'wrong-one' });
     expect(wrong.status).toBe(401);
     expect(wrong.body).toContain('Wrong email or password.');
@@ -221,7 +270,8 @@ describe('the portal', () => {
   test('repeated wrong passwords for one account are throttled: a 429 page with Retry-After', async () => {
     const user = new FormClient(host);
     let last: Page | undefined;
-    for (let i = 0; i < 8 && last?.status !== 429; i++) last = await user.submit('/portal/login', '/portal/login', { email: 'nobody-here@example.com', password: `wrong-${String(i)}` });
+    for (let i = 0; i < 8 && last?.status !== 429; i++)
+      last = await user.submit('/portal/login', '/portal/login', { email: 'nobody-here@example.com', password: `wrong-${String(i)}` });
     expect(last?.status).toBe(429);
     expect(Number(last?.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(last?.body).toContain('Too many attempts.');
@@ -231,7 +281,15 @@ describe('the portal', () => {
   test('activation: the mail links to the form, feedback on a weak password, then login and change password', async () => {
     const admin = await adminClient();
     const email = 'katherine@example.com';
-    userIdFrom(await admin.submit('/admin/users/new', '/admin/users/new', { email, givenName: 'Katherine', familyName: 'Johnson', state: 'active', directories: ['google', 'microsoft'] }));
+    userIdFrom(
+      await admin.submit('/admin/users/new', '/admin/users/new', {
+        email,
+        givenName: 'Katherine',
+        familyName: 'Johnson',
+        state: 'active',
+        directories: ['google', 'microsoft'],
+      }),
+    );
     const reader = admin;
     const outbox = await reader.get('/mail');
     expect(outbox.status).toBe(200);
@@ -283,7 +341,11 @@ describe('the portal', () => {
 
     const changePage = await user.get('/portal/password');
     expectAccessible(changePage);
-    const wrongCurrent = await user.post('/portal/password', { _csrf: csrfOf(changePage.body), current: 'Not-It-123!', next: `${STRONG}-2` });
+    const wrongCurrent = await user.post('/portal/password', {
+      _csrf: csrfOf(changePage.body),
+      current: 'Not-It-123!',
+      next: `${STRONG}-2`,
+    });
     expect(wrongCurrent.status).toBe(401);
     expect(wrongCurrent.body).toContain('The current password is wrong.');
     const changed = await user.post('/portal/password', { _csrf: csrfOf(wrongCurrent.body), current: STRONG, next: `${STRONG}-2` });
@@ -299,7 +361,16 @@ describe('the portal', () => {
     const admin = await adminClient();
     const password = `Typed-In-Form-${Math.random().toString(36).slice(2, 10)}-7!`;
     const email = 'grace@example.com';
-    const id = userIdFrom(await admin.submit('/admin/users/new', '/admin/users/new', { email, givenName: 'Grace', familyName: 'Hopper', state: 'active', password, directories: ['google', 'microsoft'] }));
+    const id = userIdFrom(
+      await admin.submit('/admin/users/new', '/admin/users/new', {
+        email,
+        givenName: 'Grace',
+        familyName: 'Hopper',
+        state: 'active',
+        password,
+        directories: ['google', 'microsoft'],
+      }),
+    );
     const user = new FormClient(host);
     const login = await user.submit('/portal/login', '/portal/login', { email, password });
     expect(login.status).toBe(303);
@@ -327,7 +398,15 @@ describe('the portal', () => {
     expect(verified.status).toBe(200);
     expect(verified.body).toContain('accepts this password');
 
-    for (const path of ['/', '/portal', '/portal/password', '/admin', `/admin/users/${encodeURIComponent(id)}`, '/admin/directories', '/mail']) {
+    for (const path of [
+      '/',
+      '/portal',
+      '/portal/password',
+      '/admin',
+      `/admin/users/${encodeURIComponent(id)}`,
+      '/admin/directories',
+      '/mail',
+    ]) {
       await user.get(path);
       await admin.get(path);
     }

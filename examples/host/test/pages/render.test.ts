@@ -15,9 +15,12 @@ test('text and attribute values are escaped', () => {
 });
 
 test('linkify links http(s) URLs, leaves sentence punctuation and other schemes as text', () => {
-  const text = 'Activate: https://host.example/portal/activate?token=a.b-c_d. Or javascript:alert(1) and <b>bold</b> (see http://x.example/a).';
+  const text =
+    'Activate: https://host.example/portal/activate?token=a.b-c_d. Or javascript:alert(1) and <b>bold</b> (see http://x.example/a).';
   const out = render(html`<pre>${linkify(text)}</pre>` as VNode);
-  expect(out).toContain('<a href="https://host.example/portal/activate?token=a.b-c_d">https://host.example/portal/activate?token=a.b-c_d</a>. Or');
+  expect(out).toContain(
+    '<a href="https://host.example/portal/activate?token=a.b-c_d">https://host.example/portal/activate?token=a.b-c_d</a>. Or',
+  );
   expect(out).toContain('<a href="http://x.example/a">http://x.example/a</a>).');
   expect(out).not.toContain('href="javascript');
   expect(out).toContain('&lt;b>bold&lt;/b>');

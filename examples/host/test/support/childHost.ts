@@ -30,7 +30,15 @@ export const startChildHost = async (env: Readonly<Record<string, string>>, read
   const url = `http://127.0.0.1:${String(port)}`;
   const child = spawn(process.execPath, ['--conditions=takeover-source', '--import', 'tsx', 'examples/host/src/main.ts'], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: url, ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      LOG_LEVEL: 'warn',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      PUBLIC_URL: url,
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   running.push(child);
@@ -39,7 +47,14 @@ export const startChildHost = async (env: Readonly<Record<string, string>>, read
   child.stdout?.on('data', (d: Buffer) => (out += d.toString('utf8')));
   child.stderr?.on('data', (d: Buffer) => (err += d.toString('utf8')));
   const exited = new Promise<number | string | null>((r) => child.once('exit', (code, signal) => r(code ?? signal)));
-  const host: ChildHost = { url, child, stdout: () => out, stderr: () => err, exited, alive: () => child.exitCode === null && child.signalCode === null };
+  const host: ChildHost = {
+    url,
+    child,
+    stdout: () => out,
+    stderr: () => err,
+    exited,
+    alive: () => child.exitCode === null && child.signalCode === null,
+  };
   // A generous bound only against a host that never comes up; the loop ends as soon as it answers.
   const until = Date.now() + readyWithinMs;
   while (Date.now() < until) {

@@ -45,5 +45,9 @@ export const googleConnectorForEmulator = (emulator: GoogleEmulator, options: Go
 export const googleConformanceFactory: ConformanceFactory = async ({ logger }) => {
   const timeoutMs = 1000;
   const emulator = await startGoogleEmulator({ scryptN: 1024 });
-  return { connector: googleConnectorForEmulator(emulator, { timeoutMs, logger }), target: googleTarget(emulator, timeoutMs), close: emulator.close };
+  return {
+    connector: googleConnectorForEmulator(emulator, { timeoutMs, logger }),
+    target: googleTarget(emulator, timeoutMs),
+    close: emulator.close,
+  };
 };

@@ -11,7 +11,13 @@ export const googleFault = (fault: Fault, timeoutMs: number): FaultSpec => {
     case 'not-found':
       return { path: API_PATH, status: 404, reason: 'notFound' };
     case 'policy-reject':
-      return { path: API_PATH, status: 400, reason: 'invalid', message: 'Invalid Password', ...(fault.echoPassword === true ? { echoPassword: true } : {}) };
+      return {
+        path: API_PATH,
+        status: 400,
+        reason: 'invalid',
+        message: 'Invalid Password',
+        ...(fault.echoPassword === true ? { echoPassword: true } : {}),
+      };
     case 'forbidden':
       return { path: API_PATH, status: 403, reason: 'forbidden' };
     case 'auth':
@@ -54,7 +60,9 @@ export const googleTarget = (emulator: GoogleEmulator, timeoutMs: number): Confo
     sessionRevocations: (id) => {
       const u = user(id);
       const addresses = new Set([u.primaryEmail, ...u.aliases].map((a) => a.toLowerCase()));
-      return Promise.resolve(emulator.audit().filter((a) => a.eventName === 'USER_SIGN_OUT' && addresses.has(a.userEmail.toLowerCase())).length);
+      return Promise.resolve(
+        emulator.audit().filter((a) => a.eventName === 'USER_SIGN_OUT' && addresses.has(a.userEmail.toLowerCase())).length,
+      );
     },
     injectFault: (fault) => {
       emulator.injectFault(googleFault(fault, timeoutMs));

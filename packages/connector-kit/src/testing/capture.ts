@@ -38,7 +38,8 @@ const render = (value: unknown): string => {
   return parts.join('\n');
 };
 
-const chunkText = (chunk: unknown): string => (typeof chunk === 'string' ? chunk : chunk instanceof Uint8Array ? Buffer.from(chunk).toString('utf8') : String(chunk));
+const chunkText = (chunk: unknown): string =>
+  typeof chunk === 'string' ? chunk : chunk instanceof Uint8Array ? Buffer.from(chunk).toString('utf8') : String(chunk);
 
 /**
  * Starts capturing: console methods are replaced (and silenced) until `restore`; writes to
@@ -68,7 +69,8 @@ export const startCapture = (secrets: () => ReadonlyArray<string>): Capture => {
     };
     process[s].write = write;
   }
-  const log = (level: string) => (message: string, fields?: Readonly<Record<string, unknown>>) => record(`logger.${level}`, { message, fields });
+  const log = (level: string) => (message: string, fields?: Readonly<Record<string, unknown>>) =>
+    record(`logger.${level}`, { message, fields });
   return {
     logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
     record,

@@ -20,7 +20,10 @@ export const ambiguityChecks: ReadonlyArray<ConformanceCheck> = [
       await ok(connector.push({ externalId: u.id, password: newPassword().secret }));
       const changed = await ok(read(u.id));
       assert(changed !== null, 'after a password set the directory has a time for it');
-      assert(changed.getTime() >= before - CLOCK_SKEW_MS, `the change is dated at or after the set (${changed.toISOString()} vs ${new Date(before).toISOString()})`);
+      assert(
+        changed.getTime() >= before - CLOCK_SKEW_MS,
+        `the change is dated at or after the set (${changed.toISOString()} vs ${new Date(before).toISOString()})`,
+      );
       await ok(connector.push({ externalId: u.id, attributes: { givenName: 'Unchanged' } }));
       const again = await ok(read(u.id));
       strictEqual(again?.getTime(), changed.getTime(), 'an attribute-only push does not move the password change time');
@@ -33,7 +36,8 @@ export const ambiguityChecks: ReadonlyArray<ConformanceCheck> = [
       assert(checks.length > 0, 'diagnose reports at least one check');
       const missing = checks.filter((c) => c.status === 'missing');
       strictEqual(missing.length, 0, `nothing is missing: ${missing.map((c) => `${c.name}: ${c.detail}`).join('; ')}`);
-      for (const c of checks) assert(c.status === 'ok' || (c.fix ?? '').length > 0 || c.detail.length > 0, `check ${c.name} says why it is not ok`);
+      for (const c of checks)
+        assert(c.status === 'ok' || (c.fix ?? '').length > 0 || c.detail.length > 0, `check ${c.name} says why it is not ok`);
     },
   },
 ];

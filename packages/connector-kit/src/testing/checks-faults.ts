@@ -15,7 +15,9 @@ const pushThrough = async (ctx: CheckContext, fault: Fault): Promise<ConnectorEr
   await ctx.target.injectFault(fault);
   const r = await ctx.run(ctx.connector.push({ externalId: u.id, password: ctx.newPassword().secret }));
   if (!isLeft(r)) {
-    return fail(`a single injected ${fault.kind} fault did not surface: the connector (or its vendor client) retried on its own. The engine is the one retry layer: turn the client's retries off.`);
+    return fail(
+      `a single injected ${fault.kind} fault did not surface: the connector (or its vendor client) retried on its own. The engine is the one retry layer: turn the client's retries off.`,
+    );
   }
   const next = ctx.newPassword();
   await ctx.ok(ctx.connector.push({ externalId: u.id, password: next.secret }));
@@ -50,9 +52,11 @@ export const faultChecks: ReadonlyArray<ConformanceCheck> = [
   faultCheck({ kind: 'forbidden' }, 'permanent/forbidden'),
   faultCheck({ kind: 'auth' }, 'auth'),
   faultCheck({ kind: 'throttle', retryAfterSeconds: 7 }, 'retryable/throttled', (e) =>
-    strictEqual(retryAfterOf(e), 7000, 'Retry-After: 7 is carried as retryAfter 7000 (ms)')),
+    strictEqual(retryAfterOf(e), 7000, 'Retry-After: 7 is carried as retryAfter 7000 (ms)'),
+  ),
   faultCheck({ kind: 'unavailable' }, 'retryable/server', (e) =>
-    strictEqual(retryAfterOf(e), undefined, 'no retryAfter is invented when the provider gave none')),
+    strictEqual(retryAfterOf(e), undefined, 'no retryAfter is invented when the provider gave none'),
+  ),
   faultCheck({ kind: 'timeout' }, 'retryable/timeout'),
   faultCheck({ kind: 'connection-reset' }, 'retryable/connection'),
   {
@@ -75,7 +79,9 @@ export const faultChecks: ReadonlyArray<ConformanceCheck> = [
   {
     name: 'a push to an account the directory does not have is permanent/not-found',
     run: async ({ connector, target, fails, newPassword }) => {
-      const e = await fails(connector.push({ externalId: externalUserId(`nobody.0@${target.emailDomain}`), password: newPassword().secret }));
+      const e = await fails(
+        connector.push({ externalId: externalUserId(`nobody.0@${target.emailDomain}`), password: newPassword().secret }),
+      );
       expectClass(e, 'permanent/not-found', 'unknown user');
     },
   },
@@ -83,7 +89,11 @@ export const faultChecks: ReadonlyArray<ConformanceCheck> = [
     name: 'a provider message quoting the password reaches nobody unscrubbed',
     run: async (ctx) => {
       // The harness searches every error, log line and thrown value for the plaintext afterwards.
-      expectClass(await pushThrough(ctx, { kind: 'policy-reject', echoPassword: true }), 'permanent/policy-rejected', 'policy-reject (echoing)');
+      expectClass(
+        await pushThrough(ctx, { kind: 'policy-reject', echoPassword: true }),
+        'permanent/policy-rejected',
+        'policy-reject (echoing)',
+      );
     },
   },
 ];

@@ -10,7 +10,11 @@ export const pushChecks: ReadonlyArray<ConformanceCheck> = [
     run: async ({ connector, target, seed, ok, newPassword }) => {
       const u = await seed('push');
       const next = newPassword();
-      deepStrictEqual(await ok(connector.push({ externalId: u.id, password: next.secret })), { passwordSet: true, sessions: 'not-requested', sessionsEnded: connector.capabilities.passwordSetEndsSessions });
+      deepStrictEqual(await ok(connector.push({ externalId: u.id, password: next.secret })), {
+        passwordSet: true,
+        sessions: 'not-requested',
+        sessionsEnded: connector.capabilities.passwordSetEndsSessions,
+      });
       strictEqual(await target.passwordMatches(u.id, next.plain), true, 'the new password is accepted');
       strictEqual(await target.passwordMatches(u.id, u.plain), false, 'the old password is not');
     },
@@ -22,7 +26,11 @@ export const pushChecks: ReadonlyArray<ConformanceCheck> = [
       const writes = connector.capabilities.attributes;
       assert(writes.includes('givenName') && writes.includes('familyName'), 'a connector writes at least givenName and familyName');
       const outcome = await ok(connector.push({ externalId: u.id, attributes: { givenName: 'Augusta', familyName: 'King' } }));
-      deepStrictEqual(outcome, { passwordSet: false, sessions: 'not-requested', sessionsEnded: false }, 'an attribute change ends no session');
+      deepStrictEqual(
+        outcome,
+        { passwordSet: false, sessions: 'not-requested', sessionsEnded: false },
+        'an attribute change ends no session',
+      );
       const attrs = await target.readAttributes(u.id);
       strictEqual(attrs.givenName, 'Augusta');
       strictEqual(attrs.familyName, 'King');
@@ -43,7 +51,11 @@ export const pushChecks: ReadonlyArray<ConformanceCheck> = [
         deepStrictEqual(outcome, { passwordSet: true, sessions: 'revoked', sessionsEnded: true });
         strictEqual(await target.sessionRevocations(u.id), 1, 'one revocation when asked');
       } else {
-        deepStrictEqual(outcome, { passwordSet: true, sessions: 'unsupported', sessionsEnded: connector.capabilities.passwordSetEndsSessions }, 'a connector without revocation says so and still sets the password');
+        deepStrictEqual(
+          outcome,
+          { passwordSet: true, sessions: 'unsupported', sessionsEnded: connector.capabilities.passwordSetEndsSessions },
+          'a connector without revocation says so and still sets the password',
+        );
         strictEqual(await target.sessionRevocations(u.id), 0);
       }
     },
@@ -73,7 +85,11 @@ export const pushChecks: ReadonlyArray<ConformanceCheck> = [
         return;
       }
       const e = await fails(connector.push({ externalId: u.id, password: sha1 }));
-      deepStrictEqual([e._tag, e._tag === 'permanent' ? e.reason : undefined], ['permanent', 'invalid'], 'an undeclared hash format is permanent/invalid');
+      deepStrictEqual(
+        [e._tag, e._tag === 'permanent' ? e.reason : undefined],
+        ['permanent', 'invalid'],
+        'an undeclared hash format is permanent/invalid',
+      );
       strictEqual(await target.passwordMatches(u.id, u.plain), true, 'the password is unchanged');
     },
   },
@@ -82,7 +98,10 @@ export const pushChecks: ReadonlyArray<ConformanceCheck> = [
     run: async ({ connector, ok, newPassword }) => {
       strictEqual((await ok(connector.checkPassword(newPassword().secret))).length, 0, 'a strong password passes');
       const weak = await ok(connector.checkPassword(Secret.of('a')));
-      assert(weak.length > 0 && weak.every((v) => typeof v.rule === 'string' && v.rule.length > 0), 'a one-letter password breaks a named rule');
+      assert(
+        weak.length > 0 && weak.every((v) => typeof v.rule === 'string' && v.rule.length > 0),
+        'a one-letter password breaks a named rule',
+      );
     },
   },
   {
@@ -93,7 +112,10 @@ export const pushChecks: ReadonlyArray<ConformanceCheck> = [
         if (await target.acceptsPassword(password)) continue;
         refused.push(label);
         const violations = await ok(connector.checkPassword(Secret.of(password)));
-        assert(violations.length > 0, `the directory refuses a password that is ${label}, but checkPassword finds nothing wrong with it: users would be told it is fine and the push would fail`);
+        assert(
+          violations.length > 0,
+          `the directory refuses a password that is ${label}, but checkPassword finds nothing wrong with it: users would be told it is fine and the push would fail`,
+        );
       }
       assert(refused.includes('empty'), 'the target refuses at least the empty password (else it has no policy to compare with)');
     },

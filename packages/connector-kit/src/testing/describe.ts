@@ -4,7 +4,9 @@ import { runConformanceCheck } from './run.js';
 import type { ConformanceFactory } from './target.js';
 
 /** Runs every check, in order; for scripts and for testing the suite itself. */
-export const runConformance = async (factory: ConformanceFactory): Promise<ReadonlyArray<{ readonly name: string; readonly result: CheckResult }>> => {
+export const runConformance = async (
+  factory: ConformanceFactory,
+): Promise<ReadonlyArray<{ readonly name: string; readonly result: CheckResult }>> => {
   const results: Array<{ name: string; result: CheckResult }> = [];
   for (const check of conformanceChecks) results.push({ name: check.name, result: await runConformanceCheck(check, factory) });
   return results;

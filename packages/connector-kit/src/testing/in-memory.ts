@@ -16,7 +16,15 @@ import { externalUserId } from '../port.js';
 import { scrubProvider } from '../scrub.js';
 import type { ConformanceFixture, Fault } from './target.js';
 
-interface Account { attributes: DirectoryAttributes; salt: string; verifier: string; fingerprint: string; suspended: boolean; revocations: number; passwordChangedAt: Date }
+interface Account {
+  attributes: DirectoryAttributes;
+  salt: string;
+  verifier: string;
+  fingerprint: string;
+  suspended: boolean;
+  revocations: number;
+  passwordChangedAt: Date;
+}
 
 export interface InMemoryDirectoryOptions {
   readonly emailDomain?: string;
@@ -29,23 +37,40 @@ const digest = (salt: string, password: string): string => createHash('sha256').
 
 /** The directory's password policy, applied on every password set (and mirrored by its connector's `checkPassword`). */
 const MIN_LENGTH = 8;
-const policyViolations = (password: string): ReadonlyArray<PolicyViolation> => ([...password].length < MIN_LENGTH ? [{ rule: 'too-short' }] : []);
+const policyViolations = (password: string): ReadonlyArray<PolicyViolation> =>
+  [...password].length < MIN_LENGTH ? [{ rule: 'too-short' }] : [];
 
 /** A provider's failure, as the in-memory "wire" reports it. */
-type Wire = { readonly _wire: true } & ({ readonly status: number; readonly code: string; readonly message: string; readonly retryAfter?: number } | { readonly noResponse: string });
+type Wire = { readonly _wire: true } & (
+  | { readonly status: number; readonly code: string; readonly message: string; readonly retryAfter?: number }
+  | { readonly noResponse: string }
+);
 
 const isWire = (u: unknown): u is Wire => typeof u === 'object' && u !== null && '_wire' in u;
 
 const faultToWire = (fault: Fault, password: string | undefined): Wire => {
   switch (fault.kind) {
-    case 'not-found': return { _wire: true, status: 404, code: 'notFound', message: 'no such user' };
-    case 'policy-reject': return { _wire: true, status: 400, code: 'policy', message: `password ${fault.echoPassword === true ? `"${password ?? ''}" ` : ''}breaks the policy` };
-    case 'forbidden': return { _wire: true, status: 403, code: 'forbidden', message: 'not allowed' };
-    case 'auth': return { _wire: true, status: 401, code: 'unauthenticated', message: 'bad credentials' };
-    case 'throttle': return { _wire: true, status: 429, code: 'throttled', message: 'slow down', retryAfter: fault.retryAfterSeconds * 1000 };
-    case 'unavailable': return { _wire: true, status: 503, code: 'unavailable', message: 'try later' };
-    case 'timeout': return { _wire: true, noResponse: 'ETIMEDOUT' };
-    case 'connection-reset': return { _wire: true, noResponse: 'ECONNRESET' };
+    case 'not-found':
+      return { _wire: true, status: 404, code: 'notFound', message: 'no such user' };
+    case 'policy-reject':
+      return {
+        _wire: true,
+        status: 400,
+        code: 'policy',
+        message: `password ${fault.echoPassword === true ? `"${password ?? ''}" ` : ''}breaks the policy`,
+      };
+    case 'forbidden':
+      return { _wire: true, status: 403, code: 'forbidden', message: 'not allowed' };
+    case 'auth':
+      return { _wire: true, status: 401, code: 'unauthenticated', message: 'bad credentials' };
+    case 'throttle':
+      return { _wire: true, status: 429, code: 'throttled', message: 'slow down', retryAfter: fault.retryAfterSeconds * 1000 };
+    case 'unavailable':
+      return { _wire: true, status: 503, code: 'unavailable', message: 'try later' };
+    case 'timeout':
+      return { _wire: true, noResponse: 'ETIMEDOUT' };
+    case 'connection-reset':
+      return { _wire: true, noResponse: 'ECONNRESET' };
   }
 };
 
@@ -69,23 +94,35 @@ export const inMemoryDirectory = (options: InMemoryDirectoryOptions = {}): Confo
   const classify = (w: Wire, secrets: ReadonlyArray<Secret | undefined>): ConnectorError => {
     if ('noResponse' in w) return classifyNoResponse({ code: w.noResponse });
     const provider = scrubProvider({ status: w.status, code: w.code, message: w.message }, secrets);
-    return w.status === 400 && w.code === 'policy' ? permanent('policy-rejected', provider) : classifyHttpStatus(w.status, provider, w.retryAfter);
+    return w.status === 400 && w.code === 'policy'
+      ? permanent('policy-rejected', provider)
+      : classifyHttpStatus(w.status, provider, w.retryAfter);
   };
   /** One "request": the pending fault wins, else `body` runs against the store. */
-  const request = <A>(op: string, body: () => A | Wire, secrets: ReadonlyArray<Secret | undefined> = []): TE.TaskEither<ConnectorError, A> => () => {
-    const fault = nextFault;
-    nextFault = undefined;
-    const password = secrets[0] === undefined ? undefined : reveal(secrets[0]);
-    const out = fault === undefined ? body() : faultToWire(fault, password);
-    log.debug(`in-memory ${op}`, { ok: !isWire(out) });
-    return Promise.resolve(isWire(out) ? E.left(classify(out, secrets)) : E.right(out));
-  };
+  const request =
+    <A>(op: string, body: () => A | Wire, secrets: ReadonlyArray<Secret | undefined> = []): TE.TaskEither<ConnectorError, A> =>
+    () => {
+      const fault = nextFault;
+      nextFault = undefined;
+      const password = secrets[0] === undefined ? undefined : reveal(secrets[0]);
+      const out = fault === undefined ? body() : faultToWire(fault, password);
+      log.debug(`in-memory ${op}`, { ok: !isWire(out) });
+      return Promise.resolve(isWire(out) ? E.left(classify(out, secrets)) : E.right(out));
+    };
   const notFound: Wire = { _wire: true, status: 404, code: 'notFound', message: 'no such user' };
   const refused: Wire = { _wire: true, status: 400, code: 'policy', message: 'the password breaks the policy' };
   const find = (email: string) => [...accounts.entries()].find(([, a]) => a.attributes.primaryEmail === email)?.[0];
   const create = (attributes: DirectoryAttributes, password: string): ExternalUserId => {
     const id = externalUserId(randomUUID());
-    const account: Account = { attributes, salt: '', verifier: '', fingerprint: '', suspended: false, revocations: 0, passwordChangedAt: new Date() };
+    const account: Account = {
+      attributes,
+      salt: '',
+      verifier: '',
+      fingerprint: '',
+      suspended: false,
+      revocations: 0,
+      passwordChangedAt: new Date(),
+    };
     setPassword(account, password);
     accounts.set(id, account);
     return id;
@@ -94,32 +131,55 @@ export const inMemoryDirectory = (options: InMemoryDirectoryOptions = {}): Confo
 
   const connector: DirectoryConnector = {
     kind: 'in-memory',
-    capabilities: { revokeSessions, passwordSetEndsSessions: false, ambiguousPasswordSet: 'ask', createUsers: options.createUsers ?? true, hashFunctions: [], attributes: ['primaryEmail', 'givenName', 'familyName', 'displayName', 'jobTitle', 'department', 'mobilePhone'] },
+    capabilities: {
+      revokeSessions,
+      passwordSetEndsSessions: false,
+      ambiguousPasswordSet: 'ask',
+      createUsers: options.createUsers ?? true,
+      hashFunctions: [],
+      attributes: ['primaryEmail', 'givenName', 'familyName', 'displayName', 'jobTitle', 'department', 'mobilePhone'],
+    },
     describe: () => request('describe', () => ({ kind: 'in-memory', displayName: 'In-memory directory', domain: emailDomain })),
-    resolve: ({ externalKey, primaryEmail, create: fresh }) => request('resolve', () => {
-      if (externalKey !== undefined) return accounts.has(externalKey) ? { externalId: externalKey, how: 'by-key' as const } : notFound;
-      const found = find(primaryEmail);
-      if (found !== undefined) return { externalId: externalUserId(found), how: 'by-email' as const };
-      if (fresh === undefined || options.createUsers === false) return notFound;
-      return { externalId: create(fresh, reveal(unknowablePassword())), how: 'created' as const };
-    }),
-    suspend: (id) => request('suspend', () => { const a = accounts.get(id); if (a === undefined) return notFound; a.suspended = true; }),
-    reactivate: (id) => request('reactivate', () => { const a = accounts.get(id); if (a === undefined) return notFound; a.suspended = false; }),
-    push: ({ externalId, attributes, password, revokeSessions: revoke }) => {
-      if (password !== undefined && !isSecret(password)) return TE.left(permanent('invalid', { message: `hash format ${password.hashFunction} is not accepted` }));
-      return request('push', () => {
-        const a = accounts.get(externalId);
+    resolve: ({ externalKey, primaryEmail, create: fresh }) =>
+      request('resolve', () => {
+        if (externalKey !== undefined) return accounts.has(externalKey) ? { externalId: externalKey, how: 'by-key' as const } : notFound;
+        const found = find(primaryEmail);
+        if (found !== undefined) return { externalId: externalUserId(found), how: 'by-email' as const };
+        if (fresh === undefined || options.createUsers === false) return notFound;
+        return { externalId: create(fresh, reveal(unknowablePassword())), how: 'created' as const };
+      }),
+    suspend: (id) =>
+      request('suspend', () => {
+        const a = accounts.get(id);
         if (a === undefined) return notFound;
-        if (password !== undefined && policyViolations(reveal(password)).length > 0) return refused;
-        a.attributes = { ...a.attributes, ...attributes };
-        if (password !== undefined) setPassword(a, reveal(password));
-        if (revoke === true && revokeSessions) a.revocations += 1;
-        return {
-          passwordSet: password !== undefined,
-          sessions: revoke !== true ? 'not-requested' as const : revokeSessions ? 'revoked' as const : 'unsupported' as const,
-          sessionsEnded: revoke === true && revokeSessions,
-        };
-      }, [password]);
+        a.suspended = true;
+      }),
+    reactivate: (id) =>
+      request('reactivate', () => {
+        const a = accounts.get(id);
+        if (a === undefined) return notFound;
+        a.suspended = false;
+      }),
+    push: ({ externalId, attributes, password, revokeSessions: revoke }) => {
+      if (password !== undefined && !isSecret(password))
+        return TE.left(permanent('invalid', { message: `hash format ${password.hashFunction} is not accepted` }));
+      return request(
+        'push',
+        () => {
+          const a = accounts.get(externalId);
+          if (a === undefined) return notFound;
+          if (password !== undefined && policyViolations(reveal(password)).length > 0) return refused;
+          a.attributes = { ...a.attributes, ...attributes };
+          if (password !== undefined) setPassword(a, reveal(password));
+          if (revoke === true && revokeSessions) a.revocations += 1;
+          return {
+            passwordSet: password !== undefined,
+            sessions: revoke !== true ? ('not-requested' as const) : revokeSessions ? ('revoked' as const) : ('unsupported' as const),
+            sessionsEnded: revoke === true && revokeSessions,
+          };
+        },
+        [password],
+      );
     },
     checkPassword: (password) => TE.right(policyViolations(reveal(password))),
     lastPasswordChange: (id) => request('lastPasswordChange', () => accounts.get(id)?.passwordChangedAt ?? notFound),
@@ -142,7 +202,10 @@ export const inMemoryDirectory = (options: InMemoryDirectoryOptions = {}): Confo
       readAttributes: (id) => Promise.resolve({ ...account(id).attributes }),
       isSuspended: (id) => Promise.resolve(account(id).suspended),
       sessionRevocations: (id) => Promise.resolve(account(id).revocations),
-      injectFault: (fault) => { nextFault = fault; return Promise.resolve(); },
+      injectFault: (fault) => {
+        nextFault = fault;
+        return Promise.resolve();
+      },
     },
     close: () => Promise.resolve(),
   };

@@ -63,7 +63,10 @@ const encodings = (secret: string): ReadonlyArray<{ encoding: LeakEncoding; text
   }
   out.push({ encoding: 'hex', text: bytes.toString('hex') }, { encoding: 'HEX', text: bytes.toString('hex').toUpperCase() });
   for (const lower of [false, true]) {
-    out.push({ encoding: 'url', text: percent(encodeURIComponent(secret), lower) }, { encoding: 'form', text: percent(form(secret), lower) });
+    out.push(
+      { encoding: 'url', text: percent(encodeURIComponent(secret), lower) },
+      { encoding: 'form', text: percent(form(secret), lower) },
+    );
   }
   out.push(
     { encoding: 'json', text: json(secret) },
@@ -78,7 +81,8 @@ const encodings = (secret: string): ReadonlyArray<{ encoding: LeakEncoding; text
 /** A scanner for `secrets` (empty strings are ignored). */
 export const leakScanner = (secrets: ReadonlyArray<string>): LeakScanner => {
   const seen = new Set<string>();
-  const needles = secrets.flatMap((s, secret) => (s.length === 0 ? [] : encodings(s).map((e) => ({ secret, ...e }))))
+  const needles = secrets
+    .flatMap((s, secret) => (s.length === 0 ? [] : encodings(s).map((e) => ({ secret, ...e }))))
     .filter((n) => {
       const key = `${n.secret}\0${n.text}`;
       if (seen.has(key)) return false;

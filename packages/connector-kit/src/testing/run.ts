@@ -38,13 +38,18 @@ export const fail = (message: string): never => {
   throw new AssertionError({ message });
 };
 
-const runCall = async <A>(call: TaskEither<ConnectorError, A>, record: (where: string, v: unknown) => void): Promise<Either<ConnectorError, A>> => {
+const runCall = async <A>(
+  call: TaskEither<ConnectorError, A>,
+  record: (where: string, v: unknown) => void,
+): Promise<Either<ConnectorError, A>> => {
   let result: Either<unknown, A>;
   try {
     result = await call();
   } catch (thrown) {
     record('thrown', thrown);
-    return fail(`a connector call rejected instead of returning a ConnectorError (a TaskEither must not reject): ${String(thrown instanceof Error ? thrown.name : typeof thrown)}`);
+    return fail(
+      `a connector call rejected instead of returning a ConnectorError (a TaskEither must not reject): ${String(thrown instanceof Error ? thrown.name : typeof thrown)}`,
+    );
   }
   record(isLeft(result) ? 'error' : 'result', result);
   if (isLeft(result) && !isConnectorError(result.left)) return fail('a connector call failed with a value that is not a ConnectorError');
@@ -96,7 +101,8 @@ export const runConformanceCheck = async (check: ConformanceCheck, factory: Conf
     await fixture?.close();
   }
   const leaks = capture.search(plaintexts);
-  if (leaks.length > 0) failure = `${failure === undefined ? '' : `${failure}; and `}the plaintext password leaked (R14) into: ${leaks.join(' | ')}`;
+  if (leaks.length > 0)
+    failure = `${failure === undefined ? '' : `${failure}; and `}the plaintext password leaked (R14) into: ${leaks.join(' | ')}`;
   // The report itself must not repeat a leaked password.
   return failure === undefined ? { status: 'passed' } : { status: 'failed', message: leakScanner(plaintexts).scrub(failure) };
 };

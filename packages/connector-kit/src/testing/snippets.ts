@@ -3,7 +3,10 @@ import { resolve } from 'node:path';
 
 const dedent = (lines: ReadonlyArray<string>): string => {
   const indent = Math.min(...lines.filter((l) => l.trim() !== '').map((l) => /^ */.exec(l)?.[0].length ?? 0));
-  return lines.map((l) => l.slice(indent)).join('\n').trim();
+  return lines
+    .map((l) => l.slice(indent))
+    .join('\n')
+    .trim();
 };
 
 /** The code a snippet quotes: `// #region name` … `// #endregion name` of `file` (or all of it), dedented. */

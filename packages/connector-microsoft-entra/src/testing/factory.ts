@@ -28,9 +28,10 @@ export interface EntraEmulatorConnectorOptions {
 export const entraConnectorForEmulator = (emulator: EntraEmulator, options: EntraEmulatorConnectorOptions) => {
   const app = options.app ?? emulator.app;
   const pem = app.certificate?.pemWithKey;
-  const credentials = options.credential === 'certificate' && pem !== undefined
-    ? { tenantId: app.tenantId, clientId: app.clientId, certificatePem: Secret.of(pem) }
-    : { tenantId: app.tenantId, clientId: app.clientId, clientSecret: Secret.of(options.clientSecret ?? app.clientSecret) };
+  const credentials =
+    options.credential === 'certificate' && pem !== undefined
+      ? { tenantId: app.tenantId, clientId: app.clientId, certificatePem: Secret.of(pem) }
+      : { tenantId: app.tenantId, clientId: app.clientId, clientSecret: Secret.of(options.clientSecret ?? app.clientSecret) };
   const { graph, accessToken } = entraGraphAccess({
     credentials,
     authorityHost: emulator.authorityHost,
@@ -39,7 +40,14 @@ export const entraConnectorForEmulator = (emulator: EntraEmulator, options: Entr
     fetchOptions: { dispatcher: entraFetchDispatcher(emulator) } as unknown as RequestInit,
   });
   const domain = options.domain ?? emulator.tenants[0]?.domains[0] ?? 'contoso.com';
-  return entraConnector({ graph, accessToken, tenantId: app.tenantId, domain, timeoutMs: options.timeoutMs, ...(options.logger === undefined ? {} : { logger: options.logger }) });
+  return entraConnector({
+    graph,
+    accessToken,
+    tenantId: app.tenantId,
+    domain,
+    timeoutMs: options.timeoutMs,
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
+  });
 };
 // #endregion emulator
 
@@ -47,5 +55,9 @@ export const entraConnectorForEmulator = (emulator: EntraEmulator, options: Entr
 export const entraConformanceFactory: ConformanceFactory = async ({ logger }) => {
   const timeoutMs = 1000;
   const emulator = await startEntraEmulator({ scryptN: 1024 });
-  return { connector: entraConnectorForEmulator(emulator, { timeoutMs, logger }), target: entraTarget(emulator, timeoutMs), close: emulator.close };
+  return {
+    connector: entraConnectorForEmulator(emulator, { timeoutMs, logger }),
+    target: entraTarget(emulator, timeoutMs),
+    close: emulator.close,
+  };
 };

@@ -9,15 +9,42 @@ const API_PATH = '/v1.0/';
 export const entraFault = (fault: Fault, timeoutMs: number): FaultSpec => {
   switch (fault.kind) {
     case 'not-found':
-      return { path: API_PATH, status: 404, reason: 'Request_ResourceNotFound', message: "Resource does not exist or one of its queried reference-property objects are not present." };
+      return {
+        path: API_PATH,
+        status: 404,
+        reason: 'Request_ResourceNotFound',
+        message: 'Resource does not exist or one of its queried reference-property objects are not present.',
+      };
     case 'policy-reject':
-      return { path: API_PATH, status: 400, reason: 'Request_BadRequest', message: 'The specified password does not comply with password complexity requirements. Please provide a different password.', ...(fault.echoPassword === true ? { echoPassword: true } : {}) };
+      return {
+        path: API_PATH,
+        status: 400,
+        reason: 'Request_BadRequest',
+        message: 'The specified password does not comply with password complexity requirements. Please provide a different password.',
+        ...(fault.echoPassword === true ? { echoPassword: true } : {}),
+      };
     case 'forbidden':
-      return { path: API_PATH, status: 403, reason: 'Authorization_RequestDenied', message: 'Insufficient privileges to complete the operation.' };
+      return {
+        path: API_PATH,
+        status: 403,
+        reason: 'Authorization_RequestDenied',
+        message: 'Insufficient privileges to complete the operation.',
+      };
     case 'auth':
-      return { path: API_PATH, status: 401, reason: 'InvalidAuthenticationToken', message: 'Access token validation failure. Invalid audience.' };
+      return {
+        path: API_PATH,
+        status: 401,
+        reason: 'InvalidAuthenticationToken',
+        message: 'Access token validation failure. Invalid audience.',
+      };
     case 'throttle':
-      return { path: API_PATH, status: 429, reason: 'TooManyRequests', message: 'Too many requests', retryAfterSeconds: fault.retryAfterSeconds };
+      return {
+        path: API_PATH,
+        status: 429,
+        reason: 'TooManyRequests',
+        message: 'Too many requests',
+        retryAfterSeconds: fault.retryAfterSeconds,
+      };
     case 'unavailable':
       return { path: API_PATH, status: 503, reason: 'ServiceNotAvailable', message: 'The service is temporarily unavailable.' };
     case 'timeout':
@@ -44,7 +71,24 @@ export const entraTarget = (emulator: EntraEmulator, timeoutMs: number): Conform
     acceptsPassword: (password) => Promise.resolve(emulator.acceptsPassword(password)),
     passwordFingerprint: (id) => Promise.resolve(emulator.passwordFingerprint(id)),
     seedUser: async ({ primaryEmail, givenName, familyName, password }) => {
-      const r = await emulator.seed({ tenants: [{ id: emulator.tenantId, domains: [emailDomain], users: [{ userPrincipalName: primaryEmail, mail: primaryEmail, displayName: `${givenName} ${familyName}`, givenName, surname: familyName, password }] }] });
+      const r = await emulator.seed({
+        tenants: [
+          {
+            id: emulator.tenantId,
+            domains: [emailDomain],
+            users: [
+              {
+                userPrincipalName: primaryEmail,
+                mail: primaryEmail,
+                displayName: `${givenName} ${familyName}`,
+                givenName,
+                surname: familyName,
+                password,
+              },
+            ],
+          },
+        ],
+      });
       if (r._tag === 'Left') throw new Error(`Entra emulator refused the seed: ${r.left.message}`);
       return externalUserId(user(primaryEmail).id);
     },
@@ -67,7 +111,11 @@ export const entraTarget = (emulator: EntraEmulator, timeoutMs: number): Conform
     // Explicit revokeSignInSessions calls only, not the revocation every password set causes.
     sessionRevocations: (id) => {
       const upn = user(id).userPrincipalName.toLowerCase();
-      return Promise.resolve(emulator.audit().filter((a) => a.activityDisplayName === 'Revoke sign-in sessions' && a.targetUserPrincipalName.toLowerCase() === upn).length);
+      return Promise.resolve(
+        emulator
+          .audit()
+          .filter((a) => a.activityDisplayName === 'Revoke sign-in sessions' && a.targetUserPrincipalName.toLowerCase() === upn).length,
+      );
     },
     injectFault: (fault) => {
       emulator.injectFault(entraFault(fault, timeoutMs));

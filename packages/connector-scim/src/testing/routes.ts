@@ -1,7 +1,10 @@
 import { acceptsPassword, makeVerifier, newUser, toScim } from './store.js';
 import type { StoredUser } from './store.js';
 
-export interface Reply { readonly status: number; readonly body?: unknown }
+export interface Reply {
+  readonly status: number;
+  readonly body?: unknown;
+}
 
 /** RFC 7644 §3.12 error body. */
 export const scimError = (status: number, detail: string, scimType?: string) => ({
@@ -14,7 +17,8 @@ export const scimError = (status: number, detail: string, scimType?: string) => 
 const error = (status: number, detail: string, scimType?: string): Reply => ({ status, body: scimError(status, detail, scimType) });
 
 const setPassword = async (user: StoredUser, value: unknown): Promise<Reply | undefined> => {
-  if (typeof value !== 'string' || !acceptsPassword(value)) return error(400, 'The password does not satisfy the password policy', 'invalidValue');
+  if (typeof value !== 'string' || !acceptsPassword(value))
+    return error(400, 'The password does not satisfy the password policy', 'invalidValue');
   user.verifier = await makeVerifier(value);
   return undefined;
 };
@@ -25,15 +29,32 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : und
 const applyOperation = async (user: StoredUser, op: { op?: unknown; path?: unknown; value?: unknown }): Promise<Reply | undefined> => {
   if (op.op !== 'replace' && op.op !== 'add') return error(400, `unsupported op ${String(op.op)}`, 'invalidSyntax');
   switch (op.path) {
-    case 'password': return setPassword(user, op.value);
-    case 'active': if (typeof op.value !== 'boolean') return error(400, 'active is a boolean', 'invalidValue'); user.active = op.value; return undefined;
-    case 'userName': user.userName = str(op.value) ?? user.userName; return undefined;
-    case 'name.givenName': user.givenName = str(op.value); return undefined;
-    case 'name.familyName': user.familyName = str(op.value); return undefined;
-    case 'displayName': user.displayName = str(op.value); return undefined;
-    case 'title': user.title = str(op.value); return undefined;
-    case 'emails': user.emails = Array.isArray(op.value) ? (op.value as StoredUser['emails']) : []; return undefined;
-    default: return error(400, `unsupported path ${String(op.path)}`, 'invalidPath');
+    case 'password':
+      return setPassword(user, op.value);
+    case 'active':
+      if (typeof op.value !== 'boolean') return error(400, 'active is a boolean', 'invalidValue');
+      user.active = op.value;
+      return undefined;
+    case 'userName':
+      user.userName = str(op.value) ?? user.userName;
+      return undefined;
+    case 'name.givenName':
+      user.givenName = str(op.value);
+      return undefined;
+    case 'name.familyName':
+      user.familyName = str(op.value);
+      return undefined;
+    case 'displayName':
+      user.displayName = str(op.value);
+      return undefined;
+    case 'title':
+      user.title = str(op.value);
+      return undefined;
+    case 'emails':
+      user.emails = Array.isArray(op.value) ? (op.value as StoredUser['emails']) : [];
+      return undefined;
+    default:
+      return error(400, `unsupported path ${String(op.path)}`, 'invalidPath');
   }
 };
 
@@ -55,7 +76,12 @@ const create = async (users: Map<string, StoredUser>, body: Record<string, unkno
   if ([...users.values()].some((u) => u.userName === userName)) return error(409, 'userName is taken', 'uniqueness');
   const user = newUser(userName);
   const name = (body['name'] ?? {}) as Record<string, unknown>;
-  Object.assign(user, { givenName: str(name['givenName']), familyName: str(name['familyName']), displayName: str(body['displayName']), title: str(body['title']) });
+  Object.assign(user, {
+    givenName: str(name['givenName']),
+    familyName: str(name['familyName']),
+    displayName: str(body['displayName']),
+    title: str(body['title']),
+  });
   user.emails = Array.isArray(body['emails']) ? (body['emails'] as StoredUser['emails']) : [];
   const failed = body['password'] === undefined ? undefined : await setPassword(user, body['password']);
   if (failed !== undefined) return failed;
@@ -68,7 +94,10 @@ const list = (users: Map<string, StoredUser>, filter: string | null): Reply => {
   if (m === null) return error(400, 'only filter=userName eq "…" is supported', 'invalidFilter');
   const userName = JSON.parse(`"${m[1] ?? ''}"`) as string;
   const found = [...users.values()].filter((u) => u.userName.toLowerCase() === userName.toLowerCase()).map(toScim);
-  return { status: 200, body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: found.length, Resources: found } };
+  return {
+    status: 200,
+    body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: found.length, Resources: found },
+  };
 };
 
 /** Routes one authenticated request. */
@@ -81,7 +110,10 @@ export const handle = async (users: Map<string, StoredUser>, method: string, url
   }
   const path = url.pathname.replace(/^\/scim\/v2/, '');
   if (path === '/ServiceProviderConfig' && method === 'GET') {
-    return { status: 200, body: { patch: { supported: true }, changePassword: { supported: true }, filter: { supported: true, maxResults: 100 } } };
+    return {
+      status: 200,
+      body: { patch: { supported: true }, changePassword: { supported: true }, filter: { supported: true, maxResults: 100 } },
+    };
   }
   if (path === '/Users' && method === 'GET') return list(users, url.searchParams.get('filter'));
   if (path === '/Users' && method === 'POST') return create(users, body as Record<string, unknown>);

@@ -22,12 +22,13 @@ export interface ScimTestServer {
   readonly close: () => Promise<void>;
 }
 
-const readBody = (req: IncomingMessage): Promise<string> => new Promise((resolve, reject) => {
-  const chunks: Buffer[] = [];
-  req.on('data', (c: Buffer) => chunks.push(c));
-  req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-  req.on('error', reject);
-});
+const readBody = (req: IncomingMessage): Promise<string> =>
+  new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
 
 const send = (res: ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}): void => {
   res.writeHead(status, { ...(body === undefined ? {} : { 'content-type': 'application/scim+json' }), ...headers });
@@ -38,17 +39,24 @@ const send = (res: ServerResponse, status: number, body?: unknown, headers: Reco
 /** Fails the request as `fault` says; `password` is what the request tried to set (for echoing). */
 const applyFault = (fault: Fault, req: IncomingMessage, res: ServerResponse, password: string | undefined): void => {
   switch (fault.kind) {
-    case 'not-found': return send(res, 404, scimError(404, 'Resource not found'));
+    case 'not-found':
+      return send(res, 404, scimError(404, 'Resource not found'));
     case 'policy-reject': {
       const quoted = fault.echoPassword === true && password !== undefined ? ` "${password}"` : '';
       return send(res, 400, scimError(400, `The password${quoted} does not satisfy the password policy`, 'invalidValue'));
     }
-    case 'forbidden': return send(res, 403, scimError(403, 'The token may not modify this user'));
-    case 'auth': return send(res, 401, scimError(401, 'The bearer token is invalid or expired'));
-    case 'throttle': return send(res, 429, scimError(429, 'Too many requests'), { 'retry-after': String(fault.retryAfterSeconds) });
-    case 'unavailable': return send(res, 503, scimError(503, 'Service unavailable'));
-    case 'timeout': return; // never answers; the client's timeout fires, `close` drops the socket
-    case 'connection-reset': return void req.socket.destroy();
+    case 'forbidden':
+      return send(res, 403, scimError(403, 'The token may not modify this user'));
+    case 'auth':
+      return send(res, 401, scimError(401, 'The bearer token is invalid or expired'));
+    case 'throttle':
+      return send(res, 429, scimError(429, 'Too many requests'), { 'retry-after': String(fault.retryAfterSeconds) });
+    case 'unavailable':
+      return send(res, 503, scimError(503, 'Service unavailable'));
+    case 'timeout':
+      return; // never answers; the client's timeout fires, `close` drops the socket
+    case 'connection-reset':
+      return void req.socket.destroy();
   }
 };
 // #endregion faults
@@ -78,14 +86,16 @@ export const startScimTestServer = async (token = 'scim-test-token'): Promise<Sc
       const id = decodeURIComponent(sub);
       revocations.set(id, (revocations.get(id) ?? 0) + 1);
     }
-    void readBody(req).then(async (body) => {
-      const fault = pending;
-      pending = undefined;
-      if (fault !== undefined) return applyFault(fault, req, res, passwordIn(body));
-      if (req.headers.authorization !== `Bearer ${token}`) return send(res, 401, scimError(401, 'Authorization required'));
-      const { status, body: out } = await handle(users, req.method ?? 'GET', new URL(req.url ?? '/', 'http://localhost'), body);
-      return send(res, status, out);
-    }).catch(() => send(res, 500, scimError(500, 'Internal error')));
+    void readBody(req)
+      .then(async (body) => {
+        const fault = pending;
+        pending = undefined;
+        if (fault !== undefined) return applyFault(fault, req, res, passwordIn(body));
+        if (req.headers.authorization !== `Bearer ${token}`) return send(res, 401, scimError(401, 'Authorization required'));
+        const { status, body: out } = await handle(users, req.method ?? 'GET', new URL(req.url ?? '/', 'http://localhost'), body);
+        return send(res, status, out);
+      })
+      .catch(() => send(res, 500, scimError(500, 'Internal error')));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -94,10 +104,13 @@ export const startScimTestServer = async (token = 'scim-test-token'): Promise<Sc
     token,
     users,
     sessionRevocationRequests: (id) => revocations.get(id) ?? 0,
-    injectFault: (fault) => { pending = fault; },
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    injectFault: (fault) => {
+      pending = fault;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 };

@@ -20,7 +20,11 @@ export interface StoredUser {
  * `fingerprint` is for tests only: a digest of the password keyed by this process's random key, so
  * a test can tell whether two accounts share a password without knowing it.
  */
-export interface Verifier { readonly salt: Buffer; readonly hash: Buffer; readonly fingerprint: string }
+export interface Verifier {
+  readonly salt: Buffer;
+  readonly hash: Buffer;
+  readonly fingerprint: string;
+}
 
 const FINGERPRINT_KEY = randomBytes(32);
 
@@ -30,7 +34,11 @@ export const acceptsPassword = (password: string): boolean => [...password].leng
 
 export const makeVerifier = async (password: string): Promise<Verifier> => {
   const salt = randomBytes(16);
-  return { salt, hash: await scryptAsync(password, salt, 32), fingerprint: createHmac('sha256', FINGERPRINT_KEY).update(password).digest('hex') };
+  return {
+    salt,
+    hash: await scryptAsync(password, salt, 32),
+    fingerprint: createHmac('sha256', FINGERPRINT_KEY).update(password).digest('hex'),
+  };
 };
 
 export const verify = async (user: StoredUser, password: string): Promise<boolean> =>
@@ -41,7 +49,10 @@ export const toScim = (u: StoredUser) => ({
   schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
   id: u.id,
   userName: u.userName,
-  name: { ...(u.givenName === undefined ? {} : { givenName: u.givenName }), ...(u.familyName === undefined ? {} : { familyName: u.familyName }) },
+  name: {
+    ...(u.givenName === undefined ? {} : { givenName: u.givenName }),
+    ...(u.familyName === undefined ? {} : { familyName: u.familyName }),
+  },
   ...(u.displayName === undefined ? {} : { displayName: u.displayName }),
   ...(u.title === undefined ? {} : { title: u.title }),
   emails: u.emails,

@@ -18,7 +18,13 @@ export const scimTarget = (server: ScimTestServer): ConformanceTarget => {
     acceptsPassword: (password) => Promise.resolve(acceptsPassword(password)),
     passwordFingerprint: (id) => Promise.resolve(server.users.get(id)?.verifier?.fingerprint),
     seedUser: async ({ primaryEmail, givenName, familyName, password }) => {
-      const u = { ...newUser(primaryEmail), givenName, familyName, emails: [{ value: primaryEmail, primary: true }], verifier: await makeVerifier(password) };
+      const u = {
+        ...newUser(primaryEmail),
+        givenName,
+        familyName,
+        emails: [{ value: primaryEmail, primary: true }],
+        verifier: await makeVerifier(password),
+      };
       server.users.set(u.id, u);
       return externalUserId(u.id);
     },

@@ -42,7 +42,13 @@ type AnyEventCodec = t.Mixed & { readonly eventType: string; readonly schemaVers
 
 const failure = (eventType: string, problems: ReadonlyArray<FieldProblem>, origin: EventOrigin | undefined): DecodeError => {
   const where = origin === undefined ? '' : ` (stream ${origin.stream}, position ${String(origin.position)})`;
-  return { _tag: 'DecodeError', eventType, problems, ...(origin === undefined ? {} : { origin }), message: `Cannot decode ${eventType}${where}: ${describeProblems(problems)}` };
+  return {
+    _tag: 'DecodeError',
+    eventType,
+    problems,
+    ...(origin === undefined ? {} : { origin }),
+    message: `Cannot decode ${eventType}${where}: ${describeProblems(problems)}`,
+  };
 };
 
 const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === 'object' && u !== null && !Array.isArray(u);
@@ -51,17 +57,40 @@ const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === 'obj
 export const eventDecoder = <Ev>(codecs: ReadonlyArray<AnyEventCodec>, ups: Upcasters = upcasters) => {
   const byType = new Map(codecs.map((c) => [c.eventType, c]));
   return (raw: unknown, origin?: EventOrigin): Either<DecodeError, Ev> => {
-    if (!isRecord(raw) || typeof raw.type !== 'string') return E.left(failure('event', [{ path: 'type', reason: `expected an event type name, got ${isRecord(raw) ? JSON.stringify(raw.type) : typeof raw}` }], origin));
+    if (!isRecord(raw) || typeof raw.type !== 'string')
+      return E.left(
+        failure(
+          'event',
+          [{ path: 'type', reason: `expected an event type name, got ${isRecord(raw) ? JSON.stringify(raw.type) : typeof raw}` }],
+          origin,
+        ),
+      );
     const codec = byType.get(raw.type);
-    if (codec === undefined) return E.left(failure(raw.type, [{ path: 'type', reason: `unknown event type ${JSON.stringify(raw.type)}` }], origin));
+    if (codec === undefined)
+      return E.left(failure(raw.type, [{ path: 'type', reason: `unknown event type ${JSON.stringify(raw.type)}` }], origin));
     let event: RawEvent = { type: raw.type, data: raw.data, ...(isRecord(raw.metadata) ? { metadata: raw.metadata } : {}) };
     const stored = event.metadata?.schemaVersion;
     const initial = typeof stored === 'number' ? stored : 1;
     let version = initial;
-    if (version > codec.schemaVersion) return E.left(failure(raw.type, [{ path: `${raw.type}.metadata.schemaVersion`, reason: `version ${version} was written by a newer Takeover (this one reads up to ${codec.schemaVersion})` }], origin));
+    if (version > codec.schemaVersion)
+      return E.left(
+        failure(
+          raw.type,
+          [
+            {
+              path: `${raw.type}.metadata.schemaVersion`,
+              reason: `version ${version} was written by a newer Takeover (this one reads up to ${codec.schemaVersion})`,
+            },
+          ],
+          origin,
+        ),
+      );
     while (version < codec.schemaVersion) {
       const up = ups[codec.eventType]?.[version];
-      if (up === undefined) return E.left(failure(raw.type, [{ path: `${raw.type}.metadata.schemaVersion`, reason: `no upcaster from version ${version}` }], origin));
+      if (up === undefined)
+        return E.left(
+          failure(raw.type, [{ path: `${raw.type}.metadata.schemaVersion`, reason: `no upcaster from version ${version}` }], origin),
+        );
       event = up(event);
       version += 1;
     }

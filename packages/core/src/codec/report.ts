@@ -15,17 +15,27 @@ interface Described {
 
 const expected = (type: Described): string => {
   switch (type._tag) {
-    case 'StringType': return 'expected a string';
-    case 'NumberType': return 'expected a number';
-    case 'BooleanType': return 'expected true or false';
-    case 'LiteralType': return `expected ${JSON.stringify(type.value)}`;
-    case 'KeyofType': return `expected one of ${Object.keys(type.keys ?? {}).map((k) => JSON.stringify(k)).join(', ')}`;
+    case 'StringType':
+      return 'expected a string';
+    case 'NumberType':
+      return 'expected a number';
+    case 'BooleanType':
+      return 'expected true or false';
+    case 'LiteralType':
+      return `expected ${JSON.stringify(type.value)}`;
+    case 'KeyofType':
+      return `expected one of ${Object.keys(type.keys ?? {})
+        .map((k) => JSON.stringify(k))
+        .join(', ')}`;
     case 'InterfaceType':
     case 'PartialType':
-    case 'IntersectionType': return 'expected an object';
+    case 'IntersectionType':
+      return 'expected an object';
     case 'ArrayType':
-    case 'ReadonlyArrayType': return 'expected an array';
-    default: return `expected ${type.name}`;
+    case 'ReadonlyArrayType':
+      return 'expected an array';
+    default:
+      return `expected ${type.name}`;
   }
 };
 

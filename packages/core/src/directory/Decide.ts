@@ -16,7 +16,10 @@ import { jsonEqual } from '../equal.js';
 const invalid = (c: DirectoryCommand, what: string): Either<DirectoryError, never> =>
   E.left({ _tag: 'InvalidDirectorySettings', directoryId: c.directoryId, message: `Directory ${c.directoryId}: ${what}` });
 
-export const decideDirectory = (command: DirectoryCommand, state: DirectoryState): Either<DirectoryError, ReadonlyArray<DirectoryEvent>> => {
+export const decideDirectory = (
+  command: DirectoryCommand,
+  state: DirectoryState,
+): Either<DirectoryError, ReadonlyArray<DirectoryEvent>> => {
   const meta = (i: number, v: number) => metadataFor(command.commandId, i, v);
   switch (command.type) {
     case 'ConnectDirectory': {
@@ -32,9 +35,15 @@ export const decideDirectory = (command: DirectoryCommand, state: DirectoryState
       if (state.status === 'connected') {
         return jsonEqual(data, directoryInfo(state))
           ? E.right([])
-          : E.left({ _tag: 'DirectoryAlreadyConnected', directoryId: command.directoryId, message: `Directory ${command.directoryId} is already connected with other settings; change its policy instead.` });
+          : E.left({
+              _tag: 'DirectoryAlreadyConnected',
+              directoryId: command.directoryId,
+              message: `Directory ${command.directoryId} is already connected with other settings; change its policy instead.`,
+            });
       }
-      return E.right([{ type: 'DirectoryConnected', data: { ...data, at: command.at }, metadata: meta(0, DirectoryConnected.schemaVersion) }]);
+      return E.right([
+        { type: 'DirectoryConnected', data: { ...data, at: command.at }, metadata: meta(0, DirectoryConnected.schemaVersion) },
+      ]);
     }
     case 'ChangeDirectoryPolicy': {
       if (state.status !== 'connected') return E.left(directoryNotConnected(command.directoryId));
@@ -42,13 +51,23 @@ export const decideDirectory = (command: DirectoryCommand, state: DirectoryState
       const changed = changedPolicyFields(state.policy, policy);
       if (changed.length === 0) return E.right([]);
       return E.right([
-        { type: 'DirectoryPolicyChanged', data: { directoryId: command.directoryId, policy, changed: [...changed], at: command.at }, metadata: meta(0, DirectoryPolicyChanged.schemaVersion) },
+        {
+          type: 'DirectoryPolicyChanged',
+          data: { directoryId: command.directoryId, policy, changed: [...changed], at: command.at },
+          metadata: meta(0, DirectoryPolicyChanged.schemaVersion),
+        },
       ]);
     }
     case 'DisconnectDirectory':
       if (state.status === 'unknown') return E.left(directoryNotConnected(command.directoryId));
       if (state.status === 'disconnected') return E.right([]);
-      return E.right([{ type: 'DirectoryDisconnected', data: { directoryId: command.directoryId, at: command.at }, metadata: meta(0, DirectoryDisconnected.schemaVersion) }]);
+      return E.right([
+        {
+          type: 'DirectoryDisconnected',
+          data: { directoryId: command.directoryId, at: command.at },
+          metadata: meta(0, DirectoryDisconnected.schemaVersion),
+        },
+      ]);
   }
 };
 

@@ -13,8 +13,7 @@ export interface DirectoryInfo {
 }
 
 export type DirectoryState =
-  | { readonly status: 'unknown' }
-  | (DirectoryInfo & { readonly status: 'connected' | 'disconnected'; readonly connectedAt: IsoTime });
+  { readonly status: 'unknown' } | (DirectoryInfo & { readonly status: 'connected' | 'disconnected'; readonly connectedAt: IsoTime });
 
 export const initialDirectoryState: DirectoryState = { status: 'unknown' };
 

@@ -33,7 +33,10 @@ export const CustomPasswordPolicy = t.intersection(
   'CustomPasswordPolicy',
 );
 
-export const PasswordPolicy = t.union([GoogleWorkspacePasswordPolicy, MicrosoftEntraPasswordPolicy, CustomPasswordPolicy], 'PasswordPolicy');
+export const PasswordPolicy = t.union(
+  [GoogleWorkspacePasswordPolicy, MicrosoftEntraPasswordPolicy, CustomPasswordPolicy],
+  'PasswordPolicy',
+);
 export type PasswordPolicy = t.TypeOf<typeof PasswordPolicy>;
 export type CustomPasswordPolicy = t.TypeOf<typeof CustomPasswordPolicy>;
 

@@ -21,10 +21,14 @@ const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 const classOf = (ch: string): CharacterClass | undefined =>
-  ch >= 'a' && ch <= 'z' ? 'lowercase'
-    : ch >= 'A' && ch <= 'Z' ? 'uppercase'
-      : ch >= '0' && ch <= '9' ? 'digits'
-        : ENTRA_SYMBOLS.includes(ch) ? 'symbols'
+  ch >= 'a' && ch <= 'z'
+    ? 'lowercase'
+    : ch >= 'A' && ch <= 'Z'
+      ? 'uppercase'
+      : ch >= '0' && ch <= '9'
+        ? 'digits'
+        : ENTRA_SYMBOLS.includes(ch)
+          ? 'symbols'
           : undefined;
 
 /** Which of the four classes a password mixes (exported for the portal's live policy display). */
@@ -61,7 +65,11 @@ export const checkPassword = (policy: PasswordPolicy, password: Secret, hooks: P
       return [...lengthRules(value, 8, 100), ...(PRINTABLE_ASCII.test(value) ? [] : [{ rule: 'not-plain-ascii' } as const])];
     case 'microsoft-entra': {
       const allowed = [...value].every((ch) => classOf(ch) !== undefined);
-      if (policy.disableStrongPassword === true) return [...lengthRules(value, 8, 256), ...(allowed ? [] : [{ rule: 'characters-outside-allowed-set', allowedSymbols: ENTRA_SYMBOLS } as const])];
+      if (policy.disableStrongPassword === true)
+        return [
+          ...lengthRules(value, 8, 256),
+          ...(allowed ? [] : [{ rule: 'characters-outside-allowed-set', allowedSymbols: ENTRA_SYMBOLS } as const]),
+        ];
       return [
         ...lengthRules(value, 8, 256),
         ...(allowed ? [] : [{ rule: 'characters-outside-allowed-set', allowedSymbols: ENTRA_SYMBOLS } as const]),
@@ -72,8 +80,11 @@ export const checkPassword = (policy: PasswordPolicy, password: Secret, hooks: P
     case 'custom':
       return [
         ...lengthRules(value, policy.minLength, policy.maxLength),
-        ...(policy.asciiOnly === true && !PRINTABLE_ASCII.test(value) ? [{ rule: 'not-plain-ascii' } as const]
-          : CONTROL.test(value) ? [{ rule: 'control-characters' } as const] : []),
+        ...(policy.asciiOnly === true && !PRINTABLE_ASCII.test(value)
+          ? [{ rule: 'not-plain-ascii' } as const]
+          : CONTROL.test(value)
+            ? [{ rule: 'control-characters' } as const]
+            : []),
         ...classRule(password, policy.minCharacterClasses ?? 0),
         ...(policy.checkBannedList === true ? banned() : []),
       ];

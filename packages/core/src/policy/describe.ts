@@ -22,7 +22,13 @@ export const describeViolation = (v: Violation): string => {
       return `accepts only letters A–Z, digits, spaces and these symbols: ${spacedSymbols(v.allowedSymbols)} — no accented letters, emoji or tabs`;
     case 'too-few-character-classes': {
       const wanted = `needs at least ${v.required} of: lowercase, uppercase, digits, symbols`;
-      const has = v.present.length === 0 ? 'yours has none of them' : `yours has ${list(v.present.map((c) => classNames[c]), 'and')} only`;
+      const has =
+        v.present.length === 0
+          ? 'yours has none of them'
+          : `yours has ${list(
+              v.present.map((c) => classNames[c]),
+              'and',
+            )} only`;
       return `${wanted} — ${has}`;
     }
     case 'banned':

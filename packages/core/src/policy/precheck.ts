@@ -22,10 +22,18 @@ export interface TargetRejection {
 }
 
 /** Checks the password against every target; one rejection per target that would refuse it. */
-export const precheckPassword = (password: Secret, targets: ReadonlyArray<PolicyTarget>, hooks: PasswordCheckHooks = {}): ReadonlyArray<TargetRejection> =>
+export const precheckPassword = (
+  password: Secret,
+  targets: ReadonlyArray<PolicyTarget>,
+  hooks: PasswordCheckHooks = {},
+): ReadonlyArray<TargetRejection> =>
   targets.flatMap((target) => {
     const violations = checkPassword(target.policy, password, hooks);
     if (violations.length === 0) return [];
     const message = describeRejection(target.label, violations);
-    return [target.directoryId === undefined ? { label: target.label, violations, message } : { directoryId: target.directoryId, label: target.label, violations, message }];
+    return [
+      target.directoryId === undefined
+        ? { label: target.label, violations, message }
+        : { directoryId: target.directoryId, label: target.label, violations, message },
+    ];
   });

@@ -24,11 +24,19 @@ export const admin: Actor = { role: 'admin', id: 'admin-1' };
 export const ada: UserAttributes = { email: 'ada@example.com', givenName: 'Ada', familyName: 'Lovelace' };
 
 export const googleWorkspace = (id = 'google', domain = 'example.com', policy: DirectoryPolicyInput = {}): DirectoryInfo => ({
-  directoryId: makeDirectoryId(id), kind: 'google-workspace', displayName: 'Google Workspace', domain, policy: directoryPolicy('google-workspace', policy),
+  directoryId: makeDirectoryId(id),
+  kind: 'google-workspace',
+  displayName: 'Google Workspace',
+  domain,
+  policy: directoryPolicy('google-workspace', policy),
 });
 
 export const microsoftEntra = (id = 'm365', domain = 'contoso.com', policy: DirectoryPolicyInput = {}): DirectoryInfo => ({
-  directoryId: makeDirectoryId(id), kind: 'microsoft-entra', displayName: 'Microsoft 365', domain, policy: directoryPolicy('microsoft-entra', policy),
+  directoryId: makeDirectoryId(id),
+  kind: 'microsoft-entra',
+  displayName: 'Microsoft 365',
+  domain,
+  policy: directoryPolicy('microsoft-entra', policy),
 });
 
 export const directoriesOf = (...ds: ReadonlyArray<DirectoryInfo>): Directories => Object.fromEntries(ds.map((d) => [d.directoryId, d]));

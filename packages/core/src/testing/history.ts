@@ -8,7 +8,11 @@ import type { UserEvent } from '../user/Events.js';
  * Runs commands through the user decider and returns the events, for building a `given` history
  * from what happened rather than by hand. A refused command is a broken fixture: it throws.
  */
-export const historyOf = (context: UserContext, commands: ReadonlyArray<UserCommand>, start: ReadonlyArray<UserEvent> = []): ReadonlyArray<UserEvent> => {
+export const historyOf = (
+  context: UserContext,
+  commands: ReadonlyArray<UserCommand>,
+  start: ReadonlyArray<UserEvent> = [],
+): ReadonlyArray<UserEvent> => {
   const out = [...start];
   let state = out.reduce(userDecider.evolve, userDecider.initialState);
   for (const c of commands) {

@@ -33,12 +33,21 @@ const fail = (what: string, expected: unknown, actual: unknown): never => {
   throw new Error(`${what}\nexpected: ${show(expected)}\nactual:   ${show(actual)}`);
 };
 
-const check = <Ev extends ExpectedEvent, Err>(result: E.Either<Err, ReadonlyArray<Ev>>, expected: ReadonlyArray<ExpectedEvent> | ExpectedError): void => {
+const check = <Ev extends ExpectedEvent, Err>(
+  result: E.Either<Err, ReadonlyArray<Ev>>,
+  expected: ReadonlyArray<ExpectedEvent> | ExpectedError,
+): void => {
   if (Array.isArray(expected)) {
     const wanted = expected as ReadonlyArray<ExpectedEvent>;
     if (E.isLeft(result)) return fail('expected events, got an error', wanted, result.left);
     const actual = result.right.map((e) => ({ type: e.type, data: e.data }));
-    if (!jsonEqual(actual, wanted.map((e) => ({ type: e.type, data: e.data })))) fail('events differ', wanted, actual);
+    if (
+      !jsonEqual(
+        actual,
+        wanted.map((e) => ({ type: e.type, data: e.data })),
+      )
+    )
+      fail('events differ', wanted, actual);
     return;
   }
   const error = expected as ExpectedError;

@@ -29,5 +29,8 @@ export const AccountActionDescription = t.type(
 export type AccountActionDescription = t.TypeOf<typeof AccountActionDescription>;
 
 /** Deterministic; `version` counts the account actions recorded on the binding, so suspend → restore → suspend get distinct ids. */
-export const accountActionIdFor = (a: Omit<AccountActionDescription, 'actionId' | 'reason'>, version: number): AccountActionDescription['actionId'] =>
+export const accountActionIdFor = (
+  a: Omit<AccountActionDescription, 'actionId' | 'reason'>,
+  version: number,
+): AccountActionDescription['actionId'] =>
   joinId('account', a.userId, a.directoryId, a.generation, a.externalKey, a.action, version) as AccountActionDescription['actionId'];

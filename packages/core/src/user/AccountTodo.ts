@@ -15,19 +15,30 @@ export interface OwedAccountAction extends AccountActionDescription {
  * user is suspended under `onSuspend: 'suspend'`; restored once the user is active and bound again,
  * if Takeover is the one that suspended it. Only linked accounts of connected directories are acted on.
  */
-export const accountActionDue = (user: ExistingUser, binding: Binding, directory: DirectoryInfo | undefined): AccountActionDescription | undefined => {
+export const accountActionDue = (
+  user: ExistingUser,
+  binding: Binding,
+  directory: DirectoryInfo | undefined,
+): AccountActionDescription | undefined => {
   if (directory === undefined || binding.link.status !== 'linked') return undefined;
   const externalKey = binding.link.externalKey;
   const suspendedByUs = binding.suspendedAccount === externalKey;
   const decide = (): Pick<AccountActionDescription, 'action' | 'reason'> | undefined => {
     if (!binding.bound) return binding.unbindAction === 'suspend' && !suspendedByUs ? { action: 'suspend', reason: 'unbound' } : undefined;
-    if (user.state === 'suspended' && directory.policy.onSuspend === 'suspend') return suspendedByUs ? undefined : { action: 'suspend', reason: 'user-suspended' };
+    if (user.state === 'suspended' && directory.policy.onSuspend === 'suspend')
+      return suspendedByUs ? undefined : { action: 'suspend', reason: 'user-suspended' };
     if (user.state === 'active' && suspendedByUs) return { action: 'restore', reason: 'access-restored' };
     return undefined;
   };
   const what = decide();
   if (what === undefined) return undefined;
-  const target = { userId: user.userId, directoryId: binding.directoryId, generation: binding.generation, externalKey, action: what.action };
+  const target = {
+    userId: user.userId,
+    directoryId: binding.directoryId,
+    generation: binding.generation,
+    externalKey,
+    action: what.action,
+  };
   return { actionId: accountActionIdFor(target, binding.accountActionVersion), ...target, reason: what.reason };
 };
 

@@ -4,7 +4,10 @@ import { Text } from '../ids.js';
 export const Email = new t.Type<string, string, unknown>(
   'Email',
   (u): u is string => typeof u === 'string' && /^[^\s@]+@[^\s@]+$/.test(u),
-  (u, c) => (typeof u === 'string' && /^[^\s@]+@[^\s@]+$/.test(u) ? t.success(u) : t.failure(u, c, 'expected an email address such as ada@example.com')),
+  (u, c) =>
+    typeof u === 'string' && /^[^\s@]+@[^\s@]+$/.test(u)
+      ? t.success(u)
+      : t.failure(u, c, 'expected an email address such as ada@example.com'),
   (a) => a,
 );
 
@@ -38,5 +41,8 @@ export const AttributeNameCodec = t.keyof(
 );
 
 /** Who did something: an admin (with their id in the platform), the user themselves, or the system (an import, a sync job). */
-export const Actor = t.intersection([t.type({ role: t.keyof({ admin: null, user: null, system: null }) }), t.partial({ id: t.string })], 'Actor');
+export const Actor = t.intersection(
+  [t.type({ role: t.keyof({ admin: null, user: null, system: null }) }), t.partial({ id: t.string })],
+  'Actor',
+);
 export type Actor = t.TypeOf<typeof Actor>;

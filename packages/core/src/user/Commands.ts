@@ -29,9 +29,18 @@ export interface CreateUser extends Base {
   readonly passwordSetBy?: PasswordSource;
 }
 
-export interface ActivateUser extends Base { readonly type: 'ActivateUser'; readonly by: Actor }
-export interface SuspendUser extends Base { readonly type: 'SuspendUser'; readonly by: Actor }
-export interface StageUser extends Base { readonly type: 'StageUser'; readonly by: Actor }
+export interface ActivateUser extends Base {
+  readonly type: 'ActivateUser';
+  readonly by: Actor;
+}
+export interface SuspendUser extends Base {
+  readonly type: 'SuspendUser';
+  readonly by: Actor;
+}
+export interface StageUser extends Base {
+  readonly type: 'StageUser';
+  readonly by: Actor;
+}
 
 /** Bind to a directory. With `externalKey`, the account is linked at once; without, the engine resolves it. */
 export interface BindDirectory extends Base {
@@ -44,7 +53,11 @@ export interface BindDirectory extends Base {
   readonly by: Actor;
 }
 
-export interface UnbindDirectory extends Base { readonly type: 'UnbindDirectory'; readonly directoryId: DirectoryId; readonly by: Actor }
+export interface UnbindDirectory extends Base {
+  readonly type: 'UnbindDirectory';
+  readonly directoryId: DirectoryId;
+  readonly by: Actor;
+}
 
 /** The engine found (or created) the external account. */
 export interface LinkExternalAccount extends Base {
@@ -68,20 +81,49 @@ export interface ChangeAttributes extends Base {
   readonly by: Actor;
 }
 
-export interface SetPassword extends Base { readonly type: 'SetPassword'; readonly password: Secret; readonly by: PasswordSource }
-export interface ExpirePassword extends Base { readonly type: 'ExpirePassword'; readonly by: Actor }
+export interface SetPassword extends Base {
+  readonly type: 'SetPassword';
+  readonly password: Secret;
+  readonly by: PasswordSource;
+}
+export interface ExpirePassword extends Base {
+  readonly type: 'ExpirePassword';
+  readonly by: Actor;
+}
 
 /** The portal verified the password; `password` is the plaintext the pushes this login carries will use. */
-export interface LogIn extends Base { readonly type: 'LogIn'; readonly password: Secret }
+export interface LogIn extends Base {
+  readonly type: 'LogIn';
+  readonly password: Secret;
+}
 
 /** `instance`: which engine instance takes the lease. */
-export interface RecordPushStarted extends Base { readonly type: 'RecordPushStarted'; readonly push: PushDescription; readonly instance?: string }
+export interface RecordPushStarted extends Base {
+  readonly type: 'RecordPushStarted';
+  readonly push: PushDescription;
+  readonly instance?: string;
+}
 /** `sessionsEnded`: what the connector reported (`PushOutcome.sessionsEnded`). */
-export interface RecordPushSucceeded extends Base { readonly type: 'RecordPushSucceeded'; readonly push: PushDescription; readonly sessionsEnded?: boolean }
-export interface RecordPushFailed extends Base { readonly type: 'RecordPushFailed'; readonly push: PushDescription; readonly failure: PushFailure }
+export interface RecordPushSucceeded extends Base {
+  readonly type: 'RecordPushSucceeded';
+  readonly push: PushDescription;
+  readonly sessionsEnded?: boolean;
+}
+export interface RecordPushFailed extends Base {
+  readonly type: 'RecordPushFailed';
+  readonly push: PushDescription;
+  readonly failure: PushFailure;
+}
 
-export interface RecordAccountActionSucceeded extends Base { readonly type: 'RecordAccountActionSucceeded'; readonly action: AccountActionDescription }
-export interface RecordAccountActionFailed extends Base { readonly type: 'RecordAccountActionFailed'; readonly action: AccountActionDescription; readonly failure: PushFailure }
+export interface RecordAccountActionSucceeded extends Base {
+  readonly type: 'RecordAccountActionSucceeded';
+  readonly action: AccountActionDescription;
+}
+export interface RecordAccountActionFailed extends Base {
+  readonly type: 'RecordAccountActionFailed';
+  readonly action: AccountActionDescription;
+  readonly failure: PushFailure;
+}
 
 /** The engine read from the directory that the password there changed at `changedAt`, by `by` when it says (R16). */
 export interface RecordExternalPasswordChange extends Base {
@@ -100,8 +142,22 @@ export interface RecordNoticeSent extends Base {
 }
 
 export type UserCommand =
-  | CreateUser | ActivateUser | SuspendUser | StageUser
-  | BindDirectory | UnbindDirectory | LinkExternalAccount | MarkExternalAccountUnresolved
-  | ChangeAttributes | SetPassword | ExpirePassword | LogIn
-  | RecordPushStarted | RecordPushSucceeded | RecordPushFailed | RecordNoticeSent
-  | RecordAccountActionSucceeded | RecordAccountActionFailed | RecordExternalPasswordChange;
+  | CreateUser
+  | ActivateUser
+  | SuspendUser
+  | StageUser
+  | BindDirectory
+  | UnbindDirectory
+  | LinkExternalAccount
+  | MarkExternalAccountUnresolved
+  | ChangeAttributes
+  | SetPassword
+  | ExpirePassword
+  | LogIn
+  | RecordPushStarted
+  | RecordPushSucceeded
+  | RecordPushFailed
+  | RecordNoticeSent
+  | RecordAccountActionSucceeded
+  | RecordAccountActionFailed
+  | RecordExternalPasswordChange;

@@ -5,8 +5,21 @@ import type { UserCommand } from './Commands.js';
 import type { UserContext } from './Context.js';
 import { decideAccountActionFailed, decideAccountActionSucceeded } from './decideAccount.js';
 import { decideBind, decideLink, decideMarkUnresolved, decideUnbind } from './decideBinding.js';
-import { decideActivate, decideChangeAttributes, decideCreate, decideExpirePassword, decideStage, decideSuspend } from './decideLifecycle.js';
-import { decideExternalPasswordChange, decidePushFailed, decidePushStarted, decidePushSucceeded, decideNoticeSent } from './decideOutcomes.js';
+import {
+  decideActivate,
+  decideChangeAttributes,
+  decideCreate,
+  decideExpirePassword,
+  decideStage,
+  decideSuspend,
+} from './decideLifecycle.js';
+import {
+  decideExternalPasswordChange,
+  decidePushFailed,
+  decidePushStarted,
+  decidePushSucceeded,
+  decideNoticeSent,
+} from './decideOutcomes.js';
 import { decideLogIn, decideSetPassword } from './decidePassword.js';
 import type { Decision } from './decision.js';
 import { emit } from './emit.js';
@@ -18,25 +31,44 @@ import { initialUserState } from './State.js';
 
 const route = (c: UserCommand, s: UserState, ctx: UserContext): Decision => {
   switch (c.type) {
-    case 'CreateUser': return decideCreate(c, s, ctx);
-    case 'ActivateUser': return decideActivate(c, s);
-    case 'SuspendUser': return decideSuspend(c, s);
-    case 'StageUser': return decideStage(c, s);
-    case 'BindDirectory': return decideBind(c, s, ctx);
-    case 'UnbindDirectory': return decideUnbind(c, s, ctx);
-    case 'LinkExternalAccount': return decideLink(c, s);
-    case 'MarkExternalAccountUnresolved': return decideMarkUnresolved(c, s);
-    case 'ChangeAttributes': return decideChangeAttributes(c, s);
-    case 'SetPassword': return decideSetPassword(c, s, ctx);
-    case 'ExpirePassword': return decideExpirePassword(c, s);
-    case 'LogIn': return decideLogIn(c, s);
-    case 'RecordPushStarted': return decidePushStarted(c, s, ctx);
-    case 'RecordPushSucceeded': return decidePushSucceeded(c, s);
-    case 'RecordPushFailed': return decidePushFailed(c, s);
-    case 'RecordNoticeSent': return decideNoticeSent(c, s);
-    case 'RecordAccountActionSucceeded': return decideAccountActionSucceeded(c, s);
-    case 'RecordAccountActionFailed': return decideAccountActionFailed(c, s);
-    case 'RecordExternalPasswordChange': return decideExternalPasswordChange(c, s);
+    case 'CreateUser':
+      return decideCreate(c, s, ctx);
+    case 'ActivateUser':
+      return decideActivate(c, s);
+    case 'SuspendUser':
+      return decideSuspend(c, s);
+    case 'StageUser':
+      return decideStage(c, s);
+    case 'BindDirectory':
+      return decideBind(c, s, ctx);
+    case 'UnbindDirectory':
+      return decideUnbind(c, s, ctx);
+    case 'LinkExternalAccount':
+      return decideLink(c, s);
+    case 'MarkExternalAccountUnresolved':
+      return decideMarkUnresolved(c, s);
+    case 'ChangeAttributes':
+      return decideChangeAttributes(c, s);
+    case 'SetPassword':
+      return decideSetPassword(c, s, ctx);
+    case 'ExpirePassword':
+      return decideExpirePassword(c, s);
+    case 'LogIn':
+      return decideLogIn(c, s);
+    case 'RecordPushStarted':
+      return decidePushStarted(c, s, ctx);
+    case 'RecordPushSucceeded':
+      return decidePushSucceeded(c, s);
+    case 'RecordPushFailed':
+      return decidePushFailed(c, s);
+    case 'RecordNoticeSent':
+      return decideNoticeSent(c, s);
+    case 'RecordAccountActionSucceeded':
+      return decideAccountActionSucceeded(c, s);
+    case 'RecordAccountActionFailed':
+      return decideAccountActionFailed(c, s);
+    case 'RecordExternalPasswordChange':
+      return decideExternalPasswordChange(c, s);
   }
 };
 

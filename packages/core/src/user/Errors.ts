@@ -11,11 +11,21 @@ interface Tagged<T extends string> {
   readonly message: string;
 }
 
-export interface UserNotFound extends Tagged<'UserNotFound'> { readonly userId: UserId }
-export interface UserAlreadyExists extends Tagged<'UserAlreadyExists'> { readonly userId: UserId }
-export interface InvalidAttributes extends Tagged<'InvalidAttributes'> { readonly problems: ReadonlyArray<string> }
-export interface InvalidBinding extends Tagged<'InvalidBinding'> { readonly directoryId: DirectoryId }
-export interface NotBound extends Tagged<'NotBound'> { readonly directoryId: DirectoryId }
+export interface UserNotFound extends Tagged<'UserNotFound'> {
+  readonly userId: UserId;
+}
+export interface UserAlreadyExists extends Tagged<'UserAlreadyExists'> {
+  readonly userId: UserId;
+}
+export interface InvalidAttributes extends Tagged<'InvalidAttributes'> {
+  readonly problems: ReadonlyArray<string>;
+}
+export interface InvalidBinding extends Tagged<'InvalidBinding'> {
+  readonly directoryId: DirectoryId;
+}
+export interface NotBound extends Tagged<'NotBound'> {
+  readonly directoryId: DirectoryId;
+}
 
 /** R7: who may not log in, and why. */
 export interface CannotLogIn extends Tagged<'CannotLogIn'> {
@@ -35,11 +45,27 @@ export interface Rejection {
 }
 
 /** The pre-check: the password breaks a bound directory's rules. Never contains the password. */
-export interface PasswordRejected extends Tagged<'PasswordRejected'> { readonly rejections: ReadonlyArray<Rejection> }
+export interface PasswordRejected extends Tagged<'PasswordRejected'> {
+  readonly rejections: ReadonlyArray<Rejection>;
+}
 
-export interface PushNotOwed extends Tagged<'PushNotOwed'> { readonly pushId: PushId }
-export interface PushInFlight extends Tagged<'PushInFlight'> { readonly pushId: PushId; readonly since: IsoTime }
+export interface PushNotOwed extends Tagged<'PushNotOwed'> {
+  readonly pushId: PushId;
+}
+export interface PushInFlight extends Tagged<'PushInFlight'> {
+  readonly pushId: PushId;
+  readonly since: IsoTime;
+}
 
 export type UserError =
-  | UserNotFound | UserAlreadyExists | InvalidAttributes | DirectoryNotConnected | NotBound | InvalidBinding
-  | CannotLogIn | PasswordChangeNotAllowed | PasswordRejected | PushNotOwed | PushInFlight;
+  | UserNotFound
+  | UserAlreadyExists
+  | InvalidAttributes
+  | DirectoryNotConnected
+  | NotBound
+  | InvalidBinding
+  | CannotLogIn
+  | PasswordChangeNotAllowed
+  | PasswordRejected
+  | PushNotOwed
+  | PushInFlight;

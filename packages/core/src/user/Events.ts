@@ -34,10 +34,16 @@ export type NoticeKind = t.TypeOf<typeof NoticeKind>;
 
 const user = { userId: UserId, at: IsoTime };
 
-export const UserCreated = eventCodec('UserCreated', t.type({ ...user, state: t.keyof({ staged: null, active: null }), attributes: UserAttributes, by: Actor }));
+export const UserCreated = eventCodec(
+  'UserCreated',
+  t.type({ ...user, state: t.keyof({ staged: null, active: null }), attributes: UserAttributes, by: Actor }),
+);
 export type UserCreated = t.TypeOf<typeof UserCreated>;
 
-export const UserStateChanged = eventCodec('UserStateChanged', t.type({ ...user, from: UserLifecycleState, to: UserLifecycleState, by: Actor }));
+export const UserStateChanged = eventCodec(
+  'UserStateChanged',
+  t.type({ ...user, from: UserLifecycleState, to: UserLifecycleState, by: Actor }),
+);
 export type UserStateChanged = t.TypeOf<typeof UserStateChanged>;
 
 /**
@@ -75,7 +81,10 @@ export const UserUnbound = eventCodec(
 export type UserUnbound = t.TypeOf<typeof UserUnbound>;
 
 /** Who set it and which version it is. Never the password, never a hash of it. */
-export const PasswordSet = eventCodec('PasswordSet', t.type({ ...user, by: PasswordSource, passwordVersion: t.number, recordVersion: t.number }));
+export const PasswordSet = eventCodec(
+  'PasswordSet',
+  t.type({ ...user, by: PasswordSource, passwordVersion: t.number, recordVersion: t.number }),
+);
 export type PasswordSet = t.TypeOf<typeof PasswordSet>;
 
 export const PasswordExpired = eventCodec('PasswordExpired', t.type({ ...user, by: Actor }));
@@ -87,7 +96,13 @@ export type PortalLogin = t.TypeOf<typeof PortalLogin>;
 /** `changed`: the new values; `cleared`: optional fields removed. */
 export const AttributesChanged = eventCodec(
   'AttributesChanged',
-  t.type({ ...user, changed: t.partial({ ...UserAttributes.types[0].props, ...UserAttributes.types[1].props }), cleared: t.array(AttributeNameCodec), recordVersion: t.number, by: Actor }),
+  t.type({
+    ...user,
+    changed: t.partial({ ...UserAttributes.types[0].props, ...UserAttributes.types[1].props }),
+    cleared: t.array(AttributeNameCodec),
+    recordVersion: t.number,
+    by: Actor,
+  }),
 );
 export type AttributesChanged = t.TypeOf<typeof AttributesChanged>;
 
@@ -127,7 +142,10 @@ export type ExternalAccountSuspended = t.TypeOf<typeof ExternalAccountSuspended>
 export const ExternalAccountRestored = eventCodec('ExternalAccountRestored', accountAction);
 export type ExternalAccountRestored = t.TypeOf<typeof ExternalAccountRestored>;
 
-export const ExternalAccountActionFailed = eventCodec('ExternalAccountActionFailed', t.intersection([AccountActionDescription, t.type({ at: IsoTime, failure: PushFailure })]));
+export const ExternalAccountActionFailed = eventCodec(
+  'ExternalAccountActionFailed',
+  t.intersection([AccountActionDescription, t.type({ at: IsoTime, failure: PushFailure })]),
+);
 export type ExternalAccountActionFailed = t.TypeOf<typeof ExternalAccountActionFailed>;
 
 /**
@@ -139,16 +157,38 @@ export type ExternalAccountActionFailed = t.TypeOf<typeof ExternalAccountActionF
 export const ExternalPasswordChangeDetected = eventCodec(
   'ExternalPasswordChangeDetected',
   t.intersection([
-    t.type({ ...user, directoryId: DirectoryId, generation: t.number, externalKey: ExternalUserKey, changedAt: IsoTime, source: t.keyof({ 'login-check': null, sweep: null }) }),
+    t.type({
+      ...user,
+      directoryId: DirectoryId,
+      generation: t.number,
+      externalKey: ExternalUserKey,
+      changedAt: IsoTime,
+      source: t.keyof({ 'login-check': null, sweep: null }),
+    }),
     t.partial({ by: t.string }),
   ]),
 );
 export type ExternalPasswordChangeDetected = t.TypeOf<typeof ExternalPasswordChangeDetected>;
 
 export const userEventCodecs = [
-  UserCreated, UserStateChanged, UserBound, ExternalAccountLinked, ExternalAccountUnresolved, UserUnbound,
-  PasswordSet, PasswordExpired, PortalLogin, AttributesChanged, PushStarted, PushSucceeded, PushFailed, NoticeSent,
-  ExternalAccountSuspended, ExternalAccountRestored, ExternalAccountActionFailed, ExternalPasswordChangeDetected,
+  UserCreated,
+  UserStateChanged,
+  UserBound,
+  ExternalAccountLinked,
+  ExternalAccountUnresolved,
+  UserUnbound,
+  PasswordSet,
+  PasswordExpired,
+  PortalLogin,
+  AttributesChanged,
+  PushStarted,
+  PushSucceeded,
+  PushFailed,
+  NoticeSent,
+  ExternalAccountSuspended,
+  ExternalAccountRestored,
+  ExternalAccountActionFailed,
+  ExternalPasswordChangeDetected,
 ] as const;
 
 export const UserEvent = t.union([...userEventCodecs], 'UserEvent');

@@ -3,7 +3,12 @@ import type { UserEvent } from './Events.js';
 import type { PushDescription } from './Push.js';
 import type { Binding, ExistingUser, UserState } from './State.js';
 
-const withBinding = (user: ExistingUser, directoryId: DirectoryId, generation: number | undefined, f: (b: Binding) => Binding): ExistingUser => {
+const withBinding = (
+  user: ExistingUser,
+  directoryId: DirectoryId,
+  generation: number | undefined,
+  f: (b: Binding) => Binding,
+): ExistingUser => {
   const b = user.bindings[directoryId];
   // Facts about another generation (a late outcome after a re-bind) no longer concern this binding.
   if (b === undefined || (generation !== undefined && b.generation !== generation)) return user;
@@ -12,7 +17,9 @@ const withBinding = (user: ExistingUser, directoryId: DirectoryId, generation: n
 
 /** Push outcomes concern one account: after a re-link to another, they no longer apply to the binding. */
 const withPushBinding = (user: ExistingUser, push: PushDescription, f: (b: Binding) => Binding): ExistingUser =>
-  withBinding(user, push.directoryId, push.generation, (b) => (b.link.status === 'linked' && b.link.externalKey === push.externalKey ? f(b) : b));
+  withBinding(user, push.directoryId, push.generation, (b) =>
+    b.link.status === 'linked' && b.link.externalKey === push.externalKey ? f(b) : b,
+  );
 
 const evolvePresent = (user: ExistingUser, event: UserEvent): ExistingUser => {
   switch (event.type) {
@@ -58,7 +65,18 @@ const evolvePresent = (user: ExistingUser, event: UserEvent): ExistingUser => {
         // After a re-resolution found the same account again, its old not-found no longer holds the push back.
         return !otherAccount
           ? { ...b, link, ...(b.link.status === 'resolving' ? { lastFailure: null } : {}) }
-          : { ...b, link, takeoverComplete: false, pushedRecordVersion: 0, pushedPasswordVersion: 0, inFlight: null, lastFailure: null, lastSuccess: null, lastPasswordPushAt: null, externalChangePending: null };
+          : {
+              ...b,
+              link,
+              takeoverComplete: false,
+              pushedRecordVersion: 0,
+              pushedPasswordVersion: 0,
+              inFlight: null,
+              lastFailure: null,
+              lastSuccess: null,
+              lastPasswordPushAt: null,
+              externalChangePending: null,
+            };
       });
     case 'ExternalAccountUnresolved':
       return withBinding(user, event.data.directoryId, event.data.generation, (b) => ({
@@ -68,7 +86,12 @@ const evolvePresent = (user: ExistingUser, event: UserEvent): ExistingUser => {
         inFlight: null,
       }));
     case 'UserUnbound':
-      return withBinding(user, event.data.directoryId, event.data.generation, (b) => ({ ...b, bound: false, inFlight: null, unbindAction: event.data.externalAccount }));
+      return withBinding(user, event.data.directoryId, event.data.generation, (b) => ({
+        ...b,
+        bound: false,
+        inFlight: null,
+        unbindAction: event.data.externalAccount,
+      }));
     case 'PasswordSet':
       return { ...user, passwordStatus: 'active', passwordVersion: event.data.passwordVersion, recordVersion: event.data.recordVersion };
     case 'PasswordExpired':
@@ -109,7 +132,9 @@ const evolvePresent = (user: ExistingUser, event: UserEvent): ExistingUser => {
         ...b,
         inFlight: b.inFlight?.pushId === d.pushId ? null : b.inFlight,
         lastFailure: d,
-        ...(gone && b.link.status === 'linked' && b.link.how !== 'given' ? { link: { status: 'resolving', after: d.pushId } as const } : {}),
+        ...(gone && b.link.status === 'linked' && b.link.how !== 'given'
+          ? { link: { status: 'resolving', after: d.pushId } as const }
+          : {}),
       }));
     }
     case 'ExternalAccountSuspended':
@@ -117,7 +142,8 @@ const evolvePresent = (user: ExistingUser, event: UserEvent): ExistingUser => {
       const d = event.data;
       return withBinding(user, d.directoryId, undefined, (b) => ({
         ...b,
-        suspendedAccount: event.type === 'ExternalAccountSuspended' ? d.externalKey : b.suspendedAccount === d.externalKey ? null : b.suspendedAccount,
+        suspendedAccount:
+          event.type === 'ExternalAccountSuspended' ? d.externalKey : b.suspendedAccount === d.externalKey ? null : b.suspendedAccount,
         accountActionVersion: b.accountActionVersion + 1,
         lastAccountActionId: d.actionId,
         accountActionFailure: null,
@@ -127,7 +153,9 @@ const evolvePresent = (user: ExistingUser, event: UserEvent): ExistingUser => {
       return withBinding(user, event.data.directoryId, undefined, (b) => ({ ...b, accountActionFailure: event.data }));
     case 'ExternalPasswordChangeDetected':
       return withBinding(user, event.data.directoryId, event.data.generation, (b) => ({
-        ...b, externalChanges: b.externalChanges + 1, externalChangePending: b.externalChangePending ?? event.data.changedAt,
+        ...b,
+        externalChanges: b.externalChanges + 1,
+        externalChangePending: b.externalChangePending ?? event.data.changedAt,
       }));
     case 'NoticeSent':
       return user.noticesSent.includes(event.data.noticeId) ? user : { ...user, noticesSent: [...user.noticesSent, event.data.noticeId] };

@@ -3,7 +3,10 @@ import { DirectoryId, ExternalUserKey, PushId, UserId, joinId } from '../ids.js'
 
 /** Why a push is owed: the first password to this binding, a new password, changed attributes, or a re-bound/re-linked account. */
 /** `external-change`: the password was changed in the directory outside Takeover (R16): set it back. */
-export const PushReason = t.keyof({ takeover: null, 'password-changed': null, 'attributes-changed': null, rebind: null, 'external-change': null }, 'PushReason');
+export const PushReason = t.keyof(
+  { takeover: null, 'password-changed': null, 'attributes-changed': null, rebind: null, 'external-change': null },
+  'PushReason',
+);
 export type PushReason = t.TypeOf<typeof PushReason>;
 
 /**
@@ -55,5 +58,24 @@ export type PushFailure = t.TypeOf<typeof PushFailure>;
  */
 export const pushIdFor = (p: Omit<PushDescription, 'pushId' | 'revokeSessions' | 'reason'>, externalChanges = 0): PushId =>
   (externalChanges === 0
-    ? joinId('push', p.userId, p.directoryId, p.generation, p.externalKey, p.recordVersion, p.passwordVersion, p.carriesPassword ? 'password' : 'attributes')
-    : joinId('push', p.userId, p.directoryId, p.generation, p.externalKey, p.recordVersion, p.passwordVersion, p.carriesPassword ? 'password' : 'attributes', `x${externalChanges}`)) as PushId;
+    ? joinId(
+        'push',
+        p.userId,
+        p.directoryId,
+        p.generation,
+        p.externalKey,
+        p.recordVersion,
+        p.passwordVersion,
+        p.carriesPassword ? 'password' : 'attributes',
+      )
+    : joinId(
+        'push',
+        p.userId,
+        p.directoryId,
+        p.generation,
+        p.externalKey,
+        p.recordVersion,
+        p.passwordVersion,
+        p.carriesPassword ? 'password' : 'attributes',
+        `x${externalChanges}`,
+      )) as PushId;

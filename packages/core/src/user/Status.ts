@@ -41,14 +41,23 @@ export const syncStatus = (state: UserState, directories: Directories, options: 
     const failedNow = due !== undefined && b.lastFailure?.pushId === due.pushId ? b.lastFailure : undefined;
     const hold = due === undefined ? undefined : holdOf(b, due, options);
     const sync: SyncState =
-      b.link.status === 'resolving' ? 'resolving'
-        : b.link.status === 'unresolved' ? 'unresolved'
-          : directory === undefined || !isManaged(state) ? 'paused'
-            : due === undefined ? 'in-sync'
-              : hold === 'in-flight' ? 'in-flight'
-                : hold === 'permanent-failure' ? 'blocked'
-                  : failedNow !== undefined ? 'failed'
-                    : due.carriesPassword ? 'awaiting-login' : 'owed';
+      b.link.status === 'resolving'
+        ? 'resolving'
+        : b.link.status === 'unresolved'
+          ? 'unresolved'
+          : directory === undefined || !isManaged(state)
+            ? 'paused'
+            : due === undefined
+              ? 'in-sync'
+              : hold === 'in-flight'
+                ? 'in-flight'
+                : hold === 'permanent-failure'
+                  ? 'blocked'
+                  : failedNow !== undefined
+                    ? 'failed'
+                    : due.carriesPassword
+                      ? 'awaiting-login'
+                      : 'owed';
     return {
       directoryId: b.directoryId,
       generation: b.generation,

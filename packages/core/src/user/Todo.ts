@@ -72,7 +72,15 @@ export const pushDue = (user: ExistingUser, binding: Binding, directory: Directo
   if (binding.takeoverComplete && !recordChanged && !externalChanged) return undefined;
   const passwordChanged = binding.pushedPasswordVersion < user.passwordVersion;
   const carriesPassword = !binding.takeoverComplete || directory.policy.passwordPush === 'every-push' || passwordChanged || externalChanged;
-  const reason = !binding.takeoverComplete ? (binding.everTakenOver ? 'rebind' : 'takeover') : passwordChanged ? 'password-changed' : externalChanged ? 'external-change' : 'attributes-changed';
+  const reason = !binding.takeoverComplete
+    ? binding.everTakenOver
+      ? 'rebind'
+      : 'takeover'
+    : passwordChanged
+      ? 'password-changed'
+      : externalChanged
+        ? 'external-change'
+        : 'attributes-changed';
   const versions = {
     userId: user.userId,
     directoryId: binding.directoryId,
@@ -93,7 +101,8 @@ export const pushDue = (user: ExistingUser, binding: Binding, directory: Directo
 /** Whether a due push is held back: a live lease (design.md §3: "push started" is the lease), or a permanent failure of this very push (R12). */
 export const holdOf = (binding: Binding, due: PushDescription, options: OwedOptions): Hold | undefined => {
   const lease = binding.inFlight;
-  if (lease !== null && (options.now === undefined || msBetween(lease.since, options.now) < (options.leaseMs ?? DEFAULT_LEASE_MS))) return 'in-flight';
+  if (lease !== null && (options.now === undefined || msBetween(lease.since, options.now) < (options.leaseMs ?? DEFAULT_LEASE_MS)))
+    return 'in-flight';
   if (binding.lastFailure?.pushId === due.pushId && binding.lastFailure.failure.class === 'permanent') return 'permanent-failure';
   return undefined;
 };
@@ -123,7 +132,12 @@ const owedNotices = (user: ExistingUser, directories: Directories): OwedNotice[]
   // R1: one email per directory, once the account is linked, until the takeover is done.
   return bindings
     .filter((b) => !b.boundWhilePending && !b.takeoverComplete && b.link.status === 'linked' && directories[b.directoryId] !== undefined)
-    .map((b) => ({ noticeId: bindingNoticeId(user.userId, b.directoryId, b.generation), kind: 'binding' as const, userId: user.userId, directoryId: b.directoryId }))
+    .map((b) => ({
+      noticeId: bindingNoticeId(user.userId, b.directoryId, b.generation),
+      kind: 'binding' as const,
+      userId: user.userId,
+      directoryId: b.directoryId,
+    }))
     .filter((n) => !sent(n.noticeId));
 };
 
@@ -131,7 +145,16 @@ const owedResolutions = (user: ExistingUser, directories: Directories): OwedReso
   currentBindings(user).flatMap((b) => {
     const d = directories[b.directoryId];
     if (d === undefined || b.link.status !== 'resolving') return [];
-    return [{ userId: user.userId, directoryId: b.directoryId, generation: b.generation, email: user.attributes.email, createMissingUsers: d.policy.createMissingUsers, attempt: b.link.after ?? 'bind' }];
+    return [
+      {
+        userId: user.userId,
+        directoryId: b.directoryId,
+        generation: b.generation,
+        email: user.attributes.email,
+        createMissingUsers: d.policy.createMissingUsers,
+        attempt: b.link.after ?? 'bind',
+      },
+    ];
   });
 
 /**
@@ -142,11 +165,11 @@ export const owed = (state: UserState, directories: Directories, options: OwedOp
   state.status === 'absent'
     ? { pushes: [], notices: [], resolutions: [], accountActions: [] }
     : {
-      pushes: owedPushes(state, directories, options),
-      notices: owedNotices(state, directories),
-      resolutions: owedResolutions(state, directories),
-      accountActions: owedAccountActions(state, directories),
-    };
+        pushes: owedPushes(state, directories, options),
+        notices: owedNotices(state, directories),
+        resolutions: owedResolutions(state, directories),
+        accountActions: owedAccountActions(state, directories),
+      };
 
 /** The moments the plaintext is in hand. */
 export type PlaintextMoment = 'portal-login' | 'portal-password-change';
@@ -156,7 +179,12 @@ export type PlaintextMoment = 'portal-login' | 'portal-password-change';
  * everything owed. At a password change in the portal: only directories whose takeover is done;
  * the others wait for the first login after their binding (R3).
  */
-export const pushesToCarryOut = (state: UserState, directories: Directories, moment: PlaintextMoment, options: OwedOptions = {}): ReadonlyArray<OwedPush> => {
+export const pushesToCarryOut = (
+  state: UserState,
+  directories: Directories,
+  moment: PlaintextMoment,
+  options: OwedOptions = {},
+): ReadonlyArray<OwedPush> => {
   if (state.status === 'absent') return [];
   const pushes = owedPushes(state, directories, options);
   switch (moment) {

@@ -13,7 +13,10 @@ export const decideBind = (c: BindDirectory, state: UserState, ctx: UserContext)
   if (before?.bound === true) {
     const alreadyLinked = before.link.status === 'linked' && before.link.externalKey === c.externalKey;
     if (c.externalKey === undefined || alreadyLinked) return nothing;
-    return events({ type: 'ExternalAccountLinked', data: { ...base, generation: before.generation, externalKey: c.externalKey, how: 'given' } });
+    return events({
+      type: 'ExternalAccountLinked',
+      data: { ...base, generation: before.generation, externalKey: c.externalKey, how: 'given' },
+    });
   }
   if (c.alreadyInSync === true && (c.origin !== 'import' || c.externalKey === undefined)) {
     return fail({
@@ -39,7 +42,10 @@ export const decideUnbind = (c: UnbindDirectory, state: UserState, ctx: UserCont
   if (binding?.bound !== true) return nothing;
   const directory = ctx.directories[c.directoryId];
   const externalAccount = directory !== undefined && binding.link.status === 'linked' ? directory.policy.onUnbind : 'keep';
-  return events({ type: 'UserUnbound', data: { userId: c.userId, directoryId: c.directoryId, generation: binding.generation, externalAccount, by: c.by, at: c.at } });
+  return events({
+    type: 'UserUnbound',
+    data: { userId: c.userId, directoryId: c.directoryId, generation: binding.generation, externalAccount, by: c.by, at: c.at },
+  });
 };
 
 export const decideLink = (c: LinkExternalAccount, state: UserState): Decision => {
@@ -49,7 +55,14 @@ export const decideLink = (c: LinkExternalAccount, state: UserState): Decision =
   if (binding.link.status === 'linked' && binding.link.externalKey === c.externalKey) return nothing;
   return events({
     type: 'ExternalAccountLinked',
-    data: { userId: c.userId, directoryId: c.directoryId, generation: binding.generation, externalKey: c.externalKey, how: c.how, at: c.at },
+    data: {
+      userId: c.userId,
+      directoryId: c.directoryId,
+      generation: binding.generation,
+      externalKey: c.externalKey,
+      how: c.how,
+      at: c.at,
+    },
   });
 };
 

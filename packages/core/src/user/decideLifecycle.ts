@@ -9,14 +9,24 @@ import type { UserState } from './State.js';
 export const decideCreate = (c: CreateUser, state: UserState, ctx: UserContext): Decision => {
   // A retry of the same creation (same time) is already satisfied; another creation is a conflict.
   if (state.status === 'present') {
-    return state.createdAt === c.at ? nothing : fail({ _tag: 'UserAlreadyExists', userId: c.userId, message: `User ${c.userId} already exists.` });
+    return state.createdAt === c.at
+      ? nothing
+      : fail({ _tag: 'UserAlreadyExists', userId: c.userId, message: `User ${c.userId} already exists.` });
   }
   const problems = validateAttributes(c.attributes);
-  if (problems.length > 0) return fail({ _tag: 'InvalidAttributes', problems, message: `The user's details are not valid: ${problems.join('; ')}.` });
-  const created = { type: 'UserCreated', data: { userId: c.userId, state: c.state, attributes: c.attributes, by: c.by, at: c.at } } as const;
+  if (problems.length > 0)
+    return fail({ _tag: 'InvalidAttributes', problems, message: `The user's details are not valid: ${problems.join('; ')}.` });
+  const created = {
+    type: 'UserCreated',
+    data: { userId: c.userId, state: c.state, attributes: c.attributes, by: c.by, at: c.at },
+  } as const;
   if (c.password === undefined) return events(created);
   // A first password is checked against the platform's policy only: no directory is bound yet.
-  const set = passwordSetDraft({ ...c, type: 'SetPassword', password: c.password, by: c.passwordSetBy ?? 'admin' }, { recordVersion: 1, passwordVersion: 0, targets: [] }, ctx);
+  const set = passwordSetDraft(
+    { ...c, type: 'SetPassword', password: c.password, by: c.passwordSetBy ?? 'admin' },
+    { recordVersion: 1, passwordVersion: 0, targets: [] },
+    ctx,
+  );
   return set._tag === 'Left' ? set : events(created, set.right);
 };
 
@@ -34,12 +44,23 @@ export const decideChangeAttributes = (c: ChangeAttributes, state: UserState): D
   if (state.status === 'absent') return userNotFound(c.userId);
   const result = validateAttributeChanges(state.attributes, c.changes);
   if (result.problems.length > 0) {
-    return fail({ _tag: 'InvalidAttributes', problems: result.problems, message: `These changes are not valid: ${result.problems.join('; ')}.` });
+    return fail({
+      _tag: 'InvalidAttributes',
+      problems: result.problems,
+      message: `These changes are not valid: ${result.problems.join('; ')}.`,
+    });
   }
   if (Object.keys(result.changed).length === 0 && result.cleared.length === 0) return nothing;
   return events({
     type: 'AttributesChanged',
-    data: { userId: c.userId, changed: result.changed, cleared: [...result.cleared], recordVersion: state.recordVersion + 1, by: c.by, at: c.at },
+    data: {
+      userId: c.userId,
+      changed: result.changed,
+      cleared: [...result.cleared],
+      recordVersion: state.recordVersion + 1,
+      by: c.by,
+      at: c.at,
+    },
   });
 };
 

@@ -1,4 +1,10 @@
-import type { RecordExternalPasswordChange, RecordNoticeSent, RecordPushFailed, RecordPushStarted, RecordPushSucceeded } from './Commands.js';
+import type {
+  RecordExternalPasswordChange,
+  RecordNoticeSent,
+  RecordPushFailed,
+  RecordPushStarted,
+  RecordPushSucceeded,
+} from './Commands.js';
 import type { UserContext } from './Context.js';
 import type { Decision } from './decision.js';
 import { events, fail, notBound, nothing, userNotFound } from './decision.js';
@@ -18,20 +24,35 @@ export const decidePushStarted = (c: RecordPushStarted, state: UserState, ctx: U
   if (binding.inFlight?.pushId === push.pushId && binding.inFlight.since === c.at) return nothing;
   const due = pushDue(state, binding, ctx.directories[push.directoryId]);
   if (due?.pushId !== push.pushId) {
-    const why = due !== undefined
-      ? `the user record changed since; push ${due.pushId} instead`
-      : !isManaged(state) ? 'the user is not active with an active password (R7)' : 'the directory is up to date or cannot be pushed to';
+    const why =
+      due !== undefined
+        ? `the user record changed since; push ${due.pushId} instead`
+        : !isManaged(state)
+          ? 'the user is not active with an active password (R7)'
+          : 'the directory is up to date or cannot be pushed to';
     return fail({ _tag: 'PushNotOwed', pushId: push.pushId, message: `Push ${push.pushId} is not owed: ${why}.` });
   }
   switch (holdOf(binding, due, { now: c.at, leaseMs: ctx.leaseMs ?? DEFAULT_LEASE_MS })) {
     case 'in-flight': {
       const lease = binding.inFlight ?? { pushId: push.pushId, since: c.at };
-      return fail({ _tag: 'PushInFlight', pushId: lease.pushId, since: lease.since, message: `Push ${lease.pushId} to this directory is in flight since ${lease.since}.` });
+      return fail({
+        _tag: 'PushInFlight',
+        pushId: lease.pushId,
+        since: lease.since,
+        message: `Push ${lease.pushId} to this directory is in flight since ${lease.since}.`,
+      });
     }
     case 'permanent-failure':
-      return fail({ _tag: 'PushNotOwed', pushId: push.pushId, message: `Push ${push.pushId} failed permanently; it is retried only after the user record changes (R12).` });
+      return fail({
+        _tag: 'PushNotOwed',
+        pushId: push.pushId,
+        message: `Push ${push.pushId} failed permanently; it is retried only after the user record changes (R12).`,
+      });
     case undefined:
-      return events({ type: 'PushStarted', data: c.instance === undefined ? { ...due, at: c.at } : { ...due, at: c.at, instance: c.instance } });
+      return events({
+        type: 'PushStarted',
+        data: c.instance === undefined ? { ...due, at: c.at } : { ...due, at: c.at, instance: c.instance },
+      });
   }
 };
 
@@ -41,7 +62,10 @@ export const decidePushSucceeded = (c: RecordPushSucceeded, state: UserState): D
   const binding = state.bindings[c.push.directoryId];
   if (binding === undefined) return notBound(c.userId, c.push.directoryId);
   if (binding.lastSuccess?.pushId === c.push.pushId) return nothing;
-  return events({ type: 'PushSucceeded', data: c.sessionsEnded === undefined ? { ...c.push, at: c.at } : { ...c.push, at: c.at, sessionsEnded: c.sessionsEnded } });
+  return events({
+    type: 'PushSucceeded',
+    data: c.sessionsEnded === undefined ? { ...c.push, at: c.at } : { ...c.push, at: c.at, sessionsEnded: c.sessionsEnded },
+  });
 };
 
 export const decidePushFailed = (c: RecordPushFailed, state: UserState): Decision => {
@@ -72,6 +96,14 @@ export const decideExternalPasswordChange = (c: RecordExternalPasswordChange, st
   if (b?.bound !== true) return notBound(c.userId, c.directoryId);
   if (b.link.status !== 'linked' || !b.takeoverComplete || b.externalChangePending !== null) return nothing;
   if (b.lastPasswordPushAt !== null && c.changedAt <= b.lastPasswordPushAt) return nothing;
-  const data = { userId: c.userId, at: c.at, directoryId: c.directoryId, generation: b.generation, externalKey: b.link.externalKey, changedAt: c.changedAt, source: c.source };
+  const data = {
+    userId: c.userId,
+    at: c.at,
+    directoryId: c.directoryId,
+    generation: b.generation,
+    externalKey: b.link.externalKey,
+    changedAt: c.changedAt,
+    source: c.source,
+  };
   return events({ type: 'ExternalPasswordChangeDetected', data: c.by === undefined ? data : { ...data, by: c.by } });
 };

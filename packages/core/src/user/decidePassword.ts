@@ -26,26 +26,42 @@ export const passwordSetDraft = (
   versions: { readonly recordVersion: number; readonly passwordVersion: number; readonly targets: ReadonlyArray<PolicyTarget> },
   ctx: UserContext,
 ): Either<UserError, UserEventDraft> => {
-  const platform: PolicyTarget = { label: ctx.platform?.name ?? 'This portal', policy: ctx.platform?.passwordPolicy ?? defaultPlatformPasswordPolicy };
+  const platform: PolicyTarget = {
+    label: ctx.platform?.name ?? 'This portal',
+    policy: ctx.platform?.passwordPolicy ?? defaultPlatformPasswordPolicy,
+  };
   const rejections = precheckPassword(c.password, [platform, ...versions.targets], ctx.passwordHooks);
   if (rejections.length > 0) {
-    return E.left({ _tag: 'PasswordRejected', rejections, message: `Please choose another password. ${rejections.map((r) => r.message).join(' ')}` });
+    return E.left({
+      _tag: 'PasswordRejected',
+      rejections,
+      message: `Please choose another password. ${rejections.map((r) => r.message).join(' ')}`,
+    });
   }
   return E.right({
     type: 'PasswordSet',
-    data: { userId: c.userId, by: c.by, passwordVersion: versions.passwordVersion + 1, recordVersion: versions.recordVersion + 1, at: c.at },
+    data: {
+      userId: c.userId,
+      by: c.by,
+      passwordVersion: versions.passwordVersion + 1,
+      recordVersion: versions.recordVersion + 1,
+      at: c.at,
+    },
   });
 };
 
-const notAllowed = (reason: PasswordChangeNotAllowed['reason'], message: string): Decision => fail({ _tag: 'PasswordChangeNotAllowed', reason, message });
+const notAllowed = (reason: PasswordChangeNotAllowed['reason'], message: string): Decision =>
+  fail({ _tag: 'PasswordChangeNotAllowed', reason, message });
 
 export const decideSetPassword = (c: SetPassword, state: UserState, ctx: UserContext): Decision => {
   if (state.status === 'absent') return userNotFound(c.userId);
   if (c.by !== 'admin') {
     if (state.state === 'staged') return notAllowed('staged', 'This account is not active yet: an administrator must activate it first.');
     if (state.state === 'suspended') return notAllowed('suspended', 'This account is suspended: ask your administrator.');
-    if (c.by === 'user-activation' && state.passwordStatus !== 'pending') return notAllowed('already-activated', 'This account is already activated: change the password from the portal instead.');
-    if (c.by === 'user-portal' && state.passwordStatus === 'pending') return notAllowed('not-activated', 'Activate your account first, using the link in the welcome email.');
+    if (c.by === 'user-activation' && state.passwordStatus !== 'pending')
+      return notAllowed('already-activated', 'This account is already activated: change the password from the portal instead.');
+    if (c.by === 'user-portal' && state.passwordStatus === 'pending')
+      return notAllowed('not-activated', 'Activate your account first, using the link in the welcome email.');
   }
   const draft = passwordSetDraft(c, { ...state, targets: passwordTargets(state, ctx) }, ctx);
   return draft._tag === 'Left' ? draft : events(draft.right);
@@ -56,10 +72,13 @@ const cannotLogIn = (reason: CannotLogIn['reason'], message: string): Decision =
 /** R7: staged and suspended users cannot log in; a pending or expired password must be set first. */
 export const decideLogIn = (c: LogIn, state: UserState): Decision => {
   if (state.status === 'absent') return userNotFound(c.userId);
-  if (state.state === 'staged') return cannotLogIn('staged', 'This account is not active yet: an administrator must activate it before you can log in.');
+  if (state.state === 'staged')
+    return cannotLogIn('staged', 'This account is not active yet: an administrator must activate it before you can log in.');
   if (state.state === 'suspended') return cannotLogIn('suspended', 'This account is suspended: ask your administrator.');
-  if (state.passwordStatus === 'pending') return cannotLogIn('password-pending', 'Set your password first, using the link in the welcome email.');
-  if (state.passwordStatus === 'expired') return cannotLogIn('password-expired', 'Your password has expired: choose a new one to continue.');
+  if (state.passwordStatus === 'pending')
+    return cannotLogIn('password-pending', 'Set your password first, using the link in the welcome email.');
+  if (state.passwordStatus === 'expired')
+    return cannotLogIn('password-expired', 'Your password has expired: choose a new one to continue.');
   if (state.lastLoginAt === c.at) return nothing;
   return events({ type: 'PortalLogin', data: { userId: c.userId, at: c.at } });
 };

@@ -13,6 +13,9 @@ const schemaVersions: Readonly<Record<string, number>> = Object.fromEntries(user
 /** Adds deterministic metadata: ids derived from the command id, the current schema version, causation and correlation. */
 export const emit = (command: UserCommand, drafts: ReadonlyArray<UserEventDraft>): ReadonlyArray<UserEvent> =>
   drafts.map((draft, i) => {
-    const metadata = { ...metadataFor(command.commandId, i, schemaVersions[draft.type] ?? 1), ...(command.correlationId === undefined ? {} : { correlationId: command.correlationId }) };
+    const metadata = {
+      ...metadataFor(command.commandId, i, schemaVersions[draft.type] ?? 1),
+      ...(command.correlationId === undefined ? {} : { correlationId: command.correlationId }),
+    };
     return { ...draft, metadata };
   });

@@ -19,7 +19,10 @@ export interface AttributeChanges {
 }
 
 /** What a change request really changes, and what is wrong with it. Unchanged values are dropped. */
-export const validateAttributeChanges = (current: UserAttributes, changes: Readonly<Partial<Record<AttributeName, string | null>>>): AttributeChanges => {
+export const validateAttributeChanges = (
+  current: UserAttributes,
+  changes: Readonly<Partial<Record<AttributeName, string | null>>>,
+): AttributeChanges => {
   const changed: Partial<Record<AttributeName, string>> = {};
   const cleared: AttributeName[] = [];
   const problems: string[] = [];

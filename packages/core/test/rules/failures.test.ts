@@ -14,20 +14,35 @@ const first = (events: Parameters<typeof owedAfter>[0], minute = 1000): OwedPush
 describe('R12: a failed push stays owed and visible; retryable ones are retried, permanent ones wait for a change', () => {
   test('a retryable failure stays owed, with its reason', () => {
     const p = first(loggedIn());
-    const h = more(loggedIn(), c.started(3, p), c.failed(4, p, { class: 'retryable', code: 'rateLimitExceeded', message: 'Rate limit exceeded', retryAfterMs: 2000 }));
-    expect(owedAfter(h).pushes).toEqual([{ ...p, lastFailure: { class: 'retryable', code: 'rateLimitExceeded', message: 'Rate limit exceeded', retryAfterMs: 2000 } }]);
+    const h = more(
+      loggedIn(),
+      c.started(3, p),
+      c.failed(4, p, { class: 'retryable', code: 'rateLimitExceeded', message: 'Rate limit exceeded', retryAfterMs: 2000 }),
+    );
+    expect(owedAfter(h).pushes).toEqual([
+      { ...p, lastFailure: { class: 'retryable', code: 'rateLimitExceeded', message: 'Rate limit exceeded', retryAfterMs: 2000 } },
+    ]);
   });
 
   test('a permanent failure is not retried', () => {
     const p = first(loggedIn());
-    const h = more(loggedIn(), c.started(3, p), c.failed(4, p, { class: 'permanent', code: 'not-found', message: 'Resource Not Found: userKey' }));
+    const h = more(
+      loggedIn(),
+      c.started(3, p),
+      c.failed(4, p, { class: 'permanent', code: 'not-found', message: 'Resource Not Found: userKey' }),
+    );
     expect(owedAfter(h).pushes).toEqual([]);
     given(h, ctx).when(c.started(5, p)).then({ _tag: 'PushNotOwed', pushId: p.pushId });
   });
 
   test('...until something changes: a new record version is a new push', () => {
     const p = first(loggedIn());
-    const h = more(loggedIn(), c.started(3, p), c.failed(4, p, { class: 'permanent', code: 'not-found', message: 'Resource Not Found' }), c.rename(5, 'Augusta'));
+    const h = more(
+      loggedIn(),
+      c.started(3, p),
+      c.failed(4, p, { class: 'permanent', code: 'not-found', message: 'Resource Not Found' }),
+      c.rename(5, 'Augusta'),
+    );
     const [next] = owedAfter(h).pushes;
     expect(next?.pushId).not.toEqual(p.pushId);
     expect(next?.recordVersion).toBe(3);
@@ -35,7 +50,11 @@ describe('R12: a failed push stays owed and visible; retryable ones are retried,
 
   test('an auth failure stays owed (the directory needs an admin; the engine pauses it)', () => {
     const p = first(loggedIn());
-    const h = more(loggedIn(), c.started(3, p), c.failed(4, p, { class: 'auth', code: 'invalid_client', message: 'Invalid client secret' }));
+    const h = more(
+      loggedIn(),
+      c.started(3, p),
+      c.failed(4, p, { class: 'auth', code: 'invalid_client', message: 'Invalid client secret' }),
+    );
     expect(owedAfter(h).pushes.map((x) => x.pushId)).toEqual([p.pushId]);
   });
 });
@@ -46,17 +65,23 @@ describe('the lease: a push in flight is not owed again until its lease expires'
 
   test('PushStarted carries the whole push description', () => {
     const { needsPlaintext: _n, lastFailure: _l, ...push } = p;
-    given(loggedIn(), ctx).when(c.started(10, p)).then([{ type: 'PushStarted', data: { ...push, at: t(10) } }]);
+    given(loggedIn(), ctx)
+      .when(c.started(10, p))
+      .then([{ type: 'PushStarted', data: { ...push, at: t(10) } }]);
   });
 
   test('within the lease nothing is owed to that directory, and a second start is refused', () => {
     expect(owedAfter(inFlight, 11).pushes).toEqual([]);
-    given(inFlight, ctx).when(c.started(11, p)).then({ _tag: 'PushInFlight', pushId: p.pushId, since: t(10) });
+    given(inFlight, ctx)
+      .when(c.started(11, p))
+      .then({ _tag: 'PushInFlight', pushId: p.pushId, since: t(10) });
   });
 
   test('after the lease (2 minutes by default) it is owed again, and another instance may take it', () => {
     expect(owedAfter(inFlight, 13).pushes.map((x) => x.pushId)).toEqual([p.pushId]);
-    given(inFlight, ctx).when(c.started(13, p)).then([{ type: 'PushStarted', data: { ...(({ needsPlaintext: _n, lastFailure: _l, ...x }) => x)(p), at: t(13) } }]);
+    given(inFlight, ctx)
+      .when(c.started(13, p))
+      .then([{ type: 'PushStarted', data: { ...(({ needsPlaintext: _n, lastFailure: _l, ...x }) => x)(p), at: t(13) } }]);
   });
 
   test('a newer change waits behind the push in flight, so an older password never overwrites a newer one', () => {
@@ -83,8 +108,10 @@ describe('once everything owed succeeded, nothing is owed', () => {
     const h = takenOver();
     expect(owedAfter(h).pushes).toEqual([]);
     // Both bindings (Google and Microsoft) are complete and in sync, not merely absent from the list.
-    expect(syncStatus(stateOf(h), ctx.directories).map((s) => [s.directoryId, s.state, s.takeoverComplete]))
-      .toEqual([[G.directoryId, 'in-sync', true], [M.directoryId, 'in-sync', true]]);
+    expect(syncStatus(stateOf(h), ctx.directories).map((s) => [s.directoryId, s.state, s.takeoverComplete])).toEqual([
+      [G.directoryId, 'in-sync', true],
+      [M.directoryId, 'in-sync', true],
+    ]);
   });
 });
 
@@ -101,13 +128,21 @@ describe('R12: sync status per user × directory shows the failure and its reaso
   test('from awaiting login, through in flight and failed, to in sync', () => {
     const h = loggedIn();
     const p = first(h);
-    const status = (events: Parameters<typeof owedAfter>[0], minute: number) => syncStatus(stateOf(events), ctx.directories, { now: t(minute) }).map((s) => s.state);
+    const status = (events: Parameters<typeof owedAfter>[0], minute: number) =>
+      syncStatus(stateOf(events), ctx.directories, { now: t(minute) }).map((s) => s.state);
     expect(status(h, 3)).toEqual(['awaiting-login']);
     const started = more(h, c.started(3, p));
     expect(status(started, 4)).toEqual(['in-flight']);
     const failed = more(started, c.failed(4, p, { class: 'retryable', code: 'backendError', message: 'Backend Error' }));
     expect(syncStatus(stateOf(failed), ctx.directories, { now: t(5) })).toEqual([
-      { directoryId: G.directoryId, generation: 1, state: 'failed', takeoverComplete: false, externalKey: KEY, lastFailure: { class: 'retryable', code: 'backendError', message: 'Backend Error', at: t(4) } },
+      {
+        directoryId: G.directoryId,
+        generation: 1,
+        state: 'failed',
+        takeoverComplete: false,
+        externalKey: KEY,
+        lastFailure: { class: 'retryable', code: 'backendError', message: 'Backend Error', at: t(4) },
+      },
     ]);
     const blocked = more(started, c.failed(4, p, { class: 'permanent', code: 'forbidden', message: 'Not Authorized' }));
     expect(status(blocked, 5)).toEqual(['blocked']);
@@ -120,7 +155,13 @@ describe('R12: sync status per user × directory shows the failure and its reaso
   test('an unresolved account is visible with its reason', () => {
     const h = history(c.create(0, 'active', GOOD), c.bind(1, M.directoryId), c.unresolved(2, M.directoryId));
     expect(syncStatus(stateOf(h), ctx.directories)).toEqual([
-      { directoryId: M.directoryId, generation: 1, state: 'unresolved', takeoverComplete: false, unresolved: { reason: 'not-found', detail: 'No account with ada@example.com' } },
+      {
+        directoryId: M.directoryId,
+        generation: 1,
+        state: 'unresolved',
+        takeoverComplete: false,
+        unresolved: { reason: 'not-found', detail: 'No account with ada@example.com' },
+      },
     ]);
   });
 });

@@ -8,16 +8,23 @@ const record = (minute: number, a: OwedAccountAction): UserCommand => {
   return { commandId: cid(), userId: U, at: t(minute), type: 'RecordAccountActionSucceeded', action };
 };
 const actions = (events: ReadonlyArray<UserEvent>) => owedAfter(events).accountActions.map((a) => [a.directoryId, a.action, a.reason]);
-const doAll = (events: ReadonlyArray<UserEvent>, minute: number) => owedAfter(events).accountActions.reduce((h, a) => more(h, record(minute, a)), events);
+const doAll = (events: ReadonlyArray<UserEvent>, minute: number) =>
+  owedAfter(events).accountActions.reduce((h, a) => more(h, record(minute, a)), events);
 
 describe('lifecycle policy: the external account follows the user (onSuspend, onUnbind)', () => {
   test('suspending the user owes a suspension in every directory whose policy says so, and restoring them owes a restore', () => {
     const suspended = more(takenOver(), c.suspend(10));
-    expect(actions(suspended)).toEqual([[G.directoryId, 'suspend', 'user-suspended'], [M.directoryId, 'suspend', 'user-suspended']]);
+    expect(actions(suspended)).toEqual([
+      [G.directoryId, 'suspend', 'user-suspended'],
+      [M.directoryId, 'suspend', 'user-suspended'],
+    ]);
     const done = doAll(suspended, 11);
     expect(actions(done)).toEqual([]);
     const back = more(done, c.activate(12));
-    expect(actions(back)).toEqual([[G.directoryId, 'restore', 'access-restored'], [M.directoryId, 'restore', 'access-restored']]);
+    expect(actions(back)).toEqual([
+      [G.directoryId, 'restore', 'access-restored'],
+      [M.directoryId, 'restore', 'access-restored'],
+    ]);
     expect(actions(doAll(back, 13))).toEqual([]);
   });
 
@@ -45,7 +52,9 @@ describe('lifecycle policy: the external account follows the user (onSuspend, on
     const suspended = more(takenOver(), c.suspend(10));
     const [a] = owedAfter(suspended).accountActions;
     if (a === undefined) throw new Error('expected an action');
-    given(more(suspended, record(11, a)), ctx).when(record(12, a)).then([]);
+    given(more(suspended, record(11, a)), ctx)
+      .when(record(12, a))
+      .then([]);
   });
 
   test('a permanent failure waits; a retryable one stays owed', () => {
@@ -53,8 +62,19 @@ describe('lifecycle policy: the external account follows the user (onSuspend, on
     const [a] = owedAfter(suspended).accountActions;
     if (a === undefined) throw new Error('expected an action');
     const { lastFailure: _l, ...action } = a;
-    const fail = (cls: 'permanent' | 'retryable'): UserCommand => ({ commandId: cid(), userId: U, at: t(11), type: 'RecordAccountActionFailed', action, failure: { class: cls, code: 'x', message: 'no' } });
+    const fail = (cls: 'permanent' | 'retryable'): UserCommand => ({
+      commandId: cid(),
+      userId: U,
+      at: t(11),
+      type: 'RecordAccountActionFailed',
+      action,
+      failure: { class: cls, code: 'x', message: 'no' },
+    });
     expect(owedAfter(more(suspended, fail('permanent'))).accountActions.map((x) => x.actionId)).not.toContain(a.actionId);
-    expect(owedAfter(more(suspended, fail('retryable'))).accountActions.find((x) => x.actionId === a.actionId)?.lastFailure).toEqual({ class: 'retryable', code: 'x', message: 'no' });
+    expect(owedAfter(more(suspended, fail('retryable'))).accountActions.find((x) => x.actionId === a.actionId)?.lastFailure).toEqual({
+      class: 'retryable',
+      code: 'x',
+      message: 'no',
+    });
   });
 });

@@ -9,10 +9,18 @@ describe('R1: binding an active user sends one email per directory, and pushes n
   const active = history(c.create(0, 'active', GOOD));
 
   test('binding with a known key decides the binding and the link', () => {
-    given(active, ctx).when(c.bind(1, G.directoryId, KEY)).then([
-      { type: 'UserBound', data: { userId: U, directoryId: G.directoryId, generation: 1, origin: 'admin', by: { role: 'admin', id: 'admin-1' }, at: t(1) } },
-      { type: 'ExternalAccountLinked', data: { userId: U, directoryId: G.directoryId, generation: 1, externalKey: KEY, how: 'given', at: t(1) } },
-    ]);
+    given(active, ctx)
+      .when(c.bind(1, G.directoryId, KEY))
+      .then([
+        {
+          type: 'UserBound',
+          data: { userId: U, directoryId: G.directoryId, generation: 1, origin: 'admin', by: { role: 'admin', id: 'admin-1' }, at: t(1) },
+        },
+        {
+          type: 'ExternalAccountLinked',
+          data: { userId: U, directoryId: G.directoryId, generation: 1, externalKey: KEY, how: 'given', at: t(1) },
+        },
+      ]);
   });
 
   test('one binding email per directory is owed, no push', () => {
@@ -28,12 +36,16 @@ describe('R1: binding an active user sends one email per directory, and pushes n
   test('the email waits until the external account is found', () => {
     const h = more(active, c.bind(1, G.directoryId));
     expect(owedAfter(h).notices).toEqual([]);
-    expect(owedAfter(h).resolutions).toEqual([{ userId: U, directoryId: G.directoryId, generation: 1, email: 'ada@example.com', createMissingUsers: true, attempt: 'bind' }]);
+    expect(owedAfter(h).resolutions).toEqual([
+      { userId: U, directoryId: G.directoryId, generation: 1, email: 'ada@example.com', createMissingUsers: true, attempt: 'bind' },
+    ]);
     expect(owedAfter(more(h, c.link(2, G.directoryId, KEY))).notices.map((n) => n.kind)).toEqual(['binding']);
   });
 
   test('re-binding the same directory with the same key decides nothing', () => {
-    given(more(active, c.bind(1, G.directoryId, KEY)), ctx).when(c.bind(2, G.directoryId, KEY)).then([]);
+    given(more(active, c.bind(1, G.directoryId, KEY)), ctx)
+      .when(c.bind(2, G.directoryId, KEY))
+      .then([]);
   });
 });
 
@@ -55,10 +67,20 @@ describe('R2: binding a new user (password pending) sends the activation email o
 describe('R15: each notice is recorded once per cause', () => {
   const h = history(c.create(0, 'active', GOOD), c.bind(1, G.directoryId, KEY));
   const noticeId = bindingNoticeId(U, G.directoryId, 1);
-  const sent = (minute: number) => ({ commandId: cid(), userId: U, at: t(minute), type: 'RecordNoticeSent' as const, noticeId, kind: 'binding' as const, directoryId: G.directoryId });
+  const sent = (minute: number) => ({
+    commandId: cid(),
+    userId: U,
+    at: t(minute),
+    type: 'RecordNoticeSent' as const,
+    noticeId,
+    kind: 'binding' as const,
+    directoryId: G.directoryId,
+  });
 
   test('the first record is a NoticeSent', () => {
-    given(h, ctx).when(sent(2)).then([{ type: 'NoticeSent', data: { userId: U, noticeId, kind: 'binding', directoryId: G.directoryId, at: t(2) } }]);
+    given(h, ctx)
+      .when(sent(2))
+      .then([{ type: 'NoticeSent', data: { userId: U, noticeId, kind: 'binding', directoryId: G.directoryId, at: t(2) } }]);
   });
 
   test('a second record (a retry, a restart, another instance) decides nothing, and the notice is no longer owed', () => {

@@ -27,19 +27,26 @@ describe('R3: no password goes to a directory before the first portal login afte
   });
 
   test('the login itself is recorded as a PortalLogin', () => {
-    given(bound(), ctx).when(c.login(3)).then([{ type: 'PortalLogin', data: { userId: U, at: t(3) } }]);
+    given(bound(), ctx)
+      .when(c.login(3))
+      .then([{ type: 'PortalLogin', data: { userId: U, at: t(3) } }]);
   });
 });
 
 describe('R4: after takeover, a change makes a push owed, carried out at the next login or portal password change', () => {
   test('an attribute change', () => {
     const p = owedAfter(more(takenOver(), c.rename(10, 'Augusta'))).pushes;
-    expect(p.map((x) => [x.directoryId, x.reason])).toEqual([[G.directoryId, 'attributes-changed'], [M.directoryId, 'attributes-changed']]);
+    expect(p.map((x) => [x.directoryId, x.reason])).toEqual([
+      [G.directoryId, 'attributes-changed'],
+      [M.directoryId, 'attributes-changed'],
+    ]);
   });
 
   test('a password change in the portal is carried out right away', () => {
     const h = more(takenOver(), c.setPassword(10, OTHER));
-    expect(pushesToCarryOut(stateOf(h), ctx.directories, 'portal-password-change').map((x) => [x.directoryId, x.reason, x.carriesPassword])).toEqual([
+    expect(
+      pushesToCarryOut(stateOf(h), ctx.directories, 'portal-password-change').map((x) => [x.directoryId, x.reason, x.carriesPassword]),
+    ).toEqual([
       [G.directoryId, 'password-changed', true],
       [M.directoryId, 'password-changed', true],
     ]);
@@ -47,7 +54,9 @@ describe('R4: after takeover, a change makes a push owed, carried out at the nex
 
   test('a re-link to another account is a rebind', () => {
     const h = more(takenOver(), c.link(10, G.directoryId, 'augusta@example.com' as ExternalUserKey));
-    expect(owedAfter(h).pushes.map((x) => [x.directoryId, x.reason, x.externalKey])).toEqual([[G.directoryId, 'rebind', 'augusta@example.com']]);
+    expect(owedAfter(h).pushes.map((x) => [x.directoryId, x.reason, x.externalKey])).toEqual([
+      [G.directoryId, 'rebind', 'augusta@example.com'],
+    ]);
   });
 
   test('an unbind and re-bind is a rebind', () => {
@@ -63,20 +72,23 @@ describe('R5: a login with nothing owed pushes nothing', () => {
   });
 });
 
-describe('R6: a new user\'s password reaches every bound directory once set (activation) and logged in', () => {
+describe("R6: a new user's password reaches every bound directory once set (activation) and logged in", () => {
   const fresh = history(c.create(0, 'active'), c.bind(1, G.directoryId, KEY), c.bind(2, M.directoryId, KEY));
 
   test('activation refuses a password a bound directory would reject, naming it', () => {
-    given(fresh, ctx).when(c.setPassword(3, 'abcdefgh12', 'user-activation')).then({
-      _tag: 'PasswordRejected',
-      message: 'Please choose another password. Microsoft 365 (contoso.com) needs at least 3 of: lowercase, uppercase, digits, symbols — yours has lowercase and digits only.',
-    });
+    given(fresh, ctx)
+      .when(c.setPassword(3, 'abcdefgh12', 'user-activation'))
+      .then({
+        _tag: 'PasswordRejected',
+        message:
+          'Please choose another password. Microsoft 365 (contoso.com) needs at least 3 of: lowercase, uppercase, digits, symbols — yours has lowercase and digits only.',
+      });
   });
 
   test('activation decides PasswordSet without the password, and nothing is pushed until the login', () => {
-    given(fresh, ctx).when(c.setPassword(3, GOOD, 'user-activation')).then([
-      { type: 'PasswordSet', data: { userId: U, by: 'user-activation', passwordVersion: 1, recordVersion: 2, at: t(3) } },
-    ]);
+    given(fresh, ctx)
+      .when(c.setPassword(3, GOOD, 'user-activation'))
+      .then([{ type: 'PasswordSet', data: { userId: U, by: 'user-activation', passwordVersion: 1, recordVersion: 2, at: t(3) } }]);
     const activated = more(fresh, c.setPassword(3, GOOD, 'user-activation'));
     expect(pushesToCarryOut(stateOf(activated), ctx.directories, 'portal-password-change')).toEqual([]);
     const loggedIn = more(activated, c.login(4));
@@ -94,16 +106,32 @@ describe('R8: every-push carries the password with attribute changes; when-chang
   });
 
   test('when-changed: attribute-only, no plaintext, no session revocation', () => {
-    const lenient = directoriesOf(googleWorkspace(), microsoftEntra('m365', 'contoso.com', { passwordPush: 'when-changed', revokeSessionsOnPush: true }));
+    const lenient = directoriesOf(
+      googleWorkspace(),
+      microsoftEntra('m365', 'contoso.com', { passwordPush: 'when-changed', revokeSessionsOnPush: true }),
+    );
     const h = more(takenOver(), c.rename(10, 'Augusta'));
     const m = owed(stateOf(h), lenient, { now: t(11) }).pushes.find((p) => p.directoryId === M.directoryId);
-    expect(m).toMatchObject({ carriesPassword: false, needsPlaintext: false, revokeSessions: false, reason: 'attributes-changed', passwordVersion: 1 });
+    expect(m).toMatchObject({
+      carriesPassword: false,
+      needsPlaintext: false,
+      revokeSessions: false,
+      reason: 'attributes-changed',
+      passwordVersion: 1,
+    });
   });
 
   test('when-changed: a password change still carries it, and revokes sessions when the policy says so', () => {
-    const lenient = directoriesOf(googleWorkspace(), microsoftEntra('m365', 'contoso.com', { passwordPush: 'when-changed', revokeSessionsOnPush: true }));
+    const lenient = directoriesOf(
+      googleWorkspace(),
+      microsoftEntra('m365', 'contoso.com', { passwordPush: 'when-changed', revokeSessionsOnPush: true }),
+    );
     const h = more(takenOver(), c.setPassword(10, OTHER));
-    expect(owed(stateOf(h), lenient).pushes.find((p) => p.directoryId === M.directoryId)).toMatchObject({ carriesPassword: true, revokeSessions: true, passwordVersion: 2 });
+    expect(owed(stateOf(h), lenient).pushes.find((p) => p.directoryId === M.directoryId)).toMatchObject({
+      carriesPassword: true,
+      revokeSessions: true,
+      passwordVersion: 2,
+    });
   });
 });
 
@@ -115,12 +143,20 @@ describe('R9: a login that pushed leaves, per directory, a success that carried 
     if (p === undefined) throw new Error('expected a push');
     const started = more(h, { ...c.started(4, p), correlationId: loginId });
     const result = given(started, ctx).when({ ...c.succeeded(5, p), correlationId: loginId }).result;
-    expect(result).toMatchObject({ right: [{ type: 'PushSucceeded', data: { directoryId: G.directoryId, carriesPassword: true, passwordVersion: 1 }, metadata: { correlationId: loginId } }] });
+    expect(result).toMatchObject({
+      right: [
+        {
+          type: 'PushSucceeded',
+          data: { directoryId: G.directoryId, carriesPassword: true, passwordVersion: 1 },
+          metadata: { correlationId: loginId },
+        },
+      ],
+    });
   });
 });
 
 describe('R10: a password changed directly in the directory is overwritten at the next push', () => {
-  test('under every-push any later push carries the platform\'s password', () => {
+  test("under every-push any later push carries the platform's password", () => {
     const p = owedAfter(more(takenOver(), c.rename(10, 'Augusta'))).pushes;
     expect(p.every((x) => x.carriesPassword)).toBe(true);
   });
@@ -129,7 +165,9 @@ describe('R10: a password changed directly in the directory is overwritten at th
 describe('R11: imported bindings whose takeover never completed are pushed at the next login', () => {
   test('an imported, linked binding is owed a takeover push', () => {
     const h = history(c.create(0, 'active', GOOD), c.bind(1, G.directoryId, KEY, 'import'), c.login(2));
-    expect(pushesToCarryOut(stateOf(h), ctx.directories, 'portal-login').map((p) => [p.directoryId, p.reason])).toEqual([[G.directoryId, 'takeover']]);
+    expect(pushesToCarryOut(stateOf(h), ctx.directories, 'portal-login').map((p) => [p.directoryId, p.reason])).toEqual([
+      [G.directoryId, 'takeover'],
+    ]);
   });
 
   test('an import marked already in sync owes nothing at the login, and a push after the next change', () => {
@@ -141,7 +179,9 @@ describe('R11: imported bindings whose takeover never completed are pushed at th
   });
 
   test('only an import with a known account can be marked in sync', () => {
-    given(history(c.create(0, 'active', GOOD)), ctx).when({ ...c.bind(1, G.directoryId, KEY), alreadyInSync: true } as UserCommand).then({ _tag: 'InvalidBinding' });
+    given(history(c.create(0, 'active', GOOD)), ctx)
+      .when({ ...c.bind(1, G.directoryId, KEY), alreadyInSync: true } as UserCommand)
+      .then({ _tag: 'InvalidBinding' });
   });
 
   test('after the push succeeds, it is done', () => {

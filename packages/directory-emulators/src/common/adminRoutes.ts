@@ -38,7 +38,11 @@ export const registerAdminRoutes = <Q extends string>(app: FastifyInstance, targ
     app.addHook('onRequest', async (req, reply) => {
       if (!(req.routeOptions.url ?? '').startsWith(p)) return;
       const given = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(req.headers.authorization ?? '')?.[1];
-      if (given === undefined || !sameToken(given, adminToken)) await reply.code(401).header('www-authenticate', 'Bearer realm="emulator-admin"').send(bad('the admin API needs Authorization: Bearer <admin token>'));
+      if (given === undefined || !sameToken(given, adminToken))
+        await reply
+          .code(401)
+          .header('www-authenticate', 'Bearer realm="emulator-admin"')
+          .send(bad('the admin API needs Authorization: Bearer <admin token>'));
     });
   }
   const body = <A>(codec: t.Decoder<unknown, A>, raw: ReturnType<typeof parseJson>): E.Either<string, A> =>

@@ -63,7 +63,10 @@ export const faultRegistry = (): FaultRegistry => {
     list: () => active.map((f) => ({ ...f })),
     take: (method, path) => {
       const f = active.find(
-        (a) => a.remaining > 0 && (a.spec.method === undefined || a.spec.method.toUpperCase() === method.toUpperCase()) && (a.spec.path === '*' || path.startsWith(a.spec.path)),
+        (a) =>
+          a.remaining > 0 &&
+          (a.spec.method === undefined || a.spec.method.toUpperCase() === method.toUpperCase()) &&
+          (a.spec.path === '*' || path.startsWith(a.spec.path)),
       );
       if (f === undefined) return undefined;
       f.remaining -= 1;

@@ -27,7 +27,11 @@ export const ADMIN_PREFIX = '/__admin';
 export const createServer = (options: ServerOptions): FastifyInstance => {
   const app = (options.tls === undefined
     ? Fastify({ logger: false, forceCloseConnections: true })
-    : Fastify({ logger: false, forceCloseConnections: true, https: { key: options.tls.key, cert: options.tls.cert } })) as unknown as FastifyInstance;
+    : Fastify({
+        logger: false,
+        forceCloseConnections: true,
+        https: { key: options.tls.key, cert: options.tls.cert },
+      })) as unknown as FastifyInstance;
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => {
     done(null, body);
@@ -79,7 +83,13 @@ export const installApiHooks = (app: FastifyInstance, hooks: ApiHooks): void => 
   if (onChange !== undefined) {
     // Before the answer is sent: whoever keeps the state (a host writing it to disk) has it before the caller learns of the change.
     app.addHook('onSend', async (req, reply, payload) => {
-      if (WRITES.has(req.method) && reply.statusCode < 400 && !decodedPath(req).startsWith(ADMIN_PREFIX) && !/token/i.test(decodedPath(req))) onChange();
+      if (
+        WRITES.has(req.method) &&
+        reply.statusCode < 400 &&
+        !decodedPath(req).startsWith(ADMIN_PREFIX) &&
+        !/token/i.test(decodedPath(req))
+      )
+        onChange();
       return payload;
     });
   }
@@ -136,7 +146,8 @@ export const listen = async (app: FastifyInstance, host: string, port: number): 
 };
 
 /** The request body as the raw string the catch-all parser kept (undefined when there was none). */
-export const rawBody = (req: FastifyRequest): string | undefined => (typeof req.body === 'string' && req.body.length > 0 ? req.body : undefined);
+export const rawBody = (req: FastifyRequest): string | undefined =>
+  typeof req.body === 'string' && req.body.length > 0 ? req.body : undefined;
 
 export type JsonParse = { readonly _tag: 'Empty' } | { readonly _tag: 'Malformed' } | { readonly _tag: 'Parsed'; readonly value: unknown };
 
@@ -150,7 +161,8 @@ export const parseJson = (req: FastifyRequest): JsonParse => {
   }
 };
 
-export const parseForm = (req: FastifyRequest): Readonly<Record<string, string>> => Object.fromEntries(new URLSearchParams(rawBody(req) ?? ''));
+export const parseForm = (req: FastifyRequest): Readonly<Record<string, string>> =>
+  Object.fromEntries(new URLSearchParams(rawBody(req) ?? ''));
 
 export const bearer = (req: FastifyRequest): string | undefined => {
   const h = req.headers.authorization;

@@ -45,7 +45,12 @@ export const verifyJws = (jws: DecodedJws, key: KeyObject): boolean => {
       case 'RS256':
         return verify('sha256', data, key, jws.signature);
       case 'PS256':
-        return verify('sha256', data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_AUTO }, jws.signature);
+        return verify(
+          'sha256',
+          data,
+          { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_AUTO },
+          jws.signature,
+        );
       default:
         return false;
     }

@@ -23,7 +23,11 @@ export interface ClientCertificate extends PemPair {
   readonly x5tS256: string;
 }
 
-const rsaKeys = (): { readonly publicKey: forge.pki.rsa.PublicKey; readonly privateKey: forge.pki.rsa.PrivateKey; readonly keyPem: string } => {
+const rsaKeys = (): {
+  readonly publicKey: forge.pki.rsa.PublicKey;
+  readonly privateKey: forge.pki.rsa.PrivateKey;
+  readonly keyPem: string;
+} => {
   const { publicKey, privateKey } = generateKeyPairSync('rsa', {
     modulusLength: 2048,
     publicKeyEncoding: { type: 'spki', format: 'pem' },
@@ -43,7 +47,10 @@ const newCertificate = (publicKey: forge.pki.rsa.PublicKey, commonName: string, 
   cert.serialNumber = `01${randomBytes(15).toString('hex')}`;
   cert.validity.notBefore = new Date(Date.now() - 60 * 60 * 1000);
   cert.validity.notAfter = new Date(Date.now() + days * 24 * 60 * 60 * 1000);
-  cert.setSubject([{ name: 'commonName', value: commonName }, { name: 'organizationName', value: 'Takeover directory emulators' }]);
+  cert.setSubject([
+    { name: 'commonName', value: commonName },
+    { name: 'organizationName', value: 'Takeover directory emulators' },
+  ]);
   return cert;
 };
 
@@ -89,7 +96,10 @@ export const generateClientCertificate = (commonName: string): ClientCertificate
   const keys = rsaKeys();
   const cert = newCertificate(keys.publicKey, commonName, 365);
   cert.setIssuer(cert.subject.attributes);
-  cert.setExtensions([{ name: 'basicConstraints', cA: false }, { name: 'keyUsage', digitalSignature: true, critical: true }]);
+  cert.setExtensions([
+    { name: 'basicConstraints', cA: false },
+    { name: 'keyUsage', digitalSignature: true, critical: true },
+  ]);
   cert.sign(keys.privateKey, forge.md.sha256.create());
   const certPem = forge.pki.certificateToPem(cert);
   return { certPem, keyPem: keys.keyPem, ...thumbprints(certPem) };

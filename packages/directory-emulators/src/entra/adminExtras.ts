@@ -12,9 +12,21 @@ import * as t from 'io-ts';
 import { ADMIN_PREFIX, parseJson } from '../common/http.js';
 import type { EntraEmulator } from './emulator.js';
 
-export type EntraSettings = Pick<EntraEmulator, 'setAppPermissions' | 'setAppRoles' | 'setUserRoles' | 'setDomainAuthentication' | 'setProfile' | 'setPropagationDelay' | 'propagationDelayMs'>;
+export type EntraSettings = Pick<
+  EntraEmulator,
+  | 'setAppPermissions'
+  | 'setAppRoles'
+  | 'setUserRoles'
+  | 'setDomainAuthentication'
+  | 'setProfile'
+  | 'setPropagationDelay'
+  | 'propagationDelayMs'
+>;
 
-const Profile = t.union([t.type({ profile: t.union([t.literal('default'), t.literal('realistic')]) }), t.type({ propagationDelayMs: t.number })]);
+const Profile = t.union([
+  t.type({ profile: t.union([t.literal('default'), t.literal('realistic')]) }),
+  t.type({ propagationDelayMs: t.number }),
+]);
 const Names = t.array(t.string);
 const DomainAuth = t.type({ authenticationType: t.union([t.literal('Managed'), t.literal('Federated')]) });
 

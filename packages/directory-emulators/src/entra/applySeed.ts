@@ -36,17 +36,35 @@ const addApp = (t: EntraTenant, a: EntraAppSeed): EntraAppCredentials => {
   const generated = a.certificate === true ? generateClientCertificate(`${a.displayName ?? 'app'} (${clientId})`) : undefined;
   const certs = [
     ...(generated === undefined ? [] : [{ x5t: generated.x5t, x5tS256: generated.x5tS256, publicKey: createPublicKey(generated.certPem) }]),
-    ...(a.certificatePem === undefined ? [] : [{ ...thumbprints(a.certificatePem), publicKey: new X509Certificate(a.certificatePem).publicKey }]),
+    ...(a.certificatePem === undefined
+      ? []
+      : [{ ...thumbprints(a.certificatePem), publicKey: new X509Certificate(a.certificatePem).publicKey }]),
   ];
-  const app: EntraApp = { clientId, displayName: a.displayName ?? 'Takeover app', secrets: [clientSecret], certificates: certs, permissions: [...(a.permissions ?? DEFAULT_APP_PERMISSIONS)],
-    servicePrincipalId: (a.servicePrincipalId ?? randomUUID()).toLowerCase(), directoryRoles: [...(a.directoryRoles ?? DEFAULT_APP_ROLES)] };
+  const app: EntraApp = {
+    clientId,
+    displayName: a.displayName ?? 'Takeover app',
+    secrets: [clientSecret],
+    certificates: certs,
+    permissions: [...(a.permissions ?? DEFAULT_APP_PERMISSIONS)],
+    servicePrincipalId: (a.servicePrincipalId ?? randomUUID()).toLowerCase(),
+    directoryRoles: [...(a.directoryRoles ?? DEFAULT_APP_ROLES)],
+  };
   t.apps.set(clientId, app);
   return {
     tenantId: t.id,
     clientId,
     displayName: app.displayName,
     clientSecret,
-    ...(generated === undefined ? {} : { certificate: { certPem: generated.certPem, keyPem: generated.keyPem, pemWithKey: `${generated.keyPem}\n${generated.certPem}`, thumbprint: generated.thumbprint } }),
+    ...(generated === undefined
+      ? {}
+      : {
+          certificate: {
+            certPem: generated.certPem,
+            keyPem: generated.keyPem,
+            pemWithKey: `${generated.keyPem}\n${generated.certPem}`,
+            thumbprint: generated.thumbprint,
+          },
+        }),
     permissions: app.permissions,
     servicePrincipalId: app.servicePrincipalId,
     directoryRoles: app.directoryRoles,
@@ -57,7 +75,15 @@ export const applyEntraSeed = async (s: EntraState, seed: EntraSeed, cost: Scryp
   const out: EntraTenantInfo[] = [];
   for (const ts of seed.tenants ?? []) {
     const id = (ts.id ?? randomUUID()).toLowerCase();
-    const t: EntraTenant = s.tenants.get(id) ?? { id, displayName: ts.displayName ?? 'Contoso', domains: new Set(), domainAuthentication: new Map(), apps: new Map(), users: new Map(), bannedPasswords: [] };
+    const t: EntraTenant = s.tenants.get(id) ?? {
+      id,
+      displayName: ts.displayName ?? 'Contoso',
+      domains: new Set(),
+      domainAuthentication: new Map(),
+      apps: new Map(),
+      users: new Map(),
+      bannedPasswords: [],
+    };
     s.tenants.set(id, t);
     for (const d of ts.domains) t.domains.add(d.toLowerCase());
     for (const d of ts.federatedDomains ?? []) {
@@ -69,7 +95,19 @@ export const applyEntraSeed = async (s: EntraState, seed: EntraSeed, cost: Scryp
     for (const u of ts.users ?? []) {
       const existing = findEntraUser(t, u.userPrincipalName);
       const userId = (u.id ?? existing?.id ?? randomUUID()).toLowerCase();
-      const { id: _i, userPrincipalName, password, privileged, roles, passwordVerifier, passwordSetAt, refreshTokensRevokedAt, signInSessionsRevokedAt, revocationCount, ...rest } = u;
+      const {
+        id: _i,
+        userPrincipalName,
+        password,
+        privileged,
+        roles,
+        passwordVerifier,
+        passwordSetAt,
+        refreshTokensRevokedAt,
+        signInSessionsRevokedAt,
+        revocationCount,
+        ...rest
+      } = u;
       const now = Date.now();
       const at = (iso: string | undefined): number | null => (iso === undefined || Number.isNaN(Date.parse(iso)) ? null : Date.parse(iso));
       const verifier = passwordVerifier ?? (password === undefined ? null : await scryptVerifier(password, cost));
@@ -80,7 +118,7 @@ export const applyEntraSeed = async (s: EntraState, seed: EntraSeed, cost: Scryp
         privileged: privileged ?? false,
         roles: [...(roles ?? existing?.roles ?? [])],
         password: verifier,
-        passwordSetAt: verifier === null ? null : at(passwordSetAt) ?? now,
+        passwordSetAt: verifier === null ? null : (at(passwordSetAt) ?? now),
         forceChangePasswordNextSignIn: false,
         refreshTokensValidFrom: at(refreshTokensRevokedAt) ?? existing?.refreshTokensValidFrom ?? null,
         signInSessionsValidFrom: at(signInSessionsRevokedAt) ?? existing?.signInSessionsValidFrom ?? null,

@@ -11,7 +11,13 @@ export interface EntraDump {
     readonly displayName: string;
     readonly domains: ReadonlyArray<string>;
     readonly federatedDomains: ReadonlyArray<string>;
-    readonly apps: ReadonlyArray<{ readonly clientId: string; readonly displayName: string; readonly permissions: ReadonlyArray<string>; readonly servicePrincipalId: string; readonly directoryRoles: ReadonlyArray<string> }>;
+    readonly apps: ReadonlyArray<{
+      readonly clientId: string;
+      readonly displayName: string;
+      readonly permissions: ReadonlyArray<string>;
+      readonly servicePrincipalId: string;
+      readonly directoryRoles: ReadonlyArray<string>;
+    }>;
     readonly users: ReadonlyArray<EntraUserInspection & { readonly passwordVerifier: Verifier | null }>;
   }>;
   readonly audit: ReadonlyArray<EntraAuditEntry>;
@@ -23,7 +29,13 @@ export const entraDump = (s: EntraState): EntraDump => ({
     displayName: t.displayName,
     domains: [...t.domains],
     federatedDomains: [...t.domainAuthentication].filter(([, a]) => a === 'Federated').map(([d]) => d),
-    apps: [...t.apps.values()].map((a) => ({ clientId: a.clientId, displayName: a.displayName, permissions: [...a.permissions], servicePrincipalId: a.servicePrincipalId, directoryRoles: [...a.directoryRoles] })),
+    apps: [...t.apps.values()].map((a) => ({
+      clientId: a.clientId,
+      displayName: a.displayName,
+      permissions: [...a.permissions],
+      servicePrincipalId: a.servicePrincipalId,
+      directoryRoles: [...a.directoryRoles],
+    })),
     users: [...t.users.values()].map((u) => ({ ...inspectEntraUser(u), passwordVerifier: u.password })),
   })),
   audit: [...s.audit],

@@ -149,27 +149,47 @@ export const startEntraEmulator = async (options: EntraEmulatorOptions = {}): Pr
     clock,
     scrypt: { N: options.scryptN ?? 4096 },
     signer: { kid: randomBytes(20).toString('base64url'), privateKey: keys.privateKey, publicKey: keys.publicKey },
-    appTenantWrites: tokenBuckets(options.quotas?.appTenantWrites === undefined ? { limit: 3000, windowSeconds: 150 } : options.quotas.appTenantWrites, clock),
-    tenantWrites: tokenBuckets(options.quotas?.tenantWrites === undefined ? { limit: 18000, windowSeconds: 300 } : options.quotas.tenantWrites, clock),
-    appTenantResourceUnits: tokenBuckets(options.quotas?.appTenantResourceUnits === undefined ? { limit: 3500, windowSeconds: 10 } : options.quotas.appTenantResourceUnits, clock),
+    appTenantWrites: tokenBuckets(
+      options.quotas?.appTenantWrites === undefined ? { limit: 3000, windowSeconds: 150 } : options.quotas.appTenantWrites,
+      clock,
+    ),
+    tenantWrites: tokenBuckets(
+      options.quotas?.tenantWrites === undefined ? { limit: 18000, windowSeconds: 300 } : options.quotas.tenantWrites,
+      clock,
+    ),
+    appTenantResourceUnits: tokenBuckets(
+      options.quotas?.appTenantResourceUnits === undefined ? { limit: 3500, windowSeconds: 10 } : options.quotas.appTenantResourceUnits,
+      clock,
+    ),
     propagationDelayMs: options.propagationDelayMs ?? profilePropagationDelayMs(options.profile ?? 'default'),
   };
   const faults = faultRegistry();
   const stats = requestStats();
-  const app = createServer({ tls: { key: server.keyPem, cert: server.certPem }, ...(options.log === undefined ? {} : { log: options.log }) });
+  const app = createServer({
+    tls: { key: server.keyPem, cert: server.certPem },
+    ...(options.log === undefined ? {} : { log: options.log }),
+  });
   installApiHooks(app, {
     faults,
     stats,
     ...(options.onChange === undefined ? {} : { onChange: options.onChange }),
     renderFault: (f, req) => {
       const code = f.reason ?? (f.status === 429 ? 'TooManyRequests' : f.status >= 500 ? 'ServiceNotAvailable' : 'BadRequest');
-      const e = graphError(f.status, code, f.message ?? code, f.retryAfterSeconds === undefined ? undefined : { 'retry-after': String(f.retryAfterSeconds) });
+      const e = graphError(
+        f.status,
+        code,
+        f.message ?? code,
+        f.retryAfterSeconds === undefined ? undefined : { 'retry-after': String(f.retryAfterSeconds) },
+      );
       const cid = req.headers['client-request-id'];
       return renderGraphError(e, clock.now(), typeof cid === 'string' ? cid : undefined);
     },
     submittedPassword: (req) => {
       const body = parseJson(req);
-      const profile = body._tag === 'Parsed' && typeof body.value === 'object' && body.value !== null ? (body.value as Record<string, unknown>)['passwordProfile'] : undefined;
+      const profile =
+        body._tag === 'Parsed' && typeof body.value === 'object' && body.value !== null
+          ? (body.value as Record<string, unknown>)['passwordProfile']
+          : undefined;
       const password = typeof profile === 'object' && profile !== null ? (profile as Record<string, unknown>)['password'] : undefined;
       return typeof password === 'string' ? password : undefined;
     },
@@ -200,7 +220,11 @@ export const startEntraEmulator = async (options: EntraEmulatorOptions = {}): Pr
     clearFaults: faults.clear,
     faults: faults.list,
     setQuota: (name, spec) => rt[name].set(spec),
-    quotas: () => ({ appTenantWrites: rt.appTenantWrites.spec(), tenantWrites: rt.tenantWrites.spec(), appTenantResourceUnits: rt.appTenantResourceUnits.spec() }),
+    quotas: () => ({
+      appTenantWrites: rt.appTenantWrites.spec(),
+      tenantWrites: rt.tenantWrites.spec(),
+      appTenantResourceUnits: rt.appTenantResourceUnits.spec(),
+    }),
     requestCounts: stats.snapshot,
     resetRequestCounts: stats.reset,
     errorAnswers: stats.errorAnswers,
@@ -220,7 +244,11 @@ export const startEntraEmulator = async (options: EntraEmulatorOptions = {}): Pr
     const u = anyUser(state, key);
     return u === undefined ? undefined : inspectEntraUser(u);
   };
-  const apps = (clientId: string) => [...state.tenants.values()].flatMap((t) => { const x = t.apps.get(clientId.toLowerCase()); return x === undefined ? [] : [x]; });
+  const apps = (clientId: string) =>
+    [...state.tenants.values()].flatMap((t) => {
+      const x = t.apps.get(clientId.toLowerCase());
+      return x === undefined ? [] : [x];
+    });
   const settings: EntraSettings = {
     setAppPermissions: (clientId, permissions) => {
       for (const a of apps(clientId)) a.permissions = [...permissions];
@@ -233,7 +261,9 @@ export const startEntraEmulator = async (options: EntraEmulatorOptions = {}): Pr
       if (u !== undefined) u.roles = [...roles];
     },
     setDomainAuthentication: (domain, authenticationType, tenantId) => {
-      const t = state.tenants.get((tenantId ?? tenants[0]?.id ?? '').toLowerCase()) ?? [...state.tenants.values()].find((x) => x.domains.has(domain.toLowerCase()));
+      const t =
+        state.tenants.get((tenantId ?? tenants[0]?.id ?? '').toLowerCase()) ??
+        [...state.tenants.values()].find((x) => x.domains.has(domain.toLowerCase()));
       if (t === undefined) return;
       t.domains.add(domain.toLowerCase());
       t.domainAuthentication.set(domain.toLowerCase(), authenticationType);

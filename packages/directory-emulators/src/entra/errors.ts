@@ -19,7 +19,8 @@ export const graphError = (status: number, code: string, message: string, header
   ...(headers === undefined ? {} : { headers }),
 });
 
-export const PASSWORD_COMPLEXITY = 'The specified password does not comply with password complexity requirements. Please provide a different password.';
+export const PASSWORD_COMPLEXITY =
+  'The specified password does not comply with password complexity requirements. Please provide a different password.';
 
 /**
  * A password set on a user of a federated domain. Microsoft documents that such users' passwords
@@ -29,20 +30,37 @@ export const PASSWORD_COMPLEXITY = 'The specified password does not comply with 
  */
 export const FEDERATED_PASSWORD_STATUS = 400;
 export const FEDERATED_PASSWORD_CODE = 'Request_BadRequest';
-export const FEDERATED_PASSWORD_MESSAGE = 'Password update is not supported for users in a federated domain. Update the password in the federation provider.';
-export const federatedPassword = (): GraphApiError => graphError(FEDERATED_PASSWORD_STATUS, FEDERATED_PASSWORD_CODE, FEDERATED_PASSWORD_MESSAGE);
+export const FEDERATED_PASSWORD_MESSAGE =
+  'Password update is not supported for users in a federated domain. Update the password in the federation provider.';
+export const federatedPassword = (): GraphApiError =>
+  graphError(FEDERATED_PASSWORD_STATUS, FEDERATED_PASSWORD_CODE, FEDERATED_PASSWORD_MESSAGE);
 /** Creating a user in a federated domain without onPremisesImmutableId (documented as required; wording UNCONFIRMED). */
 export const FEDERATED_CREATE_MESSAGE = "Property 'onPremisesImmutableId' is required when creating a user in a federated domain.";
 export const federatedCreateNeedsImmutableId = (): GraphApiError => graphError(400, 'Request_BadRequest', FEDERATED_CREATE_MESSAGE);
 
 export const passwordRejected = (): GraphApiError => graphError(400, 'Request_BadRequest', PASSWORD_COMPLEXITY);
-export const forbidden = (): GraphApiError => graphError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
+export const forbidden = (): GraphApiError =>
+  graphError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
 export const notFound = (id: string): GraphApiError =>
-  graphError(404, 'Request_ResourceNotFound', `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`);
-export const invalidValue = (property: string): GraphApiError => graphError(400, 'Request_BadRequest', `Invalid value specified for property '${property}' of resource 'User'.`);
+  graphError(
+    404,
+    'Request_ResourceNotFound',
+    `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
+  );
+export const invalidValue = (property: string): GraphApiError =>
+  graphError(400, 'Request_BadRequest', `Invalid value specified for property '${property}' of resource 'User'.`);
 export const unknownProperty = (property: string): GraphApiError =>
-  graphError(400, 'BadRequest', `Property '${property}' does not exist on type 'microsoft.graph.user'. Make sure to only use property names that are defined by the type or mark the type as open type.`);
-export const malformedJson = (): GraphApiError => graphError(400, 'BadRequest', 'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.');
+  graphError(
+    400,
+    'BadRequest',
+    `Property '${property}' does not exist on type 'microsoft.graph.user'. Make sure to only use property names that are defined by the type or mark the type as open type.`,
+  );
+export const malformedJson = (): GraphApiError =>
+  graphError(
+    400,
+    'BadRequest',
+    'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.',
+  );
 export const unauthenticated = (message: string): GraphApiError => graphError(401, 'InvalidAuthenticationToken', message);
 export const throttled = (retryAfterSeconds: number, scope?: string): GraphApiError =>
   graphError(429, 'Request_ThrottledTemporarily', `Your request is throttled temporarily. Please try after ${retryAfterSeconds} seconds.`, {
@@ -51,7 +69,11 @@ export const throttled = (retryAfterSeconds: number, scope?: string): GraphApiEr
   });
 /** Graph's 404 for any resource by key (a domain, a role assignment). */
 export const resourceNotFound = (id: string): GraphApiError =>
-  graphError(404, 'Request_ResourceNotFound', `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`);
+  graphError(
+    404,
+    'Request_ResourceNotFound',
+    `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
+  );
 
 /** Graph's innerError date has no fractional seconds. */
 const graphDate = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, '');
@@ -62,7 +84,13 @@ export const renderGraphError = (e: GraphApiError, nowMs: number, clientRequestI
   return {
     status: e.status,
     headers: { 'request-id': requestId, 'client-request-id': clientId, ...(e.headers ?? {}) },
-    body: { error: { code: e.code, message: e.message, innerError: { date: graphDate(nowMs), 'request-id': requestId, 'client-request-id': clientId } } },
+    body: {
+      error: {
+        code: e.code,
+        message: e.message,
+        innerError: { date: graphDate(nowMs), 'request-id': requestId, 'client-request-id': clientId },
+      },
+    },
   };
 };
 
@@ -75,12 +103,21 @@ export interface EntraOAuthError {
   readonly message: string;
 }
 
-export const aadError = (status: number, error: string, aadsts: number, message: string): EntraOAuthError => ({ _tag: 'EntraOAuthError', status, error, aadsts, message });
+export const aadError = (status: number, error: string, aadsts: number, message: string): EntraOAuthError => ({
+  _tag: 'EntraOAuthError',
+  status,
+  error,
+  aadsts,
+  message,
+});
 
 export const renderOAuthError = (e: EntraOAuthError, nowMs: number, baseUrl: string): ProviderReply => {
   const traceId = randomUUID();
   const correlationId = randomUUID();
-  const timestamp = new Date(nowMs).toISOString().replace('T', ' ').replace(/\.(\d{3})Z$/, 'Z');
+  const timestamp = new Date(nowMs)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.(\d{3})Z$/, 'Z');
   return {
     status: e.status,
     body: {

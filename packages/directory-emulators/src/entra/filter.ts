@@ -6,7 +6,17 @@ import type { GraphApiError } from './errors.js';
 import { graphError } from './errors.js';
 import type { EntraUser } from './state.js';
 
-const FILTERABLE = new Set(['mail', 'userPrincipalName', 'displayName', 'givenName', 'surname', 'mailNickname', 'id', 'accountEnabled', 'employeeId']);
+const FILTERABLE = new Set([
+  'mail',
+  'userPrincipalName',
+  'displayName',
+  'givenName',
+  'surname',
+  'mailNickname',
+  'id',
+  'accountEnabled',
+  'employeeId',
+]);
 
 type Pred = (u: EntraUser) => boolean;
 

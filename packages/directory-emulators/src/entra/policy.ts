@@ -4,19 +4,56 @@
 // counts one point and every other character one point; fewer than five points is rejected.
 // `passwordPolicies: DisableStrongPassword` relaxes the class and banned checks.
 
-const SYMBOLS = "@#$%^&*-_!+=[]{}|\\:',.?/`~\"();<> ";
+const SYMBOLS = '@#$%^&*-_!+=[]{}|\\:\',.?/`~"();<> ';
 const ALLOWED = new Set([...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789', ...SYMBOLS]);
 
-export const GLOBAL_BANNED = ['password', 'passw0rd', 'welcome', 'letmein', 'qwerty', 'azerty', '123456', 'abc123', 'admin', 'microsoft', 'office365', 'summer', 'winter', 'spring', 'autumn', 'iloveyou', 'monkey', 'dragon', 'football', 'baseball', 'changeme'];
+export const GLOBAL_BANNED = [
+  'password',
+  'passw0rd',
+  'welcome',
+  'letmein',
+  'qwerty',
+  'azerty',
+  '123456',
+  'abc123',
+  'admin',
+  'microsoft',
+  'office365',
+  'summer',
+  'winter',
+  'spring',
+  'autumn',
+  'iloveyou',
+  'monkey',
+  'dragon',
+  'football',
+  'baseball',
+  'changeme',
+];
 
-const SUBSTITUTIONS: Readonly<Record<string, string>> = { '0': 'o', '1': 'l', '!': 'i', '3': 'e', '4': 'a', '@': 'a', '5': 's', $: 's', '7': 't', '8': 'b', '9': 'g' };
+const SUBSTITUTIONS: Readonly<Record<string, string>> = {
+  '0': 'o',
+  '1': 'l',
+  '!': 'i',
+  '3': 'e',
+  '4': 'a',
+  '@': 'a',
+  '5': 's',
+  $: 's',
+  '7': 't',
+  '8': 'b',
+  '9': 'g',
+};
 
 const normalise = (s: string): string => [...s.toLowerCase()].map((c) => SUBSTITUTIONS[c] ?? c).join('');
 
 const bannedScore = (password: string, banned: ReadonlyArray<string>): number => {
   let rest = normalise(password);
   let points = 0;
-  for (const term of banned.map(normalise).filter((b) => b.length >= 4).sort((a, b) => b.length - a.length)) {
+  for (const term of banned
+    .map(normalise)
+    .filter((b) => b.length >= 4)
+    .sort((a, b) => b.length - a.length)) {
     while (rest.includes(term)) {
       rest = rest.replace(term, '');
       points += 1;

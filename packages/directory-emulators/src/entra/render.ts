@@ -6,11 +6,44 @@ import { graphError } from './errors.js';
 import { isPrivilegedTarget, userRoles } from './roles.js';
 import type { EntraUser } from './state.js';
 
-export const DEFAULT_PROPERTIES = ['businessPhones', 'displayName', 'givenName', 'jobTitle', 'mail', 'mobilePhone', 'officeLocation', 'preferredLanguage', 'surname', 'userPrincipalName', 'id'];
+export const DEFAULT_PROPERTIES = [
+  'businessPhones',
+  'displayName',
+  'givenName',
+  'jobTitle',
+  'mail',
+  'mobilePhone',
+  'officeLocation',
+  'preferredLanguage',
+  'surname',
+  'userPrincipalName',
+  'id',
+];
 const SELECTABLE = new Set([
-  ...DEFAULT_PROPERTIES, 'accountEnabled', 'mailNickname', 'department', 'usageLocation', 'companyName', 'employeeId', 'employeeType', 'city', 'country', 'state',
-  'streetAddress', 'postalCode', 'passwordPolicies', 'passwordProfile', 'otherMails', 'imAddresses', 'onPremisesImmutableId', 'createdDateTime',
-  'signInSessionsValidFromDateTime', 'lastPasswordChangeDateTime', 'showInAddressList', 'ageGroup', 'faxNumber',
+  ...DEFAULT_PROPERTIES,
+  'accountEnabled',
+  'mailNickname',
+  'department',
+  'usageLocation',
+  'companyName',
+  'employeeId',
+  'employeeType',
+  'city',
+  'country',
+  'state',
+  'streetAddress',
+  'postalCode',
+  'passwordPolicies',
+  'passwordProfile',
+  'otherMails',
+  'imAddresses',
+  'onPremisesImmutableId',
+  'createdDateTime',
+  'signInSessionsValidFromDateTime',
+  'lastPasswordChangeDateTime',
+  'showInAddressList',
+  'ageGroup',
+  'faxNumber',
 ]);
 
 const value = (u: EntraUser, p: string): unknown => {
@@ -22,7 +55,9 @@ const value = (u: EntraUser, p: string): unknown => {
     case 'createdDateTime':
       return iso(u.createdAt).replace(/\.\d{3}Z$/, 'Z');
     case 'signInSessionsValidFromDateTime':
-      return u.signInSessionsValidFrom === null ? iso(u.createdAt).replace(/\.\d{3}Z$/, 'Z') : iso(u.signInSessionsValidFrom).replace(/\.\d{3}Z$/, 'Z');
+      return u.signInSessionsValidFrom === null
+        ? iso(u.createdAt).replace(/\.\d{3}Z$/, 'Z')
+        : iso(u.signInSessionsValidFrom).replace(/\.\d{3}Z$/, 'Z');
     case 'lastPasswordChangeDateTime':
       return u.passwordSetAt === null ? null : iso(u.passwordSetAt).replace(/\.\d{3}Z$/, 'Z');
     case 'passwordProfile':
@@ -40,10 +75,13 @@ export const parseSelect = (select: string | undefined): E.Either<GraphApiError,
   if (select === undefined || select.trim() === '') return E.right(DEFAULT_PROPERTIES);
   const props = select.split(',').map((p) => p.trim());
   const bad = props.find((p) => !SELECTABLE.has(p));
-  return bad === undefined ? E.right(props) : E.left(graphError(400, 'BadRequest', `Could not find a property named '${bad}' on type 'microsoft.graph.user'.`));
+  return bad === undefined
+    ? E.right(props)
+    : E.left(graphError(400, 'BadRequest', `Could not find a property named '${bad}' on type 'microsoft.graph.user'.`));
 };
 
-export const renderEntraUser = (u: EntraUser, props: ReadonlyArray<string>): Record<string, unknown> => Object.fromEntries(props.map((p) => [p, value(u, p)]));
+export const renderEntraUser = (u: EntraUser, props: ReadonlyArray<string>): Record<string, unknown> =>
+  Object.fromEntries(props.map((p) => [p, value(u, p)]));
 
 export interface EntraUserInspection {
   readonly id: string;

@@ -28,16 +28,25 @@ export const ROLE_TEMPLATE_IDS: Readonly<Record<string, string>> = {
 };
 
 /** A role's template id (a stable made-up id for a name Microsoft does not define: a custom role). */
-export const roleTemplateId = (name: string): string => ROLE_TEMPLATE_IDS[name] ?? `custom-${Buffer.from(name).toString('hex').slice(0, 24)}`;
+export const roleTemplateId = (name: string): string =>
+  ROLE_TEMPLATE_IDS[name] ?? `custom-${Buffer.from(name).toString('hex').slice(0, 24)}`;
 
-export const RESETS_NON_ADMINS: ReadonlyArray<string> = ['User Administrator', 'Helpdesk Administrator', 'Password Administrator', 'Authentication Administrator', 'Privileged Authentication Administrator', 'Global Administrator'];
+export const RESETS_NON_ADMINS: ReadonlyArray<string> = [
+  'User Administrator',
+  'Helpdesk Administrator',
+  'Password Administrator',
+  'Authentication Administrator',
+  'Privileged Authentication Administrator',
+  'Global Administrator',
+];
 export const RESETS_ADMINS: ReadonlyArray<string> = ['Privileged Authentication Administrator', 'Global Administrator'];
 export const SENSITIVE_PROPERTIES: ReadonlyArray<string> = ['accountEnabled', 'mobilePhone', 'businessPhones', 'otherMails'];
 
 /** What a seed that names no roles for its app gets: what a correctly configured takeover app holds. */
 export const DEFAULT_APP_ROLES: ReadonlyArray<string> = ['User Administrator'];
 
-export const userRoles = (u: EntraUser): ReadonlyArray<string> => (u.privileged && u.roles.length === 0 ? ['Global Administrator'] : u.roles);
+export const userRoles = (u: EntraUser): ReadonlyArray<string> =>
+  u.privileged && u.roles.length === 0 ? ['Global Administrator'] : u.roles;
 export const isPrivilegedTarget = (u: EntraUser): boolean => userRoles(u).length > 0;
 
 /**
@@ -45,11 +54,16 @@ export const isPrivilegedTarget = (u: EntraUser): boolean => userRoles(u).length
  * reset role (a more privileged one for an admin target); sensitive properties of an admin target
  * need the privileged role too. Graph answers both with the same 403.
  */
-export const mayWrite = (app: EntraApp | undefined, target: EntraUser, change: { readonly password: boolean; readonly properties: ReadonlyArray<string> }): E.Either<GraphApiError, void> => {
+export const mayWrite = (
+  app: EntraApp | undefined,
+  target: EntraUser,
+  change: { readonly password: boolean; readonly properties: ReadonlyArray<string> },
+): E.Either<GraphApiError, void> => {
   const held = app?.directoryRoles ?? [];
   const privileged = isPrivilegedTarget(target);
   const needed = privileged ? RESETS_ADMINS : RESETS_NON_ADMINS;
   if (change.password && !held.some((r) => needed.includes(r))) return E.left(forbidden());
-  if (privileged && change.properties.some((p) => SENSITIVE_PROPERTIES.includes(p)) && !held.some((r) => RESETS_ADMINS.includes(r))) return E.left(forbidden());
+  if (privileged && change.properties.some((p) => SENSITIVE_PROPERTIES.includes(p)) && !held.some((r) => RESETS_ADMINS.includes(r)))
+    return E.left(forbidden());
   return E.right(undefined);
 };

@@ -47,7 +47,13 @@ const GRANTS: Readonly<Record<Operation, ReadonlyArray<string>>> = {
   delete: ['User.ReadWrite.All'],
   revoke: ['User.RevokeSessions.All', 'User.ReadWrite.All', 'Directory.ReadWrite.All'],
   // "List unifiedRoleAssignments" (https://learn.microsoft.com/graph/api/rbacapplication-list-roleassignments)
-  readRoles: ['RoleManagement.Read.Directory', 'RoleManagement.Read.All', 'RoleManagement.ReadWrite.Directory', 'Directory.Read.All', 'Directory.ReadWrite.All'],
+  readRoles: [
+    'RoleManagement.Read.Directory',
+    'RoleManagement.Read.All',
+    'RoleManagement.ReadWrite.Directory',
+    'Directory.Read.All',
+    'Directory.ReadWrite.All',
+  ],
   // "Get domain" (https://learn.microsoft.com/graph/api/domain-get)
   readDomains: ['Domain.Read.All', 'Domain.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
 };
@@ -79,14 +85,20 @@ export const resourceUnitCost = (method: string, route: string, query: URLSearch
   return Math.max(1, cost);
 };
 
-const scope = (limit: 'Read' | 'Write', caller: GraphCaller): string => `Tenant_Application/${limit}/${caller.token.appId}/${caller.tenant.id}`;
+const scope = (limit: 'Read' | 'Write', caller: GraphCaller): string =>
+  `Tenant_Application/${limit}/${caller.token.appId}/${caller.tenant.id}`;
 
 /**
  * Takes the request's resource units from the app+tenant budget and, for a write, one write from
  * both write buckets; the answer's headers carry Graph's hints: `x-ms-resource-unit` always,
  * `x-ms-throttle-limit-percentage` once more than 80 % of a limit is used.
  */
-export const takeQuota = (rt: EntraRuntime, caller: GraphCaller, cost: number, write: boolean): E.Either<GraphApiError, Readonly<Record<string, string>>> => {
+export const takeQuota = (
+  rt: EntraRuntime,
+  caller: GraphCaller,
+  cost: number,
+  write: boolean,
+): E.Either<GraphApiError, Readonly<Record<string, string>>> => {
   const key = `${caller.tenant.id}:${caller.token.appId}`;
   const units = rt.appTenantResourceUnits.take(key, cost);
   if (units._tag === 'Throttled') return E.left(throttled(units.retryAfterSeconds, scope('Read', caller)));
@@ -95,7 +107,8 @@ export const takeQuota = (rt: EntraRuntime, caller: GraphCaller, cost: number, w
     const app = rt.appTenantWrites.take(key);
     if (app._tag === 'Throttled') return E.left(throttled(app.retryAfterSeconds, scope('Write', caller)));
     const tenant = rt.tenantWrites.take(caller.tenant.id);
-    if (tenant._tag === 'Throttled') return E.left(throttled(tenant.retryAfterSeconds, `Tenant/Write/${caller.token.appId}/${caller.tenant.id}`));
+    if (tenant._tag === 'Throttled')
+      return E.left(throttled(tenant.retryAfterSeconds, `Tenant/Write/${caller.token.appId}/${caller.tenant.id}`));
     used = Math.max(used, app.usedFraction, tenant.usedFraction);
   }
   return E.right({ 'x-ms-resource-unit': String(cost), ...(used > 0.8 ? { 'x-ms-throttle-limit-percentage': used.toFixed(2) } : {}) });

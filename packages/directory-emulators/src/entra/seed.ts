@@ -55,7 +55,11 @@ export type EntraUserSeed = t.TypeOf<typeof EntraUserSeed>;
 export const EntraTenantSeed = t.intersection([
   t.type({ domains: t.array(t.string) }),
   t.partial({
-    id: t.string, displayName: t.string, apps: t.array(EntraAppSeed), users: t.array(EntraUserSeed), bannedPasswords: t.array(t.string),
+    id: t.string,
+    displayName: t.string,
+    apps: t.array(EntraAppSeed),
+    users: t.array(EntraUserSeed),
+    bannedPasswords: t.array(t.string),
     /** Domains (added to `domains` if missing) whose authenticationType is Federated: their users' passwords cannot be set through Graph. */
     federatedDomains: t.array(t.string),
   }),
@@ -66,11 +70,19 @@ export const EntraSeed = t.partial({ tenants: t.array(EntraTenantSeed) });
 export type EntraSeed = t.TypeOf<typeof EntraSeed>;
 
 /** What a takeover app is granted: user writes, password profile, session revocation, and the two reads its diagnose uses. */
-export const DEFAULT_APP_PERMISSIONS = ['User.ReadWrite.All', 'User-PasswordProfile.ReadWrite.All', 'User.RevokeSessions.All', 'Domain.Read.All', 'RoleManagement.Read.Directory'];
+export const DEFAULT_APP_PERMISSIONS = [
+  'User.ReadWrite.All',
+  'User-PasswordProfile.ReadWrite.All',
+  'User.RevokeSessions.All',
+  'Domain.Read.All',
+  'RoleManagement.Read.Directory',
+];
 
 export const defaultEntraTenant: EntraTenantSeed = {
   displayName: 'Contoso',
   domains: ['contoso.com', 'contoso.onmicrosoft.com'],
   apps: [{ displayName: 'Takeover sync', certificate: true, permissions: DEFAULT_APP_PERMISSIONS }],
-  users: [{ userPrincipalName: 'alex@contoso.com', displayName: 'Alex Wilber', givenName: 'Alex', surname: 'Wilber', mail: 'alex@contoso.com' }],
+  users: [
+    { userPrincipalName: 'alex@contoso.com', displayName: 'Alex Wilber', givenName: 'Alex', surname: 'Wilber', mail: 'alex@contoso.com' },
+  ],
 };

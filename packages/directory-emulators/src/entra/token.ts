@@ -29,7 +29,8 @@ export interface Signer {
   readonly publicKey: KeyObject;
 }
 
-const missing = (name: string): EntraOAuthError => aadError(400, 'invalid_request', 900144, `The request body must contain the following parameter: '${name}'.`);
+const missing = (name: string): EntraOAuthError =>
+  aadError(400, 'invalid_request', 900144, `The request body must contain the following parameter: '${name}'.`);
 
 const safeEqual = (a: string, b: string): boolean => {
   const x = createHash('sha256').update(a).digest();
@@ -37,7 +38,12 @@ const safeEqual = (a: string, b: string): boolean => {
   return timingSafeEqual(x, y);
 };
 
-const checkAssertion = (app: EntraApp, assertion: string, nowS: number, expectedAudiences: ReadonlyArray<string>): E.Either<EntraOAuthError, void> => {
+const checkAssertion = (
+  app: EntraApp,
+  assertion: string,
+  nowS: number,
+  expectedAudiences: ReadonlyArray<string>,
+): E.Either<EntraOAuthError, void> => {
   const jws = decodeJws(assertion);
   if (E.isLeft(jws)) return E.left(aadError(401, 'invalid_client', 50027, 'JWT token is invalid or malformed.'));
   const { header, payload } = jws.right;
@@ -46,10 +52,24 @@ const checkAssertion = (app: EntraApp, assertion: string, nowS: number, expected
   const cert = app.certificates.find((c) => (x5t !== undefined && c.x5t === x5t) || (x5tS256 !== undefined && c.x5tS256 === x5tS256));
   const thumb = x5t ?? x5tS256 ?? '';
   if (cert === undefined) {
-    return E.left(aadError(401, 'invalid_client', 700027, `Client assertion contains an invalid signature. [Reason - The key was not found., Thumbprint of key used by client: '${thumb}']`));
+    return E.left(
+      aadError(
+        401,
+        'invalid_client',
+        700027,
+        `Client assertion contains an invalid signature. [Reason - The key was not found., Thumbprint of key used by client: '${thumb}']`,
+      ),
+    );
   }
   if (!verifyJws(jws.right, cert.publicKey)) {
-    return E.left(aadError(401, 'invalid_client', 700027, `Client assertion contains an invalid signature. [Reason - The provided signature value did not match the expected signature value., Thumbprint of key used by client: '${thumb}']`));
+    return E.left(
+      aadError(
+        401,
+        'invalid_client',
+        700027,
+        `Client assertion contains an invalid signature. [Reason - The provided signature value did not match the expected signature value., Thumbprint of key used by client: '${thumb}']`,
+      ),
+    );
   }
   if (stringClaim(payload, 'iss') !== app.clientId || stringClaim(payload, 'sub') !== app.clientId) {
     return E.left(aadError(401, 'invalid_client', 700021, "Client assertion application identifier doesn't match 'client_id' parameter."));
@@ -62,12 +82,26 @@ const checkAssertion = (app: EntraApp, assertion: string, nowS: number, expected
   // the one tenants report.
   const aud = stringClaim(payload, 'aud') ?? '';
   if (!expectedAudiences.includes(aud)) {
-    return E.left(aadError(401, 'invalid_client', 50013, `Assertion audience claim does not match the required value. The audience in the assertion was '${aud}' and the expected audience is '${expectedAudiences[0] ?? ''}'.`));
+    return E.left(
+      aadError(
+        401,
+        'invalid_client',
+        50013,
+        `Assertion audience claim does not match the required value. The audience in the assertion was '${aud}' and the expected audience is '${expectedAudiences[0] ?? ''}'.`,
+      ),
+    );
   }
   const exp = numberClaim(payload, 'exp');
   const nbf = numberClaim(payload, 'nbf') ?? numberClaim(payload, 'iat');
   if (exp === undefined || exp < nowS - SKEW_S || (nbf !== undefined && nbf > nowS + SKEW_S)) {
-    return E.left(aadError(401, 'invalid_client', 700024, `Client assertion is not within its valid time range. Current time: ${new Date(nowS * 1000).toISOString()}, expiry time of assertion ${exp === undefined ? 'none' : new Date(exp * 1000).toISOString()}.`));
+    return E.left(
+      aadError(
+        401,
+        'invalid_client',
+        700024,
+        `Client assertion is not within its valid time range. Current time: ${new Date(nowS * 1000).toISOString()}, expiry time of assertion ${exp === undefined ? 'none' : new Date(exp * 1000).toISOString()}.`,
+      ),
+    );
   }
   return E.right(undefined);
 };
@@ -88,42 +122,91 @@ export interface TokenIssued {
 export const authenticateClient = (s: EntraState, r: TokenRequest, nowMs: number): E.Either<EntraOAuthError, TokenIssued> => {
   const tenant = findTenant(s, r.tenantKey);
   if (tenant === undefined) {
-    return E.left(aadError(400, 'invalid_request', 90002, `Tenant '${r.tenantKey}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`));
+    return E.left(
+      aadError(
+        400,
+        'invalid_request',
+        90002,
+        `Tenant '${r.tenantKey}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`,
+      ),
+    );
   }
   const f = r.form;
   const grant = f['grant_type'];
   if (grant === undefined) return E.left(missing('grant_type'));
-  if (grant !== 'client_credentials') return E.left(aadError(400, 'unsupported_grant_type', 70003, `The app requested an unsupported grant type '${grant}'.`));
+  if (grant !== 'client_credentials')
+    return E.left(aadError(400, 'unsupported_grant_type', 70003, `The app requested an unsupported grant type '${grant}'.`));
   const clientId = f['client_id'];
   if (clientId === undefined) return E.left(missing('client_id'));
   const app = tenant.apps.get(clientId.toLowerCase());
   if (app === undefined) {
-    return E.left(aadError(400, 'unauthorized_client', 700016, `Application with identifier '${clientId}' was not found in the directory '${tenant.displayName}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`));
+    return E.left(
+      aadError(
+        400,
+        'unauthorized_client',
+        700016,
+        `Application with identifier '${clientId}' was not found in the directory '${tenant.displayName}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`,
+      ),
+    );
   }
   const scope = f['scope'];
   if (scope === undefined) return E.left(missing('scope'));
   const resources = scope.split(/\s+/).filter((x) => x !== '' && !['openid', 'profile', 'offline_access'].includes(x));
   const [only] = resources;
   if (resources.length !== 1 || only === undefined || !only.endsWith('/.default')) {
-    return E.left(aadError(400, 'invalid_scope', 1002012, `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`));
+    return E.left(
+      aadError(
+        400,
+        'invalid_scope',
+        1002012,
+        `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`,
+      ),
+    );
   }
   const resource = only.slice(0, -'/.default'.length);
   if (resource !== GRAPH_RESOURCE && resource !== GRAPH_APP_ID && resource !== `${GRAPH_RESOURCE}/`) {
-    return E.left(aadError(400, 'invalid_resource', 500011, `The resource principal named ${resource} was not found in the tenant named ${tenant.displayName}.`));
+    return E.left(
+      aadError(
+        400,
+        'invalid_resource',
+        500011,
+        `The resource principal named ${resource} was not found in the tenant named ${tenant.displayName}.`,
+      ),
+    );
   }
   const secret = f['client_secret'];
   const assertion = f['client_assertion'];
   if (secret !== undefined) {
     return app.secrets.some((x) => safeEqual(x, secret))
       ? E.right({ tenant, app })
-      : E.left(aadError(401, 'invalid_client', 7000215, `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${app.clientId}'.`));
+      : E.left(
+          aadError(
+            401,
+            'invalid_client',
+            7000215,
+            `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${app.clientId}'.`,
+          ),
+        );
   }
   if (assertion !== undefined) {
-    if (f['client_assertion_type'] !== ASSERTION_TYPE) return E.left(aadError(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'client_assertion_type'."));
-    const endpoints = [...new Set([tenant.id, r.tenantKey.toLowerCase()])].flatMap((k) => [`${r.baseUrl}${k}/oauth2/v2.0/token`, `${r.baseUrl}${k}/oauth2/token`]);
+    if (f['client_assertion_type'] !== ASSERTION_TYPE)
+      return E.left(
+        aadError(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'client_assertion_type'."),
+      );
+    const endpoints = [...new Set([tenant.id, r.tenantKey.toLowerCase()])].flatMap((k) => [
+      `${r.baseUrl}${k}/oauth2/v2.0/token`,
+      `${r.baseUrl}${k}/oauth2/token`,
+    ]);
     return E.map(() => ({ tenant, app }))(checkAssertion(app, assertion, nowMs / 1000, endpoints));
   }
-  return E.left(aadError(401, 'invalid_client', 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'."));
+  return E.left(
+    aadError(
+      401,
+      'invalid_client',
+      7000218,
+      "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
+    ),
+  );
 };
 
 export const mintAccessToken = (signer: Signer, issued: TokenIssued, nowMs: number, lifetimeSeconds: number): string => {
@@ -163,7 +246,12 @@ export const TOKEN_PROBLEM_MESSAGES: Readonly<Record<TokenProblem, string>> = {
   tenant: 'Access token validation failure. Invalid tenant.',
 };
 
-export const verifyAccessToken = (signer: Signer, s: EntraState, token: string | undefined, nowMs: number): E.Either<TokenProblem, GraphToken> => {
+export const verifyAccessToken = (
+  signer: Signer,
+  s: EntraState,
+  token: string | undefined,
+  nowMs: number,
+): E.Either<TokenProblem, GraphToken> => {
   if (token === undefined || token === '') return E.left('empty');
   const jws = decodeJws(token);
   if (E.isLeft(jws)) return E.left('malformed');

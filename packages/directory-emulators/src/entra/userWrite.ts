@@ -5,9 +5,33 @@ import type { GraphApiError } from './errors.js';
 import { invalidValue, unknownProperty } from './errors.js';
 
 const STRINGS = [
-  'displayName', 'givenName', 'surname', 'jobTitle', 'department', 'mail', 'mailNickname', 'userPrincipalName', 'mobilePhone', 'officeLocation',
-  'preferredLanguage', 'usageLocation', 'companyName', 'employeeId', 'employeeType', 'city', 'country', 'state', 'streetAddress', 'postalCode',
-  'passwordPolicies', 'onPremisesImmutableId', 'ageGroup', 'consentProvidedForMinor', 'faxNumber', 'aboutMe', 'mySite',
+  'displayName',
+  'givenName',
+  'surname',
+  'jobTitle',
+  'department',
+  'mail',
+  'mailNickname',
+  'userPrincipalName',
+  'mobilePhone',
+  'officeLocation',
+  'preferredLanguage',
+  'usageLocation',
+  'companyName',
+  'employeeId',
+  'employeeType',
+  'city',
+  'country',
+  'state',
+  'streetAddress',
+  'postalCode',
+  'passwordPolicies',
+  'onPremisesImmutableId',
+  'ageGroup',
+  'consentProvidedForMinor',
+  'faxNumber',
+  'aboutMe',
+  'mySite',
 ] as const;
 const STRING_ARRAYS = new Set(['businessPhones', 'otherMails', 'imAddresses']);
 const BOOLEANS = new Set(['accountEnabled', 'showInAddressList']);
@@ -70,7 +94,8 @@ export const decodeEntraUserWrite = (body: unknown, mode: 'create' | 'update'): 
   }
   if (mode === 'create') {
     for (const r of REQUIRED_AT_CREATE) {
-      if (r === 'passwordProfile' ? passwordProfile?.password === undefined : props[r] === undefined || props[r] === null) return E.left(invalidValue(r));
+      if (r === 'passwordProfile' ? passwordProfile?.password === undefined : props[r] === undefined || props[r] === null)
+        return E.left(invalidValue(r));
     }
   }
   for (const r of ['displayName', 'mailNickname', 'userPrincipalName'] as const) {

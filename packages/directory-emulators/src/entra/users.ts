@@ -17,7 +17,13 @@ const domainOf = (upn: string): string => upn.slice(upn.lastIndexOf('@') + 1).to
 
 const checkUpn = (t: EntraTenant, upn: string, self: EntraUser | undefined): E.Either<GraphApiError, void> => {
   if (!upn.includes('@') || !t.domains.has(domainOf(upn))) {
-    return E.left(graphError(400, 'Request_BadRequest', 'The domain portion of the userPrincipalName property is invalid. You must use one of the verified domain names in your organization.'));
+    return E.left(
+      graphError(
+        400,
+        'Request_BadRequest',
+        'The domain portion of the userPrincipalName property is invalid. You must use one of the verified domain names in your organization.',
+      ),
+    );
   }
   const other = findEntraUser(t, upn);
   return other !== undefined && other !== self
@@ -27,7 +33,12 @@ const checkUpn = (t: EntraTenant, upn: string, self: EntraUser | undefined): E.E
 
 const checkPassword = (t: EntraTenant, password: string, policies: unknown): E.Either<GraphApiError, void> =>
   compliesWithEntraPolicy(password, {
-    disableStrongPassword: typeof policies === 'string' && policies.split(',').map((p) => p.trim()).includes('DisableStrongPassword'),
+    disableStrongPassword:
+      typeof policies === 'string' &&
+      policies
+        .split(',')
+        .map((p) => p.trim())
+        .includes('DisableStrongPassword'),
     banned: [...t.bannedPasswords, t.displayName],
   })
     ? E.right(undefined)
@@ -40,14 +51,19 @@ const revoke = (u: EntraUser, now: number): void => {
   u.revocationCount += 1;
 };
 
-export const createEntraUser = async (rt: EntraRuntime, c: GraphCaller, ch: EntraUserChanges): Promise<E.Either<GraphApiError, EntraUser>> => {
+export const createEntraUser = async (
+  rt: EntraRuntime,
+  c: GraphCaller,
+  ch: EntraUserChanges,
+): Promise<E.Either<GraphApiError, EntraUser>> => {
   const upn = String(ch.props['userPrincipalName']);
   const t = c.tenant;
   const upnOk = checkUpn(t, upn, undefined);
   if (E.isLeft(upnOk)) return upnOk;
   // "user resource type", onPremisesImmutableId (https://learn.microsoft.com/graph/api/resources/user):
   // it must be given when creating a user whose UPN is in a federated domain. Wording unconfirmed (errors.ts).
-  if (t.domainAuthentication.get(domainOf(upn)) === 'Federated' && typeof ch.props['onPremisesImmutableId'] !== 'string') return E.left(federatedCreateNeedsImmutableId());
+  if (t.domainAuthentication.get(domainOf(upn)) === 'Federated' && typeof ch.props['onPremisesImmutableId'] !== 'string')
+    return E.left(federatedCreateNeedsImmutableId());
   const password = ch.passwordProfile?.password ?? '';
   const pw = checkPassword(t, password, ch.props['passwordPolicies']);
   if (E.isLeft(pw)) return pw;
@@ -72,11 +88,22 @@ export const createEntraUser = async (rt: EntraRuntime, c: GraphCaller, ch: Entr
     visibleFrom: now + rt.propagationDelayMs,
   };
   t.users.set(u.id, u);
-  appendEntraAudit(rt.state, { activityDateTime: iso(now), activityDisplayName: 'Add user', initiatedByApp: c.token.appId, targetUserPrincipalName: upn, tenantId: t.id });
+  appendEntraAudit(rt.state, {
+    activityDateTime: iso(now),
+    activityDisplayName: 'Add user',
+    initiatedByApp: c.token.appId,
+    targetUserPrincipalName: upn,
+    tenantId: t.id,
+  });
   return E.right(u);
 };
 
-export const updateEntraUser = async (rt: EntraRuntime, c: GraphCaller, key: string, ch: EntraUserChanges): Promise<E.Either<GraphApiError, EntraUser>> => {
+export const updateEntraUser = async (
+  rt: EntraRuntime,
+  c: GraphCaller,
+  key: string,
+  ch: EntraUserChanges,
+): Promise<E.Either<GraphApiError, EntraUser>> => {
   const t = c.tenant;
   const found = findVisibleEntraUser(t, key, rt.clock.now());
   if (found === undefined) return E.left(notFound(key));
@@ -84,7 +111,8 @@ export const updateEntraUser = async (rt: EntraRuntime, c: GraphCaller, key: str
   const allowed = mayWrite(t.apps.get(c.token.appId), found, { password: password !== undefined, properties: Object.keys(ch.props) });
   if (E.isLeft(allowed)) return allowed;
   // A federated domain's users sign in at the federation provider, which keeps their password.
-  if (password !== undefined && t.domainAuthentication.get(domainOf(found.userPrincipalName)) === 'Federated') return E.left(federatedPassword());
+  if (password !== undefined && t.domainAuthentication.get(domainOf(found.userPrincipalName)) === 'Federated')
+    return E.left(federatedPassword());
   const newUpn = ch.props['userPrincipalName'];
   if (typeof newUpn === 'string') {
     const ok = checkUpn(t, newUpn, found);
@@ -105,15 +133,28 @@ export const updateEntraUser = async (rt: EntraRuntime, c: GraphCaller, key: str
     if (v === null) delete u.props[k];
     else u.props[k] = v;
   }
-  if (ch.passwordProfile?.forceChangePasswordNextSignIn !== undefined) u.forceChangePasswordNextSignIn = ch.passwordProfile.forceChangePasswordNextSignIn;
+  if (ch.passwordProfile?.forceChangePasswordNextSignIn !== undefined)
+    u.forceChangePasswordNextSignIn = ch.passwordProfile.forceChangePasswordNextSignIn;
   if (verifier !== undefined) {
     u.password = verifier;
     u.passwordSetAt = now;
     revoke(u, now);
-    appendEntraAudit(rt.state, { activityDateTime: iso(now), activityDisplayName: 'Reset user password', initiatedByApp: c.token.appId, targetUserPrincipalName: u.userPrincipalName, tenantId: t.id });
+    appendEntraAudit(rt.state, {
+      activityDateTime: iso(now),
+      activityDisplayName: 'Reset user password',
+      initiatedByApp: c.token.appId,
+      targetUserPrincipalName: u.userPrincipalName,
+      tenantId: t.id,
+    });
   }
   if (Object.keys(ch.props).length > 0) {
-    appendEntraAudit(rt.state, { activityDateTime: iso(now), activityDisplayName: 'Update user', initiatedByApp: c.token.appId, targetUserPrincipalName: u.userPrincipalName, tenantId: t.id });
+    appendEntraAudit(rt.state, {
+      activityDateTime: iso(now),
+      activityDisplayName: 'Update user',
+      initiatedByApp: c.token.appId,
+      targetUserPrincipalName: u.userPrincipalName,
+      tenantId: t.id,
+    });
   }
   return E.right(u);
 };
@@ -122,7 +163,13 @@ export const deleteEntraUser = (rt: EntraRuntime, c: GraphCaller, key: string): 
   const u = findVisibleEntraUser(c.tenant, key, rt.clock.now());
   if (u === undefined) return E.left(notFound(key));
   c.tenant.users.delete(u.id);
-  appendEntraAudit(rt.state, { activityDateTime: iso(rt.clock.now()), activityDisplayName: 'Delete user', initiatedByApp: c.token.appId, targetUserPrincipalName: u.userPrincipalName, tenantId: c.tenant.id });
+  appendEntraAudit(rt.state, {
+    activityDateTime: iso(rt.clock.now()),
+    activityDisplayName: 'Delete user',
+    initiatedByApp: c.token.appId,
+    targetUserPrincipalName: u.userPrincipalName,
+    tenantId: c.tenant.id,
+  });
   return E.right(undefined);
 };
 
@@ -131,6 +178,12 @@ export const revokeSessions = (rt: EntraRuntime, c: GraphCaller, key: string): E
   if (u === undefined) return E.left(notFound(key));
   const now = rt.clock.now();
   revoke(u, now);
-  appendEntraAudit(rt.state, { activityDateTime: iso(now), activityDisplayName: 'Revoke sign-in sessions', initiatedByApp: c.token.appId, targetUserPrincipalName: u.userPrincipalName, tenantId: c.tenant.id });
+  appendEntraAudit(rt.state, {
+    activityDateTime: iso(now),
+    activityDisplayName: 'Revoke sign-in sessions',
+    initiatedByApp: c.token.appId,
+    targetUserPrincipalName: u.userPrincipalName,
+    tenantId: c.tenant.id,
+  });
   return E.right(undefined);
 };

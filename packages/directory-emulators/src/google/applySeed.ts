@@ -23,23 +23,43 @@ export interface ServiceAccountKey {
 }
 
 const keyFor = (sa: ServiceAccountSeed): { readonly publicPem: string; readonly privatePem?: string } => {
-  if (sa.privateKeyPem !== undefined) return { publicPem: createPublicKey(sa.privateKeyPem).export({ type: 'spki', format: 'pem' }).toString(), privatePem: sa.privateKeyPem };
+  if (sa.privateKeyPem !== undefined)
+    return {
+      publicPem: createPublicKey(sa.privateKeyPem).export({ type: 'spki', format: 'pem' }).toString(),
+      privatePem: sa.privateKeyPem,
+    };
   if (sa.publicKeyPem !== undefined) return { publicPem: sa.publicKeyPem };
-  const pair = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+  const pair = generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  });
   return { publicPem: pair.publicKey, privatePem: pair.privateKey };
 };
 
-export const applyGoogleSeed = async (s: GoogleState, seed: GoogleSeed, cost: ScryptCost, tokenUrl: string): Promise<ReadonlyArray<ServiceAccountKey>> => {
+export const applyGoogleSeed = async (
+  s: GoogleState,
+  seed: GoogleSeed,
+  cost: ScryptCost,
+  tokenUrl: string,
+): Promise<ReadonlyArray<ServiceAccountKey>> => {
   if (seed.customerId !== undefined) s.customerId = seed.customerId;
   for (const d of seed.domains ?? []) s.domains.add(d.toLowerCase());
   const keys: ServiceAccountKey[] = [];
   for (const sa of seed.serviceAccounts ?? []) {
     const key = keyFor(sa);
     const clientEmail = sa.clientEmail.toLowerCase();
-    const projectId = sa.projectId ?? (/@([^.]+)\./.exec(clientEmail)?.[1] ?? 'takeover-test');
+    const projectId = sa.projectId ?? /@([^.]+)\./.exec(clientEmail)?.[1] ?? 'takeover-test';
     const clientId = sa.clientId ?? `1${Array.from({ length: 20 }, () => randomInt(10)).join('')}`;
     const privateKeyId = sa.privateKeyId ?? randomBytes(20).toString('hex');
-    s.serviceAccounts.set(clientEmail, { clientEmail, clientId, projectId, privateKeyId, publicKey: createPublicKey(key.publicPem), delegatedScopes: sa.delegatedScopes ?? [] });
+    s.serviceAccounts.set(clientEmail, {
+      clientEmail,
+      clientId,
+      projectId,
+      privateKeyId,
+      publicKey: createPublicKey(key.publicPem),
+      delegatedScopes: sa.delegatedScopes ?? [],
+    });
     keys.push({
       type: 'service_account',
       project_id: projectId,
@@ -76,7 +96,7 @@ export const applyGoogleSeed = async (s: GoogleState, seed: GoogleSeed, cost: Sc
       orgUnitPath: u.orgUnitPath ?? '/',
       extra: {},
       password,
-      passwordSetAt: password === null ? null : at(u.passwordSetAt) ?? Date.now(),
+      passwordSetAt: password === null ? null : (at(u.passwordSetAt) ?? Date.now()),
       signOutCount: u.signOutCount ?? existing?.signOutCount ?? 0,
       lastSignOutAt: at(u.lastSignOutAt) ?? existing?.lastSignOutAt ?? null,
       activeSessions: u.activeSessions ?? existing?.activeSessions ?? 0,

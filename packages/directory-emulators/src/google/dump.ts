@@ -7,7 +7,11 @@ import { inspectUser } from './render.js';
 export interface GoogleDump {
   readonly customerId: string;
   readonly domains: ReadonlyArray<string>;
-  readonly serviceAccounts: ReadonlyArray<{ readonly clientEmail: string; readonly projectId: string; readonly delegatedScopes: ReadonlyArray<string> }>;
+  readonly serviceAccounts: ReadonlyArray<{
+    readonly clientEmail: string;
+    readonly projectId: string;
+    readonly delegatedScopes: ReadonlyArray<string>;
+  }>;
   readonly users: ReadonlyArray<GoogleUserInspection & { readonly passwordVerifier: Verifier | null }>;
   readonly audit: ReadonlyArray<GoogleAuditEntry>;
   readonly activeTokens: number;
@@ -16,7 +20,11 @@ export interface GoogleDump {
 export const googleDump = (s: GoogleState): GoogleDump => ({
   customerId: s.customerId,
   domains: [...s.domains],
-  serviceAccounts: [...s.serviceAccounts.values()].map((sa) => ({ clientEmail: sa.clientEmail, projectId: sa.projectId, delegatedScopes: sa.delegatedScopes })),
+  serviceAccounts: [...s.serviceAccounts.values()].map((sa) => ({
+    clientEmail: sa.clientEmail,
+    projectId: sa.projectId,
+    delegatedScopes: sa.delegatedScopes,
+  })),
   users: [...s.users.values()].map((u) => ({ ...inspectUser(u), passwordVerifier: u.password })),
   audit: [...s.audit],
   activeTokens: s.sessions.size,

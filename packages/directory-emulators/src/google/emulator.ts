@@ -142,7 +142,10 @@ export const startGoogleEmulator = async (options: GoogleEmulatorOptions = {}): 
     },
     submittedPassword: (req) => {
       const body = parseJson(req);
-      const password = body._tag === 'Parsed' && typeof body.value === 'object' && body.value !== null ? (body.value as Record<string, unknown>)['password'] : undefined;
+      const password =
+        body._tag === 'Parsed' && typeof body.value === 'object' && body.value !== null
+          ? (body.value as Record<string, unknown>)['password']
+          : undefined;
       return typeof password === 'string' ? password : undefined;
     },
   });
@@ -154,12 +157,17 @@ export const startGoogleEmulator = async (options: GoogleEmulatorOptions = {}): 
 
   const seed = options.seed ?? {};
   const keys = [
-    ...(await applyGoogleSeed(state, {
-      customerId: seed.customerId ?? defaultGoogleSeed.customerId,
-      domains: seed.domains ?? defaultGoogleSeed.domains,
-      serviceAccounts: seed.serviceAccounts ?? defaultGoogleSeed.serviceAccounts,
-      users: seed.users ?? defaultGoogleSeed.users,
-    }, rt.scrypt, '')),
+    ...(await applyGoogleSeed(
+      state,
+      {
+        customerId: seed.customerId ?? defaultGoogleSeed.customerId,
+        domains: seed.domains ?? defaultGoogleSeed.domains,
+        serviceAccounts: seed.serviceAccounts ?? defaultGoogleSeed.serviceAccounts,
+        users: seed.users ?? defaultGoogleSeed.users,
+      },
+      rt.scrypt,
+      '',
+    )),
   ];
 
   const control: EmulatorControl<GoogleQuotaName> = {
@@ -170,7 +178,11 @@ export const startGoogleEmulator = async (options: GoogleEmulatorOptions = {}): 
       if (name === 'concurrent') rt.concurrentLimit = spec?.limit ?? null;
       else (name === 'perUser' ? rt.perUser : rt.perAccount).set(spec);
     },
-    quotas: () => ({ perUser: rt.perUser.spec(), perAccount: rt.perAccount.spec(), concurrent: rt.concurrentLimit === null ? null : { limit: rt.concurrentLimit, windowSeconds: 0 } }),
+    quotas: () => ({
+      perUser: rt.perUser.spec(),
+      perAccount: rt.perAccount.spec(),
+      concurrent: rt.concurrentLimit === null ? null : { limit: rt.concurrentLimit, windowSeconds: 0 },
+    }),
     requestCounts: stats.snapshot,
     resetRequestCounts: stats.reset,
     errorAnswers: stats.errorAnswers,

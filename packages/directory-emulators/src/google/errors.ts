@@ -54,12 +54,15 @@ export const googleError = (reason: string, message?: string, status?: number): 
 export const creationIncomplete = (): GoogleApiError => googleError('conditionNotMet');
 export const invalidPassword = (): GoogleApiError => googleError('invalid', 'Invalid Password');
 export const invalidInput = (field: string): GoogleApiError => googleError('invalid', `Invalid Input: ${field}`);
-export const invalidName = (which: 'GivenName' | 'FamilyName'): GoogleApiError => googleError('invalid', `Invalid Given/Family Name: ${which}`);
+export const invalidName = (which: 'GivenName' | 'FamilyName'): GoogleApiError =>
+  googleError('invalid', `Invalid Given/Family Name: ${which}`);
 
 export const renderGoogleError = (e: GoogleApiError): ProviderReply => ({
   status: e.status,
   headers: e.status === 401 ? { 'www-authenticate': 'Bearer realm="https://accounts.google.com/", error="invalid_token"' } : {},
-  body: { error: { code: e.status, message: e.message, errors: [{ message: e.message, domain: e.domain, reason: e.reason, ...(e.extra ?? {}) }] } },
+  body: {
+    error: { code: e.status, message: e.message, errors: [{ message: e.message, domain: e.domain, reason: e.reason, ...(e.extra ?? {}) }] },
+  },
 });
 
 /** OAuth token endpoint errors: {"error": "...", "error_description": "..."}. */
@@ -70,6 +73,14 @@ export interface GoogleOAuthError {
   readonly description: string;
 }
 
-export const oauthError = (error: string, description: string, status = 400): GoogleOAuthError => ({ _tag: 'GoogleOAuthError', status, error, description });
+export const oauthError = (error: string, description: string, status = 400): GoogleOAuthError => ({
+  _tag: 'GoogleOAuthError',
+  status,
+  error,
+  description,
+});
 
-export const renderOAuthError = (e: GoogleOAuthError): ProviderReply => ({ status: e.status, body: { error: e.error, error_description: e.description } });
+export const renderOAuthError = (e: GoogleOAuthError): ProviderReply => ({
+  status: e.status,
+  body: { error: e.error, error_description: e.description },
+});

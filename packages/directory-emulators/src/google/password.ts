@@ -8,8 +8,7 @@ import type { GoogleApiError } from './errors.js';
 import { invalidInput, invalidPassword } from './errors.js';
 
 export type PasswordInput =
-  | { readonly _tag: 'Plain'; readonly plaintext: string }
-  | { readonly _tag: 'Hashed'; readonly verifier: Verifier };
+  { readonly _tag: 'Plain'; readonly plaintext: string } | { readonly _tag: 'Hashed'; readonly verifier: Verifier };
 
 const SALT = '[./0-9A-Za-z]';
 const CRYPT_FORMATS: ReadonlyArray<RegExp> = [
@@ -31,13 +30,19 @@ export const checkPassword = (password: unknown, hashFunction: unknown): E.Eithe
   if (typeof password !== 'string') return E.left(invalidPassword());
   if (hashFunction === undefined || hashFunction === null) {
     const ascii = /^[\x20-\x7e]*$/.test(password);
-    return ascii && password.length >= 8 && password.length <= 100 ? E.right({ _tag: 'Plain', plaintext: password }) : E.left(invalidPassword());
+    return ascii && password.length >= 8 && password.length <= 100
+      ? E.right({ _tag: 'Plain', plaintext: password })
+      : E.left(invalidPassword());
   }
   switch (hashFunction) {
     case 'MD5':
-      return /^[0-9a-fA-F]{32}$/.test(password) ? E.right({ _tag: 'Hashed', verifier: { scheme: 'MD5', hex: password.toLowerCase() } }) : E.left(invalidPassword());
+      return /^[0-9a-fA-F]{32}$/.test(password)
+        ? E.right({ _tag: 'Hashed', verifier: { scheme: 'MD5', hex: password.toLowerCase() } })
+        : E.left(invalidPassword());
     case 'SHA-1':
-      return /^[0-9a-fA-F]{40}$/.test(password) ? E.right({ _tag: 'Hashed', verifier: { scheme: 'SHA-1', hex: password.toLowerCase() } }) : E.left(invalidPassword());
+      return /^[0-9a-fA-F]{40}$/.test(password)
+        ? E.right({ _tag: 'Hashed', verifier: { scheme: 'SHA-1', hex: password.toLowerCase() } })
+        : E.left(invalidPassword());
     case 'crypt':
       return validCrypt(password) ? E.right({ _tag: 'Hashed', verifier: { scheme: 'crypt', value: password } }) : E.left(invalidPassword());
     default:

@@ -11,7 +11,29 @@ import { findUser } from './state.js';
 
 export const REPORTS_PATH = '/admin/reports/v1/activity/users';
 
-const APPLICATIONS: ReadonlyArray<string> = ['access_transparency', 'admin', 'calendar', 'chat', 'drive', 'gcp', 'gplus', 'groups', 'groups_enterprise', 'jamboard', 'login', 'meet', 'mobile', 'rules', 'saml', 'token', 'user_accounts', 'context_aware_access', 'chrome', 'data_studio', 'keep'];
+const APPLICATIONS: ReadonlyArray<string> = [
+  'access_transparency',
+  'admin',
+  'calendar',
+  'chat',
+  'drive',
+  'gcp',
+  'gplus',
+  'groups',
+  'groups_enterprise',
+  'jamboard',
+  'login',
+  'meet',
+  'mobile',
+  'rules',
+  'saml',
+  'token',
+  'user_accounts',
+  'context_aware_access',
+  'chrome',
+  'data_studio',
+  'keep',
+];
 
 export interface ActivityParams {
   readonly eventName?: string | undefined;
@@ -25,18 +47,24 @@ const activity = (s: GoogleState, a: GoogleAuditEntry): Record<string, unknown> 
   events: [{ type: 'USER_SETTINGS', name: a.eventName, parameters: [{ name: 'USER_EMAIL', value: a.userEmail }] }],
 });
 
-export const listActivities = (s: GoogleState, userKey: string, application: string, p: ActivityParams): E.Either<GoogleApiError, Record<string, unknown>> => {
+export const listActivities = (
+  s: GoogleState,
+  userKey: string,
+  application: string,
+  p: ActivityParams,
+): E.Either<GoogleApiError, Record<string, unknown>> => {
   if (!APPLICATIONS.includes(application)) return E.left(invalidInput('applicationName'));
   const max = p.maxResults === undefined ? 1000 : Number(p.maxResults);
   if (!Number.isInteger(max) || max < 1 || max > 1000) return E.left(invalidInput('maxResults'));
   const actor = userKey === 'all' ? undefined : findUser(s, userKey);
-  const items = application !== 'admin'
-    ? []
-    : [...s.audit]
-      .reverse()
-      .filter((a) => actor === undefined || a.actorEmail.toLowerCase() === actor.primaryEmail.toLowerCase())
-      .filter((a) => p.eventName === undefined || a.eventName === p.eventName)
-      .slice(0, max)
-      .map((a) => activity(s, a));
+  const items =
+    application !== 'admin'
+      ? []
+      : [...s.audit]
+          .reverse()
+          .filter((a) => actor === undefined || a.actorEmail.toLowerCase() === actor.primaryEmail.toLowerCase())
+          .filter((a) => p.eventName === undefined || a.eventName === p.eventName)
+          .slice(0, max)
+          .map((a) => activity(s, a));
   return E.right({ kind: 'admin#reports#activities', ...(items.length > 0 ? { items } : {}) });
 };

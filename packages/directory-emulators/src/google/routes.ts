@@ -34,7 +34,12 @@ const jsonBody = (req: FastifyRequest): E.Either<GoogleApiError, unknown> => {
   }
 };
 
-export const registerGoogleRoutes = (app: FastifyInstance, rt: GoogleRuntime, tokenUrl: () => string, tokenLifetimeSeconds: number): void => {
+export const registerGoogleRoutes = (
+  app: FastifyInstance,
+  rt: GoogleRuntime,
+  tokenUrl: () => string,
+  tokenLifetimeSeconds: number,
+): void => {
   const api = (need: Need, handler: Handler) => async (req: FastifyRequest, reply: FastifyReply) => {
     const caller = authorize(rt, req, need);
     if (E.isLeft(caller)) return send(reply, renderGoogleError(caller.left));
@@ -62,31 +67,50 @@ export const registerGoogleRoutes = (app: FastifyInstance, rt: GoogleRuntime, to
   app.post(USERS_PATH, api('write', write('insert')));
   app.put(`${USERS_PATH}/:userKey`, api('write', write('update')));
   app.patch(`${USERS_PATH}/:userKey`, api('write', write('update')));
-  app.get(`${USERS_PATH}/:userKey`, api('read', (_c, req) => {
-    // A user still being created is not found yet (users.insert: propagation delay).
-    const u = readableUser(rt, key(req));
-    return Promise.resolve(u === undefined ? E.left(googleError('notFound')) : E.right(ok(renderUser(rt.state, u))));
-  }));
+  app.get(
+    `${USERS_PATH}/:userKey`,
+    api('read', (_c, req) => {
+      // A user still being created is not found yet (users.insert: propagation delay).
+      const u = readableUser(rt, key(req));
+      return Promise.resolve(u === undefined ? E.left(googleError('notFound')) : E.right(ok(renderUser(rt.state, u))));
+    }),
+  );
   // The query string is form-decoded (Fastify's parser, as Google's front end): a raw `+` in
   // `query=email:j+smith@…` is a space, so clients must send `%2B` (URLSearchParams does).
-  app.get(USERS_PATH, api('read', (_c, req) => {
-    const page = listUsers(rt.state, req.query as ListParams);
-    return Promise.resolve(E.map((p: { users: ReadonlyArray<Parameters<typeof renderUser>[1]>; nextPageToken?: string }) =>
-      ok({
-        kind: 'admin#directory#users',
-        etag: `"${rt.state.users.size}-${rt.clock.now()}"`,
-        ...(p.users.length > 0 ? { users: p.users.map((u) => renderUser(rt.state, u)) } : {}),
-        ...(p.nextPageToken === undefined ? {} : { nextPageToken: p.nextPageToken }),
-      }),
-    )(page));
-  }));
-  app.delete(`${USERS_PATH}/:userKey`, api('write', (c, req) => Promise.resolve(E.map(() => ok(undefined, 204))(deleteUser(rt, key(req), c.admin.primaryEmail)))));
-  app.post(`${USERS_PATH}/:userKey/signOut`, api('security', (c, req) => Promise.resolve(E.map(() => ok(undefined, 204))(signOutUser(rt, key(req), c.admin.primaryEmail)))));
+  app.get(
+    USERS_PATH,
+    api('read', (_c, req) => {
+      const page = listUsers(rt.state, req.query as ListParams);
+      return Promise.resolve(
+        E.map((p: { users: ReadonlyArray<Parameters<typeof renderUser>[1]>; nextPageToken?: string }) =>
+          ok({
+            kind: 'admin#directory#users',
+            etag: `"${rt.state.users.size}-${rt.clock.now()}"`,
+            ...(p.users.length > 0 ? { users: p.users.map((u) => renderUser(rt.state, u)) } : {}),
+            ...(p.nextPageToken === undefined ? {} : { nextPageToken: p.nextPageToken }),
+          }),
+        )(page),
+      );
+    }),
+  );
+  app.delete(
+    `${USERS_PATH}/:userKey`,
+    api('write', (c, req) => Promise.resolve(E.map(() => ok(undefined, 204))(deleteUser(rt, key(req), c.admin.primaryEmail)))),
+  );
+  app.post(
+    `${USERS_PATH}/:userKey/signOut`,
+    api('security', (c, req) => Promise.resolve(E.map(() => ok(undefined, 204))(signOutUser(rt, key(req), c.admin.primaryEmail)))),
+  );
 
-  app.get(`${REPORTS_PATH}/:userKey/applications/:applicationName`, api('reports', (_c, req) => {
-    const { userKey, applicationName } = req.params as { userKey: string; applicationName: string };
-    return Promise.resolve(E.map((body: unknown) => ok(body))(listActivities(rt.state, userKey, applicationName, req.query as ActivityParams)));
-  }));
+  app.get(
+    `${REPORTS_PATH}/:userKey/applications/:applicationName`,
+    api('reports', (_c, req) => {
+      const { userKey, applicationName } = req.params as { userKey: string; applicationName: string };
+      return Promise.resolve(
+        E.map((body: unknown) => ok(body))(listActivities(rt.state, userKey, applicationName, req.query as ActivityParams)),
+      );
+    }),
+  );
 
   app.setNotFoundHandler((_req, reply) => send(reply, renderGoogleError(googleError('notFound', 'Not Found'))));
   app.setErrorHandler((err: { statusCode?: number }, _req, reply) =>

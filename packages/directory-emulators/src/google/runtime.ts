@@ -7,7 +7,12 @@ import type { TokenBuckets } from '../common/tokenBucket.js';
 import type { ScryptCost } from '../common/verifier.js';
 import type { GoogleApiError } from './errors.js';
 import { googleError } from './errors.js';
-import { DIRECTORY_USER_READONLY_SCOPE, DIRECTORY_USER_SCOPE, DIRECTORY_USER_SECURITY_SCOPE, REPORTS_AUDIT_READONLY_SCOPE } from './seed.js';
+import {
+  DIRECTORY_USER_READONLY_SCOPE,
+  DIRECTORY_USER_SCOPE,
+  DIRECTORY_USER_SECURITY_SCOPE,
+  REPORTS_AUDIT_READONLY_SCOPE,
+} from './seed.js';
 import type { GoogleSession, GoogleState, GoogleUser } from './state.js';
 import { findUser } from './state.js';
 

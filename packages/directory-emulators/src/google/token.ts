@@ -20,7 +20,10 @@ export interface TokenGrant {
 }
 
 const timeframe = (): GoogleOAuthError =>
-  oauthError('invalid_grant', 'Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe. Check your iat and exp values in the JWT claim.');
+  oauthError(
+    'invalid_grant',
+    'Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe. Check your iat and exp values in the JWT claim.',
+  );
 
 export const exchangeAssertion = (
   s: GoogleState,
@@ -51,7 +54,8 @@ export const exchangeAssertion = (
   const iat = numberClaim(payload, 'iat');
   const exp = numberClaim(payload, 'exp');
   const now = nowMs / 1000;
-  if (iat === undefined || exp === undefined || exp <= iat || exp - iat > 3600 || iat > now + SKEW_S || exp < now - SKEW_S) return E.left(timeframe());
+  if (iat === undefined || exp === undefined || exp <= iat || exp - iat > 3600 || iat > now + SKEW_S || exp < now - SKEW_S)
+    return E.left(timeframe());
   const scope = stringClaim(payload, 'scope') ?? '';
   const scopes = scope.split(/\s+/).filter((x) => x.length > 0);
   if (scopes.length === 0) return E.left(oauthError('invalid_scope', 'Empty or missing scope not allowed.'));
@@ -59,10 +63,22 @@ export const exchangeAssertion = (
   if (sub !== sa.clientEmail) {
     if (findUser(s, sub) === undefined) return E.left(oauthError('invalid_grant', 'Invalid email or User ID'));
     if (!scopes.every((x) => sa.delegatedScopes.includes(x))) {
-      return E.left(oauthError('unauthorized_client', 'Client is unauthorized to retrieve access tokens using this method, or client not authorized for any of the scopes requested.', 401));
+      return E.left(
+        oauthError(
+          'unauthorized_client',
+          'Client is unauthorized to retrieve access tokens using this method, or client not authorized for any of the scopes requested.',
+          401,
+        ),
+      );
     }
   }
   const accessToken = `ya29.emu-${randomBytes(32).toString('base64url')}`;
-  const session: GoogleSession = { subject: sub, scopes, serviceAccount: sa.clientEmail, projectId: sa.projectId, expiresAt: nowMs + lifetimeSeconds * 1000 };
+  const session: GoogleSession = {
+    subject: sub,
+    scopes,
+    serviceAccount: sa.clientEmail,
+    projectId: sa.projectId,
+    expiresAt: nowMs + lifetimeSeconds * 1000,
+  };
   return E.right({ accessToken, expiresIn: lifetimeSeconds - 1, session });
 };

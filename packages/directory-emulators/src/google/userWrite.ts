@@ -12,8 +12,24 @@ type BooleanField = (typeof BOOLEAN_FIELDS)[number];
 
 /** Writable fields kept as sent (structure is not modelled by the emulator). */
 export const PASSTHROUGH_FIELDS = [
-  'phones', 'addresses', 'organizations', 'externalIds', 'relations', 'emails', 'ims', 'websites', 'locations', 'languages',
-  'keywords', 'gender', 'posixAccounts', 'sshPublicKeys', 'customSchemas', 'notes', 'recoveryEmail', 'recoveryPhone',
+  'phones',
+  'addresses',
+  'organizations',
+  'externalIds',
+  'relations',
+  'emails',
+  'ims',
+  'websites',
+  'locations',
+  'languages',
+  'keywords',
+  'gender',
+  'posixAccounts',
+  'sshPublicKeys',
+  'customSchemas',
+  'notes',
+  'recoveryEmail',
+  'recoveryPhone',
 ] as const;
 
 export interface UserChanges {
@@ -32,7 +48,11 @@ const NAME = /^[\p{L}\p{M}\p{N} \-/.',]{1,60}$/u;
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-const nameField = (name: Record<string, unknown>, key: 'givenName' | 'familyName', required: boolean): E.Either<GoogleApiError, string | undefined> => {
+const nameField = (
+  name: Record<string, unknown>,
+  key: 'givenName' | 'familyName',
+  required: boolean,
+): E.Either<GoogleApiError, string | undefined> => {
   const v = name[key];
   const which = key === 'givenName' ? 'GivenName' : 'FamilyName';
   if (v === undefined || v === null) return required ? E.left(invalidName(which)) : E.right(undefined);

@@ -37,7 +37,13 @@ const recordPasswordChange = (rt: GoogleRuntime, u: GoogleUser, actor: string, n
   u.passwordSetAt = now;
   // Sessions stay open: Google's admin help (Reset a user's password, support.google.com/a/answer/33319)
   // says to reset the user's sign-in cookies as a separate step; that is users.signOut.
-  appendAudit(rt.state, { time: iso(now), eventName: 'CHANGE_PASSWORD', actorEmail: actor, userEmail: u.primaryEmail, description: `Password changed for ${u.primaryEmail}` });
+  appendAudit(rt.state, {
+    time: iso(now),
+    eventName: 'CHANGE_PASSWORD',
+    actorEmail: actor,
+    userEmail: u.primaryEmail,
+    description: `Password changed for ${u.primaryEmail}`,
+  });
 };
 
 export const insertUser = async (rt: GoogleRuntime, c: UserChanges, actor: string): Promise<E.Either<GoogleApiError, GoogleUser>> => {
@@ -71,11 +77,22 @@ export const insertUser = async (rt: GoogleRuntime, c: UserChanges, actor: strin
   const again = checkEmail(rt, u.primaryEmail, undefined);
   if (E.isLeft(again)) return again;
   rt.state.users.set(u.id, u);
-  appendAudit(rt.state, { time: iso(now), eventName: 'CREATE_USER', actorEmail: actor, userEmail: u.primaryEmail, description: `User ${u.primaryEmail} created` });
+  appendAudit(rt.state, {
+    time: iso(now),
+    eventName: 'CREATE_USER',
+    actorEmail: actor,
+    userEmail: u.primaryEmail,
+    description: `User ${u.primaryEmail} created`,
+  });
   return E.right(u);
 };
 
-export const updateUser = async (rt: GoogleRuntime, key: string, c: UserChanges, actor: string): Promise<E.Either<GoogleApiError, GoogleUser>> => {
+export const updateUser = async (
+  rt: GoogleRuntime,
+  key: string,
+  c: UserChanges,
+  actor: string,
+): Promise<E.Either<GoogleApiError, GoogleUser>> => {
   const target = mutableUser(rt, key);
   if (E.isLeft(target)) return target;
   const found = target.right;
@@ -112,7 +129,13 @@ export const deleteUser = (rt: GoogleRuntime, key: string, actor: string): E.Eit
   if (E.isLeft(target)) return target;
   const u = target.right;
   rt.state.users.delete(u.id);
-  appendAudit(rt.state, { time: iso(rt.clock.now()), eventName: 'DELETE_USER', actorEmail: actor, userEmail: u.primaryEmail, description: `User ${u.primaryEmail} deleted` });
+  appendAudit(rt.state, {
+    time: iso(rt.clock.now()),
+    eventName: 'DELETE_USER',
+    actorEmail: actor,
+    userEmail: u.primaryEmail,
+    description: `User ${u.primaryEmail} deleted`,
+  });
   return E.right(undefined);
 };
 
@@ -124,6 +147,12 @@ export const signOutUser = (rt: GoogleRuntime, key: string, actor: string): E.Ei
   u.signOutCount += 1;
   u.lastSignOutAt = now;
   u.activeSessions = 0;
-  appendAudit(rt.state, { time: iso(now), eventName: 'USER_SIGN_OUT', actorEmail: actor, userEmail: u.primaryEmail, description: `User ${u.primaryEmail} signed out of all sessions` });
+  appendAudit(rt.state, {
+    time: iso(now),
+    eventName: 'USER_SIGN_OUT',
+    actorEmail: actor,
+    userEmail: u.primaryEmail,
+    description: `User ${u.primaryEmail} signed out of all sessions`,
+  });
   return E.right(undefined);
 };

@@ -23,10 +23,12 @@ export interface EntraEmulatorEndpoint {
 }
 
 /** A node:https agent trusting the public roots plus the emulator's CA (for @azure/identity's pipeline). */
-export const entraHttpsAgent = (emulator: Pick<EntraEmulatorEndpoint, 'caPem'>): HttpsAgent => new HttpsAgent({ ca: [...rootCertificates, emulator.caPem], keepAlive: false });
+export const entraHttpsAgent = (emulator: Pick<EntraEmulatorEndpoint, 'caPem'>): HttpsAgent =>
+  new HttpsAgent({ ca: [...rootCertificates, emulator.caPem], keepAlive: false });
 
 /** An undici dispatcher trusting the public roots plus the emulator's CA (for fetch, hence the Graph client). */
-export const entraFetchDispatcher = (emulator: Pick<EntraEmulatorEndpoint, 'caPem'>): UndiciAgent => new UndiciAgent({ connect: { ca: [...rootCertificates, emulator.caPem] } });
+export const entraFetchDispatcher = (emulator: Pick<EntraEmulatorEndpoint, 'caPem'>): UndiciAgent =>
+  new UndiciAgent({ connect: { ca: [...rootCertificates, emulator.caPem] } });
 
 export interface EntraCredentialOptions {
   /** Another app (default: the emulator's first). */
@@ -42,12 +44,18 @@ const identityOptions = (emulator: EntraEmulatorEndpoint) => ({
   retryOptions: { maxRetries: 0 },
 });
 
-export const entraClientSecretCredential = (emulator: EntraEmulatorEndpoint, options: EntraCredentialOptions = {}): ClientSecretCredential => {
+export const entraClientSecretCredential = (
+  emulator: EntraEmulatorEndpoint,
+  options: EntraCredentialOptions = {},
+): ClientSecretCredential => {
   const app = options.app ?? emulator.app;
   return new ClientSecretCredential(app.tenantId, app.clientId, options.clientSecret ?? app.clientSecret, identityOptions(emulator));
 };
 
-export const entraClientCertificateCredential = (emulator: EntraEmulatorEndpoint, options: { readonly app?: EntraAppCredentials; readonly pemWithKey?: string } = {}): ClientCertificateCredential => {
+export const entraClientCertificateCredential = (
+  emulator: EntraEmulatorEndpoint,
+  options: { readonly app?: EntraAppCredentials; readonly pemWithKey?: string } = {},
+): ClientCertificateCredential => {
   const app = options.app ?? emulator.app;
   const certificate = options.pemWithKey ?? app.certificate?.pemWithKey;
   if (certificate === undefined) throw new Error(`app ${app.clientId} has no generated certificate`);

@@ -13,7 +13,8 @@ import { toNewAccount, toPushFailure } from './mapping.js';
 const options = (deps: Deps) => ({ store: deps.store, context: commandContext(deps) });
 
 const background = (deps: Deps, directoryId: OwedResolution['directoryId']) => ({
-  deadline: deps.clock.now() + deps.backgroundWindowMs, ...deps.retry,
+  deadline: deps.clock.now() + deps.backgroundWindowMs,
+  ...deps.retry,
   onThrottled: (ms: number | undefined) => deps.metrics.throttled(directoryId, ms),
   onRetry: () => deps.metrics.retried(directoryId),
 });
@@ -22,16 +23,26 @@ const background = (deps: Deps, directoryId: OwedResolution['directoryId']) => (
 export const runNotice = async (deps: Deps, user: ExistingUser, directories: Directories, notice: OwedNotice): Promise<void> => {
   const directory = notice.directoryId === undefined ? undefined : directories[notice.directoryId];
   if (notice.kind === 'binding' && directory === undefined) return;
-  const bound = currentBindings(user).map((b) => directories[b.directoryId]).filter((d): d is DirectoryInfo => d !== undefined);
-  const rendered = notice.kind === 'binding' && directory !== undefined ? bindingMail(deps.mail, user.attributes, directory) : activationMail(deps.mail, user.attributes, bound, user.userId);
+  const bound = currentBindings(user)
+    .map((b) => directories[b.directoryId])
+    .filter((d): d is DirectoryInfo => d !== undefined);
+  const rendered =
+    notice.kind === 'binding' && directory !== undefined
+      ? bindingMail(deps.mail, user.attributes, directory)
+      : activationMail(deps.mail, user.attributes, bound, user.userId);
   const sent = await deps.mailer.send({ id: notice.noticeId, to: user.attributes.email, ...rendered })();
   if (E.isLeft(sent)) {
     deps.logger.warn('notice not sent; it stays owed', { noticeId: notice.noticeId, reason: sent.left.reason });
     return;
   }
   const recorded = await handleUserCommand(options(deps), {
-    type: 'RecordNoticeSent', commandId: commandId(`notice/${notice.noticeId}`), userId: user.userId, at: isoNow(deps.clock),
-    noticeId: notice.noticeId, kind: notice.kind, ...(notice.directoryId === undefined ? {} : { directoryId: notice.directoryId }),
+    type: 'RecordNoticeSent',
+    commandId: commandId(`notice/${notice.noticeId}`),
+    userId: user.userId,
+    at: isoNow(deps.clock),
+    noticeId: notice.noticeId,
+    kind: notice.kind,
+    ...(notice.directoryId === undefined ? {} : { directoryId: notice.directoryId }),
   })();
   if (E.isLeft(recorded)) deps.logger.error('notice sent but not recorded', { noticeId: notice.noticeId, error: recorded.left._tag });
 };
@@ -41,29 +52,48 @@ export const runResolution = async (deps: Deps, user: ExistingUser, r: OwedResol
   const connector = deps.connectorFor(r.directoryId);
   if (connector === undefined || deps.breakerFor(r.directoryId).paused() || deps.accessFor(r.directoryId).isPaused()) return;
   const create = r.createMissingUsers && connector.capabilities.createUsers;
-  const result = await pacedCall(deps.pacerFor(r.directoryId, connector.kind), deps.clock,
-    () => connector.resolve({ primaryEmail: r.email, ...(create ? { create: toNewAccount(user.attributes) } : {}) })(), background(deps, r.directoryId));
+  const result = await pacedCall(
+    deps.pacerFor(r.directoryId, connector.kind),
+    deps.clock,
+    () => connector.resolve({ primaryEmail: r.email, ...(create ? { create: toNewAccount(user.attributes) } : {}) })(),
+    background(deps, r.directoryId),
+  );
   const at = isoNow(deps.clock);
   if (E.isRight(result)) {
     const how = result.right.how === 'by-key' ? 'given' : result.right.how === 'by-email' ? 'matched-email' : 'created';
     const linked = await handleUserCommand(options(deps), {
-      type: 'LinkExternalAccount', commandId: commandId(`link/${r.userId}/${r.directoryId}/${r.generation}${r.attempt === 'bind' ? '' : `/${r.attempt}`}`), userId: r.userId, at,
-      directoryId: r.directoryId, externalKey: externalUserKey(result.right.externalId), how,
+      type: 'LinkExternalAccount',
+      commandId: commandId(`link/${r.userId}/${r.directoryId}/${r.generation}${r.attempt === 'bind' ? '' : `/${r.attempt}`}`),
+      userId: r.userId,
+      at,
+      directoryId: r.directoryId,
+      externalKey: externalUserKey(result.right.externalId),
+      how,
     })();
     if (E.isLeft(linked)) deps.logger.error('account resolved but not recorded', { directoryId: r.directoryId, error: linked.left._tag });
     return;
   }
   const e = result.left;
   if (e._tag !== 'permanent') {
-    deps.logger.warn('external account not resolved yet; retried at the next pass', { directoryId: r.directoryId, error: describeConnectorError(e) });
+    deps.logger.warn('external account not resolved yet; retried at the next pass', {
+      directoryId: r.directoryId,
+      error: describeConnectorError(e),
+    });
     return;
   }
   const reason = e.reason === 'not-found' && !create ? 'creation-disabled' : e.reason;
-  const detail = e.reason === 'not-found'
-    ? `No account with the primary email ${r.email} in this directory${create ? '' : ', and the directory\'s policy does not create missing users'}.`
-    : describeConnectorError(e);
+  const detail =
+    e.reason === 'not-found'
+      ? `No account with the primary email ${r.email} in this directory${create ? '' : ", and the directory's policy does not create missing users"}.`
+      : describeConnectorError(e);
   await handleUserCommand(options(deps), {
-    type: 'MarkExternalAccountUnresolved', commandId: commandId(`unresolved/${deps.ids.next()}`), userId: r.userId, at, directoryId: r.directoryId, reason, detail,
+    type: 'MarkExternalAccountUnresolved',
+    commandId: commandId(`unresolved/${deps.ids.next()}`),
+    userId: r.userId,
+    at,
+    directoryId: r.directoryId,
+    reason,
+    detail,
   })();
 };
 
@@ -72,11 +102,36 @@ export const runAccountAction = async (deps: Deps, a: OwedAccountAction): Promis
   const connector = deps.connectorFor(a.directoryId);
   if (connector === undefined || deps.breakerFor(a.directoryId).paused()) return;
   const id = externalUserId(a.externalKey);
-  const result = await pacedCall(deps.pacerFor(a.directoryId, connector.kind), deps.clock,
-    () => (a.action === 'suspend' ? connector.suspend(id) : connector.reactivate(id))(), background(deps, a.directoryId));
-  const action = { actionId: a.actionId, userId: a.userId, directoryId: a.directoryId, generation: a.generation, externalKey: a.externalKey, action: a.action, reason: a.reason };
+  const result = await pacedCall(
+    deps.pacerFor(a.directoryId, connector.kind),
+    deps.clock,
+    () => (a.action === 'suspend' ? connector.suspend(id) : connector.reactivate(id))(),
+    background(deps, a.directoryId),
+  );
+  const action = {
+    actionId: a.actionId,
+    userId: a.userId,
+    directoryId: a.directoryId,
+    generation: a.generation,
+    externalKey: a.externalKey,
+    action: a.action,
+    reason: a.reason,
+  };
   const at = isoNow(deps.clock);
   await (E.isRight(result)
-    ? handleUserCommand(options(deps), { type: 'RecordAccountActionSucceeded', commandId: commandId(`account/${a.actionId}`), userId: a.userId, at, action })()
-    : handleUserCommand(options(deps), { type: 'RecordAccountActionFailed', commandId: commandId(`account/${deps.ids.next()}`), userId: a.userId, at, action, failure: toPushFailure(result.left) })());
+    ? handleUserCommand(options(deps), {
+        type: 'RecordAccountActionSucceeded',
+        commandId: commandId(`account/${a.actionId}`),
+        userId: a.userId,
+        at,
+        action,
+      })()
+    : handleUserCommand(options(deps), {
+        type: 'RecordAccountActionFailed',
+        commandId: commandId(`account/${deps.ids.next()}`),
+        userId: a.userId,
+        at,
+        action,
+        failure: toPushFailure(result.left),
+      })());
 };

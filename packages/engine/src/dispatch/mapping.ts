@@ -27,4 +27,9 @@ export const toDirectoryAttributes = (a: UserAttributes): DirectoryAttributes =>
 });
 
 /** A new account is created under the platform's email. */
-export const toNewAccount = (a: UserAttributes): NewAccountAttributes => ({ ...toDirectoryAttributes(a), primaryEmail: a.email, givenName: a.givenName, familyName: a.familyName });
+export const toNewAccount = (a: UserAttributes): NewAccountAttributes => ({
+  ...toDirectoryAttributes(a),
+  primaryEmail: a.email,
+  givenName: a.givenName,
+  familyName: a.familyName,
+});

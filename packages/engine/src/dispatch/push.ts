@@ -15,14 +15,37 @@ import { toDirectoryAttributes, toPushFailure } from './mapping.js';
 import { atDirectoryGrain } from './passwordTimes.js';
 
 const describe = (p: OwedPush): PushDescription => ({
-  pushId: p.pushId, userId: p.userId, directoryId: p.directoryId, generation: p.generation, externalKey: p.externalKey,
-  recordVersion: p.recordVersion, passwordVersion: p.passwordVersion, carriesPassword: p.carriesPassword, revokeSessions: p.revokeSessions, reason: p.reason,
+  pushId: p.pushId,
+  userId: p.userId,
+  directoryId: p.directoryId,
+  generation: p.generation,
+  externalKey: p.externalKey,
+  recordVersion: p.recordVersion,
+  passwordVersion: p.passwordVersion,
+  carriesPassword: p.carriesPassword,
+  revokeSessions: p.revokeSessions,
+  reason: p.reason,
 });
 
 const abandonedFailure: Readonly<Record<Abandoned['why'], PushFailure>> = {
-  superseded: { class: 'retryable', code: 'superseded', reason: 'superseded', message: 'A newer password arrived before this push was sent; the newer one is pushed instead.' },
-  'directory-paused': { class: 'retryable', code: 'directory-paused', reason: 'directory-paused', message: 'The directory refused the connector\'s credentials moments ago; pushes there wait until an admin fixes them.' },
-  'hold-expired': { class: 'retryable', code: 'hold-expired', reason: 'hold-expired', message: 'The password was no longer held when the directory could be called; the push waits for the next login.' },
+  superseded: {
+    class: 'retryable',
+    code: 'superseded',
+    reason: 'superseded',
+    message: 'A newer password arrived before this push was sent; the newer one is pushed instead.',
+  },
+  'directory-paused': {
+    class: 'retryable',
+    code: 'directory-paused',
+    reason: 'directory-paused',
+    message: "The directory refused the connector's credentials moments ago; pushes there wait until an admin fixes them.",
+  },
+  'hold-expired': {
+    class: 'retryable',
+    code: 'hold-expired',
+    reason: 'hold-expired',
+    message: 'The password was no longer held when the directory could be called; the push waits for the next login.',
+  },
 };
 
 /** A push refused because the connector lacks access to the whole directory: it stays owed (retryable), and the admin is told what to grant. */
@@ -30,8 +53,11 @@ const directoryAccessFailure = (deps: Deps, push: OwedPush, e: ConnectorError): 
   const checks = deps.accessFor(push.directoryId).problem()?.checks ?? [];
   const what = checks.map((c) => `${c.name}: ${c.fix ?? c.detail}`).join(' ');
   return {
-    class: 'retryable', code: 'directory-access', reason: 'directory-access',
-    message: `The directory refused the connector for every user, not only this one (${describeConnectorError(e)}). Pushes there wait until an admin fixes it. ${what}`.trim(),
+    class: 'retryable',
+    code: 'directory-access',
+    reason: 'directory-access',
+    message:
+      `The directory refused the connector for every user, not only this one (${describeConnectorError(e)}). Pushes there wait until an admin fixes it. ${what}`.trim(),
     ...(e.provider.status === undefined ? {} : { status: e.provider.status }),
   };
 };
@@ -42,7 +68,11 @@ const directoryAccessFailure = (deps: Deps, push: OwedPush, e: ConnectorError): 
  * like any failure); `undefined`: it did not land, or the connector re-sends (`resend`): send.
  */
 const settledAmbiguity = async (
-  deps: Deps, connector: DirectoryConnector, push: OwedPush, binding: Binding | undefined, since: number,
+  deps: Deps,
+  connector: DirectoryConnector,
+  push: OwedPush,
+  binding: Binding | undefined,
+  since: number,
 ): Promise<E.Either<ConnectorError, PushOutcome> | undefined> => {
   const read = connector.lastPasswordChange;
   if (connector.capabilities.ambiguousPasswordSet !== 'ask' || read === undefined) return undefined;
@@ -54,14 +84,24 @@ const settledAmbiguity = async (
   // then). At the directory's grain (Graph stamps whole seconds), erring towards "not landed" (a
   // second reset) rather than "landed" (a directory left on another password).
   const known = [binding?.lastSuccess?.at, binding?.link.status === 'linked' ? binding.link.at : undefined]
-    .filter((t): t is NonNullable<typeof t> => t !== undefined && t !== null).map((t) => atDirectoryGrain(connector, Date.parse(t)));
+    .filter((t): t is NonNullable<typeof t> => t !== undefined && t !== null)
+    .map((t) => atDirectoryGrain(connector, Date.parse(t)));
   const landed = at !== undefined && at >= atDirectoryGrain(connector, since - deps.ambiguitySkewMs) && known.every((k) => at > k);
-  deps.logger.info('ambiguous password push resolved by asking the directory', { pushId: push.pushId, directoryId: push.directoryId, landed });
+  deps.logger.info('ambiguous password push resolved by asking the directory', {
+    pushId: push.pushId,
+    directoryId: push.directoryId,
+    landed,
+  });
   if (!landed) return undefined;
-  if (!push.revokeSessions) return E.right({ passwordSet: true, sessions: 'not-requested', sessionsEnded: connector.capabilities.passwordSetEndsSessions });
+  if (!push.revokeSessions)
+    return E.right({ passwordSet: true, sessions: 'not-requested', sessionsEnded: connector.capabilities.passwordSetEndsSessions });
   // The password landed; the revocation asked for may not have: send only that.
   const revoked = await connector.push({ externalId: externalUserId(push.externalKey), revokeSessions: true })();
-  return E.map((o: PushOutcome): PushOutcome => ({ ...o, passwordSet: true, sessionsEnded: o.sessionsEnded || connector.capabilities.passwordSetEndsSessions }))(revoked);
+  return E.map((o: PushOutcome): PushOutcome => ({
+    ...o,
+    passwordSet: true,
+    sessionsEnded: o.sessionsEnded || connector.capabilities.passwordSetEndsSessions,
+  }))(revoked);
 };
 
 /**
@@ -78,8 +118,11 @@ export const runPush = async (deps: Deps, user: ExistingUser, push: OwedPush, he
   if (push.carriesPassword && held?.passwordVersion !== push.passwordVersion) return;
   const breaker = deps.breakerFor(push.directoryId);
   const access = deps.accessFor(push.directoryId);
-  if (breaker.paused() || await access.paused(connector.diagnose)) {
-    deps.logger.warn('directory paused (credentials or access): push not started, it stays owed', { pushId: push.pushId, directoryId: push.directoryId });
+  if (breaker.paused() || (await access.paused(connector.diagnose))) {
+    deps.logger.warn('directory paused (credentials or access): push not started, it stays owed', {
+      pushId: push.pushId,
+      directoryId: push.directoryId,
+    });
     return;
   }
   const description = describe(push);
@@ -87,11 +130,20 @@ export const runPush = async (deps: Deps, user: ExistingUser, push: OwedPush, he
   const lease = `lease/${deps.ids.next()}`;
   const options = { store: deps.store, context: commandContext(deps) };
   const started = await handleUserCommand(options, {
-    type: 'RecordPushStarted', commandId: commandId(lease), userId: user.userId, at: isoNow(deps.clock), push: description, instance: deps.instanceId, ...correlation,
+    type: 'RecordPushStarted',
+    commandId: commandId(lease),
+    userId: user.userId,
+    at: isoNow(deps.clock),
+    push: description,
+    instance: deps.instanceId,
+    ...correlation,
   })();
   if (E.isLeft(started)) {
     // PushInFlight: another instance holds the lease. PushNotOwed: the record moved on; the next pass pushes the newer one.
-    deps.logger.debug('push not started', { pushId: push.pushId, why: started.left._tag === 'Rejected' ? started.left.error._tag : started.left._tag });
+    deps.logger.debug('push not started', {
+      pushId: push.pushId,
+      why: started.left._tag === 'Rejected' ? started.left.error._tag : started.left._tag,
+    });
     return;
   }
   deps.activeLeases.add(push.pushId);
@@ -109,7 +161,14 @@ interface Leased {
   readonly options: Parameters<typeof handleUserCommand>[0];
 }
 
-const carryOut = async (deps: Deps, connector: DirectoryConnector, user: ExistingUser, push: OwedPush, held: Held | undefined, leased: Leased): Promise<void> => {
+const carryOut = async (
+  deps: Deps,
+  connector: DirectoryConnector,
+  user: ExistingUser,
+  push: OwedPush,
+  held: Held | undefined,
+  leased: Leased,
+): Promise<void> => {
   const { description, correlation, lease, options } = leased;
   const breaker = deps.breakerFor(push.directoryId);
   const access = deps.accessFor(push.directoryId);
@@ -124,7 +183,8 @@ const carryOut = async (deps: Deps, connector: DirectoryConnector, user: Existin
   const abandonIf = (): Abandoned | undefined => {
     if (!push.carriesPassword) return undefined;
     // Ordering: a newer password held for this user supersedes this push before it is sent.
-    if ((deps.hold.get(user.userId)?.passwordVersion ?? push.passwordVersion) > push.passwordVersion) return { _tag: 'abandoned', why: 'superseded' };
+    if ((deps.hold.get(user.userId)?.passwordVersion ?? push.passwordVersion) > push.passwordVersion)
+      return { _tag: 'abandoned', why: 'superseded' };
     // The plaintext is never used past its deadline, however long the directory's queue was.
     if (deps.clock.now() >= deadline) return { _tag: 'abandoned', why: 'hold-expired' };
     return undefined;
@@ -138,40 +198,77 @@ const carryOut = async (deps: Deps, connector: DirectoryConnector, user: Existin
       const settled = await settledAmbiguity(deps, connector, push, binding, ambiguousSince);
       if (settled !== undefined) return settled;
     }
-    const r = await breaker.run(() => connector.push({
-      externalId: externalUserId(push.externalKey),
-      attributes: toDirectoryAttributes(user.attributes),
-      ...(password === undefined ? {} : { password }),
-      ...(push.revokeSessions ? { revokeSessions: true } : {}),
-    })());
+    const r = await breaker.run(() =>
+      connector.push({
+        externalId: externalUserId(push.externalKey),
+        attributes: toDirectoryAttributes(user.attributes),
+        ...(password === undefined ? {} : { password }),
+        ...(push.revokeSessions ? { revokeSessions: true } : {}),
+      })(),
+    );
     if (r === undefined) return E.left({ _tag: 'abandoned', why: 'directory-paused' });
     if (E.isRight(r)) return r;
     if (password !== undefined && isAmbiguous(r.left)) ambiguousSince ??= startedAt;
     if (r.left._tag === 'permanent' && r.left.reason === 'not-found' && propagating()) {
-      return E.left(retryable('propagating', { ...r.left.provider, message: `${r.left.provider.message} (the account was linked moments ago: the directory may still be creating it)` }));
+      return E.left(
+        retryable('propagating', {
+          ...r.left.provider,
+          message: `${r.left.provider.message} (the account was linked moments ago: the directory may still be creating it)`,
+        }),
+      );
     }
     return r;
   };
   const result = await pacedCall(pacer, deps.clock, attempt, {
-    deadline, ...deps.retry, abandonIf,
+    deadline,
+    ...deps.retry,
+    abandonIf,
     onThrottled: (ms) => deps.metrics.throttled(push.directoryId, ms),
     onRetry: () => deps.metrics.retried(push.directoryId),
   });
-  const failure = E.isRight(result) ? undefined
-    : result.left._tag === 'abandoned' ? abandonedFailure[result.left.why]
-      : result.left._tag === 'permanent' && result.left.reason === 'forbidden' && await access.judgeForbidden(push.userId, connector.diagnose) === 'directory'
+  const failure = E.isRight(result)
+    ? undefined
+    : result.left._tag === 'abandoned'
+      ? abandonedFailure[result.left.why]
+      : result.left._tag === 'permanent' &&
+          result.left.reason === 'forbidden' &&
+          (await access.judgeForbidden(push.userId, connector.diagnose)) === 'directory'
         ? directoryAccessFailure(deps, push, result.left)
         : toPushFailure(result.left);
   if (E.isRight(result)) access.succeeded();
   const at = isoNow(deps.clock);
-  const label: PushOutcomeLabel = E.isRight(result) ? 'succeeded' : result.left._tag === 'abandoned' ? result.left.why : failure?.code === 'directory-access' ? 'directory-paused' : result.left._tag;
+  const label: PushOutcomeLabel = E.isRight(result)
+    ? 'succeeded'
+    : result.left._tag === 'abandoned'
+      ? result.left.why
+      : failure?.code === 'directory-access'
+        ? 'directory-paused'
+        : result.left._tag;
   deps.metrics.pushCompleted(push.directoryId, label, deps.clock.now() - t0);
-  const outcome = failure === undefined
-    ? await handleUserCommand(options, {
-      type: 'RecordPushSucceeded', commandId: commandId(`${lease}/succeeded`), userId: user.userId, at, push: description, ...correlation,
-      ...(E.isRight(result) ? { sessionsEnded: result.right.sessionsEnded } : {}),
-    })()
-    : await handleUserCommand(options, { type: 'RecordPushFailed', commandId: commandId(`${lease}/failed`), userId: user.userId, at, push: description, ...correlation, failure })();
-  if (E.isLeft(outcome)) deps.logger.error('push outcome not recorded; the lease expires and the push stays owed', { pushId: push.pushId, error: outcome.left._tag });
+  const outcome =
+    failure === undefined
+      ? await handleUserCommand(options, {
+          type: 'RecordPushSucceeded',
+          commandId: commandId(`${lease}/succeeded`),
+          userId: user.userId,
+          at,
+          push: description,
+          ...correlation,
+          ...(E.isRight(result) ? { sessionsEnded: result.right.sessionsEnded } : {}),
+        })()
+      : await handleUserCommand(options, {
+          type: 'RecordPushFailed',
+          commandId: commandId(`${lease}/failed`),
+          userId: user.userId,
+          at,
+          push: description,
+          ...correlation,
+          failure,
+        })();
+  if (E.isLeft(outcome))
+    deps.logger.error('push outcome not recorded; the lease expires and the push stays owed', {
+      pushId: push.pushId,
+      error: outcome.left._tag,
+    });
   else deps.logger.info('push finished', { pushId: push.pushId, directoryId: push.directoryId, outcome: label });
 };

@@ -21,13 +21,28 @@ type Pass = 'again' | 'wait' | 'done';
  * live process: two processes sharing one would release each other's leases.
  */
 const releasedAbandonedLeases = async (deps: Deps, state: ExistingUser): Promise<boolean> => {
-  const abandoned = currentBindings(state).flatMap((b) => (b.inFlight !== null && b.inFlight.instance === deps.instanceId && !deps.activeLeases.has(b.inFlight.pushId) ? [b.inFlight] : []));
+  const abandoned = currentBindings(state).flatMap((b) =>
+    b.inFlight !== null && b.inFlight.instance === deps.instanceId && !deps.activeLeases.has(b.inFlight.pushId) ? [b.inFlight] : [],
+  );
   for (const lease of abandoned) {
     const { since: _since, instance: _instance, ...push } = lease;
-    const r = await handleUserCommand({ store: deps.store, context: commandContext(deps) }, {
-      type: 'RecordPushFailed', commandId: commandId(`abandoned/${push.pushId}/${lease.since}`), userId: state.userId, at: isoNow(deps.clock), push,
-      failure: { class: 'retryable', code: 'abandoned', reason: 'abandoned', message: 'This instance stopped (a crash or a kill) while the push was in flight; it is owed again and goes out at the next login.' },
-    })();
+    const r = await handleUserCommand(
+      { store: deps.store, context: commandContext(deps) },
+      {
+        type: 'RecordPushFailed',
+        commandId: commandId(`abandoned/${push.pushId}/${lease.since}`),
+        userId: state.userId,
+        at: isoNow(deps.clock),
+        push,
+        failure: {
+          class: 'retryable',
+          code: 'abandoned',
+          reason: 'abandoned',
+          message:
+            'This instance stopped (a crash or a kill) while the push was in flight; it is owed again and goes out at the next login.',
+        },
+      },
+    )();
     if (E.isLeft(r)) deps.logger.warn('abandoned lease not released; it expires instead', { pushId: push.pushId, error: r.left._tag });
     else deps.logger.info('released a lease this instance abandoned', { pushId: push.pushId });
   }
@@ -42,19 +57,27 @@ const releasedAbandonedLeases = async (deps: Deps, state: ExistingUser): Promise
  */
 const pass = async (deps: Deps, userId: UserId, attempted: Set<string>): Promise<Pass> => {
   const loaded = await loadUser(deps.store, userId)();
-  if (E.isLeft(loaded)) { deps.logger.error('cannot read user', { error: loaded.left.message }); return 'done'; }
+  if (E.isLeft(loaded)) {
+    deps.logger.error('cannot read user', { error: loaded.left.message });
+    return 'done';
+  }
   const state = loaded.right.state;
   if (state.status === 'absent') return 'done';
   const dirs = await loadDirectories(deps.store, directoryIdsOf(state))();
-  if (E.isLeft(dirs)) { deps.logger.error('cannot read directories', { error: dirs.left.message }); return 'done'; }
+  if (E.isLeft(dirs)) {
+    deps.logger.error('cannot read directories', { error: dirs.left.message });
+    return 'done';
+  }
   const directories = dirs.right;
   if (await releasedAbandonedLeases(deps, state)) return 'again';
   const opts = { now: isoNow(deps.clock), leaseMs: deps.leaseMs };
   const todo = owed(state, directories, opts);
   const held = deps.hold.get(userId);
   const usable = held !== undefined && held.passwordVersion === state.passwordVersion ? held : undefined;
-  if (usable?.moment === 'portal-login' && await detectExternalChanges(deps, state, directories, attempted, usable.deadline)) return 'again';
-  const withPlaintext = usable === undefined ? [] : pushesToCarryOut(state, directories, usable.moment, opts).filter((p) => p.needsPlaintext);
+  if (usable?.moment === 'portal-login' && (await detectExternalChanges(deps, state, directories, attempted, usable.deadline)))
+    return 'again';
+  const withPlaintext =
+    usable === undefined ? [] : pushesToCarryOut(state, directories, usable.moment, opts).filter((p) => p.needsPlaintext);
 
   const work = new Map<DirectoryId | '', Array<() => Promise<void>>>();
   const add = (key: string, directoryId: DirectoryId | '', task: () => Promise<void>): void => {
@@ -65,10 +88,15 @@ const pass = async (deps: Deps, userId: UserId, attempted: Set<string>): Promise
   for (const n of todo.notices) add(n.noticeId, '', () => runNotice(deps, state, directories, n));
   for (const r of todo.resolutions) add(`resolve/${r.directoryId}/${r.generation}`, r.directoryId, () => runResolution(deps, state, r));
   for (const a of todo.accountActions) add(a.actionId, a.directoryId, () => runAccountAction(deps, a));
-  for (const p of [...pushesWithoutPlaintext(todo), ...withPlaintext]) add(p.pushId, p.directoryId, () => runPush(deps, state, p, p.needsPlaintext ? usable : undefined));
+  for (const p of [...pushesWithoutPlaintext(todo), ...withPlaintext])
+    add(p.pushId, p.directoryId, () => runPush(deps, state, p, p.needsPlaintext ? usable : undefined));
 
   if (work.size > 0) {
-    await Promise.all([...work.values()].map(async (tasks) => { for (const t of tasks) await t(); }));
+    await Promise.all(
+      [...work.values()].map(async (tasks) => {
+        for (const t of tasks) await t();
+      }),
+    );
     return 'again';
   }
   // Nothing to do here now. With the plaintext in hand, a lease another instance holds may end
@@ -76,8 +104,12 @@ const pass = async (deps: Deps, userId: UserId, attempted: Set<string>): Promise
   if (usable !== undefined) {
     const blocked = currentBindings(state).some((b) => {
       const due = pushDue(state, b, directories[b.directoryId]);
-      return due?.carriesPassword === true && !attempted.has(due.pushId) && (usable.moment === 'portal-login' || b.takeoverComplete)
-        && holdOf(b, due, opts) === 'in-flight';
+      return (
+        due?.carriesPassword === true &&
+        !attempted.has(due.pushId) &&
+        (usable.moment === 'portal-login' || b.takeoverComplete) &&
+        holdOf(b, due, opts) === 'in-flight'
+      );
     });
     if (blocked) return 'wait';
   }
@@ -91,41 +123,73 @@ const pass = async (deps: Deps, userId: UserId, attempted: Set<string>): Promise
  * the directory's grain: ours is recorded after the directory stamped it) is recorded, which makes
  * the push that sets it back owed now, while the plaintext is in hand. True when one was recorded.
  */
-const detectExternalChanges = async (deps: Deps, state: ExistingUser, directories: Directories, attempted: Set<string>, deadline: number): Promise<boolean> => {
-  const found = await Promise.all(currentBindings(state).map(async (b): Promise<boolean> => {
-    const key = `external-check/${b.directoryId}/${b.generation}`;
-    // Once per settle and binding, decided on the state the login found: a directory this settle pushes the password to is not asked after.
-    if (attempted.has(key)) return false;
-    attempted.add(key);
-    if (!b.takeoverComplete || b.link.status !== 'linked' || b.externalChangePending !== null) return false;
-    if (pushDue(state, b, directories[b.directoryId])?.carriesPassword === true) return false; // the password goes there anyway
-    const connector = deps.connectorFor(b.directoryId);
-    const read = connector?.lastPasswordChange;
-    if (connector === undefined || read === undefined || deps.breakerFor(b.directoryId).paused() || deps.accessFor(b.directoryId).isPaused()) return false;
-    const externalId = externalUserId(b.link.externalKey);
-    const r = await pacedCall(deps.pacerFor(b.directoryId, connector.kind), deps.clock, () => read(externalId)(), { deadline, ...deps.retry, maxAttempts: 3 });
-    if (E.isLeft(r)) {
-      deps.logger.warn('could not ask the directory whether the password changed there; asked again at the next login', { directoryId: b.directoryId, error: describeConnectorError(r.left) });
-      return false;
-    }
-    const changed = r.right?.getTime();
-    const ours = b.lastPasswordPushAt === null ? Number.NEGATIVE_INFINITY : atDirectoryGrain(connector, Date.parse(b.lastPasswordPushAt));
-    if (changed === undefined || changed <= ours) return false;
-    const recorded = await handleUserCommand({ store: deps.store, context: commandContext(deps) }, {
-      type: 'RecordExternalPasswordChange', commandId: commandId(`external/${state.userId}/${b.directoryId}/${b.generation}/${changed}`), userId: state.userId,
-      at: isoNow(deps.clock), directoryId: b.directoryId, changedAt: isoTime(new Date(changed).toISOString()), source: 'login-check',
-    })();
-    if (E.isLeft(recorded)) {
-      deps.logger.warn('external password change not recorded', { directoryId: b.directoryId, error: recorded.left._tag });
-      return false;
-    }
-    deps.logger.info('password changed outside the portal: it is set back now', { directoryId: b.directoryId });
-    return recorded.right.events.length > 0;
-  }));
+const detectExternalChanges = async (
+  deps: Deps,
+  state: ExistingUser,
+  directories: Directories,
+  attempted: Set<string>,
+  deadline: number,
+): Promise<boolean> => {
+  const found = await Promise.all(
+    currentBindings(state).map(async (b): Promise<boolean> => {
+      const key = `external-check/${b.directoryId}/${b.generation}`;
+      // Once per settle and binding, decided on the state the login found: a directory this settle pushes the password to is not asked after.
+      if (attempted.has(key)) return false;
+      attempted.add(key);
+      if (!b.takeoverComplete || b.link.status !== 'linked' || b.externalChangePending !== null) return false;
+      if (pushDue(state, b, directories[b.directoryId])?.carriesPassword === true) return false; // the password goes there anyway
+      const connector = deps.connectorFor(b.directoryId);
+      const read = connector?.lastPasswordChange;
+      if (
+        connector === undefined ||
+        read === undefined ||
+        deps.breakerFor(b.directoryId).paused() ||
+        deps.accessFor(b.directoryId).isPaused()
+      )
+        return false;
+      const externalId = externalUserId(b.link.externalKey);
+      const r = await pacedCall(deps.pacerFor(b.directoryId, connector.kind), deps.clock, () => read(externalId)(), {
+        deadline,
+        ...deps.retry,
+        maxAttempts: 3,
+      });
+      if (E.isLeft(r)) {
+        deps.logger.warn('could not ask the directory whether the password changed there; asked again at the next login', {
+          directoryId: b.directoryId,
+          error: describeConnectorError(r.left),
+        });
+        return false;
+      }
+      const changed = r.right?.getTime();
+      const ours = b.lastPasswordPushAt === null ? Number.NEGATIVE_INFINITY : atDirectoryGrain(connector, Date.parse(b.lastPasswordPushAt));
+      if (changed === undefined || changed <= ours) return false;
+      const recorded = await handleUserCommand(
+        { store: deps.store, context: commandContext(deps) },
+        {
+          type: 'RecordExternalPasswordChange',
+          commandId: commandId(`external/${state.userId}/${b.directoryId}/${b.generation}/${changed}`),
+          userId: state.userId,
+          at: isoNow(deps.clock),
+          directoryId: b.directoryId,
+          changedAt: isoTime(new Date(changed).toISOString()),
+          source: 'login-check',
+        },
+      )();
+      if (E.isLeft(recorded)) {
+        deps.logger.warn('external password change not recorded', { directoryId: b.directoryId, error: recorded.left._tag });
+        return false;
+      }
+      deps.logger.info('password changed outside the portal: it is set back now', { directoryId: b.directoryId });
+      return recorded.right.events.length > 0;
+    }),
+  );
   return found.some((x) => x);
 };
 
-const sleep = (ms: number) => new Promise<void>((resolve) => { setTimeout(resolve, ms).unref(); });
+const sleep = (ms: number) =>
+  new Promise<void>((resolve) => {
+    setTimeout(resolve, ms).unref();
+  });
 
 /** Settles a user: passes until nothing is left to do; then drops the plaintext this settle used (R14: not kept past its pushes). */
 export const settleUser = async (deps: Deps, userId: UserId): Promise<void> => {

@@ -13,7 +13,10 @@ export interface InMemoryOutbox extends Mailer {
 export const inMemoryOutbox = (): InMemoryOutbox => {
   const mails = new Map<string, Mail>();
   return {
-    send: (mail) => TE.fromIO(() => { if (!mails.has(mail.id)) mails.set(mail.id, mail); }),
+    send: (mail) =>
+      TE.fromIO(() => {
+        if (!mails.has(mail.id)) mails.set(mail.id, mail);
+      }),
     sent: () => [...mails.values()],
   };
 };
@@ -38,7 +41,12 @@ export const fileOutbox = (path: string): Mailer => {
   const read = async (): Promise<Set<string>> => {
     try {
       const text = await readFile(path, 'utf8');
-      return new Set(text.split('\n').filter((l) => l.trim() !== '').map((l) => (JSON.parse(l) as { id: string }).id));
+      return new Set(
+        text
+          .split('\n')
+          .filter((l) => l.trim() !== '')
+          .map((l) => (JSON.parse(l) as { id: string }).id),
+      );
     } catch (e) {
       if ((e as { code?: string }).code === 'ENOENT') return new Set();
       throw e;
@@ -46,12 +54,16 @@ export const fileOutbox = (path: string): Mailer => {
   };
   let known: Promise<Set<string>> | undefined;
   return {
-    send: (mail) => TE.tryCatch(async () => {
-      known ??= read();
-      const ids = await known;
-      if (ids.has(mail.id)) return;
-      ids.add(mail.id);
-      await appendFile(path, `${JSON.stringify(mail)}\n`, 'utf8');
-    }, (e) => mailFailed(`cannot write ${path}: ${(e as { code?: string }).code ?? 'error'}`)),
+    send: (mail) =>
+      TE.tryCatch(
+        async () => {
+          known ??= read();
+          const ids = await known;
+          if (ids.has(mail.id)) return;
+          ids.add(mail.id);
+          await appendFile(path, `${JSON.stringify(mail)}\n`, 'utf8');
+        },
+        (e) => mailFailed(`cannot write ${path}: ${(e as { code?: string }).code ?? 'error'}`),
+      ),
   };
 };

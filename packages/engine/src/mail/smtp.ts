@@ -7,7 +7,12 @@ import { mailFailed } from './Mailer.js';
  *  neither nodemailer nor its types: the host that sends mail owns nodemailer. */
 export interface SmtpTransport {
   sendMail(message: {
-    readonly from: string; readonly to: string; readonly subject: string; readonly text: string; readonly html: string; readonly messageId: string;
+    readonly from: string;
+    readonly to: string;
+    readonly subject: string;
+    readonly text: string;
+    readonly html: string;
+    readonly messageId: string;
   }): Promise<unknown>;
 }
 
@@ -27,12 +32,23 @@ export interface SmtpMailerOptions {
 export const smtpMailer = (options: SmtpMailerOptions): Mailer => {
   const domain = options.messageIdDomain ?? /@([^>\s]+)/.exec(options.from)?.[1] ?? 'takeover.invalid';
   return {
-    send: (mail) => TE.tryCatch(
-      async () => {
-        const digest = createHash('sha256').update(mail.id).digest('hex').slice(0, 32);
-        await options.transport.sendMail({ from: options.from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html, messageId: `<${digest}@${domain}>` });
-      },
-      (e) => mailFailed(`SMTP: ${(e as { code?: string; responseCode?: number }).code ?? 'error'}${(e as { responseCode?: number }).responseCode === undefined ? '' : ` ${(e as { responseCode?: number }).responseCode}`}`),
-    ),
+    send: (mail) =>
+      TE.tryCatch(
+        async () => {
+          const digest = createHash('sha256').update(mail.id).digest('hex').slice(0, 32);
+          await options.transport.sendMail({
+            from: options.from,
+            to: mail.to,
+            subject: mail.subject,
+            text: mail.text,
+            html: mail.html,
+            messageId: `<${digest}@${domain}>`,
+          });
+        },
+        (e) =>
+          mailFailed(
+            `SMTP: ${(e as { code?: string; responseCode?: number }).code ?? 'error'}${(e as { responseCode?: number }).responseCode === undefined ? '' : ` ${(e as { responseCode?: number }).responseCode}`}`,
+          ),
+      ),
   };
 };

@@ -34,7 +34,11 @@ const html = (paragraphs: ReadonlyArray<string>, link: { readonly url: string; r
   ].join('\n');
 
 /** R1: one per directory. Names the directory and asks the user to log in to the portal to complete the takeover. */
-export const bindingMail = (settings: MailSettings, user: UserAttributes, directory: Pick<DirectoryInfo, 'displayName' | 'domain'>): Rendered => {
+export const bindingMail = (
+  settings: MailSettings,
+  user: UserAttributes,
+  directory: Pick<DirectoryInfo, 'displayName' | 'domain'>,
+): Rendered => {
   const label = directoryLabel(directory);
   const lines = [
     greeting(user),
@@ -49,8 +53,16 @@ export const bindingMail = (settings: MailSettings, user: UserAttributes, direct
 };
 
 /** R2: once per user, however many directories are bound. With `userId` and `settings.activationUrl`, the link is that user's activation URL. */
-export const activationMail = (settings: MailSettings, user: UserAttributes, directories: ReadonlyArray<Pick<DirectoryInfo, 'displayName' | 'domain'>>, userId?: UserId): Rendered => {
-  const url = settings.activationUrl !== undefined && userId !== undefined ? settings.activationUrl({ userId, email: user.email }) : settings.portalUrl;
+export const activationMail = (
+  settings: MailSettings,
+  user: UserAttributes,
+  directories: ReadonlyArray<Pick<DirectoryInfo, 'displayName' | 'domain'>>,
+  userId?: UserId,
+): Rendered => {
+  const url =
+    settings.activationUrl !== undefined && userId !== undefined
+      ? settings.activationUrl({ userId, email: user.email })
+      : settings.portalUrl;
   const names = directories.map(directoryLabel);
   const lines = [
     greeting(user),

@@ -21,7 +21,10 @@ export interface DirectoryAccess {
   /** What the last probe found missing (or the repeated refusal), while paused. */
   readonly problem: () => DirectoryAccessProblem | undefined;
   /** A push to `userId` was refused `forbidden`: the directory's access, or this account's? */
-  readonly judgeForbidden: (userId: string, diagnose: () => TaskEither<ConnectorError, ReadonlyArray<AccessCheck>>) => Promise<'directory' | 'account'>;
+  readonly judgeForbidden: (
+    userId: string,
+    diagnose: () => TaskEither<ConnectorError, ReadonlyArray<AccessCheck>>,
+  ) => Promise<'directory' | 'account'>;
   readonly succeeded: () => void;
 }
 
@@ -50,7 +53,10 @@ export const directoryAccess = (clock: Clock, options: AccessGuardOptions = {}):
   let probing: Promise<ReadonlyArray<AccessCheck> | undefined> | undefined;
 
   /** The missing checks (empty: nothing missing; undefined: the probe itself failed). One probe at a time, reused for `probeEveryMs`. */
-  const probe = (diagnose: () => TaskEither<ConnectorError, ReadonlyArray<AccessCheck>>, fresh: boolean): Promise<ReadonlyArray<AccessCheck> | undefined> => {
+  const probe = (
+    diagnose: () => TaskEither<ConnectorError, ReadonlyArray<AccessCheck>>,
+    fresh: boolean,
+  ): Promise<ReadonlyArray<AccessCheck> | undefined> => {
     if (!fresh && lastProbe !== undefined && clock.now() - lastProbe.at < probeEveryMs) return Promise.resolve(lastProbe.missing);
     probing ??= (async () => {
       try {
@@ -90,16 +96,22 @@ export const directoryAccess = (clock: Clock, options: AccessGuardOptions = {}):
       if (refused.size >= sameRefusals) {
         pause ??= {
           since: clock.now(),
-          checks: [{
-            area: 'role', name: 'the right to change these users', status: 'missing',
-            detail: `${refused.size} different users were refused in a row (403 forbidden) with no success in between, although the connector's own checks found nothing missing.`,
-            fix: 'Check the connector\'s role and permissions in the directory (for Microsoft Entra: the app needs User-PasswordProfile.ReadWrite.All and the User Administrator role; administrators need Privileged Authentication Administrator). Run takeover-doctor for details.',
-          }],
+          checks: [
+            {
+              area: 'role',
+              name: 'the right to change these users',
+              status: 'missing',
+              detail: `${refused.size} different users were refused in a row (403 forbidden) with no success in between, although the connector's own checks found nothing missing.`,
+              fix: "Check the connector's role and permissions in the directory (for Microsoft Entra: the app needs User-PasswordProfile.ReadWrite.All and the User Administrator role; administrators need Privileged Authentication Administrator). Run takeover-doctor for details.",
+            },
+          ],
         };
         return 'directory';
       }
       return 'account';
     },
-    succeeded: () => { refused = new Set(); },
+    succeeded: () => {
+      refused = new Set();
+    },
   };
 };

@@ -1,6 +1,13 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { Either } from 'fp-ts/lib/Either.js';
-import { CircuitState, ConsecutiveBreaker, circuitBreaker, handleWhenResult, isBrokenCircuitError, isIsolatedCircuitError } from 'cockatiel';
+import {
+  CircuitState,
+  ConsecutiveBreaker,
+  circuitBreaker,
+  handleWhenResult,
+  isBrokenCircuitError,
+  isIsolatedCircuitError,
+} from 'cockatiel';
 
 /**
  * One directory's credentials check (cockatiel's circuit breaker): an `auth` answer opens it, and
@@ -24,7 +31,9 @@ export const authBreaker = (pauseMs: number): AuthBreaker => {
   const policy = circuitBreaker(handleWhenResult(isAuthLeft), { halfOpenAfter: pauseMs, breaker: new ConsecutiveBreaker(1) });
   // cockatiel moves from open to half-open lazily, on the next call: the pause is over once `pauseMs` has passed.
   let openedAt = 0;
-  policy.onBreak(() => { openedAt = Date.now(); });
+  policy.onBreak(() => {
+    openedAt = Date.now();
+  });
   return {
     paused: () => policy.state === CircuitState.Open && Date.now() - openedAt < pauseMs,
     run: async (call) => {

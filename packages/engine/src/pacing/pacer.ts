@@ -55,7 +55,10 @@ export const pacer = (options: PacingOptions, clock: Clock, onDepth: (depth: num
       const now = clock.now();
       const at = Math.max(nextSlot, notBefore);
       if (at > now) {
-        timer = setTimeout(() => { timer = undefined; pump(); }, at - now);
+        timer = setTimeout(() => {
+          timer = undefined;
+          pump();
+        }, at - now);
         return;
       }
       nextSlot = Math.max(nextSlot, now - CATCH_UP_MS) + 1000 / rate;
@@ -67,28 +70,41 @@ export const pacer = (options: PacingOptions, clock: Clock, onDepth: (depth: num
   };
 
   return {
-    schedule: <A>(task: () => Promise<A>, unlessNow?: () => A | undefined) => new Promise<A>((resolve, reject) => {
-      waiting.push({
-        start: () => { task().then(resolve, reject).finally(() => { inFlight -= 1; pump(); }); },
-        answeredWithoutCall: () => {
-          const answer = unlessNow?.();
-          if (answer === undefined) return false;
-          resolve(answer);
-          return true;
-        },
-      });
-      onDepth(waiting.length);
-      pump();
-    }),
+    schedule: <A>(task: () => Promise<A>, unlessNow?: () => A | undefined) =>
+      new Promise<A>((resolve, reject) => {
+        waiting.push({
+          start: () => {
+            task()
+              .then(resolve, reject)
+              .finally(() => {
+                inFlight -= 1;
+                pump();
+              });
+          },
+          answeredWithoutCall: () => {
+            const answer = unlessNow?.();
+            if (answer === undefined) return false;
+            resolve(answer);
+            return true;
+          },
+        });
+        onDepth(waiting.length);
+        pump();
+      }),
     throttled: (retryAfterMs) => {
       rate = Math.max(floor, rate / 2);
       const now = clock.now();
       if (retryAfterMs !== undefined) notBefore = Math.max(notBefore, now + retryAfterMs);
       nextSlot = Math.max(nextSlot, now + 1000 / rate);
-      if (timer !== undefined) { clearTimeout(timer); timer = undefined; }
+      if (timer !== undefined) {
+        clearTimeout(timer);
+        timer = undefined;
+      }
       pump();
     },
-    succeeded: () => { rate = Math.min(quota, rate + quota / 100); },
+    succeeded: () => {
+      rate = Math.min(quota, rate + quota / 100);
+    },
     depth: () => waiting.length,
     state: () => ({ ratePerSecond: rate, notBefore, inFlight }),
   };

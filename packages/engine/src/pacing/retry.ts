@@ -31,9 +31,17 @@ const isRetryableLeft = (r: unknown): boolean => {
  * and auth failures return at once. Resolves with the last result; never rejects.
  */
 /** A call the caller itself gave up before sending (see `dispatch/push.ts`). */
-export interface Abandoned { readonly _tag: 'abandoned'; readonly why: 'superseded' | 'hold-expired' | 'directory-paused' }
+export interface Abandoned {
+  readonly _tag: 'abandoned';
+  readonly why: 'superseded' | 'hold-expired' | 'directory-paused';
+}
 
-export const pacedCall = async <Err extends ConnectorError | Abandoned, A>(pacer: Pacer, clock: Clock, call: () => Promise<Either<Err, A>>, options: RetryOptions): Promise<Either<Err, A>> => {
+export const pacedCall = async <Err extends ConnectorError | Abandoned, A>(
+  pacer: Pacer,
+  clock: Clock,
+  call: () => Promise<Either<Err, A>>,
+  options: RetryOptions,
+): Promise<Either<Err, A>> => {
   const policy = retry(handleWhenResult(isRetryableLeft), {
     maxAttempts: (options.maxAttempts ?? 8) - 1,
     backoff: new ExponentialBackoff({ initialDelay: options.initialDelayMs ?? 250, maxDelay: options.maxDelayMs ?? 15_000 }),
@@ -47,10 +55,15 @@ export const pacedCall = async <Err extends ConnectorError | Abandoned, A>(pacer
     return await policy.execute(async () => {
       if (last !== undefined && clock.now() >= options.deadline) return last;
       const abandonIf = options.abandonIf;
-      last = await pacer.schedule(call, abandonIf === undefined ? undefined : () => {
-        const why = abandonIf();
-        return why === undefined ? undefined : E.left(why as Err);
-      });
+      last = await pacer.schedule(
+        call,
+        abandonIf === undefined
+          ? undefined
+          : () => {
+              const why = abandonIf();
+              return why === undefined ? undefined : E.left(why as Err);
+            },
+      );
       if (E.isLeft(last)) {
         const e: ConnectorError | Abandoned = last.left;
         if (e._tag === 'retryable' && (e.reason === 'throttled' || e.retryAfter !== undefined)) {

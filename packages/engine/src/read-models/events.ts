@@ -8,7 +8,9 @@ export type AnyEvent = UserEvent | DirectoryEvent;
 export type Recorded = RecordedEvent<AnyEvent>;
 
 /** Core's events; the mail outbox's `MailQueued` (same store, not a domain event) reads as `null`. */
-export const anyEventDecoder: EventDecoder<AnyEvent | null> = { decode: (raw) => (raw.type === 'MailQueued' ? E.right(null) : decodeEvent(raw)) };
+export const anyEventDecoder: EventDecoder<AnyEvent | null> = {
+  decode: (raw) => (raw.type === 'MailQueued' ? E.right(null) : decodeEvent(raw)),
+};
 
 /**
  * A read model: fed each batch of the global order (at least once: `apply` must tolerate a batch

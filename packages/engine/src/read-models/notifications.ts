@@ -33,13 +33,22 @@ export const portalNotifications = (): PortalNotifications => {
         seen.add(e.data.pushId);
         const label = labels.label(e.data.directoryId);
         const sessionsEnded = e.data.sessionsEnded === true;
-        const message = e.data.reason === 'external-change'
-          ? `Your ${label} password had been changed outside the portal; it is your portal password again.${sessionsEnded ? ' You were signed out of your other sessions there.' : ''}`
-          : e.data.carriesPassword
-          ? `Your password was updated in ${label}.${sessionsEnded ? ' You were signed out of your other sessions there: sign in again with your new password.' : ''}`
-          : `Your profile was updated in ${label}.${sessionsEnded ? ' You were signed out of your other sessions there.' : ''}`;
+        const message =
+          e.data.reason === 'external-change'
+            ? `Your ${label} password had been changed outside the portal; it is your portal password again.${sessionsEnded ? ' You were signed out of your other sessions there.' : ''}`
+            : e.data.carriesPassword
+              ? `Your password was updated in ${label}.${sessionsEnded ? ' You were signed out of your other sessions there: sign in again with your new password.' : ''}`
+              : `Your profile was updated in ${label}.${sessionsEnded ? ' You were signed out of your other sessions there.' : ''}`;
         const list = byUser.get(e.data.userId) ?? [];
-        list.push({ id: e.data.pushId, userId: e.data.userId, directoryId: e.data.directoryId, at: e.data.at, message, passwordChanged: e.data.carriesPassword, sessionsEnded });
+        list.push({
+          id: e.data.pushId,
+          userId: e.data.userId,
+          directoryId: e.data.directoryId,
+          at: e.data.at,
+          message,
+          passwordChanged: e.data.carriesPassword,
+          sessionsEnded,
+        });
         byUser.set(e.data.userId, list);
       }
     },

@@ -18,7 +18,10 @@ export interface RunningReadModels {
   readonly subscription: Subscription;
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => { setTimeout(resolve, ms); });
+const sleep = (ms: number) =>
+  new Promise<void>((resolve) => {
+    setTimeout(resolve, ms);
+  });
 
 /**
  * Feeds read models from one checkpointed subscription to the global order (event-store's
@@ -33,14 +36,17 @@ export const runReadModels = (store: EventStore, models: ReadonlyArray<ReadModel
     checkpoints: options.checkpoints ?? inMemoryCheckpointStore(),
     decoder: anyEventDecoder,
     pollIntervalMs,
-    handle: (events, checkpoint) => TE.fromIO(() => {
-      const ours = events.filter((e): e is Recorded => e.event !== null);
-      for (const m of models) m.apply(ours);
-      last = checkpoint;
-    }),
+    handle: (events, checkpoint) =>
+      TE.fromIO(() => {
+        const ours = events.filter((e): e is Recorded => e.event !== null);
+        for (const m of models) m.apply(ours);
+        last = checkpoint;
+      }),
   });
   let ended: string | undefined;
-  void subscription.done.then((r) => { ended = E.isLeft(r) ? r.left._tag : 'stopped'; });
+  void subscription.done.then((r) => {
+    ended = E.isLeft(r) ? r.left._tag : 'stopped';
+  });
   return {
     subscription,
     catchUp: async () => {

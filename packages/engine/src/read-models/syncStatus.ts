@@ -29,7 +29,9 @@ export const syncStatusView = (options: { readonly leaseMs?: number } = {}): Syn
         seen.add(r.id);
         const e = r.event;
         switch (e.type) {
-          case 'DirectoryConnected': case 'DirectoryPolicyChanged': case 'DirectoryDisconnected': {
+          case 'DirectoryConnected':
+          case 'DirectoryPolicyChanged':
+          case 'DirectoryDisconnected': {
             const id = e.data.directoryId;
             directories.set(id, directoryDecider.evolve(directories.get(id) ?? directoryDecider.initialState, e));
             break;
@@ -38,8 +40,18 @@ export const syncStatusView = (options: { readonly leaseMs?: number } = {}): Syn
             const id = e.data.userId;
             users.set(id, userDecider.evolve(users.get(id) ?? userDecider.initialState, e));
             if (e.type === 'PushFailed' || e.type === 'ExternalAccountActionFailed') {
-              if (e.data.failure.class === 'auth') health.set(e.data.directoryId, { directoryId: e.data.directoryId, needsAdmin: true, lastAuthFailure: { ...e.data.failure, at: e.data.at } });
-            } else if (e.type === 'PushSucceeded' || e.type === 'ExternalAccountSuspended' || e.type === 'ExternalAccountRestored' || e.type === 'ExternalAccountLinked') {
+              if (e.data.failure.class === 'auth')
+                health.set(e.data.directoryId, {
+                  directoryId: e.data.directoryId,
+                  needsAdmin: true,
+                  lastAuthFailure: { ...e.data.failure, at: e.data.at },
+                });
+            } else if (
+              e.type === 'PushSucceeded' ||
+              e.type === 'ExternalAccountSuspended' ||
+              e.type === 'ExternalAccountRestored' ||
+              e.type === 'ExternalAccountLinked'
+            ) {
               const h = health.get(e.data.directoryId);
               if (h?.needsAdmin === true) health.set(e.data.directoryId, { ...h, needsAdmin: false });
             }
@@ -57,5 +69,10 @@ export const syncStatusView = (options: { readonly leaseMs?: number } = {}): Syn
   };
 };
 
-const userStatus = (state: UserState, dirs: ReadonlyArray<DirectoryState>, now: IsoTime | undefined, leaseMs: number | undefined): ReadonlyArray<BindingStatus> =>
+const userStatus = (
+  state: UserState,
+  dirs: ReadonlyArray<DirectoryState>,
+  now: IsoTime | undefined,
+  leaseMs: number | undefined,
+): ReadonlyArray<BindingStatus> =>
   syncStatus(state, directoriesFrom(dirs), { ...(now === undefined ? {} : { now }), ...(leaseMs === undefined ? {} : { leaseMs }) });

@@ -20,17 +20,24 @@ export const faultyConnector = (inner: DirectoryConnector, now: () => number = D
   let always: ConnectorError | undefined;
   let lost: Array<{ op: string; error: ConnectorError }> = [];
   const calls: Array<{ op: string; at: number; withPassword?: boolean }> = [];
-  const wrap = <Args extends unknown[], A>(op: string, f: (...args: Args) => TE.TaskEither<ConnectorError, A>) => (...args: Args): TE.TaskEither<ConnectorError, A> => () => {
-    const request = args[0];
-    calls.push(op === 'push' && typeof request === 'object' && request !== null ? { op, at: now(), withPassword: 'password' in request } : { op, at: now() });
-    const fault = always ?? queued.shift();
-    if (fault !== undefined) return Promise.resolve({ _tag: 'Left' as const, left: fault });
-    const lose = lost.findIndex((l) => l.op === op);
-    if (lose < 0) return f(...args)();
-    const { error } = lost[lose] ?? { error: undefined };
-    lost = lost.filter((_, i) => i !== lose);
-    return f(...args)().then(() => ({ _tag: 'Left' as const, left: error as ConnectorError }));
-  };
+  const wrap =
+    <Args extends unknown[], A>(op: string, f: (...args: Args) => TE.TaskEither<ConnectorError, A>) =>
+    (...args: Args): TE.TaskEither<ConnectorError, A> =>
+    () => {
+      const request = args[0];
+      calls.push(
+        op === 'push' && typeof request === 'object' && request !== null
+          ? { op, at: now(), withPassword: 'password' in request }
+          : { op, at: now() },
+      );
+      const fault = always ?? queued.shift();
+      if (fault !== undefined) return Promise.resolve({ _tag: 'Left' as const, left: fault });
+      const lose = lost.findIndex((l) => l.op === op);
+      if (lose < 0) return f(...args)();
+      const { error } = lost[lose] ?? { error: undefined };
+      lost = lost.filter((_, i) => i !== lose);
+      return f(...args)().then(() => ({ _tag: 'Left' as const, left: error as ConnectorError }));
+    };
   return {
     kind: inner.kind,
     capabilities: inner.capabilities,
@@ -43,11 +50,22 @@ export const faultyConnector = (inner: DirectoryConnector, now: () => number = D
     ...(inner.lastPasswordChange === undefined ? {} : { lastPasswordChange: wrap('lastPasswordChange', inner.lastPasswordChange) }),
     ...(inner.passwordChangePrecisionMs === undefined ? {} : { passwordChangePrecisionMs: inner.passwordChangePrecisionMs }),
     // While faults are set, diagnose reads the directory through them (as a real diagnose would meet the same refusals).
-    diagnose: () => (always !== undefined || queued.length > 0 ? diagnoseByDescribe(wrap('describe', inner.describe)) : wrap('diagnose', inner.diagnose)()),
-    failNext: (count, error) => { queued = [...queued, ...Array.from({ length: count }, () => error)]; },
-    failAlways: (error) => { always = error; },
-    loseAnswers: (op, count, error) => { lost = [...lost, ...Array.from({ length: count }, () => ({ op, error }))]; },
-    heal: () => { always = undefined; queued = []; lost = []; },
+    diagnose: () =>
+      always !== undefined || queued.length > 0 ? diagnoseByDescribe(wrap('describe', inner.describe)) : wrap('diagnose', inner.diagnose)(),
+    failNext: (count, error) => {
+      queued = [...queued, ...Array.from({ length: count }, () => error)];
+    },
+    failAlways: (error) => {
+      always = error;
+    },
+    loseAnswers: (op, count, error) => {
+      lost = [...lost, ...Array.from({ length: count }, () => ({ op, error }))];
+    },
+    heal: () => {
+      always = undefined;
+      queued = [];
+      lost = [];
+    },
     calls: () => [...calls],
   };
 };

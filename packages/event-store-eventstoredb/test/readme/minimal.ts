@@ -5,11 +5,9 @@ export const minimal = async (connectionString: string): Promise<number> => {
   const client = EventStoreDBClient.connectionString(connectionString); // e.g. esdb://localhost:2113?tls=false
   const store = eventStoreDbEventStore(client);
 
-  const appended = await store.appendToStream(
-    'user-1',
-    [{ id: 'evt-1', type: 'Registered', data: { email: 'ada@example.com' } }],
-    { expectedVersion: 'no-stream' },
-  )(); // WrongExpectedVersionError comes back as Left(VersionConflict)
+  const appended = await store.appendToStream('user-1', [{ id: 'evt-1', type: 'Registered', data: { email: 'ada@example.com' } }], {
+    expectedVersion: 'no-stream',
+  })(); // WrongExpectedVersionError comes back as Left(VersionConflict)
   if (appended._tag === 'Left') throw new Error(appended.left._tag);
 
   const page = await store.readAll({ filter: { streamPrefix: 'user-' } })(); // from $all

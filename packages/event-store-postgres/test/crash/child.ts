@@ -7,7 +7,10 @@ import pg from 'pg';
 const schema = process.argv[2];
 if (schema === undefined) throw new Error('usage: child.ts <schema>');
 const pool = new pg.Pool({
-  host: process.env.PGHOST ?? '127.0.0.1', user: process.env.PGUSER ?? 'postgres', database: process.env.PGDATABASE ?? 'test', max: 4,
+  host: process.env.PGHOST ?? '127.0.0.1',
+  user: process.env.PGUSER ?? 'postgres',
+  database: process.env.PGDATABASE ?? 'test',
+  max: 4,
 });
 const opened = await createPostgresEventStore({ pool, schema })();
 if (opened._tag === 'Left') throw new Error(opened.left.reason);

@@ -8,11 +8,9 @@ export const minimal = async (pool: pg.Pool, schema: string): Promise<number> =>
   if (created._tag === 'Left') throw new Error(created.left.reason); // StoreUnavailable
   const store = created.right;
 
-  const appended = await store.appendToStream(
-    'user-1',
-    [{ id: 'evt-1', type: 'Registered', data: { email: 'ada@example.com' } }],
-    { expectedVersion: 'no-stream' },
-  )(); // one round trip: version guard + insert in one statement
+  const appended = await store.appendToStream('user-1', [{ id: 'evt-1', type: 'Registered', data: { email: 'ada@example.com' } }], {
+    expectedVersion: 'no-stream',
+  })(); // one round trip: version guard + insert in one statement
   if (appended._tag === 'Left') throw new Error(appended.left._tag);
 
   const page = await store.readAll({ after: Checkpoint.start })(); // never skips a late commit

@@ -6,7 +6,9 @@ import { openSqliteEventStore } from '@takeover/event-store-sqlite';
 
 describe('SQLite durability', () => {
   const dir = mkdtempSync(join(tmpdir(), 'takeover-sqlite-crash-'));
-  afterAll(() => { rmSync(dir, { recursive: true, force: true }); });
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('keeps every acknowledged append, and no torn batch, after the writer is SIGKILLed', async () => {
     const path = join(dir, 'events.db');

@@ -5,11 +5,9 @@ export const minimal = async (path: string): Promise<number> => {
   if (opened._tag === 'Left') throw new Error(opened.left.reason); // StoreUnavailable
   const store = opened.right;
 
-  const appended = await store.appendToStream(
-    'user-1',
-    [{ id: 'evt-1', type: 'Registered', data: { email: 'ada@example.com' } }],
-    { expectedVersion: 'no-stream' },
-  )();
+  const appended = await store.appendToStream('user-1', [{ id: 'evt-1', type: 'Registered', data: { email: 'ada@example.com' } }], {
+    expectedVersion: 'no-stream',
+  })();
   if (appended._tag === 'Left') throw new Error(appended.left._tag);
 
   const page = await store.readAll({ maxCount: 100 })(); // the global order, from the start

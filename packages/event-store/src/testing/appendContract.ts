@@ -82,25 +82,33 @@ export const appendContract = (subject: () => ContractSubject, options: Contract
       expect(all.events).toHaveLength(2);
     });
 
-    globalIds('rejects a stored event id reused in another stream or batch with DuplicateEventId', 'this store keeps event ids unique per stream only, so an id reused in another stream is not a duplicate', async () => {
-      const { store } = subject();
-      const prefix = uniquePrefix('id');
-      const e = counted(1);
-      await orFail(store.appendToStream(`${prefix}a`, [e]));
-      expect(await leftOf(store.appendToStream(`${prefix}b`, [e]))).toMatchObject({ _tag: 'DuplicateEventId', eventId: e.id });
-      expect(await leftOf(store.appendToStream(`${prefix}a`, [counted(2), e]))).toMatchObject({ _tag: 'DuplicateEventId' });
-      expect(await orFail(store.readStream(`${prefix}b`))).toEqual([]);
-      expect(await orFail(store.readStream(`${prefix}a`))).toHaveLength(1);
-    });
+    globalIds(
+      'rejects a stored event id reused in another stream or batch with DuplicateEventId',
+      'this store keeps event ids unique per stream only, so an id reused in another stream is not a duplicate',
+      async () => {
+        const { store } = subject();
+        const prefix = uniquePrefix('id');
+        const e = counted(1);
+        await orFail(store.appendToStream(`${prefix}a`, [e]));
+        expect(await leftOf(store.appendToStream(`${prefix}b`, [e]))).toMatchObject({ _tag: 'DuplicateEventId', eventId: e.id });
+        expect(await leftOf(store.appendToStream(`${prefix}a`, [counted(2), e]))).toMatchObject({ _tag: 'DuplicateEventId' });
+        expect(await orFail(store.readStream(`${prefix}b`))).toEqual([]);
+        expect(await orFail(store.readStream(`${prefix}a`))).toHaveLength(1);
+      },
+    );
 
-    globalIds('keeps an append atomic: a batch is all stored or none of it', 'the failing batch is made with an event id stored in another stream, which this store (ids unique per stream only) accepts', async () => {
-      const { store } = subject();
-      const s = `${uniquePrefix('id')}c`;
-      const taken = counted(0);
-      await orFail(store.appendToStream(`${s}-other`, [taken]));
-      await leftOf(store.appendToStream(s, [counted(1), counted(2), taken]));
-      expect(await orFail(store.readStream(s))).toEqual([]);
-      await orFail(TE.sequenceArray([store.appendToStream(s, [counted(3)], { expectedVersion: 'no-stream' })]));
-    });
+    globalIds(
+      'keeps an append atomic: a batch is all stored or none of it',
+      'the failing batch is made with an event id stored in another stream, which this store (ids unique per stream only) accepts',
+      async () => {
+        const { store } = subject();
+        const s = `${uniquePrefix('id')}c`;
+        const taken = counted(0);
+        await orFail(store.appendToStream(`${s}-other`, [taken]));
+        await leftOf(store.appendToStream(s, [counted(1), counted(2), taken]));
+        expect(await orFail(store.readStream(s))).toEqual([]);
+        await orFail(TE.sequenceArray([store.appendToStream(s, [counted(3)], { expectedVersion: 'no-stream' })]));
+      },
+    );
   });
 };

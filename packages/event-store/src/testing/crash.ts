@@ -6,7 +6,11 @@ import { spawn } from 'node:child_process';
 import type { EventStore } from '../EventStore.js';
 import { Checkpoint } from '../Checkpoint.js';
 
-export interface CrashAck { readonly streamId: string; readonly ids: ReadonlyArray<string>; readonly last: number }
+export interface CrashAck {
+  readonly streamId: string;
+  readonly ids: ReadonlyArray<string>;
+  readonly last: number;
+}
 
 /**
  * The child's side: `writers` concurrent loops, each appending batches of 3 to its own stream
@@ -31,28 +35,33 @@ export const crashWriter = async (store: EventStore, writers: number): Promise<n
  * Runs `node --conditions=takeover-source --import tsx <script> ...args`, waits for `minAcks`
  * acknowledgements plus a random moment (up to 300 ms), SIGKILLs it and returns what it acknowledged.
  */
-export const runAndKill = (script: string, args: ReadonlyArray<string>, minAcks: number): Promise<ReadonlyArray<CrashAck>> => new Promise((resolve, reject) => {
-  const child = spawn(process.execPath, ['--conditions=takeover-source', '--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const acks: CrashAck[] = [];
-  let buffered = '';
-  let stderr = '';
-  let killing = false;
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    buffered += chunk;
-    const lines = buffered.split('\n');
-    buffered = lines.pop() ?? '';
-    for (const line of lines) acks.push(JSON.parse(line) as CrashAck);
-    if (!killing && acks.length >= minAcks) {
-      killing = true;
-      setTimeout(() => child.kill('SIGKILL'), Math.floor(Math.random() * 300));
-    }
+export const runAndKill = (script: string, args: ReadonlyArray<string>, minAcks: number): Promise<ReadonlyArray<CrashAck>> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--conditions=takeover-source', '--import', 'tsx', script, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const acks: CrashAck[] = [];
+    let buffered = '';
+    let stderr = '';
+    let killing = false;
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      buffered += chunk;
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      for (const line of lines) acks.push(JSON.parse(line) as CrashAck);
+      if (!killing && acks.length >= minAcks) {
+        killing = true;
+        setTimeout(() => child.kill('SIGKILL'), Math.floor(Math.random() * 300));
+      }
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    child.on('exit', (_code, signal) => {
+      if (signal === 'SIGKILL') resolve(acks);
+      else reject(new Error(`child exited on its own: ${stderr}`));
+    });
   });
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
-  child.on('exit', (_code, signal) => {
-    if (signal === 'SIGKILL') resolve(acks);
-    else reject(new Error(`child exited on its own: ${stderr}`));
-  });
-});
 
 /** Every acknowledged batch is stored whole, revisions have no gap, and no stream holds a torn batch. */
 export const expectAcknowledgedDurable = async (store: EventStore, acks: ReadonlyArray<CrashAck>): Promise<void> => {

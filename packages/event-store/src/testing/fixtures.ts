@@ -39,8 +39,13 @@ export const CountedEvent = t.type({
 });
 export type CountedEvent = t.TypeOf<typeof CountedEvent>;
 
-export const counted = (n: number, extra: Partial<EventToAppend> = {}): EventToAppend =>
-  ({ id: randomUUID(), type: 'Counted', data: { n }, metadata: { by: 'contract' }, ...extra });
+export const counted = (n: number, extra: Partial<EventToAppend> = {}): EventToAppend => ({
+  id: randomUUID(),
+  type: 'Counted',
+  data: { n },
+  metadata: { by: 'contract' },
+  ...extra,
+});
 
 /** A fresh prefix per test, so tests sharing one store never see each other's streams. */
 export const uniquePrefix = (label: string): string => `${label}${randomUUID().slice(0, 8)}-`;

@@ -55,9 +55,16 @@ export const globalOrderContract = (subject: () => ContractSubject, options: Con
   describe('a subscription', () => {
     const collect = (into: number[], s: ContractSubject, subscriptionId: string, prefix: string) =>
       subscribe(s.store, {
-        subscriptionId, checkpoints: s.checkpoints, decoder: CountedEvent, filter: { streamPrefix: prefix },
-        batchSize: 7, pollIntervalMs: 5,
-        handle: (events) => TE.fromIO(() => { into.push(...events.map((e) => e.event.data.n)); }),
+        subscriptionId,
+        checkpoints: s.checkpoints,
+        decoder: CountedEvent,
+        filter: { streamPrefix: prefix },
+        batchSize: 7,
+        pollIntervalMs: 5,
+        handle: (events) =>
+          TE.fromIO(() => {
+            into.push(...events.map((e) => e.event.data.n));
+          }),
       });
 
     it('resumes from its stored checkpoint after a restart, with no loss and no repeat', async () => {
@@ -92,7 +99,10 @@ export const globalOrderContract = (subject: () => ContractSubject, options: Con
       const id = `${prefix}projection`;
       for (let i = 0; i < 5; i++) await orFail(s.store.appendToStream(`${prefix}a`, [counted(i)]));
       const failing = subscribe(s.store, {
-        subscriptionId: id, checkpoints: s.checkpoints, filter: { streamPrefix: prefix }, pollIntervalMs: 5,
+        subscriptionId: id,
+        checkpoints: s.checkpoints,
+        filter: { streamPrefix: prefix },
+        pollIntervalMs: 5,
         handle: () => TE.left('projection down'),
       });
       expect(await failing.done).toEqual({ _tag: 'Left', left: { _tag: 'HandlerFailed', subscriptionId: id, error: 'projection down' } });

@@ -19,8 +19,12 @@ export const eventStoreContract = (name: string, options: ContractOptions): void
       if (current === undefined) throw new Error('contract subject not set up');
       return current;
     };
-    beforeAll(async () => { current = await options.setup(); });
-    afterAll(async () => { if (current !== undefined) await options.teardown?.(current); });
+    beforeAll(async () => {
+      current = await options.setup();
+    });
+    afterAll(async () => {
+      if (current !== undefined) await options.teardown?.(current);
+    });
     appendContract(subject, options);
     readContract(subject);
     globalOrderContract(subject, options);

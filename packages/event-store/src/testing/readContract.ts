@@ -36,10 +36,12 @@ export const readContract = (subject: () => ContractSubject): void => {
       const s = `${uniquePrefix('rs')}c`;
       const text = 'Zoë Ångström ‮עברית‬ 日本語 🎉👩‍👩‍👧 e\u0301 "quotes" \\ \n\t nul:\u0000';
       const big = 'x'.repeat(1_000_000);
-      await orFail(store.appendToStream(s, [
-        { id: `${s}-1`, type: 'Ünïcode ✓', data: { text, nested: [{ [text]: text }] }, metadata: { text } },
-        { id: `${s}-2`, type: 'Large', data: { big, list: Array.from({ length: 2_000 }, (_, i) => i) } },
-      ]));
+      await orFail(
+        store.appendToStream(s, [
+          { id: `${s}-1`, type: 'Ünïcode ✓', data: { text, nested: [{ [text]: text }] }, metadata: { text } },
+          { id: `${s}-2`, type: 'Large', data: { big, list: Array.from({ length: 2_000 }, (_, i) => i) } },
+        ]),
+      );
       const [u, l] = await orFail(store.readStream(s));
       expect(u?.event).toEqual({ type: 'Ünïcode ✓', data: { text, nested: [{ [text]: text }] }, metadata: { text } });
       expect((l?.event.data as { big: string }).big).toBe(big);

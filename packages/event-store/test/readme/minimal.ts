@@ -28,7 +28,10 @@ export const minimal = async (): Promise<ReadonlyArray<string>> => {
     checkpoints: inMemoryCheckpointStore(),
     decoder: Registered,
     pollIntervalMs: 10,
-    handle: (events) => TE.fromIO(() => { emails.push(...events.map((e) => e.event.data.email)); }),
+    handle: (events) =>
+      TE.fromIO(() => {
+        emails.push(...events.map((e) => e.event.data.email));
+      }),
   });
   while (emails.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
   await projection.stop();

@@ -15,7 +15,9 @@ import { deviceOf, setDevice } from '../cookies.js';
 import { invalid, ProblemError } from '../problem.js';
 import { addressOf, decodeOrThrow, jsonOnly, rateLimited, respond, sendRouteNotFound, type AuthRateLimit } from './common.js';
 
-interface IdParams { readonly id: string }
+interface IdParams {
+  readonly id: string;
+}
 
 const bearerOf = (request: FastifyRequest): string | undefined => {
   const header = request.headers.authorization;
@@ -46,7 +48,8 @@ export const registerAdminApi = async (server: FastifyInstance, app: HostApp, li
       });
       api.addHook('onRequest', jsonOnly);
       api.addHook('onSend', async (_request, reply, payload) => {
-        if (reply.statusCode === 401 && !reply.hasHeader('www-authenticate')) void reply.header('www-authenticate', 'Bearer realm="takeover"');
+        if (reply.statusCode === 401 && !reply.hasHeader('www-authenticate'))
+          void reply.header('www-authenticate', 'Bearer realm="takeover"');
         return payload;
       });
       api.setNotFoundHandler(sendRouteNotFound);
@@ -78,7 +81,11 @@ export const registerAdminApi = async (server: FastifyInstance, app: HostApp, li
         if (q !== undefined && typeof q !== 'string') throw new ProblemError(invalid('q', 'must be given once, as text'));
         const limitN = queryInt(request.query.limit, 'limit', 500);
         const offset = queryInt(request.query.offset, 'offset', 1_000_000_000);
-        const query = { ...(q === undefined ? {} : { q }), ...(limitN === undefined ? {} : { limit: limitN }), ...(offset === undefined ? {} : { offset }) };
+        const query = {
+          ...(q === undefined ? {} : { q }),
+          ...(limitN === undefined ? {} : { limit: limitN }),
+          ...(offset === undefined ? {} : { offset }),
+        };
         return reply.send(await app.admin.searchUsers(query));
       });
       api.post('/users', async (request, reply) => {

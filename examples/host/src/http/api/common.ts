@@ -66,4 +66,9 @@ export const sendRouteNotFound = (request: FastifyRequest, reply: FastifyReply):
   reply
     .code(404)
     .type('application/json; charset=utf-8')
-    .send({ error: { kind: 'not-found', reason: `no route ${request.method} ${JSON.stringify((request.url.split('?', 1)[0] ?? '').slice(0, 200))}` } });
+    .send({
+      error: {
+        kind: 'not-found',
+        reason: `no route ${request.method} ${JSON.stringify((request.url.split('?', 1)[0] ?? '').slice(0, 200))}`,
+      },
+    });

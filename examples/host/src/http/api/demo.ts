@@ -7,7 +7,12 @@ import { ProblemError } from '../problem.js';
 import { decodeVerify } from '../../app/inputs.js';
 import { decodeOrThrow, jsonOnly, rateLimited, respond, sendRouteNotFound, type AuthRateLimit } from './common.js';
 
-const registerDemoRoutes = (api: FastifyInstance, demo: DemoService, limit: AuthRateLimit, adminOf: (request: FastifyRequest) => Promise<AdminPrincipal | undefined>): void => {
+const registerDemoRoutes = (
+  api: FastifyInstance,
+  demo: DemoService,
+  limit: AuthRateLimit,
+  adminOf: (request: FastifyRequest) => Promise<AdminPrincipal | undefined>,
+): void => {
   api.post<{ Params: { readonly id: string } }>('/directories/:id/verify', { config: rateLimited(limit) }, async (request, reply) => {
     const { userKey, password } = decodeOrThrow(decodeVerify, request.body);
     return respond(reply, await demo.verify(request.params.id, userKey, password));
@@ -16,7 +21,7 @@ const registerDemoRoutes = (api: FastifyInstance, demo: DemoService, limit: Auth
   // The outbox holds activation links: only in demo mode, and only for the admin (issue 17 #7).
   if (demo.outbox) {
     api.get('/mail', async (request, reply) => {
-      if (await adminOf(request) === undefined) throw new ProblemError({ kind: 'unauthorized' });
+      if ((await adminOf(request)) === undefined) throw new ProblemError({ kind: 'unauthorized' });
       return reply.send({ messages: await demo.mail() });
     });
   }

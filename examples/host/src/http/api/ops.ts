@@ -36,16 +36,26 @@ export const registerOps = (server: FastifyInstance, app: HostApp, isClosing: ()
 
   server.get('/readyz', quiet, async (_request, reply) => {
     void reply.header('cache-control', 'no-store');
-    if (isClosing()) return reply.code(503).send({ ready: false, checks: [{ name: 'server', ok: false, detail: 'shutting down' }], pausedDirectories: [] });
+    if (isClosing())
+      return reply
+        .code(503)
+        .send({ ready: false, checks: [{ name: 'server', ok: false, detail: 'shutting down' }], pausedDirectories: [] });
     const readiness = await app.ready().catch((e: unknown) => {
       // The details go to the log, not to whoever asks /readyz.
       app.logger.warn({ err: e }, 'readiness check failed');
-      return { ready: false, checks: [{ name: 'app', ok: false, detail: 'the readiness check failed; see the log' }], pausedDirectories: [] };
+      return {
+        ready: false,
+        checks: [{ name: 'app', ok: false, detail: 'the readiness check failed; see the log' }],
+        pausedDirectories: [],
+      };
     });
     return reply.code(readiness.ready ? 200 : 503).send(readiness);
   });
 
   server.get('/metrics', quiet, async (_request, reply) =>
-    reply.header('cache-control', 'no-store').type(app.metrics.contentType).send(await app.metrics.metrics()),
+    reply
+      .header('cache-control', 'no-store')
+      .type(app.metrics.contentType)
+      .send(await app.metrics.metrics()),
   );
 };

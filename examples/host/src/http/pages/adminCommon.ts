@@ -12,21 +12,42 @@ import { adminPrincipal, csrfCheck, field, formOf, redirectWithFlash, retryAfter
 import { ButtonForm, Layout, LoginForm } from './ui.js';
 
 export const problemStatus = (problem: Problem): number =>
-  ({ invalid: 400, unauthorized: 401, forbidden: 403, 'not-found': 404, conflict: 409, rejected: 422, throttled: 429, unavailable: 503 })[problem.kind];
+  ({ invalid: 400, unauthorized: 401, forbidden: 403, 'not-found': 404, conflict: 409, rejected: 422, throttled: 429, unavailable: 503 })[
+    problem.kind
+  ];
 
 /** The logged-in admin, or a 303 to the console's login (the caller returns `reply`). */
 export const requireAdmin = async (request: FastifyRequest, reply: FastifyReply, app: HostApp): Promise<AdminPrincipal | undefined> => {
   const principal = await adminPrincipal(request, app);
-  if (principal === undefined) void redirectWithFlash(reply, app, '/admin/login', adminSessionOf(request) === undefined ? undefined : 'Your console session ended. Log in again.');
+  if (principal === undefined)
+    void redirectWithFlash(
+      reply,
+      app,
+      '/admin/login',
+      adminSessionOf(request) === undefined ? undefined : 'Your console session ended. Log in again.',
+    );
   return principal;
 };
 
 /** A console page: the layout with the console's sub-navigation and a log-out button. */
-export const ConsolePage = ({ app, reply, title, flash, children }: {
-  readonly app: HostApp; readonly reply: FastifyReply; readonly title: string; readonly flash?: string | undefined; readonly children: Markup;
+export const ConsolePage = ({
+  app,
+  reply,
+  title,
+  flash,
+  children,
+}: {
+  readonly app: HostApp;
+  readonly reply: FastifyReply;
+  readonly title: string;
+  readonly flash?: string | undefined;
+  readonly children: Markup;
 }): VNode =>
   Layout({
-    app, title, section: 'admin', flash,
+    app,
+    title,
+    section: 'admin',
+    flash,
     children: html`<nav aria-label="Console" class="console-nav">
         <a href="/admin">Users</a> · <a href="/admin/users/new">New user</a> · <a href="/admin/directories">Directories</a>
         ${ButtonForm({ action: '/admin/logout', csrf: reply.generateCsrf(), label: 'Log out of the console', className: 'secondary' })}
@@ -37,27 +58,45 @@ export const ConsolePage = ({ app, reply, title, flash, children }: {
 /** A console page for a problem (unknown user, push, directory…). */
 export const sendConsoleProblem = (app: HostApp, reply: FastifyReply, problem: Problem, title = 'Not found'): FastifyReply => {
   retryAfter(reply, problem);
-  return sendPage(reply, ConsolePage({ app, reply, title, children: html`<h1>${title}</h1><p role="alert">${said(problem)}</p><p><a href="/admin">Back to the users</a></p>` }), problemStatus(problem));
+  return sendPage(
+    reply,
+    ConsolePage({
+      app,
+      reply,
+      title,
+      children: html`<h1>${title}</h1><p role="alert">${said(problem)}</p><p><a href="/admin">Back to the users</a></p>`,
+    }),
+    problemStatus(problem),
+  );
 };
 
 const loginError = (problem: Problem): string =>
-  problem.kind === 'unauthorized' ? 'Wrong email or password.'
-    : problem.kind === 'throttled' ? `Too many attempts. Try again in ${String(problem.retryAfterSeconds)} seconds.`
-      : problem.kind === 'invalid' ? `The ${problem.field === 'email' ? 'email' : 'password'} ${problem.reason}.`
+  problem.kind === 'unauthorized'
+    ? 'Wrong email or password.'
+    : problem.kind === 'throttled'
+      ? `Too many attempts. Try again in ${String(problem.retryAfterSeconds)} seconds.`
+      : problem.kind === 'invalid'
+        ? `The ${problem.field === 'email' ? 'email' : 'password'} ${problem.reason}.`
         : `You cannot log in: ${said(problem)}`;
 
 export const registerAdminSession = (server: FastifyInstance, app: HostApp): void => {
   const csrf = csrfCheck(server);
-  const loginPage = (reply: FastifyReply, props: { readonly email?: string; readonly error?: string; readonly flash?: string | undefined }): VNode =>
+  const loginPage = (
+    reply: FastifyReply,
+    props: { readonly email?: string; readonly error?: string; readonly flash?: string | undefined },
+  ): VNode =>
     Layout({
-      app, title: 'Admin console log in', section: 'admin', flash: props.flash,
+      app,
+      title: 'Admin console log in',
+      section: 'admin',
+      flash: props.flash,
       children: html`<h1>Log in to the admin console</h1>
         <p>The admin account's password was printed once in the host's output at its first start.</p>
         ${LoginForm({ action: '/admin/login', csrfToken: reply.generateCsrf(), email: props.email, error: props.error })}`,
     });
 
   server.get('/admin/login', async (request, reply) => {
-    if (await adminPrincipal(request, app) !== undefined) return reply.redirect('/admin', 303);
+    if ((await adminPrincipal(request, app)) !== undefined) return reply.redirect('/admin', 303);
     return sendPage(reply, loginPage(reply, { flash: takeFlash(request, reply, app) }));
   });
 
@@ -87,15 +126,25 @@ export const registerAdminSession = (server: FastifyInstance, app: HostApp): voi
 /** The core's sync state in words (UserView.bindings[].state). */
 export const syncStateText = (state: string): string => {
   switch (state) {
-    case 'in-sync': return 'In sync';
-    case 'owed': return 'Owed';
-    case 'awaiting-login': return 'Owed (waits for the next login)';
-    case 'in-flight': return 'In flight';
-    case 'failed': return 'Failed (will be retried)';
-    case 'blocked': return 'Failed (waits for the next change)';
-    case 'paused': return 'Paused';
-    case 'resolving': return 'Finding the account';
-    case 'unresolved': return 'Account not found';
-    default: return state;
+    case 'in-sync':
+      return 'In sync';
+    case 'owed':
+      return 'Owed';
+    case 'awaiting-login':
+      return 'Owed (waits for the next login)';
+    case 'in-flight':
+      return 'In flight';
+    case 'failed':
+      return 'Failed (will be retried)';
+    case 'blocked':
+      return 'Failed (waits for the next change)';
+    case 'paused':
+      return 'Paused';
+    case 'resolving':
+      return 'Finding the account';
+    case 'unresolved':
+      return 'Account not found';
+    default:
+      return state;
   }
 };

@@ -15,10 +15,17 @@ const CauseText = ({ cause }: { readonly cause: Cause }): VNode =>
 
 export const registerAdminDirectories = (server: FastifyInstance, app: HostApp): void => {
   const csrf = csrfCheck(server);
-  const directoriesPage = (reply: FastifyReply, directories: ReadonlyArray<DirectoryView>, props: { readonly flash?: string | undefined; readonly failed?: { readonly id: string; readonly problem: Problem } }): VNode => {
+  const directoriesPage = (
+    reply: FastifyReply,
+    directories: ReadonlyArray<DirectoryView>,
+    props: { readonly flash?: string | undefined; readonly failed?: { readonly id: string; readonly problem: Problem } },
+  ): VNode => {
     const csrf = reply.generateCsrf();
     return ConsolePage({
-      app, reply, title: 'Directories', flash: props.flash,
+      app,
+      reply,
+      title: 'Directories',
+      flash: props.flash,
       children: html`<h1>Directories</h1>
         ${directories.map((d) => {
           const heading = `directory-${d.id}`;
@@ -34,10 +41,14 @@ export const registerAdminDirectories = (server: FastifyInstance, app: HostApp):
               <dt>Needs an admin</dt><dd>${d.needsAdmin ? 'Yes: the last call was refused for authorization' : 'No'}</dd>
               <dt>Paused</dt><dd>${d.paused ? 'Yes: no pushes start there until the problem below is fixed; they wait for the next login' : 'No'}</dd>
             </dl>
-            ${d.problems.length === 0 ? null : html`<div class="problem" role="alert">
+            ${
+              d.problems.length === 0
+                ? null
+                : html`<div class="problem" role="alert">
               <p>The directory refuses the connector. To fix it:</p>
               <ul>${d.problems.map((c) => html`<li><strong>${c.name}</strong>: ${c.detail}${c.fix === undefined ? null : html` <em>${c.fix}</em>`}</li>`)}</ul>
-            </div>`}
+            </div>`
+            }
             <form method="post" action=${`/admin/directories/${encodeURIComponent(d.id)}/policy`} novalidate>
               ${Csrf({ token: csrf })}
               ${ErrorMessage({ id: `${d.id}-policy-error`, message: error })}
@@ -67,13 +78,23 @@ export const registerAdminDirectories = (server: FastifyInstance, app: HostApp):
     if (by === undefined) return reply;
     const id = param(request, 'id');
     const form = formOf(request.body);
-    const failed = async (problem: Problem) => sendPage(reply, directoriesPage(reply, await app.admin.directories(), { failed: { id, problem } }), problemStatus(problem));
-    const decoded = decodePolicyChange({ passwordPush: field(form, 'passwordPush') || undefined, revokeSessionsOnPush: field(form, 'revokeSessionsOnPush') === 'true' });
+    const failed = async (problem: Problem) =>
+      sendPage(reply, directoriesPage(reply, await app.admin.directories(), { failed: { id, problem } }), problemStatus(problem));
+    const decoded = decodePolicyChange({
+      passwordPush: field(form, 'passwordPush') || undefined,
+      revokeSessionsOnPush: field(form, 'revokeSessionsOnPush') === 'true',
+    });
     if (E.isLeft(decoded)) return failed(decoded.left);
     const changed = await app.admin.changeDirectoryPolicy(by, id, decoded.right);
-    if (E.isLeft(changed)) return changed.left.kind === 'not-found' ? sendConsoleProblem(app, reply, changed.left, 'Directory not found') : failed(changed.left);
+    if (E.isLeft(changed))
+      return changed.left.kind === 'not-found' ? sendConsoleProblem(app, reply, changed.left, 'Directory not found') : failed(changed.left);
     const p = changed.right.policy;
-    return redirectWithFlash(reply, app, '/admin/directories', `${changed.right.label}: password push ${p.passwordPush}, sessions ${p.revokeSessionsOnPush ? 'revoked' : 'kept'} on push.`);
+    return redirectWithFlash(
+      reply,
+      app,
+      '/admin/directories',
+      `${changed.right.label}: password push ${p.passwordPush}, sessions ${p.revokeSessionsOnPush ? 'revoked' : 'kept'} on push.`,
+    );
   });
 
   server.get('/admin/pushes/:pushId', async (request, reply) => {
@@ -86,9 +107,13 @@ export const registerAdminDirectories = (server: FastifyInstance, app: HostApp):
     const [user, directories] = await Promise.all([app.admin.getUser(push.userId), app.admin.directories()]);
     const userText = E.isRight(user) ? `${user.right.displayName} (${user.right.email})` : push.userId;
     const directoryText = directories.find((d) => d.id === push.directoryId)?.label ?? push.directoryId;
-    return sendPage(reply, ConsolePage({
-      app, reply, title: 'Why this push',
-      children: html`<h1>Why this push happened</h1>
+    return sendPage(
+      reply,
+      ConsolePage({
+        app,
+        reply,
+        title: 'Why this push',
+        children: html`<h1>Why this push happened</h1>
         <dl class="facts">
           <dt>User</dt><dd><a href=${userHref}>${userText}</a></dd>
           <dt>Directory</dt><dd>${directoryText}</dd>
@@ -105,6 +130,8 @@ export const registerAdminDirectories = (server: FastifyInstance, app: HostApp):
         <h2>Carried by</h2>
         <p>${carriedBy === undefined ? 'No login: this push needed no password.' : CauseText({ cause: carriedBy })}</p>
         <p><a href=${userHref}>Back to the user</a></p>`,
-    }), 200);
+      }),
+      200,
+    );
   });
 };

@@ -30,12 +30,31 @@ const ATTRIBUTES = [
 type AttributeName = (typeof ATTRIBUTES)[number]['name'];
 
 const attributeFields = (values: (name: AttributeName) => string | undefined, errorFor: (name: string) => string | undefined) =>
-  ATTRIBUTES.map((a) => Field({ id: a.name, name: a.name, label: a.label, type: a.type, value: values(a.name), required: a.required, autocomplete: a.autocomplete, error: errorFor(a.name) }));
+  ATTRIBUTES.map((a) =>
+    Field({
+      id: a.name,
+      name: a.name,
+      label: a.label,
+      type: a.type,
+      value: values(a.name),
+      required: a.required,
+      autocomplete: a.autocomplete,
+      error: errorFor(a.name),
+    }),
+  );
 
 /** A problem's message for one input (when it names that input) or for the whole form. */
 const errorsOf = (problem: Problem | undefined) => ({
-  field: (name: string): string | undefined => (problem !== undefined && fieldOf(problem) === name ? `${ATTRIBUTES.find((a) => a.name === name)?.label ?? name} ${said(problem)}` : undefined),
-  form: problem === undefined ? undefined : problem.kind === 'invalid' ? 'Some values are not valid; see the messages below.' : `Not saved: ${said(problem)}`,
+  field: (name: string): string | undefined =>
+    problem !== undefined && fieldOf(problem) === name
+      ? `${ATTRIBUTES.find((a) => a.name === name)?.label ?? name} ${said(problem)}`
+      : undefined,
+  form:
+    problem === undefined
+      ? undefined
+      : problem.kind === 'invalid'
+        ? 'Some values are not valid; see the messages below.'
+        : `Not saved: ${said(problem)}`,
 });
 
 export const registerAdminUsers = (server: FastifyInstance, app: HostApp): void => {
@@ -49,9 +68,14 @@ export const registerAdminUsers = (server: FastifyInstance, app: HostApp): void 
     const result = await app.admin.searchUsers({ ...(q === '' ? {} : { q }), limit: PAGE_SIZE, offset: (pageNumber - 1) * PAGE_SIZE });
     const pages = Math.max(1, Math.ceil(result.total / PAGE_SIZE));
     const link = (p: number) => `/admin?${new URLSearchParams({ ...(q === '' ? {} : { q }), page: String(p) }).toString()}`;
-    return sendPage(reply, ConsolePage({
-      app, reply, title: 'Users', flash: takeFlash(request, reply, app),
-      children: html`<h1>Users</h1>
+    return sendPage(
+      reply,
+      ConsolePage({
+        app,
+        reply,
+        title: 'Users',
+        flash: takeFlash(request, reply, app),
+        children: html`<h1>Users</h1>
         <form method="get" action="/admin" role="search">
           <div class="field">
             <label for="q">Search users</label>
@@ -62,21 +86,28 @@ export const registerAdminUsers = (server: FastifyInstance, app: HostApp): void 
         </form>
         <p role="status">${result.total === 0 ? 'No users found.' : `${String(result.total)} user${result.total === 1 ? '' : 's'}${q === '' ? '' : ` matching “${q}”`}, page ${String(pageNumber)} of ${String(pages)}.`}</p>
         <p><a href="/admin/users/new">New user</a></p>
-        ${result.users.length === 0 ? null : html`<table>
+        ${
+          result.users.length === 0
+            ? null
+            : html`<table>
           <caption>Users</caption>
           <thead><tr><th scope="col">Email</th><th scope="col">Name</th><th scope="col">State</th><th scope="col">Password</th><th scope="col">Directories</th></tr></thead>
           <tbody>
-            ${result.users.map((u) => html`<tr>
+            ${result.users.map(
+              (u) => html`<tr>
               <td><a href=${`/admin/users/${encodeURIComponent(u.id)}`}>${u.email}</a></td>
               <td>${u.displayName}</td><td>${u.state}</td><td>${u.passwordStatus}</td><td>${u.directories.join(', ') || '—'}</td>
-            </tr>`)}
+            </tr>`,
+            )}
           </tbody>
-        </table>`}
+        </table>`
+        }
         <nav aria-label="Pages" class="pager">
           ${pageNumber > 1 ? html`<a href=${link(pageNumber - 1)} rel="prev">Previous page</a>` : null}
           ${pageNumber < pages ? html`<a href=${link(pageNumber + 1)} rel="next">Next page</a>` : null}
         </nav>`,
-    }));
+      }),
+    );
   });
 
   // ── Create ─────────────────────────────────────────────────────────────────────────────────
@@ -86,7 +117,9 @@ export const registerAdminUsers = (server: FastifyInstance, app: HostApp): void 
     const chosen = fields(form, 'directories');
     const passwordError = problem !== undefined && fieldOf(problem) === 'password' ? `Password ${said(problem)}` : undefined;
     return ConsolePage({
-      app, reply, title: 'New user',
+      app,
+      reply,
+      title: 'New user',
       children: html`<h1>New user</h1>
         <form method="post" action="/admin/users/new" novalidate>
           ${Csrf({ token: reply.generateCsrf() })}
@@ -126,23 +159,38 @@ export const registerAdminUsers = (server: FastifyInstance, app: HostApp): void 
     const chosen = fields(form, 'directories');
     if (chosen.length > 0) input.directories = chosen;
     const { password: _dropped, ...kept } = form;
-    const redisplay = async (problem: Problem) => sendPage(reply, newUserPage(reply, await app.admin.directories(), kept, problem), problemStatus(problem));
+    const redisplay = async (problem: Problem) =>
+      sendPage(reply, newUserPage(reply, await app.admin.directories(), kept, problem), problemStatus(problem));
     const decoded = decodeCreateUser(input);
     if (E.isLeft(decoded)) return redisplay(decoded.left);
     const created = await app.admin.createUser(by, decoded.right);
     if (E.isLeft(created)) {
       const p = created.left;
-      return redisplay(p.kind === 'conflict' && p.reason.includes('email') ? { kind: 'invalid', field: 'email', reason: 'is taken by another user' } : p);
+      return redisplay(
+        p.kind === 'conflict' && p.reason.includes('email') ? { kind: 'invalid', field: 'email', reason: 'is taken by another user' } : p,
+      );
     }
     const made = decoded.right;
-    const mailNote = made.password !== undefined ? ''
-      : made.state === 'active' && (made.directories ?? []).length > 0 ? ' An activation email was sent.'
-        : ' The activation email goes out once the user is active and bound to a directory.';
-    return redirectWithFlash(reply, app, `/admin/users/${encodeURIComponent(created.right.id)}`, `User ${decoded.right.email} created.${mailNote}`);
+    const mailNote =
+      made.password !== undefined
+        ? ''
+        : made.state === 'active' && (made.directories ?? []).length > 0
+          ? ' An activation email was sent.'
+          : ' The activation email goes out once the user is active and bound to a directory.';
+    return redirectWithFlash(
+      reply,
+      app,
+      `/admin/users/${encodeURIComponent(created.right.id)}`,
+      `User ${decoded.right.email} created.${mailNote}`,
+    );
   });
 
   // ── One user ───────────────────────────────────────────────────────────────────────────────
-  const userPage = async (reply: FastifyReply, user: UserView, props: { readonly flash?: string | undefined; readonly form?: Form; readonly problem?: Problem }): Promise<VNode> => {
+  const userPage = async (
+    reply: FastifyReply,
+    user: UserView,
+    props: { readonly flash?: string | undefined; readonly form?: Form; readonly problem?: Problem },
+  ): Promise<VNode> => {
     const [audit, directories] = await Promise.all([app.admin.audit(user.id), app.admin.directories()]);
     const csrf = reply.generateCsrf();
     const base = `/admin/users/${encodeURIComponent(user.id)}`;
@@ -150,10 +198,19 @@ export const registerAdminUsers = (server: FastifyInstance, app: HostApp): void 
     const current = (name: AttributeName): string | undefined =>
       props.form !== undefined ? field(props.form, name) : (user.attributes as Readonly<Partial<Record<AttributeName, string>>>)[name];
     const bound = new Map(user.bindings.map((b) => [b.directoryId as string, b]));
-    const labelOf = (id: string | undefined): string => (id === undefined ? '—' : directories.find((d) => d.id === id)?.label ?? id);
-    const stateButtons = ([['active', 'Activate'], ['suspended', 'Suspend'], ['staged', 'Stage']] as const).filter(([s]) => s !== user.state);
+    const labelOf = (id: string | undefined): string => (id === undefined ? '—' : (directories.find((d) => d.id === id)?.label ?? id));
+    const stateButtons = (
+      [
+        ['active', 'Activate'],
+        ['suspended', 'Suspend'],
+        ['staged', 'Stage'],
+      ] as const
+    ).filter(([s]) => s !== user.state);
     return ConsolePage({
-      app, reply, title: user.displayName, flash: props.flash,
+      app,
+      reply,
+      title: user.displayName,
+      flash: props.flash,
       children: html`<h1>${user.displayName}</h1>
         <dl class="facts">
           <dt>Email</dt><dd>${user.email}</dd>
@@ -178,9 +235,22 @@ export const registerAdminUsers = (server: FastifyInstance, app: HostApp): void 
                 <td class=${b === undefined ? undefined : `state-${b.state}`}>${b === undefined ? 'Not bound' : syncStateText(b.state)}${b?.unresolved === undefined ? null : html`<br />${b.unresolved.reason}: ${b.unresolved.detail}`}</td>
                 <td>${b === undefined ? '—' : Time({ at: b.lastSuccessAt })}</td>
                 <td>${b?.lastFailure === undefined ? '—' : html`${b.lastFailure.reason ?? b.lastFailure.class}: ${b.lastFailure.message} (${b.lastFailure.code}) ${Time({ at: b.lastFailure.at })}`}</td>
-                <td>${b === undefined
-                  ? ButtonForm({ action: `${base}/bind`, csrf, label: html`Bind${Hidden({ children: ` ${d.label}` })}`, values: { directoryId: d.id } })
-                  : ButtonForm({ action: `${base}/unbind`, csrf, label: html`Unbind${Hidden({ children: ` ${d.label}` })}`, values: { directoryId: d.id }, className: 'secondary' })}</td>
+                <td>${
+                  b === undefined
+                    ? ButtonForm({
+                        action: `${base}/bind`,
+                        csrf,
+                        label: html`Bind${Hidden({ children: ` ${d.label}` })}`,
+                        values: { directoryId: d.id },
+                      })
+                    : ButtonForm({
+                        action: `${base}/unbind`,
+                        csrf,
+                        label: html`Unbind${Hidden({ children: ` ${d.label}` })}`,
+                        values: { directoryId: d.id },
+                        className: 'secondary',
+                      })
+                }</td>
               </tr>`;
             })}
           </tbody>
@@ -195,30 +265,50 @@ export const registerAdminUsers = (server: FastifyInstance, app: HostApp): void 
         </form>
 
         <h2 id="pushes-heading">Pushes</h2>
-        ${E.isLeft(audit) ? html`<p role="alert">${reasonOf(audit.left)}</p>` : audit.right.pushes.length === 0 ? html`<p>No pushes yet.</p>` : html`<table aria-labelledby="pushes-heading">
+        ${
+          E.isLeft(audit)
+            ? html`<p role="alert">${reasonOf(audit.left)}</p>`
+            : audit.right.pushes.length === 0
+              ? html`<p>No pushes yet.</p>`
+              : html`<table aria-labelledby="pushes-heading">
           <thead><tr><th scope="col">Started</th><th scope="col">Directory</th><th scope="col">What</th><th scope="col">Outcome</th><th scope="col">Why</th></tr></thead>
           <tbody>
-            ${audit.right.pushes.map((p) => html`<tr>
+            ${audit.right.pushes.map(
+              (p) => html`<tr>
               <td>${Time({ at: p.startedAt })}</td>
               <td>${labelOf(p.push.directoryId)}</td>
               <td>${p.push.carriesPassword ? `password (version ${String(p.push.passwordVersion)}) and attributes` : 'attributes only'}; ${p.push.reason}</td>
               <td>${p.outcome === undefined ? 'in flight or not started' : p.outcome.status === 'succeeded' ? html`succeeded ${Time({ at: p.outcome.at })}` : html`failed: ${p.outcome.failure.message} ${Time({ at: p.outcome.at })}`}</td>
               <td><a href=${`/admin/pushes/${encodeURIComponent(p.push.pushId)}`}>Why${Hidden({ children: ` (push to ${p.push.directoryId} started ${p.startedAt ?? 'not yet'})` })}</a></td>
-            </tr>`)}
+            </tr>`,
+            )}
           </tbody>
-        </table>`}
+        </table>`
+        }
 
         <h2 id="audit-heading">Audit log</h2>
-        ${E.isLeft(audit) ? null : audit.right.entries.length === 0 ? html`<p>Nothing recorded yet.</p>` : html`<table aria-labelledby="audit-heading">
+        ${
+          E.isLeft(audit)
+            ? null
+            : audit.right.entries.length === 0
+              ? html`<p>Nothing recorded yet.</p>`
+              : html`<table aria-labelledby="audit-heading">
           <thead><tr><th scope="col">When</th><th scope="col">What</th><th scope="col">By</th><th scope="col">Directory</th></tr></thead>
           <tbody>${[...audit.right.entries].reverse().map((e) => html`<tr><td>${Time({ at: e.at })}</td><td>${e.summary}</td><td>${e.by ?? '—'}</td><td>${labelOf(e.directoryId)}</td></tr>`)}</tbody>
-        </table>`}
+        </table>`
+        }
 
         <h2 id="logins-heading">Logins</h2>
-        ${E.isLeft(audit) ? null : audit.right.logins.length === 0 ? html`<p>No logins yet.</p>` : html`<table aria-labelledby="logins-heading">
+        ${
+          E.isLeft(audit)
+            ? null
+            : audit.right.logins.length === 0
+              ? html`<p>No logins yet.</p>`
+              : html`<table aria-labelledby="logins-heading">
           <thead><tr><th scope="col">When</th><th scope="col">Synchronised</th></tr></thead>
           <tbody>${[...audit.right.logins].reverse().map((l) => html`<tr><td>${Time({ at: l.at })}</td><td>${l.synchronised.length === 0 ? '—' : html`<ul>${l.synchronised.map((s) => html`<li>${s.label} ${Time({ at: s.at })}</li>`)}</ul>`}</td></tr>`)}</tbody>
-        </table>`}`,
+        </table>`
+        }`,
     });
   };
 
@@ -245,16 +335,27 @@ export const registerAdminUsers = (server: FastifyInstance, app: HostApp): void 
       if (now === (before[a.name] ?? '')) continue;
       changes[a.name] = now === '' && !a.required ? null : raw;
     }
-    const redisplay = async (problem: Problem) => sendPage(reply, await userPage(reply, user.right, { form, problem }), problemStatus(problem));
-    if (Object.keys(changes).length === 0) return redirectWithFlash(reply, app, `/admin/users/${encodeURIComponent(id)}`, 'Nothing changed.');
+    const redisplay = async (problem: Problem) =>
+      sendPage(reply, await userPage(reply, user.right, { form, problem }), problemStatus(problem));
+    if (Object.keys(changes).length === 0)
+      return redirectWithFlash(reply, app, `/admin/users/${encodeURIComponent(id)}`, 'Nothing changed.');
     const decoded = decodeAttributeChanges(changes);
     if (E.isLeft(decoded)) return redisplay(decoded.left);
     const saved = await app.admin.changeAttributes(by, id, decoded.right satisfies AttributeChanges);
     if (E.isLeft(saved)) {
       const p = saved.left;
-      return redisplay(p.kind === 'conflict' && p.reason.includes('email') ? { kind: 'invalid', field: 'email', reason: 'is taken by another user' } : p);
+      return redisplay(
+        p.kind === 'conflict' && p.reason.includes('email') ? { kind: 'invalid', field: 'email', reason: 'is taken by another user' } : p,
+      );
     }
-    return redirectWithFlash(reply, app, `/admin/users/${encodeURIComponent(id)}`, `Saved: ${Object.keys(decoded.right).map((k) => ATTRIBUTES.find((a) => a.name === k)?.label ?? k).join(', ')}.`);
+    return redirectWithFlash(
+      reply,
+      app,
+      `/admin/users/${encodeURIComponent(id)}`,
+      `Saved: ${Object.keys(decoded.right)
+        .map((k) => ATTRIBUTES.find((a) => a.name === k)?.label ?? k)
+        .join(', ')}.`,
+    );
   });
 
   server.post('/admin/users/:id/state', { preHandler: csrf }, async (request, reply) => {
@@ -262,7 +363,13 @@ export const registerAdminUsers = (server: FastifyInstance, app: HostApp): void 
     if (by === undefined) return reply;
     const id = param(request, 'id');
     const state = field(formOf(request.body), 'state');
-    if (state !== 'active' && state !== 'staged' && state !== 'suspended') return sendConsoleProblem(app, reply, { kind: 'invalid', field: 'state', reason: 'must be active, staged or suspended' }, 'Not changed');
+    if (state !== 'active' && state !== 'staged' && state !== 'suspended')
+      return sendConsoleProblem(
+        app,
+        reply,
+        { kind: 'invalid', field: 'state', reason: 'must be active, staged or suspended' },
+        'Not changed',
+      );
     const done = await app.admin.setState(by, id, state);
     if (E.isLeft(done)) return sendConsoleProblem(app, reply, done.left, done.left.kind === 'not-found' ? 'User not found' : 'Not changed');
     return redirectWithFlash(reply, app, `/admin/users/${encodeURIComponent(id)}`, `The user is now ${state}.`);
@@ -277,7 +384,12 @@ export const registerAdminUsers = (server: FastifyInstance, app: HostApp): void 
       const done = await (action === 'bind' ? app.admin.bind : app.admin.unbind)(by, id, directoryId);
       if (E.isLeft(done)) return sendConsoleProblem(app, reply, done.left, done.left.kind === 'not-found' ? 'Not found' : 'Not changed');
       const label = (await app.admin.directories()).find((d) => d.id === directoryId)?.label ?? directoryId;
-      return redirectWithFlash(reply, app, `/admin/users/${encodeURIComponent(id)}`, action === 'bind' ? `Bound to ${label}.` : `Unbound from ${label}.`);
+      return redirectWithFlash(
+        reply,
+        app,
+        `/admin/users/${encodeURIComponent(id)}`,
+        action === 'bind' ? `Bound to ${label}.` : `Unbound from ${label}.`,
+      );
     });
   }
 };

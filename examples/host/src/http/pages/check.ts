@@ -15,9 +15,15 @@ export const registerCheckPage = (server: FastifyInstance, app: HostApp, demo: D
   const csrf = csrfCheck(server);
   const emulated = async (): Promise<ReadonlyArray<DirectoryView>> => (await app.admin.directories()).filter((d) => d.mode === 'emulator');
 
-  const page = (reply: FastifyReply, directories: ReadonlyArray<DirectoryView>, props: { readonly directoryId?: string; readonly userKey?: string; readonly error?: string; readonly result?: VNode }): VNode =>
+  const page = (
+    reply: FastifyReply,
+    directories: ReadonlyArray<DirectoryView>,
+    props: { readonly directoryId?: string; readonly userKey?: string; readonly error?: string; readonly result?: VNode },
+  ): VNode =>
     Layout({
-      app, title: 'Check a directory', section: 'home',
+      app,
+      title: 'Check a directory',
+      section: 'home',
       children: html`<h1>Check a directory</h1>
         <p>Ask an emulated directory whether it accepts a password for one of its accounts, and when that account's sessions were last ended.</p>
         ${props.result === undefined ? null : html`<div role="status" class="flash">${props.result}</div>`}
@@ -44,11 +50,24 @@ export const registerCheckPage = (server: FastifyInstance, app: HostApp, demo: D
     const userKey = field(form, 'userKey').trim();
     const directories = await emulated();
     const decoded = decodeVerify({ userKey, password: field(form, 'password') });
-    if (E.isLeft(decoded)) return sendPage(reply, page(reply, directories, { directoryId, userKey, error: `The ${decoded.left.kind === 'invalid' && decoded.left.field === 'password' ? 'password' : 'account email'} ${said(decoded.left)}` }), 400);
+    if (E.isLeft(decoded))
+      return sendPage(
+        reply,
+        page(reply, directories, {
+          directoryId,
+          userKey,
+          error: `The ${decoded.left.kind === 'invalid' && decoded.left.field === 'password' ? 'password' : 'account email'} ${said(decoded.left)}`,
+        }),
+        400,
+      );
     const verified = await demo.verify(directoryId, decoded.right.userKey, decoded.right.password);
     if (E.isLeft(verified)) {
       retryAfter(reply, verified.left);
-      return sendPage(reply, page(reply, directories, { directoryId, userKey, error: `Cannot check: ${said(verified.left)}` }), problemStatus(verified.left));
+      return sendPage(
+        reply,
+        page(reply, directories, { directoryId, userKey, error: `Cannot check: ${said(verified.left)}` }),
+        problemStatus(verified.left),
+      );
     }
     const label = directories.find((d) => d.id === directoryId)?.label ?? directoryId;
     const { matches, sessionsRevokedAt } = verified.right;

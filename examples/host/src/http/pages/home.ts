@@ -11,9 +11,14 @@ export const registerHome = (server: FastifyInstance, app: HostApp): void => {
     const seeded = demo?.seededUsers() ?? [];
     const directories = await app.admin.directories();
     const labelOf = (id: string) => directories.find((d) => d.id === id)?.label ?? id;
-    return sendPage(reply, Layout({
-      app, title: 'Home', section: 'home', flash: takeFlash(request, reply, app),
-      children: html`<h1>${app.settings.platformName}</h1>
+    return sendPage(
+      reply,
+      Layout({
+        app,
+        title: 'Home',
+        section: 'home',
+        flash: takeFlash(request, reply, app),
+        children: html`<h1>${app.settings.platformName}</h1>
         <p>
           An identity platform built on Takeover. When a user logs in or changes their password here, the platform
           sets the same password in each directory the user is bound to (Google Workspace, Microsoft 365), so the
@@ -29,7 +34,10 @@ export const registerHome = (server: FastifyInstance, app: HostApp): void => {
         <h2>Directories</h2>
         <ul>${directories.map((d) => html`<li>${d.label}: ${d.mode === 'emulator' ? 'emulated in this process' : 'a real tenant'}</li>`)}</ul>
 
-        ${demo === undefined ? null : html`<h2>The demo directory accounts</h2>
+        ${
+          demo === undefined
+            ? null
+            : html`<h2>The demo directory accounts</h2>
           <p>These people already have accounts (with old passwords nobody here knows) in the emulated directories:</p>
           <table>
             <caption>Seeded directory accounts</caption>
@@ -45,7 +53,9 @@ export const registerHome = (server: FastifyInstance, app: HostApp): void => {
             <li>Log in to the portal as that user: the platform pushes the password to each directory, and the portal shows one notification per directory.</li>
             <li>Check a directory: the emulated directories now accept the new password, and the user's sessions there were ended.</li>
           </ol>
-          <p>Scripts can do the same check: <code>POST /demo/directories/google/verify</code> with <code>{"userKey":"ada@example.com","password":"…"}</code>.</p>`}`,
-    }));
+          <p>Scripts can do the same check: <code>POST /demo/directories/google/verify</code> with <code>{"userKey":"ada@example.com","password":"…"}</code>.</p>`
+        }`,
+      }),
+    );
   });
 };

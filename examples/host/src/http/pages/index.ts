@@ -37,7 +37,9 @@ export const registerPages = async (server: FastifyInstance, app: HostApp): Prom
   await server.register((pages, _options, done) => {
     pages.setErrorHandler(pagesErrorHandler(app));
     pages.get('/assets/style.css', async (_request, reply) => sendAsset(reply, 'text/css; charset=utf-8', STYLE_CSS));
-    pages.get('/assets/password-feedback.js', async (_request, reply) => sendAsset(reply, 'text/javascript; charset=utf-8', PASSWORD_FEEDBACK_JS));
+    pages.get('/assets/password-feedback.js', async (_request, reply) =>
+      sendAsset(reply, 'text/javascript; charset=utf-8', PASSWORD_FEEDBACK_JS),
+    );
     registerHome(pages, app);
     registerPortalPages(pages, app);
     registerAdminSession(pages, app);
@@ -57,7 +59,8 @@ export const registerPages = async (server: FastifyInstance, app: HostApp): Prom
       const decoded = decodePasswordCheck(request.body ?? {});
       if (E.isLeft(decoded)) return sendProblem(reply, decoded.left);
       const { token, password } = decoded.right;
-      let who: { readonly activationToken: string } | { readonly userId: NonNullable<Awaited<ReturnType<typeof portalPrincipal>>>['userId'] };
+      let who:
+        { readonly activationToken: string } | { readonly userId: NonNullable<Awaited<ReturnType<typeof portalPrincipal>>>['userId'] };
       if (token !== undefined) who = { activationToken: token };
       else {
         const principal = await portalPrincipal(request, app);

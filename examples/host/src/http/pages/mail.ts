@@ -32,28 +32,41 @@ export const linkify = (text: string): ReadonlyArray<Markup> => {
 export const registerMailPages = (server: FastifyInstance, app: HostApp, demo: DemoService): void => {
   if (!demo.outbox) return;
   server.get('/mail', async (request, reply) => {
-    if (await requireAdmin(request, reply, app) === undefined) return reply;
+    if ((await requireAdmin(request, reply, app)) === undefined) return reply;
     const mails = await demo.mail();
-    return sendPage(reply, Layout({
-      app, title: 'Mail', section: 'mail',
-      children: html`<h1>Mail</h1>
+    return sendPage(
+      reply,
+      Layout({
+        app,
+        title: 'Mail',
+        section: 'mail',
+        children: html`<h1>Mail</h1>
         <p>Every email the host sent, captured here instead of being delivered (the demo's outbox). Newest first.</p>
-        ${mails.length === 0 ? html`<p role="status">No mail yet.</p>` : html`<table>
+        ${
+          mails.length === 0
+            ? html`<p role="status">No mail yet.</p>`
+            : html`<table>
           <caption>Captured mail</caption>
           <thead><tr><th scope="col">Sent</th><th scope="col">To</th><th scope="col">Subject</th></tr></thead>
           <tbody>${mails.map((m) => html`<tr><td>${Time({ at: m.sentAt })}</td><td>${m.to}</td><td><a href=${`/mail/${encodeURIComponent(m.id)}`}>${m.subject}</a></td></tr>`)}</tbody>
-        </table>`}`,
-    }));
+        </table>`
+        }`,
+      }),
+    );
   });
 
   server.get('/mail/:id', async (request, reply) => {
-    if (await requireAdmin(request, reply, app) === undefined) return reply;
+    if ((await requireAdmin(request, reply, app)) === undefined) return reply;
     const id = param(request, 'id');
     const mail: CapturedMail | undefined = (await demo.mail()).find((m) => m.id === id);
     if (mail === undefined) return sendNotFoundPage(app, reply, 'There is no such mail in the outbox.');
-    return sendPage(reply, Layout({
-      app, title: mail.subject, section: 'mail',
-      children: html`<h1>${mail.subject}</h1>
+    return sendPage(
+      reply,
+      Layout({
+        app,
+        title: mail.subject,
+        section: 'mail',
+        children: html`<h1>${mail.subject}</h1>
         <dl class="facts">
           <dt>To</dt><dd>${mail.to}</dd>
           <dt>Sent</dt><dd>${Time({ at: mail.sentAt })}</dd>
@@ -62,6 +75,7 @@ export const registerMailPages = (server: FastifyInstance, app: HostApp, demo: D
         <pre class="mail">${linkify(mail.text)}</pre>
         <p class="hint">The HTML version of this mail is not shown here; the text says the same.</p>
         <p><a href="/mail">Back to the mail</a></p>`,
-    }));
+      }),
+    );
   });
 };

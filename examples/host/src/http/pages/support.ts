@@ -19,7 +19,13 @@ export const sendPage = (reply: FastifyReply, page: VNode, status = 200): Fastif
 /** 303 to `location`, with a message the next page shows once. */
 export const redirectWithFlash = (reply: FastifyReply, app: HostApp, location: string, message?: string): FastifyReply => {
   if (message !== undefined) {
-    void reply.setCookie(FLASH_COOKIE, message.slice(0, 300), { path: '/', httpOnly: true, sameSite: 'lax', secure: secure(app), signed: true });
+    void reply.setCookie(FLASH_COOKIE, message.slice(0, 300), {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: secure(app),
+      signed: true,
+    });
   }
   return reply.redirect(location, 303);
 };
@@ -88,8 +94,7 @@ export const retryAfter = (reply: FastifyReply, problem: Problem): void => {
 };
 
 /** The field a problem names, as the form's input name (`changes.givenName` → `givenName`). */
-export const fieldOf = (problem: Problem): string | undefined =>
-  problem.kind === 'invalid' ? problem.field.split('.').pop() : undefined;
+export const fieldOf = (problem: Problem): string | undefined => (problem.kind === 'invalid' ? problem.field.split('.').pop() : undefined);
 
 /** The CSRF check (@fastify/csrf-protection, registered by buildServer) as a route's preHandler. */
 export const csrfCheck = (server: FastifyInstance): preHandlerHookHandler => server.csrfProtection.bind(server);

@@ -82,7 +82,19 @@ export interface FieldProps {
  * value. The label's text is exactly `label` (the visible "(optional)" sits outside it; the
  * `required` attribute says which are required).
  */
-export const Field = ({ id, name, label, type = 'text', value, error, hint, autocomplete, required = false, describedBy = [], extra = {} }: FieldProps): VNode => {
+export const Field = ({
+  id,
+  name,
+  label,
+  type = 'text',
+  value,
+  error,
+  hint,
+  autocomplete,
+  required = false,
+  describedBy = [],
+  extra = {},
+}: FieldProps): VNode => {
   const hintId = `${id}-hint`;
   const errorId = `${id}-error`;
   const described = [...(hint === undefined ? [] : [hintId]), ...(error === undefined ? [] : [errorId]), ...describedBy];
@@ -105,7 +117,13 @@ export const Field = ({ id, name, label, type = 'text', value, error, hint, auto
 };
 
 /** A form that is just one button (log out, suspend, bind…), with its CSRF field and hidden values. */
-export const ButtonForm = ({ action, csrf, label, values = {}, className }: {
+export const ButtonForm = ({
+  action,
+  csrf,
+  label,
+  values = {},
+  className,
+}: {
   readonly action: string;
   readonly csrf: string;
   /** The button's content; its text is the accessible name. */
@@ -120,7 +138,8 @@ export const ButtonForm = ({ action, csrf, label, values = {}, className }: {
   </form>` as VNode;
 
 /** Text only screen readers read (e.g. which directory a "Bind" button is for). */
-export const Hidden = ({ children }: { readonly children: Markup }): VNode => html`<span class="visually-hidden">${children}</span>` as VNode;
+export const Hidden = ({ children }: { readonly children: Markup }): VNode =>
+  html`<span class="visually-hidden">${children}</span>` as VNode;
 
 /** An ISO time as a `<time>` element, readable (UTC). */
 export const Time = ({ at }: { readonly at: string | undefined | null }): VNode | string => {
@@ -135,7 +154,17 @@ export const UsernameHint = ({ email }: { readonly email: string }): VNode =>
   html`<input type="email" autocomplete="username" value=${email} hidden readonly tabindex="-1" aria-hidden="true" />` as VNode;
 
 /** The email + password form both logins use (portal and console); `error` is tied to both fields. */
-export const LoginForm = ({ action, csrfToken, email, error }: { readonly action: string; readonly csrfToken: string; readonly email?: string | undefined; readonly error?: string | undefined }): VNode => {
+export const LoginForm = ({
+  action,
+  csrfToken,
+  email,
+  error,
+}: {
+  readonly action: string;
+  readonly csrfToken: string;
+  readonly email?: string | undefined;
+  readonly error?: string | undefined;
+}): VNode => {
   const describedBy = error === undefined ? [] : ['login-error'];
   return html`<form method="post" action=${action} novalidate>
     ${Csrf({ token: csrfToken })}

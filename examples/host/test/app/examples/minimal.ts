@@ -10,8 +10,12 @@ export const minimal = async (dataDir: string): Promise<ReadonlyArray<string>> =
   try {
     const by = { kind: 'admin', id: 'readme' } as const;
     const created = await app.admin.createUser(by, {
-      email: 'ada@example.com', givenName: 'Ada', familyName: 'Lovelace', state: 'active',
-      password: Secret.of('Correct-Horse-2024!'), directories: [GOOGLE, MICROSOFT],
+      email: 'ada@example.com',
+      givenName: 'Ada',
+      familyName: 'Lovelace',
+      state: 'active',
+      password: Secret.of('Correct-Horse-2024!'),
+      directories: [GOOGLE, MICROSOFT],
     });
     if (E.isLeft(created)) throw new Error(created.left.kind);
     const login = await app.portal.login('ada@example.com', Secret.of('Correct-Horse-2024!'), '127.0.0.1');

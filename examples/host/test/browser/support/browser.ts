@@ -10,8 +10,14 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 export const chromiumPath = '/usr/bin/chromium';
 
 const launchArgs = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic',
-  '--no-first-run', '--disable-component-update', '--disable-sync',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-component-update',
+  '--disable-sync',
 ];
 
 /** Where screenshots go: the repository's test-artifacts/browser (gitignored; CI keeps it). */
@@ -43,10 +49,13 @@ export interface Walk {
 }
 
 export const slug = (text: string): string =>
-  text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80) || 'unnamed';
+  text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 80) || 'unnamed';
 
-export const launchChromium = (): Promise<Browser> =>
-  chromium.launch({ executablePath: chromiumPath, args: launchArgs, timeout: 30_000 });
+export const launchChromium = (): Promise<Browser> => chromium.launch({ executablePath: chromiumPath, args: launchArgs, timeout: 30_000 });
 
 /**
  * A fresh context and page on `browser`, its screenshots under test-artifacts/browser/<name>/
@@ -66,7 +75,9 @@ export const openWalk = async (browser: Browser, name: string, options: WalkOpti
   context.setDefaultNavigationTimeout(15_000);
   const page = await context.newPage();
   const pageErrors: string[] = [];
-  page.on('pageerror', (error) => { pageErrors.push(error.message); });
+  page.on('pageerror', (error) => {
+    pageErrors.push(error.message);
+  });
   let shots = 0;
   const snap = async (stepName: string): Promise<void> => {
     shots += 1;
@@ -106,13 +117,21 @@ export const currentTestName = (): string => expect.getState().currentTestName ?
  */
 export const describeBrowser = (name: string, body: (browser: () => Browser) => void): void => {
   if (browserSkipReason !== undefined) {
-    describe.skip(`${name} (skipped: ${browserSkipReason})`, () => { body(() => { throw new Error(browserSkipReason); }); });
+    describe.skip(`${name} (skipped: ${browserSkipReason})`, () => {
+      body(() => {
+        throw new Error(browserSkipReason);
+      });
+    });
     return;
   }
   describe(name, () => {
     let launched: Browser | undefined;
-    beforeAll(async () => { launched = await launchChromium(); }, 60_000);
-    afterAll(async () => { await launched?.close(); });
+    beforeAll(async () => {
+      launched = await launchChromium();
+    }, 60_000);
+    afterAll(async () => {
+      await launched?.close();
+    });
     body(() => {
       if (launched === undefined) throw new Error('chromium did not start (see the beforeAll error above)');
       return launched;

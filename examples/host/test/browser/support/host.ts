@@ -36,7 +36,9 @@ export const startBrowserHost = async (): Promise<BrowserHost> => {
   const first = host.app.firstStart;
   if (first === undefined) throw new Error('the test host did not create its admin account at its first start');
   return {
-    host, google, microsoft,
+    host,
+    google,
+    microsoft,
     adminEmail: first.adminEmail,
     adminPassword: reveal(first.adminPassword),
     close: async () => {
@@ -46,10 +48,18 @@ export const startBrowserHost = async (): Promise<BrowserHost> => {
   };
 };
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => { setTimeout(resolve, ms); });
+const sleep = (ms: number): Promise<void> =>
+  new Promise((resolve) => {
+    setTimeout(resolve, ms);
+  });
 
 /** Polls `check` until it is true; fails naming `what` after `timeoutMs`. */
-export const eventually = async (what: string, check: () => Promise<boolean> | boolean, timeoutMs = 20_000, everyMs = 250): Promise<void> => {
+export const eventually = async (
+  what: string,
+  check: () => Promise<boolean> | boolean,
+  timeoutMs = 20_000,
+  everyMs = 250,
+): Promise<void> => {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check()) return;
@@ -60,11 +70,16 @@ export const eventually = async (what: string, check: () => Promise<boolean> | b
 
 /** Reloads `page` until `check` (on the reloaded page) is true: for pages showing work done behind the request. */
 export const reloadUntil = (page: Page, what: string, check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> =>
-  eventually(what, async () => {
-    if (await check()) return true;
-    await page.reload();
-    return false;
-  }, timeoutMs, 400);
+  eventually(
+    what,
+    async () => {
+      if (await check()) return true;
+      await page.reload();
+      return false;
+    },
+    timeoutMs,
+    400,
+  );
 
 /** The page's HTML never holds the password (R14: only the form it was typed into, and not even that after posting). */
 export const expectNoPassword = async (walk: Walk, ...passwords: ReadonlyArray<string>): Promise<void> => {
@@ -111,12 +126,15 @@ export const passwordNotice = (label: string): string => `Your password was upda
 export const waitForPasswordNotices = (walk: Walk, labels: ReadonlyArray<string>, atLeast = 1): Promise<void> =>
   reloadUntil(walk.page, `password notifications for ${labels.join(' and ')}`, async () => {
     for (const label of labels) {
-      if (await walk.page.getByText(passwordNotice(label), { exact: false }).count() < atLeast) return false;
+      if ((await walk.page.getByText(passwordNotice(label), { exact: false }).count()) < atLeast) return false;
     }
     return true;
   });
 
-export interface Verified { readonly matches: boolean; readonly sessionsRevokedAt: string | null }
+export interface Verified {
+  readonly matches: boolean;
+  readonly sessionsRevokedAt: string | null;
+}
 
 /** `POST /demo/directories/:id/verify`: does the emulated directory accept this password, and when were the user's sessions there ended. */
 export const verify = async (b: BrowserHost, directoryId: 'google' | 'microsoft', userKey: string, password: string): Promise<Verified> => {
@@ -126,9 +144,17 @@ export const verify = async (b: BrowserHost, directoryId: 'google' | 'microsoft'
 };
 
 /** The console's new-user form, filled and submitted; returns the new user's id (from the page it lands on). */
-export const createUserInConsole = async (walk: Walk, b: BrowserHost, user: {
-  readonly email: string; readonly givenName: string; readonly familyName: string; readonly password?: string; readonly directories?: ReadonlyArray<string>;
-}): Promise<string> => {
+export const createUserInConsole = async (
+  walk: Walk,
+  b: BrowserHost,
+  user: {
+    readonly email: string;
+    readonly givenName: string;
+    readonly familyName: string;
+    readonly password?: string;
+    readonly directories?: ReadonlyArray<string>;
+  },
+): Promise<string> => {
   const { page } = walk;
   await walk.step(`new user form ${user.email}`, async () => {
     await page.goto(`${b.host.url}/admin/users/new`);
@@ -142,7 +168,12 @@ export const createUserInConsole = async (walk: Walk, b: BrowserHost, user: {
   return walk.step(`user created ${user.email}`, async () => {
     await page.getByRole('button', { name: 'Create user', exact: true }).click();
     await page.waitForURL(/\/admin\/users\/[^/]+$/);
-    await expect(page.getByRole('status').filter({ hasText: `User ${user.email} created.` }).count()).resolves.toBe(1);
+    await expect(
+      page
+        .getByRole('status')
+        .filter({ hasText: `User ${user.email} created.` })
+        .count(),
+    ).resolves.toBe(1);
     if (user.password !== undefined) await expectNoPassword(walk, user.password);
     const id = decodeURIComponent(new URL(page.url()).pathname.split('/').pop() ?? '');
     expect(id).not.toBe('');
@@ -163,12 +194,18 @@ export const waitForMails = async (walk: Walk, b: BrowserHost, to: string, count
     await page.goto(`${b.host.url}/mail`);
   }
   const rows = page.getByRole('row').filter({ has: page.getByRole('cell', { name: to, exact: true }) });
-  await reloadUntil(page, `${String(count)} mails to ${to} in /mail`, async () => await rows.count() >= count);
+  await reloadUntil(page, `${String(count)} mails to ${to} in /mail`, async () => (await rows.count()) >= count);
   return Promise.all((await rows.all()).map(async (r) => (await r.getByRole('link').textContent()) ?? ''));
 };
 
 /** The demo's /check page: does `label`'s emulated directory accept `password` for `email`; the page's answer in words. */
-export const checkInPage = async (walk: Walk, b: BrowserHost, label: string, email: string, password: string): Promise<{ readonly accepts: boolean; readonly sessions: string }> => {
+export const checkInPage = async (
+  walk: Walk,
+  b: BrowserHost,
+  label: string,
+  email: string,
+  password: string,
+): Promise<{ readonly accepts: boolean; readonly sessions: string }> => {
   const { page } = walk;
   return walk.step(`check ${label}`, async () => {
     await page.goto(`${b.host.url}/check`);
