@@ -2,6 +2,7 @@
 // `core` is pure (no node:*, no SDK, no adapter), and nothing outside the host wires adapters.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import checkFile from 'eslint-plugin-check-file';
 
 // fp-ts and io-ts have no `exports` map: `fp-ts/Either` type-checks but is a directory import that
 // Node's ESM loader refuses at run time. Their modules are imported as `fp-ts/lib/Either.js`.
@@ -38,7 +39,21 @@ const sdkAndAdapterPatterns = [
 ];
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '**/.tsbuild/**', 'coverage/**', 'bench/results/**', '**/*.js', '**/*.cjs', '**/*.mjs'] },
+  // test/quickstart/misuse.ts holds two API mistakes on purpose: scripts/pack-check.sh lints it in a
+  // consumer project and fails unless both are reported.
+  {
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      '**/.tsbuild/**',
+      'coverage/**',
+      'bench/results/**',
+      '**/*.js',
+      '**/*.cjs',
+      '**/*.mjs',
+      'test/quickstart/misuse.ts',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -76,6 +91,26 @@ export default tseslint.config(
         { name: 'fetch', message: 'core does no I/O.' },
         { name: 'crypto', message: 'core reads no randomness: ids arrive on commands.' },
       ],
+    },
+  },
+  // One file-naming convention (docs/contributing.md): modules are camelCase (`hostApp.ts`,
+  // `checksPush.ts`); test files and benchmark scenarios are kebab-case, as they name a behaviour or
+  // a benchmark id (`two-hosts.int.test.ts`, `login-storm.ts`); folders are kebab-case.
+  {
+    files: ['**/*.ts'],
+    plugins: { 'check-file': checkFile },
+    rules: {
+      'check-file/filename-naming-convention': [
+        'error',
+        {
+          '**/*.test.ts': 'KEBAB_CASE',
+          'bench/scenarios/*.ts': 'KEBAB_CASE',
+          '{packages,examples,test,scripts}/**/!(*.test).ts': 'CAMEL_CASE',
+          'bench/{*,engine/*,lib/*}.ts': 'CAMEL_CASE',
+        },
+        { ignoreMiddleExtensions: true },
+      ],
+      'check-file/folder-naming-convention': ['error', { '**/': 'KEBAB_CASE' }],
     },
   },
   {

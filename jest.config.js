@@ -10,6 +10,7 @@ const shared = {
   moduleNameMapper: {
     '^@takeover/example-host$': '<rootDir>/examples/host/src/index.ts',
     '^@takeover/([a-z0-9-]+)$': '<rootDir>/packages/$1/src/index.ts',
+    '^@takeover/read-models/(sqlite|postgres)$': '<rootDir>/packages/read-models/src/$1/index.ts',
     '^@takeover/([a-z0-9-]+)/testing$': '<rootDir>/packages/$1/src/testing/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

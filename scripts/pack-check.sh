@@ -8,6 +8,8 @@
 #  4. The README's quick start (test/quickstart/quickstart.ts) type-checks with `strict` and
 #     `skipLibCheck: false` under moduleResolution NodeNext and bundler, then runs from the
 #     installed tarballs: it must print the push's notification and exit 0.
+#  5. test/quickstart/misuse.ts (`await engine.execute(cmd)` without `()`, a dropped `engine.run`)
+#     type-checks, and typescript-eslint's await-thenable and no-floating-promises report both.
 # Usage: bash scripts/pack-check.sh   (about a minute with a warm npm cache)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -47,12 +49,12 @@ lint_pid=$!
 step "install the tarballs into a clean project outside the workspace (--install-strategy=linked)"
 app="$work/app"
 mkdir -p "$app"
-cp test/quickstart/quickstart.ts "$app/quickstart.ts"
+cp test/quickstart/quickstart.ts test/quickstart/misuse.ts "$app/"
 printf '{ "name": "takeover-consumer", "private": true, "type": "module" }\n' >"$app/package.json"
 # The peers a Google + SQLite program owns, at the versions the workspace tests with (a warm cache).
 version() { node -p "require('$root/node_modules/$1/package.json').version"; }
 peers=()
-for dep in fp-ts undici-types @googleapis/admin google-auth-library better-sqlite3 @types/better-sqlite3 @types/node typescript; do
+for dep in fp-ts undici-types @googleapis/admin google-auth-library better-sqlite3 @types/better-sqlite3 @types/node typescript eslint typescript-eslint; do
   peers+=("$dep@$(version "$dep")")
 done
 # --ignore-scripts: better-sqlite3's install script would fetch a prebuilt binary from GitHub or
@@ -73,11 +75,27 @@ step "type-check the quick start: strict, skipLibCheck false, NodeNext and bundl
 # gaxios (under google-auth-library) imports undici-types in its .d.ts without declaring it: under an
 # isolated install only `paths` makes it visible. Ours declare everything their .d.ts import.
 common='"strict": true, "skipLibCheck": false, "target": "ES2022", "lib": ["ES2023"], "types": ["node"], "paths": { "undici-types": ["./node_modules/undici-types"] }'
-printf '{ "compilerOptions": { %s, "module": "NodeNext", "moduleResolution": "NodeNext", "outDir": "dist" }, "files": ["quickstart.ts"] }\n' "$common" >"$app/tsconfig.json"
-printf '{ "compilerOptions": { %s, "module": "ESNext", "moduleResolution": "bundler", "noEmit": true }, "files": ["quickstart.ts"] }\n' "$common" >"$app/tsconfig.bundler.json"
+printf '{ "compilerOptions": { %s, "module": "NodeNext", "moduleResolution": "NodeNext", "outDir": "dist" }, "files": ["quickstart.ts", "misuse.ts"] }\n' "$common" >"$app/tsconfig.json"
+printf '{ "compilerOptions": { %s, "module": "ESNext", "moduleResolution": "bundler", "noEmit": true }, "files": ["quickstart.ts", "misuse.ts"] }\n' "$common" >"$app/tsconfig.bundler.json"
 (cd "$app" && npx --no-install tsc -p tsconfig.json && echo "  NodeNext: ok") & nodenext_pid=$!
 (cd "$app" && npx --no-install tsc -p tsconfig.bundler.json && echo "  bundler: ok") & bundler_pid=$!
 wait "$nodenext_pid" && wait "$bundler_pid"
+
+step "lint reports the forgotten task and the dropped promise (test/quickstart/misuse.ts)"
+cat >"$app/eslint.config.mjs" <<'LINT'
+import tseslint from 'typescript-eslint';
+export default [{
+  files: ['misuse.ts'],
+  languageOptions: { parser: tseslint.parser, parserOptions: { project: './tsconfig.json' } },
+  plugins: { '@typescript-eslint': tseslint.plugin },
+  rules: { '@typescript-eslint/await-thenable': 'error', '@typescript-eslint/no-floating-promises': 'error' },
+}];
+LINT
+lint_out="$(cd "$app" && npx --no-install eslint misuse.ts 2>&1)" && { echo "eslint reported nothing on misuse.ts" >&2; exit 1; }
+for rule in await-thenable no-floating-promises; do
+  grep -q "@typescript-eslint/$rule" <<<"$lint_out" || { echo "$lint_out"; echo "eslint did not report $rule on misuse.ts" >&2; exit 1; }
+done
+echo "  await-thenable and no-floating-promises: both reported"
 
 step "run the quick start from the installed tarballs"
 out="$(cd "$app" && node dist/quickstart.js)"
