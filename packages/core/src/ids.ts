@@ -14,6 +14,7 @@ const idCodec = <B>(name: string) =>
     (a) => a,
   );
 
+/** The brand that makes `NonEmptyString` a distinct string type (type-level only; no value exists). */
 export interface NonEmptyStringBrand {
   readonly NonEmptyString: unique symbol;
 }
@@ -35,18 +36,21 @@ const maker =
     return s;
   };
 
+/** The brand that makes `UserId` a distinct string type (type-level only; no value exists). */
 export interface UserIdBrand {
   readonly UserId: unique symbol;
 }
 export const UserId = idCodec<UserIdBrand>('UserId');
 export type UserId = t.TypeOf<typeof UserId>;
 
+/** The brand that makes `DirectoryId` a distinct string type (type-level only; no value exists). */
 export interface DirectoryIdBrand {
   readonly DirectoryId: unique symbol;
 }
 export const DirectoryId = idCodec<DirectoryIdBrand>('DirectoryId');
 export type DirectoryId = t.TypeOf<typeof DirectoryId>;
 
+/** The brand that makes `EventId` a distinct string type (type-level only; no value exists). */
 export interface EventIdBrand {
   readonly EventId: unique symbol;
 }
@@ -60,12 +64,14 @@ export interface CommandIdBrand {
 export const CommandId = idCodec<CommandIdBrand>('CommandId');
 export type CommandId = t.TypeOf<typeof CommandId>;
 
+/** The brand that makes `PushId` a distinct string type (type-level only; no value exists). */
 export interface PushIdBrand {
   readonly PushId: unique symbol;
 }
 export const PushId = idCodec<PushIdBrand>('PushId');
 export type PushId = t.TypeOf<typeof PushId>;
 
+/** The brand that makes `NoticeId` a distinct string type (type-level only; no value exists). */
 export interface NoticeIdBrand {
   readonly NoticeId: unique symbol;
 }

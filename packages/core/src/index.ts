@@ -1,7 +1,7 @@
 // @takeover/core: the pure domain of password takeover. Named exports only; test helpers live in
 // `@takeover/core/testing`.
 
-export { Secret, reveal, isSecret, REDACTED_TEXT } from './Secret.js';
+export { Secret, reveal, isSecret, REDACTED_TEXT } from './secret.js';
 
 export {
   UserId,
@@ -21,21 +21,32 @@ export {
   eventIdFor,
   joinId,
 } from './ids.js';
+export type {
+  UserIdBrand,
+  DirectoryIdBrand,
+  EventIdBrand,
+  CommandIdBrand,
+  PushIdBrand,
+  NoticeIdBrand,
+  ExternalUserKeyBrand,
+  NonEmptyStringBrand,
+} from './ids.js';
 export { IsoTime, isoTime, toEpochMs, msBetween } from './time.js';
-export type { Decider } from './Decider.js';
-export { fold } from './Decider.js';
+export type { IsoTimeBrand } from './time.js';
+export type { Decider } from './decider.js';
+export { fold } from './decider.js';
 export { jsonEqual } from './equal.js';
 
 // Events: codecs, decoding, upcasting.
-export { EventMetadata, eventCodec } from './codec/Event.js';
-export type { EventCodec } from './codec/Event.js';
+export { EventMetadata, eventCodec } from './codec/event.js';
+export type { EventCodec } from './codec/event.js';
 export { decodeEvent, decodeUserEvent, decodeDirectoryEvent, eventDecoder, upcasters } from './codec/decode.js';
-export type { DecodeError, RawEvent, EventOrigin, Upcaster, Upcasters } from './codec/decode.js';
+export type { DecodeError, RawEvent, EventOrigin, Upcaster, Upcasters, AnyEventCodec } from './codec/decode.js';
 export type { FieldProblem } from './codec/report.js';
 
 // The user stream.
-export { UserAttributes, Actor, Email, attributeNames, requiredAttributes } from './user/Attributes.js';
-export type { AttributeName } from './user/Attributes.js';
+export { UserAttributes, Actor, Email, attributeNames, requiredAttributes } from './user/attributes.js';
+export type { AttributeName } from './user/attributes.js';
 export {
   UserEvent,
   userEventCodecs,
@@ -62,31 +73,33 @@ export {
   BindingOrigin,
   LinkMethod,
   NoticeKind,
-} from './user/Events.js';
-export { PushDescription, PushFailure, PushReason, FailureClass, pushIdFor } from './user/Push.js';
-export type * from './user/Commands.js';
-export type * from './user/Errors.js';
-export type { UserContext } from './user/Context.js';
-export type { UserState, ExistingUser, Binding, Link, PasswordStatus } from './user/State.js';
-export { initialUserState, currentBindings } from './user/State.js';
-export { evolveUser } from './user/Evolve.js';
-export { decideUser, userDecider } from './user/Decide.js';
+  UnresolvedReason,
+} from './user/events.js';
+export { PushDescription, PushFailure, PushReason, FailureClass, pushIdFor } from './user/push.js';
+export type * from './user/commands.js';
+export type * from './user/errors.js';
+export type { UserContext } from './user/context.js';
+export type { UserState, ExistingUser, Binding, Link, PasswordStatus } from './user/state.js';
+export { initialUserState, currentBindings } from './user/state.js';
+export { evolveUser, evolveUserAll } from './user/evolve.js';
+export { decideUser, userDecider } from './user/decide.js';
+export { passwordSourceOf } from './user/decidePassword.js';
 export {
   owed,
   pushesToCarryOut,
   pushesWithoutPlaintext,
   pushDue,
-  holdOf,
+  pushWaitOf,
   isManaged,
   activationNoticeId,
   bindingNoticeId,
   DEFAULT_LEASE_MS,
-} from './user/Todo.js';
-export type { Owed, OwedPush, OwedNotice, OwedResolution, OwedOptions, Hold, PlaintextMoment } from './user/Todo.js';
+} from './user/todo.js';
+export type { Owed, OwedPush, OwedNotice, OwedResolution, OwedOptions, PushWait, PlaintextMoment } from './user/todo.js';
 
 // The directory stream.
-export { DirectoryPolicy, PasswordPush, AccountAction, directoryPolicy, changedPolicyFields } from './directory/Policy.js';
-export type { DirectoryPolicyInput } from './directory/Policy.js';
+export { DirectoryPolicy, PasswordPush, AccountAction, directoryPolicy, changedPolicyFields } from './directory/policy.js';
+export type { DirectoryPolicyInput } from './directory/policy.js';
 export {
   DirectoryEvent,
   directoryEventCodecs,
@@ -94,25 +107,25 @@ export {
   DirectoryPolicyChanged,
   DirectoryDisconnected,
   DirectoryKind,
-} from './directory/Events.js';
-export type * from './directory/Commands.js';
-export type { DirectoryError, DirectoryAlreadyConnected, InvalidDirectorySettings } from './directory/Errors.js';
-export type { DirectoryState, DirectoryInfo, Directories } from './directory/State.js';
-export { initialDirectoryState, directoryInfo, directoryLabel, directoriesFrom } from './directory/State.js';
-export { evolveDirectory } from './directory/Evolve.js';
-export { decideDirectory, directoryDecider } from './directory/Decide.js';
+} from './directory/events.js';
+export type * from './directory/commands.js';
+export type { DirectoryError, DirectoryAlreadyConnected, InvalidDirectorySettings } from './directory/errors.js';
+export type { DirectoryState, DirectoryInfo, Directories } from './directory/state.js';
+export { initialDirectoryState, directoryInfo, directoryLabel, directoriesFrom } from './directory/state.js';
+export { evolveDirectory } from './directory/evolve.js';
+export { decideDirectory, directoryDecider } from './directory/decide.js';
 
 // Password policies and the pre-check.
-export { PasswordPolicy, defaultPlatformPasswordPolicy, passwordPolicyForKind } from './policy/PasswordPolicy.js';
-export type { CustomPasswordPolicy } from './policy/PasswordPolicy.js';
+export { PasswordPolicy, defaultPlatformPasswordPolicy, passwordPolicyForKind } from './policy/passwordPolicy.js';
+export type { CustomPasswordPolicy } from './policy/passwordPolicy.js';
 export { checkPassword, classesIn, ENTRA_SYMBOLS } from './policy/check.js';
 export type { PasswordCheckHooks } from './policy/check.js';
 export { describeViolation, describeRejection } from './policy/describe.js';
 export { precheckPassword } from './policy/precheck.js';
 export type { PolicyTarget, TargetRejection } from './policy/precheck.js';
-export type { Violation, CharacterClass } from './policy/Violations.js';
-export { syncStatus } from './user/Status.js';
-export { AccountActionDescription, AccountActionKind, AccountActionReason, accountActionIdFor } from './user/AccountAction.js';
-export { accountActionDue } from './user/AccountTodo.js';
-export type { OwedAccountAction } from './user/AccountTodo.js';
-export type { SyncState, BindingStatus } from './user/Status.js';
+export type { Violation, CharacterClass } from './policy/violations.js';
+export { syncStatus } from './user/status.js';
+export { AccountActionDescription, AccountActionKind, AccountActionReason, accountActionIdFor } from './user/accountAction.js';
+export { accountActionDue } from './user/accountTodo.js';
+export type { OwedAccountAction } from './user/accountTodo.js';
+export type { SyncState, BindingStatus } from './user/status.js';

@@ -31,6 +31,24 @@ describe('decodeEvent: readable errors naming the event type, the field path and
     );
   });
 
+  test('a decode error lists each field as a path and a message (prose); an unresolved reason must be a code', () => {
+    const unresolved = {
+      type: 'ExternalAccountUnresolved',
+      data: { userId: 'u1', directoryId: 'google', generation: 1, reason: 'no account, sorry', detail: 'Not found.', at: t(1) },
+      metadata: { schemaVersion: 1 },
+    };
+    const r = decodeUserEvent(unresolved);
+    expect(E.isLeft(r) && r.left.problems).toEqual([
+      {
+        path: 'ExternalAccountUnresolved.data.reason',
+        message: 'expected one of "not-found", "creation-disabled", "policy-rejected", "forbidden", "invalid", got "no account, sorry"',
+      },
+    ]);
+    expect(decodeUserEvent({ ...unresolved, data: { ...unresolved.data, reason: 'creation-disabled' } })).toEqual(
+      E.right({ ...unresolved, data: { ...unresolved.data, reason: 'creation-disabled' } }),
+    );
+  });
+
   test('nested objects and arrays', () => {
     const changed = {
       type: 'AttributesChanged',

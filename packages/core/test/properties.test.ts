@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
-import { Secret, decodeUserEvent, directoryId, externalUserKey, owed, userDecider } from '@takeover/core';
+import { Secret, decodeUserEvent, directoryId, evolveUser, evolveUserAll, externalUserKey, owed, userDecider } from '@takeover/core';
 import type { DirectoryId, OwedPush, UserCommand, UserContext, UserEvent, UserState } from '@takeover/core';
-import { admin, cid, directoriesOf, googleWorkspace, microsoftEntra, t, uid } from '@takeover/core/testing';
+import { admin, setterOf, cid, directoriesOf, googleWorkspace, microsoftEntra, t, uid } from '@takeover/core/testing';
 
 // Random command sequences with random passwords, against a Google directory (every-push) and a
 // Microsoft one (when-changed, revoking sessions); a third id is never connected.
@@ -133,7 +133,7 @@ const commandFor = (w: World, s: Step): UserCommand | undefined => {
     case 'rename':
       return { ...base, type: 'ChangeAttributes', changes: { givenName: s.name }, by: admin };
     case 'setPassword':
-      return { ...base, type: 'SetPassword', password: Secret.of(s.pw), by: s.by };
+      return { ...base, type: 'SetPassword', password: Secret.of(s.pw), by: setterOf(s.by) };
     case 'start': {
       const p = pick(now.pushes, s.i);
       return p && { ...base, type: 'RecordPushStarted', push: strip(p) };
@@ -304,6 +304,26 @@ describe('properties over random command sequences', () => {
         }
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('the fold (evolveUserAll) is the reduce of evolve, and pure', () => {
+  test('same state as reducing one event at a time, from any prefix; neither the state folded from nor the events change', () => {
+    fc.assert(
+      fc.property(steps, fc.nat(), (ss, cut) => {
+        const { events } = run(ss);
+        const one = events.reduce(evolveUser, userDecider.initialState);
+        expect(evolveUserAll(userDecider.initialState, events)).toStrictEqual(one);
+        const at = events.length === 0 ? 0 : cut % events.length;
+        const prefix = evolveUserAll(userDecider.initialState, events.slice(0, at));
+        const before = structuredClone(prefix);
+        const eventsBefore = structuredClone(events);
+        expect(evolveUserAll(prefix, events.slice(at))).toStrictEqual(one);
+        expect(prefix).toStrictEqual(before);
+        expect(events).toStrictEqual(eventsBefore);
+      }),
+      { numRuns: 300, seed: 7 },
     );
   });
 });

@@ -11,7 +11,7 @@ import type {
   DirectoryId,
   PushFailure,
 } from '@takeover/core';
-import { ada, admin, cid, directoriesOf, googleWorkspace, historyOf, microsoftEntra, t, uid } from '@takeover/core/testing';
+import { ada, admin, setterOf, cid, directoriesOf, googleWorkspace, historyOf, microsoftEntra, t, uid } from '@takeover/core/testing';
 
 export const U = uid('u1');
 export const G = googleWorkspace('google', 'example.com');
@@ -61,7 +61,7 @@ export const c = {
     ...base(minute),
     type: 'SetPassword',
     password: Secret.of(password),
-    by,
+    by: setterOf(by),
   }),
   expire: (minute: number): UserCommand => ({ ...base(minute), type: 'ExpirePassword', by: admin }),
   login: (minute: number, password = GOOD): UserCommand => ({ ...base(minute), type: 'LogIn', password: Secret.of(password) }),
@@ -70,6 +70,15 @@ export const c = {
     type: 'ChangeAttributes',
     changes: { givenName },
     by: admin,
+  }),
+  /** R16: the engine read from the directory that the password there changed at `changedMinute`. */
+  externalChange: (minute: number, directoryId: DirectoryId, changedMinute: number, by?: string): UserCommand => ({
+    ...base(minute),
+    type: 'RecordExternalPasswordChange',
+    directoryId,
+    changedAt: t(changedMinute),
+    source: 'sweep',
+    ...(by === undefined ? {} : { by }),
   }),
   started: (minute: number, push: OwedPush): UserCommand => ({ ...base(minute), type: 'RecordPushStarted', push: strip(push) }),
   succeeded: (minute: number, push: OwedPush): UserCommand => ({ ...base(minute), type: 'RecordPushSucceeded', push: strip(push) }),

@@ -1,10 +1,10 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { Either } from 'fp-ts/lib/Either.js';
 import type * as t from 'io-ts';
-import { directoryEventCodecs } from '../directory/Events.js';
-import type { DirectoryEvent } from '../directory/Events.js';
-import { userEventCodecs } from '../user/Events.js';
-import type { UserEvent } from '../user/Events.js';
+import { directoryEventCodecs } from '../directory/events.js';
+import type { DirectoryEvent } from '../directory/events.js';
+import { userEventCodecs } from '../user/events.js';
+import type { UserEvent } from '../user/events.js';
 import type { FieldProblem } from './report.js';
 import { describeProblems, problemsOf } from './report.js';
 
@@ -38,7 +38,11 @@ export type Upcasters = Readonly<Record<string, Readonly<Record<number, Upcaster
 /** No event has changed shape yet; this is where the first upcaster goes. */
 export const upcasters: Upcasters = {};
 
-type AnyEventCodec = t.Mixed & { readonly eventType: string; readonly schemaVersion: number };
+/**
+ * Any event's codec, as {@link eventDecoder} takes them: an io-ts codec that names its event type
+ * and schema version (what `eventCodec` makes).
+ */
+export type AnyEventCodec = t.Mixed & { readonly eventType: string; readonly schemaVersion: number };
 
 const failure = (eventType: string, problems: ReadonlyArray<FieldProblem>, origin: EventOrigin | undefined): DecodeError => {
   const where = origin === undefined ? '' : ` (stream ${origin.stream}, position ${String(origin.position)})`;
@@ -61,13 +65,13 @@ export const eventDecoder = <Ev>(codecs: ReadonlyArray<AnyEventCodec>, ups: Upca
       return E.left(
         failure(
           'event',
-          [{ path: 'type', reason: `expected an event type name, got ${isRecord(raw) ? JSON.stringify(raw.type) : typeof raw}` }],
+          [{ path: 'type', message: `expected an event type name, got ${isRecord(raw) ? JSON.stringify(raw.type) : typeof raw}` }],
           origin,
         ),
       );
     const codec = byType.get(raw.type);
     if (codec === undefined)
-      return E.left(failure(raw.type, [{ path: 'type', reason: `unknown event type ${JSON.stringify(raw.type)}` }], origin));
+      return E.left(failure(raw.type, [{ path: 'type', message: `unknown event type ${JSON.stringify(raw.type)}` }], origin));
     let event: RawEvent = { type: raw.type, data: raw.data, ...(isRecord(raw.metadata) ? { metadata: raw.metadata } : {}) };
     const stored = event.metadata?.schemaVersion;
     const initial = typeof stored === 'number' ? stored : 1;
@@ -79,7 +83,7 @@ export const eventDecoder = <Ev>(codecs: ReadonlyArray<AnyEventCodec>, ups: Upca
           [
             {
               path: `${raw.type}.metadata.schemaVersion`,
-              reason: `version ${version} was written by a newer Takeover (this one reads up to ${codec.schemaVersion})`,
+              message: `version ${version} was written by a newer Takeover (this one reads up to ${codec.schemaVersion})`,
             },
           ],
           origin,
@@ -89,7 +93,7 @@ export const eventDecoder = <Ev>(codecs: ReadonlyArray<AnyEventCodec>, ups: Upca
       const up = ups[codec.eventType]?.[version];
       if (up === undefined)
         return E.left(
-          failure(raw.type, [{ path: `${raw.type}.metadata.schemaVersion`, reason: `no upcaster from version ${version}` }], origin),
+          failure(raw.type, [{ path: `${raw.type}.metadata.schemaVersion`, message: `no upcaster from version ${version}` }], origin),
         );
       event = up(event);
       version += 1;

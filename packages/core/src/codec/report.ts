@@ -1,9 +1,9 @@
 import type * as t from 'io-ts';
 
-/** One field that failed to decode: where, why, and (abbreviated) what was there. */
+/** One field that failed to decode: where (`path`), and what is wrong in words (`message`, quoting what was there, abbreviated). */
 export interface FieldProblem {
   readonly path: string;
-  readonly reason: string;
+  readonly message: string;
 }
 
 interface Described {
@@ -71,8 +71,9 @@ export const problemsOf = (errors: t.Errors, root: string): ReadonlyArray<FieldP
   }
   return [...byPath].map(([path, { reasons, value }]) => ({
     path,
-    reason: value === undefined ? `missing (${reasons.join(' or ')})` : `${reasons.join(' or ')}, got ${show(value)}`,
+    message: value === undefined ? `missing (${reasons.join(' or ')})` : `${reasons.join(' or ')}, got ${show(value)}`,
   }));
 };
 
-export const describeProblems = (problems: ReadonlyArray<FieldProblem>): string => problems.map((p) => `${p.path}: ${p.reason}`).join('; ');
+export const describeProblems = (problems: ReadonlyArray<FieldProblem>): string =>
+  problems.map((p) => `${p.path}: ${p.message}`).join('; ');

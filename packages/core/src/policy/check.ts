@@ -1,8 +1,8 @@
-import { reveal } from '../Secret.js';
-import type { Secret } from '../Secret.js';
-import type { PasswordPolicy } from './PasswordPolicy.js';
-import type { CharacterClass, Violation } from './Violations.js';
-import { characterClasses } from './Violations.js';
+import { reveal } from '../secret.js';
+import type { Secret } from '../secret.js';
+import type { PasswordPolicy } from './passwordPolicy.js';
+import type { CharacterClass, Violation } from './violations.js';
+import { characterClasses } from './violations.js';
 
 /** Entra ID's symbol list (reference/directory-apis.md), space included. */
 export const ENTRA_SYMBOLS = '@#$%^&*-_!+=[]{}|\\:\',.?/`~"();<> ';

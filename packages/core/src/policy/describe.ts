@@ -1,4 +1,4 @@
-import type { CharacterClass, Violation } from './Violations.js';
+import type { CharacterClass, Violation } from './violations.js';
 
 const list = (items: ReadonlyArray<string>, conjunction: 'and' | 'or'): string =>
   items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} ${conjunction} ${items[items.length - 1] ?? ''}`;

@@ -1,10 +1,10 @@
 import type { DirectoryId } from '../ids.js';
-import type { Secret } from '../Secret.js';
+import type { Secret } from '../secret.js';
 import type { PasswordCheckHooks } from './check.js';
 import { checkPassword } from './check.js';
 import { describeRejection } from './describe.js';
-import type { PasswordPolicy } from './PasswordPolicy.js';
-import type { Violation } from './Violations.js';
+import type { PasswordPolicy } from './passwordPolicy.js';
+import type { Violation } from './violations.js';
 
 /** A policy a new password must satisfy: the platform's own, or a bound directory's. */
 export interface PolicyTarget {

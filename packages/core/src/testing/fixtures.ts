@@ -1,11 +1,13 @@
-import type { DirectoryInfo, Directories } from '../directory/State.js';
-import type { DirectoryPolicyInput } from '../directory/Policy.js';
-import { directoryPolicy } from '../directory/Policy.js';
+import type { DirectoryInfo, Directories } from '../directory/state.js';
+import type { DirectoryPolicyInput } from '../directory/policy.js';
+import { directoryPolicy } from '../directory/policy.js';
 import { commandId as makeCommandId, directoryId as makeDirectoryId, externalUserKey, userId as makeUserId } from '../ids.js';
 import type { CommandId, DirectoryId, ExternalUserKey, UserId } from '../ids.js';
 import type { IsoTime } from '../time.js';
 import { isoTime } from '../time.js';
-import type { Actor, UserAttributes } from '../user/Attributes.js';
+import type { Actor, UserAttributes } from '../user/attributes.js';
+import type { PasswordSetter } from '../user/commands.js';
+import type { PasswordSource } from '../user/events.js';
 
 /** `t(5)`: 2026-01-01T00:05:00Z, minute 5 of a test's day. */
 export const t = (minute: number): IsoTime =>
@@ -20,6 +22,9 @@ let counter = 0;
 export const cid = (prefix = 'cmd'): CommandId => makeCommandId(`${prefix}-${++counter}`);
 
 export const admin: Actor = { role: 'admin', id: 'admin-1' };
+/** `SetPassword.by` for a stored `PasswordSource` (the inverse of `passwordSourceOf`). */
+export const setterOf = (source: PasswordSource): PasswordSetter =>
+  source === 'admin' ? { role: 'admin' } : { role: 'user', via: source === 'user-activation' ? 'activation' : 'portal' };
 
 export const ada: UserAttributes = { email: 'ada@example.com', givenName: 'Ada', familyName: 'Lovelace' };
 

@@ -1,8 +1,8 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { userDecider } from '../user/Decide.js';
-import type { UserCommand } from '../user/Commands.js';
-import type { UserContext } from '../user/Context.js';
-import type { UserEvent } from '../user/Events.js';
+import { userDecider } from '../user/decide.js';
+import type { UserCommand } from '../user/commands.js';
+import type { UserContext } from '../user/context.js';
+import type { UserEvent } from '../user/events.js';
 
 /**
  * Runs commands through the user decider and returns the events, for building a `given` history

@@ -1,12 +1,12 @@
 import * as E from 'fp-ts/lib/Either.js';
-import type { Decider } from '../Decider.js';
+import type { Decider } from '../decider.js';
 import { jsonEqual } from '../equal.js';
-import { userDecider } from '../user/Decide.js';
-import type { UserCommand } from '../user/Commands.js';
-import type { UserContext } from '../user/Context.js';
-import type { UserError } from '../user/Errors.js';
-import type { UserEvent } from '../user/Events.js';
-import type { UserState } from '../user/State.js';
+import { userDecider } from '../user/decide.js';
+import type { UserCommand } from '../user/commands.js';
+import type { UserContext } from '../user/context.js';
+import type { UserError } from '../user/errors.js';
+import type { UserEvent } from '../user/events.js';
+import type { UserState } from '../user/state.js';
 
 /** An expected event: its type and data (metadata, being derived ids, is not compared). */
 export interface ExpectedEvent {
@@ -56,8 +56,16 @@ const check = <Ev extends ExpectedEvent, Err>(
   for (const [k, v] of Object.entries(error)) if (!jsonEqual(actual[k], v)) fail(`error field ${k} differs`, error, actual);
 };
 
+/** A history given: `when(command)` decides on it. */
+export interface Given<C, Ev, Err> {
+  readonly when: (command: C) => Then<Ev, Err>;
+}
+
 /** Given / when / then for any decider (emmett's DeciderSpecification). */
-export const specification = <C, Ev extends ExpectedEvent, S, Err, Ctx>(decider: Decider<C, Ev, S, Err, Ctx>, context: Ctx) => ({
+export const specification = <C, Ev extends ExpectedEvent, S, Err, Ctx>(
+  decider: Decider<C, Ev, S, Err, Ctx>,
+  context: Ctx,
+): { readonly given: (events: ReadonlyArray<Ev>) => Given<C, Ev, Err> } => ({
   given: (events: ReadonlyArray<Ev>) => ({
     when: (command: C): Then<Ev, Err> => {
       const state = events.reduce(decider.evolve, decider.initialState);
@@ -68,5 +76,8 @@ export const specification = <C, Ev extends ExpectedEvent, S, Err, Ctx>(decider:
 });
 
 /** The user decider's spec: `given(events, context).when(command).then(events | error)`. */
-export const given = (events: ReadonlyArray<UserEvent>, context: UserContext = { directories: {} }) =>
+export const given = (
+  events: ReadonlyArray<UserEvent>,
+  context: UserContext = { directories: {} },
+): Given<UserCommand, UserEvent, UserError> =>
   specification<UserCommand, UserEvent, UserState, UserError, UserContext>(userDecider, context).given(events);

@@ -1,7 +1,7 @@
-import type { RecordAccountActionFailed, RecordAccountActionSucceeded } from './Commands.js';
+import type { RecordAccountActionFailed, RecordAccountActionSucceeded } from './commands.js';
 import type { Decision } from './decision.js';
 import { events, notBound, nothing, userNotFound } from './decision.js';
-import type { UserState } from './State.js';
+import type { UserState } from './state.js';
 
 /** Records that the engine suspended or restored the external account; recording it again decides nothing. */
 export const decideAccountActionSucceeded = (c: RecordAccountActionSucceeded, state: UserState): Decision => {

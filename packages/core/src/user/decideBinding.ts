@@ -1,8 +1,8 @@
-import type { BindDirectory, LinkExternalAccount, MarkExternalAccountUnresolved, UnbindDirectory } from './Commands.js';
-import type { UserContext } from './Context.js';
+import type { BindDirectory, LinkExternalAccount, MarkExternalAccountUnresolved, UnbindDirectory } from './commands.js';
+import type { UserContext } from './context.js';
 import type { Decision } from './decision.js';
 import { directoryNotConnected, events, fail, notBound, nothing, userNotFound } from './decision.js';
-import type { UserState } from './State.js';
+import type { UserState } from './state.js';
 
 /** Bind; with an admin-given key the account is linked in the same decision (`how: 'given'`). */
 export const decideBind = (c: BindDirectory, state: UserState, ctx: UserContext): Decision => {

@@ -1,10 +1,10 @@
-import type { ActivateUser, ChangeAttributes, CreateUser, ExpirePassword, StageUser, SuspendUser } from './Commands.js';
-import type { UserContext } from './Context.js';
+import type { ActivateUser, ChangeAttributes, CreateUser, ExpirePassword, StageUser, SuspendUser } from './commands.js';
+import type { UserContext } from './context.js';
 import { validateAttributeChanges, validateAttributes } from './validateAttributes.js';
 import type { Decision } from './decision.js';
 import { events, fail, nothing, userNotFound } from './decision.js';
 import { passwordSetDraft } from './decidePassword.js';
-import type { UserState } from './State.js';
+import type { UserState } from './state.js';
 
 export const decideCreate = (c: CreateUser, state: UserState, ctx: UserContext): Decision => {
   // A retry of the same creation (same time) is already satisfied; another creation is a conflict.

@@ -4,12 +4,12 @@ import type {
   RecordPushFailed,
   RecordPushStarted,
   RecordPushSucceeded,
-} from './Commands.js';
-import type { UserContext } from './Context.js';
+} from './commands.js';
+import type { UserContext } from './context.js';
 import type { Decision } from './decision.js';
 import { events, fail, notBound, nothing, userNotFound } from './decision.js';
-import type { UserState } from './State.js';
-import { DEFAULT_LEASE_MS, holdOf, isManaged, pushDue } from './Todo.js';
+import type { UserState } from './state.js';
+import { DEFAULT_LEASE_MS, pushWaitOf, isManaged, pushDue } from './todo.js';
 
 /**
  * Take the lease on an owed push. Appended with the expected stream version, this is what makes
@@ -21,7 +21,11 @@ export const decidePushStarted = (c: RecordPushStarted, state: UserState, ctx: U
   const { push } = c;
   const binding = state.bindings[push.directoryId];
   if (binding?.bound !== true || binding.generation !== push.generation) return notBound(c.userId, push.directoryId);
-  if (binding.inFlight?.pushId === push.pushId && binding.inFlight.since === c.at) return nothing;
+  // This very start, already appended (a retry after a lost acknowledgement, or decided again after a
+  // conflict): the same push, time and instance. Another instance starting the same push in the same
+  // millisecond is not a retry: it is refused below (issue 13: taken for one, both pushed).
+  if (binding.inFlight?.pushId === push.pushId && binding.inFlight.since === c.at && binding.inFlight.instance === c.instance)
+    return nothing;
   const due = pushDue(state, binding, ctx.directories[push.directoryId]);
   if (due?.pushId !== push.pushId) {
     const why =
@@ -32,7 +36,7 @@ export const decidePushStarted = (c: RecordPushStarted, state: UserState, ctx: U
           : 'the directory is up to date or cannot be pushed to';
     return fail({ _tag: 'PushNotOwed', pushId: push.pushId, message: `Push ${push.pushId} is not owed: ${why}.` });
   }
-  switch (holdOf(binding, due, { now: c.at, leaseMs: ctx.leaseMs ?? DEFAULT_LEASE_MS })) {
+  switch (pushWaitOf(binding, due, { now: c.at, leaseMs: ctx.leaseMs ?? DEFAULT_LEASE_MS })) {
     case 'in-flight': {
       const lease = binding.inFlight ?? { pushId: push.pushId, since: c.at };
       return fail({

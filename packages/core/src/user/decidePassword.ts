@@ -1,17 +1,18 @@
 import type { Either } from 'fp-ts/lib/Either.js';
 import * as E from 'fp-ts/lib/Either.js';
-import { directoryLabel } from '../directory/State.js';
+import { directoryLabel } from '../directory/state.js';
 import type { PolicyTarget } from '../policy/precheck.js';
 import { precheckPassword } from '../policy/precheck.js';
-import { defaultPlatformPasswordPolicy } from '../policy/PasswordPolicy.js';
-import type { LogIn, SetPassword } from './Commands.js';
-import type { UserContext } from './Context.js';
-import type { CannotLogIn, PasswordChangeNotAllowed, UserError } from './Errors.js';
+import { defaultPlatformPasswordPolicy } from '../policy/passwordPolicy.js';
+import type { LogIn, PasswordSetter, SetPassword } from './commands.js';
+import type { PasswordSource } from './events.js';
+import type { UserContext } from './context.js';
+import type { CannotLogIn, PasswordChangeNotAllowed, UserError } from './errors.js';
 import type { UserEventDraft } from './emit.js';
 import type { Decision } from './decision.js';
 import { events, fail, nothing, userNotFound } from './decision.js';
-import type { ExistingUser, UserState } from './State.js';
-import { currentBindings } from './State.js';
+import type { ExistingUser, UserState } from './state.js';
+import { currentBindings } from './state.js';
 
 /** The platform's policy and each bound, connected directory's: a new password must pass them all. */
 export const passwordTargets = (user: ExistingUser, ctx: UserContext): ReadonlyArray<PolicyTarget> =>
@@ -20,9 +21,13 @@ export const passwordTargets = (user: ExistingUser, ctx: UserContext): ReadonlyA
     return d === undefined ? [] : [{ directoryId: d.directoryId, label: directoryLabel(d), policy: d.policy.passwordPolicy }];
   });
 
+/** The stored vocabulary (`PasswordSet.by`) for the command's setter. */
+export const passwordSourceOf = (by: PasswordSetter): PasswordSource =>
+  by.role === 'admin' ? 'admin' : by.via === 'activation' ? 'user-activation' : 'user-portal';
+
 /** Pre-checks the password and builds the PasswordSet (never containing the password). */
 export const passwordSetDraft = (
-  c: SetPassword,
+  c: Omit<SetPassword, 'by'> & { readonly by: PasswordSource },
   versions: { readonly recordVersion: number; readonly passwordVersion: number; readonly targets: ReadonlyArray<PolicyTarget> },
   ctx: UserContext,
 ): Either<UserError, UserEventDraft> => {
@@ -55,15 +60,16 @@ const notAllowed = (reason: PasswordChangeNotAllowed['reason'], message: string)
 
 export const decideSetPassword = (c: SetPassword, state: UserState, ctx: UserContext): Decision => {
   if (state.status === 'absent') return userNotFound(c.userId);
-  if (c.by !== 'admin') {
+  const by = passwordSourceOf(c.by);
+  if (by !== 'admin') {
     if (state.state === 'staged') return notAllowed('staged', 'This account is not active yet: an administrator must activate it first.');
     if (state.state === 'suspended') return notAllowed('suspended', 'This account is suspended: ask your administrator.');
-    if (c.by === 'user-activation' && state.passwordStatus !== 'pending')
+    if (by === 'user-activation' && state.passwordStatus !== 'pending')
       return notAllowed('already-activated', 'This account is already activated: change the password from the portal instead.');
-    if (c.by === 'user-portal' && state.passwordStatus === 'pending')
+    if (by === 'user-portal' && state.passwordStatus === 'pending')
       return notAllowed('not-activated', 'Activate your account first, using the link in the welcome email.');
   }
-  const draft = passwordSetDraft(c, { ...state, targets: passwordTargets(state, ctx) }, ctx);
+  const draft = passwordSetDraft({ ...c, by }, { ...state, targets: passwordTargets(state, ctx) }, ctx);
   return draft._tag === 'Left' ? draft : events(draft.right);
 };
 

@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { Either } from 'fp-ts/lib/Either.js';
 import type { DirectoryId, UserId } from '../ids.js';
-import type { UserError } from './Errors.js';
+import type { UserError } from './errors.js';
 import type { UserEventDraft } from './emit.js';
 
 export type Decision = Either<UserError, ReadonlyArray<UserEventDraft>>;

@@ -1,7 +1,7 @@
-import { metadataFor } from '../codec/Event.js';
-import type { UserCommand } from './Commands.js';
-import type { UserEvent } from './Events.js';
-import { userEventCodecs } from './Events.js';
+import { metadataFor } from '../codec/event.js';
+import type { UserCommand } from './commands.js';
+import type { UserEvent } from './events.js';
+import { userEventCodecs } from './events.js';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 

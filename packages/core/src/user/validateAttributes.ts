@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { describeProblems, problemsOf } from '../codec/report.js';
-import type { AttributeName, UserAttributes } from './Attributes.js';
-import { Email, UserAttributes as UserAttributesCodec, attributeNames, requiredAttributes } from './Attributes.js';
+import type { AttributeName, UserAttributes } from './attributes.js';
+import { Email, UserAttributes as UserAttributesCodec, attributeNames, requiredAttributes } from './attributes.js';
 import { Text } from '../ids.js';
 
 const names: ReadonlySet<string> = new Set(attributeNames);

@@ -1,4 +1,4 @@
-import type { ExternalUserKey, OwedPush } from '@takeover/core';
+import type { ExternalUserKey, OwedPush, RecordPushStarted } from '@takeover/core';
 import { syncStatus } from '@takeover/core';
 import { given, t } from '@takeover/core/testing';
 import { G, GOOD, M, c, ctx, history, more, owedAfter, stateOf, takenOver } from '../support.js';
@@ -75,6 +75,16 @@ describe('the lease: a push in flight is not owed again until its lease expires'
     given(inFlight, ctx)
       .when(c.started(11, p))
       .then({ _tag: 'PushInFlight', pushId: p.pushId, since: t(10) });
+  });
+
+  test('another instance starting the same push in the same millisecond is refused, not taken for a retry of the first (issue 13)', () => {
+    const on = (instance: string) => ({ ...(c.started(10, p) as RecordPushStarted), instance });
+    const h = more(loggedIn(), on('instance-a'));
+    given(h, ctx)
+      .when(on('instance-b'))
+      .then({ _tag: 'PushInFlight', pushId: p.pushId, since: t(10) });
+    // The same instance's start, retried after a lost acknowledgement, decides nothing (the lease is its own).
+    given(h, ctx).when(on('instance-a')).then([]);
   });
 
   test('after the lease (2 minutes by default) it is owed again, and another instance may take it', () => {

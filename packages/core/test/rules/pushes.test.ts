@@ -162,6 +162,95 @@ describe('R10: a password changed directly in the directory is overwritten at th
   });
 });
 
+describe('R16: a password changed in the directory makes a push owed, set back at the next login', () => {
+  const m365Key = 'ada@contoso.com' as ExternalUserKey;
+  const whenChanged = directoriesOf(
+    googleWorkspace(),
+    microsoftEntra('m365', 'contoso.com', { passwordPush: 'when-changed', revokeSessionsOnPush: true }),
+  );
+
+  test('a change later than our last password push is recorded, with who made it when the directory says', () => {
+    given(takenOver(), ctx)
+      .when(c.externalChange(10, M.directoryId, 9, 'ada@contoso.com'))
+      .then([
+        {
+          type: 'ExternalPasswordChangeDetected',
+          data: {
+            userId: U,
+            at: t(10),
+            directoryId: M.directoryId,
+            generation: 1,
+            externalKey: m365Key,
+            changedAt: t(9),
+            source: 'sweep',
+            by: 'ada@contoso.com',
+          },
+        },
+      ]);
+  });
+
+  test('it makes a push owed to that directory only, carrying the password, though nothing else changed', () => {
+    const h = more(takenOver(), c.externalChange(10, M.directoryId, 9));
+    expect(owedAfter(h).pushes.map((p) => [p.directoryId, p.reason, p.carriesPassword, p.needsPlaintext])).toEqual([
+      [M.directoryId, 'external-change', true, true],
+    ]);
+    // Carried out at the next login (the plaintext is needed), not before.
+    expect(pushesWithoutPlaintext(owedAfter(h))).toEqual([]);
+    expect(pushesToCarryOut(stateOf(more(h, c.login(11))), ctx.directories, 'portal-login').map((p) => p.directoryId)).toEqual([
+      M.directoryId,
+    ]);
+  });
+
+  test('under when-changed too: the detected change is a password change, so the push carries the password', () => {
+    const h = more(takenOver(), c.externalChange(10, M.directoryId, 9));
+    expect(owed(stateOf(h), whenChanged, { now: t(11) }).pushes.map((p) => [p.directoryId, p.reason, p.carriesPassword])).toEqual([
+      [M.directoryId, 'external-change', true],
+    ]);
+  });
+
+  test('our own push is not taken for an external change: a change not later than our last password push records nothing', () => {
+    // takenOver() recorded the pushes at minute 4: the directory's stamp of our own set is not later.
+    given(takenOver(), ctx)
+      .when(c.externalChange(10, M.directoryId, 4))
+      .then([]);
+    given(takenOver(), ctx)
+      .when(c.externalChange(10, M.directoryId, 3))
+      .then([]);
+    expect(owedAfter(takenOver()).pushes).toEqual([]);
+  });
+
+  test('two changes before a login make one push: a second detection while one is owed records nothing', () => {
+    const h = more(takenOver(), c.externalChange(10, M.directoryId, 9));
+    given(h, ctx)
+      .when(c.externalChange(12, M.directoryId, 11))
+      .then([]);
+    expect(owedAfter(h).pushes).toHaveLength(1);
+  });
+
+  test('once set back, nothing is owed; a later change is a push of its own (a new push id)', () => {
+    const h = more(takenOver(), c.externalChange(10, M.directoryId, 9), c.login(11));
+    const [first] = owedAfter(h).pushes;
+    const setBack = pushAll(h, 12);
+    expect(owedAfter(setBack).pushes).toEqual([]);
+    const again = more(setBack, c.externalChange(20, M.directoryId, 19));
+    const [second] = owedAfter(again).pushes;
+    expect(second?.reason).toBe('external-change');
+    expect(second?.pushId).not.toBe(first?.pushId);
+  });
+
+  test('before the takeover completed there, nothing is recorded (the takeover push sets the password anyway)', () => {
+    const bound = history(c.create(0, 'active', GOOD), c.bind(1, G.directoryId, KEY), c.bind(2, M.directoryId, m365Key));
+    given(bound, ctx)
+      .when(c.externalChange(10, M.directoryId, 9))
+      .then([]);
+  });
+
+  test('a directory the user is not bound to is refused', () => {
+    const h = history(c.create(0, 'active', GOOD), c.bind(1, G.directoryId, KEY), c.login(2));
+    expect(given(h, ctx).when(c.externalChange(10, M.directoryId, 9)).result._tag).toBe('Left');
+  });
+});
+
 describe('R11: imported bindings whose takeover never completed are pushed at the next login', () => {
   test('an imported, linked binding is owed a takeover push', () => {
     const h = history(c.create(0, 'active', GOOD), c.bind(1, G.directoryId, KEY, 'import'), c.login(2));

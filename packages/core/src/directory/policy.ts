@@ -1,6 +1,6 @@
 import * as t from 'io-ts';
 import { jsonEqual } from '../equal.js';
-import { PasswordPolicy, passwordPolicyForKind } from '../policy/PasswordPolicy.js';
+import { PasswordPolicy, passwordPolicyForKind } from '../policy/passwordPolicy.js';
 
 /**
  * How Takeover treats one directory (design.md §2, "push policy").

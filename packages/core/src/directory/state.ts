@@ -1,7 +1,7 @@
 import type { DirectoryId } from '../ids.js';
 import type { IsoTime } from '../time.js';
-import type { DirectoryKind } from './Events.js';
-import type { DirectoryPolicy } from './Policy.js';
+import type { DirectoryKind } from './events.js';
+import type { DirectoryPolicy } from './policy.js';
 
 /** What other deciders and the to-do projection need to know about a connected directory. */
 export interface DirectoryInfo {

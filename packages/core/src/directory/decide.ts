@@ -1,16 +1,16 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { Either } from 'fp-ts/lib/Either.js';
-import type { Decider } from '../Decider.js';
-import { metadataFor } from '../codec/Event.js';
-import type { DirectoryCommand } from './Commands.js';
-import type { DirectoryError } from './Errors.js';
-import { directoryNotConnected } from './Errors.js';
-import { DirectoryConnected, DirectoryDisconnected, DirectoryPolicyChanged } from './Events.js';
-import type { DirectoryEvent } from './Events.js';
-import { evolveDirectory } from './Evolve.js';
-import { changedPolicyFields, directoryPolicy } from './Policy.js';
-import type { DirectoryState } from './State.js';
-import { directoryInfo, initialDirectoryState } from './State.js';
+import type { Decider } from '../decider.js';
+import { metadataFor } from '../codec/event.js';
+import type { DirectoryCommand } from './commands.js';
+import type { DirectoryError } from './errors.js';
+import { directoryNotConnected } from './errors.js';
+import { DirectoryConnected, DirectoryDisconnected, DirectoryPolicyChanged } from './events.js';
+import type { DirectoryEvent } from './events.js';
+import { evolveDirectory } from './evolve.js';
+import { changedPolicyFields, directoryPolicy } from './policy.js';
+import type { DirectoryState } from './state.js';
+import { directoryInfo, initialDirectoryState } from './state.js';
 import { jsonEqual } from '../equal.js';
 
 const invalid = (c: DirectoryCommand, what: string): Either<DirectoryError, never> =>

@@ -1,8 +1,8 @@
 import * as t from 'io-ts';
 import { DirectoryId, Text } from '../ids.js';
 import { IsoTime } from '../time.js';
-import { eventCodec } from '../codec/Event.js';
-import { DirectoryPolicy } from './Policy.js';
+import { eventCodec } from '../codec/event.js';
+import { DirectoryPolicy } from './policy.js';
 
 /** `google-workspace`, `microsoft-entra`, or the name of another connector (SCIM, LDAP, …). */
 export const DirectoryKind = Text as t.Type<DirectoryKind, string, unknown>;

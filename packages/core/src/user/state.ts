@@ -1,9 +1,9 @@
 import type { DirectoryId, ExternalUserKey, NoticeId, PushId, UserId } from '../ids.js';
 import type { IsoTime } from '../time.js';
-import type { UserAttributes } from './Attributes.js';
-import type { BindingOrigin, LinkMethod, UserLifecycleState } from './Events.js';
-import type { PushDescription, PushFailure } from './Push.js';
-import type { AccountActionDescription } from './AccountAction.js';
+import type { UserAttributes } from './attributes.js';
+import type { BindingOrigin, LinkMethod, UnresolvedReason, UserLifecycleState } from './events.js';
+import type { PushDescription, PushFailure } from './push.js';
+import type { AccountActionDescription } from './accountAction.js';
 
 export type PasswordStatus = 'pending' | 'active' | 'expired';
 
@@ -13,7 +13,7 @@ export type Link =
   | { readonly status: 'resolving'; readonly after?: PushId }
   /** `at`: when the link was recorded: a directory may not know a just-created account for a while (propagation). */
   | { readonly status: 'linked'; readonly externalKey: ExternalUserKey; readonly how: LinkMethod; readonly at: IsoTime }
-  | { readonly status: 'unresolved'; readonly reason: string; readonly detail: string };
+  | { readonly status: 'unresolved'; readonly reason: UnresolvedReason; readonly detail: string };
 
 /** One user × directory. Kept after an unbind (`bound: false`) so a re-bind knows its history. */
 export interface Binding {

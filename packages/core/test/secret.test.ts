@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { Secret, reveal, isSecret } from '../src/index.js';
-import type * as SecretModuleNs from '../src/Secret.js';
+import type * as SecretModuleNs from '../src/secret.js';
 
 type SecretModule = typeof SecretModuleNs;
 
@@ -41,7 +41,7 @@ describe('Secret across duplicate package copies', () => {
     // A second, isolated copy of the module, as npm would install for a second dependent.
     let other: SecretModule | undefined;
     jest.isolateModules(() => {
-      other = jest.requireActual<SecretModule>('../src/Secret.js');
+      other = jest.requireActual<SecretModule>('../src/secret.js');
     });
     if (other === undefined) throw new Error('module copy not loaded');
     expect(other.Secret).not.toBe(Secret);

@@ -2,14 +2,14 @@ import type { DirectoryId, NoticeId, UserId } from '../ids.js';
 import { joinId } from '../ids.js';
 import type { IsoTime } from '../time.js';
 import { msBetween } from '../time.js';
-import type { Directories, DirectoryInfo } from '../directory/State.js';
-import type { NoticeKind } from './Events.js';
-import type { PushDescription, PushFailure } from './Push.js';
-import { pushIdFor } from './Push.js';
-import type { Binding, ExistingUser, UserState } from './State.js';
-import { currentBindings } from './State.js';
-import type { OwedAccountAction } from './AccountTodo.js';
-import { owedAccountActions } from './AccountTodo.js';
+import type { Directories, DirectoryInfo } from '../directory/state.js';
+import type { NoticeKind } from './events.js';
+import type { PushDescription, PushFailure } from './push.js';
+import { pushIdFor } from './push.js';
+import type { Binding, ExistingUser, UserState } from './state.js';
+import { currentBindings } from './state.js';
+import type { OwedAccountAction } from './accountTodo.js';
+import { owedAccountActions } from './accountTodo.js';
 
 /** A push owed now. `needsPlaintext`: it carries the password, so it can only run while a login's plaintext is in hand. */
 export interface OwedPush extends PushDescription {
@@ -55,7 +55,7 @@ export interface OwedOptions {
 export const DEFAULT_LEASE_MS = 120_000;
 
 /** Why a push that is due is not owed right now. */
-export type Hold = 'in-flight' | 'permanent-failure';
+export type PushWait = 'in-flight' | 'permanent-failure';
 
 /** R7: only an active user with an active password is pushed to or told to log in. */
 export const isManaged = (user: ExistingUser): boolean => user.state === 'active' && user.passwordStatus === 'active';
@@ -99,7 +99,7 @@ export const pushDue = (user: ExistingUser, binding: Binding, directory: Directo
 };
 
 /** Whether a due push is held back: a live lease (design.md §3: "push started" is the lease), or a permanent failure of this very push (R12). */
-export const holdOf = (binding: Binding, due: PushDescription, options: OwedOptions): Hold | undefined => {
+export const pushWaitOf = (binding: Binding, due: PushDescription, options: OwedOptions): PushWait | undefined => {
   const lease = binding.inFlight;
   if (lease !== null && (options.now === undefined || msBetween(lease.since, options.now) < (options.leaseMs ?? DEFAULT_LEASE_MS)))
     return 'in-flight';
@@ -110,7 +110,7 @@ export const holdOf = (binding: Binding, due: PushDescription, options: OwedOpti
 const owedPushes = (user: ExistingUser, directories: Directories, options: OwedOptions): OwedPush[] =>
   currentBindings(user).flatMap((b) => {
     const due = pushDue(user, b, directories[b.directoryId]);
-    if (due === undefined || holdOf(b, due, options) !== undefined) return [];
+    if (due === undefined || pushWaitOf(b, due, options) !== undefined) return [];
     const lastFailure = b.lastFailure?.pushId === due.pushId ? b.lastFailure.failure : null;
     return [{ ...due, needsPlaintext: due.carriesPassword, lastFailure }];
   });

@@ -1,38 +1,38 @@
 import type { DirectoryId, PushId, UserId } from '../ids.js';
 import type { IsoTime } from '../time.js';
-import type { Violation } from '../policy/Violations.js';
-import type { DirectoryNotConnected } from '../directory/Errors.js';
+import type { Violation } from '../policy/violations.js';
+import type { DirectoryNotConnected } from '../directory/errors.js';
 
 export type { DirectoryNotConnected };
 
-/** Every domain error is a value with a `_tag` and a `message` a person can act on. */
-interface Tagged<T extends string> {
+/** Every domain error is a value with a `_tag` (its machine name) and a `message` a person can act on. */
+export interface TaggedError<T extends string> {
   readonly _tag: T;
   readonly message: string;
 }
 
-export interface UserNotFound extends Tagged<'UserNotFound'> {
+export interface UserNotFound extends TaggedError<'UserNotFound'> {
   readonly userId: UserId;
 }
-export interface UserAlreadyExists extends Tagged<'UserAlreadyExists'> {
+export interface UserAlreadyExists extends TaggedError<'UserAlreadyExists'> {
   readonly userId: UserId;
 }
-export interface InvalidAttributes extends Tagged<'InvalidAttributes'> {
+export interface InvalidAttributes extends TaggedError<'InvalidAttributes'> {
   readonly problems: ReadonlyArray<string>;
 }
-export interface InvalidBinding extends Tagged<'InvalidBinding'> {
+export interface InvalidBinding extends TaggedError<'InvalidBinding'> {
   readonly directoryId: DirectoryId;
 }
-export interface NotBound extends Tagged<'NotBound'> {
+export interface NotBound extends TaggedError<'NotBound'> {
   readonly directoryId: DirectoryId;
 }
 
 /** R7: who may not log in, and why. */
-export interface CannotLogIn extends Tagged<'CannotLogIn'> {
+export interface CannotLogIn extends TaggedError<'CannotLogIn'> {
   readonly reason: 'staged' | 'suspended' | 'password-pending' | 'password-expired';
 }
 
-export interface PasswordChangeNotAllowed extends Tagged<'PasswordChangeNotAllowed'> {
+export interface PasswordChangeNotAllowed extends TaggedError<'PasswordChangeNotAllowed'> {
   readonly reason: 'staged' | 'suspended' | 'already-activated' | 'not-activated';
 }
 
@@ -45,14 +45,14 @@ export interface Rejection {
 }
 
 /** The pre-check: the password breaks a bound directory's rules. Never contains the password. */
-export interface PasswordRejected extends Tagged<'PasswordRejected'> {
+export interface PasswordRejected extends TaggedError<'PasswordRejected'> {
   readonly rejections: ReadonlyArray<Rejection>;
 }
 
-export interface PushNotOwed extends Tagged<'PushNotOwed'> {
+export interface PushNotOwed extends TaggedError<'PushNotOwed'> {
   readonly pushId: PushId;
 }
-export interface PushInFlight extends Tagged<'PushInFlight'> {
+export interface PushInFlight extends TaggedError<'PushInFlight'> {
   readonly pushId: PushId;
   readonly since: IsoTime;
 }

@@ -1,10 +1,10 @@
 import type { CommandId, DirectoryId, ExternalUserKey, NoticeId, UserId } from '../ids.js';
-import type { Secret } from '../Secret.js';
+import type { Secret } from '../secret.js';
 import type { IsoTime } from '../time.js';
-import type { Actor, AttributeName, UserAttributes } from './Attributes.js';
-import type { LinkMethod, NoticeKind, PasswordSource } from './Events.js';
-import type { PushDescription, PushFailure } from './Push.js';
-import type { AccountActionDescription } from './AccountAction.js';
+import type { Actor, AttributeName, UserAttributes } from './attributes.js';
+import type { LinkMethod, NoticeKind, PasswordSource, UnresolvedReason } from './events.js';
+import type { PushDescription, PushFailure } from './push.js';
+import type { AccountActionDescription } from './accountAction.js';
 
 /**
  * Every command names its user, carries the time (`at`) and an id: the events it decides get ids
@@ -12,7 +12,7 @@ import type { AccountActionDescription } from './AccountAction.js';
  * `correlationId` (optional) is copied into the events' metadata, e.g. the login whose plaintext
  * carried a push, for the audit log and "why was this pushed".
  */
-interface Base {
+export interface UserCommandBase {
   readonly commandId: CommandId;
   readonly userId: UserId;
   readonly at: IsoTime;
@@ -20,7 +20,7 @@ interface Base {
 }
 
 /** Create a user, staged or active, optionally with a first password (set by `passwordSetBy`, default admin). */
-export interface CreateUser extends Base {
+export interface CreateUser extends UserCommandBase {
   readonly type: 'CreateUser';
   readonly state: 'staged' | 'active';
   readonly attributes: UserAttributes;
@@ -29,21 +29,21 @@ export interface CreateUser extends Base {
   readonly passwordSetBy?: PasswordSource;
 }
 
-export interface ActivateUser extends Base {
+export interface ActivateUser extends UserCommandBase {
   readonly type: 'ActivateUser';
   readonly by: Actor;
 }
-export interface SuspendUser extends Base {
+export interface SuspendUser extends UserCommandBase {
   readonly type: 'SuspendUser';
   readonly by: Actor;
 }
-export interface StageUser extends Base {
+export interface StageUser extends UserCommandBase {
   readonly type: 'StageUser';
   readonly by: Actor;
 }
 
 /** Bind to a directory. With `externalKey`, the account is linked at once; without, the engine resolves it. */
-export interface BindDirectory extends Base {
+export interface BindDirectory extends UserCommandBase {
   readonly type: 'BindDirectory';
   readonly directoryId: DirectoryId;
   readonly externalKey?: ExternalUserKey;
@@ -53,80 +53,89 @@ export interface BindDirectory extends Base {
   readonly by: Actor;
 }
 
-export interface UnbindDirectory extends Base {
+export interface UnbindDirectory extends UserCommandBase {
   readonly type: 'UnbindDirectory';
   readonly directoryId: DirectoryId;
   readonly by: Actor;
 }
 
 /** The engine found (or created) the external account. */
-export interface LinkExternalAccount extends Base {
+export interface LinkExternalAccount extends UserCommandBase {
   readonly type: 'LinkExternalAccount';
   readonly directoryId: DirectoryId;
   readonly externalKey: ExternalUserKey;
   readonly how: LinkMethod;
 }
 
-export interface MarkExternalAccountUnresolved extends Base {
+export interface MarkExternalAccountUnresolved extends UserCommandBase {
   readonly type: 'MarkExternalAccountUnresolved';
   readonly directoryId: DirectoryId;
-  readonly reason: string;
+  /** A code; `detail` says it in words. */
+  readonly reason: UnresolvedReason;
   readonly detail: string;
 }
 
 /** `null` clears an optional field. */
-export interface ChangeAttributes extends Base {
+export interface ChangeAttributes extends UserCommandBase {
   readonly type: 'ChangeAttributes';
   readonly changes: Readonly<Partial<Record<AttributeName, string | null>>>;
   readonly by: Actor;
 }
 
-export interface SetPassword extends Base {
+/**
+ * Who sets a password, in the `{ role }` shape of every command's `by`: an admin, or the user herself,
+ * `via` the activation link of the welcome mail or a change in the portal. The `PasswordSet` event
+ * records it as a `PasswordSource` (`'admin'`, `'user-activation'`, `'user-portal'`): `passwordSourceOf`.
+ */
+export type PasswordSetter =
+  { readonly role: 'admin'; readonly id?: string } | { readonly role: 'user'; readonly id?: string; readonly via: 'activation' | 'portal' };
+
+export interface SetPassword extends UserCommandBase {
   readonly type: 'SetPassword';
   readonly password: Secret;
-  readonly by: PasswordSource;
+  readonly by: PasswordSetter;
 }
-export interface ExpirePassword extends Base {
+export interface ExpirePassword extends UserCommandBase {
   readonly type: 'ExpirePassword';
   readonly by: Actor;
 }
 
 /** The portal verified the password; `password` is the plaintext the pushes this login carries will use. */
-export interface LogIn extends Base {
+export interface LogIn extends UserCommandBase {
   readonly type: 'LogIn';
   readonly password: Secret;
 }
 
 /** `instance`: which engine instance takes the lease. */
-export interface RecordPushStarted extends Base {
+export interface RecordPushStarted extends UserCommandBase {
   readonly type: 'RecordPushStarted';
   readonly push: PushDescription;
   readonly instance?: string;
 }
 /** `sessionsEnded`: what the connector reported (`PushOutcome.sessionsEnded`). */
-export interface RecordPushSucceeded extends Base {
+export interface RecordPushSucceeded extends UserCommandBase {
   readonly type: 'RecordPushSucceeded';
   readonly push: PushDescription;
   readonly sessionsEnded?: boolean;
 }
-export interface RecordPushFailed extends Base {
+export interface RecordPushFailed extends UserCommandBase {
   readonly type: 'RecordPushFailed';
   readonly push: PushDescription;
   readonly failure: PushFailure;
 }
 
-export interface RecordAccountActionSucceeded extends Base {
+export interface RecordAccountActionSucceeded extends UserCommandBase {
   readonly type: 'RecordAccountActionSucceeded';
   readonly action: AccountActionDescription;
 }
-export interface RecordAccountActionFailed extends Base {
+export interface RecordAccountActionFailed extends UserCommandBase {
   readonly type: 'RecordAccountActionFailed';
   readonly action: AccountActionDescription;
   readonly failure: PushFailure;
 }
 
 /** The engine read from the directory that the password there changed at `changedAt`, by `by` when it says (R16). */
-export interface RecordExternalPasswordChange extends Base {
+export interface RecordExternalPasswordChange extends UserCommandBase {
   readonly type: 'RecordExternalPasswordChange';
   readonly directoryId: DirectoryId;
   readonly changedAt: IsoTime;
@@ -134,7 +143,7 @@ export interface RecordExternalPasswordChange extends Base {
   readonly by?: string;
 }
 
-export interface RecordNoticeSent extends Base {
+export interface RecordNoticeSent extends UserCommandBase {
   readonly type: 'RecordNoticeSent';
   readonly noticeId: NoticeId;
   readonly kind: NoticeKind;

@@ -1,5 +1,5 @@
-import type { DirectoryEvent } from './Events.js';
-import type { DirectoryState } from './State.js';
+import type { DirectoryEvent } from './events.js';
+import type { DirectoryState } from './state.js';
 
 export const evolveDirectory = (state: DirectoryState, event: DirectoryEvent): DirectoryState => {
   switch (event.type) {

@@ -1,8 +1,8 @@
-import type { DirectoryInfo, Directories } from '../directory/State.js';
-import type { AccountActionDescription } from './AccountAction.js';
-import { accountActionIdFor } from './AccountAction.js';
-import type { PushFailure } from './Push.js';
-import type { Binding, ExistingUser } from './State.js';
+import type { DirectoryInfo, Directories } from '../directory/state.js';
+import type { AccountActionDescription } from './accountAction.js';
+import { accountActionIdFor } from './accountAction.js';
+import type { PushFailure } from './push.js';
+import type { Binding, ExistingUser } from './state.js';
 
 export interface OwedAccountAction extends AccountActionDescription {
   /** The last failure of this very action (a retryable one: it stays owed). */

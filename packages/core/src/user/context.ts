@@ -1,6 +1,6 @@
-import type { Directories } from '../directory/State.js';
+import type { Directories } from '../directory/state.js';
 import type { PasswordCheckHooks } from '../policy/check.js';
-import type { PasswordPolicy } from '../policy/PasswordPolicy.js';
+import type { PasswordPolicy } from '../policy/passwordPolicy.js';
 
 /**
  * What the user decider needs beyond the user's own stream, passed in so `decide` stays pure: the

@@ -1,10 +1,10 @@
 import * as t from 'io-ts';
 import { DirectoryId, ExternalUserKey, NoticeId, UserId } from '../ids.js';
 import { IsoTime } from '../time.js';
-import { eventCodec } from '../codec/Event.js';
-import { Actor, AttributeNameCodec, UserAttributes } from './Attributes.js';
-import { PushDescription, PushFailure } from './Push.js';
-import { AccountActionDescription } from './AccountAction.js';
+import { eventCodec } from '../codec/event.js';
+import { Actor, AttributeNameCodec, UserAttributes } from './attributes.js';
+import { PushDescription, PushFailure } from './push.js';
+import { AccountActionDescription } from './accountAction.js';
 
 /*
  * The user stream `user-<userId>`. Data only, and never a secret: no password, no hash of one.
@@ -28,6 +28,17 @@ export type BindingOrigin = t.TypeOf<typeof BindingOrigin>;
 
 export const LinkMethod = t.keyof({ given: null, 'matched-email': null, created: null }, 'LinkMethod');
 export type LinkMethod = t.TypeOf<typeof LinkMethod>;
+
+/**
+ * Why the engine could not find (or create) a user's account in a directory, as a code: the
+ * connector's permanent reason (`not-found`, `policy-rejected`, `forbidden`, `invalid`), or
+ * `creation-disabled` (not found, and the directory's policy does not create missing users).
+ */
+export const UnresolvedReason = t.keyof(
+  { 'not-found': null, 'creation-disabled': null, 'policy-rejected': null, forbidden: null, invalid: null },
+  'UnresolvedReason',
+);
+export type UnresolvedReason = t.TypeOf<typeof UnresolvedReason>;
 
 export const NoticeKind = t.keyof({ binding: null, activation: null }, 'NoticeKind');
 export type NoticeKind = t.TypeOf<typeof NoticeKind>;
@@ -66,10 +77,10 @@ export const ExternalAccountLinked = eventCodec(
 );
 export type ExternalAccountLinked = t.TypeOf<typeof ExternalAccountLinked>;
 
-/** `reason` is a short code (`not-found`, `ambiguous`, `creation-disabled`, `forbidden`, …); `detail` is for the admin. */
+/** `reason` is a code ({@link UnresolvedReason}); `detail` says it in words, for the admin. */
 export const ExternalAccountUnresolved = eventCodec(
   'ExternalAccountUnresolved',
-  t.type({ ...user, directoryId: DirectoryId, generation: t.number, reason: t.string, detail: t.string }),
+  t.type({ ...user, directoryId: DirectoryId, generation: t.number, reason: UnresolvedReason, detail: t.string }),
 );
 export type ExternalAccountUnresolved = t.TypeOf<typeof ExternalAccountUnresolved>;
 

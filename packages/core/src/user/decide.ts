@@ -1,8 +1,8 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { Either } from 'fp-ts/lib/Either.js';
-import type { Decider } from '../Decider.js';
-import type { UserCommand } from './Commands.js';
-import type { UserContext } from './Context.js';
+import type { Decider } from '../decider.js';
+import type { UserCommand } from './commands.js';
+import type { UserContext } from './context.js';
 import { decideAccountActionFailed, decideAccountActionSucceeded } from './decideAccount.js';
 import { decideBind, decideLink, decideMarkUnresolved, decideUnbind } from './decideBinding.js';
 import {
@@ -23,11 +23,11 @@ import {
 import { decideLogIn, decideSetPassword } from './decidePassword.js';
 import type { Decision } from './decision.js';
 import { emit } from './emit.js';
-import type { UserError } from './Errors.js';
-import type { UserEvent } from './Events.js';
-import { evolveUser } from './Evolve.js';
-import type { UserState } from './State.js';
-import { initialUserState } from './State.js';
+import type { UserError } from './errors.js';
+import type { UserEvent } from './events.js';
+import { evolveUser, evolveUserAll } from './evolve.js';
+import type { UserState } from './state.js';
+import { initialUserState } from './state.js';
 
 const route = (c: UserCommand, s: UserState, ctx: UserContext): Decision => {
   switch (c.type) {
@@ -79,5 +79,6 @@ export const decideUser = (command: UserCommand, state: UserState, context: User
 export const userDecider: Decider<UserCommand, UserEvent, UserState, UserError, UserContext> = {
   decide: decideUser,
   evolve: evolveUser,
+  evolveAll: evolveUserAll,
   initialState: initialUserState,
 };

@@ -1,11 +1,12 @@
 import type { DirectoryId, ExternalUserKey } from '../ids.js';
 import type { IsoTime } from '../time.js';
-import type { Directories } from '../directory/State.js';
-import type { PushFailure } from './Push.js';
-import type { UserState } from './State.js';
-import { currentBindings } from './State.js';
-import type { OwedOptions } from './Todo.js';
-import { holdOf, isManaged, pushDue } from './Todo.js';
+import type { Directories } from '../directory/state.js';
+import type { PushFailure } from './push.js';
+import type { UnresolvedReason } from './events.js';
+import type { UserState } from './state.js';
+import { currentBindings } from './state.js';
+import type { OwedOptions } from './todo.js';
+import { pushWaitOf, isManaged, pushDue } from './todo.js';
 
 /**
  * Where one user × directory stands, for the sync-status read model (R12: a failure stays visible
@@ -28,7 +29,7 @@ export interface BindingStatus {
   readonly state: SyncState;
   readonly takeoverComplete: boolean;
   readonly externalKey?: ExternalUserKey;
-  readonly unresolved?: { readonly reason: string; readonly detail: string };
+  readonly unresolved?: { readonly reason: UnresolvedReason; readonly detail: string };
   readonly lastFailure?: PushFailure & { readonly at: IsoTime };
   readonly lastSuccessAt?: IsoTime;
 }
@@ -39,7 +40,7 @@ export const syncStatus = (state: UserState, directories: Directories, options: 
     const directory = directories[b.directoryId];
     const due = pushDue(state, b, directory);
     const failedNow = due !== undefined && b.lastFailure?.pushId === due.pushId ? b.lastFailure : undefined;
-    const hold = due === undefined ? undefined : holdOf(b, due, options);
+    const wait = due === undefined ? undefined : pushWaitOf(b, due, options);
     const sync: SyncState =
       b.link.status === 'resolving'
         ? 'resolving'
@@ -49,9 +50,9 @@ export const syncStatus = (state: UserState, directories: Directories, options: 
             ? 'paused'
             : due === undefined
               ? 'in-sync'
-              : hold === 'in-flight'
+              : wait === 'in-flight'
                 ? 'in-flight'
-                : hold === 'permanent-failure'
+                : wait === 'permanent-failure'
                   ? 'blocked'
                   : failedNow !== undefined
                     ? 'failed'
