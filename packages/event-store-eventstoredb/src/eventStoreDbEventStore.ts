@@ -54,8 +54,17 @@ const collect = async (iterable: AsyncIterable<{ event?: unknown }>): Promise<E.
   return E.right(rows);
 };
 
-/** The adapter on a client the host built (`@eventstore/db-client` is a peer dependency). */
-export const eventStoreDbEventStore = (client: EventStoreDBClient): EventStoreDbEventStore => {
+/**
+ * The adapter on a client the host built (`@eventstore/db-client` is a peer dependency). Every store
+ * factory has this shape, a `TaskEither<StoreUnavailable, Store>` (docs/integrating.md); this one
+ * connects nothing itself (the client connects on its first call), so it never fails.
+ */
+export const eventStoreDbEventStore =
+  (client: EventStoreDBClient): TaskEither<StoreUnavailable, EventStoreDbEventStore> =>
+  () =>
+    Promise.resolve(E.right(build(client)));
+
+const build = (client: EventStoreDBClient): EventStoreDbEventStore => {
   const store: EventStoreDbEventStore = {
     appendToStream: (streamId, events, options) => async () => {
       const expected = options?.expectedVersion ?? 'any';

@@ -19,6 +19,7 @@ export interface EsdbPosition {
   readonly commit: bigint;
   readonly prepare: bigint;
 }
+/** The expected revision as the EventStoreDB client takes it. */
 export type EsdbExpected = 'any' | 'no_stream' | 'stream_exists' | bigint;
 export interface EsdbRecorded {
   readonly streamId: string;

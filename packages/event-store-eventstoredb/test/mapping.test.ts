@@ -8,7 +8,7 @@ import {
   toEsdbId,
   toStoredRow,
   translateError,
-} from '@takeover/event-store-eventstoredb';
+} from '@takeover/event-store-eventstoredb/testing';
 
 describe('EventStoreDB mapping (no server needed)', () => {
   it("maps expected versions to the client's expected revisions", () => {
@@ -34,7 +34,7 @@ describe('EventStoreDB mapping (no server needed)', () => {
   it('maps every other client error to StoreUnavailable without payload', () => {
     expect(translateError('s', 'any', { type: 'unavailable', code: 14, message: 'No connection established' })).toEqual({
       _tag: 'StoreUnavailable',
-      reason: 'No connection established',
+      message: 'No connection established',
     });
     expect(translateError('s', 'any', { type: 'deadline-exceeded', message: 'Deadline exceeded' })).toMatchObject({
       _tag: 'StoreUnavailable',

@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { appendLockKey } from './appendLock.js';
 import { migrations } from './migrations.js';
 
 /** Same lock key in every process: the first runs the migrations, the others wait, then see them done. */
@@ -20,7 +21,7 @@ export const migrate = async (pool: Pool, schema: string, quoted: string): Promi
       throw new Error(`schema ${schema} is at version ${current}, newer than this adapter's ${migrations.length}`);
     }
     for (let v = current + 1; v <= migrations.length; v++) {
-      await client.query(migrations[v - 1]?.(quoted) ?? '');
+      await client.query(migrations[v - 1]?.(quoted, appendLockKey(schema)) ?? '');
       await client.query(`INSERT INTO ${quoted}.schema_migrations (version) VALUES ($1)`, [v]);
     }
     await client.query('COMMIT');

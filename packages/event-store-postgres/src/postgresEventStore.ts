@@ -20,6 +20,7 @@ import {
 import { appendArgs, expectedCode } from './append.js';
 import { fromCheckpoint, toCheckpoint } from './checkpoint.js';
 import { migrate } from './migrate.js';
+import { wakeUps } from './wakeUps.js';
 import { statements, type EventRow } from './sql.js';
 
 export interface PostgresEventStoreOptions {
@@ -27,10 +28,14 @@ export interface PostgresEventStoreOptions {
   readonly pool: Pool;
   /** Schema for the tables (created if missing; default `takeover`). */
   readonly schema?: string;
+  /** Wake subscriptions with LISTEN/NOTIFY (one extra connection, outside the pool, while any subscription runs; default true). */
+  readonly wakeUps?: boolean;
 }
 
 export interface PostgresEventStore extends EventStore {
   readonly schema: string;
+  /** The pool it works on (the host's, or the one it opened): for what shares the database, e.g. `createPostgresQuotaBudget`. */
+  readonly pool: Pool;
   /** Checkpoints in `<schema>.checkpoints`. */
   readonly checkpoints: CheckpointStore;
   /** Saves a checkpoint on the caller's client, inside the caller's transaction: a projection that
@@ -70,28 +75,29 @@ const toStored = (r: EventRow): StoredRow => ({
 
 /** Builds the adapter on the host's pool, creating and migrating its schema first. */
 export const createPostgresEventStore = (options: PostgresEventStoreOptions): TaskEither<StoreUnavailable, PostgresEventStore> =>
-  attempt(async () => E.right(await build(options.pool, options.schema ?? 'takeover', false)));
+  attempt(async () => E.right(await build(options.pool, options.schema ?? 'takeover', false, options.wakeUps ?? true)));
 
 /** Convenience: opens its own pool from a connection string; `close()` ends that pool. */
 export const connectPostgresEventStore = (
   connectionString: string,
-  options: { readonly schema?: string; readonly pool?: PoolConfig } = {},
+  options: { readonly schema?: string; readonly pool?: PoolConfig; readonly wakeUps?: boolean } = {},
 ): TaskEither<StoreUnavailable, PostgresEventStore> =>
   attempt(async () => {
     const pool = new pg.Pool({ ...options.pool, connectionString });
     try {
-      return E.right(await build(pool, options.schema ?? 'takeover', true));
+      return E.right(await build(pool, options.schema ?? 'takeover', true, options.wakeUps ?? true));
     } catch (e) {
       await pool.end();
       throw e;
     }
   });
 
-const build = async (pool: Pool, schema: string, ownsPool: boolean): Promise<PostgresEventStore> => {
+const build = async (pool: Pool, schema: string, ownsPool: boolean, listen: boolean): Promise<PostgresEventStore> => {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new TypeError(`schema must be a plain lower-case identifier: ${schema}`);
   const q = `"${schema}"`;
   await migrate(pool, schema, q);
   const st = statements(schema, q);
+  const wake = listen ? wakeUps(pool, schema) : undefined;
 
   const outcomeOf = async (streamId: string, ids: ReadonlyArray<string>) => {
     const { rows } = await pool.query<{ event_id: string; stream_id: string; revision: string; tx: string; gp: string }>(st.byIds([ids]));
@@ -144,6 +150,7 @@ const build = async (pool: Pool, schema: string, ownsPool: boolean): Promise<Pos
 
   return {
     schema,
+    pool,
     appendToStream: (streamId, events, options) => attempt(() => append(streamId, events, options?.expectedVersion ?? 'any')),
     readStream: (streamId, options) =>
       attempt(async () => {
@@ -179,7 +186,9 @@ const build = async (pool: Pool, schema: string, ownsPool: boolean): Promise<Pos
     saveCheckpointIn: async (client, id, c) => {
       await client.query(st.saveCheckpoint([id, c]));
     },
+    ...(wake === undefined ? {} : { onAppended: wake.onAppended }),
     close: async () => {
+      await wake?.close();
       if (ownsPool) await pool.end();
     },
   };

@@ -1,4 +1,5 @@
 import type { QueryConfig } from 'pg';
+import { APPEND_LOCK_CLASS, appendLockKey } from './appendLock.js';
 
 // Aliases differ from column names: ORDER BY must sort by the xid8 column, never its text.
 const columns =
@@ -15,6 +16,32 @@ export interface EventRow {
   readonly metadata: unknown;
   readonly recorded_at: Date;
 }
+
+/**
+ * The global order's horizon: rows of transactions below it have all ended, so nothing can still
+ * appear there. It is the oldest transaction running in this statement's snapshot that may append to
+ * this schema: one still holding the schema's append lock (append_events takes it before its first
+ * write and refuses a transaction that wrote before it, so a running transaction with an id and
+ * without the lock never appends), or one no longer running (it ended after the snapshot: it may have
+ * appended). With none, the snapshot's xmax: no transaction at or above it had ended then.
+ * Transactions of other schemas and databases (another application's, a read model's batch) hold
+ * nothing back.
+ *
+ * Both locks are read in one `pg_locks` scan, which sees the main lock table in one consistent view,
+ * and PostgreSQL releases a transaction's advisory locks after the lock on its own id: a transaction
+ * seen holding its id without the append lock never held it.
+ */
+const horizon = (q: string, schema: string): string => `least(pg_snapshot_xmax(pg_current_snapshot()), (
+        WITH l AS MATERIALIZED (
+          SELECT locktype, transactionid, virtualtransaction FROM pg_locks
+          WHERE locktype = 'transactionid'
+            OR (locktype = 'advisory' AND classid = ${String(APPEND_LOCK_CLASS)} AND objid = ${String(appendLockKey(schema))} AND objsubid = 2
+              AND database = (SELECT d.oid FROM pg_database d WHERE d.datname = current_database())))
+        SELECT min(x.x) FROM pg_snapshot_xip(pg_current_snapshot()) AS x(x)
+        WHERE NOT EXISTS (
+          SELECT 1 FROM l t
+          WHERE t.locktype = 'transactionid' AND t.transactionid = x.x::xid
+            AND NOT EXISTS (SELECT 1 FROM l a WHERE a.locktype = 'advisory' AND a.virtualtransaction = t.virtualtransaction))))`;
 
 /** Named (server-side prepared) statements of one schema. */
 export const statements = (schema: string, q: string) => {
@@ -43,17 +70,17 @@ export const statements = (schema: string, q: string) => {
       `SELECT ${columns} FROM ${q}.events e
       WHERE e.stream_id = $1 AND e.revision <= $2 ORDER BY e.revision DESC LIMIT $3`,
     ),
-    // Only rows of transactions older than every running one: no row can still appear before them.
+    // Only rows of transactions older than every running one that may append: no row can still appear before them.
     all: named(
       'all',
       `SELECT ${columns} FROM ${q}.events e
-      WHERE (e.tx, e.global_position) > ($1::xid8, $2::int8) AND e.tx < pg_snapshot_xmin(pg_current_snapshot())
+      WHERE (e.tx, e.global_position) > ($1::xid8, $2::int8) AND e.tx < ${horizon(q, schema)}
       ORDER BY e.tx, e.global_position LIMIT $3`,
     ),
     allPrefixed: named(
       'all_prefixed',
       `SELECT ${columns} FROM ${q}.events e
-      WHERE (e.tx, e.global_position) > ($1::xid8, $2::int8) AND e.tx < pg_snapshot_xmin(pg_current_snapshot())
+      WHERE (e.tx, e.global_position) > ($1::xid8, $2::int8) AND e.tx < ${horizon(q, schema)}
         AND starts_with(e.stream_id, $4)
       ORDER BY e.tx, e.global_position LIMIT $3`,
     ),

@@ -10,7 +10,7 @@ const open = async (): Promise<PostgresEventStore> => {
   const pool = testPool();
   pools.push(pool);
   const r = await createPostgresEventStore({ pool, schema })();
-  if (r._tag === 'Left') throw new Error(r.left.reason);
+  if (r._tag === 'Left') throw new Error(r.left.message);
   return r.right;
 };
 

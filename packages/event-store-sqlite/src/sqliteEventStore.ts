@@ -119,7 +119,17 @@ const appendWith = (db: Database, st: Statements) => {
 };
 
 /** Opens (creating and migrating) an event store in a SQLite file. */
-export const openSqliteEventStore = (options: SqliteEventStoreOptions): E.Either<StoreUnavailable, SqliteEventStore> => {
+/**
+ * Opens (creating and migrating) the database file. Every store factory has this shape, a
+ * `TaskEither<StoreUnavailable, Store>` (docs/integrating.md): run it (`await openSqliteEventStore(o)()`)
+ * and the file is opened then, synchronously inside the task.
+ */
+export const openSqliteEventStore =
+  (options: SqliteEventStoreOptions): TaskEither<StoreUnavailable, SqliteEventStore> =>
+  () =>
+    Promise.resolve(openNow(options));
+
+const openNow = (options: SqliteEventStoreOptions): E.Either<StoreUnavailable, SqliteEventStore> => {
   let db: Database;
   try {
     db = new Sqlite(options.path);

@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
-import type { Checkpoint } from './Checkpoint.js';
+import type { Checkpoint } from './checkpoint.js';
 import { corruptEvent, type CorruptEvent } from './errors.js';
 import type { EventDecoder, RawEvent, RecordedEvent } from './types.js';
 

@@ -1,4 +1,4 @@
-import type { Checkpoint } from './Checkpoint.js';
+import type { Checkpoint } from './checkpoint.js';
 import type { ExpectedVersion, StreamVersion } from './types.js';
 
 /** The stream is not at the version the caller expected: re-read, decide again, retry. */
@@ -17,10 +17,10 @@ export interface DuplicateEventId {
   readonly eventId: string;
 }
 
-/** The store could not be reached or failed to answer: retry later. `reason` never holds payloads. */
+/** The store could not be reached or failed to answer: retry later. `message` (prose) never holds payloads. */
 export interface StoreUnavailable {
   readonly _tag: 'StoreUnavailable';
-  readonly reason: string;
+  readonly message: string;
 }
 
 /** A stored event could not be read back (not JSON, or rejected by the caller's decoder). */
@@ -29,7 +29,8 @@ export interface CorruptEvent {
   readonly streamId: string;
   readonly revision: number;
   readonly position: Checkpoint;
-  readonly reason: string;
+  /** What was wrong, in prose (never the event's payload). */
+  readonly message: string;
 }
 
 /** A subscription's handler failed; the checkpoint stays before the batch it was given. */
@@ -51,13 +52,13 @@ export const versionConflict = (streamId: string, expected: ExpectedVersion, act
   actual,
 });
 export const duplicateEventId = (streamId: string, eventId: string): DuplicateEventId => ({ _tag: 'DuplicateEventId', streamId, eventId });
-export const storeUnavailable = (reason: string): StoreUnavailable => ({ _tag: 'StoreUnavailable', reason });
-export const corruptEvent = (streamId: string, revision: number, position: Checkpoint, reason: string): CorruptEvent => ({
+export const storeUnavailable = (message: string): StoreUnavailable => ({ _tag: 'StoreUnavailable', message });
+export const corruptEvent = (streamId: string, revision: number, position: Checkpoint, message: string): CorruptEvent => ({
   _tag: 'CorruptEvent',
   streamId,
   revision,
   position,
-  reason,
+  message,
 });
 export const handlerFailed = (subscriptionId: string, error: unknown): HandlerFailed => ({ _tag: 'HandlerFailed', subscriptionId, error });
 
@@ -69,7 +70,7 @@ export const isStoreUnavailable = (u: unknown): u is StoreUnavailable => hasTag(
 export const isCorruptEvent = (u: unknown): u is CorruptEvent => hasTag(u, 'CorruptEvent');
 export const isHandlerFailed = (u: unknown): u is HandlerFailed => hasTag(u, 'HandlerFailed');
 
-/** A driver error's message without its payload-bearing detail, for `StoreUnavailable.reason`. */
+/** A driver error's message without its payload-bearing detail, for `StoreUnavailable.message`. */
 export const describeCause = (e: unknown): string => {
   if (typeof e === 'object' && e !== null) {
     const { code, message } = e as { code?: unknown; message?: unknown };

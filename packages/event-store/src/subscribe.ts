@@ -1,11 +1,14 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { Either } from 'fp-ts/lib/Either.js';
 import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
-import { Checkpoint } from './Checkpoint.js';
-import type { CheckpointStore } from './CheckpointStore.js';
+import { Checkpoint } from './checkpoint.js';
+import type { CheckpointStore } from './checkpointStore.js';
 import { handlerFailed, type StoreUnavailable, type SubscriptionError } from './errors.js';
-import type { EventStore } from './EventStore.js';
+import type { EventStore } from './eventStore.js';
 import type { AllFilter, EventDecoder, RawEvent, RecordedEvent } from './types.js';
+
+/** How soon an empty read is retried shortly after a notification (the global order may still hold the notified events back). */
+const NOTIFIED_RETRY_MS = 10;
 
 export interface SubscribeOptions<A> {
   /** Names the checkpoint: a restarted subscription with the same id resumes where it stopped. */
@@ -18,7 +21,8 @@ export interface SubscribeOptions<A> {
   readonly filter?: AllFilter;
   /** Events per batch (default 500). */
   readonly batchSize?: number;
-  /** Wait between polls once caught up (default 200 ms). */
+  /** Wait between polls once caught up (default 200 ms). With a store that tells of appends
+   *  (`onAppended`), a notification ends the wait at once and polling is the fallback. */
   readonly pollIntervalMs?: number;
   /** Told of each transient failure (`StoreUnavailable`), which is retried with backoff. */
   readonly onRetry?: (error: StoreUnavailable) => void;
@@ -33,7 +37,10 @@ export interface Subscription {
 
 /**
  * Delivers the global order from the stored checkpoint, at least once: a batch is handled, then
- * its checkpoint saved. Works with every adapter (it polls `readAll`).
+ * its checkpoint saved. Works with every adapter (it polls `readAll`); where the store tells of
+ * appends (`onAppended`), it reads as soon as one commits. A notified read can come back empty while
+ * an older transaction is still open (the global order shows events only below it), so after a
+ * notification the empty reads are retried every 10 ms for one poll interval.
  */
 export const subscribe = <A = RawEvent>(store: EventStore, options: SubscribeOptions<A>): Subscription => {
   const { subscriptionId, checkpoints, handle } = options;
@@ -41,6 +48,15 @@ export const subscribe = <A = RawEvent>(store: EventStore, options: SubscribeOpt
   const pollMs = options.pollIntervalMs ?? 200;
   let stopped = false;
   let wake: (() => void) | undefined;
+  /** A notification came since the last read began. */
+  let notified = false;
+  /** When the last notification came (performance.now()): for a poll interval after it, empty reads are retried every `NOTIFIED_RETRY_MS`. */
+  let notifiedAt = Number.NEGATIVE_INFINITY;
+  const unlisten = store.onAppended?.(() => {
+    notified = true;
+    notifiedAt = performance.now();
+    wake?.();
+  });
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
@@ -68,6 +84,7 @@ export const subscribe = <A = RawEvent>(store: EventStore, options: SubscribeOpt
     if (E.isLeft(loaded)) return stopped ? E.right(undefined) : loaded;
     let after = loaded.right ?? Checkpoint.start;
     while (!stopped) {
+      notified = false;
       const page = await retrying(() =>
         store.readAll<A>({
           after,
@@ -78,7 +95,8 @@ export const subscribe = <A = RawEvent>(store: EventStore, options: SubscribeOpt
       );
       if (E.isLeft(page)) return stopped && page.left._tag === 'StoreUnavailable' ? E.right(undefined) : page;
       if (page.right.events.length === 0) {
-        await sleep(pollMs);
+        if (notified) continue;
+        await sleep(performance.now() - notifiedAt < pollMs ? Math.min(pollMs, NOTIFIED_RETRY_MS) : pollMs);
         continue;
       }
       const handled = await handle(page.right.events, page.right.checkpoint)();
@@ -90,7 +108,7 @@ export const subscribe = <A = RawEvent>(store: EventStore, options: SubscribeOpt
     return E.right(undefined);
   };
 
-  const done = run();
+  const done = run().finally(() => unlisten?.());
   return {
     done,
     stop: async () => {

@@ -1,5 +1,5 @@
 import type { Either } from 'fp-ts/lib/Either.js';
-import type { Checkpoint } from './Checkpoint.js';
+import type { Checkpoint } from './checkpoint.js';
 
 /** What the caller appends. `data` and `metadata` must be JSON-serialisable; `id` unique per event
  *  (a UUID or any unique string): it makes a retried append idempotent. */

@@ -10,9 +10,9 @@ describe('decoding on read', () => {
     const error = await leftOf(store.readStream('s', { decoder: Profile }));
     expect(isCorruptEvent(error)).toBe(true);
     if (!isCorruptEvent(error)) return;
-    expect(error.reason).toContain('data.email');
-    expect(error.reason).toContain('number');
-    expect(error.reason).not.toContain('secret-looking-value');
+    expect(error.message).toContain('data.email');
+    expect(error.message).toContain('number');
+    expect(error.message).not.toContain('secret-looking-value');
   });
 
   it('accepts any { decode } returning an Either, not only io-ts', async () => {

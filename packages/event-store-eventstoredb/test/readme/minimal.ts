@@ -3,7 +3,9 @@ import { eventStoreDbEventStore } from '@takeover/event-store-eventstoredb';
 
 export const minimal = async (connectionString: string): Promise<number> => {
   const client = EventStoreDBClient.connectionString(connectionString); // e.g. esdb://localhost:2113?tls=false
-  const store = eventStoreDbEventStore(client);
+  const opened = await eventStoreDbEventStore(client)(); // the same shape as every store factory
+  if (opened._tag === 'Left') throw new Error(opened.left.message); // StoreUnavailable
+  const store = opened.right;
 
   const appended = await store.appendToStream('user-1', [{ id: 'evt-1', type: 'Registered', data: { email: 'ada@example.com' } }], {
     expectedVersion: 'no-stream',

@@ -13,5 +13,5 @@ const pool = new pg.Pool({
   max: 4,
 });
 const opened = await createPostgresEventStore({ pool, schema })();
-if (opened._tag === 'Left') throw new Error(opened.left.reason);
+if (opened._tag === 'Left') throw new Error(opened.left.message);
 await crashWriter(opened.right, 4);

@@ -5,7 +5,7 @@ import { createPostgresEventStore } from '@takeover/event-store-postgres';
 export const minimal = async (pool: pg.Pool, schema: string): Promise<number> => {
   // The host builds the pool; the adapter creates and migrates its schema (safe from many processes).
   const created = await createPostgresEventStore({ pool, schema })();
-  if (created._tag === 'Left') throw new Error(created.left.reason); // StoreUnavailable
+  if (created._tag === 'Left') throw new Error(created.left.message); // StoreUnavailable
   const store = created.right;
 
   const appended = await store.appendToStream('user-1', [{ id: 'evt-1', type: 'Registered', data: { email: 'ada@example.com' } }], {

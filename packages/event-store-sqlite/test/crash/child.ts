@@ -5,6 +5,6 @@ import { openSqliteEventStore } from '@takeover/event-store-sqlite';
 
 const path = process.argv[2];
 if (path === undefined) throw new Error('usage: child.ts <db path>');
-const opened = openSqliteEventStore({ path });
-if (opened._tag === 'Left') throw new Error(opened.left.reason);
+const opened = await openSqliteEventStore({ path })();
+if (opened._tag === 'Left') throw new Error(opened.left.message);
 await crashWriter(opened.right, 4);

@@ -1,8 +1,8 @@
 import { openSqliteEventStore } from '@takeover/event-store-sqlite';
 
 export const minimal = async (path: string): Promise<number> => {
-  const opened = openSqliteEventStore({ path }); // creates and migrates the file; WAL, synchronous=FULL
-  if (opened._tag === 'Left') throw new Error(opened.left.reason); // StoreUnavailable
+  const opened = await openSqliteEventStore({ path })(); // creates and migrates the file; WAL, synchronous=FULL
+  if (opened._tag === 'Left') throw new Error(opened.left.message); // StoreUnavailable
   const store = opened.right;
 
   const appended = await store.appendToStream('user-1', [{ id: 'evt-1', type: 'Registered', data: { email: 'ada@example.com' } }], {

@@ -1,9 +1,9 @@
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
-import { idempotentOutcome, checkVersion, type StoredId } from '../append-rules.js';
-import { Checkpoint } from '../Checkpoint.js';
+import { idempotentOutcome, checkVersion, type StoredId } from '../appendRules.js';
+import { Checkpoint } from '../checkpoint.js';
 import { serialise, toRecordedAll, type StoredRow } from '../decode.js';
-import type { EventStore } from '../EventStore.js';
+import type { EventStore } from '../eventStore.js';
 import type { AppendError } from '../errors.js';
 import type { AppendResult, StreamVersion } from '../types.js';
 

@@ -2,7 +2,7 @@
 // Jest's globals, not an import of @jest/globals: that CommonJS module has no ESM named exports.
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import type { ExpectedVersion } from '../types.js';
-import { counted, leftOf, orFail, uniquePrefix, type ContractOptions, type ContractSubject } from './fixtures.js';
+import { counted, leftOf, orFail, uniquePrefix, untilVisible, type ContractOptions, type ContractSubject } from './fixtures.js';
 
 /** Expected-version semantics and idempotent append. */
 export const appendContract = (subject: () => ContractSubject, options: ContractOptions): void => {
@@ -78,6 +78,7 @@ export const appendContract = (subject: () => ContractSubject, options: Contract
       expect(again).toEqual(first);
       expect(anyAgain).toEqual(first);
       expect((await orFail(store.readStream(s))).map((e) => e.id)).toEqual(batch.map((e) => e.id));
+      await untilVisible(store, prefix, 2);
       const all = await orFail(store.readAll({ filter: { streamPrefix: prefix } }));
       expect(all.events).toHaveLength(2);
     });

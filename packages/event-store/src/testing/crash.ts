@@ -3,8 +3,8 @@
 // in a loop and prints each acknowledgement; the test SIGKILLs it at a random moment, then checks
 // that every acknowledged append is there and that no batch was torn.
 import { spawn } from 'node:child_process';
-import type { EventStore } from '../EventStore.js';
-import { Checkpoint } from '../Checkpoint.js';
+import type { EventStore } from '../eventStore.js';
+import { Checkpoint } from '../checkpoint.js';
 
 export interface CrashAck {
   readonly streamId: string;

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
 import * as t from 'io-ts';
-import type { CheckpointStore } from '../CheckpointStore.js';
-import type { EventStore } from '../EventStore.js';
+import type { CheckpointStore } from '../checkpointStore.js';
+import type { EventStore } from '../eventStore.js';
 import type { EventToAppend } from '../types.js';
 
 /** What an adapter hands the contract suite. */
@@ -68,5 +68,25 @@ export const waitUntil = async (cond: () => boolean, timeoutMs = 20_000): Promis
   while (!cond()) {
     if (Date.now() > deadline) throw new Error('condition not reached in time');
     await new Promise((r) => setTimeout(r, 5));
+  }
+};
+
+/**
+ * Waits until `count` events under `prefix` are visible in the global order. A store may hold a new
+ * event back from `readAll` while an older transaction is still open (PostgreSQL's global order
+ * does, for every transaction on the server: another test's, another process's), so a test that
+ * reads the global order right after appending waits for its own events first (up to `timeoutMs`,
+ * generous: it bounds a stuck store, it does not time anything).
+ */
+export const untilVisible = async (store: EventStore, prefix: string, count: number, timeoutMs = 60_000): Promise<void> => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const page = await store.readAll({ filter: { streamPrefix: prefix }, maxCount: count })();
+    if (page._tag === 'Left') return; // the store answered (an undecodable event, say): the caller's assertions read it
+    const seen = page.right.events.length;
+    if (seen >= count) return;
+    if (Date.now() > deadline)
+      throw new Error(`only ${String(seen)} of the ${String(count)} events under ${prefix} became visible in the global order`);
+    await new Promise((r) => setTimeout(r, 10));
   }
 };

@@ -1,7 +1,7 @@
 /// <reference types="jest" />
 // Jest's globals, not an import of @jest/globals: that CommonJS module has no ESM named exports.
 import * as TE from 'fp-ts/lib/TaskEither.js';
-import { Checkpoint } from '../Checkpoint.js';
+import { Checkpoint } from '../checkpoint.js';
 import { subscribe } from '../subscribe.js';
 import type { RecordedEvent } from '../types.js';
 import { counted, CountedEvent, orFail, uniquePrefix, waitUntil, type ContractOptions, type ContractSubject } from './fixtures.js';
@@ -22,21 +22,29 @@ export const globalOrderContract = (subject: () => ContractSubject, options: Con
         }
       };
       const seen: Array<RecordedEvent<CountedEvent>> = [];
+      const seenOnce = new Set<number>();
+      // Once the writers are done, the reader goes on until it has seen every event, then stops at
+      // the next empty page (a repeat would show before it). A store may hold events back while an
+      // older transaction is open (PostgreSQL: any on the server), so an empty page alone does not
+      // end it; the deadline, generous, only bounds a store that really lost some.
+      let deadline = Number.POSITIVE_INFINITY;
       const tail = async () => {
         let after: Checkpoint = Checkpoint.start;
         for (;;) {
           const wasWriting = writing;
           const page = await orFail(store.readAll({ after, maxCount: 50, filter: { streamPrefix: prefix }, decoder: CountedEvent }));
           seen.push(...page.events);
+          for (const e of page.events) seenOnce.add(e.event.data.n);
           after = page.checkpoint;
           if (page.events.length === 0) {
-            if (!wasWriting) return;
+            if (!wasWriting && (seenOnce.size >= total || Date.now() > deadline)) return;
             await new Promise((r) => setTimeout(r, 1));
           }
         }
       };
       const reader = tail();
       await Promise.all(Array.from({ length: writers }, (_, w) => write(w)));
+      deadline = Date.now() + 60_000;
       writing = false;
       await reader;
       const ns = seen.map((e) => e.event.data.n);

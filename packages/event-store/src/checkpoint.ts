@@ -1,6 +1,7 @@
 import * as t from 'io-ts';
 
-interface CheckpointBrand {
+/** The brand that makes {@link Checkpoint} a distinct string type (type-level only; no value exists). */
+export interface CheckpointBrand {
   readonly Checkpoint: unique symbol;
 }
 

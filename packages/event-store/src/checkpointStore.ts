@@ -1,6 +1,6 @@
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
-import type { Checkpoint } from './Checkpoint.js';
+import type { Checkpoint } from './checkpoint.js';
 import type { StoreUnavailable } from './errors.js';
 
 /** Where a subscription keeps its position. `load` yields `undefined` for a new subscription. */

@@ -13,7 +13,7 @@ describe('PostgreSQL durability', () => {
 
   it('keeps every acknowledged append, and no torn batch, after the writer is SIGKILLed', async () => {
     const created = await createPostgresEventStore({ pool, schema })();
-    if (created._tag === 'Left') throw new Error(created.left.reason);
+    if (created._tag === 'Left') throw new Error(created.left.message);
     const acks = await runAndKill(join(__dirname, 'child.ts'), [schema], 100 + Math.floor(Math.random() * 200));
     // The killed backend's transaction may still be rolling back.
     await new Promise((r) => setTimeout(r, 200));

@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
-import type { Checkpoint } from './Checkpoint.js';
+import type { Checkpoint } from './checkpoint.js';
 import { duplicateEventId, versionConflict, type DuplicateEventId, type VersionConflict } from './errors.js';
 import type { AppendResult, ExpectedVersion, StreamVersion } from './types.js';
 

@@ -28,6 +28,11 @@ export interface EventStore {
    *  earlier position can still appear, so paging by `checkpoint` never skips or repeats. */
   readAll<E = RawEvent>(options?: ReadAllOptions<E>): TaskEither<ReadError, AllPage<E>>;
 
+  /** Optional: calls `listener` soon after appends commit (several appends may share a call; a call
+   *  may come with nothing new). Returns the unsubscribe. `subscribe` wakes up on it instead of waiting
+   *  out its poll interval; adapters without it are polled. */
+  readonly onAppended?: (listener: () => void) => () => void;
+
   /** Releases what the adapter opened itself (never a pool or client the host passed in). */
   close(): Promise<void>;
 }

@@ -13,8 +13,8 @@ describe('SQLite durability', () => {
   it('keeps every acknowledged append, and no torn batch, after the writer is SIGKILLed', async () => {
     const path = join(dir, 'events.db');
     const acks = await runAndKill(join(__dirname, 'child.ts'), [path], 200 + Math.floor(Math.random() * 300));
-    const opened = openSqliteEventStore({ path });
-    if (opened._tag === 'Left') throw new Error(opened.left.reason);
+    const opened = await openSqliteEventStore({ path })();
+    if (opened._tag === 'Left') throw new Error(opened.left.message);
     await expectAcknowledgedDurable(opened.right, acks);
     await opened.right.close();
   });

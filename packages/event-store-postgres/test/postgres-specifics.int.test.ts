@@ -1,0 +1,145 @@
+import { Checkpoint } from '@takeover/event-store';
+import { connectPostgresEventStore, createPostgresEventStore, migrations } from '@takeover/event-store-postgres';
+import pg from 'pg';
+import { dropSchema, randomSchema, testPool } from './pgTestPool.js';
+
+const pool = testPool(8);
+const schemas: string[] = [];
+const fresh = () => {
+  const s = randomSchema();
+  schemas.push(s);
+  return s;
+};
+
+afterAll(async () => {
+  for (const s of schemas) await dropSchema(pool, s);
+  await pool.end();
+});
+
+describe('PostgreSQL adapter', () => {
+  it('migrates one schema from several processes at once, applying each version once', async () => {
+    const schema = fresh();
+    const pools = Array.from({ length: 4 }, () => testPool(2));
+    try {
+      const results = await Promise.all(pools.map((p) => createPostgresEventStore({ pool: p, schema })()));
+      expect(results.map((r) => r._tag)).toEqual(['Right', 'Right', 'Right', 'Right']);
+      const { rows } = await pool.query<{ version: number }>(`SELECT version FROM "${schema}".schema_migrations ORDER BY version`);
+      expect(rows.map((r) => r.version)).toEqual(migrations.map((_, i) => i + 1));
+    } finally {
+      await Promise.all(pools.map((p) => p.end()));
+    }
+  });
+
+  it('reads the global order through the (tx, global_position) index, not a scan', async () => {
+    const schema = fresh();
+    // The statement the store sends for readAll, as it sends it.
+    const sent: string[] = [];
+    const spy = new Proxy(pool, {
+      get: (target, key, receiver) => {
+        if (key !== 'query') return Reflect.get(target, key, receiver) as unknown;
+        return (config: unknown, ...rest: unknown[]) => {
+          if (typeof config === 'object' && config !== null && 'text' in config) sent.push(String(config.text));
+          return (target.query as (...a: unknown[]) => unknown).call(target, config, ...rest);
+        };
+      },
+    });
+    const r = await createPostgresEventStore({ pool: spy, schema, wakeUps: false })();
+    if (r._tag === 'Left') throw new Error(r.left.message);
+    sent.length = 0;
+    await r.right.readAll({ after: Checkpoint.start, maxCount: 100 })();
+    const text = sent.find((t) => t.includes('ORDER BY e.tx, e.global_position'));
+    expect(text).toBeDefined();
+    const client = await pool.connect();
+    try {
+      await client.query('SET enable_seqscan = off');
+      await client.query(`PREPARE global_order(xid8, int8, int) AS ${text ?? ''}`);
+      const { rows } = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN EXECUTE global_order('0', 0, 100)`);
+      expect(rows.map((x) => x['QUERY PLAN']).join('\n')).toContain('events_global_order');
+    } finally {
+      await client.query('DEALLOCATE ALL').catch(() => undefined);
+      await client.query('RESET enable_seqscan').catch(() => undefined);
+      client.release();
+    }
+  });
+
+  it('an open transaction that cannot append here holds the global order back no more; one that appends still does', async () => {
+    const schema = fresh();
+    const other = fresh();
+    const r = await createPostgresEventStore({ pool, schema, wakeUps: false })();
+    if (r._tag === 'Left') throw new Error(r.left.message);
+    const store = r.right;
+    const ids = async () => {
+      const page = await store.readAll({ after: Checkpoint.start, maxCount: 100 })();
+      if (page._tag === 'Left') throw new Error(page.left.message);
+      return page.right.events.map((e) => e.id);
+    };
+    await pool.query(`CREATE SCHEMA "${other}"; CREATE TABLE "${other}".t (x int)`);
+    // Another application's transaction (another schema), with a transaction id, left open.
+    const unrelated = await pool.connect();
+    const appender = await pool.connect();
+    try {
+      await unrelated.query('BEGIN');
+      await unrelated.query(`INSERT INTO "${other}".t VALUES (1)`);
+      expect((await store.appendToStream('s-1', [{ id: 'e1', type: 'T', data: {} }])())._tag).toBe('Right');
+      expect(await ids()).toEqual(['e1']); // before: held back until the unrelated transaction ended
+      // An append left open holds back what commits after it, until it ends.
+      await appender.query('BEGIN');
+      await appender.query(
+        `SELECT * FROM "${schema}".append_events('s-2', -3, ARRAY['e2'], ARRAY['T'], ARRAY['{}'::json], ARRAY['{}'::json])`,
+      );
+      expect((await store.appendToStream('s-3', [{ id: 'e3', type: 'T', data: {} }])())._tag).toBe('Right');
+      expect(await ids()).toEqual(['e1']);
+      await appender.query('COMMIT');
+      expect(await ids()).toEqual(['e1', 'e2', 'e3']);
+      // append_events refuses a transaction that has written before it (a reader could not tell it may append).
+      await appender.query('BEGIN');
+      await appender.query(`INSERT INTO "${other}".t VALUES (2)`);
+      await expect(
+        appender.query(`SELECT * FROM "${schema}".append_events('s-4', -3, ARRAY['e4'], ARRAY['T'], ARRAY['{}'::json], ARRAY['{}'::json])`),
+      ).rejects.toThrow('append_events must run before any other write of its transaction');
+      await appender.query('ROLLBACK');
+      expect(await ids()).toEqual(['e1', 'e2', 'e3']);
+    } finally {
+      await unrelated.query('ROLLBACK').catch(() => undefined);
+      unrelated.release();
+      appender.release();
+    }
+  });
+
+  it("commits a projection state and its checkpoint in the caller's transaction", async () => {
+    const schema = fresh();
+    const r = await createPostgresEventStore({ pool, schema })();
+    if (r._tag === 'Left') throw new Error(r.left.message);
+    const store = r.right;
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      await store.saveCheckpointIn(client, 'p', Checkpoint.unsafeOf('5/7'));
+      await client.query('ROLLBACK');
+      expect(await store.checkpoints.load('p')()).toEqual({ _tag: 'Right', right: undefined });
+      await client.query('BEGIN');
+      await store.saveCheckpointIn(client, 'p', Checkpoint.unsafeOf('5/7'));
+      await client.query('COMMIT');
+      expect(await store.checkpoints.load('p')()).toEqual({ _tag: 'Right', right: '5/7' });
+    } finally {
+      client.release();
+    }
+  });
+
+  it('opens its own pool from a connection string and ends it on close', async () => {
+    const schema = fresh();
+    const url = `postgres://${process.env.PGUSER ?? 'postgres'}@${process.env.PGHOST ?? '127.0.0.1'}/${process.env.PGDATABASE ?? 'test'}`;
+    const r = await connectPostgresEventStore(url, { schema })();
+    if (r._tag === 'Left') throw new Error(r.left.message);
+    const appended = await r.right.appendToStream('s', [{ id: 'e1', type: 'T', data: {} }], { expectedVersion: 'no-stream' })();
+    expect(appended).toMatchObject({ _tag: 'Right', right: { nextExpectedVersion: 0 } });
+    await r.right.close();
+  });
+
+  it('reports an unreachable server as StoreUnavailable', async () => {
+    const down = new pg.Pool({ host: '127.0.0.1', port: 1, user: 'postgres', database: 'test', connectionTimeoutMillis: 2_000 });
+    const r = await createPostgresEventStore({ pool: down, schema: 'never_created' })();
+    expect(r).toMatchObject({ _tag: 'Left', left: { _tag: 'StoreUnavailable' } });
+    await down.end();
+  });
+});
