@@ -49,9 +49,22 @@ export interface GoogleAccessProbe {
   readonly reports: (options: GoogleProbeOptions) => Promise<{ readonly status: number; readonly data: unknown }>;
 }
 
+/**
+ * The Reports API client (a token for admin.reports.audit.readonly only) and the admin whose
+ * password sets are ours: give it to the connector's `reports` to notice password changes made in
+ * Google (R16).
+ */
+export interface GoogleReportsAccess {
+  readonly client: admin_reports_v1.Admin;
+  /** The impersonated admin: the actor of the connector's own CHANGE_PASSWORD events. */
+  readonly actor: string;
+}
+
 export interface GoogleDirectoryClient {
   readonly auth: JWT;
   readonly directory: admin_directory_v1.Admin;
+  /** For the connector's `reports` (detection of external password changes; needs the audit scope delegated). */
+  readonly reports: GoogleReportsAccess;
   /** Give it to the connector's config (`access`) so `diagnose` can check each scope. */
   readonly access: GoogleAccessProbe;
 }
@@ -106,5 +119,9 @@ export const googleDirectoryClient = (options: GoogleDirectoryClientOptions): Go
         o,
       ),
   };
-  return { auth, directory: new admin_directory_v1.Admin({ auth, ...root }), access };
+  const reports: GoogleReportsAccess = {
+    client: new admin_reports_v1.Admin({ auth: jwtClient(options, [REPORTS_AUDIT_READONLY_SCOPE]), ...root }),
+    actor: options.subject,
+  };
+  return { auth, directory: new admin_directory_v1.Admin({ auth, ...root }), access, reports };
 };

@@ -1,7 +1,7 @@
 import type { admin_directory_v1 } from '@googleapis/admin';
 import type { PasswordPolicy } from '@takeover/core';
 import type { ConnectorLogger } from '@takeover/connector-kit';
-import type { GoogleAccessProbe } from './client.js';
+import type { GoogleAccessProbe, GoogleReportsAccess } from './client.js';
 
 export interface GoogleWorkspaceConnectorConfig {
   /**
@@ -25,4 +25,11 @@ export interface GoogleWorkspaceConnectorConfig {
    * service account's client id in its fixes. Without it the scope checks are `unknown`.
    */
   readonly access?: GoogleAccessProbe;
+  /**
+   * `googleDirectoryClient(…).reports`: notice password changes made in Google outside Takeover
+   * (R16) through the Reports API, at login and in the engine's sweep. Needs
+   * admin.reports.audit.readonly delegated (diagnose then reports it missing when it is not).
+   * Without it the connector declares no detection.
+   */
+  readonly reports?: GoogleReportsAccess;
 }

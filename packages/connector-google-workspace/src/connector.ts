@@ -8,6 +8,8 @@ import { googleCall } from './call.js';
 import { GoogleUser, GoogleUserList } from './codecs.js';
 import type { GoogleWorkspaceConnectorConfig } from './config.js';
 import { diagnoseGoogle } from './diagnose.js';
+import type { ReportsEnv } from './reports.js';
+import { googleExternalPasswordChange, googlePasswordChangesSince } from './reports.js';
 import type { GoogleUserWrite } from './mapping.js';
 import { attributeFields, googleAttributes, googleHashFunctions, newUserBody, passwordFields } from './mapping.js';
 
@@ -74,6 +76,11 @@ export const googleWorkspaceConnector = (config: GoogleWorkspaceConnectorConfig)
       ),
     );
 
+  const reports: ReportsEnv | undefined =
+    config.reports === undefined
+      ? undefined
+      : { call, reports: config.reports.client, users, actor: config.reports.actor, now: () => Date.now() };
+
   const setSuspended = (suspended: boolean) => (id: ExternalUserId) =>
     pipe(
       update(id, { suspended }),
@@ -91,6 +98,8 @@ export const googleWorkspaceConnector = (config: GoogleWorkspaceConnectorConfig)
       createUsers: config.createUsers !== false,
       hashFunctions: googleHashFunctions,
       attributes: googleAttributes,
+      // R16 through the Reports API, when the host gave the connector a Reports client.
+      externalChanges: { atLogin: reports !== undefined, sweep: reports !== undefined },
     },
     describe: () =>
       pipe(
@@ -128,8 +137,17 @@ export const googleWorkspaceConnector = (config: GoogleWorkspaceConnectorConfig)
       );
     },
     checkPassword: (password) => TE.right(checkPassword(config.passwordPolicy ?? { kind: 'google-workspace' }, password)),
+    ...(reports === undefined
+      ? {}
+      : { externalPasswordChange: googleExternalPasswordChange(reports), passwordChangesSince: googlePasswordChangesSince(reports) }),
     diagnose: () =>
-      diagnoseGoogle({ call, users, domain: config.domain, ...(config.access === undefined ? {} : { access: config.access }) }),
+      diagnoseGoogle({
+        call,
+        users,
+        domain: config.domain,
+        detectsExternalChanges: reports !== undefined,
+        ...(config.access === undefined ? {} : { access: config.access }),
+      }),
   };
   return connector;
 };

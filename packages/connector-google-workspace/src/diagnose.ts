@@ -24,6 +24,8 @@ export interface DiagnoseEnv {
   readonly users: admin_directory_v1.Resource$Users;
   readonly domain: string;
   readonly access?: GoogleAccessProbe;
+  /** The connector was given a Reports client (R16): the audit scope is then required, not optional. */
+  readonly detectsExternalChanges?: boolean;
 }
 
 /** A probe's outcome: Right(answer) or Right(refusal); Left only when Google could not be asked (network, 5xx, throttled). */
@@ -65,12 +67,24 @@ export const diagnoseGoogle =
   (env: DiagnoseEnv): TaskEither<ConnectorError, ReadonlyArray<AccessCheck>> =>
   async () => {
     const { call, users, domain, access } = env;
+    const scopes =
+      env.detectsExternalChanges === true
+        ? SCOPES.map((n) =>
+            n.scope === REPORTS_AUDIT_READONLY_SCOPE
+              ? {
+                  ...n,
+                  why: 'required: the connector is configured to notice password changes made in Google (Reports API activities.list, user_accounts and admin)',
+                  optional: false,
+                }
+              : n,
+          )
+        : SCOPES;
     const checks: AccessCheck[] = [];
     const subject = access?.subject ?? 'the impersonated admin';
 
     // 1. Credentials and each scope: one token request per scope.
     let refusedCredentials: ConnectorError | undefined;
-    for (const need of SCOPES) {
+    for (const need of scopes) {
       if (access === undefined) {
         checks.push({
           area: 'permission',

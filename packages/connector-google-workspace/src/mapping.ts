@@ -1,9 +1,15 @@
 import { isSecret, reveal } from '@takeover/core';
 import type { Secret } from '@takeover/core';
-import type { AttributeName, DirectoryAttributes, HashedPassword, HashFunction, NewAccountAttributes } from '@takeover/connector-kit';
+import type {
+  DirectoryAttributeName,
+  DirectoryAttributes,
+  HashedPassword,
+  HashFunction,
+  NewAccountAttributes,
+} from '@takeover/connector-kit';
 
 /** The attributes this connector writes: Google's `primaryEmail` and `name.givenName` / `name.familyName`. */
-export const googleAttributes: ReadonlyArray<AttributeName> = ['primaryEmail', 'givenName', 'familyName'];
+export const googleAttributes: ReadonlyArray<DirectoryAttributeName> = ['primaryEmail', 'givenName', 'familyName'];
 
 /** The hash formats users.update takes with `hashFunction` (bcrypt is refused by Google). */
 export const googleHashFunctions: ReadonlyArray<HashFunction> = ['MD5', 'SHA-1', 'crypt'];

@@ -72,6 +72,19 @@ describe('diagnose against the Google emulator', () => {
     expect(named(checks, 'Reports API (audit activities)')?.status).toBe('ok');
   });
 
+  it('a connector configured to notice password changes made in Google (R16) needs the audit scope: refused, it is missing, with the exact fix', async () => {
+    const checks = await diagnose({ detectExternalChanges: true });
+    expect(missing(checks)).toEqual([REPORTS_AUDIT_READONLY_SCOPE]);
+    expect(named(checks, REPORTS_AUDIT_READONLY_SCOPE)?.detail).toMatch(
+      /^required: the connector is configured to notice password changes made in Google/,
+    );
+    expect(named(checks, REPORTS_AUDIT_READONLY_SCOPE)?.fix).toContain(
+      `add scope ${REPORTS_AUDIT_READONLY_SCOPE} to client id ${emu.credentials.client_id}`,
+    );
+    emu.setDelegatedScopes(emu.credentials.client_email, [...ALL_NEEDED, REPORTS_AUDIT_READONLY_SCOPE]);
+    expect(missing(await diagnose({ detectExternalChanges: true }))).toEqual([]);
+  });
+
   it('missing scope: admin.directory.user.security not delegated is missing, with the exact fix', async () => {
     emu.setDelegatedScopes(emu.credentials.client_email, [DIRECTORY_USER_SCOPE]);
     const checks = await diagnose();

@@ -1,7 +1,7 @@
 import { Secret } from '@takeover/core';
 import type { ConnectorError } from '@takeover/connector-kit';
 import { describeConnectorError } from '@takeover/connector-kit';
-import { fromGoogleResponse } from '@takeover/connector-google-workspace';
+import { fromGoogleResponse } from '@takeover/connector-google-workspace/testing';
 
 /** Google's envelope, as the Directory API sends it (reference/directory-apis.md). */
 const envelope = (code: number, reason: string, message: string, domain = 'global') => ({

@@ -1,6 +1,7 @@
 import { Secret } from '@takeover/core';
 import { hashedPassword } from '@takeover/connector-kit';
-import { attributeFields, googleAttributes } from '@takeover/connector-google-workspace';
+import { attributeFields } from '@takeover/connector-google-workspace';
+import { googleAttributes } from '@takeover/connector-google-workspace/testing';
 import { passwordFields } from '../src/mapping.js';
 
 describe('attribute mapping to the Directory API User', () => {

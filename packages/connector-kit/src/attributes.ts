@@ -21,9 +21,12 @@ export const DirectoryAttributes = t.partial(
   'DirectoryAttributes',
 );
 export type DirectoryAttributes = t.TypeOf<typeof DirectoryAttributes>;
-export type AttributeName = keyof DirectoryAttributes;
+/** A directory-side attribute (`primaryEmail`, `jobTitle` …): distinct from core's `AttributeName`, the user's attributes on the platform. */
+export type DirectoryAttributeName = keyof DirectoryAttributes;
 
-export const attributeNames: ReadonlyArray<AttributeName> = Object.keys(DirectoryAttributes.props) as AttributeName[];
+export const directoryAttributeNames: ReadonlyArray<DirectoryAttributeName> = Object.keys(
+  DirectoryAttributes.props,
+) as DirectoryAttributeName[];
 
 /** What a new account needs at least; the rest is optional. */
 export type NewAccountAttributes = DirectoryAttributes & {

@@ -19,8 +19,8 @@ export {
 } from './errors.js';
 export { scrubText, scrubProvider } from './scrub.js';
 export { parseRetryAfter, classifyHttpStatus, classifyNoResponse } from './http.js';
-export { DirectoryAttributes, attributeNames } from './attributes.js';
-export type { AttributeName, NewAccountAttributes } from './attributes.js';
+export { DirectoryAttributes, directoryAttributeNames } from './attributes.js';
+export type { DirectoryAttributeName, NewAccountAttributes } from './attributes.js';
 export type { ConnectorLogger } from './logger.js';
 export { silentLogger } from './logger.js';
 export { unknowablePassword } from './password.js';
@@ -40,5 +40,9 @@ export type {
   PolicyViolation,
   AmbiguityResolution,
   AccessCheck,
+  ExternalChangeDetection,
+  PasswordChange,
+  PasswordChangePage,
+  RemovedAccount,
 } from './port.js';
 export { isAmbiguous, diagnoseByDescribe } from './ambiguity.js';

@@ -1,7 +1,7 @@
 import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
 import * as t from 'io-ts';
 import type { Secret } from '@takeover/core';
-import type { AttributeName, DirectoryAttributes, NewAccountAttributes } from './attributes.js';
+import type { DirectoryAttributeName, DirectoryAttributes, NewAccountAttributes } from './attributes.js';
 import type { ConnectorError } from './errors.js';
 
 /** The directory's own id for an account (Google's id or primary email, Entra's object id, SCIM's `id`). */
@@ -62,7 +62,55 @@ export interface ConnectorCapabilities {
   /** The hash formats `push` takes; empty when only a plaintext will do. */
   readonly hashFunctions: ReadonlyArray<HashFunction>;
   /** The attributes it writes; others in a push are ignored. */
-  readonly attributes: ReadonlyArray<AttributeName>;
+  readonly attributes: ReadonlyArray<DirectoryAttributeName>;
+  /** Whether and how it notices a password changed in the directory outside Takeover (R16). */
+  readonly externalChanges: ExternalChangeDetection;
+}
+
+/**
+ * How a connector notices a password changed in the directory by someone else (the user there, an
+ * admin in the directory's own console): R16. A connector that cannot (SCIM: no such field, no
+ * audit feed) declares both false, and the engine never asks it.
+ */
+export interface ExternalChangeDetection {
+  /** `externalPasswordChange(id)` answers for one account: read at the user's portal login. */
+  readonly atLogin: boolean;
+  /** `passwordChangesSince(cursor)` lists changes across the directory: read by the engine's periodic sweep. */
+  readonly sweep: boolean;
+}
+
+/**
+ * A password change the directory reports. `changedAt` is the directory's own time of the change,
+ * never the time it was read; `by` who made it, when the directory says (an email, an object id).
+ */
+export interface PasswordChange {
+  readonly externalId: ExternalUserId;
+  readonly changedAt: Date;
+  readonly by?: string;
+}
+
+/**
+ * One page of a sweep: the changes it holds, the (opaque) cursor to give next, and whether the
+ * round goes on (`more`: call again now with `cursor`; otherwise the cursor is where the next
+ * sweep starts). One page is one provider request, so each goes through the directory's pacer.
+ */
+export interface PasswordChangePage {
+  readonly changes: ReadonlyArray<PasswordChange>;
+  readonly cursor: string;
+  readonly more: boolean;
+  /** Accounts the directory reports as deleted since the cursor (Entra delta's `@removed`), when it says. */
+  readonly removed?: ReadonlyArray<RemovedAccount>;
+}
+
+/**
+ * An account a sweep reports as gone (Graph delta's `@removed` on a user: deleted). There is no
+ * password to set back there; the engine counts it for the sweep's report and the log, and the
+ * user's next push finds the account missing and resolves it as any missing account.
+ */
+export interface RemovedAccount {
+  readonly externalId: ExternalUserId;
+  /** `true`: deleted for good (Graph's `reason: "deleted"`); `false`: restorable for 30 days (`"changed"`). */
+  readonly permanently: boolean;
 }
 
 export interface ResolveRequest {
@@ -159,6 +207,22 @@ export interface DirectoryConnector {
   readonly lastPasswordChange?: (externalId: ExternalUserId) => TaskEither<ConnectorError, Date | null>;
   /** The grain of `lastPasswordChange`'s times, in ms (Graph stamps whole seconds: 1000). Default 1. */
   readonly passwordChangePrecisionMs?: number;
+  /**
+   * R16, at login: the latest password change of this account that may not be ours, `null` when the
+   * directory knows of none. A connector that can tell who acted (Google's audit names the actor)
+   * leaves out the changes its own account made; one that cannot (Entra's
+   * `lastPasswordChangeDateTime`) returns the latest change by anyone, and the engine leaves out
+   * those not later than its own last push. Required when `capabilities.externalChanges.atLogin`.
+   */
+  readonly externalPasswordChange?: (externalId: ExternalUserId) => TaskEither<ConnectorError, PasswordChange | null>;
+  /**
+   * R16, in a sweep: one page of the password changes across the directory since `cursor` (`null`:
+   * the first sweep, which may report changes from before it), with the same rule on our own
+   * changes as `externalPasswordChange`, and the cursor to continue from (`more` while the round
+   * goes on). A change may be reported again (a sweep that overlaps a lagging feed): the engine
+   * records each once. Required when `capabilities.externalChanges.sweep`.
+   */
+  readonly passwordChangesSince?: (cursor: string | null) => TaskEither<ConnectorError, PasswordChangePage>;
   /**
    * Checks, without changing anything, that the connector can do its job: credentials, API access,
    * permissions or scopes, roles, domain, quota headroom. The engine runs it when pushes are

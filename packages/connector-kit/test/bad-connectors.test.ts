@@ -222,6 +222,13 @@ const spoilers: Readonly<Record<string, ConformanceFactory>> = {
   'an ambiguous password set can be resolved: `ask` connectors read when the password last changed': spoiled(() => ({
     lastPasswordChange: () => TE.right(new Date(0)),
   })),
+  'external changes: a password the user changed in the directory is reported (at login and in a sweep)': spoiled(() => ({
+    externalPasswordChange: () => TE.right(null),
+  })),
+  // Dates what it read by the time of reading (not the directory's time of the change): our own push looks like a later change.
+  'external changes: our own push is never reported as a later change': spoiled(() => ({
+    externalPasswordChange: (id) => TE.right({ externalId: id, changedAt: new Date(Date.now() + 1) }),
+  })),
   'diagnose finds nothing missing in a directory configured as the connector needs': spoiled(() => ({
     diagnose: () =>
       TE.right([

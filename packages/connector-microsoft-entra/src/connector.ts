@@ -11,6 +11,7 @@ import type { EntraConnectorConfig } from './config.js';
 import { diagnoseEntra } from './diagnose.js';
 import { entraAttributes, filterValue, graphAttributes, newUserBody, odataString, passwordProfile } from './mapping.js';
 import { explainRefusal } from './refusal.js';
+import { passwordChangesSince } from './delta.js';
 
 export const MICROSOFT_ENTRA_KIND = 'microsoft-entra';
 
@@ -91,6 +92,22 @@ export const entraConnector = (config: EntraConnectorConfig): DirectoryConnector
       ),
     );
 
+  const lastPasswordChange = (externalId: ExternalUserId): TE.TaskEither<ConnectorError, Date | null> =>
+    pipe(
+      call({
+        operation: 'GET /users/{id}?$select=lastPasswordChangeDateTime',
+        run: (signal) => graph.api(userPath(externalId)).select('lastPasswordChangeDateTime').options({ signal }).get(),
+        decode: GraphPasswordChange,
+      }),
+      TE.chain(({ lastPasswordChangeDateTime: at }) => {
+        if (at === null) return TE.right(null);
+        const ms = Date.parse(at);
+        return Number.isNaN(ms)
+          ? TE.left(permanent('invalid', { code: 'unexpected-response', message: `lastPasswordChangeDateTime is not a date: ${at}` }))
+          : TE.right(new Date(ms));
+      }),
+    );
+
   const setEnabled = (accountEnabled: boolean) => (id: ExternalUserId) =>
     pipe(
       patch(id, { accountEnabled }),
@@ -107,6 +124,8 @@ export const entraConnector = (config: EntraConnectorConfig): DirectoryConnector
       createUsers: config.createUsers !== false,
       hashFunctions: [],
       attributes: entraAttributes,
+      // R16: lastPasswordChangeDateTime at login, /users/delta in the sweep (neither names who acted).
+      externalChanges: { atLogin: true, sweep: true },
     },
     describe: () =>
       pipe(
@@ -173,21 +192,14 @@ export const entraConnector = (config: EntraConnectorConfig): DirectoryConnector
       ),
     // lastPasswordChangeDateTime is stamped in whole seconds.
     passwordChangePrecisionMs: 1000,
-    lastPasswordChange: (externalId) =>
+    lastPasswordChange,
+    // Graph does not say who changed it: the latest change by anyone, ours included (the engine compares times).
+    externalPasswordChange: (externalId) =>
       pipe(
-        call({
-          operation: 'GET /users/{id}?$select=lastPasswordChangeDateTime',
-          run: (signal) => graph.api(userPath(externalId)).select('lastPasswordChangeDateTime').options({ signal }).get(),
-          decode: GraphPasswordChange,
-        }),
-        TE.chain(({ lastPasswordChangeDateTime: at }) => {
-          if (at === null) return TE.right(null);
-          const ms = Date.parse(at);
-          return Number.isNaN(ms)
-            ? TE.left(permanent('invalid', { code: 'unexpected-response', message: `lastPasswordChangeDateTime is not a date: ${at}` }))
-            : TE.right(new Date(ms));
-        }),
+        lastPasswordChange(externalId),
+        TE.map((at) => (at === null ? null : { externalId, changedAt: at })),
       ),
+    passwordChangesSince: passwordChangesSince(graph, call),
     diagnose: () => diagnoseEntra({ graph, config, call, describe: connector.describe }),
   };
   return connector;

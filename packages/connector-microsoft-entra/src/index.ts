@@ -4,6 +4,3 @@ export { entraGraphClient, entraGraphAccess, entraClouds } from './client.js';
 export type { EntraGraphClientOptions, EntraGraphAccess, EntraCredentials, EntraCloud } from './client.js';
 export { ENTRA_PASSWORD_PERMISSIONS, ENTRA_RESET_ROLES, ENTRA_ADMIN_RESET_ROLES } from './diagnose.js';
 export { odataString, filterValue } from './mapping.js';
-export { fromGraphAnswer } from './errors.js';
-export type { GraphAnswer, GraphRequestFacts } from './errors.js';
-export { graphAttributes, entraAttributes } from './mapping.js';

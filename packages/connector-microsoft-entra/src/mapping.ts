@@ -1,9 +1,9 @@
 import { reveal } from '@takeover/core';
 import type { Secret } from '@takeover/core';
-import type { AttributeName, DirectoryAttributes, NewAccountAttributes } from '@takeover/connector-kit';
+import type { DirectoryAttributeName, DirectoryAttributes, NewAccountAttributes } from '@takeover/connector-kit';
 
 /** The attributes this connector writes. */
-export const entraAttributes: ReadonlyArray<AttributeName> = [
+export const entraAttributes: ReadonlyArray<DirectoryAttributeName> = [
   'primaryEmail',
   'givenName',
   'familyName',

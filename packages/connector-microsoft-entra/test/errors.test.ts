@@ -1,6 +1,6 @@
 import { Secret } from '@takeover/core';
 import type { ConnectorError } from '@takeover/connector-kit';
-import { entraAttributes, fromGraphAnswer, graphAttributes } from '@takeover/connector-microsoft-entra';
+import { entraAttributes, fromGraphAnswer, graphAttributes } from '@takeover/connector-microsoft-entra/testing';
 import { fromThrown } from '../src/call.js';
 import { resolve } from 'node:path';
 import { driftedSnippets } from '@takeover/connector-kit/testing';

@@ -63,6 +63,8 @@ export const scimConnector = (config: ScimConnectorConfig): DirectoryConnector =
       createUsers: config.createUsers !== false,
       hashFunctions: [],
       attributes: scimAttributes,
+      // SCIM has no password-change time on a user and no audit feed: external changes go unnoticed (R16).
+      externalChanges: { atLogin: false, sweep: false },
     },
     // #endregion capabilities
     describe: () =>

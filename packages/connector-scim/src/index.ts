@@ -1,4 +1,3 @@
 export { scimConnector, SCIM_KIND } from './connector.js';
 export type { ScimConnectorConfig } from './config.js';
 export { defaultScimPasswordPolicy } from './policy.js';
-export { fromScimError } from './errors.js';

@@ -1,9 +1,9 @@
-import type { AttributeName, DirectoryAttributes, NewAccountAttributes } from '@takeover/connector-kit';
+import type { DirectoryAttributeName, DirectoryAttributes, NewAccountAttributes } from '@takeover/connector-kit';
 import type { PatchOperation } from './codecs.js';
 import { SCHEMA } from './codecs.js';
 
 /** The attributes this connector writes, and where each goes in a SCIM User (RFC 7643 §4.1.1). */
-export const scimAttributes: ReadonlyArray<AttributeName> = ['primaryEmail', 'givenName', 'familyName', 'displayName', 'jobTitle'];
+export const scimAttributes: ReadonlyArray<DirectoryAttributeName> = ['primaryEmail', 'givenName', 'familyName', 'displayName', 'jobTitle'];
 
 // #region operations
 const replace = (path: string, value: unknown): PatchOperation => ({ op: 'replace', path, value });

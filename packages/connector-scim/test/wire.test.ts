@@ -1,8 +1,8 @@
 import { Secret } from '@takeover/core';
 import { externalUserId } from '@takeover/connector-kit';
 import type { ScimTestServer } from '@takeover/connector-scim/testing';
-import { scimTarget, startScimTestServer } from '@takeover/connector-scim/testing';
-import { fromScimError, scimConnector } from '@takeover/connector-scim';
+import { fromScimError, scimTarget, startScimTestServer } from '@takeover/connector-scim/testing';
+import { scimConnector } from '@takeover/connector-scim';
 
 /** What the connector puts on the wire, seen through a recording fetch. */
 describe('SCIM connector: the requests it sends', () => {
@@ -112,6 +112,12 @@ describe('SCIM connector: the requests it sends', () => {
       domain: 'example.com',
     }).describe()();
     expect(r).toEqual({ _tag: 'Left', left: { _tag: 'auth', provider: { status: 401, message: 'Authorization required' } } });
+  });
+
+  it('declares that it cannot notice a password changed in the directory (R16) and has neither detection method', () => {
+    const c = connector();
+    expect(c.capabilities.externalChanges).toEqual({ atLogin: false, sweep: false });
+    expect([c.externalPasswordChange, c.passwordChangesSince, c.lastPasswordChange]).toEqual([undefined, undefined, undefined]);
   });
 
   it("counts a request that tries to end a user's sessions (the conformance oracle), and the connector sends none", async () => {

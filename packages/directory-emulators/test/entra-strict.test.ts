@@ -67,15 +67,13 @@ afterEach(() => {
 describe('a. propagation after create (Designing for eventual consistency for Microsoft Entra)', () => {
   it('a user created by POST /users answers 404 Request_ResourceNotFound by id and UPN until the delay passed on the emulator clock', async () => {
     emu.setPropagationDelay(3000);
-    const created = (await graph
-      .api('/users')
-      .post({
-        accountEnabled: true,
-        displayName: 'New',
-        mailNickname: 'new1',
-        userPrincipalName: 'new1@contoso.com',
-        passwordProfile: { password: 'Initial-Pass-1x' },
-      })) as { id: string };
+    const created = (await graph.api('/users').post({
+      accountEnabled: true,
+      displayName: 'New',
+      mailNickname: 'new1',
+      userPrincipalName: 'new1@contoso.com',
+      passwordProfile: { password: 'Initial-Pass-1x' },
+    })) as { id: string };
     for (const call of [
       graph.api(`/users/${created.id}`).get(),
       graph.api('/users/new1@contoso.com').get(),

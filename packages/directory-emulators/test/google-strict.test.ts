@@ -5,6 +5,7 @@ import {
   startGoogleEmulator,
   DIRECTORY_USER_SCOPE,
   GOOGLE_REALISTIC_PROPAGATION_DELAY_MS,
+  GOOGLE_REALISTIC_REPORTS_LAG_MS,
   REPORTS_AUDIT_READONLY_SCOPE,
 } from '@takeover/directory-emulators';
 import type { GoogleEmulator } from '@takeover/directory-emulators';
@@ -169,6 +170,7 @@ describe('Reports API activities.list (admin.reports.audit.readonly)', () => {
     emu.setDelegatedScopes(emu.credentials.client_email, [DIRECTORY_USER_SCOPE, REPORTS_AUDIT_READONLY_SCOPE]);
     const auth = googleDirectoryClients(emu, { scopes: [REPORTS_AUDIT_READONLY_SCOPE] }).auth;
     const reports = new admin_reports_v1.Admin({ auth, rootUrl: emu.url });
+    emu.advanceClock(GOOGLE_REALISTIC_REPORTS_LAG_MS / 1000); // the realistic profile's reports lag
     const res = await reports.activities.list({ userKey: 'all', applicationName: 'admin', eventName: 'CHANGE_PASSWORD' });
     expect(res.data.items?.[0]).toMatchObject({ actor: { email: 'admin@example.com' }, events: [{ name: 'CHANGE_PASSWORD' }] });
     expect((await reports.activities.list({ userKey: 'all', applicationName: 'user_accounts', maxResults: 1 })).data.items).toBeUndefined();

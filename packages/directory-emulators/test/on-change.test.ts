@@ -37,3 +37,24 @@ test('a write calls onChange with its change applied, before the caller has the 
   ).rejects.toBeDefined();
   expect(seen).toEqual(['present']);
 });
+
+test('a promise from onChange holds the answer: when the host cannot keep the change, the caller is not told it succeeded', async () => {
+  let fail = true;
+  const held = await startGoogleEmulator({
+    scryptN: 1024,
+    seed: { users: [{ primaryEmail: 'admin@example.com', givenName: 'Ada', familyName: 'Admin', isAdmin: true }] },
+    onChange: () => (fail ? Promise.reject(new Error('disk full')) : Promise.resolve()),
+  });
+  try {
+    const google = googleDirectoryClients(held);
+    const insert = (primaryEmail: string) =>
+      google.directory.users.insert({
+        requestBody: { primaryEmail, name: { givenName: 'New', familyName: 'Hire' }, password: 'Temporary-Password-1' },
+      });
+    await expect(insert('unsaved@example.com')).rejects.toBeDefined();
+    fail = false;
+    await expect(insert('saved@example.com')).resolves.toMatchObject({ status: 200 });
+  } finally {
+    await held.close();
+  }
+});

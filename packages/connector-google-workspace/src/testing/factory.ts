@@ -1,5 +1,11 @@
 import { isLeft } from 'fp-ts/lib/Either.js';
-import { startGoogleEmulator } from '@takeover/directory-emulators';
+import {
+  DIRECTORY_USER_READONLY_SCOPE,
+  DIRECTORY_USER_SCOPE,
+  DIRECTORY_USER_SECURITY_SCOPE,
+  REPORTS_AUDIT_READONLY_SCOPE,
+  startGoogleEmulator,
+} from '@takeover/directory-emulators';
 import type { GoogleEmulator } from '@takeover/directory-emulators';
 import type { ConnectorLogger } from '@takeover/connector-kit';
 import type { ConformanceFactory } from '@takeover/connector-kit/testing';
@@ -16,6 +22,8 @@ export interface GoogleEmulatorConnectorOptions {
   readonly subject?: string;
   readonly scopes?: ReadonlyArray<string>;
   readonly domain?: string;
+  /** Give the connector the Reports client (R16 detection): the emulator's service account must have the audit scope delegated. */
+  readonly detectExternalChanges?: boolean;
 }
 
 // #region emulator
@@ -24,7 +32,7 @@ export const googleConnectorForEmulator = (emulator: GoogleEmulator, options: Go
   // The emulator hands out a service account key file like Google Cloud's.
   const credentials = serviceAccountKeyFromJson(JSON.stringify(options.credentials ?? emulator.credentials));
   if (isLeft(credentials)) throw new Error(credentials.left.message);
-  const { directory, access } = googleDirectoryClient({
+  const { directory, access, reports } = googleDirectoryClient({
     credentials: credentials.right,
     subject: options.subject ?? emulator.adminEmail,
     ...(options.scopes === undefined ? {} : { scopes: options.scopes }),
@@ -36,17 +44,25 @@ export const googleConnectorForEmulator = (emulator: GoogleEmulator, options: Go
     access,
     domain: options.domain ?? emulator.domains[0] ?? 'example.com',
     timeoutMs: options.timeoutMs,
+    ...(options.detectExternalChanges === true ? { reports } : {}),
     ...(options.logger === undefined ? {} : { logger: options.logger }),
   });
 };
 // #endregion emulator
 
-/** The conformance factory: a fresh emulator per check, the connector pointed at it with a 1 s timeout. */
+/** The conformance factory: a fresh emulator per check, the connector pointed at it with a 5 s timeout (generous, so a loaded machine fails no check; only the timeout check waits it out). */
 export const googleConformanceFactory: ConformanceFactory = async ({ logger }) => {
-  const timeoutMs = 1000;
+  const timeoutMs = 5000;
   const emulator = await startGoogleEmulator({ scryptN: 1024 });
+  // Detection of external changes (R16) on: the Reports API's audit scope delegated too.
+  emulator.setDelegatedScopes(emulator.credentials.client_email, [
+    DIRECTORY_USER_SCOPE,
+    DIRECTORY_USER_READONLY_SCOPE,
+    DIRECTORY_USER_SECURITY_SCOPE,
+    REPORTS_AUDIT_READONLY_SCOPE,
+  ]);
   return {
-    connector: googleConnectorForEmulator(emulator, { timeoutMs, logger }),
+    connector: googleConnectorForEmulator(emulator, { timeoutMs, logger, detectExternalChanges: true }),
     target: googleTarget(emulator, timeoutMs),
     close: emulator.close,
   };

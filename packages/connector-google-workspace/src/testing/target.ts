@@ -64,6 +64,12 @@ export const googleTarget = (emulator: GoogleEmulator, timeoutMs: number): Confo
         emulator.audit().filter((a) => a.eventName === 'USER_SIGN_OUT' && addresses.has(a.userEmail.toLowerCase())).length,
       );
     },
+    // A second later on the emulator's clock, so the user's change is later than ours.
+    changePasswordAsUser: async (id, password) => {
+      emulator.advanceClock(1);
+      const r = await emulator.changePasswordAsUser(id, password);
+      if (r._tag !== 'Changed') throw new Error(`Google emulator: the user's own password change failed (${r._tag})`);
+    },
     injectFault: (fault) => {
       emulator.injectFault(googleFault(fault, timeoutMs));
       return Promise.resolve();

@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import type { ConnectorLogger } from '../logger.js';
-import { describeLeak, leakScanner } from './leak-scan.js';
+import { describeLeak, leakScanner } from './leakScan.js';
 
 /**
  * Everything a check saw leave the connector: its logger, `console.*`, `process.stdout.write` and

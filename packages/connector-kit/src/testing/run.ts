@@ -8,7 +8,7 @@ import type { ConnectorError } from '../errors.js';
 import { describeConnectorError, isConnectorError } from '../errors.js';
 import type { ExternalUserId } from '../port.js';
 import { startCapture } from './capture.js';
-import { leakScanner } from './leak-scan.js';
+import { leakScanner } from './leakScan.js';
 import type { ConformanceFactory, ConformanceFixture } from './target.js';
 
 /** What a check gets: the fixture, and helpers that record everything for the leak search. */

@@ -63,6 +63,13 @@ export interface ConformanceTarget {
   readonly isSuspended: (id: ExternalUserId) => Promise<boolean>;
   /** How many times the user's sessions were ended on request (signOut, revokeSignInSessions); side effects of a password set do not count. */
   readonly sessionRevocations: (id: ExternalUserId) => Promise<number>;
+  /**
+   * Changes the account's password in the directory as its user would there (not through the
+   * connector, not as the connector's account), at a time later than any change before it at the
+   * directory's grain (an emulator moves its clock on). Required when the connector declares
+   * `capabilities.externalChanges`.
+   */
+  readonly changePasswordAsUser?: (id: ExternalUserId, password: string) => Promise<void>;
   /** Makes the next directory API request fail with `fault`, once. */
   readonly injectFault: (fault: Fault) => Promise<void>;
 }

@@ -51,9 +51,9 @@ export const entraConnectorForEmulator = (emulator: EntraEmulator, options: Entr
 };
 // #endregion emulator
 
-/** The conformance factory: a fresh emulator per check, the connector pointed at it with a 1 s timeout. */
+/** The conformance factory: a fresh emulator per check, the connector pointed at it with a 5 s timeout (generous, so a loaded machine fails no check; only the timeout check waits it out). */
 export const entraConformanceFactory: ConformanceFactory = async ({ logger }) => {
-  const timeoutMs = 1000;
+  const timeoutMs = 5000;
   const emulator = await startEntraEmulator({ scryptN: 1024 });
   return {
     connector: entraConnectorForEmulator(emulator, { timeoutMs, logger }),

@@ -117,6 +117,12 @@ export const entraTarget = (emulator: EntraEmulator, timeoutMs: number): Conform
           .filter((a) => a.activityDisplayName === 'Revoke sign-in sessions' && a.targetUserPrincipalName.toLowerCase() === upn).length,
       );
     },
+    // Graph stamps whole seconds: the emulator's clock moves on two, so the user's change is later than ours at that grain.
+    changePasswordAsUser: async (id, password) => {
+      emulator.advanceClock(2);
+      const r = await emulator.changePasswordAsUser(id, password);
+      if (r._tag !== 'Changed') throw new Error(`Entra emulator: the user's own password change failed (${r._tag})`);
+    },
     injectFault: (fault) => {
       emulator.injectFault(entraFault(fault, timeoutMs));
       return Promise.resolve();

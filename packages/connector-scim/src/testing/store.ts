@@ -13,14 +13,14 @@ export interface StoredUser {
   title?: string | undefined;
   emails: ReadonlyArray<{ readonly value: string; readonly type?: string; readonly primary?: boolean }>;
   active: boolean;
-  verifier?: Verifier;
+  verifier?: StoredPasswordVerifier;
 }
 
 /**
  * `fingerprint` is for tests only: a digest of the password keyed by this process's random key, so
  * a test can tell whether two accounts share a password without knowing it.
  */
-export interface Verifier {
+export interface StoredPasswordVerifier {
   readonly salt: Buffer;
   readonly hash: Buffer;
   readonly fingerprint: string;
@@ -32,7 +32,7 @@ const FINGERPRINT_KEY = randomBytes(32);
 export const PASSWORD_MIN = 8;
 export const acceptsPassword = (password: string): boolean => [...password].length >= PASSWORD_MIN;
 
-export const makeVerifier = async (password: string): Promise<Verifier> => {
+export const makeVerifier = async (password: string): Promise<StoredPasswordVerifier> => {
   const salt = randomBytes(16);
   return {
     salt,

@@ -17,9 +17,15 @@ export interface AdminTarget<Q extends string> {
   readonly user: (key: string) => unknown;
   readonly passwordMatches: (key: string, candidate: string) => Promise<boolean | undefined>;
   readonly audit: () => unknown;
+  /** The user changes their own password in the directory (R16's "external change"). */
+  readonly changePasswordAsUser: (key: string, password: string) => Promise<UserPasswordChange>;
   /** When set, every /__admin request must carry `Authorization: Bearer <adminToken>` (401 otherwise). */
   readonly adminToken?: string | undefined;
 }
+
+/** What a password change made "as the user would" came to; `message` never quotes the password. */
+export type UserPasswordChange =
+  { readonly _tag: 'Changed' } | { readonly _tag: 'NoSuchUser' } | { readonly _tag: 'Rejected'; readonly message: string };
 
 const digest = (s: string): Buffer => createHash('sha256').update(s, 'utf8').digest();
 /** Compares in constant time (by hashes, so lengths do not leak). */
@@ -94,5 +100,19 @@ export const registerAdminRoutes = <Q extends string>(app: FastifyInstance, targ
     if (E.isLeft(check)) return reply.code(400).send(bad('expected {"password": "…"}'));
     const m = await target.passwordMatches(req.params.key, check.right.password);
     return m === undefined ? reply.code(404).send(bad('no such user')) : reply.send({ matches: m });
+  });
+  // The user changes their own password in the directory, outside Takeover (the demo's "external change").
+  app.post<{ Params: { key: string } }>(`${p}/users/:key/password`, async (req, reply) => {
+    const change = body(PasswordCheck, parseJson(req));
+    if (E.isLeft(change)) return reply.code(400).send(bad('expected {"password": "…"}'));
+    const r = await target.changePasswordAsUser(req.params.key, change.right.password);
+    switch (r._tag) {
+      case 'Changed':
+        return reply.code(204).send();
+      case 'NoSuchUser':
+        return reply.code(404).send(bad('no such user'));
+      case 'Rejected':
+        return reply.code(400).send(bad(`password: ${r.message}`));
+    }
   });
 };

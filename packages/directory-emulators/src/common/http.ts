@@ -68,8 +68,8 @@ export interface ApiHooks {
   readonly stats: RequestStats;
   /** The provider's answer for an injected failure. */
   readonly renderFault: (fault: FaultSpec & { readonly status: number }, req: FastifyRequest) => ProviderReply;
-  /** Called, synchronously, after a request may have changed the state and before its answer leaves (see the emulators' `onChange`). */
-  readonly onChange?: () => void;
+  /** Called after a request may have changed the state and before its answer leaves; the answer waits for a returned promise (see the emulators' `onChange`). */
+  readonly onChange?: () => void | Promise<void>;
   /** The password a request tries to set (from its parsed body), for faults with `echoPassword`. */
   readonly submittedPassword: (req: FastifyRequest) => string | undefined;
 }
@@ -89,7 +89,7 @@ export const installApiHooks = (app: FastifyInstance, hooks: ApiHooks): void => 
         !decodedPath(req).startsWith(ADMIN_PREFIX) &&
         !/token/i.test(decodedPath(req))
       )
-        onChange();
+        await onChange();
       return payload;
     });
   }

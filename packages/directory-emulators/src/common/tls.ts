@@ -5,15 +5,18 @@
 import { createHash, generateKeyPairSync, randomBytes, X509Certificate } from 'node:crypto';
 import forge from 'node-forge';
 
+/** A PEM certificate and its private key. */
 export interface PemPair {
   readonly certPem: string;
   readonly keyPem: string;
 }
 
+/** A certificate authority made for one run: `issue` signs a server certificate for the given host names. */
 export interface CertificateAuthority extends PemPair {
   readonly issue: (hosts: ReadonlyArray<string>) => PemPair;
 }
 
+/** A self-signed client certificate (an Entra app's credential), with the fingerprints a JWT names it by. */
 export interface ClientCertificate extends PemPair {
   /** SHA-1 thumbprint, upper-case hex (what the Azure portal shows). */
   readonly thumbprint: string;

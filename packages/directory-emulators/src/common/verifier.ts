@@ -4,6 +4,10 @@
 import { createHash, createHmac, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import * as t from 'io-ts';
 
+/**
+ * A password as an emulator stores it (and a dump shows it): an scrypt verifier for a plaintext it
+ * was given, or the client's own hash (Google's `hashFunction`). Never the plaintext.
+ */
 export type Verifier =
   | { readonly scheme: 'scrypt'; readonly salt: string; readonly hash: string; readonly N: number }
   | { readonly scheme: 'MD5' | 'SHA-1'; readonly hex: string }

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { PathReporter } from 'io-ts/lib/PathReporter.js';
 import { registerAdminRoutes } from '../common/adminRoutes.js';
+import type { UserPasswordChange } from '../common/adminRoutes.js';
 import { offsetClock } from '../common/clock.js';
 import type { EmulatorControl, SeedRejected } from '../common/control.js';
 import { faultRegistry } from '../common/faults.js';
@@ -28,11 +29,12 @@ import type { EntraUserInspection } from './render.js';
 import { inspectEntraUser } from './render.js';
 import { registerEntraRoutes } from './routes.js';
 import type { EntraSettings } from './adminExtras.js';
+import { changePasswordAsUser } from './users.js';
 import { registerEntraAdminRoutes } from './adminExtras.js';
 import type { EntraQuotaName, EntraRuntime } from './runtime.js';
 import { defaultEntraTenant, EntraSeed } from './seed.js';
 import type { EntraAuditEntry, EntraState, EntraUser } from './state.js';
-import { emptyEntraState, findEntraUser } from './state.js';
+import { emptyEntraState, findEntraUser, appendEntraAudit } from './state.js';
 
 export interface EntraEmulatorOptions {
   readonly host?: string;
@@ -64,8 +66,12 @@ export interface EntraEmulatorOptions {
    * Called after every API request that may have changed the state (a write that succeeded), before
    * its answer is sent: a host that keeps the state on disk saves it here, so a crash never loses an
    * account the caller was told exists.
+   *
+   * When it returns a promise, the answer waits for it: a host can then save the writes of several
+   * requests at once, each answered only once the save holding its change is done (and answered
+   * with an error when the promise rejects: the caller is never told of a change that was not kept).
    */
-  readonly onChange?: () => void;
+  readonly onChange?: () => void | Promise<void>;
 }
 
 export type EntraProfile = 'default' | 'realistic';
@@ -121,6 +127,17 @@ export interface EntraEmulator extends EmulatorControl<EntraQuotaName> {
   readonly setPropagationDelay: (ms: number) => void;
   readonly propagationDelayMs: () => number;
   readonly audit: () => ReadonlyArray<EntraAuditEntry>;
+  /**
+   * The user changes their own password (self-service), outside any app: `lastPasswordChangeDateTime`
+   * moves and the user shows in the next `/users/delta` round. The tenant's policy applies.
+   */
+  readonly changePasswordAsUser: (key: string, password: string) => Promise<UserPasswordChange>;
+  /**
+   * An admin deletes the user in the Entra admin center, outside any app (what Graph's
+   * `DELETE /users/{id}` does: deleted, restorable for 30 days): the next `/users/delta` lists it as
+   * `{ id, "@removed": { reason: "changed" } }`. False when there is no such user.
+   */
+  readonly deleteUserAsAdmin: (key: string) => boolean;
   readonly dump: () => EntraDump;
   readonly close: () => Promise<void>;
 }
@@ -240,6 +257,29 @@ export const startEntraEmulator = async (options: EntraEmulatorOptions = {}): Pr
     const u = anyUser(state, key);
     return u?.password == null ? false : matches(u.password, candidate);
   };
+  const changeAsUser = async (key: string, password: string): Promise<UserPasswordChange> => {
+    const found = anyUser(state, key);
+    const t = found === undefined ? undefined : [...state.tenants.values()].find((x) => x.users.get(found.id) === found);
+    if (found === undefined || t === undefined) return { _tag: 'NoSuchUser' };
+    const r = await changePasswordAsUser(rt, t, found.id, password);
+    if (E.isRight(r)) return { _tag: 'Changed' };
+    return r.left.status === 404 ? { _tag: 'NoSuchUser' } : { _tag: 'Rejected', message: r.left.message };
+  };
+  const deleteAsAdmin = (key: string): boolean => {
+    const found = anyUser(state, key);
+    const t = found === undefined ? undefined : [...state.tenants.values()].find((x) => x.users.get(found.id) === found);
+    if (found === undefined || t === undefined) return false;
+    t.users.delete(found.id);
+    appendEntraAudit(state, {
+      activityDateTime: new Date(clock.now()).toISOString(),
+      activityDisplayName: 'Delete user',
+      initiatedByApp: '',
+      initiatedByUser: 'admin-center',
+      targetUserPrincipalName: found.userPrincipalName,
+      tenantId: t.id,
+    });
+    return true;
+  };
   const user = (key: string): EntraUserInspection | undefined => {
     const u = anyUser(state, key);
     return u === undefined ? undefined : inspectEntraUser(u);
@@ -286,6 +326,7 @@ export const startEntraEmulator = async (options: EntraEmulatorOptions = {}): Pr
     user,
     passwordMatches: async (k, c) => (anyUser(state, k) === undefined ? undefined : passwordMatches(k, c)),
     audit: () => state.audit,
+    changePasswordAsUser: changeAsUser,
   });
 
   const port = await listen(app, host, options.port ?? 0);
@@ -322,6 +363,8 @@ export const startEntraEmulator = async (options: EntraEmulatorOptions = {}): Pr
     },
     ...settings,
     audit: () => [...state.audit],
+    changePasswordAsUser: changeAsUser,
+    deleteUserAsAdmin: deleteAsAdmin,
     dump: () => entraDump(state),
     close: async () => {
       await app.close();

@@ -62,13 +62,14 @@ const bannedScore = (password: string, banned: ReadonlyArray<string>): number =>
   return points + rest.length;
 };
 
-export interface PolicyContext {
+/** The tenant settings Entra's password check depends on. */
+export interface EntraPolicyContext {
   readonly disableStrongPassword: boolean;
   /** The tenant's custom banned list (its name is added by the caller). */
   readonly banned: ReadonlyArray<string>;
 }
 
-export const compliesWithEntraPolicy = (password: string, ctx: PolicyContext): boolean => {
+export const compliesWithEntraPolicy = (password: string, ctx: EntraPolicyContext): boolean => {
   if (password.length < 8 || password.length > 256) return false;
   if (![...password].every((c) => ALLOWED.has(c))) return false;
   if (ctx.disableStrongPassword) return true;

@@ -13,6 +13,7 @@ import type { EntraRuntime, GraphCaller, Operation } from './runtime.js';
 import { authenticate, permitted, resourceUnitCost, takeQuota } from './runtime.js';
 import { findTenant, findVisibleEntraUser } from './state.js';
 import { registerDirectoryReads } from './directoryReads.js';
+import { registerUserDelta } from './delta.js';
 import { graphQuery } from './query.js';
 import { authenticateClient, mintAccessToken } from './token.js';
 import { createEntraUser, deleteEntraUser, revokeSessions, updateEntraUser } from './users.js';
@@ -175,6 +176,7 @@ export const registerEntraRoutes = (app: FastifyInstance, rt: EntraRuntime, base
       },
     ),
   );
+  registerUserDelta(app, graph, base, ctx, () => rt.clock.now());
   app.get(
     '/v1.0/users/:id',
     graph(

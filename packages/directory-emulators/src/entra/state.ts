@@ -45,10 +45,14 @@ export interface EntraUser {
 export interface EntraAuditEntry {
   readonly id: number;
   readonly activityDateTime: string;
-  readonly activityDisplayName: 'Add user' | 'Update user' | 'Reset user password' | 'Delete user' | 'Revoke sign-in sessions';
+  readonly activityDisplayName:
+    'Add user' | 'Update user' | 'Reset user password' | 'Change user password' | 'Delete user' | 'Revoke sign-in sessions';
+  /** Empty when a user acted (self-service `Change user password`): see `initiatedByUser`. */
   readonly initiatedByApp: string;
   readonly targetUserPrincipalName: string;
   readonly tenantId: string;
+  /** The user who acted, when it was not an app. */
+  readonly initiatedByUser?: string;
 }
 
 export type DomainAuthentication = 'Managed' | 'Federated';

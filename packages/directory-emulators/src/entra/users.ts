@@ -187,3 +187,35 @@ export const revokeSessions = (rt: EntraRuntime, c: GraphCaller, key: string): E
   });
   return E.right(undefined);
 };
+
+/**
+ * The user changes their own password (self-service, as `POST /me/changePassword` does, or the
+ * "change password" page of their account): a new verifier, `lastPasswordChangeDateTime` moves,
+ * sessions end as on any set, and the audit records `Change user password` by the user. The
+ * tenant's password policy applies. For tests and the demo (the emulator has no user sign-in).
+ */
+export const changePasswordAsUser = async (
+  rt: EntraRuntime,
+  t: EntraTenant,
+  key: string,
+  password: string,
+): Promise<E.Either<GraphApiError, EntraUser>> => {
+  const u = findVisibleEntraUser(t, key, rt.clock.now());
+  if (u === undefined) return E.left(notFound(key));
+  const pw = checkPassword(t, password, u.props['passwordPolicies']);
+  if (E.isLeft(pw)) return pw;
+  const verifier = await scryptVerifier(password, rt.scrypt);
+  const now = rt.clock.now();
+  u.password = verifier;
+  u.passwordSetAt = now;
+  revoke(u, now);
+  appendEntraAudit(rt.state, {
+    activityDateTime: iso(now),
+    activityDisplayName: 'Change user password',
+    initiatedByApp: '',
+    initiatedByUser: u.userPrincipalName,
+    targetUserPrincipalName: u.userPrincipalName,
+    tenantId: t.id,
+  });
+  return E.right(u);
+};

@@ -2,6 +2,8 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { PathReporter } from 'io-ts/lib/PathReporter.js';
 import { registerAdminRoutes } from '../common/adminRoutes.js';
+import type { UserPasswordChange } from '../common/adminRoutes.js';
+import { changePasswordAsUser } from './users.js';
 import { offsetClock } from '../common/clock.js';
 import type { EmulatorControl, SeedRejected } from '../common/control.js';
 import { faultRegistry } from '../common/faults.js';
@@ -51,14 +53,20 @@ export interface GoogleEmulatorOptions {
    * emulator's clock past it instead of sleeping.
    */
   readonly propagationDelayMs?: number;
+  /** Overrides the profile: how long after an event the Reports API lists it (emulator clock). */
+  readonly reportsLagMs?: number;
   /** When set, the /__admin API requires `Authorization: Bearer <adminToken>`. */
   readonly adminToken?: string;
   /**
    * Called after every API request that may have changed the state (a write that succeeded), before
    * its answer is sent: a host that keeps the state on disk saves it here, so a crash never loses an
    * account the caller was told exists.
+   *
+   * When it returns a promise, the answer waits for it: a host can then save the writes of several
+   * requests at once, each answered only once the save holding its change is done (and answered
+   * with an error when the promise rejects: the caller is never told of a change that was not kept).
    */
-  readonly onChange?: () => void;
+  readonly onChange?: () => void | Promise<void>;
 }
 
 export type GoogleProfile = 'default' | 'realistic';
@@ -67,6 +75,14 @@ export type GoogleProfile = 'default' | 'realistic';
 export const REALISTIC_PROPAGATION_DELAY_MS = 2000;
 
 export const profilePropagationDelayMs = (profile: GoogleProfile): number => (profile === 'realistic' ? REALISTIC_PROPAGATION_DELAY_MS : 0);
+
+/**
+ * "Near real time (couple of minutes)" for admin and user log events ("Data retention and lag
+ * times", support.google.com/a/answer/7061566): the Reports API lists an event this long after it.
+ */
+export const REALISTIC_REPORTS_LAG_MS = 3 * 60_000;
+
+export const profileReportsLagMs = (profile: GoogleProfile): number => (profile === 'realistic' ? REALISTIC_REPORTS_LAG_MS : 0);
 
 export interface GoogleEmulator extends EmulatorControl<GoogleQuotaName> {
   /** Base URL with a trailing slash: the Admin SDK client's `rootUrl`. */
@@ -102,6 +118,13 @@ export interface GoogleEmulator extends EmulatorControl<GoogleQuotaName> {
    */
   readonly passwordFingerprint: (userKey: string) => string | undefined;
   readonly audit: () => ReadonlyArray<GoogleAuditEntry>;
+  /**
+   * The user changes their own password in their Google Account, outside the Admin SDK: listed by
+   * the Reports API under `user_accounts` (after the reports lag). Google's rules apply.
+   */
+  readonly changePasswordAsUser: (userKey: string, password: string) => Promise<UserPasswordChange>;
+  /** Switches the Reports API's lag (0: events are listed at once). */
+  readonly setReportsLag: (ms: number) => void;
   /** The whole state as JSON-safe data (password verifiers included, never a plaintext). */
   readonly dump: () => GoogleDump;
   readonly close: () => Promise<void>;
@@ -119,6 +142,7 @@ export const startGoogleEmulator = async (options: GoogleEmulatorOptions = {}): 
     concurrentLimit: options.quotas?.concurrent ?? null,
     inFlight: 0,
     propagationDelayMs: options.propagationDelayMs ?? profilePropagationDelayMs(options.profile ?? 'default'),
+    reportsLagMs: options.reportsLagMs ?? profileReportsLagMs(options.profile ?? 'default'),
   };
   const faults = faultRegistry();
   const stats = requestStats();
@@ -198,6 +222,11 @@ export const startGoogleEmulator = async (options: GoogleEmulatorOptions = {}): 
     const u = findUser(state, key);
     return u?.password == null ? false : matches(u.password, candidate);
   };
+  const changeAsUser = async (k: string, password: string): Promise<UserPasswordChange> => {
+    const r = await changePasswordAsUser(rt, k, password);
+    if (E.isRight(r)) return { _tag: 'Changed' };
+    return r.left.status === 404 ? { _tag: 'NoSuchUser' } : { _tag: 'Rejected', message: r.left.message };
+  };
   registerAdminRoutes(app, {
     adminToken: options.adminToken,
     control,
@@ -210,6 +239,7 @@ export const startGoogleEmulator = async (options: GoogleEmulatorOptions = {}): 
     },
     passwordMatches: async (k, c) => (findUser(state, k) === undefined ? undefined : passwordMatches(k, c)),
     audit: () => state.audit,
+    changePasswordAsUser: changeAsUser,
   });
 
   const port = await listen(app, host, options.port ?? 0);
@@ -267,6 +297,10 @@ export const startGoogleEmulator = async (options: GoogleEmulatorOptions = {}): 
       return u?.password == null ? undefined : fingerprintOf(u.password);
     },
     audit: () => [...state.audit],
+    changePasswordAsUser: changeAsUser,
+    setReportsLag: (ms) => {
+      rt.reportsLagMs = Math.max(0, ms);
+    },
     dump: () => googleDump(state),
     close: () => app.close(),
   };

@@ -11,14 +11,15 @@ export interface GoogleApiError {
   readonly extra?: Readonly<Record<string, string>>;
 }
 
-interface Known {
+/** What the Google emulator answers for one error reason: status, default message and domain. */
+export interface GoogleReason {
   readonly status: number;
   readonly message: string;
   readonly domain: string;
 }
 
 /** Reason → status, default message and domain. "Invalid Password"'s reason is unconfirmed (assumed `invalid`). */
-export const googleReasons: Readonly<Record<string, Known>> = {
+export const googleReasons: Readonly<Record<string, GoogleReason>> = {
   authError: { status: 401, message: 'Invalid Credentials', domain: 'global' },
   forbidden: { status: 403, message: 'Not Authorized to access this resource/api', domain: 'global' },
   insufficientPermissions: { status: 403, message: 'Request had insufficient authentication scopes.', domain: 'global' },

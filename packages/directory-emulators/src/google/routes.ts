@@ -107,7 +107,9 @@ export const registerGoogleRoutes = (
     api('reports', (_c, req) => {
       const { userKey, applicationName } = req.params as { userKey: string; applicationName: string };
       return Promise.resolve(
-        E.map((body: unknown) => ok(body))(listActivities(rt.state, userKey, applicationName, req.query as ActivityParams)),
+        E.map((body: unknown) => ok(body))(
+          listActivities(rt.state, userKey, applicationName, req.query as ActivityParams, rt.clock.now(), rt.reportsLagMs),
+        ),
       );
     }),
   );

@@ -32,6 +32,8 @@ export interface GoogleRuntime {
   inFlight: number;
   /** How long a user made by users.insert stays "still being created" (emulator clock), 0 for none. */
   propagationDelayMs: number;
+  /** How long after an event the Reports API lists it (emulator clock), 0 for at once. */
+  reportsLagMs: number;
 }
 
 export type Need = 'read' | 'write' | 'security' | 'reports';

@@ -61,7 +61,9 @@ export interface GoogleSession {
 export interface GoogleAuditEntry {
   readonly id: number;
   readonly time: string;
-  readonly eventName: 'CHANGE_PASSWORD' | 'CREATE_USER' | 'UPDATE_USER' | 'DELETE_USER' | 'USER_SIGN_OUT';
+  readonly eventName: 'CHANGE_PASSWORD' | 'CREATE_USER' | 'UPDATE_USER' | 'DELETE_USER' | 'USER_SIGN_OUT' | 'password_edit';
+  /** The Reports application the event is listed under: absent for `admin` (the Admin console audit), `user_accounts` for a user's own changes. */
+  readonly application?: 'user_accounts';
   readonly actorEmail: string;
   readonly userEmail: string;
   readonly description: string;

@@ -2,7 +2,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { GoogleApiError } from './errors.js';
 import { creationIncomplete, googleError } from './errors.js';
-import { toVerifier } from './password.js';
+import { checkPassword, toVerifier } from './password.js';
 import type { GoogleRuntime } from './runtime.js';
 import type { GoogleUser } from './state.js';
 import { appendAudit, domainOf, findUser, newEtag, newUserId } from './state.js';
@@ -155,4 +155,33 @@ export const signOutUser = (rt: GoogleRuntime, key: string, actor: string): E.Ei
     description: `User ${u.primaryEmail} signed out of all sessions`,
   });
   return E.right(undefined);
+};
+
+/**
+ * The user changes their own password (their Google Account's "Password" page), outside the Admin
+ * SDK: a new verifier, sessions untouched, and a `user_accounts` activity `password_change` /
+ * `password_edit` with the user as actor (not an admin CHANGE_PASSWORD). Google's rules apply. For
+ * tests and the demo (the emulator has no user sign-in).
+ */
+export const changePasswordAsUser = async (
+  rt: GoogleRuntime,
+  key: string,
+  password: string,
+): Promise<E.Either<GoogleApiError, GoogleUser>> => {
+  const u = readableUser(rt, key);
+  if (u === undefined) return E.left(googleError('notFound'));
+  const input = checkPassword(password, undefined);
+  if (E.isLeft(input)) return input;
+  u.password = await toVerifier(input.right, rt.scrypt);
+  const now = rt.clock.now();
+  u.passwordSetAt = now;
+  appendAudit(rt.state, {
+    time: iso(now),
+    eventName: 'password_edit',
+    application: 'user_accounts',
+    actorEmail: u.primaryEmail,
+    userEmail: u.primaryEmail,
+    description: `${u.primaryEmail} changed their password`,
+  });
+  return E.right(u);
 };

@@ -11,7 +11,7 @@ import type { ConnectorLogger } from '../logger.js';
 import { silentLogger } from '../logger.js';
 import { unknowablePassword } from '../password.js';
 import { diagnoseByDescribe } from '../ambiguity.js';
-import type { DirectoryConnector, ExternalUserId, PolicyViolation } from '../port.js';
+import type { DirectoryConnector, ExternalUserId, PasswordChangePage, PolicyViolation } from '../port.js';
 import { externalUserId } from '../port.js';
 import { scrubProvider } from '../scrub.js';
 import type { ConformanceFixture, Fault } from './target.js';
@@ -82,15 +82,25 @@ export const inMemoryDirectory = (options: InMemoryDirectoryOptions = {}): Confo
   const emailDomain = options.emailDomain ?? 'example.com';
   const log = options.logger ?? silentLogger;
   const accounts = new Map<string, Account>();
+  /** Every password change, in order, with who made it: the directory's audit feed (R16). */
+  const changes: Array<{ readonly id: ExternalUserId; readonly at: Date; readonly by: string }> = [];
+  const ourAccount = `takeover@${emailDomain}`;
   let nextFault: Fault | undefined;
   const fingerprintKey = randomBytes(32);
 
-  const setPassword = (a: Account, password: string): void => {
+  const setPassword = (a: Account, password: string, change?: { readonly id: ExternalUserId; readonly by: string }): void => {
     a.salt = randomBytes(8).toString('hex');
     a.verifier = digest(a.salt, password);
     a.fingerprint = createHmac('sha256', fingerprintKey).update(password).digest('hex');
-    a.passwordChangedAt = new Date();
+    // Strictly later than the change before it (two changes in one millisecond stay ordered).
+    a.passwordChangedAt = new Date(Math.max(Date.now(), a.passwordChangedAt.getTime() + 1));
+    if (change !== undefined) changes.push({ ...change, at: a.passwordChangedAt });
   };
+  const external = (c: { readonly id: ExternalUserId; readonly at: Date; readonly by: string }) => ({
+    externalId: c.id,
+    changedAt: c.at,
+    by: c.by,
+  });
   const classify = (w: Wire, secrets: ReadonlyArray<Secret | undefined>): ConnectorError => {
     if ('noResponse' in w) return classifyNoResponse({ code: w.noResponse });
     const provider = scrubProvider({ status: w.status, code: w.code, message: w.message }, secrets);
@@ -121,7 +131,7 @@ export const inMemoryDirectory = (options: InMemoryDirectoryOptions = {}): Confo
       fingerprint: '',
       suspended: false,
       revocations: 0,
-      passwordChangedAt: new Date(),
+      passwordChangedAt: new Date(0),
     };
     setPassword(account, password);
     accounts.set(id, account);
@@ -138,6 +148,7 @@ export const inMemoryDirectory = (options: InMemoryDirectoryOptions = {}): Confo
       createUsers: options.createUsers ?? true,
       hashFunctions: [],
       attributes: ['primaryEmail', 'givenName', 'familyName', 'displayName', 'jobTitle', 'department', 'mobilePhone'],
+      externalChanges: { atLogin: true, sweep: true },
     },
     describe: () => request('describe', () => ({ kind: 'in-memory', displayName: 'In-memory directory', domain: emailDomain })),
     resolve: ({ externalKey, primaryEmail, create: fresh }) =>
@@ -170,7 +181,7 @@ export const inMemoryDirectory = (options: InMemoryDirectoryOptions = {}): Confo
           if (a === undefined) return notFound;
           if (password !== undefined && policyViolations(reveal(password)).length > 0) return refused;
           a.attributes = { ...a.attributes, ...attributes };
-          if (password !== undefined) setPassword(a, reveal(password));
+          if (password !== undefined) setPassword(a, reveal(password), { id: externalId, by: ourAccount });
           if (revoke === true && revokeSessions) a.revocations += 1;
           return {
             passwordSet: password !== undefined,
@@ -183,6 +194,28 @@ export const inMemoryDirectory = (options: InMemoryDirectoryOptions = {}): Confo
     },
     checkPassword: (password) => TE.right(policyViolations(reveal(password))),
     lastPasswordChange: (id) => request('lastPasswordChange', () => accounts.get(id)?.passwordChangedAt ?? notFound),
+    // The audit names who acted: our own account's changes are left out.
+    externalPasswordChange: (id) =>
+      request('externalPasswordChange', () => {
+        if (!accounts.has(id)) return notFound;
+        const last = changes.filter((c) => c.id === id && c.by !== ourAccount).at(-1);
+        return last === undefined ? null : external(last);
+      }),
+    // The cursor is a position in the audit feed.
+    passwordChangesSince: (cursor) =>
+      request('passwordChangesSince', (): PasswordChangePage | Wire => {
+        const from = cursor === null ? 0 : Number(cursor);
+        if (!Number.isInteger(from) || from < 0 || from > changes.length)
+          return { _wire: true, status: 400, code: 'badCursor', message: 'the cursor is not one this directory gave' };
+        return {
+          changes: changes
+            .slice(from)
+            .filter((c) => c.by !== ourAccount)
+            .map(external),
+          cursor: String(changes.length),
+          more: false,
+        };
+      }),
     diagnose: () => diagnoseByDescribe(connector.describe),
   };
 
@@ -204,6 +237,11 @@ export const inMemoryDirectory = (options: InMemoryDirectoryOptions = {}): Confo
       sessionRevocations: (id) => Promise.resolve(account(id).revocations),
       injectFault: (fault) => {
         nextFault = fault;
+        return Promise.resolve();
+      },
+      changePasswordAsUser: (id, password) => {
+        const a = account(id);
+        setPassword(a, password, { id, by: String(a.attributes.primaryEmail ?? id) });
         return Promise.resolve();
       },
     },
