@@ -35,7 +35,7 @@ export const storeFailed = (error: StoreFailed['error']): StoreFailed => ({
       ? error.message
       : error._tag === 'VersionConflict'
         ? `version conflict on ${error.streamId}`
-        : `${error._tag}${'reason' in error ? `: ${error.reason}` : ''}`,
+        : `${error._tag} ${error.eventId} on ${error.streamId}`,
 });
 
 export const tooManyConflicts = (streamId: string, attempts: number): TooManyConflicts => ({

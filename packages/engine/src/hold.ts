@@ -19,9 +19,19 @@ export interface HoldOptions {
   readonly holdMs?: number;
   /** How many users' plaintexts may wait at once (default 10,000); beyond it a new one is not held (its pushes stay owed). */
   readonly maxEntries?: number;
+  /**
+   * How long a plaintext may wait at most when a directory's paced queue needs longer than `holdMs`
+   * to reach its push (default 3 × `holdMs`): the window is stretched to the queue's expected drain,
+   * never past this bound from the moment the plaintext arrived.
+   */
+  readonly maxHoldMs?: number;
 }
 
 export const DEFAULT_HOLD_MS = 5 * 60_000;
+
+/** The longest a plaintext may be held, stretched windows included. */
+export const maxHoldMsOf = (options: HoldOptions = {}): number =>
+  Math.max(options.holdMs ?? DEFAULT_HOLD_MS, options.maxHoldMs ?? 3 * (options.holdMs ?? DEFAULT_HOLD_MS));
 
 /**
  * The only place a plaintext waits: in memory, one entry per user (the newest password wins), bounded
@@ -33,6 +43,11 @@ export interface PlaintextHold {
   readonly put: (userId: UserId, entry: Omit<Held, 'deadline'>) => boolean;
   /** The live entry, if any (an expired one is dropped on the way). */
   readonly get: (userId: UserId) => Held | undefined;
+  /**
+   * Stretches the window of this user's plaintext of `passwordVersion` to `until` (epoch ms), never
+   * past `maxHoldMs` after it arrived. Returns the deadline now in force (undefined when not held).
+   */
+  readonly extend: (userId: UserId, passwordVersion: number, until: number) => number | undefined;
   readonly drop: (userId: UserId) => void;
   readonly size: () => number;
   readonly clear: () => void;
@@ -41,7 +56,13 @@ export interface PlaintextHold {
 export const plaintextHold = (clock: Clock, options: HoldOptions = {}): PlaintextHold => {
   const holdMs = options.holdMs ?? DEFAULT_HOLD_MS;
   const max = options.maxEntries ?? 10_000;
-  const entries = new Map<UserId, Held & { readonly timer: NodeJS.Timeout }>();
+  const maxHoldMs = maxHoldMsOf(options);
+  const entries = new Map<UserId, Held & { readonly timer: NodeJS.Timeout; readonly arrived: number }>();
+  const expireAt = (userId: UserId, deadline: number): NodeJS.Timeout => {
+    const timer = setTimeout(() => drop(userId), Math.max(0, deadline - clock.now()));
+    timer.unref();
+    return timer;
+  };
   const drop = (userId: UserId): void => {
     const e = entries.get(userId);
     if (e === undefined) return;
@@ -71,13 +92,22 @@ export const plaintextHold = (clock: Clock, options: HoldOptions = {}): Plaintex
       // A login after the binding already happened in this window: a password change right after it keeps the login's reach (R3).
       const moment = current?.moment === 'portal-login' && current.passwordVersion <= entry.passwordVersion ? 'portal-login' : entry.moment;
       drop(userId);
-      const deadline = clock.now() + holdMs;
-      const timer = setTimeout(() => drop(userId), holdMs);
-      timer.unref();
-      entries.set(userId, { ...entry, moment, deadline, timer });
+      const arrived = clock.now();
+      const deadline = arrived + holdMs;
+      entries.set(userId, { ...entry, moment, deadline, arrived, timer: expireAt(userId, deadline) });
       return true;
     },
     get,
+    extend: (userId, passwordVersion, until) => {
+      const current = get(userId);
+      const e = entries.get(userId);
+      if (current === undefined || e === undefined || current.passwordVersion !== passwordVersion) return undefined;
+      const deadline = Math.min(e.arrived + maxHoldMs, Math.max(e.deadline, until));
+      if (deadline === e.deadline) return deadline;
+      clearTimeout(e.timer);
+      entries.set(userId, { ...e, deadline, timer: expireAt(userId, deadline) });
+      return deadline;
+    },
     drop,
     size: () => entries.size,
     clear: () => {

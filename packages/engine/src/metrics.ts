@@ -15,6 +15,8 @@ export interface EngineMetrics {
   readonly throttled: (directoryId: DirectoryId, retryAfterMs: number | undefined) => void;
   /** A retryable failure is being retried. */
   readonly retried: (directoryId: DirectoryId) => void;
+  /** A password change made in the directory outside Takeover was recorded (R16), found at a login or by the sweep. */
+  readonly externalPasswordChange?: (directoryId: DirectoryId, source: 'login-check' | 'sweep') => void;
 }
 
 const nothing = (): void => undefined;
@@ -26,6 +28,8 @@ export interface InMemoryMetrics extends EngineMetrics {
   readonly maxQueueDepth: () => Readonly<Record<string, number>>;
   readonly throttles: () => Readonly<Record<string, number>>;
   readonly retries: () => Readonly<Record<string, number>>;
+  /** Keys: `<directoryId>/<source>`. */
+  readonly externalChanges: () => Readonly<Record<string, number>>;
 }
 
 /** Counters in maps, for tests and small hosts. Keys: `<directoryId>/<outcome>` for pushes, `<directoryId>` otherwise. */
@@ -34,6 +38,7 @@ export const inMemoryMetrics = (): InMemoryMetrics => {
   const depth: Record<string, number> = {};
   const throttles: Record<string, number> = {};
   const retries: Record<string, number> = {};
+  const external: Record<string, number> = {};
   const latencies: Array<{ directoryId: DirectoryId; ms: number }> = [];
   const inc = (m: Record<string, number>, k: string): void => {
     m[k] = (m[k] ?? 0) + 1;
@@ -48,10 +53,12 @@ export const inMemoryMetrics = (): InMemoryMetrics => {
     },
     throttled: (d) => inc(throttles, d),
     retried: (d) => inc(retries, d),
+    externalPasswordChange: (d, source) => inc(external, `${d}/${source}`),
     pushes: () => ({ ...pushes }),
     latencies: () => [...latencies],
     maxQueueDepth: () => ({ ...depth }),
     throttles: () => ({ ...throttles }),
     retries: () => ({ ...retries }),
+    externalChanges: () => ({ ...external }),
   };
 };

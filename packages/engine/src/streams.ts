@@ -1,7 +1,7 @@
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import type { DirectoryEvent, DirectoryId, DirectoryState, Directories, UserEvent, UserId, UserState } from '@takeover/core';
-import { decodeDirectoryEvent, decodeUserEvent, directoriesFrom, directoryDecider, userDecider } from '@takeover/core';
+import { decodeDirectoryEvent, decodeUserEvent, directoriesFrom, directoryDecider, fold, userDecider } from '@takeover/core';
 import type { EventDecoder, EventStore, EventToAppend, StreamVersion } from '@takeover/event-store';
 import type { StoreFailed } from './errors.js';
 import { storeFailed } from './errors.js';
@@ -23,16 +23,54 @@ const read = <Ev, S>(
   store: EventStore,
   streamId: string,
   decoder: EventDecoder<Ev>,
-  decider: { evolve: (s: S, e: Ev) => S; initialState: S },
+  decider: { evolve: (s: S, e: Ev) => S; initialState: S; evolveAll?: (s: S, es: ReadonlyArray<Ev>) => S },
 ): TE.TaskEither<StoreFailed, Loaded<S>> =>
   pipe(
     store.readStream(streamId, { decoder }),
     TE.mapLeft(storeFailed),
     TE.map((recorded) => ({
-      state: recorded.reduce((s, r) => decider.evolve(s, r.event), decider.initialState),
+      state: fold(
+        decider,
+        recorded.map((r) => r.event),
+      ),
       version: recorded.length === 0 ? ('no-stream' as const) : (recorded[recorded.length - 1]?.revision ?? 'no-stream'),
     })),
   );
+
+const catchUp = <Ev, S>(
+  store: EventStore,
+  streamId: string,
+  decoder: EventDecoder<Ev>,
+  decider: { evolve: (s: S, e: Ev) => S; initialState: S; evolveAll?: (s: S, es: ReadonlyArray<Ev>) => S },
+  from: Loaded<S>,
+): TE.TaskEither<StoreFailed, Loaded<S>> =>
+  pipe(
+    store.readStream(streamId, { decoder, from: from.version === 'no-stream' ? 0 : from.version + 1 }),
+    TE.mapLeft(storeFailed),
+    TE.map((recorded) =>
+      recorded.length === 0
+        ? from
+        : {
+            state: fold(
+              decider,
+              recorded.map((r) => r.event),
+              from.state,
+            ),
+            version: recorded[recorded.length - 1]?.revision ?? from.version,
+          },
+    ),
+  );
+
+/** A loaded user brought up to date: reads only the events after `from.version` (usually none) and folds them onto its state. */
+export const catchUpUser = (store: EventStore, id: UserId, from: Loaded<UserState>): TE.TaskEither<StoreFailed, Loaded<UserState>> =>
+  catchUp(store, userStream(id), userEventDecoder, userDecider, from);
+
+/** A loaded directory brought up to date (reads what follows its version). */
+export const catchUpDirectory = (
+  store: EventStore,
+  id: DirectoryId,
+  from: Loaded<DirectoryState>,
+): TE.TaskEither<StoreFailed, Loaded<DirectoryState>> => catchUp(store, directoryStream(id), directoryEventDecoder, directoryDecider, from);
 
 export const loadUser = (store: EventStore, id: UserId): TE.TaskEither<StoreFailed, Loaded<UserState>> =>
   read(store, userStream(id), userEventDecoder, userDecider);

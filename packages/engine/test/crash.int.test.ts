@@ -29,7 +29,7 @@ let emulator: GoogleEmulator;
 
 beforeAll(async () => {
   const s = await createPostgresEventStore({ pool, schema })();
-  if (s._tag === 'Left') throw new Error(`PostgreSQL unavailable (${s.left.reason}): set PGHOST/PGUSER/PGDATABASE`);
+  if (s._tag === 'Left') throw new Error(`PostgreSQL unavailable (${s.left.message}): set PGHOST/PGUSER/PGDATABASE`);
   store = s.right;
   emulator = await startGoogleEmulator({ scryptN: 1024 });
 });

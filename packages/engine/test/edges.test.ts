@@ -5,9 +5,9 @@
 import type { ExternalUserId } from '@takeover/connector-kit';
 import * as E from 'fp-ts/lib/Either.js';
 import type { DirectoryId, PushDescription, UserCommand, UserId } from '@takeover/core';
-import { Secret, commandId, isoTime, pushDue } from '@takeover/core';
+import { commandId, isoTime, pushDue } from '@takeover/core';
 import { handleUserCommand, loadDirectories, loadUser } from '@takeover/engine';
-import { GOOGLE, M365, PASSWORD, activeAdaBound, ada, bindingsOf, cmd, uid, world } from './world.js';
+import { GOOGLE, M365, PASSWORD, activeAdaBound, ada, bindingsOf, changePasswordOutside, cmd, uid, world } from './world.js';
 import type { World } from './world.js';
 
 const id = (s: string) => s as ExternalUserId;
@@ -215,11 +215,7 @@ describe('leases of a crashed instance', () => {
 });
 
 describe('R16 a password changed in the directory outside the portal is set back at the next login', () => {
-  /** The user changes their password in the directory itself (not through the engine). */
-  const changeInDirectory = async (w: World, externalKey: string, password: string) => {
-    const r = await w.m365.connector.push({ externalId: id(externalKey), password: Secret.of(password) })();
-    if (r._tag === 'Left') throw new Error('could not change the password in the directory');
-  };
+  const changeInDirectory = (w: World, externalKey: string, password: string) => changePasswordOutside(w.m365, externalKey, password);
 
   test('detected at the login (one read per directory), recorded, and the portal password pushed back there only', async () => {
     const w = await open();

@@ -66,13 +66,11 @@ describe('through the real connectors and the emulators', () => {
       expect(await w.google.target.passwordMatches(id(ext.google), PASSWORD)).toBe(true);
       expect(await w.m365.target.passwordMatches(id(ext.m365), PASSWORD)).toBe(true);
       await running.catchUp();
-      expect(models[0].forUser(u)).toHaveLength(2);
-      expect(
-        models[1]
-          .logins(u)[0]
-          ?.synchronised.map((s) => s.label)
-          .sort(),
-      ).toEqual(['Google Workspace (example.com)', 'Microsoft 365 (contoso.com)']);
+      expect(await models[0].forUser(u)).toHaveLength(2);
+      expect((await models[1].logins(u))[0]?.synchronised.map((s) => s.label).sort()).toEqual([
+        'Google Workspace (example.com)',
+        'Microsoft 365 (contoso.com)',
+      ]);
 
       await w.run(cmd.logIn(u));
       await w.engine.idle();

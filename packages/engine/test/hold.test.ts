@@ -43,3 +43,19 @@ test("a password change right after a login keeps the login's reach (R3 was met 
   expect(hold.get(u)).toMatchObject({ passwordVersion: 2, moment: 'portal-login' });
   hold.clear();
 });
+
+test('a hold stretched for a long queue keeps the plaintext longer, never past maxHoldMs, and only for the same password', () => {
+  const clock = clockAt(0);
+  const hold = plaintextHold(clock, { holdMs: 1000, maxHoldMs: 2500 });
+  const u = userId('ada');
+  hold.put(u, { secret: Secret.of('one'), passwordVersion: 1, moment: 'portal-login' });
+  expect(hold.extend(u, 2, 2000)).toBeUndefined(); // another password: nothing stretched
+  expect(hold.extend(u, 1, 2000)).toBe(2000);
+  expect(hold.extend(u, 1, 1500)).toBe(2000); // never shortened
+  expect(hold.extend(u, 1, 9000)).toBe(2500); // bounded from the moment it arrived
+  clock.advance(2400);
+  expect(hold.get(u)?.deadline).toBe(2500);
+  clock.advance(100);
+  expect(hold.get(u)).toBeUndefined();
+  hold.clear();
+});

@@ -47,14 +47,17 @@ describe.each(backends)('%s', (_name, directories) => {
         ...models.map((m, i) => [`read model ${i}`, inspect(m, { depth: 10 })] as const),
         [
           'read model views',
-          JSON.stringify([
-            models[0].status(u1),
-            models[0].status(bob),
-            models[1].entries(u1),
-            models[1].logins(u1),
-            models[2].forUser(u1),
-            models[3].pushesOf(u1),
-          ]),
+          JSON.stringify(
+            await Promise.all([
+              models[0].forUser(u1),
+              models[0].forUser(bob),
+              models[1].forUser(u1),
+              models[1].logins(u1),
+              models[1].page({}),
+              models[2].forUser(u1),
+              models[3].pushesOf(u1),
+            ]),
+          ),
         ],
         ...w.logger.lines().map((l, i) => [`log line ${i}`, l] as const),
         [

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { userId } from '@takeover/core';
 import { inMemoryEventStore } from '@takeover/event-store';
-import { activationMail, bindingMail, fileOutbox, smtpMailer, storeOutbox } from '@takeover/engine';
+import { activationMail, bindingMail, smtpMailer, storeOutbox } from '@takeover/engine';
+import { fileOutbox } from '@takeover/engine/testing';
 import type { Mail } from '@takeover/engine';
 
 const settings = { platformName: 'Acme <Portal>', portalUrl: 'https://portal.acme.example/login?a=1&b=2' };
@@ -17,7 +18,10 @@ const mail: Mail = {
 
 test('R1 binding email names the directory and asks for a portal login; HTML is escaped', () => {
   expect(mail.subject).toBe('Log in to Acme <Portal> to finish connecting Google Workspace (example.com)');
-  expect(mail.text).toContain('log in to Acme <Portal> once with your usual password');
+  expect(mail.text).toContain(
+    'log in to Acme <Portal> once with your Acme <Portal> password (the one you set from your activation email, or the one your administrator gave you)',
+  );
+  expect(mail.text).not.toContain('usual password');
   expect(mail.html).toContain('Acme &lt;Portal&gt;');
   expect(mail.html).toContain('href="https://portal.acme.example/login?a=1&amp;b=2"');
 });
@@ -27,7 +31,16 @@ test('R2 activation email lists the connected directories', () => {
     { displayName: 'Google Workspace', domain: 'example.com' },
     { displayName: 'Microsoft 365', domain: 'contoso.com' },
   ]);
-  expect(m.text).toContain('Google Workspace (example.com), Microsoft 365 (contoso.com)');
+  expect(m.text).toContain('Google Workspace (example.com) and Microsoft 365 (contoso.com)');
+  expect(m.text).not.toContain('expires');
+});
+
+test('R2 activation email says when its link expires, when the host says how long it works', () => {
+  const m = activationMail({ ...settings, activationLinkValidFor: '7 days' }, ada, [
+    { displayName: 'Google Workspace', domain: 'example.com' },
+  ]);
+  expect(m.text).toContain('The link works once and expires 7 days after this email was sent.');
+  expect(m.html).toContain('expires 7 days after this email was sent');
 });
 
 test("R2 activation email links to the host's activation URL for that user when `activationUrl` is set", () => {
@@ -67,7 +80,7 @@ test('SMTP failures are values naming the code, never the body', async () => {
     transport: { sendMail: () => Promise.reject(Object.assign(new Error('secret body'), { code: 'ECONNREFUSED' })) },
     from: 'no-reply@acme.example',
   });
-  expect(await mailer.send(mail)()).toEqual({ _tag: 'Left', left: { _tag: 'MailFailed', reason: 'SMTP: ECONNREFUSED' } });
+  expect(await mailer.send(mail)()).toEqual({ _tag: 'Left', left: { _tag: 'MailFailed', message: 'SMTP: ECONNREFUSED' } });
 });
 
 test('outboxes keep each notice once: in the event store, and in a file', async () => {

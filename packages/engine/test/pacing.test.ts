@@ -1,10 +1,22 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { knownQuotas, pacedCall, pacer, pacingFor, systemClock } from '@takeover/engine';
+import type { DirectoryId } from '@takeover/core';
+import type { SharedBudget } from '@takeover/engine';
+import { knownQuotas, pacedCall, pacer, pacingFor, sharedPacer, systemClock } from '@takeover/engine';
 import type { ConnectorError } from '@takeover/connector-kit';
 
 test('known quotas: Google 40/s and Graph 20 writes/s, less a 10% margin; unknown kinds are cautious', () => {
   expect(knownQuotas['google-workspace']?.ratePerSecond).toBe(36);
   expect(knownQuotas['microsoft-entra']?.ratePerSecond).toBe(18);
+  // Their windows (60 s, 150 s) take a second's make-up: 90 % of the window plus one second's worth stays under the quota.
+  for (const [kind, windowSeconds, quota] of [
+    ['google-workspace', 60, 2_400],
+    ['microsoft-entra', 150, 3_000],
+  ] as const) {
+    const p = knownQuotas[kind];
+    expect(p?.catchUpMs).toBe(1_000);
+    expect((p?.ratePerSecond ?? 0) * (windowSeconds + (p?.catchUpMs ?? 0) / 1000)).toBeLessThan(quota);
+  }
+  expect(pacingFor('scim').catchUpMs).toBeUndefined();
   expect(pacingFor('scim').ratePerSecond).toBe(10);
   expect(pacingFor('scim', { scim: { ratePerSecond: 5, maxInFlight: 1 } }).ratePerSecond).toBe(5);
 });
@@ -120,5 +132,173 @@ describe('the pacer keeps its schedule', () => {
     expect(started).toEqual(['a', 'b', 'c', 'd']);
     advance(1000); // a long stall: e (overdue) and 100 ms worth of catch-up (f), not g
     expect(started).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
+  });
+
+  test('catchUpMs: a pacer allowed a second makes up a whole second of stall, and no more; the rate over the stall is kept', () => {
+    let t = 1_000_000;
+    const clock = { now: () => t };
+    const started: number[] = [];
+    const p = pacer({ ratePerSecond: 10, maxInFlight: 100, catchUpMs: 1_000 }, clock);
+    for (let i = 0; i < 60; i++)
+      void p.schedule(() => {
+        started.push(i);
+        return Promise.resolve(i);
+      });
+    expect(started).toHaveLength(11); // idle: a second's worth at once (and the slot due now)
+    const advance = (ms: number) => {
+      t += ms;
+      jest.advanceTimersByTime(ms);
+    };
+    advance(1_000); // on schedule: 10 more
+    expect(started).toHaveLength(21);
+    // A stall of 1.5 s with the timer not firing (the event loop busy): the first 1 s is made up, 0.5 s forfeited.
+    t += 1_500;
+    jest.advanceTimersByTime(0);
+    jest.runOnlyPendingTimers();
+    expect(started).toHaveLength(21 + 11);
+    advance(1_000);
+    expect(started).toHaveLength(21 + 11 + 10);
+    // The same stall with the default (100 ms) makes up one slot of it.
+    const q = pacer({ ratePerSecond: 10, maxInFlight: 100 }, clock);
+    const qStarted: number[] = [];
+    for (let i = 0; i < 40; i++)
+      void q.schedule(() => {
+        qStarted.push(i);
+        return Promise.resolve(i);
+      });
+    expect(qStarted).toHaveLength(2);
+    t += 1_500;
+    jest.runOnlyPendingTimers();
+    expect(qStarted).toHaveLength(2 + 2);
+  });
+
+  test('catchUpMs must be a non-negative number', () => {
+    expect(() => pacer({ ratePerSecond: 10, maxInFlight: 1, catchUpMs: -1 }, { now: () => 0 })).toThrow(/catchUpMs/);
+  });
+});
+
+describe('the pacer in front of a shared budget', () => {
+  const directory = 'dir' as DirectoryId;
+  const logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+
+  test('the next slot is asked for while the current one is waited out: two held at most, never more than requests waiting, no call before its slot', async () => {
+    jest.useFakeTimers();
+    try {
+      let t = 1_000_000;
+      const clock = { now: () => t };
+      // The budget's schedule: one slot every 500 ms from the first ask, as a database would hand them out.
+      let nextSlot = t;
+      const asked: number[] = [];
+      const budget: SharedBudget = {
+        reserve: () => {
+          asked.push(t);
+          const at = Math.max(nextSlot, t);
+          nextSlot = at + 500;
+          return Promise.resolve({ waitMs: at - t, ratePerSecond: 2 });
+        },
+        throttled: () => Promise.resolve(),
+      };
+      const p = sharedPacer(directory, { ratePerSecond: 2, maxInFlight: 10 }, budget, clock, logger);
+      const started: Array<[string, number]> = [];
+      const task = (name: string) => () => {
+        started.push([name, t]);
+        return Promise.resolve(name);
+      };
+      // The clock moves with the timers, a millisecond at a time.
+      const advance = async (ms: number) => {
+        await jest.advanceTimersByTimeAsync(0);
+        for (let i = 0; i < ms; i++) {
+          t += 1;
+          await jest.advanceTimersByTimeAsync(1);
+        }
+      };
+      void p.schedule(task('a'));
+      void p.schedule(task('b'));
+      void p.schedule(task('c'));
+      await advance(0);
+      // a's slot (now) started a; b's slot (+500) is held and c's (+1000) asked for already, while b's is waited out.
+      expect(started).toEqual([['a', 1_000_000]]);
+      expect(asked).toEqual([1_000_000, 1_000_000, 1_000_000]);
+      await advance(499);
+      expect(started).toHaveLength(1); // no call before its slot
+      await advance(1);
+      expect(started).toEqual([
+        ['a', 1_000_000],
+        ['b', 1_000_500],
+      ]);
+      await advance(500);
+      expect(started.map(([n]) => n)).toEqual(['a', 'b', 'c']);
+      expect(asked).toHaveLength(3); // nothing left waiting: no slot asked for without a request
+      // A longer queue: two held at most.
+      for (const n of ['d', 'e', 'f', 'g']) void p.schedule(task(n));
+      await advance(0);
+      expect(asked).toHaveLength(3 + 2);
+      await advance(2_000);
+      expect(started.map(([n]) => n)).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'g']);
+      const gaps = started.slice(1).map(([, at], i) => at - (started[i]?.[1] ?? 0));
+      expect(Math.min(...gaps)).toBeGreaterThanOrEqual(500);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  test('no call starts without a slot: an unreachable budget is asked again until it answers', async () => {
+    let refusals = 2;
+    let reservations = 0;
+    const budget: SharedBudget = {
+      reserve: () => {
+        reservations += 1;
+        if (refusals > 0) {
+          refusals -= 1;
+          return Promise.reject(new Error('connection refused'));
+        }
+        return Promise.resolve({ waitMs: 0, ratePerSecond: 10 });
+      },
+      throttled: () => Promise.resolve(),
+    };
+    const p = sharedPacer(directory, { ratePerSecond: 10, maxInFlight: 2 }, budget, systemClock, logger);
+    let calls = 0;
+    await p.schedule(() => {
+      calls += 1;
+      return Promise.resolve('sent');
+    });
+    expect({ calls, reservations }).toEqual({ calls: 1, reservations: 3 });
+  });
+
+  test('a request abandoned while its slot came round hands the slot to the next in line; successes ride on the next reservation; throttling is shared', async () => {
+    const earned: number[] = [];
+    const throttles: Array<number | undefined> = [];
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const budget: SharedBudget = {
+      reserve: async (_d, _p, successes) => {
+        earned.push(successes);
+        if (earned.length === 2) await gate; // the second reservation waits until the head is abandoned
+        return { waitMs: 0, ratePerSecond: 10 };
+      },
+      throttled: (_d, _p, ms) => {
+        throttles.push(ms);
+        return Promise.resolve();
+      },
+    };
+    const p = sharedPacer(directory, { ratePerSecond: 10, maxInFlight: 4 }, budget, systemClock, logger);
+    const first = p.schedule(() => Promise.resolve('first'));
+    await first;
+    p.succeeded();
+    let abandoned = false;
+    const second = p.schedule(
+      () => Promise.resolve('second'),
+      () => (abandoned ? 'abandoned' : undefined),
+    );
+    const third = p.schedule(() => Promise.resolve('third'));
+    abandoned = true;
+    release();
+    expect(await Promise.all([second, third])).toEqual(['abandoned', 'third']);
+    expect(earned).toEqual([0, 1]); // two slots for two calls (the abandoned one used none); the success reported with the next reservation
+    p.throttled(2_000);
+    expect(throttles).toEqual([2_000]);
+    expect(p.state().ratePerSecond).toBe(5);
   });
 });

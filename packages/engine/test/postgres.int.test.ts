@@ -1,12 +1,14 @@
 // Two engine instances, each with its own pool, on one PostgreSQL store (PGHOST/PGUSER/PGDATABASE,
 // default 127.0.0.1/postgres/test): concurrent logins of the same users on both push each change
-// once per directory.
+// once per directory; the reads and appends of a login, counted on PostgreSQL.
 import { randomUUID } from 'node:crypto';
+import * as E from 'fp-ts/lib/Either.js';
 import pg from 'pg';
 import type { ExternalUserId } from '@takeover/connector-kit';
 import { createPostgresEventStore } from '@takeover/event-store-postgres';
 import type { PostgresEventStore } from '@takeover/event-store-postgres';
 import type { UserId } from '@takeover/core';
+import { countingStore } from '@takeover/engine/testing';
 import { GOOGLE, M365, PASSWORD, cmd, uid, world } from './world.js';
 
 const pool = () =>
@@ -25,7 +27,7 @@ const id = (s: string) => s as ExternalUserId;
 beforeAll(async () => {
   for (const p of pools) {
     const s = await createPostgresEventStore({ pool: p, schema })();
-    if (s._tag === 'Left') throw new Error(`PostgreSQL unavailable (${s.left.reason}): set PGHOST/PGUSER/PGDATABASE`);
+    if (s._tag === 'Left') throw new Error(`PostgreSQL unavailable (${s.left.message}): set PGHOST/PGUSER/PGDATABASE`);
     stores.push(s.right);
   }
 });
@@ -65,4 +67,43 @@ test('two instances on one PostgreSQL store: concurrent logins and a password ch
     expect(await w.m365.target.passwordMatches(id(m365), NEWER)).toBe(true);
   }
   expect(w.outbox.sent()).toHaveLength(20); // R15: each binding email once
+});
+
+test('one pipeline on PostgreSQL: a cached login reads nothing and appends once; a user suspended through the other instance is refused after one conflicting append and one catch-up read', async () => {
+  const [storeA, storeB] = stores;
+  if (storeA === undefined || storeB === undefined) throw new Error('stores');
+  const counting = countingStore(storeA);
+  const w = await world({ store: counting.store });
+  const b = w.newEngine({ store: storeB });
+  try {
+    const u = uid('pipeline');
+    const attrs = { email: 'pipeline@example.com', givenName: 'Pipe', familyName: 'Line' };
+    const ext = await w.seedAccounts(attrs);
+    await w.run(cmd.createActive(u, attrs, PASSWORD));
+    await w.run(cmd.bind(u, GOOGLE, ext.google));
+    await w.run(cmd.bind(u, M365, ext.m365));
+    await w.run(cmd.logIn(u)); // pushes to both directories
+    await w.engine.idle();
+
+    counting.reset();
+    await w.run(cmd.logIn(u)); // nothing owed
+    await w.engine.whenSettled(u);
+    const quiet = counting.counts();
+    expect({ ...quiet.fullReads, ...quiet.catchUpReads }).toEqual({});
+    expect(quiet.readAll).toBe(0);
+    expect(quiet.appends).toEqual({ [`user-${u}`]: 1 });
+
+    expect(E.isRight(await b.execute(cmd.suspend(u))())).toBe(true);
+    await b.idle();
+    counting.reset();
+    const refused = await w.tryRun(cmd.logIn(u)); // this engine's cache still says active
+    expect(E.isLeft(refused) && (refused.left as { error?: { _tag?: string } }).error?._tag).toBe('CannotLogIn');
+    const stale = counting.counts();
+    expect(stale.appends).toEqual({ [`user-${u}`]: 1 }); // append_events refused the expected version
+    expect(stale.catchUpReads).toEqual({ [`user-${u}`]: 1 });
+    expect(stale.fullReads).toEqual({});
+  } finally {
+    await b.close();
+    await w.close();
+  }
 });

@@ -26,24 +26,24 @@ const setUp = async () => {
 
 test('R9 after a login that pushed: one portal notification per directory, and the audit log shows the login with the directories synchronised', async () => {
   const { w, models, running, u } = await setUp();
-  expect(models.status.status(u).map((s) => s.state)).toEqual(['awaiting-login', 'awaiting-login']);
+  expect((await models.status.forUser(u)).map((s) => s.state)).toEqual(['awaiting-login', 'awaiting-login']);
   await w.run(cmd.logIn(u));
   await w.engine.idle();
   await running.catchUp();
-  expect(
-    models.notifications
-      .forUser(u)
-      .map((n) => n.message)
-      .sort(),
-  ).toEqual(['Your password was updated in Google Workspace (example.com).', 'Your password was updated in Microsoft 365 (contoso.com).']);
-  const logins = models.audit.logins(u);
+  expect((await models.notifications.forUser(u)).map((n) => n.message).sort()).toEqual([
+    'Your password was updated in Google Workspace (example.com).',
+    'Your password was updated in Microsoft 365 (contoso.com).',
+  ]);
+  const logins = await models.audit.logins(u);
   expect(logins).toHaveLength(1);
   expect(logins[0]?.synchronised.map((s) => s.label).sort()).toEqual(['Google Workspace (example.com)', 'Microsoft 365 (contoso.com)']);
-  expect(models.status.status(u).map((s) => s.state)).toEqual(['in-sync', 'in-sync']);
-  expect(models.audit.entries(u).map((e) => e.summary)).toContain('Password and profile synchronised in Microsoft 365 (contoso.com)');
+  expect((await models.status.forUser(u)).map((s) => s.state)).toEqual(['in-sync', 'in-sync']);
+  expect((await models.audit.forUser(u)).map((e) => e.summary)).toContain(
+    'Password and profile synchronised in Microsoft 365 (contoso.com)',
+  );
   // Every entry is in words an admin reads, never the bare event type.
-  for (const entry of models.audit.entries(u)) expect(entry.summary).not.toBe(entry.type);
-  expect(models.audit.entries(u).map((e) => e.summary)).toEqual(
+  for (const entry of await models.audit.forUser(u)) expect(entry.summary).not.toBe(entry.type);
+  expect((await models.audit.forUser(u)).map((e) => e.summary)).toEqual(
     expect.arrayContaining([
       'Created (active)',
       'Email sent: log in to finish connecting in Google Workspace (example.com)',
@@ -66,15 +66,18 @@ test('R12 sync status shows a failure with its reason and time; an auth failure 
   await w.run(cmd.logIn(u));
   await w.engine.idle();
   await running.catchUp();
-  const [google, m365] = models.status.status(u);
+  const [google, m365] = await models.status.forUser(u);
   expect(google).toMatchObject({
     state: 'blocked',
     lastFailure: { class: 'permanent', reason: 'not-found', message: 'Resource Not Found: userKey' },
   });
   expect(typeof google?.lastFailure?.at).toBe('string');
   expect(m365).toMatchObject({ state: 'failed', lastFailure: { class: 'auth' } });
-  expect(models.status.directoryHealth(M365)).toMatchObject({ needsAdmin: true, lastAuthFailure: { code: 'InvalidAuthenticationToken' } });
-  expect(models.status.directoryHealth(GOOGLE).needsAdmin).toBe(false);
+  expect(await models.status.directoryHealth(M365)).toMatchObject({
+    needsAdmin: true,
+    lastAuthFailure: { code: 'InvalidAuthenticationToken' },
+  });
+  expect((await models.status.directoryHealth(GOOGLE)).needsAdmin).toBe(false);
 });
 
 test('why: "why was Ada logged out of Microsoft 365 on Tuesday?" — the profile change, who made it, and the login that carried the push', async () => {
@@ -85,10 +88,10 @@ test('why: "why was Ada logged out of Microsoft 365 on Tuesday?" — the profile
   await w.run(cmd.logIn(u));
   await w.engine.idle();
   await running.catchUp();
-  const pushes = models.why.pushesOf(u, M365);
+  const pushes = await models.why.pushesOf(u, M365);
   expect(pushes.map((p) => p.push.reason)).toEqual(['takeover', 'attributes-changed']);
   const second = pushes[1];
-  expect(second?.causes.map((c) => [c.type, c.by, c.detail])).toEqual([['AttributesChanged', 'admin:admin-1', 'department, jobTitle']]);
+  expect(second?.causes.map((c) => [c.type, c.by, c.detail])).toEqual([['AttributesChanged', 'admin-1 (admin)', 'department, jobTitle']]);
   expect(second?.carriedBy?.type).toBe('PortalLogin');
   expect(second?.outcome?.status).toBe('succeeded');
   expect(pushes[0]?.causes.map((c) => c.type)).toEqual(['UserCreated', 'PasswordSet', 'UserBound', 'ExternalAccountLinked']);
@@ -106,7 +109,7 @@ test('sessions ended are told only when the directory really ended them: in the 
   await w.run(cmd.logIn(u));
   await w.engine.idle();
   await running.catchUp();
-  const notes = models.notifications.forUser(u);
+  const notes = await models.notifications.forUser(u);
   // The in-memory directory ends sessions only on request (like Google): Microsoft 365 was asked, Google was not.
   expect(notes.map((n) => [n.directoryId, n.sessionsEnded])).toEqual(
     expect.arrayContaining([
@@ -116,7 +119,7 @@ test('sessions ended are told only when the directory really ended them: in the 
   );
   expect(notes.find((n) => n.directoryId === M365)?.message).toContain('You were signed out of your other sessions there');
   expect(notes.find((n) => n.directoryId === GOOGLE)?.message).not.toContain('signed out');
-  const audit = models.audit.entries(u).map((e) => e.summary);
+  const audit = (await models.audit.forUser(u)).map((e) => e.summary);
   expect(audit).toContain("Password and profile synchronised in Microsoft 365 (contoso.com); the user's other sessions there were ended");
   expect(audit).toContain('Password and profile synchronised in Google Workspace (example.com)');
 });

@@ -1,7 +1,9 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { DirectoryId, UserAttributes, UserCommand, UserId } from '@takeover/core';
 import { Secret, commandId, directoryId, externalUserKey, isoTime, userId } from '@takeover/core';
+import { setterOf } from '@takeover/core/testing';
 import type { ConnectorLogger } from '@takeover/connector-kit';
+import { externalUserId } from '@takeover/connector-kit';
 import { inMemoryDirectory } from '@takeover/connector-kit/testing';
 import type { ConformanceFixture } from '@takeover/connector-kit/testing';
 import type { EventStore } from '@takeover/event-store';
@@ -198,7 +200,7 @@ export const cmd = {
     userId: u,
     at: now(),
     password: Secret.of(password),
-    by,
+    by: setterOf(by),
   }),
   change: (u: UserId, changes: Readonly<Record<string, string | null>>): UserCommand => ({
     type: 'ChangeAttributes',
@@ -218,4 +220,20 @@ export const bindingsOf = async (store: EventStore, u: UserId) => {
   const r = await loadUser(store, u)();
   if (E.isLeft(r) || r.right.state.status === 'absent') throw new Error('no user');
   return r.right.state.bindings;
+};
+
+/**
+ * The user changes their password in the directory itself (not through the engine), after our push
+ * was recorded: not within the same millisecond (the in-memory directory stamps in ms, and a
+ * same-instant change is by design not taken for a later one, R16), so the clock is let move on first.
+ */
+export const changePasswordOutside = async (directory: ConformanceFixture, externalKey: string, password: string): Promise<void> => {
+  const after = Date.now();
+  while (Date.now() <= after)
+    await new Promise((resolve) => {
+      setImmediate(resolve);
+    });
+  const change = directory.target.changePasswordAsUser;
+  if (change === undefined) throw new Error('the target cannot change a password as the user');
+  await change(externalUserId(externalKey), password);
 };

@@ -2,15 +2,11 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { Directories, DirectoryInfo, ExistingUser, OwedAccountAction, OwedNotice, OwedResolution } from '@takeover/core';
 import { commandId, currentBindings, externalUserKey } from '@takeover/core';
 import { describeConnectorError, externalUserId } from '@takeover/connector-kit';
-import { handleUserCommand } from '../commands.js';
 import { activationMail, bindingMail } from '../mail/templates.js';
 import { pacedCall } from '../pacing/retry.js';
 import { isoNow } from '../ports.js';
-import type { Deps } from './Deps.js';
-import { commandContext } from './Deps.js';
+import type { Deps } from './deps.js';
 import { toNewAccount, toPushFailure } from './mapping.js';
-
-const options = (deps: Deps) => ({ store: deps.store, context: commandContext(deps) });
 
 const background = (deps: Deps, directoryId: OwedResolution['directoryId']) => ({
   deadline: deps.clock.now() + deps.backgroundWindowMs,
@@ -32,10 +28,10 @@ export const runNotice = async (deps: Deps, user: ExistingUser, directories: Dir
       : activationMail(deps.mail, user.attributes, bound, user.userId);
   const sent = await deps.mailer.send({ id: notice.noticeId, to: user.attributes.email, ...rendered })();
   if (E.isLeft(sent)) {
-    deps.logger.warn('notice not sent; it stays owed', { noticeId: notice.noticeId, reason: sent.left.reason });
+    deps.logger.warn('notice not sent; it stays owed', { noticeId: notice.noticeId, message: sent.left.message });
     return;
   }
-  const recorded = await handleUserCommand(options(deps), {
+  const recorded = await deps.record({
     type: 'RecordNoticeSent',
     commandId: commandId(`notice/${notice.noticeId}`),
     userId: user.userId,
@@ -43,7 +39,7 @@ export const runNotice = async (deps: Deps, user: ExistingUser, directories: Dir
     noticeId: notice.noticeId,
     kind: notice.kind,
     ...(notice.directoryId === undefined ? {} : { directoryId: notice.directoryId }),
-  })();
+  });
   if (E.isLeft(recorded)) deps.logger.error('notice sent but not recorded', { noticeId: notice.noticeId, error: recorded.left._tag });
 };
 
@@ -61,7 +57,7 @@ export const runResolution = async (deps: Deps, user: ExistingUser, r: OwedResol
   const at = isoNow(deps.clock);
   if (E.isRight(result)) {
     const how = result.right.how === 'by-key' ? 'given' : result.right.how === 'by-email' ? 'matched-email' : 'created';
-    const linked = await handleUserCommand(options(deps), {
+    const linked = await deps.record({
       type: 'LinkExternalAccount',
       commandId: commandId(`link/${r.userId}/${r.directoryId}/${r.generation}${r.attempt === 'bind' ? '' : `/${r.attempt}`}`),
       userId: r.userId,
@@ -69,7 +65,7 @@ export const runResolution = async (deps: Deps, user: ExistingUser, r: OwedResol
       directoryId: r.directoryId,
       externalKey: externalUserKey(result.right.externalId),
       how,
-    })();
+    });
     if (E.isLeft(linked)) deps.logger.error('account resolved but not recorded', { directoryId: r.directoryId, error: linked.left._tag });
     return;
   }
@@ -86,7 +82,7 @@ export const runResolution = async (deps: Deps, user: ExistingUser, r: OwedResol
     e.reason === 'not-found'
       ? `No account with the primary email ${r.email} in this directory${create ? '' : ", and the directory's policy does not create missing users"}.`
       : describeConnectorError(e);
-  await handleUserCommand(options(deps), {
+  await deps.record({
     type: 'MarkExternalAccountUnresolved',
     commandId: commandId(`unresolved/${deps.ids.next()}`),
     userId: r.userId,
@@ -94,7 +90,7 @@ export const runResolution = async (deps: Deps, user: ExistingUser, r: OwedResol
     directoryId: r.directoryId,
     reason,
     detail,
-  })();
+  });
 };
 
 /** `onSuspend` / `onUnbind`: suspend or restore the external account, and record the outcome. */
@@ -119,19 +115,13 @@ export const runAccountAction = async (deps: Deps, a: OwedAccountAction): Promis
   };
   const at = isoNow(deps.clock);
   await (E.isRight(result)
-    ? handleUserCommand(options(deps), {
-        type: 'RecordAccountActionSucceeded',
-        commandId: commandId(`account/${a.actionId}`),
-        userId: a.userId,
-        at,
-        action,
-      })()
-    : handleUserCommand(options(deps), {
+    ? deps.record({ type: 'RecordAccountActionSucceeded', commandId: commandId(`account/${a.actionId}`), userId: a.userId, at, action })
+    : deps.record({
         type: 'RecordAccountActionFailed',
         commandId: commandId(`account/${deps.ids.next()}`),
         userId: a.userId,
         at,
         action,
         failure: toPushFailure(result.left),
-      })());
+      }));
 };

@@ -3,14 +3,13 @@ import type { Binding, ExistingUser, OwedPush, PushDescription, PushFailure } fr
 import { commandId } from '@takeover/core';
 import type { ConnectorError, DirectoryConnector, PushOutcome } from '@takeover/connector-kit';
 import { describeConnectorError, externalUserId, isAmbiguous, retryable } from '@takeover/connector-kit';
-import { handleUserCommand } from '../commands.js';
 import type { Held } from '../hold.js';
 import type { PushOutcomeLabel } from '../metrics.js';
+import type { Pacer } from '../pacing/pacer.js';
 import type { Abandoned } from '../pacing/retry.js';
 import { pacedCall } from '../pacing/retry.js';
 import { isoNow } from '../ports.js';
-import type { Deps } from './Deps.js';
-import { commandContext } from './Deps.js';
+import type { Deps } from './deps.js';
 import { toDirectoryAttributes, toPushFailure } from './mapping.js';
 import { atDirectoryGrain } from './passwordTimes.js';
 
@@ -128,16 +127,19 @@ export const runPush = async (deps: Deps, user: ExistingUser, push: OwedPush, he
   const description = describe(push);
   const correlation = held?.correlationId === undefined ? {} : { correlationId: held.correlationId };
   const lease = `lease/${deps.ids.next()}`;
-  const options = { store: deps.store, context: commandContext(deps) };
-  const started = await handleUserCommand(options, {
-    type: 'RecordPushStarted',
-    commandId: commandId(lease),
-    userId: user.userId,
-    at: isoNow(deps.clock),
-    push: description,
-    instance: deps.instanceId,
-    ...correlation,
-  })();
+  // The lease is decided on the directory's policy as the store has it now (a cached one may be stale: another instance may have changed it).
+  const started = await deps.record(
+    {
+      type: 'RecordPushStarted',
+      commandId: commandId(lease),
+      userId: user.userId,
+      at: isoNow(deps.clock),
+      push: description,
+      instance: deps.instanceId,
+      ...correlation,
+    },
+    { current: [push.directoryId] },
+  );
   if (E.isLeft(started)) {
     // PushInFlight: another instance holds the lease. PushNotOwed: the record moved on; the next pass pushes the newer one.
     deps.logger.debug('push not started', {
@@ -148,17 +150,44 @@ export const runPush = async (deps: Deps, user: ExistingUser, push: OwedPush, he
   }
   deps.activeLeases.add(push.pushId);
   try {
-    await carryOut(deps, connector, user, push, held, { description, correlation, lease, options });
+    await carryOut(deps, connector, user, push, held, { description, correlation, lease });
   } finally {
     deps.activeLeases.delete(push.pushId);
   }
+};
+
+/** How much longer than the queue's expected wait the plaintext is kept for it: the rate adapts, retries queue again. */
+const DRAIN_MARGIN = 1.25;
+const DRAIN_SLACK_MS = 5_000;
+
+/**
+ * The plaintext's deadline for this push: its hold window, stretched (up to the hold's bound) when
+ * the directory's paced queue is expected to reach the push later than that. A push the queue cannot
+ * reach even then is still queued (the drain may be faster than expected) and the log says so.
+ */
+const stretchedHold = (deps: Deps, user: ExistingUser, push: OwedPush, held: Held, pacer: Pacer): number => {
+  const now = deps.clock.now();
+  const needed = now + pacer.expectedWaitMs() * DRAIN_MARGIN + DRAIN_SLACK_MS;
+  if (needed <= held.deadline) return held.deadline;
+  const stretched = deps.hold.extend(user.userId, held.passwordVersion, needed) ?? held.deadline;
+  if (stretched < needed) {
+    deps.logger.warn(
+      "the directory's queue is not expected to reach this push before its plaintext must be dropped; it is queued anyway and stays owed if missed",
+      {
+        pushId: push.pushId,
+        directoryId: push.directoryId,
+        expectedWaitMs: Math.round(needed - now),
+        holdLeftMs: Math.max(0, stretched - now),
+      },
+    );
+  }
+  return stretched;
 };
 
 interface Leased {
   readonly description: PushDescription;
   readonly correlation: { readonly correlationId?: string };
   readonly lease: string;
-  readonly options: Parameters<typeof handleUserCommand>[0];
 }
 
 const carryOut = async (
@@ -169,13 +198,14 @@ const carryOut = async (
   held: Held | undefined,
   leased: Leased,
 ): Promise<void> => {
-  const { description, correlation, lease, options } = leased;
+  const { description, correlation, lease } = leased;
   const breaker = deps.breakerFor(push.directoryId);
   const access = deps.accessFor(push.directoryId);
   const binding = user.bindings[push.directoryId];
   const t0 = deps.clock.now();
   const pacer = deps.pacerFor(push.directoryId, connector.kind);
-  const deadline = held?.deadline ?? t0 + deps.backgroundWindowMs;
+  const deadline =
+    held === undefined ? t0 + deps.backgroundWindowMs : push.carriesPassword ? stretchedHold(deps, user, push, held, pacer) : held.deadline;
   // A directory may not know an account it has just created (or we just linked) for a while: a not-found then is not final.
   const linkedAt = binding?.link.status === 'linked' ? Date.parse(binding.link.at) : Number.NaN;
   const propagating = (): boolean => deps.clock.now() - linkedAt < deps.propagationWindowMs;
@@ -247,7 +277,7 @@ const carryOut = async (
   deps.metrics.pushCompleted(push.directoryId, label, deps.clock.now() - t0);
   const outcome =
     failure === undefined
-      ? await handleUserCommand(options, {
+      ? await deps.record({
           type: 'RecordPushSucceeded',
           commandId: commandId(`${lease}/succeeded`),
           userId: user.userId,
@@ -255,8 +285,8 @@ const carryOut = async (
           push: description,
           ...correlation,
           ...(E.isRight(result) ? { sessionsEnded: result.right.sessionsEnded } : {}),
-        })()
-      : await handleUserCommand(options, {
+        })
+      : await deps.record({
           type: 'RecordPushFailed',
           commandId: commandId(`${lease}/failed`),
           userId: user.userId,
@@ -264,7 +294,7 @@ const carryOut = async (
           push: description,
           ...correlation,
           failure,
-        })();
+        });
   if (E.isLeft(outcome))
     deps.logger.error('push outcome not recorded; the lease expires and the push stays owed', {
       pushId: push.pushId,

@@ -1,15 +1,17 @@
 import * as E from 'fp-ts/lib/Either.js';
-import type { Directories, DirectoryId, ExistingUser, UserId } from '@takeover/core';
+import type { Directories, DirectoryId, ExistingUser, UserId, UserState } from '@takeover/core';
 import { describeConnectorError, externalUserId } from '@takeover/connector-kit';
-import { commandId, currentBindings, holdOf, isoTime, owed, pushDue, pushesToCarryOut, pushesWithoutPlaintext } from '@takeover/core';
+import { commandId, currentBindings, pushWaitOf, isoTime, owed, pushDue, pushesToCarryOut, pushesWithoutPlaintext } from '@takeover/core';
 import { handleUserCommand } from '../commands.js';
 import { isoNow } from '../ports.js';
-import { directoryIdsOf, loadDirectories, loadUser } from '../streams.js';
-import type { Deps } from './Deps.js';
-import { commandContext } from './Deps.js';
+import type { Loaded } from '../streams.js';
+import { catchUpUser, directoryIdsOf, loadUser } from '../streams.js';
+import type { Deps } from './deps.js';
+import { commandOptions } from './deps.js';
 import { runAccountAction, runNotice, runResolution } from './effects.js';
 import { runPush } from './push.js';
 import { atDirectoryGrain } from './passwordTimes.js';
+import { loginChangeReader } from './externalChanges.js';
 import { pacedCall } from '../pacing/retry.js';
 
 type Pass = 'again' | 'wait' | 'done';
@@ -26,23 +28,19 @@ const releasedAbandonedLeases = async (deps: Deps, state: ExistingUser): Promise
   );
   for (const lease of abandoned) {
     const { since: _since, instance: _instance, ...push } = lease;
-    const r = await handleUserCommand(
-      { store: deps.store, context: commandContext(deps) },
-      {
-        type: 'RecordPushFailed',
-        commandId: commandId(`abandoned/${push.pushId}/${lease.since}`),
-        userId: state.userId,
-        at: isoNow(deps.clock),
-        push,
-        failure: {
-          class: 'retryable',
-          code: 'abandoned',
-          reason: 'abandoned',
-          message:
-            'This instance stopped (a crash or a kill) while the push was in flight; it is owed again and goes out at the next login.',
-        },
+    const r = await deps.record({
+      type: 'RecordPushFailed',
+      commandId: commandId(`abandoned/${push.pushId}/${lease.since}`),
+      userId: state.userId,
+      at: isoNow(deps.clock),
+      push,
+      failure: {
+        class: 'retryable',
+        code: 'abandoned',
+        reason: 'abandoned',
+        message: 'This instance stopped (a crash or a kill) while the push was in flight; it is owed again and goes out at the next login.',
       },
-    )();
+    });
     if (E.isLeft(r)) deps.logger.warn('abandoned lease not released; it expires instead', { pushId: push.pushId, error: r.left._tag });
     else deps.logger.info('released a lease this instance abandoned', { pushId: push.pushId });
   }
@@ -55,15 +53,28 @@ const releasedAbandonedLeases = async (deps: Deps, state: ExistingUser): Promise
  * Work on different directories runs in parallel; work on one directory runs in order. Each item is
  * tried once per settle (`attempted`), so a failure is not hammered in a loop.
  */
-const pass = async (deps: Deps, userId: UserId, attempted: Set<string>): Promise<Pass> => {
-  const loaded = await loadUser(deps.store, userId)();
+const pass = async (deps: Deps, head: Head, userId: UserId, attempted: Set<string>, reread: boolean): Promise<Pass> => {
+  const loaded =
+    head.loaded === undefined
+      ? await loadUser(deps.store, userId)()
+      : reread
+        ? await catchUpUser(deps.store, userId, head.loaded)()
+        : E.right(head.loaded);
   if (E.isLeft(loaded)) {
     deps.logger.error('cannot read user', { error: loaded.left.message });
     return 'done';
   }
+  head.loaded = loaded.right;
   const state = loaded.right.state;
   if (state.status === 'absent') return 'done';
-  const dirs = await loadDirectories(deps.store, directoryIdsOf(state))();
+  // The first pass brings the directories up to date (unless the command that started this settle just did); later ones use them as cached.
+  const handed = head.directories;
+  head.directories = undefined;
+  const dirs =
+    handed !== undefined
+      ? E.right(handed)
+      : await (head.firstPass ? deps.directories.current : deps.directories.cached)(directoryIdsOf(state))();
+  head.firstPass = false;
   if (E.isLeft(dirs)) {
     deps.logger.error('cannot read directories', { error: dirs.left.message });
     return 'done';
@@ -108,7 +119,7 @@ const pass = async (deps: Deps, userId: UserId, attempted: Set<string>): Promise
         due?.carriesPassword === true &&
         !attempted.has(due.pushId) &&
         (usable.moment === 'portal-login' || b.takeoverComplete) &&
-        holdOf(b, due, opts) === 'in-flight'
+        pushWaitOf(b, due, opts) === 'in-flight'
       );
     });
     if (blocked) return 'wait';
@@ -139,7 +150,7 @@ const detectExternalChanges = async (
       if (!b.takeoverComplete || b.link.status !== 'linked' || b.externalChangePending !== null) return false;
       if (pushDue(state, b, directories[b.directoryId])?.carriesPassword === true) return false; // the password goes there anyway
       const connector = deps.connectorFor(b.directoryId);
-      const read = connector?.lastPasswordChange;
+      const read = loginChangeReader(connector);
       if (
         connector === undefined ||
         read === undefined ||
@@ -160,26 +171,26 @@ const detectExternalChanges = async (
         });
         return false;
       }
-      const changed = r.right?.getTime();
+      const changed = r.right?.changedAt.getTime();
+      const by = r.right?.by;
       const ours = b.lastPasswordPushAt === null ? Number.NEGATIVE_INFINITY : atDirectoryGrain(connector, Date.parse(b.lastPasswordPushAt));
       if (changed === undefined || changed <= ours) return false;
-      const recorded = await handleUserCommand(
-        { store: deps.store, context: commandContext(deps) },
-        {
-          type: 'RecordExternalPasswordChange',
-          commandId: commandId(`external/${state.userId}/${b.directoryId}/${b.generation}/${changed}`),
-          userId: state.userId,
-          at: isoNow(deps.clock),
-          directoryId: b.directoryId,
-          changedAt: isoTime(new Date(changed).toISOString()),
-          source: 'login-check',
-        },
-      )();
+      const recorded = await deps.record({
+        type: 'RecordExternalPasswordChange',
+        commandId: commandId(`external/${state.userId}/${b.directoryId}/${b.generation}/${changed}`),
+        userId: state.userId,
+        at: isoNow(deps.clock),
+        directoryId: b.directoryId,
+        changedAt: isoTime(new Date(changed).toISOString()),
+        source: 'login-check',
+        ...(by === undefined ? {} : { by }),
+      });
       if (E.isLeft(recorded)) {
         deps.logger.warn('external password change not recorded', { directoryId: b.directoryId, error: recorded.left._tag });
         return false;
       }
       deps.logger.info('password changed outside the portal: it is set back now', { directoryId: b.directoryId });
+      if (recorded.right.events.length > 0) deps.metrics.externalPasswordChange?.(b.directoryId, 'login-check');
       return recorded.right.events.length > 0;
     }),
   );
@@ -191,18 +202,90 @@ const sleep = (ms: number) =>
     setTimeout(resolve, ms).unref();
   });
 
+/** Where a settle starts: the state and version the command that asked for it appended at, and the directories it decided with. */
+export interface SettleStart {
+  readonly loaded: Loaded<UserState>;
+  readonly directories: Directories;
+}
+
+/**
+ * The user's stream as this settle last saw it. Outcomes are recorded through it one at a time, each
+ * decided on the state the previous one appended at, with the expected version: the settle's own
+ * appends never conflict with each other, and the stream is read again only when another writer
+ * (a login on another instance, an admin's change) got in between.
+ */
+interface Head {
+  loaded: Loaded<UserState> | undefined;
+  directories: Directories | undefined;
+  firstPass: boolean;
+  readonly record: Deps['record'];
+}
+
+const headOf = (deps: Deps, start: SettleStart | undefined): Head => {
+  let queue: Promise<unknown> = Promise.resolve();
+  const head: Head = {
+    loaded: start?.loaded,
+    directories: start?.directories,
+    firstPass: true,
+    record: (command, directories = 'cached') => {
+      const run = queue.then(async () => {
+        const r = await handleUserCommand(
+          { ...commandOptions(deps), directoryFreshness: directories, ...(head.loaded === undefined ? {} : { from: head.loaded }) },
+          command,
+        )();
+        if (E.isRight(r)) head.loaded = { state: r.right.state, version: r.right.version };
+        return r;
+      });
+      queue = run.catch(() => undefined);
+      return run;
+    },
+  };
+  return head;
+};
+
+/**
+ * Whether work that needs no plaintext is still owed to the user after a settle (a resolution, a
+ * notice, an account action, an attribute-only push): a retryable failure that outlasted its call's
+ * retries, a paused directory, or a read that failed. The scheduler then tries it again later.
+ * Pushes that carry the password are not counted: they wait for the next login (R3).
+ */
+const owedWithoutPlaintext = async (deps: Deps, loaded: Loaded<UserState> | undefined): Promise<boolean> => {
+  if (loaded === undefined) return true; // the stream could not be read
+  const state = loaded.state;
+  if (state.status === 'absent') return false;
+  const dirs = await deps.directories.cached(directoryIdsOf(state))();
+  if (E.isLeft(dirs)) return true;
+  const todo = owed(state, dirs.right, { now: isoNow(deps.clock), leaseMs: deps.leaseMs });
+  return (
+    todo.resolutions.length > 0 || todo.notices.length > 0 || todo.accountActions.length > 0 || pushesWithoutPlaintext(todo).length > 0
+  );
+};
+
+export interface Settled {
+  /** The user's stream as the settle last saw it. */
+  readonly loaded: Loaded<UserState> | undefined;
+  /** Work that needs no plaintext is still owed: settle again later. */
+  readonly owedLeft: boolean;
+}
+
 /** Settles a user: passes until nothing is left to do; then drops the plaintext this settle used (R14: not kept past its pushes). */
-export const settleUser = async (deps: Deps, userId: UserId): Promise<void> => {
+export const settleUser = async (engineDeps: Deps, userId: UserId, start?: SettleStart): Promise<Settled> => {
+  const head = headOf(engineDeps, start);
+  const deps: Deps = { ...engineDeps, record: head.record };
   const attempted = new Set<string>();
   const heldAtStart = deps.hold.get(userId);
+  let reread = false;
   for (let i = 0; i < 100; i++) {
-    const r = await pass(deps, userId, attempted);
+    const r = await pass(deps, head, userId, attempted, reread);
+    reread = false;
     if (r === 'done') break;
     if (r === 'wait') {
       if (deps.hold.get(userId) === undefined) break;
       await sleep(deps.leasePollMs);
+      reread = true; // waiting on another instance's lease: look at what it appended
     }
   }
   const now = deps.hold.get(userId);
   if (now !== undefined && heldAtStart !== undefined && now.secret === heldAtStart.secret) deps.hold.drop(userId);
+  return { loaded: head.loaded, owedLeft: await owedWithoutPlaintext(deps, head.loaded) };
 };

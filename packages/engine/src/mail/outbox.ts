@@ -2,8 +2,8 @@ import { appendFile, readFile } from 'node:fs/promises';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import type { EventStore } from '@takeover/event-store';
 import { isDuplicateEventId } from '@takeover/event-store';
-import type { Mail, Mailer } from './Mailer.js';
-import { mailFailed } from './Mailer.js';
+import type { Mail, Mailer } from './mailer.js';
+import { mailFailed } from './mailer.js';
 
 export interface InMemoryOutbox extends Mailer {
   readonly sent: () => ReadonlyArray<Mail>;

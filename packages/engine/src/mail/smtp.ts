@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as TE from 'fp-ts/lib/TaskEither.js';
-import type { Mailer } from './Mailer.js';
-import { mailFailed } from './Mailer.js';
+import type { Mailer } from './mailer.js';
+import { mailFailed } from './mailer.js';
 
 /** The one method used of a nodemailer `Transporter`, stated structurally so that the engine needs
  *  neither nodemailer nor its types: the host that sends mail owns nodemailer. */

@@ -12,6 +12,8 @@ export interface MailSettings {
    * host can verify). Default: `portalUrl`.
    */
   readonly activationUrl?: (user: { readonly userId: UserId; readonly email: string }) => string;
+  /** How long the activation link works, in words ("7 days"); the activation email says when it expires. */
+  readonly activationLinkValidFor?: string;
 }
 
 export interface Rendered {
@@ -22,6 +24,10 @@ export interface Rendered {
 
 const escape = (s: string): string =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+
+/** "A", "A and B", "A, B and C". */
+const listOf = (names: ReadonlyArray<string>): string =>
+  names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1] ?? ''}`;
 
 const greeting = (user: UserAttributes): string => `Hello ${user.givenName},`;
 
@@ -43,7 +49,7 @@ export const bindingMail = (
   const lines = [
     greeting(user),
     `Your account in ${label} is now managed by ${settings.platformName}.`,
-    `To complete the change, log in to ${settings.platformName} once with your usual password. From then on, ${settings.platformName} keeps your password in ${label} up to date: change it in ${settings.platformName}, not in ${directory.displayName}.`,
+    `To complete the change, log in to ${settings.platformName} once with your ${settings.platformName} password (the one you set from your activation email, or the one your administrator gave you). From then on, ${settings.platformName} keeps your password in ${label} up to date: change it in ${settings.platformName}, not in ${directory.displayName}.`,
   ];
   return {
     subject: `Log in to ${settings.platformName} to finish connecting ${label}`,
@@ -67,7 +73,12 @@ export const activationMail = (
   const lines = [
     greeting(user),
     `An account has been created for you in ${settings.platformName}.`,
-    `Choose your password in ${settings.platformName} to activate it, then log in: the same password will then work in ${names.length === 0 ? 'the services connected to it' : names.join(', ')}.`,
+    `Choose your password in ${settings.platformName} to activate it, then log in: the same password will then work in ${names.length === 0 ? 'the services connected to it' : listOf(names)}.`,
+    ...(settings.activationLinkValidFor === undefined
+      ? []
+      : [
+          `The link works once and expires ${settings.activationLinkValidFor} after this email was sent. If it has expired, ask your administrator to send a new one.`,
+        ]),
   ];
   return {
     subject: `Activate your ${settings.platformName} account`,

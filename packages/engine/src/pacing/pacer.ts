@@ -5,9 +5,10 @@ import type { PacingOptions } from './quotas.js';
  * One directory's gate: requests start at most `rate` per second, evenly spaced, with at most
  * `maxInFlight` at once, and none before a `Retry-After` the directory gave has passed. The rate
  * halves on each throttling answer and climbs back by 1% of the quota per success. A slot that
- * started late (a busy event loop, a slow timer) is made up, but never by more than `CATCH_UP_MS`
- * of requests: the schedule is kept (a virtual clock, as in GCRA) rather than restarted from each
- * late start, so lag does not lower the rate, and no burst exceeds a tenth of a second's worth.
+ * started late (a busy event loop, a slow timer) is made up, but never by more than `catchUpMs`
+ * (default `CATCH_UP_MS`) of requests: the schedule is kept (a virtual clock, as in GCRA) rather
+ * than restarted from each late start, so lag does not lower the rate, and no burst exceeds that
+ * much worth of requests (nor `maxInFlight`).
  */
 export interface Pacer {
   /**
@@ -23,20 +24,51 @@ export interface Pacer {
   readonly depth: () => number;
   /** Current rate (requests per second) and the time before which nothing starts (epoch ms). */
   readonly state: () => { readonly ratePerSecond: number; readonly notBefore: number; readonly inFlight: number };
+  /** How long a request queued now would wait for its slot, at the current rate (ms). */
+  readonly expectedWaitMs: () => number;
 }
 
-/** How far behind its schedule the pacer may catch up at once, in ms of requests at the current rate. */
+/** How far behind its schedule the pacer may catch up at once, in ms of requests at the current rate, unless `catchUpMs` says otherwise. */
 export const CATCH_UP_MS = 100;
 
-interface Waiting {
-  /** Starts the task; or, when the request is no longer wanted, answers it and returns false. */
+/** A request in a pacer's queue. */
+export interface Waiting {
+  /** Starts the task. */
   readonly start: () => void;
+  /** Asked at the head of the queue: answers the request without a call (and returns true) when it is no longer wanted. */
   readonly answeredWithoutCall: () => boolean;
 }
+
+/**
+ * Puts `task` in `waiting` (the queue both pacers keep); the promise settles with the task's result,
+ * or with `unlessNow`'s answer when that answers first. `settled` runs once a started task has ended.
+ */
+export const enqueue = <A>(
+  waiting: Waiting[],
+  task: () => Promise<A>,
+  unlessNow: (() => A | undefined) | undefined,
+  settled: () => void,
+): Promise<A> =>
+  new Promise<A>((resolve, reject) => {
+    waiting.push({
+      start: () => {
+        task().then(resolve, reject).finally(settled);
+      },
+      answeredWithoutCall: () => {
+        const answer = unlessNow?.();
+        if (answer === undefined) return false;
+        resolve(answer);
+        return true;
+      },
+    });
+  });
 
 export const pacer = (options: PacingOptions, clock: Clock, onDepth: (depth: number) => void = () => undefined): Pacer => {
   const quota = options.ratePerSecond;
   const floor = Math.min(options.minRatePerSecond ?? 1, quota);
+  const catchUpMs = options.catchUpMs ?? CATCH_UP_MS;
+  if (!(Number.isFinite(catchUpMs) && catchUpMs >= 0))
+    throw new RangeError(`catchUpMs must be a non-negative number of milliseconds, got ${catchUpMs}`);
   let rate = quota;
   let nextSlot = 0;
   let notBefore = 0;
@@ -61,7 +93,7 @@ export const pacer = (options: PacingOptions, clock: Clock, onDepth: (depth: num
         }, at - now);
         return;
       }
-      nextSlot = Math.max(nextSlot, now - CATCH_UP_MS) + 1000 / rate;
+      nextSlot = Math.max(nextSlot, now - catchUpMs) + 1000 / rate;
       inFlight += 1;
       const next = waiting.shift();
       onDepth(waiting.length);
@@ -70,27 +102,15 @@ export const pacer = (options: PacingOptions, clock: Clock, onDepth: (depth: num
   };
 
   return {
-    schedule: <A>(task: () => Promise<A>, unlessNow?: () => A | undefined) =>
-      new Promise<A>((resolve, reject) => {
-        waiting.push({
-          start: () => {
-            task()
-              .then(resolve, reject)
-              .finally(() => {
-                inFlight -= 1;
-                pump();
-              });
-          },
-          answeredWithoutCall: () => {
-            const answer = unlessNow?.();
-            if (answer === undefined) return false;
-            resolve(answer);
-            return true;
-          },
-        });
-        onDepth(waiting.length);
+    schedule: <A>(task: () => Promise<A>, unlessNow?: () => A | undefined) => {
+      const result = enqueue(waiting, task, unlessNow, () => {
+        inFlight -= 1;
         pump();
-      }),
+      });
+      onDepth(waiting.length);
+      pump();
+      return result;
+    },
     throttled: (retryAfterMs) => {
       rate = Math.max(floor, rate / 2);
       const now = clock.now();
@@ -107,5 +127,9 @@ export const pacer = (options: PacingOptions, clock: Clock, onDepth: (depth: num
     },
     depth: () => waiting.length,
     state: () => ({ ratePerSecond: rate, notBefore, inFlight }),
+    expectedWaitMs: () => {
+      const now = clock.now();
+      return Math.max(0, Math.max(nextSlot, notBefore) - now) + (waiting.length * 1000) / rate;
+    },
   };
 };

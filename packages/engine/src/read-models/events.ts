@@ -7,9 +7,12 @@ import type { EventDecoder, RecordedEvent } from '@takeover/event-store';
 export type AnyEvent = UserEvent | DirectoryEvent;
 export type Recorded = RecordedEvent<AnyEvent>;
 
-/** Core's events; the mail outbox's `MailQueued` (same store, not a domain event) reads as `null`. */
+/** The engine's bookkeeping in the same store, not domain events: the mail outbox, the external-change sweep's cursor. */
+const BOOKKEEPING: ReadonlySet<string> = new Set(['MailQueued', 'ExternalChangeSweepCheckpointed']);
+
+/** Core's events; the engine's bookkeeping events (`MailQueued`, `ExternalChangeSweepCheckpointed`) read as `null`. */
 export const anyEventDecoder: EventDecoder<AnyEvent | null> = {
-  decode: (raw) => (raw.type === 'MailQueued' ? E.right(null) : decodeEvent(raw)),
+  decode: (raw) => (BOOKKEEPING.has(raw.type) ? E.right(null) : decodeEvent(raw)),
 };
 
 /**

@@ -49,6 +49,10 @@ export const faultyConnector = (inner: DirectoryConnector, now: () => number = D
     checkPassword: wrap('checkPassword', inner.checkPassword),
     ...(inner.lastPasswordChange === undefined ? {} : { lastPasswordChange: wrap('lastPasswordChange', inner.lastPasswordChange) }),
     ...(inner.passwordChangePrecisionMs === undefined ? {} : { passwordChangePrecisionMs: inner.passwordChangePrecisionMs }),
+    ...(inner.externalPasswordChange === undefined
+      ? {}
+      : { externalPasswordChange: wrap('externalPasswordChange', inner.externalPasswordChange) }),
+    ...(inner.passwordChangesSince === undefined ? {} : { passwordChangesSince: wrap('passwordChangesSince', inner.passwordChangesSince) }),
     // While faults are set, diagnose reads the directory through them (as a real diagnose would meet the same refusals).
     diagnose: () =>
       always !== undefined || queued.length > 0 ? diagnoseByDescribe(wrap('describe', inner.describe)) : wrap('diagnose', inner.diagnose)(),

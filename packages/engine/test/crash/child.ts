@@ -18,7 +18,7 @@ const main = async (): Promise<void> => {
     max: 8,
   });
   const store = await createPostgresEventStore({ pool, schema })();
-  if (store._tag === 'Left') throw new Error(store.left.reason);
+  if (store._tag === 'Left') throw new Error(store.left.message);
   const engine = createEngine({
     store: store.right,
     connectors: { [directoryId('google')]: googleConnectorForEmulator(emulator, { timeoutMs: 5000 }) },

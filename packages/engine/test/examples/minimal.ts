@@ -19,7 +19,7 @@ export const minimal = async (): Promise<ReadonlyArray<string>> => {
   const at = () => isoTime(new Date().toISOString());
   const ada = userId('ada');
 
-  await engine.executeDirectory({
+  await engine.runDirectory({
     type: 'ConnectDirectory',
     commandId: commandId('c1'),
     directoryId: gws,
@@ -27,8 +27,8 @@ export const minimal = async (): Promise<ReadonlyArray<string>> => {
     kind: 'google-workspace',
     displayName: 'Google Workspace',
     domain: 'example.com',
-  })();
-  await engine.execute({
+  });
+  await engine.run({
     type: 'CreateUser',
     commandId: commandId('c2'),
     userId: ada,
@@ -37,29 +37,22 @@ export const minimal = async (): Promise<ReadonlyArray<string>> => {
     by: { role: 'admin' },
     attributes: { email: 'ada@example.com', givenName: 'Ada', familyName: 'Lovelace' },
     password: Secret.of('Tr0ub4dor&3-horse'),
-  })();
-  await engine.execute({
-    type: 'BindDirectory',
-    commandId: commandId('c3'),
-    userId: ada,
-    at: at(),
-    directoryId: gws,
-    by: { role: 'admin' },
-  })();
+  });
+  await engine.run({ type: 'BindDirectory', commandId: commandId('c3'), userId: ada, at: at(), directoryId: gws, by: { role: 'admin' } });
   await engine.idle(); // the account is found or created, the binding email (R1) is sent
 
   // The portal verified Ada's password: the login returns once appended; the push runs behind it.
-  const login = await engine.execute({
+  const login = await engine.run({
     type: 'LogIn',
     commandId: commandId('c4'),
     userId: ada,
     at: at(),
     password: Secret.of('Tr0ub4dor&3-horse'),
-  })();
+  });
   if (isLeft(login)) throw new Error(login.left.message);
   await engine.whenSettled(ada);
   await readModels.catchUp();
   await readModels.stop();
-  return notifications.forUser(ada).map((n) => n.message);
+  return (await notifications.forUser(ada)).map((n) => n.message);
   // ['Your password was updated in Google Workspace (example.com).']
 };

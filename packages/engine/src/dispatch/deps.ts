@@ -1,8 +1,13 @@
-import type { DirectoryId, PasswordCheckHooks, PasswordPolicy } from '@takeover/core';
+import type * as E from 'fp-ts/lib/Either.js';
+import type { DirectoryId, PasswordCheckHooks, PasswordPolicy, UserCommand } from '@takeover/core';
 import type { ConnectorLogger, DirectoryConnector } from '@takeover/connector-kit';
 import type { EventStore } from '@takeover/event-store';
+import type { CommandOptions, ConflictRetries, UserHandled } from '../commands.js';
+import { handleUserCommand } from '../commands.js';
+import type { DirectoryCache } from '../directoryCache.js';
+import type { EngineError } from '../errors.js';
 import type { PlaintextHold } from '../hold.js';
-import type { Mailer } from '../mail/Mailer.js';
+import type { Mailer } from '../mail/mailer.js';
 import type { MailSettings } from '../mail/templates.js';
 import type { EngineMetrics } from '../metrics.js';
 import type { AuthBreaker } from '../pacing/authBreaker.js';
@@ -13,6 +18,18 @@ import type { Clock, IdGenerator } from '../ports.js';
 /** Everything the dispatcher works with, wired once by `createEngine`. */
 export interface Deps {
   readonly store: EventStore;
+  readonly directories: DirectoryCache;
+  /** The one conflict-retry policy (`EngineOptions.conflictRetries`). */
+  readonly conflicts: ConflictRetries;
+  /**
+   * Records an outcome (push started/succeeded/failed, notice sent, …). Within a settle this goes
+   * through the settle's pipeline (one at a time, from the state the previous one appended at);
+   * `{ current: [id] }`: that directory is brought up to date first (the lease), `cached` by default.
+   */
+  readonly record: (
+    command: UserCommand,
+    directories?: CommandOptions['directoryFreshness'],
+  ) => Promise<E.Either<EngineError, UserHandled>>;
   readonly connectorFor: (directoryId: DirectoryId) => DirectoryConnector | undefined;
   readonly pacerFor: (directoryId: DirectoryId, kind: string) => Pacer;
   readonly breakerFor: (directoryId: DirectoryId) => AuthBreaker;
@@ -43,7 +60,21 @@ export interface Deps {
   readonly leasePollMs: number;
 }
 
-export const commandContext = (deps: Deps) => ({
+/** How the engine runs a command: its conflict policy and directory cache. */
+export const commandOptions = (deps: Omit<Deps, 'record'>): CommandOptions => ({
+  store: deps.store,
+  context: commandContext(deps),
+  conflicts: deps.conflicts,
+  directories: deps.directories,
+});
+
+/** `record` outside a settle: reads the user first. */
+export const recordDirectly =
+  (deps: Omit<Deps, 'record'>) =>
+  (command: UserCommand, directories: CommandOptions['directoryFreshness'] = 'cached'): Promise<E.Either<EngineError, UserHandled>> =>
+    handleUserCommand({ ...commandOptions(deps), directoryFreshness: directories }, command)();
+
+export const commandContext = (deps: Pick<Deps, 'leaseMs' | 'platform' | 'passwordHooks'>) => ({
   leaseMs: deps.leaseMs,
   ...(deps.platform === undefined ? {} : { platform: deps.platform }),
   ...(deps.passwordHooks === undefined ? {} : { passwordHooks: deps.passwordHooks }),

@@ -11,11 +11,11 @@ export interface Mail {
 
 export interface MailFailed {
   readonly _tag: 'MailFailed';
-  /** Why, without the mail's body. */
-  readonly reason: string;
+  /** Why, in prose, without the mail's body (`message`: prose; a `reason` is a code elsewhere). */
+  readonly message: string;
 }
 
-export const mailFailed = (reason: string): MailFailed => ({ _tag: 'MailFailed', reason });
+export const mailFailed = (message: string): MailFailed => ({ _tag: 'MailFailed', message });
 
 /** The mail port. Sending the same `id` twice must not deliver twice where the adapter can tell. */
 export interface Mailer {
