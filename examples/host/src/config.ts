@@ -9,9 +9,10 @@ import { serviceAccountKeyFromJson } from '@takeover/connector-google-workspace'
 import type { ServiceAccountCredentials } from '@takeover/connector-google-workspace';
 import { isEmailAddress } from './app/text.js';
 
+/** One environment variable that is missing or wrong: which (`variable`), and what is wrong in words (`message`). */
 export interface ConfigError {
   readonly variable: string;
-  readonly reason: string;
+  readonly message: string;
 }
 
 /** Where events live: the embedded SQLite file (default), PostgreSQL, or EventStoreDB/KurrentDB. */
@@ -36,6 +37,12 @@ export type GoogleConfig =
       readonly domain: string;
       /** GOOGLE_API_URL / GOOGLE_TOKEN_URL: another endpoint than Google's own (a proxy, a local emulator for takeover-doctor tests). */
       readonly endpoints?: { readonly apiUrl?: string; readonly tokenUrl?: string };
+      /**
+       * GOOGLE_DETECT_EXTERNAL_CHANGES=true: notice passwords changed in Workspace outside the portal
+       * through the Reports API (R16). Needs the `admin.reports.audit.readonly` scope in the domain-wide
+       * delegation (takeover-doctor checks it); off by default because that scope is an extra grant.
+       */
+      readonly detectExternalChanges: boolean;
     };
 
 export type MicrosoftConfig =
@@ -76,6 +83,12 @@ export interface HostConfig {
    * crash abandoned instead of waiting for them to expire.
    */
   readonly instanceId: string;
+  /**
+   * EXTERNAL_CHANGE_SWEEP_SECONDS: how often each directory that can list password changes (Entra's
+   * delta query, Google's Reports API) is swept for changes made outside the portal (R16), so they are
+   * noticed before the user's next login; 0 turns the sweep off (default 900, paced with the rest).
+   */
+  readonly externalChangeSweepSeconds: number;
   /** Fastify's `trustProxy`: false (default), true (any proxy), a hop count, or the proxies' addresses/CIDRs (comma-separated). */
   readonly trustProxy: boolean | number | string;
 }
@@ -113,8 +126,8 @@ const urlWith = (value: string, protocols: ReadonlyArray<string>): URL | undefin
 /** Collects errors while reading variables; `value` is only meaningful when `errors` stays empty. */
 const collector = (env: NodeJS.ProcessEnv) => {
   const errors: ConfigError[] = [];
-  const fail = (variable: string, reason: string): undefined => {
-    errors.push({ variable, reason });
+  const fail = (variable: string, message: string): undefined => {
+    errors.push({ variable, message });
     return undefined;
   };
   const integer = (name: string, fallback: number, min: number, max: number): number => {
@@ -186,12 +199,15 @@ const googleConfig = (env: NodeJS.ProcessEnv, fail: (v: string, r: string) => un
   }
   if (keyFile === undefined || subject === undefined || domain === undefined || credentials === undefined) return { mode: 'emulator' };
   const endpoints = urls(env, fail, { apiUrl: 'GOOGLE_API_URL', tokenUrl: 'GOOGLE_TOKEN_URL' }, ['http:', 'https:']);
+  const detect = read(env, 'GOOGLE_DETECT_EXTERNAL_CHANGES') ?? 'false';
+  if (detect !== 'true' && detect !== 'false') fail('GOOGLE_DETECT_EXTERNAL_CHANGES', 'must be true or false');
   return {
     mode: 'real',
     keyFile,
     credentials,
     subject,
     domain: domain.toLowerCase(),
+    detectExternalChanges: detect === 'true',
     ...(Object.keys(endpoints).length === 0 ? {} : { endpoints }),
   };
 };
@@ -312,6 +328,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv): E.Either<ReadonlyArray<Confi
   const instanceId = read(env, 'INSTANCE_ID') ?? `${hostname()}:${port}`;
   if (!/^[\x21-\x7e]{1,200}$/.test(instanceId)) fail('INSTANCE_ID', 'must be 1 to 200 printable ASCII characters without spaces');
   const trustProxy = parseTrustProxy(read(env, 'TRUST_PROXY'), fail);
+  const externalChangeSweepSeconds = integer('EXTERNAL_CHANGE_SWEEP_SECONDS', 900, 0, 86_400);
 
   const google = googleConfig(env, fail);
   const microsoft = microsoftConfig(env, fail);
@@ -335,6 +352,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv): E.Either<ReadonlyArray<Confi
     shutdownDeadlineMs,
     trustProxy,
     instanceId,
+    externalChangeSweepSeconds,
   });
 };
 
@@ -342,7 +360,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv): E.Either<ReadonlyArray<Confi
  * `TRUST_PROXY`: behind a reverse proxy or load balancer, which `X-Forwarded-For` hops to believe, so
  * the per-address login throttling sees the client and not the proxy.
  */
-const parseTrustProxy = (value: string | undefined, fail: (variable: string, reason: string) => undefined): boolean | number | string => {
+const parseTrustProxy = (value: string | undefined, fail: (variable: string, message: string) => undefined): boolean | number | string => {
   if (value === undefined || value === 'false') return false;
   if (value === 'true') return true;
   if (/^\d{1,2}$/.test(value)) return Number(value);
@@ -357,4 +375,4 @@ const parseTrustProxy = (value: string | undefined, fail: (variable: string, rea
 
 /** One line per problem, for a start-up failure message. */
 export const describeConfigErrors = (errors: ReadonlyArray<ConfigError>): string =>
-  errors.map((e) => `${e.variable}: ${e.reason}`).join('\n');
+  errors.map((e) => `${e.variable}: ${e.message}`).join('\n');

@@ -1,5 +1,5 @@
 // @takeover/example-host: the application layer the HTTP layer and the tests build on.
-export type * from './app/HostApp.js';
+export type * from './app/hostApp.js';
 export { loadConfig, describeConfigErrors } from './config.js';
 export type { ConfigError, HostConfig, StoreConfig, HostDbConfig, MailConfig, GoogleConfig, MicrosoftConfig, LogLevel } from './config.js';
 export { createHostApp } from './app/createHostApp.js';
@@ -23,3 +23,5 @@ export type { ThrottleLimits } from './db/throttle.js';
 export { startDemoEmulators, DEMO_PEOPLE, DEMO_DOMAIN } from './wiring/emulators.js';
 export type { DemoEmulators, DemoEmulatorOptions } from './wiring/emulators.js';
 export { GOOGLE, MICROSOFT } from './wiring/directories.js';
+export { buildServer } from './http/server.js';
+export type { BuildServerOptions } from './http/server.js';

@@ -6,7 +6,7 @@ import { reveal } from '@takeover/core';
 import { createHostApp } from './app/createHostApp.js';
 import { testHooksFromEnv } from './app/testHooks.js';
 import { describeConfigErrors, loadConfig } from './config.js';
-import type { HostApp } from './app/HostApp.js';
+import type { HostApp } from './app/hostApp.js';
 import { buildServer } from './http/server.js';
 
 const out = (text: string): void => {

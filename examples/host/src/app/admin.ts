@@ -2,34 +2,33 @@
 // audit, "why", directories and their push policy.
 import { randomUUID } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
-import type { Actor, UserAttributes, UserCommand, UserId } from '@takeover/core';
-import { commandId, reveal } from '@takeover/core';
-import { dummyVerification, hashPassword, verifyPassword } from '../db/passwords.js';
+import type { Actor, UserCommand, UserId } from '@takeover/core';
+import { isoTime, reveal } from '@takeover/core';
+import { dummyVerification, verifyPassword } from '../db/passwords.js';
+import type { Mailer, UserListPage } from '@takeover/engine';
+import { bulkService } from './bulk.js';
 import type { AppContext } from './context.js';
-import { caughtUp, directorySetup, execute, executeDirectory, freshCommandId, guarded, nowIso } from './context.js';
-import type { AdminPrincipal, AdminService, AttributeChanges, CreateUserInput, Outcome, Problem, UserView } from './HostApp.js';
-import { conflict, notFound, UNAUTHORIZED, unavailableFrom } from './problems.js';
+import { caughtUp, directorySetup, execute, executeDirectory, freshCommandId, guarded, labelOf, nowIso } from './context.js';
+import type { AdminPrincipal, AdminService, AttributeChanges, CreateUserInput, Outcome, Problem, UserView } from './hostApp.js';
+import { conflict, invalid, notFound, UNAUTHORIZED, unavailableFrom } from './problems.js';
 import { hashToken, newSessionToken, sameSecret } from './tokens.js';
 import { directoryView, getUserView, loadExisting } from './views.js';
+import { directoryBookmarks, setDirectoryBookmarks } from './bookmarks.js';
+import { createUserWith } from './createUser.js';
+import { exportUsers } from './csvExport.js';
+import { IMPORT_INLINE_MAX, planImport, registerImportJobs, runImport, startImportJob } from './csvImport.js';
+import { entryOfRow, pageOfUsers, searchUsers } from './usersIndex.js';
 
 export const ADMIN_SESSION_MS = 8 * 3600 * 1000;
-const API_KEY_PRINCIPAL: AdminPrincipal = { kind: 'admin', id: 'api-key' };
+/** How the API key is named where an admin's email would be ("the API key (admin)", docs/glossary.md). */
+const API_KEY_PRINCIPAL: AdminPrincipal = { kind: 'admin', id: 'the API key' };
 
 const actor = (by: AdminPrincipal): Actor => ({ role: 'admin', id: by.id });
 
-const attributesOf = (input: CreateUserInput): UserAttributes => ({
-  email: input.email,
-  givenName: input.givenName,
-  familyName: input.familyName,
-  ...Object.fromEntries(
-    (['displayName', 'jobTitle', 'department', 'mobilePhone', 'officeLocation', 'employeeId'] as const).flatMap((k) =>
-      input[k] === undefined ? [] : [[k, input[k]]],
-    ),
-  ),
-});
-
-export const adminService = (ctx: AppContext): AdminService => {
+export const adminService = (ctx: AppContext, mailer: Mailer): AdminService => {
   const dummy = dummyVerification(ctx.scrypt);
+  const bulk = bulkService(ctx, mailer);
+  registerImportJobs(ctx);
 
   const stateCommand = (by: AdminPrincipal, userId: UserId, state: 'active' | 'staged' | 'suspended'): UserCommand => {
     const base = { commandId: freshCommandId(), userId, at: nowIso(ctx), by: actor(by) };
@@ -51,61 +50,12 @@ export const adminService = (ctx: AppContext): AdminService => {
     return getUserView(ctx, id);
   };
 
-  const createUser = async (by: AdminPrincipal, given: CreateUserInput): Outcome<{ readonly id: UserId }> => {
-    // The credential store keys on the lower-cased email (the codec already gives it so; callers without it too).
-    const input = { ...given, email: given.email.trim().toLowerCase() };
-    const unknown = (input.directories ?? []).find((d) => directorySetup(ctx, d) === undefined);
-    if (unknown !== undefined) return E.left(notFound('directory', unknown));
-    const userId = randomUUID() as UserId;
-    let hash: string | undefined;
-    try {
-      hash = input.password === undefined ? undefined : await hashPassword(input.password, ctx.scrypt);
-    } catch (e) {
-      return E.left(unavailableFrom('hashing the password', e));
-    }
-    // The email is reserved (with the hash) before `CreateUser` and confirmed after it. A crash in
-    // between leaves an unconfirmed reservation that the next start frees (issue 17 #5).
-    let reserved: 'reserved' | 'taken';
-    try {
-      reserved = await ctx.db.reserveEmail(input.email, userId, hash === undefined ? {} : { hash });
-    } catch (e) {
-      return E.left(unavailableFrom('the credential store', e));
-    }
-    if (reserved === 'taken') return E.left(conflict(`another user already has the email ${input.email}`));
-    const release = () =>
-      ctx.db
-        .releaseEmail(input.email, userId)
-        .catch((e: unknown) => ctx.logger.error({ err: { type: (e as Error).name }, userId }, 'could not release an email reservation'));
-    const created = await execute(ctx, {
-      type: 'CreateUser',
-      commandId: freshCommandId(),
-      userId,
-      at: nowIso(ctx),
-      state: input.state,
-      attributes: attributesOf(input),
-      by: actor(by),
-      ...(input.password === undefined ? {} : { password: input.password, passwordSetBy: 'admin' as const }),
+  const createUser = (by: AdminPrincipal, input: CreateUserInput): Outcome<{ readonly id: UserId }> =>
+    createUserWith(ctx, actor(by), input, {
+      userId: randomUUID() as UserId,
+      origin: 'admin',
+      bindings: (input.directories ?? []).map((directoryId) => ({ directoryId })),
     });
-    if (E.isLeft(created)) {
-      await release();
-      return created;
-    }
-    await ctx.db.confirmEmail(userId);
-    for (const d of input.directories ?? []) {
-      const bound = await execute(ctx, {
-        type: 'BindDirectory',
-        commandId: commandId(`create/${userId}/bind/${d}`),
-        userId,
-        at: nowIso(ctx),
-        directoryId: d,
-        origin: 'admin',
-        by: actor(by),
-      });
-      if (E.isLeft(bound)) ctx.logger.warn({ userId, directoryId: d, problem: bound.left.kind }, 'user created, but binding it failed');
-    }
-    ctx.logger.info({ userId, by: by.id, state: input.state, directories: input.directories ?? [] }, 'user created');
-    return E.right({ id: userId });
-  };
 
   const changeAttributes = async (by: AdminPrincipal, id: string, changes: AttributeChanges): Outcome<UserView> => {
     const loaded = await loadExisting(ctx, id);
@@ -142,6 +92,24 @@ export const adminService = (ctx: AppContext): AdminService => {
       return E.right(type === 'BindDirectory' ? { ...base, type, origin: 'admin' } : { ...base, type });
     };
 
+  /** Runs a user-list read after catching up; the view's refusal of a query becomes `invalid` naming the parameter. */
+  const listed = async <T>(read: () => Promise<T>): Outcome<T> => {
+    await caughtUp(ctx);
+    try {
+      return E.right(await read());
+    } catch (e) {
+      // The view names what was wrong with the query (an unknown state, a bad cursor, a limit out of range).
+      // Anything else (the database down) stays a thrown error: `guarded` answers it as unavailable.
+      if (!(e instanceof Error) || !e.message.startsWith('user list: ')) throw e;
+      const message = e.message.replace(/^user list: /, '');
+      return E.left(
+        invalid(
+          /cursor/.test(message) ? 'after' : /limit/.test(message) ? 'limit' : /sort|order/.test(message) ? 'sort' : 'filter',
+          message,
+        ),
+      );
+    }
+  };
   const service: AdminService = {
     login: async (email, password, address, device) => {
       const account = email.toLowerCase();
@@ -184,7 +152,7 @@ export const adminService = (ctx: AppContext): AdminService => {
 
     searchUsers: async (query) => {
       await caughtUp(ctx);
-      return ctx.read.users.search(query);
+      return searchUsers(ctx.read.users, query);
     },
     createUser,
     getUser: (id) => getUserView(ctx, id),
@@ -202,17 +170,111 @@ export const adminService = (ctx: AppContext): AdminService => {
       if (E.isLeft(loaded)) return loaded;
       await caughtUp(ctx);
       const userId = loaded.right.user.userId;
-      const pushes = [...ctx.read.why.pushesOf(userId)].sort((a, b) => (b.startedAt ?? '').localeCompare(a.startedAt ?? ''));
-      return E.right({ entries: ctx.read.audit.entries(userId), logins: ctx.read.audit.logins(userId), pushes });
+      const [started, recorded, host, logins] = await Promise.all([
+        ctx.read.why.pushesOf(userId),
+        ctx.read.audit.forUser(userId),
+        ctx.db.auditOf(userId),
+        ctx.read.audit.logins(userId),
+      ]);
+      const pushes = [...started].sort((a, b) => (b.startedAt ?? '').localeCompare(a.startedAt ?? ''));
+      // The events' entries and the host's own (actions no event records, such as a resent activation link), oldest first.
+      const entries = [
+        ...recorded,
+        ...host.map((h) => ({
+          eventId: `host/${h.key}`,
+          at: isoTime(h.at.toISOString()),
+          userId,
+          type: h.type,
+          by: h.by,
+          summary: h.summary,
+        })),
+      ].sort((a, b) => a.at.localeCompare(b.at));
+      return E.right({ entries, logins, pushes });
     },
     why: async (pushId) => {
       await caughtUp(ctx);
-      const p = ctx.read.why.why(pushId);
+      const p = await ctx.read.why.why(pushId);
       return p === undefined ? E.left(notFound('push', pushId.slice(0, 300))) : E.right(p);
     },
+    exportUsers: async (filter) => {
+      if (filter.directoryId !== undefined && directorySetup(ctx, filter.directoryId) === undefined)
+        return E.left(notFound('directory', filter.directoryId));
+      await caughtUp(ctx);
+      return E.right(await exportUsers({ directories: ctx.directories.map((d) => d.id), list: ctx.read.users.list }, filter));
+    },
+    importUsers: async (by, csv, { dryRun, asJob = false }) => {
+      const plan = await planImport(ctx, csv);
+      if (dryRun)
+        return E.right({
+          kind: 'dry-run',
+          problems: plan.problems,
+          truncated: plan.truncated,
+          wouldCreate: plan.toCreate.length,
+          unchanged: plan.existing.length,
+        });
+      if (plan.problems.length > 0) return E.right({ kind: 'refused', problems: plan.problems, truncated: plan.truncated });
+      if (asJob || plan.toCreate.length + plan.existing.length > IMPORT_INLINE_MAX)
+        return E.right({ kind: 'job', ...(await startImportJob(ctx, actor(by), csv, plan)) });
+      return E.right({ kind: 'imported', result: await runImport(ctx, actor(by), plan) });
+    },
+    bookmarks: (id) => directoryBookmarks(ctx, id),
+    setBookmarks: (by, id, list) => setDirectoryBookmarks(ctx, by, id, list),
     directories: async () => {
       const views = await Promise.all(ctx.directories.map((d) => directoryView(ctx, d)));
       return views.flatMap((v) => (E.isRight(v) ? [v.right] : []));
+    },
+    ...bulk,
+    rollout: async () => {
+      await caughtUp(ctx);
+      const counts = await ctx.read.users.rollout();
+      const known = new Set(ctx.directories.map((d) => d.id as string));
+      return {
+        directories: counts
+          .filter((c) => known.has(c.directoryId))
+          .map((c) => ({
+            id: c.directoryId,
+            name: labelOf(ctx, c.directoryId),
+            bound: c.bound,
+            awaitingFirstLogin: c.awaitingFirstLogin,
+            inSync: c.inSync,
+            pending: c.pending,
+            inFlight: c.inFlight,
+            failing: c.failing,
+            unresolved: c.unresolved,
+            paused: c.paused,
+            failingByReason: c.failingByReason,
+            externalChanges: c.externalChanges,
+          })),
+      };
+    },
+    completion: async (id) => {
+      const setup = directorySetup(ctx, id);
+      if (setup === undefined) return E.left(notFound('directory', id.slice(0, 200)));
+      await caughtUp(ctx);
+      return E.right(await ctx.read.users.completionOverTime(setup.id));
+    },
+    listUsers: (query) => listed(() => ctx.read.users.list(query)),
+    usersPage: async (query, offset) => {
+      const f = query.filter;
+      if (f?.directoryId !== undefined && directorySetup(ctx, f.directoryId) === undefined)
+        return E.left(invalid('directoryId', `names no connected directory (known: ${ctx.directories.map((d) => d.id).join(', ')})`));
+      const page = await listed(() => pageOfUsers(ctx.read.users, query, offset));
+      return E.map((p: UserListPage) => ({
+        users: p.rows.map(entryOfRow),
+        ...(p.next === undefined ? {} : { next: p.next }),
+        total: p.total,
+      }))(page);
+    },
+    job: async (jobId) => {
+      const view = await ctx.jobs.view(jobId);
+      return view === undefined ? E.left(notFound('job', jobId.slice(0, 100))) : E.right(view);
+    },
+    cancelJob: async (by, jobId) => {
+      const outcome = await ctx.jobs.cancel(jobId, by.id);
+      if (outcome === 'unknown') return E.left(notFound('job', jobId.slice(0, 100)));
+      if (outcome === 'done') return E.left(conflict('the job has already finished; there is nothing left to cancel'));
+      const view = await ctx.jobs.view(jobId);
+      return view === undefined ? E.left(notFound('job', jobId.slice(0, 100))) : E.right(view);
     },
     changeDirectoryPolicy: async (by, id, change) => {
       const setup = directorySetup(ctx, id);
@@ -245,6 +307,18 @@ export const adminService = (ctx: AppContext): AdminService => {
     unbind: guarded(ctx, 'admin.unbind', service.unbind),
     audit: guarded(ctx, 'admin.audit', service.audit),
     why: guarded(ctx, 'admin.why', service.why),
+    importUsers: guarded(ctx, 'admin.importUsers', service.importUsers),
+    exportUsers: guarded(ctx, 'admin.exportUsers', service.exportUsers),
+    bookmarks: guarded(ctx, 'admin.bookmarks', service.bookmarks),
+    setBookmarks: guarded(ctx, 'admin.setBookmarks', service.setBookmarks),
+    job: guarded(ctx, 'admin.job', service.job),
+    cancelJob: guarded(ctx, 'admin.cancelJob', service.cancelJob),
+    bulk: guarded(ctx, 'admin.bulk', service.bulk),
+    effects: guarded(ctx, 'admin.effects', service.effects),
+    resendActivation: guarded(ctx, 'admin.resendActivation', service.resendActivation),
+    completion: guarded(ctx, 'admin.completion', service.completion),
+    listUsers: guarded(ctx, 'admin.listUsers', service.listUsers),
+    usersPage: guarded(ctx, 'admin.usersPage', service.usersPage),
     changeDirectoryPolicy: guarded(ctx, 'admin.changeDirectoryPolicy', service.changeDirectoryPolicy),
   };
 };

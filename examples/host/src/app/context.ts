@@ -8,32 +8,38 @@ import type { EventStore } from '@takeover/event-store';
 import type {
   AuditLog,
   DirectoryHandled,
+  DirectoryHealthView,
   Engine,
+  OwedWorkSource,
   PortalNotifications,
-  RunningReadModels,
-  SyncStatusView,
+  RunningProjections,
   UserHandled,
+  UserListView,
   WhyView,
 } from '@takeover/engine';
 import type { HostConfig } from '../config.js';
-import type { HostDb } from '../db/HostDb.js';
+import type { HostDb } from '../db/hostDb.js';
 import type { ScryptCost } from '../db/passwords.js';
 import type { LoginThrottle } from '../db/throttle.js';
 import type { DirectorySetup } from '../wiring/directories.js';
-import type { Problem } from './HostApp.js';
+import type { Problem } from './hostApp.js';
 import { problemOf, unavailableFrom } from './problems.js';
 import type { DeviceTokens } from './devices.js';
 import type { TestHooks } from './testHooks.js';
 import type { ActivationTokens } from './tokens.js';
-import type { UsersIndex } from './usersIndex.js';
+import type { Jobs } from './jobs.js';
 
+/** The read models, every one in the database (wiring/readModels.ts): nothing here grows with the users. */
 export interface ReadSide {
-  readonly running: RunningReadModels;
-  readonly sync: SyncStatusView;
   readonly audit: AuditLog;
   readonly notifications: PortalNotifications;
   readonly why: WhyView;
-  readonly users: UsersIndex;
+  /** Whether a directory needs an admin (its last call failed on auth). */
+  readonly health: DirectoryHealthView;
+  /** The console's user list, in the database (wiring/readModels.ts). */
+  readonly users: UserListView & OwedWorkSource;
+  /** The persisted projections, resumed from their checkpoints at start. */
+  readonly projections: RunningProjections;
 }
 
 export interface AppContext {
@@ -44,6 +50,8 @@ export interface AppContext {
   readonly throttle: LoginThrottle;
   readonly directories: ReadonlyArray<DirectorySetup>;
   readonly read: ReadSide;
+  /** Long operations (bulk actions, imports) as jobs in the host database. */
+  readonly jobs: Jobs;
   readonly activation: ActivationTokens;
   readonly devices: DeviceTokens;
   readonly scrypt: ScryptCost;
@@ -67,22 +75,17 @@ export const labelOf = (ctx: AppContext, id: DirectoryId): string => {
 
 const SHUTTING_DOWN: Problem = { kind: 'unavailable', reason: 'the host is shutting down' };
 
-/** Runs a user command; engine errors become Problems, a thrown error becomes `unavailable`. */
+/**
+ * Runs a user command; engine errors become Problems, a thrown error becomes `unavailable`. Conflicts
+ * with other writers are the engine's to retry (its one policy, `EngineOptions.conflictRetries`): no loop here.
+ */
 export const execute = async (ctx: AppContext, command: UserCommand): Promise<E.Either<Problem, UserHandled>> => {
   if (ctx.closing()) return E.left(SHUTTING_DOWN);
   try {
-    // Many writers on one user stream (pushes recording their outcome, logins on several instances)
-    // can outlast the engine's own re-reads; the command id makes another try safe (no double append).
-    for (let attempt = 1; ; attempt++) {
-      const r = await ctx.engine.execute(command)();
-      if (E.isRight(r)) return r;
-      if (r.left._tag === 'Rejected') return E.left(problemOf(r.left));
-      ctx.logger.warn({ command: command.type, userId: command.userId, error: r.left._tag, attempt }, 'command not carried out');
-      if (r.left._tag !== 'TooManyConflicts' || attempt >= 4) return E.left(problemOf(r.left));
-      await new Promise((resolve) => {
-        setTimeout(resolve, 10 + Math.random() * 40 * attempt);
-      });
-    }
+    const r = await ctx.engine.execute(command)();
+    if (E.isLeft(r) && r.left._tag !== 'Rejected')
+      ctx.logger.warn({ command: command.type, userId: command.userId, error: r.left._tag }, 'command not carried out');
+    return E.mapLeft(problemOf)(r);
   } catch (e) {
     ctx.logger.error({ err: { type: (e as Error).name }, command: command.type }, 'command failed unexpectedly');
     return E.left(unavailableFrom('the command', e));
@@ -118,7 +121,7 @@ export const caughtUp = async (ctx: AppContext, withinMs = 2_000): Promise<boole
   let timer: NodeJS.Timeout | undefined;
   try {
     return await Promise.race([
-      ctx.read.running.catchUp().then(
+      ctx.read.projections.catchUp().then(
         () => true,
         () => false,
       ),

@@ -6,15 +6,16 @@ import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { Secret, commandId, defaultPlatformPasswordPolicy, isoTime } from '@takeover/core';
 import type { EngineOptions } from '@takeover/engine';
-import { auditLog, createEngine, portalNotifications, runReadModels, syncStatusView, whyView } from '@takeover/engine';
+import { createEngine } from '@takeover/engine';
 import type { EntraEmulator, GoogleEmulator } from '@takeover/directory-emulators';
 import type { HostConfig } from '../config.js';
-import type { HostDb } from '../db/HostDb.js';
+import type { HostDb } from '../db/hostDb.js';
 import { DEFAULT_SCRYPT_COST, hashPassword } from '../db/passwords.js';
 import type { ScryptCost } from '../db/passwords.js';
 import { openPostgresHostDb } from '../db/postgresHostDb.js';
 import { openSqliteHostDb } from '../db/sqliteHostDb.js';
 import { DEFAULT_THROTTLE, loginThrottle } from '../db/throttle.js';
+import { openJobStore } from '../db/jobStore.js';
 import type { ThrottleLimits } from '../db/throttle.js';
 import { googleDirectory, microsoftDirectory } from '../wiring/directories.js';
 import type { DirectorySetup } from '../wiring/directories.js';
@@ -28,14 +29,15 @@ import { adminService } from './admin.js';
 import type { AppContext, ReadSide } from './context.js';
 import { caughtUp } from './context.js';
 import { demoService } from './demo.js';
-import type { HostApp, Readiness } from './HostApp.js';
+import type { HostApp, Readiness } from './hostApp.js';
 import { portalService } from './portal.js';
 import { deviceTokens } from './devices.js';
 import { reconcileCredentials } from './pendingChange.js';
 import { reconcileReservations, RESERVATION_GRACE_MS } from './reconcile.js';
 import type { TestHooks } from './testHooks.js';
-import { activationTokens } from './tokens.js';
-import { usersIndex } from './usersIndex.js';
+import { ACTIVATION_VALID_FOR, activationTokens } from './tokens.js';
+import { openReadModels } from '../wiring/readModels.js';
+import { jobRunner } from './jobs.js';
 
 export interface HostAppOptions {
   /** pino's destination (tests capture the logs); default stdout. */
@@ -105,12 +107,22 @@ export const createHostApp = async (config: HostConfig, options: HostAppOptions 
     const { db, backend } = await openDb(config);
     cleanup.push(() => db.close());
     const throttle = await loginThrottle(backend, options.throttle ?? DEFAULT_THROTTLE);
+    const jobs = jobRunner(await openJobStore(backend), logger.child({ component: 'jobs' }), {
+      instanceId: config.instanceId,
+      ...(options.testHooks?.jobItem === undefined ? {} : { beforeItem: options.testHooks.jobItem }),
+    });
+    cleanup.push(() => jobs.close());
     const cookieSecret = await db.secret('cookie-secret', randomSecret);
     const activation = activationTokens(await db.secret('activation-key', randomSecret));
     const devices = deviceTokens(await db.secret('device-key', randomSecret));
 
     const opened = await openStore(config.store);
     cleanup.push(() => opened.close());
+    const persisted = await openReadModels(opened, config, backend.kind === 'postgres' ? backend.pool : undefined, {
+      // A failing batch is rolled back and retried (never skipped); the log and /readyz say which projection and why.
+      onError: (f) => logger.error({ projection: f.name, attempts: f.attempts, cause: f.error }, 'read model projection failed; retrying'),
+    });
+    cleanup.push(() => persisted.close());
     const emulators = await emulatorsFor(config, options);
     if (emulators.owned !== undefined) cleanup.push(emulators.owned.close);
 
@@ -125,17 +137,25 @@ export const createHostApp = async (config: HostConfig, options: HostAppOptions 
     const platformPolicy = defaultPlatformPasswordPolicy;
     const engine = createEngine({
       store: opened.store,
+      ...(opened.budget === undefined ? {} : { budget: opened.budget }),
       instanceId: config.instanceId,
+      ...(config.externalChangeSweepSeconds === 0 ? {} : { externalChangeSweep: { intervalMs: config.externalChangeSweepSeconds * 1000 } }),
       connectors: Object.fromEntries(directories.map((d) => [d.id, d.connector])),
       mailer: mail.mailer,
       mail: {
         platformName: config.platformName,
         portalUrl: `${config.publicUrl}/portal`,
+        activationLinkValidFor: ACTIVATION_VALID_FOR,
         activationUrl: ({ userId }) => `${config.publicUrl}/portal/activate?token=${encodeURIComponent(activation.mint(userId))}`,
       },
       metrics: metrics.engine,
       logger: engineLog,
       platform: { name: config.platformName, passwordPolicy: platformPolicy },
+      // settleAll at start visits the users the persisted list marks as owing work, not every stream.
+      owedWork: persisted.users,
+      // The sweep's cursors and its lookup of the accounts' users, in the read models' tables (nothing rebuilt in memory).
+      sweepCursors: persisted.sweepCursors,
+      linkedAccounts: persisted.users,
       ...options.engine,
     });
     cleanup.push(() => engine.close());
@@ -156,12 +176,20 @@ export const createHostApp = async (config: HostConfig, options: HostAppOptions 
       }
     }
 
-    const models = { sync: syncStatusView(), audit: auditLog(), notifications: portalNotifications(), why: whyView(), users: usersIndex() };
-    const running = runReadModels(opened.store, Object.values(models));
-    cleanup.push(() => running.stop());
-    const readSide: ReadSide = { ...models, running };
+    const readSide: ReadSide = {
+      audit: persisted.audit,
+      notifications: persisted.notifications,
+      why: persisted.why,
+      health: persisted.health,
+      users: persisted.users,
+      projections: persisted.running,
+    };
 
     let closing = false;
+    metrics.countExternalChangesFrom(async () => {
+      await caughtUp(ctx);
+      return persisted.users.rollout();
+    });
     const ctx: AppContext = {
       config,
       store: opened.store,
@@ -170,6 +198,7 @@ export const createHostApp = async (config: HostConfig, options: HostAppOptions 
       throttle,
       directories,
       read: readSide,
+      jobs,
       activation,
       devices,
       scrypt: options.scrypt ?? DEFAULT_SCRYPT_COST,
@@ -200,6 +229,7 @@ export const createHostApp = async (config: HostConfig, options: HostAppOptions 
       void reconcileCredentials(ctx, { breakHolds: false }).catch((e: unknown) =>
         logger.warn({ err: { type: (e as Error).name } }, 'settling unfinished password changes failed'),
       );
+      void jobs.resumeOrphans().catch((e: unknown) => logger.warn({ err: { type: (e as Error).name } }, 'resuming jobs failed'));
     }, RESERVATION_GRACE_MS);
     reconciling.unref();
     cleanup.push(() => {
@@ -240,6 +270,7 @@ export const createHostApp = async (config: HostConfig, options: HostAppOptions 
     logger.info(
       {
         store: opened.description,
+        readModels: persisted.description,
         database: db.kind,
         mail: config.mail.kind,
         directories: directories.map((d) => ({ id: d.id, mode: d.mode, domain: d.domain, endpoint: d.endpoint })),
@@ -261,8 +292,17 @@ export const createHostApp = async (config: HostConfig, options: HostAppOptions 
           (e: unknown) => ({ name: 'host-db', ok: false, detail: (e as Error).name }),
         ),
       );
-      const current = await caughtUp(ctx, 1_000);
-      checks.push(current ? { name: 'read-models', ok: true } : { name: 'read-models', ok: false, detail: 'catching up' });
+      const failing = persisted.running.failing();
+      const current = failing.length === 0 && (await caughtUp(ctx, 1_000));
+      checks.push(
+        current
+          ? { name: 'read-models', ok: true }
+          : {
+              name: 'read-models',
+              ok: false,
+              detail: failing.length === 0 ? 'catching up' : `failing: ${failing.map((f) => f.name).join(', ')} (see the log)`,
+            },
+      );
       if (closing) checks.push({ name: 'shutdown', ok: false, detail: 'shutting down' });
       const pausedDirectories = engine.directoryProblems().map((p) => ({ id: p.directoryId, reason: p.reason, checks: p.checks }));
       return { ready: checks.every((c) => c.ok), checks, pausedDirectories };
@@ -274,7 +314,8 @@ export const createHostApp = async (config: HostConfig, options: HostAppOptions 
         closing = true;
         clearInterval(reconciling);
         logger.info({ deadlineMs }, 'shutting down');
-        await running.stop().catch(() => undefined);
+        await jobs.close().catch(() => undefined);
+        await persisted.close().catch(() => undefined);
         const finished = await Promise.race([
           Promise.all([settling, engine.close()]).then(() => true),
           sleep(deadlineMs).then(() => false),
@@ -296,6 +337,11 @@ export const createHostApp = async (config: HostConfig, options: HostAppOptions 
       return closed;
     };
 
+    // The services register their job kinds; then jobs a stopped instance left are resumed.
+    const admin = adminService(ctx, mail.mailer);
+    const resumed = await jobs.resumeOrphans({ breakHolds: db.kind === 'sqlite' });
+    if (resumed > 0) logger.info({ jobs: resumed }, 'resumed unfinished jobs');
+
     return {
       settings: {
         platformName: config.platformName,
@@ -305,7 +351,7 @@ export const createHostApp = async (config: HostConfig, options: HostAppOptions 
         cookieSecret,
         demo: demo !== undefined,
       },
-      admin: adminService(ctx),
+      admin,
       portal: portalService(ctx),
       demo,
       logger,

@@ -12,7 +12,7 @@ import type { Secret, UserId } from '@takeover/core';
 import { hashPassword } from '../db/passwords.js';
 import type { AppContext } from './context.js';
 import { execute, freshCommandId, nowIso } from './context.js';
-import type { Outcome, Problem } from './HostApp.js';
+import type { Outcome, Problem } from './hostApp.js';
 import { passwordVersionOf, settleHeld } from './pendingChange.js';
 import { conflict, unavailableFrom } from './problems.js';
 
@@ -73,7 +73,7 @@ export const changeCredential = async (ctx: AppContext, change: CredentialChange
       userId,
       at: nowIso(ctx),
       password: change.password,
-      by: change.by,
+      by: change.by === 'user-activation' ? { role: 'user', via: 'activation' } : { role: 'user', via: 'portal' },
     });
     if (E.isRight(done)) {
       await ctx.testHooks.passwordSet?.(userId);

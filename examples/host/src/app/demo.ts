@@ -9,8 +9,8 @@ import { readOutbox } from '../wiring/mail.js';
 import { GOOGLE, MICROSOFT } from '../wiring/directories.js';
 import type { AppContext } from './context.js';
 import type { IsoTime } from '@takeover/core';
-import type { DemoService } from './HostApp.js';
-import { notFound, unavailableFrom } from './problems.js';
+import type { DemoService } from './hostApp.js';
+import { invalid, notFound, unavailableFrom } from './problems.js';
 
 export interface DemoDirectories {
   readonly google?: GoogleEmulator;
@@ -38,6 +38,20 @@ export const demoService = (ctx: AppContext, emulators: DemoDirectories, outbox:
       });
     }
     return E.left(notFound('directory', directoryId));
+  },
+  changePassword: async (directoryId, userKey, password) => {
+    const emulator = directoryId === GOOGLE ? emulators.google : directoryId === MICROSOFT ? emulators.microsoft : undefined;
+    if (emulator === undefined) return E.left(notFound('directory', directoryId));
+    const r = await emulator.changePasswordAsUser(userKey, reveal(password));
+    switch (r._tag) {
+      case 'Changed':
+        return E.right({ changed: true as const });
+      case 'NoSuchUser':
+        return E.left(notFound('user', userKey));
+      // The directory's own words (they never quote the password).
+      case 'Rejected':
+        return E.left(invalid('password', `the directory refused it: ${r.message}`));
+    }
   },
   mail: async () => {
     if (!outbox) return [];

@@ -4,8 +4,9 @@
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import type { DirectoryId } from '@takeover/core';
+import type { UserListFilter, UserListQuery, UserListSort } from '@takeover/engine';
 import { Secret } from '@takeover/core';
-import type { AttributeChanges, CreateUserInput, DirectoryPolicyChange, Problem } from './HostApp.js';
+import type { AttributeChanges, BookmarkInput, CreateUserInput, DirectoryPolicyChange, Problem } from './hostApp.js';
 import { isEmailAddress, nameProblem, normaliseName } from './text.js';
 
 const invalid = (field: string, reason: string): Problem => ({ kind: 'invalid', field, reason });
@@ -268,6 +269,179 @@ export const decodePasswordChange = (body: unknown): E.Either<Problem, { readonl
 export const decodeVerify = (body: unknown): E.Either<Problem, { readonly userKey: string; readonly password: Secret }> =>
   object({ userKey: Id, password: Password }, {})(body);
 
+/** `POST /demo/directories/:id/users/:userKey/password`: `{ password }`. */
+export const decodeDemoPassword = (body: unknown): E.Either<Problem, { readonly password: Secret }> =>
+  object({ password: Password }, {})(body);
+
 /** `POST /portal/api/password-check`: `{ token?, password }` (the live feedback). */
 export const decodePasswordCheck = (body: unknown): E.Either<Problem, { readonly token?: string; readonly password: Secret }> =>
   E.map((o: { readonly token?: string; readonly password: Secret }) => defined(o))(object({ password: Password }, { token: Token })(body));
+
+/** An absolute `https:` URL of at most 2,048 characters, without credentials in it. */
+const isHttpsUrl = (s: string): boolean => {
+  if (s.length > 2048 || CONTROL.test(s) || /\s/.test(s)) return false;
+  try {
+    const u = new URL(s);
+    return u.protocol === 'https:' && u.hostname !== '' && u.username === '' && u.password === '';
+  } catch {
+    return false;
+  }
+};
+const HttpsUrl = refined(
+  'HttpsUrl',
+  'must be an https: address such as https://intranet.example.com/ (no other scheme, no user name or password in it)',
+  isHttpsUrl,
+  (s) => s,
+);
+const BookmarkName = refined(
+  'BookmarkName',
+  'must be 1 to 60 characters without line breaks',
+  (s) => s.trim().length > 0 && s.trim().length <= 60 && nameProblem(s) === undefined,
+  (s) => normaliseName(s),
+);
+/** An icon: an `https:` image address, or up to 4 characters (an emoji or initials) shown on the tile. */
+const Icon = refined(
+  'Icon',
+  'must be an https: image address or up to 4 characters (an emoji or initials)',
+  (s) => isHttpsUrl(s) || ([...s.trim()].length > 0 && [...s.trim()].length <= 4 && nameProblem(s) === undefined),
+  (s) => s.trim(),
+);
+
+export const MAX_BOOKMARKS = 50;
+
+/** `PUT /api/directories/:id/bookmarks`: `[{ name, url, icon? }]`, at most 50; a problem names the item (`[2].url`). */
+export const decodeBookmarks = (body: unknown): E.Either<Problem, ReadonlyArray<BookmarkInput>> => {
+  if (!Array.isArray(body)) return E.left(invalid('body', 'must be a JSON array of bookmarks [{ "name", "url", "icon"? }]'));
+  if (body.length > MAX_BOOKMARKS) return E.left(invalid('body', `must hold at most ${String(MAX_BOOKMARKS)} bookmarks`));
+  const out: BookmarkInput[] = [];
+  for (const [i, item] of (body as ReadonlyArray<unknown>).entries()) {
+    const decoded = object({ name: BookmarkName, url: HttpsUrl }, { icon: Icon })(item, `[${String(i)}]`);
+    if (E.isLeft(decoded)) return decoded;
+    out.push(defined<BookmarkInput>(decoded.right));
+  }
+  return E.right(out);
+};
+
+/** A failing binding's reason codes (core's `FailureClass`). */
+const FAILURE_CLASSES = ['retryable', 'permanent', 'auth'] as const;
+const ROLLOUT_STATES = ['awaiting-first-login', 'in-sync', 'pending', 'in-flight', 'failing', 'unresolved', 'paused'] as const;
+
+/**
+ * The user list's filter from a query string (`GET /api/users.csv?state=&directoryId=&sync=&failingReason=&text=`):
+ * each parameter at most once, known values only; unknown parameters are refused (a typo must not export everyone).
+ */
+export const decodeUserListFilter = (given: unknown): E.Either<Problem, UserListFilter> => {
+  const query: Readonly<Record<string, unknown>> = isRecord(given) ? given : {};
+  const known = ['state', 'directoryId', 'sync', 'failingReason', 'text'];
+  const unknown = Object.keys(query).find((k) => !known.includes(k));
+  if (unknown !== undefined) return E.left(invalid(unknown.slice(0, 64), `is not a known filter (known: ${known.join(', ')})`));
+  const one = (k: string): E.Either<Problem, string | undefined> => {
+    const v = query[k];
+    if (v === undefined) return E.right(undefined);
+    if (typeof v !== 'string' || v.length > 256 || CONTROL.test(v))
+      return E.left(invalid(k, 'must be given once, as text of at most 256 characters'));
+    return E.right(v);
+  };
+  const out: Record<string, string> = {};
+  for (const k of known) {
+    const v = one(k);
+    if (E.isLeft(v)) return v;
+    if (v.right !== undefined && v.right !== '') out[k] = v.right;
+  }
+  if (out.state !== undefined && !['staged', 'active', 'suspended'].includes(out.state))
+    return E.left(invalid('state', 'must be one of "staged", "active", "suspended"'));
+  if (out.sync !== undefined && !(ROLLOUT_STATES as ReadonlyArray<string>).includes(out.sync))
+    return E.left(invalid('sync', `must be one of ${ROLLOUT_STATES.map((s) => `"${s}"`).join(', ')}`));
+  if (out.directoryId !== undefined && !/^[a-z0-9][a-z0-9-]{0,62}$/.test(out.directoryId))
+    return E.left(invalid('directoryId', 'must be a directory id such as "google" or "microsoft"'));
+  if (out.failingReason !== undefined && !(FAILURE_CLASSES as ReadonlyArray<string>).includes(out.failingReason))
+    return E.left(invalid('failingReason', `must be one of ${FAILURE_CLASSES.map((s) => `"${s}"`).join(', ')}`));
+  if (out.failingReason !== undefined && out.sync !== 'failing') return E.left(invalid('failingReason', 'needs sync=failing'));
+  return E.right(out);
+};
+
+const LIST_KEYS = ['q', 'sort', 'order', 'limit', 'after', 'offset'];
+
+/** `GET /api/users`: the user list's filter, sort, order, a page size and where to start. */
+export interface UserListRequest {
+  readonly query: UserListQuery;
+  /** Users to skip before the page (walked by keyset pages, never an SQL OFFSET); never with `after`. */
+  readonly offset?: number;
+}
+
+/**
+ * `GET /api/users?state=&directoryId=&sync=&failingReason=&text=&sort=&order=&limit=&after=`: the
+ * console's filters (`q` is the older name of `text`), `sort` email|name|updated, `order` asc|desc,
+ * `limit` 1–500 (default 50), `after` the `next` of the previous page; `offset` for older callers.
+ * Each parameter at most once; an unknown one is refused by name.
+ */
+export const decodeUserListRequest = (given: unknown): E.Either<Problem, UserListRequest> => {
+  const query: Readonly<Record<string, unknown>> = isRecord(given) ? given : {};
+  const filterPart: Record<string, unknown> = {};
+  const rest: Record<string, string> = {};
+  for (const [k, v] of Object.entries(query)) {
+    if (!LIST_KEYS.includes(k)) {
+      filterPart[k] = v;
+      continue;
+    }
+    if (typeof v !== 'string' || v.length > 2_000 || CONTROL.test(v)) return E.left(invalid(k, 'must be given once, as text'));
+    if (v !== '') rest[k] = v;
+  }
+  if (rest.q !== undefined) {
+    if (filterPart.text !== undefined) return E.left(invalid('q', 'give text or q (its older name), not both'));
+    filterPart.text = rest.q;
+  }
+  const filter = decodeUserListFilter(filterPart);
+  if (E.isLeft(filter)) {
+    const known = 'known: state, directoryId, sync, failingReason, text, q, sort, order, limit, after, offset';
+    return E.left(
+      filter.left.kind === 'invalid' && filter.left.reason.startsWith('is not a known filter')
+        ? invalid(filter.left.field, `is not a known parameter (${known})`)
+        : filter.left,
+    );
+  }
+  if (rest.sort !== undefined && !['email', 'name', 'updated'].includes(rest.sort))
+    return E.left(invalid('sort', 'must be one of "email", "name", "updated"'));
+  if (rest.order !== undefined && rest.order !== 'asc' && rest.order !== 'desc') return E.left(invalid('order', 'must be "asc" or "desc"'));
+  const whole = (k: string, min: number, max: number): E.Either<Problem, number | undefined> => {
+    const v = rest[k];
+    if (v === undefined) return E.right(undefined);
+    if (!/^\d{1,10}$/.test(v) || Number(v) < min || Number(v) > max)
+      return E.left(invalid(k, `must be a whole number from ${String(min)} to ${String(max)}`));
+    return E.right(Number(v));
+  };
+  const limit = whole('limit', 1, 500);
+  if (E.isLeft(limit)) return limit;
+  const offset = whole('offset', 0, 1_000_000_000);
+  if (E.isLeft(offset)) return offset;
+  if (offset.right !== undefined && rest.after !== undefined) return E.left(invalid('offset', 'give after (a cursor) or offset, not both'));
+  if (rest.after !== undefined && !/^[A-Za-z0-9_-]{1,2000}$/.test(rest.after))
+    return E.left(invalid('after', 'must be the next cursor of a previous page'));
+  return E.right({
+    query: {
+      filter: filter.right,
+      ...(rest.sort === undefined ? {} : { sort: rest.sort as UserListSort }),
+      ...(rest.order === undefined ? {} : { order: rest.order }),
+      ...(limit.right === undefined ? {} : { limit: limit.right }),
+      ...(rest.after === undefined ? {} : { after: rest.after }),
+    },
+    ...(offset.right === undefined || offset.right === 0 ? {} : { offset: offset.right }),
+  });
+};
+
+/** `POST /portal/api/notifications/dismiss`: `{ ids: [...] }` (at most 500 ids) or `{ all: true }`. */
+export const decodeDismiss = (body: unknown): E.Either<Problem, ReadonlyArray<string> | 'all'> => {
+  if (!isRecord(body)) return E.left(invalid('body', 'must be a JSON object: { "ids": [...] } or { "all": true }'));
+  const keys = Object.keys(body);
+  if (keys.length !== 1 || (keys[0] !== 'ids' && keys[0] !== 'all'))
+    return E.left(invalid('body', 'must have exactly one field: ids (a list of notification group ids) or all (true)'));
+  if (keys[0] === 'all') return body.all === true ? E.right('all') : E.left(invalid('all', 'must be true'));
+  const ids = body.ids;
+  if (!Array.isArray(ids) || ids.length === 0 || ids.length > 500)
+    return E.left(invalid('ids', 'must be a list of 1 to 500 notification group ids'));
+  const bad = (ids as ReadonlyArray<unknown>).findIndex(
+    (id) => typeof id !== 'string' || id.length === 0 || id.length > 1000 || CONTROL.test(id),
+  );
+  if (bad !== -1) return E.left(invalid(`ids.${String(bad)}`, 'must be a notification group id (text of 1 to 1000 characters)'));
+  return E.right(ids as ReadonlyArray<string>);
+};

@@ -15,9 +15,9 @@ import { randomUUID } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
 import type { UserId } from '@takeover/core';
 import { loadUser } from '@takeover/engine';
-import type { CredentialRow } from '../db/HostDb.js';
+import type { CredentialRow } from '../db/hostDb.js';
 import type { AppContext } from './context.js';
-import type { Problem } from './HostApp.js';
+import type { Problem } from './hostApp.js';
 import { problemOf } from './problems.js';
 
 /** How long a settler holds the row: one read of the user's events and one write. */

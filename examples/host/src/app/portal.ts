@@ -1,14 +1,16 @@
 // The portal's service: login (scrypt, throttled, then the engine's LogIn whose plaintext carries
 // the pushes), sessions, activation, password change, live policy feedback and notifications.
 import * as E from 'fp-ts/lib/Either.js';
-import type { Secret } from '@takeover/core';
+import type { IsoTime, Secret } from '@takeover/core';
 import { checkPassword, currentBindings, describeViolation, syncStatus } from '@takeover/core';
 import { dummyVerification, verifyPassword } from '../db/passwords.js';
+import { portalBookmarks } from './bookmarks.js';
+import { portalStateWords } from './words.js';
 import { changeCredential } from './credentialChange.js';
 import type { AppContext } from './context.js';
 import { readCredential } from './pendingChange.js';
 import { caughtUp, execute, freshCommandId, guarded, labelOf, nowIso } from './context.js';
-import type { PasswordFeedback, PortalPrincipal, PortalService, Problem } from './HostApp.js';
+import type { PasswordFeedback, PortalPrincipal, PortalService, Problem } from './hostApp.js';
 import { notFound, UNAUTHORIZED } from './problems.js';
 import { hashToken, newSessionToken } from './tokens.js';
 import type { LoadedUser } from './views.js';
@@ -16,6 +18,10 @@ import { loadExisting } from './views.js';
 import { displayNameOf } from './usersIndex.js';
 
 export const PORTAL_SESSION_MS = 12 * 3600 * 1000;
+/** The portal shows the notifications of the last 30 days (docs/glossary.md, "Notifications")… */
+export const RECENT_NOTIFICATION_DAYS = 30;
+/** …at most this many groups (logins) of them, newest first. */
+export const RECENT_NOTIFICATION_GROUPS = 10;
 
 const principalOf = ({ user }: LoadedUser): PortalPrincipal => ({
   kind: 'user',
@@ -29,9 +35,13 @@ export const portalService = (ctx: AppContext): PortalService => {
 
   /** The user an activation token is for, while its password is still pending. */
   const activationUser = async (token: string): Promise<E.Either<Problem, LoadedUser>> => {
-    const userId = ctx.activation.verify(token);
+    const verified = ctx.activation.verifyIssued(token);
     const gone = notFound('activation', 'token');
-    if (userId === undefined) return E.left(gone);
+    if (verified === undefined) return E.left(gone);
+    const { userId, issuedAt } = verified;
+    // A resent link (POST /api/users/:id/activation-mail) invalidates every link issued before it.
+    const notBefore = await ctx.db.activationNotBefore(userId);
+    if (notBefore !== undefined && (issuedAt === undefined || issuedAt < notBefore.getTime())) return E.left(gone);
     const loaded = await loadExisting(ctx, userId);
     if (E.isLeft(loaded)) return loaded.left.kind === 'not-found' ? E.left(gone) : loaded;
     return loaded.right.user.passwordStatus === 'pending' ? loaded : E.left(gone);
@@ -89,14 +99,15 @@ export const portalService = (ctx: AppContext): PortalService => {
       await attempt.passed();
       const loggedIn = await execute(ctx, { type: 'LogIn', commandId: freshCommandId(), userId: row.userId, at: nowIso(ctx), password });
       if (E.isLeft(loggedIn)) return loggedIn;
-      const loaded = await loadExisting(ctx, row.userId);
-      if (E.isLeft(loaded)) return loaded;
+      // The state the login appended at (no second read of the stream).
+      const { state, directories } = loggedIn.right;
+      if (state.status === 'absent') return E.left(UNAUTHORIZED);
       const sessionToken = newSessionToken();
       await ctx.db.createSession(hashToken(sessionToken), 'portal', row.userId, new Date(ctx.now().getTime() + PORTAL_SESSION_MS));
       ctx.logger.info({ userId: row.userId }, 'portal login');
       return E.right({
         sessionToken,
-        principal: principalOf(loaded.right),
+        principal: principalOf({ user: state, directories }),
         device: knownDevice !== undefined && device !== undefined ? device : ctx.devices.mint(deviceAccount(account)),
       });
     },
@@ -181,17 +192,49 @@ export const portalService = (ctx: AppContext): PortalService => {
       const loaded = 'activationToken' in who ? await activationUser(who.activationToken) : await loadExisting(ctx, who.userId);
       return E.map((l: LoadedUser) => feedback(l, candidate))(loaded);
     },
+    bookmarks: (userId) => portalBookmarks(ctx, userId),
+    directories: async (userId) => {
+      const loaded = await loadExisting(ctx, userId);
+      if (E.isLeft(loaded)) return [];
+      return syncStatus(loaded.right.user, loaded.right.directories, { now: nowIso(ctx) }).map((s) => ({
+        directoryId: s.directoryId,
+        label: labelOf(ctx, s.directoryId),
+        words: portalStateWords(s.state),
+      }));
+    },
+    dismissNotifications: async (userId, ids) => {
+      await caughtUp(ctx, 1_000);
+      // A group (the login that caused it) or, as before groups, one notification: each id is the user's own or ignored.
+      const [groups, notes] = await Promise.all([
+        ctx.read.notifications.recent(userId, { limit: 500 }),
+        ctx.read.notifications.forUser(userId, 500),
+      ]);
+      const mine = new Set([...groups.map((g) => g.id), ...notes.map((n) => n.id)]);
+      const keys = ids === 'all' ? groups.map((g) => g.id) : [...new Set(ids)].filter((id) => mine.has(id));
+      await ctx.db.dismiss(userId, keys);
+      return { dismissed: keys.length };
+    },
     notifications: async (userId) => {
       await caughtUp(ctx, 1_000);
-      const items = [...ctx.read.notifications.forUser(userId)].reverse().map((n) => ({ ...n, label: labelOf(ctx, n.directoryId) }));
+      const dismissed = await ctx.db.dismissed(userId);
+      const since = new Date(ctx.now().getTime() - RECENT_NOTIFICATION_DAYS * 24 * 3600 * 1000).toISOString() as IsoTime;
+      const groups = (
+        await ctx.read.notifications.recent(userId, { since, limit: RECENT_NOTIFICATION_GROUPS, leaveOut: [...dismissed] })
+      ).flatMap((g) => {
+        const notifications = g.notifications
+          .filter((n) => !dismissed.has(n.id))
+          .map((n) => ({ ...n, label: labelOf(ctx, n.directoryId) }));
+        return notifications.length === 0 ? [] : [{ id: g.id, cause: g.cause, at: g.at, heading: g.heading, notifications }];
+      });
+      const items = groups.flatMap((g) => [...g.notifications].reverse());
       const loaded = await loadExisting(ctx, userId);
-      if (E.isLeft(loaded)) return { items, updating: [] };
+      if (E.isLeft(loaded)) return { groups, items, updating: [] };
       const { user, directories } = loaded.right;
       // What is being written to a directory right now; an owed push that waits for a login is not.
       const updating = syncStatus(user, directories, { now: nowIso(ctx) })
         .filter((s) => s.state === 'in-flight' || s.state === 'resolving')
         .map((s) => ({ directoryId: s.directoryId, label: labelOf(ctx, s.directoryId) }));
-      return { items, updating };
+      return { groups, items, updating };
     },
   };
   // Every Outcome method: a thrown dependency error is `unavailable`, never an exception.

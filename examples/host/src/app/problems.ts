@@ -1,7 +1,7 @@
 // Engine and core errors as the `Problem`s the HTTP layer maps to statuses. Messages come from the
 // core, which never puts a password in one.
 import type { EngineError } from '@takeover/engine';
-import type { Problem } from './HostApp.js';
+import type { Problem } from './hostApp.js';
 
 export const notFound = (what: Extract<Problem, { kind: 'not-found' }>['what'], id: string): Problem => ({ kind: 'not-found', what, id });
 export const invalid = (field: string, reason: string): Problem => ({ kind: 'invalid', field, reason });

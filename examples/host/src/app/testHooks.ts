@@ -8,6 +8,8 @@ export interface TestHooks {
   readonly credentialWritten?: (userId: UserId) => Promise<void>;
   /** After `SetPassword` was appended, before the pending marker is cleared. */
   readonly passwordSet?: (userId: UserId) => Promise<void>;
+  /** Before a job's runner takes an item (before it checks that the job still runs). */
+  readonly jobItem?: (jobId: string, seq: number) => Promise<void>;
 }
 
 export const TEST_HOOK_POINTS = ['credential-written', 'password-set'] as const;

@@ -1,18 +1,9 @@
-// The host's own read model: every user folded with the core's `evolve`, for the console's search
-// (email, names) and the home page. In memory, rebuilt from the store at each start.
-import type { ExistingUser, UserEvent, UserId, UserState } from '@takeover/core';
-import { currentBindings, userDecider } from '@takeover/core';
-import type { ReadModel, Recorded } from '@takeover/engine';
-import type { UserSummary } from './HostApp.js';
-
-export interface UsersIndex extends ReadModel {
-  readonly search: (query: { readonly q?: string; readonly limit?: number; readonly offset?: number }) => {
-    readonly total: number;
-    readonly users: ReadonlyArray<UserSummary>;
-  };
-  readonly get: (userId: UserId) => ExistingUser | undefined;
-  readonly count: () => number;
-}
+// How a user reads in the console and the portal. The console's list itself is the engine's
+// `UserListView`, kept in the database by @takeover/read-models (wiring/readModels.ts).
+import type { ExistingUser } from '@takeover/core';
+import { currentBindings } from '@takeover/core';
+import type { UserListPage, UserListQuery, UserListRow, UserListView } from '@takeover/engine';
+import type { UserListEntry, UserSummary } from './hostApp.js';
 
 export const displayNameOf = (u: ExistingUser): string =>
   u.attributes.displayName ?? `${u.attributes.givenName} ${u.attributes.familyName}`;
@@ -26,39 +17,59 @@ export const summaryOf = (u: ExistingUser): UserSummary => ({
   directories: currentBindings(u).map((b) => b.directoryId),
 });
 
-export const usersIndex = (): UsersIndex => {
-  const users = new Map<UserId, UserState>();
-  const seen = new Set<string>();
-  const existing = (): ExistingUser[] => [...users.values()].filter((u): u is ExistingUser => u.status === 'present');
-  return {
-    apply: (events: ReadonlyArray<Recorded>) => {
-      for (const r of events) {
-        if (seen.has(r.id) || !r.streamId.startsWith('user-')) continue;
-        seen.add(r.id);
-        const e = r.event as UserEvent;
-        const id = e.data.userId;
-        users.set(id, userDecider.evolve(users.get(id) ?? userDecider.initialState, e));
-      }
-    },
-    search: ({ q, limit = 50, offset = 0 }) => {
-      const needle = (q ?? '').trim().toLowerCase();
-      const matching = existing()
-        .filter(
-          (u) =>
-            needle === '' ||
-            [u.attributes.email, u.attributes.givenName, u.attributes.familyName, displayNameOf(u)].some((s) =>
-              s.toLowerCase().includes(needle),
-            ),
-        )
-        .sort((a, b) => a.attributes.email.localeCompare(b.attributes.email));
-      const size = Number.isFinite(limit) ? Math.max(0, Math.min(200, Math.floor(limit))) : 50;
-      const from = Number.isFinite(offset) ? Math.max(0, Math.floor(offset)) : 0;
-      return { total: matching.length, users: matching.slice(from, from + size).map(summaryOf) };
-    },
-    get: (userId) => {
-      const u = users.get(userId);
-      return u?.status === 'present' ? u : undefined;
-    },
-    count: () => existing().length,
-  };
+const summaryOfRow = (r: UserListRow): UserSummary => ({
+  id: r.userId,
+  email: r.email,
+  displayName: r.displayName,
+  state: r.state,
+  passwordStatus: r.passwordStatus,
+  directories: r.directories.map((d) => d.directoryId),
+});
+
+/**
+ * The console's search (email or name, sorted by email) over the user list, with the page by
+ * offset the console and `/api/users` take: the offset is walked by keyset pages of 500, never
+ * an SQL OFFSET.
+ */
+export const searchUsers = async (
+  users: UserListView,
+  { q, limit = 50, offset = 0 }: { readonly q?: string; readonly limit?: number; readonly offset?: number },
+): Promise<{ readonly total: number; readonly users: ReadonlyArray<UserSummary> }> => {
+  const size = Number.isFinite(limit) ? Math.max(0, Math.min(200, Math.floor(limit))) : 50;
+  let skip = Number.isFinite(offset) ? Math.max(0, Math.floor(offset)) : 0;
+  const filter = q === undefined || q.trim() === '' ? {} : { text: q };
+  let after: string | undefined;
+  for (;;) {
+    const page = await users.list({
+      filter,
+      sort: 'email',
+      limit: skip > 0 ? Math.min(500, skip) : Math.max(1, size),
+      ...(after === undefined ? {} : { after }),
+    });
+    if (skip === 0 || page.next === undefined) {
+      return { total: page.total, users: skip > 0 || size === 0 ? [] : page.rows.map(summaryOfRow) };
+    }
+    skip -= page.rows.length;
+    after = page.next;
+  }
+};
+
+/** A list row as `GET /api/users` answers it: the summary plus where the user stands in each bound directory. */
+export const entryOfRow = (r: UserListRow): UserListEntry => ({ ...summaryOfRow(r), status: r.directories });
+
+/**
+ * One page of the user list (`GET /api/users`): the view's keyset page; with `offset`, that many
+ * users are skipped first by keyset pages of 500 (for older callers; `after` is the way to page).
+ * Throws the view's error for a bad query (an unknown cursor).
+ */
+export const pageOfUsers = async (users: UserListView, query: UserListQuery, offset = 0): Promise<UserListPage> => {
+  let skip = Math.max(0, Math.floor(offset));
+  let after = query.after;
+  for (;;) {
+    if (skip === 0) return users.list({ ...query, ...(after === undefined ? {} : { after }) });
+    const page = await users.list({ ...query, limit: Math.min(500, skip), ...(after === undefined ? {} : { after }) });
+    if (page.next === undefined) return { rows: [], total: page.total };
+    skip -= page.rows.length;
+    after = page.next;
+  }
 };

@@ -7,7 +7,7 @@ import { loadDirectories, loadUser } from '@takeover/engine';
 import type { DirectorySetup } from '../wiring/directories.js';
 import type { AppContext } from './context.js';
 import { labelOf, nowIso } from './context.js';
-import type { DirectoryView, Problem, UserView } from './HostApp.js';
+import type { DirectoryView, Problem, UserView } from './hostApp.js';
 import { notFound, unavailable } from './problems.js';
 import { summaryOf } from './usersIndex.js';
 
@@ -53,7 +53,7 @@ export const directoryView = async (ctx: AppContext, setup: DirectorySetup): Pro
     mode: setup.mode,
     endpoint: setup.endpoint,
     policy: info.policy,
-    needsAdmin: ctx.read.sync.directoryHealth(setup.id).needsAdmin,
+    needsAdmin: (await ctx.read.health.directoryHealth(setup.id)).needsAdmin,
     paused: ctx.engine.pausedDirectories().includes(setup.id),
     problems: ctx.engine
       .directoryProblems()

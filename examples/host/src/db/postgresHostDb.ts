@@ -3,7 +3,7 @@
 import pg from 'pg';
 import type { Pool } from 'pg';
 import type { UserId } from '@takeover/core';
-import type { CredentialRow, HostDb } from './HostDb.js';
+import type { CredentialRow, HostDb } from './hostDb.js';
 
 const schemaSql = (q: string) => `
 CREATE SCHEMA IF NOT EXISTS ${q};
@@ -17,6 +17,11 @@ CREATE TABLE IF NOT EXISTS ${q}.host_admins (email TEXT PRIMARY KEY, hash TEXT N
 CREATE TABLE IF NOT EXISTS ${q}.host_sessions (token_hash TEXT PRIMARY KEY, kind TEXT NOT NULL, subject TEXT NOT NULL, expires_at TIMESTAMPTZ NOT NULL);
 CREATE INDEX IF NOT EXISTS host_sessions_subject ON ${q}.host_sessions (kind, subject);
 CREATE TABLE IF NOT EXISTS ${q}.host_secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS ${q}.host_bookmarks (directory_id TEXT PRIMARY KEY, items TEXT NOT NULL, updated_at TIMESTAMPTZ NOT NULL DEFAULT now());
+CREATE TABLE IF NOT EXISTS ${q}.host_dismissed (user_id TEXT NOT NULL, notice_key TEXT NOT NULL, PRIMARY KEY (user_id, notice_key));
+CREATE TABLE IF NOT EXISTS ${q}.host_activation_links (user_id TEXT PRIMARY KEY, not_before BIGINT NOT NULL, renewed_by TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS ${q}.host_audit (key TEXT PRIMARY KEY, user_id TEXT NOT NULL, at TIMESTAMPTZ NOT NULL, by TEXT NOT NULL, type TEXT NOT NULL, summary TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS host_audit_user ON ${q}.host_audit (user_id, at);
 `;
 
 interface Row {
@@ -144,6 +149,34 @@ export const openPostgresHostDb = async (url: string, schema: string): Promise<P
     },
     credentialByEmail: async (email) => toRow(await one<Row>(`SELECT ${ROW} FROM ${q}.host_credentials WHERE email = $1`, [email])),
     credentialByUser: async (userId) => toRow(await one<Row>(`SELECT ${ROW} FROM ${q}.host_credentials WHERE user_id = $1`, [userId])),
+    activationNotBefore: async (userId) => {
+      const row = await one<{ not_before: string }>(`SELECT not_before FROM ${q}.host_activation_links WHERE user_id = $1`, [userId]);
+      return row === undefined ? undefined : new Date(Number(row.not_before));
+    },
+    renewActivation: async (userId, key, at) => {
+      const row = await one<{ not_before: string }>(
+        `INSERT INTO ${q}.host_activation_links AS a (user_id, not_before, renewed_by) VALUES ($1, $2, $3)
+         ON CONFLICT (user_id) DO UPDATE SET not_before = CASE WHEN a.renewed_by = excluded.renewed_by THEN a.not_before ELSE GREATEST(a.not_before, excluded.not_before) END,
+           renewed_by = excluded.renewed_by
+         RETURNING not_before`,
+        [userId, at.getTime(), key],
+      );
+      if (row === undefined) throw new Error('the activation link could not be renewed');
+      return new Date(Number(row.not_before));
+    },
+    recordAudit: async (e) => {
+      await pool.query(
+        `INSERT INTO ${q}.host_audit (key, user_id, at, by, type, summary) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (key) DO NOTHING`,
+        [e.key, e.userId, e.at, e.by, e.type, e.summary],
+      );
+    },
+    auditOf: async (userId) =>
+      (
+        await pool.query<{ key: string; user_id: string; at: Date; by: string; type: string; summary: string }>(
+          `SELECT key, user_id, at, by, type, summary FROM ${q}.host_audit WHERE user_id = $1 ORDER BY at, key`,
+          [userId],
+        )
+      ).rows.map((r) => ({ key: r.key, userId: r.user_id as UserId, at: r.at, by: r.by, type: r.type, summary: r.summary })),
     adminHash: async (email) => (await one<{ hash: string }>(`SELECT hash FROM ${q}.host_admins WHERE email = $1`, [email]))?.hash,
     createAdmin: async (email, hash) =>
       (await pool.query(`INSERT INTO ${q}.host_admins (email, hash) VALUES ($1, $2) ON CONFLICT (email) DO NOTHING`, [email, hash]))
@@ -181,6 +214,27 @@ export const openPostgresHostDb = async (url: string, schema: string): Promise<P
       if (row === undefined) throw new Error(`host secret ${name} could not be stored`);
       return row.value;
     },
+    bookmarks: async (directoryId) =>
+      (await one<{ items: string }>(`SELECT items FROM ${q}.host_bookmarks WHERE directory_id = $1`, [directoryId]))?.items,
+    setBookmarks: async (directoryId, json) => {
+      await pool.query(
+        `INSERT INTO ${q}.host_bookmarks (directory_id, items) VALUES ($1, $2) ON CONFLICT (directory_id) DO UPDATE SET items = excluded.items, updated_at = now()`,
+        [directoryId, json],
+      );
+    },
+    dismiss: async (userId, keys) => {
+      if (keys.length > 0)
+        await pool.query(`INSERT INTO ${q}.host_dismissed (user_id, notice_key) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING`, [
+          userId,
+          [...keys],
+        ]);
+    },
+    dismissed: async (userId) =>
+      new Set(
+        (await pool.query<{ notice_key: string }>(`SELECT notice_key FROM ${q}.host_dismissed WHERE user_id = $1`, [userId])).rows.map(
+          (r) => r.notice_key,
+        ),
+      ),
     ping: async () => {
       await pool.query('SELECT 1');
     },

@@ -4,7 +4,7 @@ import { chmodSync } from 'node:fs';
 import Sqlite from 'better-sqlite3';
 import type { Database } from 'better-sqlite3';
 import type { UserId } from '@takeover/core';
-import type { CredentialRow, HostDb, SessionKind } from './HostDb.js';
+import type { CredentialRow, HostDb, SessionKind } from './hostDb.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS credentials (email TEXT PRIMARY KEY, user_id TEXT NOT NULL UNIQUE, hash TEXT, updated_at INTEGER NOT NULL,
@@ -13,6 +13,11 @@ CREATE TABLE IF NOT EXISTS admins (email TEXT PRIMARY KEY, hash TEXT NOT NULL, c
 CREATE TABLE IF NOT EXISTS sessions (token_hash TEXT PRIMARY KEY, kind TEXT NOT NULL, subject TEXT NOT NULL, expires_at INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS sessions_subject ON sessions (kind, subject);
 CREATE TABLE IF NOT EXISTS host_secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS host_bookmarks (directory_id TEXT PRIMARY KEY, items TEXT NOT NULL, updated_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS host_dismissed (user_id TEXT NOT NULL, notice_key TEXT NOT NULL, PRIMARY KEY (user_id, notice_key));
+CREATE TABLE IF NOT EXISTS activation_links (user_id TEXT PRIMARY KEY, not_before INTEGER NOT NULL, renewed_by TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS host_audit (key TEXT PRIMARY KEY, user_id TEXT NOT NULL, at INTEGER NOT NULL, by TEXT NOT NULL, type TEXT NOT NULL, summary TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS host_audit_user ON host_audit (user_id, at);
 `;
 
 interface Row {
@@ -97,6 +102,18 @@ export const openSqliteHostDb = (path: string): SqliteHostDb => {
     setHash: db.prepare('UPDATE credentials SET hash = ?, updated_at = ? WHERE user_id = ?'),
     byEmail: db.prepare<[string], Row>(`SELECT ${ROW} FROM credentials WHERE email = ?`),
     byUser: db.prepare<[string], Row>(`SELECT ${ROW} FROM credentials WHERE user_id = ?`),
+    notBefore: db.prepare<[string], { not_before: number; renewed_by: string }>(
+      'SELECT not_before, renewed_by FROM activation_links WHERE user_id = ?',
+    ),
+    renew: db.prepare(
+      'INSERT INTO activation_links (user_id, not_before, renewed_by) VALUES (?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET not_before = max(activation_links.not_before, excluded.not_before), renewed_by = excluded.renewed_by WHERE activation_links.renewed_by <> excluded.renewed_by',
+    ),
+    recordAudit: db.prepare(
+      'INSERT INTO host_audit (key, user_id, at, by, type, summary) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING',
+    ),
+    auditOf: db.prepare<[string], { key: string; user_id: string; at: number; by: string; type: string; summary: string }>(
+      'SELECT key, user_id, at, by, type, summary FROM host_audit WHERE user_id = ? ORDER BY at, key',
+    ),
     adminHash: db.prepare<[string], { hash: string }>('SELECT hash FROM admins WHERE email = ?'),
     createAdmin: db.prepare('INSERT INTO admins (email, hash, created_at) VALUES (?, ?, ?) ON CONFLICT (email) DO NOTHING'),
     createSession: db.prepare('INSERT INTO sessions (token_hash, kind, subject, expires_at) VALUES (?, ?, ?, ?)'),
@@ -107,6 +124,12 @@ export const openSqliteHostDb = (path: string): SqliteHostDb => {
     deleteSessionsOf: db.prepare('DELETE FROM sessions WHERE kind = ? AND subject = ? AND token_hash <> ?'),
     deleteExpired: db.prepare('DELETE FROM sessions WHERE expires_at <= ?'),
     secret: db.prepare<[string], { value: string }>('SELECT value FROM host_secrets WHERE name = ?'),
+    bookmarks: db.prepare<[string], { items: string }>('SELECT items FROM host_bookmarks WHERE directory_id = ?'),
+    setBookmarks: db.prepare(
+      'INSERT INTO host_bookmarks (directory_id, items, updated_at) VALUES (?, ?, ?) ON CONFLICT (directory_id) DO UPDATE SET items = excluded.items, updated_at = excluded.updated_at',
+    ),
+    dismiss: db.prepare('INSERT INTO host_dismissed (user_id, notice_key) VALUES (?, ?) ON CONFLICT DO NOTHING'),
+    dismissed: db.prepare<[string], { notice_key: string }>('SELECT notice_key FROM host_dismissed WHERE user_id = ?'),
     putSecret: db.prepare('INSERT INTO host_secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING'),
   };
   const run = <T>(f: () => T): Promise<T> => {
@@ -163,6 +186,28 @@ export const openSqliteHostDb = (path: string): SqliteHostDb => {
       }),
     credentialByEmail: (email) => run(() => toRow(st.byEmail.get(email))),
     credentialByUser: (userId) => run(() => toRow(st.byUser.get(userId))),
+    activationNotBefore: (userId) =>
+      run(() => {
+        const row = st.notBefore.get(userId);
+        return row === undefined ? undefined : new Date(row.not_before);
+      }),
+    renewActivation: (userId, key, at) =>
+      run(() => {
+        st.renew.run(userId, at.getTime(), key);
+        const row = st.notBefore.get(userId);
+        if (row === undefined) throw new Error('the activation link could not be renewed');
+        return new Date(row.not_before);
+      }),
+    recordAudit: (e) =>
+      run(() => {
+        st.recordAudit.run(e.key, e.userId, e.at.getTime(), e.by, e.type, e.summary);
+      }),
+    auditOf: (userId) =>
+      run(() =>
+        st.auditOf
+          .all(userId)
+          .map((r) => ({ key: r.key, userId: r.user_id as UserId, at: new Date(r.at), by: r.by, type: r.type, summary: r.summary })),
+      ),
     adminHash: (email) => run(() => st.adminHash.get(email)?.hash),
     createAdmin: (email, hash) => run(() => st.createAdmin.run(email, hash, Date.now()).changes === 1),
     createSession: (tokenHash, kind, subject, expiresAt) =>
@@ -188,6 +233,18 @@ export const openSqliteHostDb = (path: string): SqliteHostDb => {
         if (stored === undefined) throw new Error(`host secret ${name} could not be stored`);
         return stored.value;
       }),
+    bookmarks: (directoryId) => run(() => st.bookmarks.get(directoryId)?.items),
+    setBookmarks: (directoryId, json) =>
+      run(() => {
+        st.setBookmarks.run(directoryId, json, Date.now());
+      }),
+    dismiss: (userId, keys) =>
+      run(() => {
+        db.transaction(() => {
+          for (const k of keys) st.dismiss.run(userId, k);
+        })();
+      }),
+    dismissed: (userId) => run(() => new Set(st.dismissed.all(userId).map((r) => r.notice_key))),
     ping: () =>
       run(() => {
         db.prepare('SELECT 1').get();

@@ -4,7 +4,7 @@
 // and Secure when the public URL is https.
 import type {} from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { HostApp } from '../app/HostApp.js';
+import type { HostApp } from '../app/hostApp.js';
 
 export const PORTAL_COOKIE = 'takeover_portal';
 export const ADMIN_COOKIE = 'takeover_admin';

@@ -1,9 +1,9 @@
-// Problem → HTTP: one status per kind, one JSON shape for every error the host answers with.
+// Problem → HTTP: the host's one Problem → status map (JSON and pages use `statusOf`), one status per kind, one JSON shape for every error the host answers with.
 // `{ "error": { "kind", "field"?, "reason", "code"? } }` — never a password, never a stack.
 import type { FastifyReply } from 'fastify';
-import type { Problem } from '../app/HostApp.js';
+import type { Problem } from '../app/hostApp.js';
 
-export type { Problem } from '../app/HostApp.js';
+export type { Problem } from '../app/hostApp.js';
 
 /** The JSON body of every error response. */
 export interface ProblemBody {
@@ -73,9 +73,14 @@ export const problemBody = (problem: Problem): ProblemBody => ({
   },
 });
 
+/** Sets `Retry-After` for a throttled answer (JSON or page). */
+export const retryAfter = (reply: FastifyReply, problem: Problem): void => {
+  if (problem.kind === 'throttled') void reply.header('retry-after', String(Math.max(1, Math.ceil(problem.retryAfterSeconds))));
+};
+
 /** Sends the problem as JSON with its status (or `status`, e.g. 413 or 415 for an `invalid` body), and `Retry-After` for `throttled`. */
 export const sendProblem = (reply: FastifyReply, problem: Problem, status: number = statusOf(problem)): FastifyReply => {
-  if (problem.kind === 'throttled') void reply.header('retry-after', String(Math.max(1, Math.ceil(problem.retryAfterSeconds))));
+  retryAfter(reply, problem);
   return reply.code(status).type('application/json; charset=utf-8').send(problemBody(problem));
 };
 

@@ -16,7 +16,7 @@ import { fastifyFormbody } from '@fastify/formbody';
 import { fastifyHelmet } from '@fastify/helmet';
 import { fastifyRateLimit } from '@fastify/rate-limit';
 import { fastify, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import type { HostApp, Problem } from '../app/HostApp.js';
+import type { HostApp, Problem } from '../app/hostApp.js';
 import { registerAdminApi } from './api/admin.js';
 import { DEFAULT_AUTH_RATE_LIMIT, rateLimited, sendRouteNotFound, type AuthRateLimit } from './api/common.js';
 import { registerDemoApi } from './api/demo.js';
@@ -24,6 +24,7 @@ import { registerOps } from './api/ops.js';
 import { registerPortalApi } from './api/portal.js';
 import { registerPages } from './pages/index.js';
 import { isProblemError, sendProblem } from './problem.js';
+import { requireAudiences } from './sessions.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -67,42 +68,45 @@ const requestSerializer = (req: FastifyRequest | IncomingMessage) => {
   };
 };
 
-/** Fastify's own 4xx errors (bad JSON, wrong content type, too large, CSRF, rate limit) → a Problem-shaped body. Never echoes the input. */
-const clientErrorBody = (error: FastifyError, bodyLimit: number): { readonly status: number; readonly problem: Problem } => {
+/**
+ * Fastify's own 4xx errors (bad JSON, wrong content type, too large, CSRF, rate limit) → a Problem;
+ * `status` only where the answer is not the problem's own status (`statusOf`). Never echoes the input.
+ */
+const clientErrorOf = (error: FastifyError, bodyLimit: number): { readonly problem: Problem; readonly status?: number } => {
   const status = error.statusCode ?? 400;
   switch (error.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return { status: 400, problem: { kind: 'invalid', field: 'body', reason: 'the body is not valid JSON' } };
+      return { problem: { kind: 'invalid', field: 'body', reason: 'the body is not valid JSON' } };
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return { status: 400, problem: { kind: 'invalid', field: 'body', reason: 'the body is empty; send a JSON object' } };
+      return { problem: { kind: 'invalid', field: 'body', reason: 'the body is empty; send a JSON object' } };
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return { status: 413, problem: { kind: 'invalid', field: 'body', reason: `the body is larger than ${String(bodyLimit)} bytes` } };
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return { status: 400, problem: { kind: 'invalid', field: 'content-length', reason: 'the body does not match its Content-Length' } };
+      return { problem: { kind: 'invalid', field: 'content-length', reason: 'the body does not match its Content-Length' } };
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return {
         status: 415,
         problem: { kind: 'invalid', field: 'content-type', reason: 'unsupported content type; send application/json' },
       };
     case 'FST_ERR_BAD_URL':
-      return { status: 400, problem: { kind: 'invalid', field: 'url', reason: 'the URL is not well formed' } };
+      return { problem: { kind: 'invalid', field: 'url', reason: 'the URL is not well formed' } };
     case 'FST_ERR_MAX_PARAM_LENGTH':
       return { status: 404, problem: { kind: 'invalid', field: 'url', reason: 'a path segment is too long' } };
     case 'FST_CSRF_MISSING_SECRET':
     case 'FST_CSRF_INVALID_TOKEN':
-      return { status: 403, problem: { kind: 'forbidden', reason: 'missing or invalid CSRF token; reload the form and try again' } };
+      return { problem: { kind: 'forbidden', reason: 'missing or invalid CSRF token; reload the form and try again' } };
     default:
       break;
   }
-  if (status === 401) return { status, problem: { kind: 'unauthorized' } };
-  if (status === 403) return { status, problem: { kind: 'forbidden', reason: 'forbidden' } };
-  if (status === 429) return { status, problem: { kind: 'throttled', retryAfterSeconds: 60 } };
+  if (status === 401) return { problem: { kind: 'unauthorized' } };
+  if (status === 403) return { problem: { kind: 'forbidden', reason: 'forbidden' } };
+  if (status === 429) return { problem: { kind: 'throttled', retryAfterSeconds: 60 } };
   return { status, problem: { kind: 'invalid', field: 'request', reason: `the request was refused (${String(status)})` } };
 };
 
 const sendClientError = (reply: FastifyReply, error: FastifyError, bodyLimit: number): FastifyReply => {
-  const { status, problem } = clientErrorBody(error, bodyLimit);
-  return sendProblem(reply, problem, status);
+  const { status, problem } = clientErrorOf(error, bodyLimit);
+  return status === undefined ? sendProblem(reply, problem) : sendProblem(reply, problem, status);
 };
 
 const HTML_NOT_FOUND =
@@ -137,6 +141,9 @@ export const buildServer = async (app: HostApp, options: BuildServerOptions = {}
       void sendClientError(reply, error, bodyLimit);
     },
   });
+
+  // Every route belongs to an audience (src/http/sessions.ts); `ready()` fails for one that does not.
+  requireAudiences(server);
 
   let closing = false;
   server.addHook('preClose', (done) => {
@@ -205,7 +212,7 @@ export const buildServer = async (app: HostApp, options: BuildServerOptions = {}
   });
 
   registerOps(server, app, () => closing);
-  await registerAdminApi(server, app, authLimit);
+  await registerAdminApi(server, app);
   await registerPortalApi(server, app, authLimit);
   await registerDemoApi(server, app, authLimit);
   await registerPages(server, app);

@@ -33,7 +33,7 @@ export const googleDirectory = (config: GoogleConfig, emulator: GoogleEmulator |
   if (config.mode === 'real') {
     const apiUrl = config.endpoints?.apiUrl;
     const tokenUrl = config.endpoints?.tokenUrl;
-    const { directory, access } = googleDirectoryClient({
+    const { directory, access, reports } = googleDirectoryClient({
       credentials: config.credentials,
       subject: config.subject,
       ...(apiUrl === undefined ? {} : { rootUrl: `${apiUrl}/` }),
@@ -46,14 +46,21 @@ export const googleDirectory = (config: GoogleConfig, emulator: GoogleEmulator |
       domain: config.domain,
       mode: 'real',
       endpoint: apiUrl === undefined ? 'https://admin.googleapis.com/' : `${apiUrl}/`,
-      connector: googleWorkspaceConnector({ directory, access, domain: config.domain, timeoutMs: TIMEOUT_MS, logger }),
+      connector: googleWorkspaceConnector({
+        directory,
+        access,
+        ...(config.detectExternalChanges ? { reports } : {}),
+        domain: config.domain,
+        timeoutMs: TIMEOUT_MS,
+        logger,
+      }),
     };
   }
   if (emulator === undefined) throw new Error('google: neither credentials nor an emulator');
   const credentials = serviceAccountKeyFromJson(JSON.stringify(emulator.credentials));
   if (E.isLeft(credentials)) throw new Error(`google emulator: ${credentials.left.message}`);
   const domain = emulator.domains[0] ?? 'example.com';
-  const { directory, access } = googleDirectoryClient({
+  const { directory, access, reports } = googleDirectoryClient({
     credentials: credentials.right,
     subject: emulator.adminEmail,
     rootUrl: emulator.url,
@@ -66,7 +73,8 @@ export const googleDirectory = (config: GoogleConfig, emulator: GoogleEmulator |
     domain,
     mode: 'emulator',
     endpoint: emulator.url,
-    connector: googleWorkspaceConnector({ directory, access, domain, timeoutMs: TIMEOUT_MS, logger }),
+    // The emulated Workspace delegates the audit scope: password changes made there are noticed (R16).
+    connector: googleWorkspaceConnector({ directory, access, reports, domain, timeoutMs: TIMEOUT_MS, logger }),
   };
 };
 

@@ -15,6 +15,7 @@ import {
   DEFAULT_APP_PERMISSIONS,
   DIRECTORY_USER_SCOPE,
   DIRECTORY_USER_SECURITY_SCOPE,
+  REPORTS_AUDIT_READONLY_SCOPE,
   startEntraEmulator,
   startGoogleEmulator,
 } from '@takeover/directory-emulators';
@@ -129,7 +130,7 @@ const googleSeed = (saved: Saved, first: boolean): GoogleSeed => ({
       clientEmail: saved.google.clientEmail,
       projectId: 'takeover-demo',
       privateKeyPem: saved.google.privateKeyPem,
-      delegatedScopes: [DIRECTORY_USER_SCOPE, DIRECTORY_USER_SECURITY_SCOPE],
+      delegatedScopes: [DIRECTORY_USER_SCOPE, DIRECTORY_USER_SECURITY_SCOPE, REPORTS_AUDIT_READONLY_SCOPE],
     },
   ],
   users: first
@@ -191,9 +192,21 @@ export const startDemoEmulators = async (options: DemoEmulatorOptions = {}): Pro
   // The demo runs as real tenants behave: a new account is not found for a few seconds (docs/directories.md).
   // Set once both are up: until then there is nothing of theirs to keep.
   let writeThrough: () => void = () => undefined;
-  // The emulators call it after a write and before its answer leaves: the file has every account a caller was told of.
-  const onChange = (): void => {
-    writeThrough();
+  // The emulators call it after a write and await it before its answer leaves: the file has every
+  // account a caller was told of. The writes of one turn of the event loop share one save (group
+  // commit): a save writes the whole state, so one a write would make a rollout of n users cost
+  // O(n²) (5,000 users in both directories: a save of several MB for each of some 20,000 writes).
+  let saving: Promise<void> | undefined;
+  const onChange = (): Promise<void> => {
+    saving ??= new Promise<void>((resolve) => {
+      setImmediate(() => {
+        // Changes made from here on wait for the next save.
+        saving = undefined;
+        writeThrough();
+        resolve();
+      });
+    });
+    return saving;
   };
   const google =
     options.google === false

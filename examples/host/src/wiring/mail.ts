@@ -6,7 +6,7 @@ import type { Mail, Mailer } from '@takeover/engine';
 import { OUTBOX_STREAM, smtpMailer, storeOutbox } from '@takeover/engine';
 import type { IsoTime } from '@takeover/core';
 import type { MailConfig } from '../config.js';
-import type { CapturedMail } from '../app/HostApp.js';
+import type { CapturedMail } from '../app/hostApp.js';
 
 export interface HostMail {
   readonly mailer: Mailer;

@@ -1,11 +1,17 @@
 // prom-client: the process defaults plus the engine's `EngineMetrics` port as counters, a gauge and
 // a histogram. Labels are directory ids and outcome names only (never a user or a password).
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { EngineMetrics } from '@takeover/engine';
+import type { DirectoryRollout, EngineMetrics } from '@takeover/engine';
 
 export interface HostMetrics {
   readonly registry: Registry;
   readonly engine: EngineMetrics;
+  /**
+   * Where `takeover_external_password_changes_total` is read from at each scrape: the persisted
+   * user list's counts (every instance reports the same figures, a restart keeps them), not a
+   * process counter that would count a change once per instance that saw it and forget it at a restart.
+   */
+  readonly countExternalChangesFrom: (read: () => Promise<ReadonlyArray<DirectoryRollout>>) => void;
 }
 
 export const createMetrics = (): HostMetrics => {
@@ -42,6 +48,21 @@ export const createMetrics = (): HostMetrics => {
     labelNames: ['directory'] as const,
     registers: [registry],
   });
+  let readExternal: (() => Promise<ReadonlyArray<DirectoryRollout>>) | undefined;
+  new Counter({
+    name: 'takeover_external_password_changes_total',
+    help: 'Password changes made in a directory outside the portal, recorded (R16), by how they were noticed (from the read model: the same on every instance, kept across restarts)',
+    labelNames: ['directory', 'source'] as const,
+    registers: [registry],
+    async collect() {
+      if (readExternal === undefined) return;
+      const counts = await readExternal();
+      this.reset();
+      for (const d of counts)
+        for (const source of ['login-check', 'sweep'] as const)
+          this.inc({ directory: d.directoryId, source }, d.externalChangesBySource[source] ?? 0);
+    },
+  });
   return {
     registry,
     engine: {
@@ -52,6 +73,9 @@ export const createMetrics = (): HostMetrics => {
       queueDepth: (directory, depth) => queue.set({ directory }, depth),
       throttled: (directory) => throttled.inc({ directory }),
       retried: (directory) => retried.inc({ directory }),
+    },
+    countExternalChangesFrom: (read) => {
+      readExternal = read;
     },
   };
 };

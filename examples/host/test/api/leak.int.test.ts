@@ -50,6 +50,7 @@ test('R14: no password, token or session cookie in logs, responses, metrics or m
     nextWrongCurrent: marker('wrong-current'),
     activation: marker('activation'),
     verify: marker('verify'),
+    outside: marker('outside'),
     badJson: marker('bad-json'),
     form: marker('form'),
     huge: marker('huge'),
@@ -91,6 +92,10 @@ test('R14: no password, token or session cookie in logs, responses, metrics or m
   await record(call(host, 'POST', '/portal/api/password', { cookie, body: { current: secrets.created, next: secrets.next } }));
   await record(call(host, 'POST', '/portal/api/login', { body: { email, password: secrets.next } }));
   await record(call(host, 'POST', '/demo/directories/google/verify', { body: { userKey: email, password: secrets.verify } }));
+  // Changed in the directory outside the portal (R16), then set back at the next login.
+  await record(
+    call(host, 'POST', '/demo/directories/microsoft/users/alan%40example.com/password', { body: { password: secrets.outside } }),
+  );
 
   // A staged user's activation.
   const staged = 'alan@example.com';

@@ -100,7 +100,7 @@ test.each([
 ])('%j is refused, naming %s', (env, variable) => {
   const found = errors(env);
   expect(found.map((e) => e.variable)).toContain(variable);
-  expect(found.find((e) => e.variable === variable)?.reason).toMatch(/\w{3,}/);
+  expect(found.find((e) => e.variable === variable)?.message).toMatch(/\w{3,}/);
 });
 
 test('every problem is reported at once', () => {
@@ -126,7 +126,7 @@ test('Google: a real service account needs all three variables and a readable se
     GOOGLE_ADMIN_SUBJECT: 'admin@acme.example',
     GOOGLE_DOMAIN: 'acme.example',
   });
-  expect(missing).toEqual([{ variable: 'GOOGLE_SERVICE_ACCOUNT_KEY_FILE', reason: expect.stringContaining('ENOENT') as unknown }]);
+  expect(missing).toEqual([{ variable: 'GOOGLE_SERVICE_ACCOUNT_KEY_FILE', message: expect.stringContaining('ENOENT') as unknown }]);
   const notKey = errors({
     GOOGLE_SERVICE_ACCOUNT_KEY_FILE: certFile,
     GOOGLE_ADMIN_SUBJECT: 'admin@acme.example',
@@ -134,9 +134,9 @@ test('Google: a real service account needs all three variables and a readable se
   });
   expect(notKey[0]).toMatchObject({
     variable: 'GOOGLE_SERVICE_ACCOUNT_KEY_FILE',
-    reason: expect.stringContaining('not a service account key') as unknown,
+    message: expect.stringContaining('not a service account key') as unknown,
   });
-  // The reason never quotes the key.
+  // The message never quotes the key.
   expect(JSON.stringify(notKey)).not.toContain('PRIVATE KEY');
 });
 

@@ -52,7 +52,7 @@ test('first start: the admin account with a generated password, its login and th
   const principal = await app.admin.authenticate(session.token);
   expect(principal).toEqual({ kind: 'admin', id: 'admin@example.com' });
   by = principal ?? { kind: 'admin', id: 'admin@example.com' };
-  expect(await app.admin.authenticate('k'.repeat(40))).toEqual({ kind: 'admin', id: 'api-key' });
+  expect(await app.admin.authenticate('k'.repeat(40))).toEqual({ kind: 'admin', id: 'the API key' });
   expect(await app.admin.authenticate('k'.repeat(39))).toBeUndefined();
   // An admin token is not a portal session.
   expect(await app.portal.session(session.token)).toBeUndefined();
@@ -179,7 +179,9 @@ test("a staged user without a password: activated by the admin, then from the ma
     ((await app.demo?.mail()) ?? []).find((m) => m.to === 'grace@example.com'),
   );
   expect(mail.subject).toBe('Activate your Takeover Demo account');
-  expect(mail.text).toContain('Google Workspace (example.com), Microsoft 365 (example.com)');
+  // Every bound directory, and when the link expires.
+  expect(mail.text).toContain('Google Workspace (example.com) and Microsoft 365 (example.com)');
+  expect(mail.text).toContain('expires 7 days after this email was sent');
   const token = decodeURIComponent(/http:\/\/portal\.test\/portal\/activate\?token=([^\s"<]+)/.exec(mail.text)?.[1] ?? '');
   expect(mail.html).toContain(`/portal/activate?token=${encodeURIComponent(token)}`);
 

@@ -14,6 +14,7 @@ import {
   decodeStateChange,
   decodeVerify,
 } from '../../src/index.js';
+import { decodeUserListFilter } from '../../src/app/inputs.js';
 
 const problem = <T>(r: E.Either<Problem, T>): Problem => {
   if (E.isRight(r)) throw new Error('expected a problem');
@@ -67,6 +68,20 @@ test.each([
   [{ email: 'a@b.co', givenName: 'A\nB', familyName: 'B', state: 'active' }, 'givenName', 'line breaks'],
 ])('create user %j → invalid %s', (body, field, reason) => {
   expect(problem(decodeCreateUser(body))).toEqual({ kind: 'invalid', field, reason: expect.stringContaining(reason) as unknown });
+});
+
+test('the user list filter: a failing reason must be a failure class (a code), and only with sync=failing', () => {
+  expect(decodeUserListFilter({ sync: 'failing', failingReason: 'auth' })).toEqual(E.right({ sync: 'failing', failingReason: 'auth' }));
+  expect(problem(decodeUserListFilter({ sync: 'failing', failingReason: 'rate-limit' }))).toEqual({
+    kind: 'invalid',
+    field: 'failingReason',
+    reason: 'must be one of "retryable", "permanent", "auth"',
+  });
+  expect(problem(decodeUserListFilter({ failingReason: 'auth' }))).toEqual({
+    kind: 'invalid',
+    field: 'failingReason',
+    reason: 'needs sync=failing',
+  });
 });
 
 test('a rejected password is never quoted in the problem', () => {

@@ -7,11 +7,13 @@ test('activation tokens: the user back while valid; a tampered, foreign-key or e
   let now = 1_800_000_000_000;
   const tokens = activationTokens('key-1', () => now, 60_000);
   const t = tokens.mint('user-42' as UserId);
-  expect(t).toMatch(/^[A-Za-z0-9_-]+\.\d+\.[A-Za-z0-9_-]+$/);
+  expect(t).toMatch(/^[A-Za-z0-9_-]+\.\d+\.\d+\.[A-Za-z0-9_-]+$/);
   expect(tokens.verify(t)).toBe('user-42');
-  const [u, exp, mac] = t.split('.') as [string, string, string];
-  expect(tokens.verify(`${u}.${Number(exp) + 1000}.${mac}`)).toBeUndefined();
-  expect(tokens.verify(`${Buffer.from('user-43').toString('base64url')}.${exp}.${mac}`)).toBeUndefined();
+  expect(tokens.verifyIssued(t)).toEqual({ userId: 'user-42', issuedAt: now });
+  const [u, exp, issued, mac] = t.split('.') as [string, string, string, string];
+  expect(tokens.verify(`${u}.${Number(exp) + 1000}.${issued}.${mac}`)).toBeUndefined();
+  expect(tokens.verify(`${u}.${exp}.${Number(issued) + 1}.${mac}`)).toBeUndefined();
+  expect(tokens.verify(`${Buffer.from('user-43').toString('base64url')}.${exp}.${issued}.${mac}`)).toBeUndefined();
   expect(tokens.verify(`${t}x`)).toBeUndefined();
   expect(tokens.verify('')).toBeUndefined();
   expect(tokens.verify('a.b')).toBeUndefined();

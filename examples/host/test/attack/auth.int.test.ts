@@ -2,11 +2,13 @@
 // audience's credential}, and every form × a missing or foreign CSRF token. The routes are read from
 // the server itself, so a route added without a place in this table fails the suite.
 import { reveal } from '@takeover/core';
+import { buildServer } from '../../src/http/server.js';
+import { routeAudiences } from '../../src/http/sessions.js';
 import { FormClient } from '../pages/client.js';
 import { call, startTestHost, type TestHost } from '../support/testHost.js';
 import { createUser, freshEmail, portalLogin } from './support.js';
 
-type Audience = 'public' | 'admin-api' | 'admin-page' | 'portal-api' | 'portal-page';
+type Audience = 'public' | 'admin-api' | 'admin-page' | 'portal-api' | 'portal-page' | 'demo';
 
 /** Every route the host serves, by who may use it (method and pattern as Fastify registered them). */
 const AUDIENCE: Readonly<Record<string, Audience>> = {
@@ -44,7 +46,23 @@ const AUDIENCE: Readonly<Record<string, Audience>> = {
   'GET /api/pushes/:pushId/why': 'admin-api',
   'GET /api/directories': 'admin-api',
   'PATCH /api/directories/:id': 'admin-api',
-  'GET /demo/mail': 'admin-api',
+  'GET /demo/mail': 'demo',
+  'POST /api/users/:id/activation-mail': 'admin-api',
+  'GET /api/rollout': 'admin-api',
+  'POST /api/bulk': 'admin-api',
+  'GET /api/jobs/:jobId': 'admin-api',
+  'POST /api/jobs/:jobId/cancel': 'admin-api',
+  'GET /admin/rollout': 'admin-page',
+  'GET /admin/users': 'admin-page',
+  'POST /admin/bulk/preview': 'admin-page',
+  'POST /admin/bulk': 'admin-page',
+  'GET /admin/jobs/:jobId': 'admin-page',
+  'POST /admin/jobs/:jobId/cancel': 'admin-page',
+  'GET /admin/users.csv': 'admin-page',
+  'GET /admin/import': 'admin-page',
+  'POST /admin/import/check': 'admin-page',
+  'POST /admin/import': 'admin-page',
+  'POST /admin/users/:id/activation-mail': 'admin-page',
   'GET /admin': 'admin-page',
   'GET /admin/users/new': 'admin-page',
   'POST /admin/users/new': 'admin-page',
@@ -60,6 +78,16 @@ const AUDIENCE: Readonly<Record<string, Audience>> = {
   'GET /mail/:id': 'admin-page',
   'POST /portal/api/password': 'portal-api',
   'GET /portal/api/notifications': 'portal-api',
+  'POST /api/users/import': 'admin-api',
+  'GET /api/users.csv': 'admin-api',
+  'GET /api/directories/:id/bookmarks': 'admin-api',
+  'PUT /api/directories/:id/bookmarks': 'admin-api',
+  'POST /admin/directories/:id/bookmarks': 'admin-page',
+  'GET /portal/api/bookmarks': 'portal-api',
+  'POST /portal/api/notifications/dismiss': 'portal-api',
+  'POST /portal/notifications/dismiss': 'portal-page',
+  // Demo mode only: the user changes their password in the emulated directory itself (R16), as /verify checks one there.
+  'POST /demo/directories/:id/users/:userKey/password': 'public',
   'GET /portal': 'portal-page',
   'GET /portal/password': 'portal-page',
   'POST /portal/password': 'portal-page',
@@ -113,11 +141,25 @@ test('every route the server has is in the table (a new route must say who may u
   expect(routesOf(host).length).toBeGreaterThan(40);
 });
 
+test("every route is registered in its audience's scope, so that audience's one resolver answers for it (src/http/sessions.ts)", () => {
+  const registered = routeAudiences(host.server);
+  expect(Object.fromEntries(routesOf(host).map((r) => [r, registered.get(r)]))).toEqual(
+    Object.fromEntries(routesOf(host).map((r) => [r, AUDIENCE[r]])),
+  );
+});
+
+test('a route registered outside any audience stops the server from starting', async () => {
+  const server = await buildServer(host.app);
+  server.get('/unowned', (_request, reply) => reply.send('no audience'));
+  await expect(server.ready()).rejects.toThrow(/GET \/unowned/);
+  await server.close().catch(() => undefined);
+});
+
 const protectedRoutes = (): ReadonlyArray<readonly [string, Audience]> => Object.entries(AUDIENCE).filter(([, a]) => a !== 'public');
 
 describe.each(['no credential', 'a wrong credential', "the other audience's credential"] as const)('%s', (who) => {
   const credentialFor = (audience: Audience): Record<string, string> => {
-    const admin = audience === 'admin-api' || audience === 'admin-page';
+    const admin = audience === 'admin-api' || audience === 'admin-page' || audience === 'demo';
     switch (who) {
       case 'no credential':
         return {};

@@ -2,6 +2,8 @@
 // parallel HTTP requests against a running host. Each must end in one consistent outcome: the
 // platform's credential, the events and both directories agree on the password that was accepted,
 // and every other request got a clear refusal and changed nothing.
+import { reveal } from '@takeover/core';
+import { FormClient } from '../pages/client.js';
 import { call, startTestHost, type TestHost } from '../support/testHost.js';
 import { activationToken, admin, createUser, directoriesTake, freshEmail, inSync, portalLogin } from './support.js';
 
@@ -88,6 +90,59 @@ describe('issue 17: parallel duplicate logins', () => {
     const sessions = results.flatMap((r) => (r.session === '' ? [] : [r.session]));
     expect(new Set(sessions).size).toBe(sessions.length);
     for (const cookie of sessions) expect((await call(host, 'GET', '/portal/api/notifications', { cookie })).status).toBe(200);
+  });
+});
+
+describe('the login factory (src/http/login.ts): two tabs logging in at once, on each surface it builds', () => {
+  const adminCredentials = () => {
+    const first = host.app.firstStart;
+    if (first === undefined) throw new Error('a fresh DATA_DIR is a first start');
+    return { email: first.adminEmail, password: reveal(first.adminPassword) };
+  };
+
+  test.each([
+    { surface: 'the portal form', login: '/portal/login', home: '/portal', logout: '/portal/logout', cookie: 'takeover_portal' },
+    { surface: 'the console form', login: '/admin/login', home: '/admin', logout: '/admin/logout', cookie: 'takeover_admin' },
+  ])('$surface: both tabs get a session of their own; logging out of one leaves the other', async ({ login, home, logout, cookie }) => {
+    let credentials = adminCredentials();
+    if (login === '/portal/login') {
+      credentials = { email: freshEmail('two-tabs'), password: 'Two-Tabs-Horse-Battery-4!' };
+      await createUser(host, { ...credentials, directories: BOTH });
+    }
+    const tabs = [new FormClient(host), new FormClient(host)] as const;
+    const answers = await Promise.all(tabs.map((tab) => tab.submit(login, login, credentials)));
+    expect(answers.map((a) => [a.status, a.location])).toEqual([
+      [303, home],
+      [303, home],
+    ]);
+    const [first, second] = tabs.map((tab) => tab.cookie(cookie));
+    expect(first).toBeDefined();
+    expect(first).not.toBe(second);
+    for (const tab of tabs) expect((await tab.get(home)).status).toBe(200);
+
+    expect((await tabs[0].submit(home, logout, {})).status).toBe(303);
+    expect((await tabs[0].get(home)).location).toBe(login);
+    expect((await tabs[1].get(home)).status).toBe(200);
+  });
+
+  test('the portal API and the admin API: both callers get a session of their own; logging out of one leaves the other', async () => {
+    const email = freshEmail('two-tabs-api');
+    const password = 'Two-Tabs-Horse-Battery-5!';
+    await createUser(host, { email, password, directories: BOTH });
+    const portal = await Promise.all([portalLogin(host, email, password), portalLogin(host, email, password)]);
+    expect(portal.map((l) => l.status)).toEqual([200, 200]);
+    expect(portal[0]?.session).not.toBe(portal[1]?.session);
+    expect((await call(host, 'POST', '/portal/api/logout', { cookie: portal[0]?.session ?? '' })).status).toBe(204);
+    expect((await call(host, 'GET', '/portal/api/notifications', { cookie: portal[0]?.session ?? '' })).status).toBe(401);
+    expect((await call(host, 'GET', '/portal/api/notifications', { cookie: portal[1]?.session ?? '' })).status).toBe(200);
+
+    const api = await Promise.all([0, 1].map(() => call(host, 'POST', '/api/session', { body: adminCredentials() })));
+    expect(api.map((r) => r.status)).toEqual([200, 200]);
+    const [a = '', b = ''] = api.map((r) => (r.json as { token: string }).token);
+    expect(a).not.toBe(b);
+    expect((await call(host, 'DELETE', '/api/session', { token: a })).status).toBe(204);
+    expect((await call(host, 'GET', '/api/directories', { token: a })).status).toBe(401);
+    expect((await call(host, 'GET', '/api/directories', { token: b })).status).toBe(200);
   });
 });
 

@@ -30,14 +30,20 @@ export class FormClient {
     options: {
       readonly form?: Readonly<Record<string, string | ReadonlyArray<string>>>;
       readonly json?: unknown;
+      readonly multipart?: FormData;
+      readonly raw?: { readonly type: string; readonly body: string };
       readonly headers?: Readonly<Record<string, string>>;
     } = {},
   ): Promise<Page> {
     const headers: Record<string, string> = { accept: 'text/html', ...options.headers };
     const cookie = this.cookieHeader();
     if (cookie !== '') headers.cookie = cookie;
-    let payload: string | undefined;
-    if (options.form !== undefined) {
+    let payload: string | FormData | undefined;
+    if (options.multipart !== undefined) payload = options.multipart;
+    else if (options.raw !== undefined) {
+      payload = options.raw.body;
+      headers['content-type'] = options.raw.type;
+    } else if (options.form !== undefined) {
       const params = new URLSearchParams();
       for (const [k, v] of Object.entries(options.form)) {
         for (const one of typeof v === 'string' ? [v] : v) params.append(k, one);
@@ -78,6 +84,23 @@ export class FormClient {
 
   post(url: string, form: Readonly<Record<string, string | ReadonlyArray<string>>>): Promise<Page> {
     return this.send('POST', url, { form });
+  }
+
+  /** Posts multipart/form-data (a file input's form): `files` by field name, each a file name and its text. */
+  postMultipart(
+    url: string,
+    fields: Readonly<Record<string, string>>,
+    files: Readonly<Record<string, { readonly name: string; readonly text: string }>> = {},
+  ): Promise<Page> {
+    const form = new FormData();
+    for (const [k, v] of Object.entries(fields)) form.append(k, v);
+    for (const [k, f] of Object.entries(files)) form.append(k, new Blob([f.text], { type: 'text/csv' }), f.name);
+    return this.send('POST', url, { multipart: form });
+  }
+
+  /** Posts a body as is, with its content type. */
+  postRaw(url: string, type: string, body: string): Promise<Page> {
+    return this.send('POST', url, { raw: { type, body } });
   }
 
   postJson(url: string, json: unknown, headers?: Readonly<Record<string, string>>): Promise<Page> {

@@ -204,13 +204,22 @@ describe('the console', () => {
     expect(afterSave.body).toContain('Saved: Job title.');
     expect(afterSave.body).toContain('value="Engineer"');
 
-    const suspended = await admin.follow(await admin.submit(userPath, `${userPath}/state`, { state: 'suspended' }));
+    // Actions that change directory accounts ask first, naming the effect (confirm=yes is the confirmation's own field).
+    const suspended = await admin.follow(await admin.submit(userPath, `${userPath}/state`, { state: 'suspended', confirm: 'yes' }));
     expect(suspended.body).toContain('The user is now suspended.');
     expect(suspended.body).toContain('>Activate</button>');
 
-    const bound = await admin.follow(await admin.submit(userPath, `${userPath}/bind`, { directoryId: 'microsoft' }));
+    const asked = await admin.submit(userPath, `${userPath}/bind`, { directoryId: 'microsoft' });
+    expect(asked.status).toBe(200);
+    expectAccessible(asked);
+    expect(asked.body).toMatch(
+      /This also links the account kay@example.com in Microsoft 365 \([^)]*\), or creates it there if there is none\./,
+    );
+    expect(asked.body).toContain('name="confirm" value="yes"');
+    expect((await admin.get(userPath)).body).toMatch(/>Bind<span class="visually-hidden"> Microsoft 365/);
+    const bound = await admin.follow(await admin.submit(userPath, `${userPath}/bind`, { directoryId: 'microsoft', confirm: 'yes' }));
     expect(bound.body).toContain('Bound to Microsoft 365');
-    const unbound = await admin.follow(await admin.submit(userPath, `${userPath}/unbind`, { directoryId: 'google' }));
+    const unbound = await admin.follow(await admin.submit(userPath, `${userPath}/unbind`, { directoryId: 'google', confirm: 'yes' }));
     expect(unbound.body).toContain('Unbound from Google Workspace');
     expect(unbound.body).toContain('Audit log');
 

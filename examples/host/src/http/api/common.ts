@@ -2,8 +2,8 @@
 // per-address rate limit on the routes that take a password.
 import * as E from 'fp-ts/lib/Either.js';
 import type { FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
-import type { Problem } from '../../app/HostApp.js';
-import { ProblemError, sendProblem } from '../problem.js';
+import type { Problem } from '../../app/hostApp.js';
+import { invalid, ProblemError, sendProblem } from '../problem.js';
 
 /** A decoder from src/app/inputs.ts. */
 export type Decoder<T> = (body: unknown) => E.Either<Problem, T>;
@@ -39,10 +39,7 @@ export const jsonOnly: onRequestHookHandler = (request, reply, done) => {
     done();
     return;
   }
-  void reply
-    .code(415)
-    .type('application/json; charset=utf-8')
-    .send({ error: { kind: 'invalid', field: 'content-type', reason: 'this endpoint accepts application/json only' } });
+  void sendProblem(reply, invalid('content-type', 'this endpoint accepts application/json only'), 415);
 };
 
 /** The caller's address for throttling (`request.ip`; set `trustProxy` behind a proxy). */

@@ -2,7 +2,7 @@
 // ready or shutting down), /metrics (prom-client: the app's registry plus the HTTP request histogram).
 import type { FastifyInstance } from 'fastify';
 import { Histogram } from 'prom-client';
-import type { HostApp } from '../../app/HostApp.js';
+import type { HostApp } from '../../app/hostApp.js';
 
 export const HTTP_DURATION_METRIC = 'takeover_http_request_duration_seconds';
 
@@ -31,7 +31,7 @@ export const registerOps = (server: FastifyInstance, app: HostApp, isClosing: ()
   });
 
   // Probes and scrapes come every few seconds: their requests are not logged unless something goes wrong.
-  const quiet = { logLevel: 'warn' } as const;
+  const quiet = { logLevel: 'warn', config: { audience: 'public' } } as const;
   server.get('/healthz', quiet, async (_request, reply) => reply.header('cache-control', 'no-store').send({ status: 'ok' }));
 
   server.get('/readyz', quiet, async (_request, reply) => {

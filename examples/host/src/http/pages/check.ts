@@ -3,9 +3,9 @@
 // the password; the answer never repeats it.
 import * as E from 'fp-ts/lib/Either.js';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { DemoService, DirectoryView, HostApp } from '../../app/HostApp.js';
+import type { DemoService, DirectoryView, HostApp } from '../../app/hostApp.js';
 import { decodeVerify } from '../../app/inputs.js';
-import { problemStatus } from './adminCommon.js';
+import { statusOf } from '../problem.js';
 import type { VNode } from './html.js';
 import { html } from './html.js';
 import { csrfCheck, field, formOf, retryAfter, said, sendPage } from './support.js';
@@ -66,7 +66,7 @@ export const registerCheckPage = (server: FastifyInstance, app: HostApp, demo: D
       return sendPage(
         reply,
         page(reply, directories, { directoryId, userKey, error: `Cannot check: ${said(verified.left)}` }),
-        problemStatus(verified.left),
+        statusOf(verified.left),
       );
     }
     const label = directories.find((d) => d.id === directoryId)?.label ?? directoryId;

@@ -1,12 +1,12 @@
 // HTML not-found and error pages for the page routes (the JSON prefixes keep the HTTP layer's
 // JSON answers).
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import type { HostApp } from '../../app/HostApp.js';
+import type { HostApp } from '../../app/hostApp.js';
 import { isProblemError } from '../problem.js';
 import { html } from './html.js';
 import { retryAfter, said, sendPage } from './support.js';
 import { Layout } from './ui.js';
-import { problemStatus } from './adminCommon.js';
+import { statusOf } from '../problem.js';
 
 export const sendNotFoundPage = (app: HostApp, reply: FastifyReply, detail = 'There is nothing at this address.'): FastifyReply =>
   sendPage(
@@ -38,7 +38,7 @@ export const pagesErrorHandler =
     if (isProblemError(error)) {
       retryAfter(reply, error.problem);
       return page(
-        problemStatus(error.problem),
+        statusOf(error.problem),
         error.problem.kind === 'throttled' ? 'Too many attempts' : 'Request refused',
         said(error.problem),
       );

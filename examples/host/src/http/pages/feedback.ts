@@ -1,10 +1,13 @@
 // The password feedback area shared by the activation and change-password forms: which policies
 // apply, and after a refused submit (or live, by /assets/password-feedback.js) each one's verdict.
-import type { PasswordFeedback } from '../../app/HostApp.js';
+import type { PasswordFeedback } from '../../app/hostApp.js';
 import type { VNode } from './html.js';
 import { html } from './html.js';
 
 export const FEEDBACK_ID = 'password-feedback';
+
+/** The live password feedback script (an enhancement; the forms work without it). */
+export const FEEDBACK_SCRIPT = '/assets/password-feedback.js';
 
 export const PasswordRules = ({
   labels,

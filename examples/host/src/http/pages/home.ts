@@ -1,6 +1,6 @@
 // `/`: what this demo is, where to go, the seeded directory accounts and a short walkthrough.
 import type { FastifyInstance } from 'fastify';
-import type { HostApp } from '../../app/HostApp.js';
+import type { HostApp } from '../../app/hostApp.js';
 import { html } from './html.js';
 import { sendPage, takeFlash } from './support.js';
 import { Layout } from './ui.js';

@@ -1,9 +1,8 @@
 // What every page route shares: sending a page, the flash message carried across a redirect,
-// reading a urlencoded form, and who is logged in (portal or console).
+// reading a urlencoded form (who is logged in: src/http/sessions.ts).
 import type {} from '@fastify/csrf-protection';
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
-import type { AdminPrincipal, HostApp, PortalPrincipal, Problem } from '../../app/HostApp.js';
-import { adminSessionOf, portalSessionOf } from '../cookies.js';
+import type { HostApp, Problem } from '../../app/hostApp.js';
 import { reasonOf } from '../problem.js';
 import type { VNode } from './html.js';
 import { renderDocument } from './html.js';
@@ -78,20 +77,7 @@ export const param = (request: FastifyRequest, name: string): string => {
   return typeof v === 'string' ? v : '';
 };
 
-export const portalPrincipal = async (request: FastifyRequest, app: HostApp): Promise<PortalPrincipal | undefined> => {
-  const token = portalSessionOf(request);
-  return token === undefined ? undefined : app.portal.session(token);
-};
-
-export const adminPrincipal = async (request: FastifyRequest, app: HostApp): Promise<AdminPrincipal | undefined> => {
-  const token = adminSessionOf(request);
-  return token === undefined ? undefined : app.admin.authenticate(token);
-};
-
-/** Sets `Retry-After` for a throttled answer. */
-export const retryAfter = (reply: FastifyReply, problem: Problem): void => {
-  if (problem.kind === 'throttled') void reply.header('retry-after', String(Math.max(1, Math.ceil(problem.retryAfterSeconds))));
-};
+export { retryAfter } from '../problem.js';
 
 /** The field a problem names, as the form's input name (`changes.givenName` → `givenName`). */
 export const fieldOf = (problem: Problem): string | undefined => (problem.kind === 'invalid' ? problem.field.split('.').pop() : undefined);

@@ -1,7 +1,7 @@
 // The shared layout and form pieces. Every page is one document with `lang`, a title, a skip
 // link, the header nav, one `<main>` with one h1; every input has a label tied by `for`; errors
 // are `role="alert"` and referenced by `aria-describedby`; flash messages are `role="status"`.
-import type { HostApp } from '../../app/HostApp.js';
+import type { HostApp } from '../../app/hostApp.js';
 import type { Markup, VNode } from './html.js';
 import { html } from './html.js';
 
@@ -42,8 +42,8 @@ export const Layout = ({ app, title, section, flash, refreshSeconds, scripts = [
         <nav aria-label="Main">
           <ul>
             ${navItem('/portal', 'Portal', section === 'portal')}
-            ${navItem('/admin', 'Admin console', section === 'admin')}
-            ${app.demo?.outbox === true ? navItem('/mail', 'Mail', section === 'mail') : null}
+            ${section === 'portal' ? null : navItem('/admin', 'Admin console', section === 'admin')}
+            ${section !== 'portal' && app.demo?.outbox === true ? navItem('/mail', 'Mail', section === 'mail') : null}
           </ul>
         </nav>
       </header>

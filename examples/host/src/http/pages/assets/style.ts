@@ -50,4 +50,11 @@ pre.mail { white-space: pre-wrap; word-break: break-word; background: var(--soft
 .feedback .ok { color: var(--good); }
 .feedback .bad { color: var(--bad); }
 .pager { display: flex; gap: 1rem; }
+ul.tiles { list-style: none; padding: 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(8.5rem, 1fr)); gap: .75rem; }
+a.tile { display: flex; flex-direction: column; align-items: center; justify-content: center; gap: .35rem; min-height: 5.5rem; padding: .75rem; border: 1px solid var(--line); border-radius: 8px; background: var(--soft); text-decoration: none; font-weight: 600; text-align: center; }
+a.tile:focus, a.tile:hover { border-color: var(--accent); }
+.tile-icon { font-size: 1.6rem; }
+ul.directories { padding-left: 1.25rem; }
+section.notification-group h3 { font-size: 1rem; margin: 1rem 0 .25rem; }
+section.notification-group ul.notifications { margin: 0 0 .5rem; }
 `;

@@ -11,7 +11,7 @@ import pg from 'pg';
 import { Secret } from '@takeover/core';
 import type { DirectoryId, UserId } from '@takeover/core';
 import type { AdminPrincipal } from '../../src/index.js';
-import type { HostDb } from '../../src/db/HostDb.js';
+import type { HostDb } from '../../src/db/hostDb.js';
 import { openSqliteHostDb } from '../../src/db/sqliteHostDb.js';
 import { openPostgresHostDb } from '../../src/db/postgresHostDb.js';
 import type { TestHookPoint } from '../../src/app/testHooks.js';

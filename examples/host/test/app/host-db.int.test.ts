@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { Secret } from '@takeover/core';
 import type { UserId } from '@takeover/core';
-import type { HostDb } from '../../src/db/HostDb.js';
+import type { HostDb } from '../../src/db/hostDb.js';
 import { openSqliteHostDb } from '../../src/db/sqliteHostDb.js';
 import { openPostgresHostDb } from '../../src/db/postgresHostDb.js';
 import { hashPassword, TEST_SCRYPT_COST, verifyPassword, dummyVerification } from '../../src/db/passwords.js';
@@ -54,6 +54,51 @@ describe.each(['sqlite', 'postgres'] as const)('%s', (kind) => {
     b = await backends[kind]();
   });
   afterAll(() => b.close());
+
+  test('bookmarks: one list per directory, replaced whole; dismissed notifications: once per key', async () => {
+    const d = `dir-${randomBytes(3).toString('hex')}`;
+    expect(await b.db.bookmarks(d)).toBeUndefined();
+    await Promise.all([b.db.setBookmarks(d, '[1]'), b.db.setBookmarks(d, '[1]')]);
+    expect(await b.db.bookmarks(d)).toBe('[1]');
+    await b.db.setBookmarks(d, '[2,3]');
+    expect(await b.db.bookmarks(d)).toBe('[2,3]');
+    const ada = uid('ada');
+    expect([...(await b.db.dismissed(ada))]).toEqual([]);
+    await Promise.all([b.db.dismiss(ada, ['a', 'b']), b.db.dismiss(ada, ['a', 'b']), b.db.dismiss(ada, [])]);
+    expect([...(await b.db.dismissed(ada))].sort()).toEqual(['a', 'b']);
+    expect([...(await b.db.dismissed(uid('bob')))]).toEqual([]);
+  });
+
+  test('a resent activation link: links issued before it stop counting; the same key answers the same instant; never moves back', async () => {
+    const u = uid('renew');
+    expect(await b.db.activationNotBefore(u)).toBeUndefined();
+    const first = await b.db.renewActivation(u, 'request-1', new Date(1_000_000));
+    expect(first.getTime()).toBe(1_000_000);
+    // A retry of the same request (same key) keeps its instant, so it mints the same link.
+    expect((await b.db.renewActivation(u, 'request-1', new Date(2_000_000))).getTime()).toBe(1_000_000);
+    expect((await b.db.renewActivation(u, 'request-2', new Date(3_000_000))).getTime()).toBe(3_000_000);
+    // A slower racing request with an earlier instant does not move it back.
+    expect((await b.db.renewActivation(u, 'request-3', new Date(2_500_000))).getTime()).toBe(3_000_000);
+    expect((await b.db.activationNotBefore(u))?.getTime()).toBe(3_000_000);
+  });
+
+  test("the host audit log: a user's entries oldest first, each key once (parallel duplicates too)", async () => {
+    const u = uid('audit');
+    const entry = (key: string, at: number) => ({
+      key: `${u}/${key}`,
+      userId: u,
+      at: new Date(at),
+      by: 'admin:ada@example.com',
+      type: 'ActivationLinkResent',
+      summary: `sent ${key}`,
+    });
+    expect(await b.db.auditOf(u)).toEqual([]);
+    await Promise.all([b.db.recordAudit(entry('b', 2_000)), b.db.recordAudit(entry('b', 2_000)), b.db.recordAudit(entry('a', 1_000))]);
+    // A retry with the same key (a resumed job item) adds nothing, even with another instant.
+    await b.db.recordAudit(entry('a', 3_000));
+    expect(await b.db.auditOf(u)).toEqual([entry('a', 1_000), entry('b', 2_000)]);
+    expect(await b.db.auditOf(uid('nobody'))).toEqual([]);
+  });
 
   test('one email, one user: reserve, release, change email', async () => {
     const email = `ada-${randomBytes(3).toString('hex')}@example.com`;

@@ -26,6 +26,21 @@ export interface PendingChange {
   readonly heldUntil: Date | null;
 }
 
+/**
+ * An admin action on a user that no event records (resending an activation link), kept for the
+ * user's audit log. Never a token, a link or a password (R14): who, when and what, in words.
+ */
+export interface HostAuditEntry {
+  /** Once per key: a retried request or a resumed job item records its action once. */
+  readonly key: string;
+  readonly userId: UserId;
+  readonly at: Date;
+  /** Who did it, as the audit log names an actor (`admin:ada@example.com`). */
+  readonly by: string;
+  readonly type: string;
+  readonly summary: string;
+}
+
 export interface HostDb {
   readonly kind: 'sqlite' | 'postgres';
   /**
@@ -73,6 +88,20 @@ export interface HostDb {
   readonly credentialByEmail: (email: string) => Promise<CredentialRow | undefined>;
   readonly credentialByUser: (userId: UserId) => Promise<CredentialRow | undefined>;
 
+  /** Links issued before this instant no longer activate the user (a resent activation mail); undefined when none was resent. */
+  readonly activationNotBefore: (userId: UserId) => Promise<Date | undefined>;
+  /**
+   * Invalidates the user's earlier activation links from `at` on, unless this `key` (one resend
+   * request, one bulk job's item) already did: then its own instant is answered again, so a retry
+   * mints the same link and the mail (keyed by it) is not sent twice. Never moves back: two resends
+   * racing both answer the later instant.
+   */
+  readonly renewActivation: (userId: UserId, key: string, at: Date) => Promise<Date>;
+  /** Adds an entry to the user's host audit log, unless one with its key exists. */
+  readonly recordAudit: (entry: HostAuditEntry) => Promise<void>;
+  /** The user's host audit log, oldest first. */
+  readonly auditOf: (userId: UserId) => Promise<ReadonlyArray<HostAuditEntry>>;
+
   readonly adminHash: (email: string) => Promise<string | undefined>;
   /** Creates the admin account unless it exists; `false` when it already did. */
   readonly createAdmin: (email: string, hash: string) => Promise<boolean>;
@@ -83,6 +112,15 @@ export interface HostDb {
   readonly deleteSession: (tokenHash: string) => Promise<void>;
   /** Ends every session of the subject, all but the one whose token hash is `except`. */
   readonly deleteSessionsOf: (kind: SessionKind, subject: string, except?: string) => Promise<void>;
+
+  /** The directory's custom portal bookmarks as stored (a JSON array, in order), or undefined when never set. */
+  readonly bookmarks: (directoryId: string) => Promise<string | undefined>;
+  /** Replaces the directory's bookmarks in one write (the last writer wins; a reader sees the old or the new list, never a mix). */
+  readonly setBookmarks: (directoryId: string, json: string) => Promise<void>;
+  /** Marks the user's notifications (by key) as dismissed; dismissing one twice changes nothing. */
+  readonly dismiss: (userId: UserId, keys: ReadonlyArray<string>) => Promise<void>;
+  /** The keys of the user's dismissed notifications. */
+  readonly dismissed: (userId: UserId) => Promise<ReadonlySet<string>>;
 
   /** A host secret by name, created from `make()` at the first call (first writer wins across instances). */
   readonly secret: (name: string, make: () => string) => Promise<string>;

@@ -6,14 +6,22 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { AccessCheck } from '@takeover/connector-kit';
 import type { BindingStatus, DirectoryId, DirectoryPolicy, IsoTime, Secret, UserAttributes, UserId } from '@takeover/core';
-import type { AuditEntry, LoginRecord, PortalNotification, PushExplanation } from '@takeover/engine';
+import type { AuditEntry, LoginRecord, NotificationCause, PortalNotification, PushExplanation } from '@takeover/engine';
+import type { CsvProblem, ImportResult } from './csvImport.js';
+import type { JobView } from './jobs.js';
+import type { BulkService } from './bulk.js';
+import type { CompletionPoint, UserDirectoryRow, UserListFilter, UserListPage, UserListQuery } from '@takeover/engine';
 
-/** What went wrong, in terms the HTTP layer maps to a status without guessing. */
+/**
+ * What went wrong, in terms the HTTP layer maps to a status without guessing. The machine code is
+ * `kind` (and `code` where given); `reason` is prose, because it is the JSON error body's field
+ * (`{ "error": { "kind", "reason", … } }`, see http/problem.ts) that the console and API clients read.
+ */
 export type Problem =
   /** 400: `field` is a JSON path into the input (`email`, `changes.givenName`, `password`), `reason` says what is wrong in words. */
   | { readonly kind: 'invalid'; readonly field: string; readonly reason: string }
   /** 404 */
-  | { readonly kind: 'not-found'; readonly what: 'user' | 'directory' | 'push' | 'binding' | 'activation'; readonly id: string }
+  | { readonly kind: 'not-found'; readonly what: 'user' | 'directory' | 'push' | 'binding' | 'activation' | 'job'; readonly id: string }
   /** 409: e.g. the email is taken, the directory is already bound. */
   | { readonly kind: 'conflict'; readonly reason: string }
   /** 401: wrong email or password, a bad or expired token; never says which. */
@@ -42,6 +50,19 @@ export interface UserSummary {
   readonly state: 'staged' | 'active' | 'suspended';
   readonly passwordStatus: 'pending' | 'active' | 'expired';
   readonly directories: ReadonlyArray<DirectoryId>;
+}
+
+/** A user in `GET /api/users`: the summary and, per bound directory, where the user stands there. */
+export interface UserListEntry extends UserSummary {
+  readonly status: ReadonlyArray<UserDirectoryRow>;
+}
+
+/** `GET /api/users`: a keyset page, the cursor of the next one, and how many users match the filter. */
+export interface UserPageView {
+  readonly users: ReadonlyArray<UserListEntry>;
+  /** Present when more users follow: pass it as `after`. */
+  readonly next?: string;
+  readonly total: number;
 }
 
 export interface UserView extends UserSummary {
@@ -89,7 +110,22 @@ export interface PasswordFeedback {
   }>;
 }
 
+/** The notifications one login (or update) caused, shown and dismissed together (`NotificationGroup` with labels). */
+export interface PortalNotificationGroupView {
+  /** Give it to `dismissNotifications` to dismiss the group. */
+  readonly id: string;
+  readonly cause: NotificationCause;
+  readonly at: IsoTime;
+  /** "At your login on 1 Dec 2026 09:14 UTC". */
+  readonly heading: string;
+  /** Oldest first. */
+  readonly notifications: ReadonlyArray<PortalNotification & { readonly label: string }>;
+}
+
 export interface PortalNotificationsView {
+  /** The recent ones (the last 30 days, at most 10 groups), not dismissed, grouped by the login that caused them, newest first. */
+  readonly groups: ReadonlyArray<PortalNotificationGroupView>;
+  /** The same notifications, one list, newest first. */
   readonly items: ReadonlyArray<PortalNotification & { readonly label: string }>;
   /** Directories with a push in flight for this user right now ("Updating…"). */
   readonly updating: ReadonlyArray<{ readonly directoryId: DirectoryId; readonly label: string }>;
@@ -130,6 +166,36 @@ export interface DirectoryPolicyChange {
   readonly revokeSessionsOnPush?: boolean;
 }
 
+/** `POST /api/users/import`: what a dry run found, a refused file, a finished import, or the job running it. */
+export type ImportAnswer =
+  | {
+      readonly kind: 'dry-run';
+      readonly problems: ReadonlyArray<CsvProblem>;
+      readonly truncated: boolean;
+      readonly wouldCreate: number;
+      readonly unchanged: number;
+    }
+  | { readonly kind: 'refused'; readonly problems: ReadonlyArray<CsvProblem>; readonly truncated: boolean }
+  | { readonly kind: 'imported'; readonly result: ImportResult }
+  | { readonly kind: 'job'; readonly jobId: string; readonly total: number };
+
+/** A portal bookmark (an app tile) as an admin sets it per directory. */
+export interface BookmarkInput {
+  readonly name: string;
+  /** `https:` only. */
+  readonly url: string;
+  /** An icon's `https:` URL, or a short text (an emoji) shown on the tile. */
+  readonly icon?: string;
+}
+
+/** A tile in the portal: a directory's default app or an admin's bookmark. */
+export interface PortalBookmark {
+  readonly name: string;
+  readonly url: string;
+  readonly icon?: string;
+  readonly directoryId?: DirectoryId;
+}
+
 /** Who acts: the admin account (by its email) or the API key. */
 export interface AdminPrincipal {
   readonly kind: 'admin';
@@ -144,7 +210,25 @@ export interface PortalPrincipal {
 
 // ── Services ─────────────────────────────────────────────────────────────────────────────────────
 
-export interface AdminService {
+/** One directory's rollout (GET /api/rollout): bound users counted by where they stand. */
+export interface DirectoryRolloutView {
+  readonly id: DirectoryId;
+  readonly name: string;
+  readonly bound: number;
+  readonly awaitingFirstLogin: number;
+  readonly inSync: number;
+  readonly pending: number;
+  readonly inFlight: number;
+  readonly failing: number;
+  readonly unresolved: number;
+  /** Bound users nothing is pushed to now: staged or suspended users, or a disconnected directory (a user who has not activated yet counts as awaiting their first login). */
+  readonly paused: number;
+  readonly failingByReason: Readonly<Record<string, number>>;
+  /** Passwords changed in this directory outside the portal and detected since the start (R16), each set back at the user's next portal login. */
+  readonly externalChanges: number;
+}
+
+export interface AdminService extends BulkService {
   /**
    * `POST /api/session` and the console's login form: the admin account's email and password.
    * Throttled before the check (see `src/db/throttle.ts`); `device` is the token a previous login
@@ -174,7 +258,41 @@ export interface AdminService {
   readonly audit: (id: string) => Outcome<AuditView>;
   readonly why: (pushId: string) => Outcome<PushExplanation>;
 
+  /** `GET /api/users.csv`: the filtered user list as CSV, a status and a reason column per directory (formula-safe cells). */
+  /** The CSV as chunks read page by page while they are pulled (csvExport.ts); a refused filter is answered before the first chunk. */
+  readonly exportUsers: (filter: UserListFilter) => Outcome<AsyncIterable<string>>;
+  /** The CSV import: checks the whole file; with `dryRun` or any problem, changes nothing. */
+  /** `asJob`: run as a job even when the file is small (the console, which shows every import's progress and results the same way). */
+  readonly importUsers: (
+    by: AdminPrincipal,
+    csv: string,
+    options: { readonly dryRun: boolean; readonly asJob?: boolean },
+  ) => Outcome<ImportAnswer>;
+
   readonly directories: () => Promise<ReadonlyArray<DirectoryView>>;
+  /** The directory's custom portal bookmarks, in order (not-found for an unknown directory). */
+  readonly bookmarks: (directoryId: string) => Outcome<ReadonlyArray<BookmarkInput>>;
+  /** Replaces the directory's custom bookmarks (the list is checked by the HTTP layer's codec). */
+  readonly setBookmarks: (
+    by: AdminPrincipal,
+    directoryId: string,
+    bookmarks: ReadonlyArray<BookmarkInput>,
+  ) => Outcome<ReadonlyArray<BookmarkInput>>;
+  /** `GET /api/rollout` and the console's overview. */
+  readonly rollout: () => Promise<{ readonly directories: ReadonlyArray<DirectoryRolloutView> }>;
+  /** Takeovers completed per day (cumulative) in one directory, for the overview's chart. */
+  readonly completion: (directoryId: string) => Outcome<ReadonlyArray<CompletionPoint>>;
+  /** The console's user list: filters, sort, keyset pages (`invalid` naming the bad parameter). */
+  readonly listUsers: (query: UserListQuery) => Outcome<UserListPage>;
+  /** `GET /api/users`: `listUsers` as the API answers it; `offset` skips users first (older callers). */
+  readonly usersPage: (query: UserListQuery, offset?: number) => Outcome<UserPageView>;
+  /** `GET /api/jobs/:jobId`: a long operation's progress and per-item results (any instance, after a reload or restart). */
+  readonly job: (jobId: string) => Outcome<JobView>;
+  /**
+   * `POST /api/jobs/:jobId/cancel`: stops a running job between items; the items it had not reached
+   * are marked not done. Cancelling a cancelled job answers it again; a finished one is a `conflict`.
+   */
+  readonly cancelJob: (by: AdminPrincipal, jobId: string) => Outcome<JobView>;
   readonly changeDirectoryPolicy: (by: AdminPrincipal, id: string, change: DirectoryPolicyChange) => Outcome<DirectoryView>;
 }
 
@@ -194,9 +312,7 @@ export interface PortalService {
   readonly session: (sessionToken: string) => Promise<PortalPrincipal | undefined>;
   readonly logout: (sessionToken: string) => Promise<void>;
   /** The activation link's token: who it is for and the policies the new password must meet; not-found when unknown, used or expired. */
-  readonly activation: (
-    token: string,
-  ) => Outcome<{
+  readonly activation: (token: string) => Outcome<{
     readonly email: string;
     readonly givenName: string;
     readonly directories: ReadonlyArray<{ readonly id: DirectoryId; readonly label: string }>;
@@ -211,6 +327,15 @@ export interface PortalService {
     candidate: Secret,
   ) => Outcome<PasswordFeedback>;
   readonly notifications: (userId: UserId) => Promise<PortalNotificationsView>;
+  /** Hides the user's notifications by id (`all`: every one shown now); ids that are not the user's are ignored. Dismissing twice changes nothing. */
+  /** Dismisses groups (or single notifications) by id, or every recent group; the user's own only, and dismissing twice changes nothing. */
+  readonly dismissNotifications: (userId: UserId, ids: ReadonlyArray<string> | 'all') => Promise<{ readonly dismissed: number }>;
+  /** The user's directories, each with its state in plain words (docs/glossary.md). */
+  readonly directories: (
+    userId: UserId,
+  ) => Promise<ReadonlyArray<{ readonly directoryId: DirectoryId; readonly label: string; readonly words: string }>>;
+  /** The user's tiles: each directory's default apps and its admin's bookmarks, for each bound directory the user is in sync with. */
+  readonly bookmarks: (userId: UserId) => Promise<ReadonlyArray<PortalBookmark>>;
 }
 
 /** Present only when a directory is emulated or mail goes to the outbox. */
@@ -221,6 +346,12 @@ export interface DemoService {
     userKey: string,
     password: Secret,
   ) => Outcome<{ readonly matches: boolean; readonly sessionsRevokedAt: IsoTime | null }>;
+  /**
+   * The user changes their own password in the emulated directory, outside the portal (R16's
+   * "external change"), as they would in their Google Account or Microsoft 365. invalid (field
+   * `password`) when the directory's policy refuses it; not-found for a real directory or an unknown user.
+   */
+  readonly changePassword: (directoryId: string, userKey: string, password: Secret) => Outcome<{ readonly changed: true }>;
   /**
    * Whether the outbox is served (`/mail`, `/demo/mail`, for the admin only): mail is captured (no
    * SMTP_URL) and every directory is emulated. With a real directory configured it never is (issue 17 #7).
