@@ -26,6 +26,20 @@ export const killChildren = (): void => {
 
 /** Starts the host on a free port with `env` (DATA_DIR at least); resolves once /readyz answers 200. */
 export const startChildHost = async (env: Readonly<Record<string, string>>, readyWithinMs = 180_000): Promise<ChildHost> => {
+  // Another listener may take the probed port before the child's listen (see freePort): start again
+  // on another port when the child says so, unless the caller chose the port.
+  for (let tries = 1; ; tries += 1) {
+    try {
+      return await startOnce(env, readyWithinMs);
+    } catch (e) {
+      if (!(e instanceof PortTaken && env.PORT === undefined && tries < 5)) throw e;
+    }
+  }
+};
+
+class PortTaken extends Error {}
+
+const startOnce = async (env: Readonly<Record<string, string>>, readyWithinMs: number): Promise<ChildHost> => {
   const port = await freePort();
   const url = `http://127.0.0.1:${String(port)}`;
   const child = spawn(process.execPath, ['--conditions=takeover-source', '--import', 'tsx', 'examples/host/src/main.ts'], {
@@ -46,6 +60,7 @@ export const startChildHost = async (env: Readonly<Record<string, string>>, read
   let err = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString('utf8')));
   child.stderr?.on('data', (d: Buffer) => (err += d.toString('utf8')));
+  const closed = new Promise((r) => child.once('close', r)); // after its stdout and stderr ended
   const exited = new Promise<number | string | null>((r) => child.once('exit', (code, signal) => r(code ?? signal)));
   const host: ChildHost = {
     url,
@@ -58,6 +73,8 @@ export const startChildHost = async (env: Readonly<Record<string, string>>, read
   // A generous bound only against a host that never comes up; the loop ends as soon as it answers.
   const until = Date.now() + readyWithinMs;
   while (Date.now() < until) {
+    if (!host.alive()) await closed;
+    if (!host.alive() && /EADDRINUSE/.test(err)) throw new PortTaken(`port ${String(port)} was taken:\n${err}`);
     if (!host.alive()) throw new Error(`the host exited (${String(child.exitCode ?? child.signalCode)}):\n${err}`);
     try {
       if ((await fetch(`${url}/readyz`)).status === 200) return host;

@@ -10,6 +10,7 @@
 // reuses running directory emulators (two hosts sharing one pair); `server` passes buildServer
 // options; `app` more createHostApp options (hashing costs default to the cheap test ones).
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -18,7 +19,7 @@ import { Writable } from 'node:stream';
 import * as E from 'fp-ts/lib/Either.js';
 import type { FastifyInstance } from 'fastify';
 import { createHostApp, type HostAppOptions } from '../../src/app/createHostApp.js';
-import type { HostApp } from '../../src/app/HostApp.js';
+import type { HostApp } from '../../src/app/hostApp.js';
 import { describeConfigErrors, loadConfig } from '../../src/config.js';
 import { TEST_SCRYPT_COST } from '../../src/db/passwords.js';
 import { buildServer, type BuildServerOptions } from '../../src/http/server.js';
@@ -47,17 +48,38 @@ export interface TestHost {
   readonly close: (options?: { readonly keepDataDir?: boolean }) => Promise<void>;
 }
 
-/** A port nobody listens on right now. */
-export const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
+// The kernel hands out ports for outgoing connections (PostgreSQL, the emulators' clients, fetch)
+// from net.ipv4.ip_local_port_range (32768–60999 here). A port probed with listen(0) comes from that
+// range too, and between the probe's close and the host's listen an outgoing connection may take it
+// (CI saw `listen EADDRINUSE 127.0.0.1:40143`). So the probe picks below that range, where only
+// another listener can collide — and startTestHost/startChildHost try again with another port if one does.
+const ephemeralLow = ((): number => {
+  try {
+    const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    return Number.isInteger(low) && low > 12_000 ? low : 32_768;
+  } catch {
+    return 32_768;
+  }
+})();
+
+const probe = (port: number): Promise<boolean> =>
+  new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
+
+/** A port nobody listens on right now, outside the range the kernel gives outgoing connections. */
+export const freePort = async (): Promise<number> => {
+  for (;;) {
+    const port = 10_000 + Math.floor(Math.random() * (ephemeralLow - 10_000));
+    if (await probe(port)) return port;
+  }
+};
+
+/** True for the error a listen on a port someone else took meanwhile fails with. */
+export const isAddressInUse = (e: unknown): boolean =>
+  typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 'EADDRINUSE';
 
 /** A Writable that keeps what pino writes, for leak checks. */
 export const logCapture = (): { readonly stream: Writable; readonly text: () => string } => {
@@ -73,41 +95,60 @@ export const logCapture = (): { readonly stream: Writable; readonly text: () => 
 
 export const startTestHost = async (options: StartTestHostOptions = {}): Promise<TestHost> => {
   const dataDir = options.env?.DATA_DIR ?? (await mkdtemp(join(tmpdir(), 'takeover-host-')));
-  const port = await freePort();
   const adminToken = randomBytes(32).toString('base64url');
-  const env = {
-    DATA_DIR: dataDir,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    PUBLIC_URL: `http://127.0.0.1:${String(port)}`,
-    ADMIN_API_KEY: adminToken,
-    LOG_LEVEL: 'debug',
-    ...options.env,
+  const started = async (): Promise<{
+    app: HostApp;
+    server: FastifyInstance;
+    capture: ReturnType<typeof logCapture>;
+    env: Record<string, string>;
+  }> => {
+    const port = await freePort();
+    const env = {
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      PUBLIC_URL: `http://127.0.0.1:${String(port)}`,
+      ADMIN_API_KEY: adminToken,
+      LOG_LEVEL: 'debug',
+      ...options.env,
+    };
+    const config = loadConfig(env);
+    if (E.isLeft(config)) throw new Error(`test host: bad environment:\n${describeConfigErrors(config.left)}`);
+    const capture = logCapture();
+    const app = await createHostApp(config.right, {
+      scrypt: TEST_SCRYPT_COST,
+      emulatorScryptN: 1024,
+      ...options.app,
+      logStream: capture.stream,
+      ...(options.emulators === undefined ? {} : { emulators: options.emulators }),
+    });
+    try {
+      // TRUST_PROXY as main.ts passes it, unless the test's server options say otherwise.
+      const server = await buildServer(app, { trustProxy: config.right.trustProxy, ...options.server });
+      await server.listen({ port: config.right.port, host: config.right.host });
+      return { app, server, capture, env };
+    } catch (e) {
+      await app.close(0);
+      throw e;
+    }
   };
-  const config = loadConfig(env);
-  if (E.isLeft(config)) throw new Error(`test host: bad environment:\n${describeConfigErrors(config.left)}`);
-  const capture = logCapture();
-  const app = await createHostApp(config.right, {
-    scrypt: TEST_SCRYPT_COST,
-    emulatorScryptN: 1024,
-    ...options.app,
-    logStream: capture.stream,
-    ...(options.emulators === undefined ? {} : { emulators: options.emulators }),
-  });
-  let server: FastifyInstance;
-  try {
-    // TRUST_PROXY as main.ts passes it, unless the test's server options say otherwise.
-    server = await buildServer(app, { trustProxy: config.right.trustProxy, ...options.server });
-    await server.listen({ port: config.right.port, host: config.right.host });
-  } catch (e) {
-    await app.close(0);
-    throw e;
+  // Another listener may take the probed port before ours does: start again on another one (the
+  // first try's app is closed; DATA_DIR is the same, so the second start is a restart of it).
+  const choosesPort = options.env?.PORT === undefined;
+  let attempt: Awaited<ReturnType<typeof started>> | undefined;
+  for (let tries = 1; attempt === undefined; tries += 1) {
+    try {
+      attempt = await started();
+    } catch (e) {
+      if (!(choosesPort && isAddressInUse(e) && tries < 5)) throw e;
+    }
   }
+  const { app, server, capture, env } = attempt;
   return {
     url: app.settings.publicUrl,
     app,
     server,
-    adminToken: env.ADMIN_API_KEY,
+    adminToken: env.ADMIN_API_KEY ?? adminToken,
     dataDir,
     logs: capture.text,
     close: async ({ keepDataDir = false } = {}) => {
