@@ -29,10 +29,14 @@ const ORDER = [
   'global-replay',
   'sqlite-append',
   'login-storm',
+  'shared-quota',
   'login-latency',
   'rebuild-fold',
   'projection-catchup',
+  'projection-latency',
   'memory',
+  'restart',
+  'console',
 ];
 
 const available = readdirSync(scenarioDir)

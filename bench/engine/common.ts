@@ -93,7 +93,7 @@ export const cmd = {
     userId: u,
     at: now(),
     password: Secret.of(password),
-    by: 'user-portal',
+    by: { role: 'user', via: 'portal' },
   }),
   changeName: (u: UserId, givenName: string): UserCommand => ({
     type: 'ChangeAttributes',

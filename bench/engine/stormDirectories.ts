@@ -1,4 +1,4 @@
-// The login storm's two directories: the emulators run in a child process (emulators-child.ts), so
+// The login storm's two directories: the emulators run in a child process (emulatorsChild.ts), so
 // the engine's process only does the engine's work, as a host would; the real connectors talk to
 // them over HTTP (Google) and HTTPS (Entra), wired as a host wires them to Google and Microsoft.
 import { fork } from 'node:child_process';
@@ -15,6 +15,8 @@ import type { ChildReply, ChildRequest, Ready, StartRequest, StormStats } from '
 import { ChildReply as ChildReplyCodec } from './stormProtocol.js';
 
 export interface StormDirectories {
+  /** The endpoints and credentials (for other processes to build their own connectors with `connectorsFor`). */
+  readonly ready: Ready;
   readonly google: DirectoryConnector;
   readonly entra: DirectoryConnector;
   readonly googleIds: ReadonlyArray<string>;
@@ -59,7 +61,8 @@ const ask = (child: ChildProcess, message: StartRequest | ChildRequest): Promise
     child.send(message);
   });
 
-const connectorsFor = (ready: Ready) => {
+/** The real connectors, wired to the emulators' endpoints as a host wires them to Google and Microsoft. */
+export const connectorsFor = (ready: Ready): { readonly google: DirectoryConnector; readonly entra: DirectoryConnector } => {
   const key = serviceAccountKeyFromJson(ready.google.serviceAccountJson);
   if (E.isLeft(key)) throw new Error(`login-storm: the Google emulator's service account key: ${key.left.message}`);
   const { directory } = googleDirectoryClient({
@@ -82,7 +85,7 @@ const connectorsFor = (ready: Ready) => {
 };
 
 export const startStormDirectories = async (start: Omit<StartRequest, 'type'>): Promise<StormDirectories> => {
-  const child = fork(fileURLToPath(new URL('./emulators-child.ts', import.meta.url)), [], {
+  const child = fork(fileURLToPath(new URL('./emulatorsChild.ts', import.meta.url)), [], {
     execArgv: childExecArgv('--max-old-space-size=4096'),
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     cwd: fileURLToPath(new URL('../..', import.meta.url)),
@@ -92,6 +95,7 @@ export const startStormDirectories = async (start: Omit<StartRequest, 'type'>): 
     if (ready.type !== 'ready') throw new Error('login-storm: the directories process did not start');
     const { google, entra } = connectorsFor(ready);
     return {
+      ready,
       google,
       entra,
       googleIds: ready.googleIds,

@@ -1,4 +1,4 @@
-// The messages between the login storm (parent) and its directories' process (emulators-child.ts),
+// The messages between the login storm (parent) and its directories' process (emulatorsChild.ts),
 // decoded on both sides with io-ts.
 import * as t from 'io-ts';
 

@@ -7,7 +7,7 @@ import type pg from 'pg';
 
 export const openOurs = async (pool: pg.Pool, schema: string): Promise<PostgresEventStore> => {
   const created = await createPostgresEventStore({ pool, schema })();
-  if (E.isLeft(created)) throw new Error(`cannot open our PostgreSQL store in schema ${schema}: ${created.left.reason}`);
+  if (E.isLeft(created)) throw new Error(`cannot open our PostgreSQL store in schema ${schema}: ${created.left.message}`);
   return created.right;
 };
 

@@ -1,9 +1,11 @@
-// Scenario 6, login latency: the login command (read the user and its directories, decide, append
-// with the expected version: `engine.execute(LogIn)`) on PostgreSQL, against two raw appends of one
+// Scenario 6, login latency: the login command (`engine.execute(LogIn)`: decide on the user's state and
+// directories, append with the expected version) on PostgreSQL, against two raw appends of one
 // event on the same server and tables: one call to a minimal PL/pgSQL function doing the version guard
 // and insert (`raw_append`, one round trip as our store's append is: the ratio's baseline), and the
 // client-side transaction (BEGIN; version-guarded UPDATE; INSERT; COMMIT: four round trips, shown next
-// to it). Neither reads or decides anything. Logins run one at a time; the directories are in memory and
+// to it). Neither reads or decides anything. The engine created the users, so their states are in its
+// user cache and a login reads nothing before its append (a stale cache would show as a version
+// conflict, then only the new events are read). Logins run one at a time; the directories are in memory and
 // each login's pushes are waited for (untimed) before the next, so they do not share the database
 // with the measured command.
 import { randomUUID } from 'node:crypto';
@@ -154,7 +156,7 @@ const run6 = async (ctx: BenchContext): Promise<ScenarioResult> => {
           directories: 'in-memory (connector-kit), pushes awaited untimed between logins',
           concurrency: 1,
         },
-        baselineDescription: `Baseline (the ratio's): one append per login as one call of raw_append, a minimal PL/pgSQL function on the same server and tables doing the version guard (UPDATE streams SET version = version + 1 WHERE stream_id = $1 AND version = $2) and the INSERT: one round trip, prepared. Shown next to it as "${CLIENT_TX}": the same append as a client-side transaction, BEGIN; UPDATE …; INSERT the event; COMMIT (prepared statements, pooled client). Neither reads or decides. Ours: engine.execute(LogIn) = read the user stream and the two directory streams, fold, decide, append with the expected version.`,
+        baselineDescription: `Baseline (the ratio's): one append per login as one call of raw_append, a minimal PL/pgSQL function on the same server and tables doing the version guard (UPDATE streams SET version = version + 1 WHERE stream_id = $1 AND version = $2) and the INSERT: one round trip, prepared. Shown next to it as "${CLIENT_TX}": the same append as a client-side transaction, BEGIN; UPDATE …; INSERT the event; COMMIT (prepared statements, pooled client). Neither reads or decides. Ours: engine.execute(LogIn) on the engine that created the users: their states come from its user cache and the directories from its directory cache (no read), decide, append with the expected version (one round trip), fold the appended event.`,
         figures: [
           {
             name: 'login p50',
@@ -163,7 +165,10 @@ const run6 = async (ctx: BenchContext): Promise<ScenarioResult> => {
             baseline: round(fp50, 3),
             peers: { [CLIENT_TX]: round(rp50, 3) },
             ratio: round(ratio50, 3),
-            note: 'ratio = server function ÷ ours (higher is better)',
+            target: 0.8,
+            targetKind: 'ratio-at-least',
+            met: ratio50 >= 0.8,
+            note: 'ratio = server function ÷ ours (higher is better); issue 13: at least 0.8',
           },
           {
             name: 'login p99',
@@ -172,10 +177,10 @@ const run6 = async (ctx: BenchContext): Promise<ScenarioResult> => {
             baseline: round(fp99, 3),
             peers: { [CLIENT_TX]: round(rp99, 3) },
             ratio: round(ratio99, 3),
-            target: 0.5,
+            target: 0.8,
             targetKind: 'ratio-at-least',
-            met: ratio99 >= 0.5,
-            note: 'ratio = server function ÷ ours; the target p99 ≤ 2 × the baseline is ratio ≥ 0.5',
+            met: ratio99 >= 0.8,
+            note: 'ratio = server function ÷ ours; issue 13: at least 0.8 (p99 at most 1.25 × the baseline)',
           },
         ],
         versions: versionsOf(['@takeover/engine', '@takeover/core', '@takeover/event-store-postgres', 'pg']),

@@ -9,8 +9,18 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as E from 'fp-ts/lib/Either.js';
 import type { UserId } from '@takeover/core';
 import { syncStatus, userId } from '@takeover/core';
+import type { DirectoryConnector } from '@takeover/connector-kit';
 import type { EngineMetrics } from '@takeover/engine';
-import { DEFAULT_HOLD_MS, createEngine, inMemoryOutbox, knownQuotas, loadDirectories, loadUser } from '@takeover/engine';
+import {
+  CATCH_UP_MS,
+  DEFAULT_HOLD_MS,
+  createEngine,
+  inMemoryOutbox,
+  knownQuotas,
+  loadDirectories,
+  loadUser,
+  maxHoldMsOf,
+} from '@takeover/engine';
 import { inMemoryEventStore } from '@takeover/event-store';
 import { GOOGLE, M365, MAIL, cmd, connectDirectories, inBatches, round, run, sleep, versionsOf } from '../engine/common.js';
 import { startStormDirectories } from '../engine/stormDirectories.js';
@@ -31,6 +41,8 @@ const FIRST = 'First-Password-1!storm';
 const SECOND = 'Second-Password-2!storm';
 const SEED = 'Seeded-Password-0!storm';
 const WARM_UP_MS = 1_000;
+/** Issue 13: the storm drains within 1.15 × the bound the quotas set. */
+const DRAIN_TARGET = 1.15;
 
 // The published quotas (docs: /work/shared/reference/directory-apis.md): Google 2,400 queries/min per
 // user per project; Graph user writes 3,000 per 150 s per app+tenant and 18,000 per 5 min per tenant.
@@ -64,6 +76,35 @@ const stormMetrics = () => {
   return { metrics, completed, lastByDirectory, lastPushAt: () => lastPushAt, throttled: () => throttled, retried: () => retried };
 };
 
+/**
+ * Counts a connector's pushes in flight (the engine's pacer caps them at `maxInFlight`): the time
+ * spent at the cap says whether the directory's answers, rather than the rate, held the drain back.
+ */
+const inFlightGauge = (connector: DirectoryConnector, cap: number) => {
+  let inFlight = 0;
+  let peak = 0;
+  let atCapSince: number | undefined;
+  let atCapMs = 0;
+  const wrapped: DirectoryConnector = {
+    ...connector,
+    push: (request) => async () => {
+      inFlight++;
+      peak = Math.max(peak, inFlight);
+      if (inFlight >= cap && atCapSince === undefined) atCapSince = performance.now();
+      try {
+        return await connector.push(request)();
+      } finally {
+        if (inFlight >= cap && atCapSince !== undefined) {
+          atCapMs += performance.now() - atCapSince;
+          atCapSince = undefined;
+        }
+        inFlight--;
+      }
+    },
+  };
+  return { connector: wrapped, peak: () => peak, atCapSeconds: () => round(atCapMs / 1000, 1) };
+};
+
 const run5 = async (ctx: BenchContext): Promise<ScenarioResult> => {
   const began = Date.now();
   const users = ctx.sized(FULL_USERS, 40);
@@ -89,9 +130,11 @@ const run5 = async (ctx: BenchContext): Promise<ScenarioResult> => {
   const store = inMemoryEventStore();
   const googlePacing = knownQuotas['google-workspace'] ?? { ratePerSecond: 36, maxInFlight: 16 };
   const entraPacing = knownQuotas['microsoft-entra'] ?? { ratePerSecond: 18, maxInFlight: 8 };
+  const googleGauge = inFlightGauge(directoriesProcess.google, googlePacing.maxInFlight);
+  const entraGauge = inFlightGauge(directoriesProcess.entra, entraPacing.maxInFlight);
   const engine = createEngine({
     store,
-    connectors: { [GOOGLE]: directoriesProcess.google, [M365]: directoriesProcess.entra },
+    connectors: { [GOOGLE]: googleGauge.connector, [M365]: entraGauge.connector },
     mailer: inMemoryOutbox(),
     mail: MAIL,
     metrics: m.metrics,
@@ -142,6 +185,8 @@ const run5 = async (ctx: BenchContext): Promise<ScenarioResult> => {
 
     // Owed after the drain: every binding of every user should be in sync.
     let owedAfter = 0;
+    /** Of those, bindings whose last push ended `hold-expired` (already counted among the hold-expired outcomes). */
+    let owedAfterHoldExpired = 0;
     const owedAt: Record<string, number> = {};
     const directories = await loadDirectories(store, [GOOGLE, M365])();
     if (E.isLeft(directories)) throw new Error(`login-storm: cannot read the directories (${directories.left._tag})`);
@@ -152,6 +197,7 @@ const run5 = async (ctx: BenchContext): Promise<ScenarioResult> => {
         if (b.state === 'in-sync') continue;
         owedAfter++;
         owedAt[b.directoryId] = (owedAt[b.directoryId] ?? 0) + 1;
+        if (b.lastFailure?.code === 'hold-expired') owedAfterHoldExpired++;
       }
     });
 
@@ -178,7 +224,12 @@ const run5 = async (ctx: BenchContext): Promise<ScenarioResult> => {
       (Math.max(0, entraRequests - ENTRA_APP_TENANT.limit * quotaFactor) / entraRate) * 1000,
     );
     const throttledLate = st.google.throttledAfterWarmUp + st.entra.throttledAfterWarmUp;
-    const lost = owedAfter;
+    // Lost (issue 13): a push owed at a login that was never sent for that login. Every push the queue
+    // reached after its plaintext was dropped (`hold-expired`, even when a later login of the same user
+    // sent the password after all), plus every binding still owed once the engine is idle for another
+    // reason (a plaintext never held, a push that failed). A hold-expired push still owed is counted once.
+    const holdExpired = (m.completed[`${GOOGLE}/hold-expired`] ?? 0) + (m.completed[`${M365}/hold-expired`] ?? 0);
+    const lost = holdExpired + owedAfter - owedAfterHoldExpired;
     const ratio = drainMs > 0 ? boundMs / drainMs : 0;
 
     return {
@@ -193,7 +244,9 @@ const run5 = async (ctx: BenchContext): Promise<ScenarioResult> => {
         quotaFactor,
         googleQuota: `${GOOGLE_PER_USER.limit * quotaFactor}/${GOOGLE_PER_USER.windowSeconds}s per user (sustained ${googleRate}/s)`,
         entraQuota: `${ENTRA_APP_TENANT.limit * quotaFactor}/${ENTRA_APP_TENANT.windowSeconds}s per app+tenant, ${ENTRA_TENANT.limit * quotaFactor}/${ENTRA_TENANT.windowSeconds}s per tenant (sustained ${entraRate}/s)`,
-        enginePacing: `google ${googlePacing.ratePerSecond * quotaFactor}/s, ${googlePacing.maxInFlight} in flight; entra ${entraPacing.ratePerSecond * quotaFactor}/s, ${entraPacing.maxInFlight} in flight`,
+        enginePacing: `google ${googlePacing.ratePerSecond * quotaFactor}/s, ${googlePacing.maxInFlight} in flight; entra ${entraPacing.ratePerSecond * quotaFactor}/s, ${entraPacing.maxInFlight} in flight; catch-up ${googlePacing.catchUpMs ?? CATCH_UP_MS}/${entraPacing.catchUpMs ?? CATCH_UP_MS} ms`,
+        pushesInFlightPeak: `google ${googleGauge.peak()}, entra ${entraGauge.peak()}`,
+        secondsAtInFlightCap: `google ${googleGauge.atCapSeconds()}, entra ${entraGauge.atCapSeconds()}`,
         googleAdmitted: st.google.admitted,
         entraAdmitted: st.entra.admitted,
         googleBacklog: googleRequests,
@@ -202,6 +255,7 @@ const run5 = async (ctx: BenchContext): Promise<ScenarioResult> => {
         burstAwareBoundSeconds: round(burstBoundMs / 1000, 1),
         issueBoundSeconds: round(ISSUE_USERS / sustained(ENTRA_APP_TENANT), 1),
         holdMs: DEFAULT_HOLD_MS,
+        maxHoldMs: maxHoldMsOf(),
         store: 'in-memory',
         emulatorScryptN: 16,
         pushOutcomes: Object.entries(m.completed)
@@ -222,6 +276,8 @@ const run5 = async (ctx: BenchContext): Promise<ScenarioResult> => {
         engineThrottled: m.throttled(),
         engineRetries: m.retried(),
         directoriesWithoutLatestPassword: notLatest,
+        holdExpiredPushes: holdExpired,
+        bindingsOwedAfterDrain: owedAfter,
       },
       baselineDescription:
         'The bound the published quotas set: max over the two directories of (backlog ÷ its sustained published rate, the backlog being the quota-counted requests the directory admitted during the storm plus the pushes still owed there after it: Google 2,400/60 s = 40/s, Entra min(3,000/150 s, 18,000/300 s) = 20/s), and never less than the login window. The engine paces at 90 % of each quota, so 1.11 × the bound is its design point.',
@@ -232,10 +288,10 @@ const run5 = async (ctx: BenchContext): Promise<ScenarioResult> => {
           ours: round(drainMs / 1000, 1),
           baseline: round(boundMs / 1000, 1),
           ratio: round(ratio, 3),
-          target: round(1 / 1.1, 3),
+          target: round(1 / DRAIN_TARGET, 3),
           targetKind: 'ratio-at-least',
-          met: ratio >= 1 / 1.1,
-          note: `ratio = bound ÷ drain (higher is better); the target drain ≤ 1.1 × bound is ratio ≥ 0.909. Burst-aware bound (spending the emulators' full token buckets first): ${round(burstBoundMs / 1000, 1)} s. Superseded or hold-expired pushes (pushOutcomes) leave the directory's queue without using a rate slot.`,
+          met: ratio >= 1 / DRAIN_TARGET,
+          note: `ratio = bound ÷ drain (higher is better); the issue's target drain ≤ ${DRAIN_TARGET} × bound is ratio ≥ ${round(1 / DRAIN_TARGET, 3)} (the engine's 90 % pacing alone puts the drain at 1.11 × bound). Burst-aware bound (spending the emulators' full token buckets first): ${round(burstBoundMs / 1000, 1)} s. Superseded or hold-expired pushes (pushOutcomes) leave the directory's queue without using a rate slot.`,
         },
         {
           name: 'throttled answers after warm-up (429, Google 403 rate limit)',
@@ -253,7 +309,7 @@ const run5 = async (ctx: BenchContext): Promise<ScenarioResult> => {
           target: 0,
           targetKind: 'equals',
           met: lost === 0,
-          note: 'bindings not in-sync once the engine is idle',
+          note: `pushes the directory's queue reached after their plaintext was dropped (hold-expired: ${holdExpired}), plus bindings still owed once the engine is idle for another reason (${owedAfter - owedAfterHoldExpired}); ${owedAfter} bindings not in sync after the drain. A push the queue reaches after the 5-minute hold stretches that hold, up to maxHoldMs`,
         },
         {
           name: 'older password wins',

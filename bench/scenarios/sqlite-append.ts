@@ -23,12 +23,12 @@ const run4 = async (ctx: BenchContext): Promise<ScenarioResult> => {
   const appended = { raw: 0, ours: 0 };
   const dir = mkdtempSync(join(tmpdir(), 'takeover-bench-sqlite-'));
   try {
-    const opened = openSqliteEventStore({ path: join(dir, 'ours.db') });
-    if (E.isLeft(opened)) throw new Error(`sqlite-append: cannot open our store: ${opened.left.reason}`);
+    const opened = await openSqliteEventStore({ path: join(dir, 'ours.db') })();
+    if (E.isLeft(opened)) throw new Error(`sqlite-append: cannot open our store: ${opened.left.message}`);
     const store = opened.right;
     // The raw side gets the very same schema: made by the adapter, then closed and opened raw.
-    const schemaOnly = openSqliteEventStore({ path: join(dir, 'raw.db') });
-    if (E.isLeft(schemaOnly)) throw new Error(`sqlite-append: cannot create the raw schema: ${schemaOnly.left.reason}`);
+    const schemaOnly = await openSqliteEventStore({ path: join(dir, 'raw.db') })();
+    if (E.isLeft(schemaOnly)) throw new Error(`sqlite-append: cannot create the raw schema: ${schemaOnly.left.message}`);
     await schemaOnly.right.close();
     const db = new Sqlite(join(dir, 'raw.db'));
     try {

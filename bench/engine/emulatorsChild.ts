@@ -23,7 +23,7 @@ const hitOf =
   };
 
 const send = (message: unknown): void => {
-  if (process.send === undefined) throw new Error('emulators-child: run me with fork (IPC)');
+  if (process.send === undefined) throw new Error('emulatorsChild: run me with fork (IPC)');
   process.send(message);
 };
 
@@ -89,7 +89,7 @@ const main = async (request: StartRequest) => {
       },
     ],
   });
-  if (E.isLeft(seededG) || E.isLeft(seededE)) throw new Error('emulators-child: an emulator refused the seed');
+  if (E.isLeft(seededG) || E.isLeft(seededE)) throw new Error('emulatorsChild: an emulator refused the seed');
   send({
     type: 'ready',
     google: {
@@ -116,7 +116,7 @@ const main = async (request: StartRequest) => {
     void (async () => {
       const decoded = ChildRequest.decode(raw);
       if (E.isLeft(decoded)) {
-        send({ type: 'error', message: 'emulators-child: unknown request' });
+        send({ type: 'error', message: 'emulatorsChild: unknown request' });
         return;
       }
       const r = decoded.right;
@@ -157,7 +157,7 @@ const main = async (request: StartRequest) => {
 process.once('message', (raw: unknown) => {
   const start = StartRequest.decode(raw);
   if (E.isLeft(start)) {
-    send({ type: 'error', message: 'emulators-child: the first message must be the start request' });
+    send({ type: 'error', message: 'emulatorsChild: the first message must be the start request' });
     return;
   }
   main(start.right).catch((e: unknown) => {
