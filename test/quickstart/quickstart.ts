@@ -29,7 +29,7 @@ const { directory, access } = googleDirectoryClient({
 const gws = directoryId('gws');
 
 // The embedded event store, the engine and one read model.
-const store = orThrow(openSqliteEventStore({ path: join(mkdtempSync(join(tmpdir(), 'takeover-')), 'events.db') }));
+const store = orThrow(await openSqliteEventStore({ path: join(mkdtempSync(join(tmpdir(), 'takeover-')), 'events.db') })());
 const engine = createEngine({
   store: store,
   connectors: { [gws]: googleWorkspaceConnector({ directory, access, domain: 'example.com', timeoutMs: 10_000 }) },
@@ -44,7 +44,7 @@ const ada = userId('ada');
 
 // Connect the directory, create Ada and bind her: her account is created there, nothing is pushed.
 orThrow(
-  await engine.executeDirectory({
+  await engine.runDirectory({
     type: 'ConnectDirectory',
     commandId: commandId('connect-gws'),
     directoryId: gws,
@@ -52,10 +52,10 @@ orThrow(
     kind: 'google-workspace',
     displayName: 'Google Workspace',
     domain: 'example.com',
-  })(),
+  }),
 );
 orThrow(
-  await engine.execute({
+  await engine.run({
     type: 'CreateUser',
     commandId: commandId('create-ada'),
     userId: ada,
@@ -63,42 +63,37 @@ orThrow(
     state: 'active',
     by: { role: 'admin' },
     attributes: { email: 'ada@example.com', givenName: 'Ada', familyName: 'Lovelace' },
-  })(),
+  }),
 );
 orThrow(
-  await engine.execute({
+  await engine.run({
     type: 'BindDirectory',
     commandId: commandId('bind-ada-gws'),
     userId: ada,
     at: at(),
     directoryId: gws,
     by: { role: 'admin' },
-  })(),
+  }),
 );
 await engine.idle();
 
 // Ada activates her account in the portal, then logs in: the portal verified the password first.
 const password = Secret.of('Tr0ub4dor&3-horse');
 orThrow(
-  await engine.execute({
+  await engine.run({
     type: 'SetPassword',
     commandId: commandId('activate-ada'),
     userId: ada,
     at: at(),
     password,
-    by: 'user-activation',
-  })(),
+    by: { role: 'user', via: 'activation' },
+  }),
 );
-orThrow(await engine.execute({ type: 'LogIn', commandId: commandId('login-ada-1'), userId: ada, at: at(), password })());
+orThrow(await engine.run({ type: 'LogIn', commandId: commandId('login-ada-1'), userId: ada, at: at(), password }));
 await engine.whenSettled(ada); // the push runs behind the login
 
 await readModels.catchUp();
-console.log(
-  notifications
-    .forUser(ada)
-    .map((n) => n.message)
-    .join('\n'),
-);
+console.log((await notifications.forUser(ada)).map((n) => n.message).join('\n'));
 // Your password was updated in Google Workspace (example.com).
 
 await readModels.stop();
