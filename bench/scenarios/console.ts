@@ -8,7 +8,6 @@
 // total), p50 and p99 over sequential requests, each against an absolute target of 200 ms.
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -16,6 +15,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { TEST_SCRYPT_COST, buildServer, createHostApp, loadConfig, describeConfigErrors } from '@takeover/example-host';
 import { quantile, round, versionsOf } from '../engine/common.js';
 import { poolOf, schemaName, withSchemas } from '../lib/pg.js';
+import { freePort } from '../lib/ports.js';
 import type { BenchContext, Figure, Scenario, ScenarioResult } from '../lib/scenario.js';
 
 const FULL_USERS = 100_000;
@@ -31,19 +31,6 @@ export const FILTERS: ReadonlyArray<string> = [
   'directoryId=google&sync=failing&failingReason=auth',
   'state=staged&directoryId=microsoft',
 ];
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      probe.close(() => {
-        resolve(port);
-      });
-    });
-  });
 
 interface Running {
   readonly url: string;

@@ -9,7 +9,6 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,25 +17,13 @@ import { createHostApp, describeConfigErrors, loadConfig } from '@takeover/examp
 import { median, round, versionsOf } from '../engine/common.js';
 import { hostEnv, seedPostgres, userTemplate } from '../engine/hostSeed.js';
 import { connectionString, poolOf, schemaName, withSchemas } from '../lib/pg.js';
+import { freePort } from '../lib/ports.js';
 import type { BenchContext, Scenario, ScenarioResult } from '../lib/scenario.js';
 
 const FULL_USERS = 100_000;
 const TARGET_SECONDS = 5;
 const RESTARTS = 3;
 const root = fileURLToPath(new URL('../..', import.meta.url));
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const s = createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => {
-        if (a === null || typeof a === 'string') reject(new Error('restart: no port'));
-        else resolve(a.port);
-      });
-    });
-  });
 
 const rssOf = (pid: number): number => {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
