@@ -118,7 +118,6 @@ const appendWith = (db: Database, st: Statements) => {
   };
 };
 
-/** Opens (creating and migrating) an event store in a SQLite file. */
 /**
  * Opens (creating and migrating) the database file. Every store factory has this shape, a
  * `TaskEither<StoreUnavailable, Store>` (docs/integrating.md): run it (`await openSqliteEventStore(o)()`)
