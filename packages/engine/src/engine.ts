@@ -238,7 +238,7 @@ export const createEngine = (options: EngineOptions): Engine => {
     breakerFor: (id) => {
       const existing = breakers.get(id);
       if (existing !== undefined) return existing;
-      const created = authBreaker(options.authPauseMs ?? 60_000);
+      const created = authBreaker(options.authPauseMs ?? 60_000, clock);
       breakers.set(id, created);
       return created;
     },
