@@ -31,8 +31,9 @@ interface Armed {
  * One settle at a time per user in this instance, so one user's pushes to a directory never overlap
  * here. A settle that ends with work still owed that needs no plaintext (a retryable failure that
  * outlasted its call's retries or its background window, a directory paused, a store that could not
- * be read, a settle that threw) is armed to run again after a backoff: `firstDelayMs`, doubling per
- * such settle in a row, up to `maxDelayMs`, with jitter (half to all of it). A settle that leaves
+ * be read, a settle that threw, an attribute-only push another instance holds the lease of) is armed
+ * to run again after a backoff: `firstDelayMs`, doubling per such settle in a row, up to
+ * `maxDelayMs`, with jitter (half to all of it), and no later than such a lease's end. A settle that leaves
  * nothing owed resets it. Without this, that work would wait for the user's next command.
  */
 export const userScheduler = (
