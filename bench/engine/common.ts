@@ -1,6 +1,7 @@
 // Helpers shared by the engine-side scenarios (login storm, login latency, rebuild, memory): package
 // versions, percentiles, command builders and directory setup. Not a test, not a library.
 import { readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
 import type { DirectoryId, UserAttributes, UserCommand, UserId } from '@takeover/core';
 import { Secret, commandId, directoryId, externalUserKey, isoTime } from '@takeover/core';
@@ -53,8 +54,16 @@ export const sleep = (ms: number): Promise<void> =>
   });
 
 let counter = 0;
+/**
+ * This process's part of every command id: a scenario's instances are separate processes, each with
+ * its own counter, and two of them logging one user in at their n-th login made the same id, so the
+ * second login was taken for a repeat of the first (issue 13: 80 of the 120 "duplicate" logins of a
+ * `shared-quota` run). Distinct commands get distinct ids; a scenario that means one command sent
+ * twice (a double-click) passes the same id to both (`logIn`'s `as`).
+ */
+const PROCESS = randomUUID().slice(0, 8);
 /** Command ids carry the user id (so a history recorded for one user can be copied to others by renaming it). */
-const nextId = (prefix: string, owner: string) => commandId(`${prefix}-${owner}-${++counter}`);
+const nextId = (prefix: string, owner: string) => commandId(`${prefix}-${owner}-${PROCESS}-${++counter}`);
 const now = () => isoTime(new Date().toISOString());
 const admin = { role: 'admin' as const, id: 'bench-admin' };
 
@@ -80,11 +89,12 @@ export const cmd = {
     origin: 'admin',
     externalKey: externalUserKey(key),
   }),
-  logIn: (u: UserId, password: string): UserCommand => ({
+  /** A login; `as`: this very command again (the id and time another instance was given: a double-click). */
+  logIn: (u: UserId, password: string, as?: { readonly commandId: string; readonly at: string }): UserCommand => ({
     type: 'LogIn',
-    commandId: nextId('login', u),
+    commandId: as === undefined ? nextId('login', u) : commandId(as.commandId),
     userId: u,
-    at: now(),
+    at: as === undefined ? now() : isoTime(as.at),
     password: Secret.of(password),
   }),
   changePassword: (u: UserId, password: string): UserCommand => ({

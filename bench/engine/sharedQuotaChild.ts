@@ -94,9 +94,11 @@ const main = async (request: RunRequest): Promise<void> => {
     startedAt = startAt;
     await sleep(Math.max(0, startAt - Date.now()));
     await Promise.all(
-      request.logins.map(async ({ user, offsetMs }) => {
+      request.logins.map(async ({ user, offsetMs, commandId }) => {
         await sleep(Math.max(0, startAt + offsetMs - Date.now()));
-        await run(engine, cmd.logIn(userId(user), SHARED_QUOTA_PASSWORD));
+        // The command's time is the one planned, so the same command sent to two instances is the same on both.
+        const at = new Date(startAt + offsetMs).toISOString();
+        await run(engine, cmd.logIn(userId(user), SHARED_QUOTA_PASSWORD, { commandId, at }));
       }),
     );
     const loginsDoneAt = Date.now();

@@ -16,8 +16,11 @@ export const RunRequest = t.type({
   pg: t.type({ host: t.string, user: t.string, database: t.string, port: t.number }),
   schema: t.string,
   pacing: t.type({ google: Pacing, entra: Pacing }),
-  /** The users this instance logs in, each at `startAt + offsetMs`. */
-  logins: t.array(t.type({ user: t.string, offsetMs: t.number })),
+  /**
+   * The users this instance logs in, each at `startAt + offsetMs`, as the command `commandId` (given
+   * by the scenario: a double-click sent to two instances is one command, the same id and time on both).
+   */
+  logins: t.array(t.type({ user: t.string, offsetMs: t.number, commandId: t.string })),
 });
 export type RunRequest = t.TypeOf<typeof RunRequest>;
 

@@ -238,7 +238,7 @@ export const createEngine = (options: EngineOptions): Engine => {
     breakerFor: (id) => {
       const existing = breakers.get(id);
       if (existing !== undefined) return existing;
-      const created = authBreaker(options.authPauseMs ?? 60_000);
+      const created = authBreaker(options.authPauseMs ?? 60_000, clock);
       breakers.set(id, created);
       return created;
     },
@@ -283,7 +283,7 @@ export const createEngine = (options: EngineOptions): Engine => {
     async (userId, start) => {
       const settled = await settleUser(deps, userId, start);
       if (settled.loaded !== undefined) users.put(userId, settled.loaded);
-      return settled.owedLeft;
+      return settled;
     },
     deps.logger,
     { firstDelayMs: base.retry.maxDelayMs, maxDelayMs: Math.max(base.retry.maxDelayMs, base.backgroundWindowMs) },

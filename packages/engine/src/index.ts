@@ -23,7 +23,7 @@ export type { SharedBudget, BudgetSlot } from './pacing/budget.js';
 export { knownQuotas, defaultPacing, pacingFor } from './pacing/quotas.js';
 export type { PacingOptions } from './pacing/quotas.js';
 export { pacedCall } from './pacing/retry.js';
-export type { RetryOptions, Abandoned } from './pacing/retry.js';
+export type { RetryOptions, RetryPolicyOptions, RetryUntil, Abandoned } from './pacing/retry.js';
 export { mailFailed } from './mail/mailer.js';
 export type { Mail, Mailer, MailFailed } from './mail/mailer.js';
 export { bindingMail, activationMail } from './mail/templates.js';

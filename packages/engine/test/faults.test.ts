@@ -100,6 +100,29 @@ test('a retryable failure that outlasts the hold window stays owed; the plaintex
   expect(await w.google.target.passwordMatches(id(ext.google), PASSWORD)).toBe(true);
 });
 
+test("R12 the auth pause is measured on the engine's clock: a fake clock past the pause lets the trial call through", async () => {
+  let nowMs = Date.now();
+  const w = await world({ clock: { now: () => nowMs }, authPauseMs: 60_000 });
+  const { ext, u } = await activeAdaBound(w);
+  w.connectors.m365.failAlways({
+    _tag: 'auth',
+    provider: { status: 401, code: 'InvalidAuthenticationToken', message: 'Access token validation failure' },
+  });
+  await w.run(cmd.logIn(u));
+  await w.engine.idle();
+  expect(w.engine.pausedDirectories()).toEqual([M365]);
+  nowMs += 59_000; // still within the pause on the engine's clock
+  expect(w.engine.pausedDirectories()).toEqual([M365]);
+  w.connectors.m365.heal();
+  nowMs += 2_000; // past it (no real time has passed: a breaker on Date.now() would still be open)
+  expect(w.engine.pausedDirectories()).toEqual([]);
+  await w.run(cmd.logIn(u));
+  await w.engine.idle();
+  expect(w.engine.pausedDirectories()).toEqual([]);
+  expect(await w.m365.target.passwordMatches(id(ext.m365), PASSWORD)).toBe(true);
+  await w.close();
+});
+
 test('R12 after an auth failure the directory is paused: no more requests there until the pause ends and a trial call succeeds', async () => {
   const w = await world({ authPauseMs: 300 });
   const users = ['ada', 'bob', 'cyd'].map((n) => ({ u: uid(n), attrs: { email: `${n}@example.com`, givenName: n, familyName: 'Test' } }));

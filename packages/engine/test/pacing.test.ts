@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { DirectoryId } from '@takeover/core';
-import type { SharedBudget } from '@takeover/engine';
+import type { Pacer, SharedBudget } from '@takeover/engine';
 import { knownQuotas, pacedCall, pacer, pacingFor, sharedPacer, systemClock } from '@takeover/engine';
 import type { ConnectorError } from '@takeover/connector-kit';
 
@@ -85,6 +85,44 @@ test('pacedCall: no attempt starts after the deadline', async () => {
   );
   expect(E.isLeft(r)).toBe(true);
   expect(calls).toBeLessThan(8);
+});
+
+test('pacedCall: the background window starts when the first attempt gets its slot, not when the call was queued (issue 13)', async () => {
+  // A queue 3 minutes long (a bulk import ahead), then a 503, then success: the 2-minute window is for retrying.
+  let nowMs = Date.parse('2026-12-01T00:00:00Z');
+  const clock = { now: () => nowMs };
+  /** A pacer whose queue makes each request wait the next of `waits` (on the fake clock) for its slot. */
+  const queued = (waits: number[]): Pacer => ({
+    ...pacer({ ratePerSecond: 1000, maxInFlight: 1 }, clock),
+    schedule: (task) => {
+      nowMs += waits.shift() ?? 0;
+      return task();
+    },
+  });
+  const answers = () => {
+    let calls = 0;
+    return {
+      calls: () => calls,
+      call: () => {
+        calls += 1;
+        return Promise.resolve(
+          calls === 1
+            ? E.left<ConnectorError, string>({ _tag: 'retryable', reason: 'server', provider: { message: '503' } })
+            : E.right('ok'),
+        );
+      },
+    };
+  };
+  const windowed = answers();
+  expect(await pacedCall(queued([180_000, 1_000]), clock, windowed.call, { windowMs: 120_000, initialDelayMs: 1, maxDelayMs: 2 })).toEqual(
+    E.right('ok'),
+  );
+  expect(windowed.calls()).toBe(2);
+  // What a deadline fixed at enqueue did: the queue used the whole window, the 503 was the call's only attempt.
+  const fixed = answers();
+  const r = await pacedCall(queued([180_000, 1_000]), clock, fixed.call, { deadline: nowMs + 120_000, initialDelayMs: 1, maxDelayMs: 2 });
+  expect(E.isLeft(r)).toBe(true);
+  expect(fixed.calls()).toBe(1);
 });
 
 describe('the pacer keeps its schedule', () => {

@@ -1,6 +1,7 @@
 import type { Either } from 'fp-ts/lib/Either.js';
 import * as E from 'fp-ts/lib/Either.js';
 import { directoryLabel } from '../directory/state.js';
+import { eventIdFor } from '../ids.js';
 import type { PolicyTarget } from '../policy/precheck.js';
 import { precheckPassword } from '../policy/precheck.js';
 import { defaultPlatformPasswordPolicy } from '../policy/passwordPolicy.js';
@@ -85,6 +86,7 @@ export const decideLogIn = (c: LogIn, state: UserState): Decision => {
     return cannotLogIn('password-pending', 'Set your password first, using the link in the welcome email.');
   if (state.passwordStatus === 'expired')
     return cannotLogIn('password-expired', 'Your password has expired: choose a new one to continue.');
-  if (state.lastLoginAt === c.at) return nothing;
+  // The same command again (a double-click, a retry) is the login already recorded; another login at the same time is not.
+  if (state.lastLoginEventId === eventIdFor(c.commandId, 0)) return nothing;
   return events({ type: 'PortalLogin', data: { userId: c.userId, at: c.at } });
 };

@@ -112,6 +112,7 @@ const draftOf = (user: ExistingUser): Draft => ({
     recordVersion: user.recordVersion,
     passwordVersion: user.passwordVersion,
     lastLoginAt: user.lastLoginAt,
+    lastLoginEventId: user.lastLoginEventId,
     bindings: user.bindings,
     noticesSent: user.noticesSent as NoticeId[],
   },
@@ -245,6 +246,7 @@ const apply = (d: Draft, event: UserEvent): void => {
       return;
     case 'PortalLogin':
       user.lastLoginAt = event.data.at;
+      user.lastLoginEventId = event.metadata?.eventId ?? null;
       return;
     case 'AttributesChanged': {
       if (!d.attributesOwned) {
@@ -349,6 +351,7 @@ const created = (event: UserEvent): UserState => {
     recordVersion: 1,
     passwordVersion: 0,
     lastLoginAt: null,
+    lastLoginEventId: null,
     bindings: {},
     noticesSent: [],
   };

@@ -63,6 +63,12 @@ export interface ExistingUser {
   /** Increments on every password set. 0: never set. */
   readonly passwordVersion: number;
   readonly lastLoginAt: IsoTime | null;
+  /**
+   * The event id of the last `PortalLogin` (derived from its command's id): a login command decided
+   * again after it was recorded (a double-click sent twice, a retry after a lost answer) is one login.
+   * Two logins are two commands, whatever their times.
+   */
+  readonly lastLoginEventId: string | null;
   readonly bindings: Readonly<Partial<Record<DirectoryId, Binding>>>;
   readonly noticesSent: ReadonlyArray<NoticeId>;
 }

@@ -31,6 +31,19 @@ describe('R3: no password goes to a directory before the first portal login afte
       .when(c.login(3))
       .then([{ type: 'PortalLogin', data: { userId: U, at: t(3) } }]);
   });
+
+  test('two logins in the same millisecond (two commands) are two logins; one login sent twice (a double-click, one command id) is one', () => {
+    const first = c.login(3);
+    const h = more(bound(), first);
+    // Issue 13: the second was taken for a retry of the first because its time was the same.
+    given(h, ctx)
+      .when(c.login(3))
+      .then([{ type: 'PortalLogin', data: { userId: U, at: t(3) } }]);
+    given(h, ctx).when(first).then([]);
+    given(h, ctx)
+      .when({ ...first, at: t(4) })
+      .then([]);
+  });
 });
 
 describe('R4: after takeover, a change makes a push owed, carried out at the next login or portal password change', () => {

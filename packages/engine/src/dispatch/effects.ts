@@ -8,8 +8,9 @@ import { isoNow } from '../ports.js';
 import type { Deps } from './deps.js';
 import { toNewAccount, toPushFailure } from './mapping.js';
 
+/** A background call retries for `backgroundWindowMs` from when its first attempt got its slot (not from when it was queued). */
 const background = (deps: Deps, directoryId: OwedResolution['directoryId']) => ({
-  deadline: deps.clock.now() + deps.backgroundWindowMs,
+  windowMs: deps.backgroundWindowMs,
   ...deps.retry,
   onThrottled: (ms: number | undefined) => deps.metrics.throttled(directoryId, ms),
   onRetry: () => deps.metrics.retried(directoryId),

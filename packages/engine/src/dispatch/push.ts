@@ -6,7 +6,7 @@ import { describeConnectorError, externalUserId, isAmbiguous, retryable } from '
 import type { Held } from '../hold.js';
 import type { PushOutcomeLabel } from '../metrics.js';
 import type { Pacer } from '../pacing/pacer.js';
-import type { Abandoned } from '../pacing/retry.js';
+import type { Abandoned, RetryUntil } from '../pacing/retry.js';
 import { pacedCall } from '../pacing/retry.js';
 import { isoNow } from '../ports.js';
 import type { Deps } from './deps.js';
@@ -204,8 +204,11 @@ const carryOut = async (
   const binding = user.bindings[push.directoryId];
   const t0 = deps.clock.now();
   const pacer = deps.pacerFor(push.directoryId, connector.kind);
-  const deadline =
-    held === undefined ? t0 + deps.backgroundWindowMs : push.carriesPassword ? stretchedHold(deps, user, push, held, pacer) : held.deadline;
+  // Without a plaintext (an attribute-only push), the background window, from the first attempt's slot; with one, its deadline.
+  const until: RetryUntil =
+    held === undefined
+      ? { windowMs: deps.backgroundWindowMs }
+      : { deadline: push.carriesPassword ? stretchedHold(deps, user, push, held, pacer) : held.deadline };
   // A directory may not know an account it has just created (or we just linked) for a while: a not-found then is not final.
   const linkedAt = binding?.link.status === 'linked' ? Date.parse(binding.link.at) : Number.NaN;
   const propagating = (): boolean => deps.clock.now() - linkedAt < deps.propagationWindowMs;
@@ -216,7 +219,7 @@ const carryOut = async (
     if ((deps.hold.get(user.userId)?.passwordVersion ?? push.passwordVersion) > push.passwordVersion)
       return { _tag: 'abandoned', why: 'superseded' };
     // The plaintext is never used past its deadline, however long the directory's queue was.
-    if (deps.clock.now() >= deadline) return { _tag: 'abandoned', why: 'hold-expired' };
+    if ('deadline' in until && deps.clock.now() >= until.deadline) return { _tag: 'abandoned', why: 'hold-expired' };
     return undefined;
   };
   /** When the first attempt with an unknown outcome began (R17). */
@@ -250,7 +253,7 @@ const carryOut = async (
     return r;
   };
   const result = await pacedCall(pacer, deps.clock, attempt, {
-    deadline,
+    ...until,
     ...deps.retry,
     abandonIf,
     onThrottled: (ms) => deps.metrics.throttled(push.directoryId, ms),

@@ -1,5 +1,5 @@
 import type { UserId } from '@takeover/core';
-import type { SettleStart } from './settle.js';
+import type { Requeue, SettleStart } from './settle.js';
 import type { ConnectorLogger } from '@takeover/connector-kit';
 
 export interface UserScheduler {
@@ -31,12 +31,13 @@ interface Armed {
  * One settle at a time per user in this instance, so one user's pushes to a directory never overlap
  * here. A settle that ends with work still owed that needs no plaintext (a retryable failure that
  * outlasted its call's retries or its background window, a directory paused, a store that could not
- * be read, a settle that threw) is armed to run again after a backoff: `firstDelayMs`, doubling per
- * such settle in a row, up to `maxDelayMs`, with jitter (half to all of it). A settle that leaves
+ * be read, a settle that threw, an attribute-only push another instance holds the lease of) is armed
+ * to run again after a backoff: `firstDelayMs`, doubling per such settle in a row, up to
+ * `maxDelayMs`, with jitter (half to all of it), and no later than such a lease's end. A settle that leaves
  * nothing owed resets it. Without this, that work would wait for the user's next command.
  */
 export const userScheduler = (
-  settle: (userId: UserId, start?: SettleStart) => Promise<boolean>,
+  settle: (userId: UserId, start?: SettleStart) => Promise<Requeue>,
   logger: ConnectorLogger,
   requeue: RequeueOptions,
 ): UserScheduler => {
@@ -54,12 +55,14 @@ export const userScheduler = (
     a.release();
   };
 
-  const arm = (userId: UserId): void => {
+  const arm = (userId: UserId, wakeWithinMs: number | undefined): void => {
     if (stopped) return;
     const n = leftOwed.get(userId) ?? 0;
     leftOwed.set(userId, n + 1);
     const ceiling = Math.min(requeue.maxDelayMs, requeue.firstDelayMs * 2 ** Math.min(n, 30));
-    const delay = Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+    const backoff = Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+    // Another instance's lease on owed work ends sooner: come back as it ends (1 ms after), not a whole backoff later.
+    const delay = wakeWithinMs === undefined ? backoff : Math.min(backoff, wakeWithinMs + 1);
     disarm(userId);
     let release = (): void => undefined;
     const fired = new Promise<void>((resolve) => {
@@ -91,20 +94,20 @@ export const userScheduler = (
       await new Promise<void>((resolve) => {
         setImmediate(resolve);
       });
-      let owedLeft = false;
+      let left: Requeue = { owedLeft: false };
       do {
         entry.again = false;
         const from = entry.start;
         entry.start = undefined;
         try {
-          owedLeft = await settle(userId, from);
+          left = await settle(userId, from);
         } catch (e) {
-          owedLeft = true;
+          left = { owedLeft: true };
           logger.error('settle failed', { userId, error: e instanceof Error ? e.name : 'unknown' });
         }
       } while (entry.again);
       running.delete(userId);
-      if (owedLeft) arm(userId);
+      if (left.owedLeft) arm(userId, left.wakeWithinMs);
       else leftOwed.delete(userId);
     })();
     running.set(userId, entry);

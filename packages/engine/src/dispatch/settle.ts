@@ -1,7 +1,17 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { Directories, DirectoryId, ExistingUser, UserId, UserState } from '@takeover/core';
 import { describeConnectorError, externalUserId } from '@takeover/connector-kit';
-import { commandId, currentBindings, pushWaitOf, isoTime, owed, pushDue, pushesToCarryOut, pushesWithoutPlaintext } from '@takeover/core';
+import {
+  commandId,
+  currentBindings,
+  pushWaitOf,
+  isoTime,
+  msBetween,
+  owed,
+  pushDue,
+  pushesToCarryOut,
+  pushesWithoutPlaintext,
+} from '@takeover/core';
 import { handleUserCommand } from '../commands.js';
 import { isoNow } from '../ports.js';
 import type { Loaded } from '../streams.js';
@@ -244,28 +254,61 @@ const headOf = (deps: Deps, start: SettleStart | undefined): Head => {
 };
 
 /**
- * Whether work that needs no plaintext is still owed to the user after a settle (a resolution, a
- * notice, an account action, an attribute-only push): a retryable failure that outlasted its call's
- * retries, a paused directory, or a read that failed. The scheduler then tries it again later.
- * Pushes that carry the password are not counted: they wait for the next login (R3).
+ * How long until the first live lease on a push that needs no plaintext ends (an attribute-only
+ * push another instance started): once it ends, the push is owed again and nobody else will come
+ * for it if that instance died mid-push (issue 13). `undefined`: no such lease.
  */
-const owedWithoutPlaintext = async (deps: Deps, loaded: Loaded<UserState> | undefined): Promise<boolean> => {
-  if (loaded === undefined) return true; // the stream could not be read
-  const state = loaded.state;
-  if (state.status === 'absent') return false;
-  const dirs = await deps.directories.cached(directoryIdsOf(state))();
-  if (E.isLeft(dirs)) return true;
-  const todo = owed(state, dirs.right, { now: isoNow(deps.clock), leaseMs: deps.leaseMs });
-  return (
-    todo.resolutions.length > 0 || todo.notices.length > 0 || todo.accountActions.length > 0 || pushesWithoutPlaintext(todo).length > 0
-  );
+const leaseHeldElsewhereEndsInMs = (deps: Deps, state: ExistingUser, directories: Directories): number | undefined => {
+  const now = isoNow(deps.clock);
+  const ends = currentBindings(state).flatMap((b) => {
+    const due = pushDue(state, b, directories[b.directoryId]);
+    if (
+      due === undefined ||
+      due.carriesPassword ||
+      b.inFlight === null ||
+      pushWaitOf(b, due, { now, leaseMs: deps.leaseMs }) !== 'in-flight'
+    )
+      return [];
+    return [Math.max(0, deps.leaseMs - msBetween(b.inFlight.since, now))];
+  });
+  return ends.length === 0 ? undefined : Math.min(...ends);
 };
 
-export interface Settled {
-  /** The user's stream as the settle last saw it. */
-  readonly loaded: Loaded<UserState> | undefined;
+/**
+ * Whether work that needs no plaintext is still owed to the user after a settle (a resolution, a
+ * notice, an account action, an attribute-only push): a retryable failure that outlasted its call's
+ * retries, a paused directory, a read that failed, or an attribute-only push whose lease another
+ * instance holds (`wakeWithinMs`: when that lease ends). The scheduler then tries it again later.
+ * Pushes that carry the password are not counted: they wait for the next login (R3).
+ */
+const owedWithoutPlaintext = async (deps: Deps, loaded: Loaded<UserState> | undefined): Promise<Requeue> => {
+  if (loaded === undefined) return { owedLeft: true }; // the stream could not be read
+  const state = loaded.state;
+  if (state.status === 'absent') return { owedLeft: false };
+  const dirs = await deps.directories.cached(directoryIdsOf(state))();
+  if (E.isLeft(dirs)) return { owedLeft: true };
+  const todo = owed(state, dirs.right, { now: isoNow(deps.clock), leaseMs: deps.leaseMs });
+  const leased = leaseHeldElsewhereEndsInMs(deps, state, dirs.right);
+  const owedLeft =
+    todo.resolutions.length > 0 ||
+    todo.notices.length > 0 ||
+    todo.accountActions.length > 0 ||
+    pushesWithoutPlaintext(todo).length > 0 ||
+    leased !== undefined;
+  return leased === undefined ? { owedLeft } : { owedLeft, wakeWithinMs: leased };
+};
+
+/** Whether a settle left work owed that needs no plaintext, and how soon it may be done at the latest (a lease elsewhere ending). */
+export interface Requeue {
   /** Work that needs no plaintext is still owed: settle again later. */
   readonly owedLeft: boolean;
+  /** Settle again no later than this (ms from now; within the scheduler's backoff): another instance's lease on such work ends then. */
+  readonly wakeWithinMs?: number;
+}
+
+export interface Settled extends Requeue {
+  /** The user's stream as the settle last saw it. */
+  readonly loaded: Loaded<UserState> | undefined;
 }
 
 /** Settles a user: passes until nothing is left to do; then drops the plaintext this settle used (R14: not kept past its pushes). */
@@ -287,5 +330,5 @@ export const settleUser = async (engineDeps: Deps, userId: UserId, start?: Settl
   }
   const now = deps.hold.get(userId);
   if (now !== undefined && heldAtStart !== undefined && now.secret === heldAtStart.secret) deps.hold.drop(userId);
-  return { loaded: head.loaded, owedLeft: await owedWithoutPlaintext(deps, head.loaded) };
+  return { loaded: head.loaded, ...(await owedWithoutPlaintext(deps, head.loaded)) };
 };

@@ -5,9 +5,17 @@ import type { ConnectorError } from '@takeover/connector-kit';
 import type { Clock } from '../ports.js';
 import type { Pacer } from './pacer.js';
 
-export interface RetryOptions {
-  /** No attempt starts at or after this (epoch ms): the plaintext's hold deadline. */
-  readonly deadline: number;
+/**
+ * When the call stops retrying: a fixed `deadline` (epoch ms, on the call's clock: the plaintext's
+ * hold deadline, never to be passed), or a `windowMs` counted from when the directory's pacer granted
+ * the first attempt its slot (the background window: time spent waiting in the queue behind a bulk
+ * import is not time spent retrying).
+ */
+export type RetryUntil = { readonly deadline: number } | { readonly windowMs: number };
+
+export type RetryOptions = RetryUntil & RetryPolicyOptions;
+
+export interface RetryPolicyOptions {
   /** Attempts at most (default 8). */
   readonly maxAttempts?: number;
   /** Backoff: first delay and cap, in ms (defaults 250 and 15,000); cockatiel adds decorrelated jitter. */
@@ -27,8 +35,9 @@ const isRetryableLeft = (r: unknown): boolean => {
 /**
  * One directory call, paced and retried: each attempt waits for the directory's pacer (so a
  * `Retry-After` holds back this and every other request to it); retryable failures are retried with
- * exponential backoff and jitter (cockatiel) until the attempts or the deadline run out; permanent
- * and auth failures return at once. Resolves with the last result; never rejects.
+ * exponential backoff and jitter (cockatiel) until the attempts or the deadline (or the window from
+ * the first attempt's slot) run out; permanent and auth failures return at once. The first attempt
+ * always runs. Resolves with the last result; never rejects.
  */
 /** A call the caller itself gave up before sending (see `dispatch/push.ts`). */
 export interface Abandoned {
@@ -47,16 +56,28 @@ export const pacedCall = async <Err extends ConnectorError | Abandoned, A>(
     backoff: new ExponentialBackoff({ initialDelay: options.initialDelayMs ?? 250, maxDelay: options.maxDelayMs ?? 15_000 }),
   });
   const abort = new AbortController();
-  const untilDeadline = setTimeout(() => abort.abort(), Math.max(0, options.deadline - clock.now()));
-  untilDeadline.unref();
+  let deadline: number | undefined;
+  let untilDeadline: NodeJS.Timeout | undefined;
+  const fix = (at: number): void => {
+    deadline = at;
+    untilDeadline = setTimeout(() => abort.abort(), Math.max(0, at - clock.now()));
+    untilDeadline.unref();
+  };
+  if ('deadline' in options) fix(options.deadline);
+  const windowMs = 'windowMs' in options ? options.windowMs : 0;
+  // A window starts when the first attempt is let through (its slot granted), not when it was queued.
+  const firstCall = (): Promise<Either<Err, A>> => {
+    if (deadline === undefined) fix(clock.now() + windowMs);
+    return call();
+  };
   const retried = policy.onRetry(() => options.onRetry?.());
   let last: Either<Err, A> | undefined;
   try {
     return await policy.execute(async () => {
-      if (last !== undefined && clock.now() >= options.deadline) return last;
+      if (last !== undefined && deadline !== undefined && clock.now() >= deadline) return last;
       const abandonIf = options.abandonIf;
       last = await pacer.schedule(
-        call,
+        firstCall,
         abandonIf === undefined
           ? undefined
           : () => {
@@ -76,7 +97,7 @@ export const pacedCall = async <Err extends ConnectorError | Abandoned, A>(
       return last;
     }, abort.signal);
   } finally {
-    clearTimeout(untilDeadline);
+    if (untilDeadline !== undefined) clearTimeout(untilDeadline);
     retried.dispose();
   }
 };
