@@ -4,6 +4,8 @@
 // change pushed to Google Workspace and told in a notification.
 import { RECENT_NOTIFICATION_GROUPS } from '../../src/app/portal.js';
 import { call, cookieFrom, startTestHost, type TestHost } from '../support/testHost.js';
+import { eventually } from '../support/eventually.js';
+import { createUser } from '../support/users.js';
 
 let host: TestHost;
 beforeAll(async () => {
@@ -21,23 +23,8 @@ interface Notes {
   readonly items: ReadonlyArray<{ readonly id: string }>;
 }
 
-/** Polls until `check` gives a value (pushes run behind the requests); a generous bound. */
-const eventually = async <T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> => {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-};
-
 test(`only the ${String(RECENT_NOTIFICATION_GROUPS)} most recent groups show, newest first; dismissing one brings the next older one back into view`, async () => {
-  const created = await call(host, 'POST', '/api/users', {
-    token: host.adminToken,
-    body: { email: EMAIL, givenName: 'Hedy', familyName: 'Lamarr', state: 'active', password: passwordOf(0), directories: ['google'] },
-  });
-  expect(created.status).toBe(201);
+  await createUser(host, { email: EMAIL, givenName: 'Hedy', familyName: 'Lamarr', password: passwordOf(0), directories: ['google'] });
   const login = await call(host, 'POST', '/portal/api/login', { body: { email: EMAIL, password: passwordOf(0) } });
   expect(login.status).toBe(200);
   const cookie = cookieFrom(login, 'takeover_portal');

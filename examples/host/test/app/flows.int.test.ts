@@ -8,7 +8,8 @@ import { Secret, reveal } from '@takeover/core';
 import type { DirectoryId, UserId } from '@takeover/core';
 import type { AdminPrincipal, HostApp } from '../../src/index.js';
 import type { AppUnderTest } from './harness.js';
-import { eventually, left, right, startApp, tempDir } from './harness.js';
+import { eventually } from '../support/eventually.js';
+import { left, right, startApp, tempDir } from './harness.js';
 
 jest.setTimeout(60_000);
 

@@ -6,7 +6,8 @@ import { Secret } from '@takeover/core';
 import type { DirectoryId, UserId } from '@takeover/core';
 import type { DemoEmulators, HostApp } from '../../src/index.js';
 import { startDemoEmulators } from '../../src/index.js';
-import { eventually, right, startApp, tempDir } from './harness.js';
+import { eventually } from '../support/eventually.js';
+import { right, startApp, tempDir } from './harness.js';
 
 jest.setTimeout(60_000);
 

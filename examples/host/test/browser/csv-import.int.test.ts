@@ -120,7 +120,6 @@ describeBrowser('browser: CSV import and export in the console (no JavaScript)',
         page,
         'the import to finish',
         async () => (await page.getByRole('heading', { level: 1 }).textContent()) === 'Finished',
-        240_000,
       );
       await expect(page.locator('#job-status').textContent()).resolves.toBe(`${String(USERS)} of ${String(USERS)} done, 0 failed.`);
       const results = page.getByRole('table', { name: 'Results' });

@@ -17,6 +17,7 @@ import {
   waitForPasswordNotices,
 } from './support/host.js';
 import type { BrowserHost } from './support/host.js';
+import { createUser } from '../support/users.js';
 
 const EMAIL = 'lin@example.com';
 const PASSWORD = 'Quartz-Meadow-4821';
@@ -65,12 +66,7 @@ describeBrowser('browser: resend activation', (browser) => {
   };
 
   it('a lost link: the admin sends a new one from the user page; the old one says what to do, the new one works', async () => {
-    const created = await call(b.host, 'POST', '/api/users', {
-      token: b.host.adminToken,
-      body: { email: EMAIL, givenName: 'Lin', familyName: 'Chen', state: 'active', directories: ['google', 'microsoft'] },
-    });
-    expect(created.status).toBe(201);
-    const userId = (created.json as { id: string }).id;
+    const userId = await createUser(b.host, { email: EMAIL, givenName: 'Lin', familyName: 'Chen', directories: ['google', 'microsoft'] });
 
     const mailbox = await walk('mailbox');
     const [first] = await mailbox.step('the first activation mail', () => activationLinks(mailbox, 1));
