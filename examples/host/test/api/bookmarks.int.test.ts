@@ -97,10 +97,13 @@ describe('portal: GET /portal/api/bookmarks', () => {
     const cookie = cookieFrom(login, 'takeover_portal');
     if (cookie === undefined) throw new Error('no portal session cookie');
     // R3: the push runs behind the login; the tiles show once Google has the platform password.
-    await eventually('the takeover at Google', async () => {
-      const user = await admin('GET', `/api/users/${id}`);
-      return (user.json as { bindings: Array<{ takeoverComplete: boolean }> }).bindings[0]?.takeoverComplete === true ? true : undefined;
-    });
+    const bindingsOf = async () =>
+      (
+        (await admin('GET', `/api/users/${id}`)).json as {
+          bindings: Array<{ directoryId: string; state: string; takeoverComplete: boolean }>;
+        }
+      ).bindings;
+    await eventually('the takeover at Google', bindingsOf, (bindings) => bindings[0]?.takeoverComplete === true);
     const tiles = await call(host, 'GET', '/portal/api/bookmarks', { cookie });
     expect(tiles.status).toBe(200);
     expect(tiles.json).toEqual([
@@ -112,19 +115,13 @@ describe('portal: GET /portal/api/bookmarks', () => {
 
     // Bound to Microsoft 365 too: no tile from there until the takeover there (the next login) is complete.
     expect((await admin('POST', `/api/users/${id}/bindings`, { directoryId: 'microsoft' })).status).toBe(200);
-    await eventually('the Microsoft account found', async () => {
-      const user = await admin('GET', `/api/users/${id}`);
-      const m = (user.json as { bindings: Array<{ directoryId: string; state: string }> }).bindings.find(
-        (b) => b.directoryId === 'microsoft',
-      );
-      return m !== undefined && m.state !== 'resolving' ? true : undefined;
+    await eventually('the Microsoft account found', bindingsOf, (bindings) => {
+      const m = bindings.find((b) => b.directoryId === 'microsoft');
+      return m !== undefined && m.state !== 'resolving';
     });
     expect((await call(host, 'GET', '/portal/api/bookmarks', { cookie })).json).toEqual(tiles.json);
     expect((await call(host, 'POST', '/portal/api/login', { body: { email, password: PASSWORD } })).status).toBe(200);
-    await eventually('the takeover at Microsoft', async () => {
-      const user = await admin('GET', `/api/users/${id}`);
-      return (user.json as { bindings: Array<{ takeoverComplete: boolean }> }).bindings.every((b) => b.takeoverComplete) ? true : undefined;
-    });
+    await eventually('the takeover at Microsoft', bindingsOf, (bindings) => bindings.every((b) => b.takeoverComplete));
     expect((await call(host, 'GET', '/portal/api/bookmarks', { cookie })).json).toEqual([
       ...(tiles.json as unknown[]),
       { name: 'Outlook', url: expect.stringMatching(/^https:\/\//) as unknown, directoryId: 'microsoft' },
@@ -142,10 +139,11 @@ describe('portal: POST /portal/api/notifications/dismiss', () => {
     const login = await call(host, 'POST', '/portal/api/login', { body: { email: 'grace@example.com', password: PASSWORD } });
     const cookie = cookieFrom(login, 'takeover_portal');
     if (cookie === undefined) throw new Error('no portal session cookie');
-    const items = await eventually('a notification', async () => {
-      const list = (await call(host, 'GET', '/portal/api/notifications', { cookie })).json as { items: Array<{ id: string }> };
-      return list.items.length > 0 ? list.items : undefined;
-    });
+    const items = await eventually(
+      'a notification',
+      async () => ((await call(host, 'GET', '/portal/api/notifications', { cookie })).json as { items: Array<{ id: string }> }).items,
+      (list) => list.length > 0,
+    );
     for (const [body, field] of [
       [{ ids: [] }, 'ids'],
       [{ ids: [7] }, 'ids.0'],

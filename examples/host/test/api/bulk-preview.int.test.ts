@@ -169,10 +169,14 @@ test('on a mixed population, each action previewed by filter says what the strea
     const started = await admin('POST', '/api/bulk', { ...step, filter });
     expect(started.status).toBe(202);
     const jobId = (started.json as { jobId: string }).jobId;
-    const job = await eventually(`job ${jobId}`, async () => {
-      const j = (await admin('GET', `/api/jobs/${jobId}`)).json as Job;
-      return j.state === 'done' ? j : undefined;
-    });
+    const job = await eventually(
+      `job ${jobId}`,
+      async () => {
+        const j = (await admin('GET', `/api/jobs/${jobId}`)).json as Job;
+        return j;
+      },
+      (j) => j.state === 'done',
+    );
     expect(job.failed).toBe(0);
     if (process.env.DEBUG_PREVIEW !== undefined) process.stderr.write(`DEBUG ${JSON.stringify([step, counts(settled)])}\n`);
     const done = fromResults(job, settled.directories);

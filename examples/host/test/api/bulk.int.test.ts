@@ -32,12 +32,16 @@ interface JobBody {
   results: Array<{ item: string; ok: boolean; outcome: string }>;
 }
 const finished = (jobId: string) =>
-  eventually(`job ${jobId}`, async () => {
-    const res = await admin('GET', `/api/jobs/${jobId}`);
-    expect(res.status).toBe(200);
-    const job = res.json as JobBody;
-    return job.state === 'done' ? job : undefined;
-  });
+  eventually(
+    `job ${jobId}`,
+    async () => {
+      const res = await admin('GET', `/api/jobs/${jobId}`);
+      expect(res.status).toBe(200);
+      const job = res.json as JobBody;
+      return job;
+    },
+    (job) => job.state === 'done',
+  );
 
 test('every new route needs the admin token (401)', async () => {
   for (const [method, path] of [
@@ -140,10 +144,14 @@ test('a bulk bind: the dry run previews per directory and changes nothing; paral
   expect(job.results.find((r) => r.item === ids[0])?.outcome).toMatch(/^skipped: already bound/);
   for (const id of ids) expect((await admin('GET', `/api/users/${id}`)).json).toMatchObject({ directories: ['google'] });
   // One activation email per new user, however many requests: R2 and the stable command ids.
-  const mails = await eventually('the activation mail', async () => {
-    const m = await mailsTo(host, `bind-${t}-3@example.org`);
-    return m.length > 0 ? m : undefined;
-  });
+  const mails = await eventually(
+    'the activation mail',
+    async () => {
+      const m = await mailsTo(host, `bind-${t}-3@example.org`);
+      return m;
+    },
+    (m) => m.length > 0,
+  );
   expect(mails).toHaveLength(1);
 
   // The same request right after the job is done answers that job (a late double click).

@@ -53,10 +53,14 @@ interface JobBody {
 }
 
 const ended = (jobId: string) =>
-  eventually(`job ${jobId}`, async () => {
-    const job = (await admin('GET', `/api/jobs/${jobId}`)).json as JobBody;
-    return job.state !== 'running' && job.done + job.notDone === job.total ? job : undefined;
-  });
+  eventually(
+    `job ${jobId}`,
+    async () => {
+      const job = (await admin('GET', `/api/jobs/${jobId}`)).json as JobBody;
+      return job;
+    },
+    (job) => job.state !== 'running' && job.done + job.notDone === job.total,
+  );
 
 const newUsers = async (n: number): Promise<string[]> => {
   const t = randomBytes(4).toString('hex');

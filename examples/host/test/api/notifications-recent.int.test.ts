@@ -38,7 +38,7 @@ test(`only the ${String(RECENT_NOTIFICATION_GROUPS)} most recent groups show, ne
     ((await call(host, 'POST', '/demo/directories/google/verify', { body: { userKey: EMAIL, password } })).json as { matches: boolean })
       .matches;
   // The takeover at the first login: one group.
-  await eventually('the first notification', async () => ((await notes()).groups.length === 1 ? true : undefined));
+  await eventually('the first notification', notes, (n) => n.groups.length === 1);
 
   // Each change is pushed (and told) before the next, so each makes its own group.
   const changes = RECENT_NOTIFICATION_GROUPS + 2;
@@ -47,10 +47,14 @@ test(`only the ${String(RECENT_NOTIFICATION_GROUPS)} most recent groups show, ne
     const res = await call(host, 'POST', '/portal/api/password', { cookie, body: { current: passwordOf(n - 1), next: passwordOf(n) } });
     expect(res.status).toBe(204);
     await eventually(`Google to take password ${String(n)}`, async () => ((await verifies(passwordOf(n))) ? true : undefined));
-    const now = await eventually(`a new group after change ${String(n)}`, async () => {
-      const ids = (await notes()).groups.map((g) => g.id);
-      return ids[0] !== seen[seen.length - 1]?.[0] && ids.length > 0 ? ids : undefined;
-    });
+    const now = await eventually(
+      `a new group after change ${String(n)}`,
+      async () => {
+        const ids = (await notes()).groups.map((g) => g.id);
+        return ids;
+      },
+      (ids) => ids[0] !== seen[seen.length - 1]?.[0] && ids.length > 0,
+    );
     seen.push(now);
   }
   // 1 + changes groups happened; the newest RECENT_NOTIFICATION_GROUPS show, newest first.

@@ -397,12 +397,16 @@ describe('demo', () => {
     });
     expect((await call(host, 'POST', '/portal/api/login', { body: { email, password: PASSWORD } })).status).toBe(200);
     for (const directory of ['google', 'microsoft']) {
-      const verified = await eventually(`the password in ${directory}`, async () => {
-        const res = await call(host, 'POST', `/demo/directories/${directory}/verify`, { body: { userKey: email, password: PASSWORD } });
-        expect(res.status).toBe(200);
-        const body = res.json as { matches: boolean; sessionsRevokedAt: string | null };
-        return body.matches ? body : undefined;
-      });
+      const verified = await eventually(
+        `the password in ${directory}`,
+        async () => {
+          const res = await call(host, 'POST', `/demo/directories/${directory}/verify`, { body: { userKey: email, password: PASSWORD } });
+          expect(res.status).toBe(200);
+          const body = res.json as { matches: boolean; sessionsRevokedAt: string | null };
+          return body;
+        },
+        (body) => body.matches,
+      );
       expect(verified.matches).toBe(true);
     }
     const other = await call(host, 'POST', '/demo/directories/google/verify', { body: { userKey: email, password: 'Not-It-1!' } });

@@ -24,7 +24,11 @@ const entraUser = () => {
   return u;
 };
 const inSync = async () =>
-  eventually('in sync', async () => (right(await app.admin.getUser(alan)).bindings.every((b) => b.state === 'in-sync') ? true : undefined));
+  eventually(
+    'in sync',
+    async () => right(await app.admin.getUser(alan)).bindings,
+    (bindings) => bindings.every((b) => b.state === 'in-sync'),
+  );
 
 beforeAll(async () => {
   dir = await tempDir('host-policy-');

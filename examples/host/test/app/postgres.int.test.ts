@@ -69,10 +69,14 @@ test('one admin, one cookie secret, one credential store for both instances; one
   const session = right(l2).sessionToken;
   expect((await a.portal.session(session))?.userId).toBe(id);
 
-  const view = await eventually('both directories in sync', async () => {
-    const v = right(await b.admin.getUser(id));
-    return v.bindings.every((x) => x.state === 'in-sync') ? v : undefined;
-  });
+  const view = await eventually(
+    'both directories in sync',
+    async () => {
+      const v = right(await b.admin.getUser(id));
+      return v;
+    },
+    (v) => v.bindings.every((x) => x.state === 'in-sync'),
+  );
   expect(view.bindings).toHaveLength(2);
   const pushes = right(await a.admin.audit(id)).pushes;
   expect(pushes.map((p) => p.push.directoryId).sort()).toEqual(['google', 'microsoft']);

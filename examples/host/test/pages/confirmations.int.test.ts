@@ -39,10 +39,14 @@ const linkedUser = async (email: string): Promise<string> => {
     password: 'Correct-Horse-42-battery',
     directories: ['google', 'microsoft'],
   });
-  await eventually('both accounts linked', async () => {
-    const u = await userOf(id);
-    return u.bindings.length === 2 && u.bindings.every((b) => b.state !== 'resolving') ? u : undefined;
-  });
+  await eventually(
+    'both accounts linked',
+    async () => {
+      const u = await userOf(id);
+      return u;
+    },
+    (u) => u.bindings.length === 2 && u.bindings.every((b) => b.state !== 'resolving'),
+  );
   return id;
 };
 
@@ -111,10 +115,14 @@ test('a bulk action confirmed twice at once (double click) starts one job; confi
   expect(other.status).toBe(303);
   for (const path of new Set([jobPath, other.location ?? ''])) {
     const jobId = decodeURIComponent(path.replace(/^\/admin\/jobs\//, ''));
-    await eventually(`job ${jobId}`, async () => {
-      const job = (await api('GET', `/api/jobs/${encodeURIComponent(jobId)}`)).json as { state: string; failed: number };
-      return job.state === 'done' ? job : undefined;
-    });
+    await eventually(
+      `job ${jobId}`,
+      async () => {
+        const job = (await api('GET', `/api/jobs/${encodeURIComponent(jobId)}`)).json as { state: string; failed: number };
+        return job;
+      },
+      (job) => job.state === 'done',
+    );
   }
   const users = (await api('GET', `/api/users?q=${tag}&limit=10`)).json as { users: Array<{ id: string }> };
   expect(users.users).toHaveLength(3);
@@ -157,10 +165,14 @@ test('a bulk action on the rows selected in the list previews and changes those 
   const started = await admin.post('/admin/bulk', { ...hiddens(preview, '/admin/bulk'), _csrf: csrfOf(preview.body) });
   expect(started.status).toBe(303);
   const jobId = decodeURIComponent((started.location ?? '').replace(/^\/admin\/jobs\//, ''));
-  const job = await eventually(`job ${jobId}`, async () => {
-    const j = (await api('GET', `/api/jobs/${encodeURIComponent(jobId)}`)).json as { state: string; total: number; failed: number };
-    return j.state === 'done' ? j : undefined;
-  });
+  const job = await eventually(
+    `job ${jobId}`,
+    async () => {
+      const j = (await api('GET', `/api/jobs/${encodeURIComponent(jobId)}`)).json as { state: string; total: number; failed: number };
+      return j;
+    },
+    (j) => j.state === 'done',
+  );
   expect(job).toMatchObject({ total: 2, failed: 0 });
   expect(await Promise.all(rows.map(async (r) => (await userOf(r.id)).state))).toEqual(['suspended', 'active', 'suspended']);
 });
