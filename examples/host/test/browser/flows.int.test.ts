@@ -3,8 +3,7 @@
 // the mail in /mail, and the directories checked through the demo verify route and the emulators.
 // Screenshots of every step: test-artifacts/browser/<test>/<person>/.
 import { call } from '../support/testHost.js';
-import { currentTestName, describeBrowser, openWalk } from './support/browser.js';
-import type { Walk } from './support/browser.js';
+import { describeBrowser, walksPerTest } from './support/browser.js';
 import {
   GOOGLE_LABEL,
   MICROSOFT_LABEL,
@@ -27,21 +26,13 @@ import { createUser } from '../support/users.js';
 
 describeBrowser('browser: the three flows of the product brief', (browser) => {
   let b: BrowserHost;
-  const walks: Walk[] = [];
-  const walk = async (person: string): Promise<Walk> => {
-    const w = await openWalk(browser(), `${currentTestName()}/${person}`);
-    walks.push(w);
-    return w;
-  };
+  const walk = walksPerTest(browser);
 
   beforeAll(async () => {
     b = await startBrowserHost();
   }, 60_000);
   afterAll(async () => {
     await b.close();
-  });
-  afterEach(async () => {
-    for (const w of walks.splice(0)) await w.close();
   });
 
   it('1: an active user bound to both directories gets two mails, logs in, sees a notice per directory, and both directories take the password', async () => {

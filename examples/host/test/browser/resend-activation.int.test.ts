@@ -3,7 +3,7 @@
 // a dead end, and the new one sets the password, after which the user logs in and both directories
 // take it. Screenshots of every step: test-artifacts/browser/<test>/<person>/.
 import { call } from '../support/testHost.js';
-import { currentTestName, describeBrowser, openWalk } from './support/browser.js';
+import { describeBrowser, walksPerTest } from './support/browser.js';
 import type { Walk } from './support/browser.js';
 import {
   GOOGLE_LABEL,
@@ -25,21 +25,13 @@ const SUBJECT = 'Activate your Takeover Demo account';
 
 describeBrowser('browser: resend activation', (browser) => {
   let b: BrowserHost;
-  const walks: Walk[] = [];
-  const walk = async (person: string): Promise<Walk> => {
-    const w = await openWalk(browser(), `${currentTestName()}/${person}`);
-    walks.push(w);
-    return w;
-  };
+  const walk = walksPerTest(browser);
 
   beforeAll(async () => {
     b = await startBrowserHost();
   }, 60_000);
   afterAll(async () => {
     await b.close();
-  });
-  afterEach(async () => {
-    for (const w of walks.splice(0)) await w.close();
   });
 
   /** The activation links in the mails to EMAIL, newest first, as /mail shows them. */

@@ -3,8 +3,7 @@
 // links to the filtered list, and resending an activation link from a user's page. Screenshots of
 // every step: test-artifacts/browser/<test>/.
 import { call } from '../support/testHost.js';
-import { currentTestName, describeBrowser, openWalk } from './support/browser.js';
-import type { Walk } from './support/browser.js';
+import { describeBrowser, walksPerTest } from './support/browser.js';
 import { GOOGLE_LABEL, consoleLogin, reloadUntil, startBrowserHost } from './support/host.js';
 import type { BrowserHost } from './support/host.js';
 import { adminCall } from '../support/admin.js';
@@ -15,12 +14,7 @@ const USERS = 200;
 
 describeBrowser('browser: rollout overview, users at scale and bulk actions', (browser) => {
   let b: BrowserHost;
-  const walks: Walk[] = [];
-  const walk = async (person: string): Promise<Walk> => {
-    const w = await openWalk(browser(), `${currentTestName()}/${person}`);
-    walks.push(w);
-    return w;
-  };
+  const walk = walksPerTest(browser);
 
   beforeAll(async () => {
     b = await startBrowserHost();
@@ -33,9 +27,6 @@ describeBrowser('browser: rollout overview, users at scale and bulk actions', (b
   }, 180_000);
   afterAll(async () => {
     await b.close();
-  });
-  afterEach(async () => {
-    for (const w of walks.splice(0)) await w.close();
   });
 
   it(`binds ${String(USERS)} users matching a filter: preview, confirm, progress, per-user results; the overview counts them and links to them`, async () => {
