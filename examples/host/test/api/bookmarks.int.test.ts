@@ -2,6 +2,9 @@
 // per-directory list (GET/PUT /api/directories/:id/bookmarks, https only, 400 naming the item, 404,
 // 401, parallel duplicate PUTs) and the user's tiles (GET /portal/api/bookmarks, 401 without a session).
 import { call, cookieFrom, startTestHost, type TestHost } from '../support/testHost.js';
+import { adminApi } from '../support/admin.js';
+import { eventually } from '../support/eventually.js';
+import { createUser } from '../support/users.js';
 
 let host: TestHost;
 beforeAll(async () => {
@@ -11,22 +14,10 @@ afterAll(async () => {
   await host.close();
 });
 
-const admin = (method: string, path: string, body?: unknown) =>
-  call(host, method, path, { token: host.adminToken, ...(body === undefined ? {} : { body }) });
+const admin = adminApi(() => host);
 const PASSWORD = 'Correct-Horse-9-Battery!';
 const INTRANET = { name: 'Intranet', url: 'https://intranet.example.com/', icon: '🏠' };
 const WIKI = { name: 'Wiki', url: 'https://wiki.example.com/start' };
-
-/** Polls `check` until it returns a value (pushes run behind the login). */
-const eventually = async <T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 15_000): Promise<T> => {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-};
 
 describe('admin: /api/directories/:id/bookmarks', () => {
   test('an empty list at first; PUT replaces it in order; GET returns it', async () => {
@@ -94,25 +85,25 @@ describe('portal: GET /portal/api/bookmarks', () => {
     await admin('PUT', '/api/directories/microsoft/bookmarks', [WIKI]);
     // A demo person the Google emulator knows, bound to Google only.
     const email = 'grace@example.com';
-    const created = await admin('POST', '/api/users', {
+    const id = await createUser(host, {
       email,
       givenName: 'Grace',
       familyName: 'Hopper',
-      state: 'active',
       password: PASSWORD,
       directories: ['google'],
     });
-    expect(created.status).toBe(201);
-    const { id } = created.json as { id: string };
     const login = await call(host, 'POST', '/portal/api/login', { body: { email, password: PASSWORD } });
     expect(login.status).toBe(200);
     const cookie = cookieFrom(login, 'takeover_portal');
     if (cookie === undefined) throw new Error('no portal session cookie');
     // R3: the push runs behind the login; the tiles show once Google has the platform password.
-    await eventually(async () => {
-      const user = await admin('GET', `/api/users/${id}`);
-      return (user.json as { bindings: Array<{ takeoverComplete: boolean }> }).bindings[0]?.takeoverComplete === true ? true : undefined;
-    }, 'the takeover at Google');
+    const bindingsOf = async () =>
+      (
+        (await admin('GET', `/api/users/${id}`)).json as {
+          bindings: Array<{ directoryId: string; state: string; takeoverComplete: boolean }>;
+        }
+      ).bindings;
+    await eventually('the takeover at Google', bindingsOf, (bindings) => bindings[0]?.takeoverComplete === true);
     const tiles = await call(host, 'GET', '/portal/api/bookmarks', { cookie });
     expect(tiles.status).toBe(200);
     expect(tiles.json).toEqual([
@@ -124,19 +115,13 @@ describe('portal: GET /portal/api/bookmarks', () => {
 
     // Bound to Microsoft 365 too: no tile from there until the takeover there (the next login) is complete.
     expect((await admin('POST', `/api/users/${id}/bindings`, { directoryId: 'microsoft' })).status).toBe(200);
-    await eventually(async () => {
-      const user = await admin('GET', `/api/users/${id}`);
-      const m = (user.json as { bindings: Array<{ directoryId: string; state: string }> }).bindings.find(
-        (b) => b.directoryId === 'microsoft',
-      );
-      return m !== undefined && m.state !== 'resolving' ? true : undefined;
-    }, 'the Microsoft account found');
+    await eventually('the Microsoft account found', bindingsOf, (bindings) => {
+      const m = bindings.find((b) => b.directoryId === 'microsoft');
+      return m !== undefined && m.state !== 'resolving';
+    });
     expect((await call(host, 'GET', '/portal/api/bookmarks', { cookie })).json).toEqual(tiles.json);
     expect((await call(host, 'POST', '/portal/api/login', { body: { email, password: PASSWORD } })).status).toBe(200);
-    await eventually(async () => {
-      const user = await admin('GET', `/api/users/${id}`);
-      return (user.json as { bindings: Array<{ takeoverComplete: boolean }> }).bindings.every((b) => b.takeoverComplete) ? true : undefined;
-    }, 'the takeover at Microsoft');
+    await eventually('the takeover at Microsoft', bindingsOf, (bindings) => bindings.every((b) => b.takeoverComplete));
     expect((await call(host, 'GET', '/portal/api/bookmarks', { cookie })).json).toEqual([
       ...(tiles.json as unknown[]),
       { name: 'Outlook', url: expect.stringMatching(/^https:\/\//) as unknown, directoryId: 'microsoft' },
@@ -154,10 +139,11 @@ describe('portal: POST /portal/api/notifications/dismiss', () => {
     const login = await call(host, 'POST', '/portal/api/login', { body: { email: 'grace@example.com', password: PASSWORD } });
     const cookie = cookieFrom(login, 'takeover_portal');
     if (cookie === undefined) throw new Error('no portal session cookie');
-    const items = await eventually(async () => {
-      const list = (await call(host, 'GET', '/portal/api/notifications', { cookie })).json as { items: Array<{ id: string }> };
-      return list.items.length > 0 ? list.items : undefined;
-    }, 'a notification');
+    const items = await eventually(
+      'a notification',
+      async () => ((await call(host, 'GET', '/portal/api/notifications', { cookie })).json as { items: Array<{ id: string }> }).items,
+      (list) => list.length > 0,
+    );
     for (const [body, field] of [
       [{ ids: [] }, 'ids'],
       [{ ids: [7] }, 'ids.0'],

@@ -4,7 +4,10 @@
 // equals what the stream-read preview of the same users says and what the job then does, counted
 // from its per-user results.
 import { randomBytes } from 'node:crypto';
-import { call, startTestHost, type TestHost } from '../support/testHost.js';
+import { startTestHost, type TestHost } from '../support/testHost.js';
+import { adminApi } from '../support/admin.js';
+import { eventually } from '../support/eventually.js';
+import { createUser } from '../support/users.js';
 
 let host: TestHost;
 beforeAll(async () => {
@@ -14,8 +17,7 @@ afterAll(async () => {
   await host.close();
 });
 
-const admin = (method: string, path: string, body?: unknown) =>
-  call(host, method, path, { token: host.adminToken, ...(body === undefined ? {} : { body }) });
+const admin = adminApi(() => host);
 const PASSWORD = 'Correct-Horse-9-Battery!';
 
 interface DirectoryCounts {
@@ -56,17 +58,6 @@ const preview = async (body: Record<string, unknown>): Promise<Preview> => {
   const res = await admin('POST', '/api/bulk', { ...body, dryRun: true });
   expect({ body, status: res.status }).toEqual({ body, status: 200 });
   return (res.json as { preview: Preview }).preview;
-};
-
-/** Polls `check` until it gives a value; bounded by a generous limit, never by the machine's speed. */
-const eventually = async <T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 60_000): Promise<T> => {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 };
 
 /** The job's per-user outcomes counted as the preview counts them (each outcome lists its effects' sentences). */
@@ -127,9 +118,7 @@ const accountActions = async (ids: ReadonlyArray<string>): Promise<number> => {
 test('on a mixed population, each action previewed by filter says what the stream-read preview says and what the job does', async () => {
   const t = randomBytes(4).toString('hex');
   const make = async (name: string, extra: Record<string, unknown>) => {
-    const res = await admin('POST', '/api/users', { email: `${name}-${t}@example.com`, givenName: 'Mixed', familyName: name, ...extra });
-    expect(res.status).toBe(201);
-    return (res.json as { id: string }).id;
+    return createUser(host, { email: `${name}-${t}@example.com`, givenName: 'Mixed', familyName: name, ...extra });
   };
   const ids = [
     await make('pending-g', { state: 'active', directories: ['google'] }),
@@ -158,23 +147,20 @@ test('on a mixed population, each action previewed by filter says what the strea
     // wait until no binding is being resolved or pushed, the stream-read preview of the same users
     // holds still and the tally agrees with it (holding still alone is no proof: an account lookup
     // may not have started yet).
-    const settled = await eventually(
-      async () => {
-        // Nothing under way: no account still being found or created, no push or account action in flight.
-        for (const id of ids) {
-          const user = (await admin('GET', `/api/users/${id}`)).json as { bindings?: ReadonlyArray<{ state: string }> };
-          if ((user.bindings ?? []).some((b) => b.state === 'resolving' || b.state === 'in-flight')) return undefined;
-        }
-        const byIds = await preview({ ...step, userIds: ids });
-        const byFilter = await preview({ ...step, filter });
-        const again = await preview({ ...step, userIds: ids });
-        return JSON.stringify(counts(byIds)) === JSON.stringify(counts(again)) &&
-          JSON.stringify(counts(byIds)) === JSON.stringify(counts(byFilter))
-          ? byFilter
-          : undefined;
-      },
-      `the previews of ${JSON.stringify(step)} to agree`,
-    );
+    const settled = await eventually(`the previews of ${JSON.stringify(step)} to agree`, async () => {
+      // Nothing under way: no account still being found or created, no push or account action in flight.
+      for (const id of ids) {
+        const user = (await admin('GET', `/api/users/${id}`)).json as { bindings?: ReadonlyArray<{ state: string }> };
+        if ((user.bindings ?? []).some((b) => b.state === 'resolving' || b.state === 'in-flight')) return undefined;
+      }
+      const byIds = await preview({ ...step, userIds: ids });
+      const byFilter = await preview({ ...step, filter });
+      const again = await preview({ ...step, userIds: ids });
+      return JSON.stringify(counts(byIds)) === JSON.stringify(counts(again)) &&
+        JSON.stringify(counts(byIds)) === JSON.stringify(counts(byFilter))
+        ? byFilter
+        : undefined;
+    });
     expect(settled.users).toBe(ids.length);
     expect(settled.perUser.map((u) => u.userId).sort()).toEqual([...ids].sort());
     expect(settled.truncated).toBe(false);
@@ -183,10 +169,14 @@ test('on a mixed population, each action previewed by filter says what the strea
     const started = await admin('POST', '/api/bulk', { ...step, filter });
     expect(started.status).toBe(202);
     const jobId = (started.json as { jobId: string }).jobId;
-    const job = await eventually(async () => {
-      const j = (await admin('GET', `/api/jobs/${jobId}`)).json as Job;
-      return j.state === 'done' ? j : undefined;
-    }, `job ${jobId}`);
+    const job = await eventually(
+      `job ${jobId}`,
+      async () => {
+        const j = (await admin('GET', `/api/jobs/${jobId}`)).json as Job;
+        return j;
+      },
+      (j) => j.state === 'done',
+    );
     expect(job.failed).toBe(0);
     if (process.env.DEBUG_PREVIEW !== undefined) process.stderr.write(`DEBUG ${JSON.stringify([step, counts(settled)])}\n`);
     const done = fromResults(job, settled.directories);
@@ -194,9 +184,8 @@ test('on a mixed population, each action previewed by filter says what the strea
     // The accounts the job suspended or reactivated are acted on behind it: wait until each has its
     // outcome in the audit log, so the next step's preview sees them as they are.
     const expected = done.directories.reduce((n, d) => n + d.accountsSuspended + d.accountsReactivated, 0);
-    await eventually(
-      async () => ((await accountActions(ids)) - actionsBefore >= expected ? true : undefined),
-      `the account actions of ${JSON.stringify(step)}`,
+    await eventually(`the account actions of ${JSON.stringify(step)}`, async () =>
+      (await accountActions(ids)) - actionsBefore >= expected ? true : undefined,
     );
   }
 }, 300_000);
@@ -204,13 +193,12 @@ test('on a mixed population, each action previewed by filter says what the strea
 test('a filter preview lists each matching user with the counts; a filter matching nobody previews nothing', async () => {
   const t = randomBytes(4).toString('hex');
   for (let i = 0; i < 3; i++) {
-    const res = await admin('POST', '/api/users', {
+    await createUser(host, {
       email: `many-${String(i)}-${t}@example.org`,
       givenName: 'Many',
       familyName: 'Users',
       state: 'staged',
     });
-    expect(res.status).toBe(201);
   }
   const p = await preview({ action: 'activate', filter: { text: `-${t}@` } });
   expect(p).toMatchObject({ users: 3, changing: 3, skipped: 0 });

@@ -3,6 +3,9 @@
 // POST /api/users/:id/activation-mail (202 / 409 / 404, the new link invalidates the old).
 import { randomBytes } from 'node:crypto';
 import { call, startTestHost, type TestHost } from '../support/testHost.js';
+import { adminApi } from '../support/admin.js';
+import { eventually } from '../support/eventually.js';
+import { createUser, mailsTo, tokenIn } from '../support/users.js';
 
 let host: TestHost;
 beforeAll(async () => {
@@ -12,31 +15,13 @@ afterAll(async () => {
   await host.close();
 });
 
-const admin = (method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
-  call(host, method, path, {
-    token: host.adminToken,
-    ...(body === undefined ? {} : { body }),
-    ...(headers === undefined ? {} : { headers }),
-  });
+const admin = adminApi(() => host);
 const errorOf = (json: unknown) => (json as { error: { kind: string; field?: string; reason: string } }).error;
 const PASSWORD = 'Correct-Horse-9-Battery!';
 
 const tag = () => randomBytes(4).toString('hex');
 const newUser = async (email: string, extra: Record<string, unknown> = {}): Promise<string> => {
-  const res = await admin('POST', '/api/users', { email, givenName: 'Bulk', familyName: 'Person', state: 'active', ...extra });
-  expect(res.status).toBe(201);
-  return (res.json as { id: string }).id;
-};
-
-/** Polls until `check` gives a value (a job runs in the background); fails loudly after a generous bound. */
-const eventually = async <T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> => {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  return createUser(host, { email, givenName: 'Bulk', familyName: 'Person', ...extra });
 };
 
 interface JobBody {
@@ -47,22 +32,16 @@ interface JobBody {
   results: Array<{ item: string; ok: boolean; outcome: string }>;
 }
 const finished = (jobId: string) =>
-  eventually(async () => {
-    const res = await admin('GET', `/api/jobs/${jobId}`);
-    expect(res.status).toBe(200);
-    const job = res.json as JobBody;
-    return job.state === 'done' ? job : undefined;
-  }, `job ${jobId}`);
-
-const mailsTo = async (email: string) => {
-  const res = await call(host, 'GET', '/demo/mail', { token: host.adminToken });
-  return (res.json as { messages: Array<{ to: string; subject: string; text: string }> }).messages.filter((m) => m.to === email);
-};
-const tokenIn = (text: string): string => {
-  const t = /[?&]token=([^\s&"<]+)/.exec(text)?.[1];
-  if (t === undefined) throw new Error('no activation link in the mail');
-  return decodeURIComponent(t);
-};
+  eventually(
+    `job ${jobId}`,
+    async () => {
+      const res = await admin('GET', `/api/jobs/${jobId}`);
+      expect(res.status).toBe(200);
+      const job = res.json as JobBody;
+      return job;
+    },
+    (job) => job.state === 'done',
+  );
 
 test('every new route needs the admin token (401)', async () => {
   for (const [method, path] of [
@@ -165,10 +144,14 @@ test('a bulk bind: the dry run previews per directory and changes nothing; paral
   expect(job.results.find((r) => r.item === ids[0])?.outcome).toMatch(/^skipped: already bound/);
   for (const id of ids) expect((await admin('GET', `/api/users/${id}`)).json).toMatchObject({ directories: ['google'] });
   // One activation email per new user, however many requests: R2 and the stable command ids.
-  const mails = await eventually(async () => {
-    const m = await mailsTo(`bind-${t}-3@example.org`);
-    return m.length > 0 ? m : undefined;
-  }, 'the activation mail');
+  const mails = await eventually(
+    'the activation mail',
+    async () => {
+      const m = await mailsTo(host, `bind-${t}-3@example.org`);
+      return m;
+    },
+    (m) => m.length > 0,
+  );
   expect(mails).toHaveLength(1);
 
   // The same request right after the job is done answers that job (a late double click).
@@ -230,19 +213,19 @@ test('POST /api/users/:id/activation-mail: 202 for a pending password only, the 
   const t = tag();
   const email = `resend-${t}@example.org`;
   const id = await newUser(email, { directories: ['google', 'microsoft'] });
-  const original = await eventually(async () => (await mailsTo(email))[0], 'the activation mail');
+  const original = await eventually('the activation mail', async () => (await mailsTo(host, email))[0]);
   const oldToken = tokenIn(original.text);
 
   const resent = await Promise.all(Array.from({ length: 3 }, () => admin('POST', `/api/users/${id}/activation-mail`)));
   expect(resent.map((r) => r.status)).toEqual([202, 202, 202]);
   expect(resent[0]?.json).toEqual({ sentTo: email });
-  const mails = await mailsTo(email);
+  const mails = await mailsTo(host, email);
   expect(mails.length).toBeGreaterThanOrEqual(2);
   const newest = tokenIn(mails[0]!.text);
   expect(newest).not.toBe(oldToken);
   // Every link mailed before the newest is dead (the activation page, which changes nothing, says so); the newest works once.
   // (Two resends within one millisecond mail the same link twice: still one working link.)
-  const tokens = (await mailsTo(email)).map((m) => tokenIn(m.text));
+  const tokens = (await mailsTo(host, email)).map((m) => tokenIn(m.text));
   expect(tokens).toHaveLength(4);
   expect(tokens[0]).toBe(newest);
   expect(tokens[3]).toBe(oldToken);
@@ -267,7 +250,7 @@ test('POST /api/users/:id/activation-mail: 202 for a pending password only, the 
 test("a resent activation link is in the user's audit log with who sent it, never the link (R14); once per resend, one by one or in bulk", async () => {
   const email = `audit-resend-${tag()}@example.org`;
   const id = await newUser(email, { directories: ['google'] });
-  await eventually(async () => (await mailsTo(email))[0], 'the activation mail');
+  await eventually('the activation mail', async () => (await mailsTo(host, email))[0]);
   const resentOf = async () => {
     const res = await admin('GET', `/api/users/${id}/audit`);
     expect(res.status).toBe(200);
@@ -294,6 +277,6 @@ test("a resent activation link is in the user's audit log with who sent it, neve
   expect(two.entries).toHaveLength(2);
   expect(two.entries.every((e) => e.by === 'admin:the API key')).toBe(true);
   // No link, token or password in the audit log (R14): none of the tokens mailed to the user appears.
-  for (const mail of await mailsTo(email)) expect(two.text.includes(tokenIn(mail.text))).toBe(false);
+  for (const mail of await mailsTo(host, email)) expect(two.text.includes(tokenIn(mail.text))).toBe(false);
   expect(two.text).not.toMatch(/token=|activate\?/);
 });

@@ -8,6 +8,8 @@ import fc from 'fast-check';
 import { EXPORT_PAGE_SIZE } from '../../src/app/csvExport.js';
 import { CSV_MAX_BYTES, CSV_MAX_ROWS, IMPORT_INLINE_MAX } from '../../src/app/csvImport.js';
 import { call, startTestHost, type TestHost } from '../support/testHost.js';
+import { eventually } from '../support/eventually.js';
+import { adminApi } from '../support/admin.js';
 
 let host: TestHost;
 beforeAll(async () => {
@@ -40,9 +42,10 @@ const importCsv = (
   headers: Record<string, string> = { 'content-type': 'text/csv; charset=utf-8' },
 ) => call(host, 'POST', `/api/users/import?dryRun=${String(dryRun)}`, { token: host.adminToken, rawBody: csv, headers });
 const usersWith = async (text: string): Promise<number> => {
-  const res = await call(host, 'GET', `/api/users?q=${encodeURIComponent(text)}&limit=500`, { token: host.adminToken });
+  const res = await admin('GET', `/api/users?q=${encodeURIComponent(text)}&limit=500`);
   return (res.json as { total: number }).total;
 };
+const admin = adminApi(() => host);
 /** A domain no other test uses, so counts are exact. */
 const freshDomain = () => `d${randomBytes(5).toString('hex')}.example.org`;
 const HEADER = 'email,givenName,familyName,state,directories';
@@ -125,7 +128,7 @@ describe('POST /api/users/import', () => {
     const first = await importCsv(csv, false);
     expect(first.status).toBe(201);
     expect(first.json).toMatchObject({ created: 3, unchanged: [], failed: [] });
-    const list = await call(host, 'GET', `/api/users?q=${encodeURIComponent(d)}`, { token: host.adminToken });
+    const list = await admin('GET', `/api/users?q=${encodeURIComponent(d)}`);
     const users = (list.json as { users: Array<{ id: string; email: string; state: string; directories: string[] }> }).users;
     expect(users.map((u) => [u.email, u.state, [...u.directories].sort()]).sort()).toEqual([
       [`ann@${d}`, 'active', ['google', 'microsoft']],
@@ -197,14 +200,13 @@ describe('POST /api/users/import', () => {
       failed: number;
       results: Array<{ ok: boolean; outcome: string }>;
     }
-    let job: Job | undefined;
-    for (const until = Date.now() + 60_000; Date.now() < until;) {
-      job = (await call(host, 'GET', `/api/jobs/${jobId ?? ''}`, { token: host.adminToken })).json as Job;
-      if (job.state === 'done') break;
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    const job = await eventually(
+      `import job ${jobId ?? ''}`,
+      async () => (await admin('GET', `/api/jobs/${jobId ?? ''}`)).json as Job,
+      (j) => j.state === 'done',
+    );
     expect(job).toMatchObject({ state: 'done', done: n, total: n, failed: 0 });
-    expect(job?.results[0]?.outcome).toBe(`line 2: created j0@${d}`);
+    expect(job.results[0]?.outcome).toBe(`line 2: created j0@${d}`);
     expect(await usersWith(d)).toBe(n);
   }, 90_000);
 
@@ -409,12 +411,11 @@ describe('GET /api/users.csv', () => {
     const started = await importCsv([HEADER, ...emails.map((e) => `${e},S,Page,staged,`)].join('\n'), false);
     expect(started.status).toBe(202);
     const { jobId } = started.json as { jobId: string };
-    for (const until = Date.now() + 120_000; ;) {
-      const job = (await call(host, 'GET', `/api/jobs/${jobId}`, { token: host.adminToken })).json as { state: string };
-      if (job.state === 'done') break;
-      if (Date.now() > until) throw new Error('the import job did not finish');
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    await eventually(
+      `import job ${jobId}`,
+      async () => (await admin('GET', `/api/jobs/${jobId}`)).json as { state: string },
+      (job) => job.state === 'done',
+    );
     const res = await exportCsv(`text=${encodeURIComponent(d)}`);
     expect(res.status).toBe(200);
     const rows = rowsOf(res.text);

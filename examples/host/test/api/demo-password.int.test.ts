@@ -3,6 +3,9 @@
 // changes nothing; parallel duplicates come to one outcome; and the next portal login sets the
 // portal password back there (detected at the login).
 import { call, startTestHost, type TestHost } from '../support/testHost.js';
+import { adminApi } from '../support/admin.js';
+import { eventually } from '../support/eventually.js';
+import { createUser } from '../support/users.js';
 
 let host: TestHost;
 beforeAll(async () => {
@@ -14,18 +17,12 @@ afterAll(async () => {
 
 const PASSWORD = 'Portal-Password-9-Correct!';
 const errorOf = (json: unknown) => (json as { error: { kind: string; field?: string; reason: string } }).error;
-const admin = (method: string, path: string, body?: unknown) =>
-  call(host, method, path, { token: host.adminToken, ...(body === undefined ? {} : { body }) });
+const admin = adminApi(() => host);
 const change = (directory: string, userKey: string, body: unknown) =>
   call(host, 'POST', `/demo/directories/${directory}/users/${encodeURIComponent(userKey)}/password`, { body });
 const matches = async (directory: string, userKey: string, password: string): Promise<boolean> =>
   ((await call(host, 'POST', `/demo/directories/${directory}/verify`, { body: { userKey, password } })).json as { matches: boolean })
     .matches;
-
-/** Polls until `check` holds (pushes run behind the login); bounded by the test's timeout, not by speed. */
-const eventually = async (check: () => Promise<boolean>): Promise<void> => {
-  while (!(await check())) await new Promise((r) => setTimeout(r, 100));
-};
 
 test('bad input: 400 naming the field, and nothing changes; unknown user or directory: 404', async () => {
   const email = 'grace@example.com'; // seeded in both demo directories
@@ -45,18 +42,15 @@ test('bad input: 400 naming the field, and nothing changes; unknown user or dire
 
 test('changed in Microsoft 365 outside the portal (parallel duplicates: one outcome), then set back at the next portal login', async () => {
   const ada = { email: 'outside-change@example.com', password: PASSWORD };
-  expect(
-    (await admin('POST', '/api/users', { ...ada, givenName: 'Ada', familyName: 'Outside', state: 'active', directories: ['microsoft'] }))
-      .status,
-  ).toBe(201);
+  await createUser(host, { ...ada, givenName: 'Ada', familyName: 'Outside', directories: ['microsoft'] });
   expect((await call(host, 'POST', '/portal/api/login', { body: ada })).status).toBe(200);
-  await eventually(() => matches('microsoft', ada.email, PASSWORD));
+  await eventually('Microsoft 365 to take the portal password', () => matches('microsoft', ada.email, PASSWORD));
   const outside = 'Changed-In-Outlook-77!';
   const answers = await Promise.all([1, 2, 3].map(() => change('microsoft', ada.email, { password: outside })));
   expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
   expect(await matches('microsoft', ada.email, outside)).toBe(true);
   expect((await call(host, 'POST', '/portal/api/login', { body: ada })).status).toBe(200);
-  await eventually(() => matches('microsoft', ada.email, PASSWORD));
+  await eventually('the portal password set back in Microsoft 365', () => matches('microsoft', ada.email, PASSWORD));
   // Counted per directory on /metrics (a label of directory and source, never the user).
   const counted = async () => {
     const metrics = (await call(host, 'GET', '/metrics')).text;

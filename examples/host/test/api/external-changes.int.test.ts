@@ -5,15 +5,16 @@
 // whichever host swept; at their next portal login each directory has the portal password again
 // (one push each, even after two changes), the audit and "why" say why, and later rounds never
 // take our own set-back for a change. A user who changed nothing is never pushed at their logins.
-import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { startDemoEmulators, type DemoEmulators } from '../../src/wiring/emulators.js';
 import { call, startTestHost, type TestHost } from '../support/testHost.js';
+import { adminApi } from '../support/admin.js';
+import { eventually } from '../support/eventually.js';
+import { createUser } from '../support/users.js';
+import { freshSchema, PG_URL, sharedEmulators } from '../support/postgres.js';
 
-const PG = { host: process.env.PGHOST ?? '127.0.0.1', user: process.env.PGUSER ?? 'postgres', database: process.env.PGDATABASE ?? 'test' };
-const DATABASE_URL = `postgres://${encodeURIComponent(PG.user)}@${PG.host}:5432/${encodeURIComponent(PG.database)}`;
-const schema = `host_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
-const pool = new pg.Pool({ ...PG, max: 2 });
+const schema = freshSchema('host');
+const pool = new pg.Pool({ connectionString: PG_URL, max: 2 });
 
 let emulators: DemoEmulators;
 const hosts: TestHost[] = [];
@@ -28,11 +29,8 @@ beforeAll(async () => {
   // The demo's realistic Google lists an event in the Reports API 3 minutes after it happened; here at
   // once, so the test does not wait minutes (the engine's emulator tests cover the lag with a moved clock).
   emulators.google?.setReportsLag(0);
-  const env = { DATABASE_URL, DATABASE_SCHEMA: schema, EXTERNAL_CHANGE_SWEEP_SECONDS: '1' };
-  const shared = {
-    ...(emulators.google === undefined ? {} : { google: emulators.google }),
-    ...(emulators.microsoft === undefined ? {} : { microsoft: emulators.microsoft }),
-  };
+  const env = { DATABASE_URL: PG_URL, DATABASE_SCHEMA: schema, EXTERNAL_CHANGE_SWEEP_SECONDS: '1' };
+  const shared = sharedEmulators(emulators);
   hosts.push(await startTestHost({ env, emulators: shared }));
   hosts.push(await startTestHost({ env, emulators: shared }));
 }, 90_000);
@@ -44,13 +42,7 @@ afterAll(async () => {
   await pool.end();
 });
 
-/** Polls until `check` holds; bounded by the test's timeout, not by speed. */
-const eventually = async (check: () => Promise<boolean> | boolean): Promise<void> => {
-  while (!(await check())) await new Promise((r) => setTimeout(r, 100));
-};
-
-const admin = (method: string, path: string, body?: unknown) =>
-  call(first(), method, path, { token: first().adminToken, ...(body === undefined ? {} : { body }) });
+const admin = adminApi(first);
 /** What the directory itself accepts (the emulator's own check; the demo's verify route is rate-limited for people). */
 const matches = async (directory: 'google' | 'microsoft', userKey: string, password: string): Promise<boolean> =>
   (await (directory === 'google' ? emulators.google : emulators.microsoft)?.passwordMatches(userKey, password)) === true;
@@ -84,10 +76,11 @@ const feedReads = () => {
 /** Waits until both hosts' sweeps have read both feeds at least `rounds` more times. */
 const sweepRounds = async (rounds: number) => {
   const from = feedReads();
-  await eventually(() => {
-    const now = feedReads();
-    return now.google >= from.google + rounds * hosts.length && now.microsoft >= from.microsoft + rounds * hosts.length;
-  });
+  await eventually(
+    `${String(rounds)} more sweep rounds`,
+    feedReads,
+    (now) => now.google >= from.google + rounds * hosts.length && now.microsoft >= from.microsoft + rounds * hosts.length,
+  );
 };
 
 interface Audit {
@@ -113,19 +106,18 @@ const detectionsInStore = async (id: string): Promise<number> =>
   );
 
 const createAndTakeOver = async (email: string, password: string): Promise<string> => {
-  const created = await admin('POST', '/api/users', {
-    email,
-    password,
-    givenName: 'Ext',
-    familyName: 'Change',
-    state: 'active',
-    directories: ['google', 'microsoft'],
-  });
-  expect(created.status).toBe(201);
+  const id = await createUser(first(), { email, password, givenName: 'Ext', familyName: 'Change', directories: ['google', 'microsoft'] });
   expect((await call(first(), 'POST', '/portal/api/login', { body: { email, password } })).status).toBe(200);
-  await eventually(async () => (await matches('google', email, password)) && (await matches('microsoft', email, password)));
-  await eventually(async () => (await auditOf((created.json as { id: string }).id)).pushes.every((p) => p.outcome?.status === 'succeeded'));
-  return (created.json as { id: string }).id;
+  await eventually(
+    `both directories to take ${email}'s password`,
+    async () => (await matches('google', email, password)) && (await matches('microsoft', email, password)),
+  );
+  await eventually(
+    `${email}'s pushes to succeed`,
+    async () => (await auditOf(id)).pushes,
+    (pushes) => pushes.every((p) => p.outcome?.status === 'succeeded'),
+  );
+  return id;
 };
 
 test('changed directly in Google Workspace and in Microsoft 365: noticed by the sweep once, set back at the next portal login with one push each; a user who changed nothing is never pushed', async () => {
@@ -145,10 +137,11 @@ test('changed directly in Google Workspace and in Microsoft 365: noticed by the 
   // The user changes it in both directories (Microsoft 365 twice), outside the portal, before any login.
   await changeOutside('google', changer.email, 'Changed-In-Gmail-15!');
   await changeOutside('microsoft', changer.email, 'Changed-In-Outlook-15!');
-  await eventually(async () => {
-    const a = await auditOf(changerId);
-    return detected(a, 'google') === 1 && detected(a, 'microsoft') === 1;
-  });
+  await eventually(
+    'a detection in each directory',
+    () => auditOf(changerId),
+    (a) => detected(a, 'google') === 1 && detected(a, 'microsoft') === 1,
+  );
   await changeOutside('microsoft', changer.email, 'Changed-Again-In-Outlook-15!');
   await sweepRounds(2);
   // Two hosts swept every second: one detection per directory in the store (the second change is already owed).
@@ -158,13 +151,17 @@ test('changed directly in Google Workspace and in Microsoft 365: noticed by the 
 
   // The next portal login sets the portal password back in both, one push each.
   expect((await call(hosts[1] ?? first(), 'POST', '/portal/api/login', { body: changer })).status).toBe(200);
-  await eventually(async () => (await matches('google', changer.email, PASSWORD)) && (await matches('microsoft', changer.email, PASSWORD)));
+  await eventually(
+    'the portal password set back in both',
+    async () => (await matches('google', changer.email, PASSWORD)) && (await matches('microsoft', changer.email, PASSWORD)),
+  );
   expect(await matches('google', changer.email, 'Changed-In-Gmail-15!')).toBe(false);
   expect(await matches('microsoft', changer.email, 'Changed-Again-In-Outlook-15!')).toBe(false);
   // The read side catches up behind the pushes: wait for both set-backs to show with their outcome.
   await eventually(
-    async () =>
-      (await auditOf(changerId)).pushes.filter((p) => p.push.reason === 'external-change' && p.outcome !== undefined).length === 2,
+    'both set-backs in the audit with their outcome',
+    async () => (await auditOf(changerId)).pushes,
+    (pushes) => pushes.filter((p) => p.push.reason === 'external-change' && p.outcome !== undefined).length === 2,
   );
   expect(pushesTo(changer.email)).toEqual({ google: takenOver.google + 1, microsoft: takenOver.microsoft + 1 });
   // The audit shows why: the set-back pushes name the detected change as their cause.
@@ -193,7 +190,11 @@ test('changed directly in Google Workspace and in Microsoft 365: noticed by the 
   }
   expect((await call(first(), 'POST', '/portal/api/login', { body: changer })).status).toBe(200);
   await sweepRounds(1);
-  await eventually(async () => (await auditOf(changerId)).pushes.every((p) => p.outcome !== undefined));
+  await eventually(
+    'every push with its outcome',
+    async () => (await auditOf(changerId)).pushes,
+    (pushes) => pushes.every((p) => p.outcome !== undefined),
+  );
   expect(pushesTo(steady.email)).toEqual(steadyPushes);
   expect(await detectionsInStore(steadyId)).toBe(0);
   expect((await auditOf(steadyId)).pushes).toHaveLength(2);

@@ -2,7 +2,8 @@
 // whatever comes in, the answer is never a 5xx, and every 4xx under the API prefixes has the
 // `{ error: { kind, reason } }` shape.
 import fc from 'fast-check';
-import { call, cookieFrom, startTestHost, type TestHost } from '../support/testHost.js';
+import { startTestHost, type TestHost } from '../support/testHost.js';
+import { createUser, portalLogin } from '../support/users.js';
 
 let host: TestHost;
 let userId = '';
@@ -11,13 +12,8 @@ beforeAll(async () => {
   // A generous per-address limit, so the run reaches the handlers instead of stopping at 429.
   host = await startTestHost({ server: { authRateLimit: { max: 100_000, timeWindowMs: 60_000 } } });
   const email = 'fuzz-target@example.org';
-  const created = await call(host, 'POST', '/api/users', {
-    token: host.adminToken,
-    body: { email, givenName: 'Fuzz', familyName: 'Target', state: 'active', password: 'Fuzz-Target-Password-1!' },
-  });
-  userId = (created.json as { id: string }).id;
-  const login = await call(host, 'POST', '/portal/api/login', { body: { email, password: 'Fuzz-Target-Password-1!' } });
-  portalCookie = cookieFrom(login, 'takeover_portal') ?? '';
+  userId = await createUser(host, { email, givenName: 'Fuzz', familyName: 'Target', password: 'Fuzz-Target-Password-1!' });
+  portalCookie = (await portalLogin(host, email, 'Fuzz-Target-Password-1!')).session;
 }, 60_000);
 afterAll(async () => {
   await host.close();

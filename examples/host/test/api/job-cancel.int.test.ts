@@ -4,6 +4,9 @@
 // token, 404 for an unknown job. (An item already running when the cancel comes: test/app/jobs.int.test.ts.)
 import { randomBytes } from 'node:crypto';
 import { call, startTestHost, type TestHost } from '../support/testHost.js';
+import { adminApi } from '../support/admin.js';
+import { eventually } from '../support/eventually.js';
+import { createUser } from '../support/users.js';
 
 const gate = (() => {
   let open: () => void = () => undefined;
@@ -38,8 +41,7 @@ afterAll(async () => {
   await host.close();
 });
 
-const admin = (method: string, path: string, body?: unknown) =>
-  call(host, method, path, { token: host.adminToken, ...(body === undefined ? {} : { body }) });
+const admin = adminApi(() => host);
 
 interface JobBody {
   state: string;
@@ -50,33 +52,27 @@ interface JobBody {
   results: Array<{ item: string; ok: boolean; outcome: string; notDone?: boolean }>;
 }
 
-const eventually = async <T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> => {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-};
 const ended = (jobId: string) =>
-  eventually(async () => {
-    const job = (await admin('GET', `/api/jobs/${jobId}`)).json as JobBody;
-    return job.state !== 'running' && job.done + job.notDone === job.total ? job : undefined;
-  }, `job ${jobId}`);
+  eventually(
+    `job ${jobId}`,
+    async () => {
+      const job = (await admin('GET', `/api/jobs/${jobId}`)).json as JobBody;
+      return job;
+    },
+    (job) => job.state !== 'running' && job.done + job.notDone === job.total,
+  );
 
 const newUsers = async (n: number): Promise<string[]> => {
   const t = randomBytes(4).toString('hex');
   const ids: string[] = [];
   for (let i = 0; i < n; i++) {
-    const res = await admin('POST', '/api/users', {
-      email: `cancel-${t}-${String(i)}@example.com`,
-      givenName: 'C',
-      familyName: String(i),
-      state: 'active',
-    });
-    expect(res.status).toBe(201);
-    ids.push((res.json as { id: string }).id);
+    ids.push(
+      await createUser(host, {
+        email: `cancel-${t}-${String(i)}@example.com`,
+        givenName: 'C',
+        familyName: String(i),
+      }),
+    );
   }
   return ids;
 };
@@ -89,9 +85,8 @@ test('two parallel cancels stop a running job between users: one consistent stat
   const { jobId } = res.json as { jobId: string };
   // Users 1 and 2 are done and the runner waits before user 3.
   await gate.atThird;
-  await eventually(
-    async () => (((await admin('GET', `/api/jobs/${jobId}`)).json as JobBody).done === 2 ? true : undefined),
-    'two users done',
+  await eventually('two users done', async () =>
+    ((await admin('GET', `/api/jobs/${jobId}`)).json as JobBody).done === 2 ? true : undefined,
   );
 
   const [a, b] = await Promise.all([admin('POST', `/api/jobs/${jobId}/cancel`), admin('POST', `/api/jobs/${jobId}/cancel`)]);

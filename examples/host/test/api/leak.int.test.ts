@@ -9,24 +9,12 @@ import { readFile } from 'node:fs/promises';
 import { describeLeak, leakScanner } from '@takeover/connector-kit/testing';
 import { reveal } from '@takeover/core';
 import { call, cookieFrom, startTestHost, type CallResult, type TestHost } from '../support/testHost.js';
+import { eventually } from '../support/eventually.js';
 
 let host: TestHost;
 beforeAll(async () => {
   host = await startTestHost({ env: { LOG_LEVEL: 'trace' } });
 }, 60_000);
-
-/** Polls `check` until it answers, failing loudly with `what` after a minute (never a silent give-up). */
-const waitFor = async <A>(what: string, check: () => Promise<A | undefined>): Promise<A> => {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const r = await check();
-    if (r !== undefined) return r;
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}: the scan would have looked at an unfinished run`);
-    await new Promise((resolve) => {
-      setTimeout(resolve, 50);
-    });
-  }
-};
 
 afterAll(async () => {
   await host.close();
@@ -105,7 +93,7 @@ test('R14: no password, token or session cookie in logs, responses, metrics or m
       body: { email: staged, givenName: 'Alan', familyName: 'Turing', state: 'active', directories: ['google'] },
     }),
   );
-  const link = await waitFor(`the activation mail to ${staged}`, async () => {
+  const link = await eventually(`the activation mail to ${staged}`, async () => {
     const mail = await call(host, 'GET', '/demo/mail', { token: host.adminToken });
     const found = (mail.json as { messages: Array<{ to: string; text: string }> }).messages.find((m) => m.to.includes(staged));
     return found === undefined ? undefined : /[?&]token=([^\s&"<]+)/.exec(found.text)?.[1];
@@ -139,7 +127,7 @@ test('R14: no password, token or session cookie in logs, responses, metrics or m
     [email, secrets.next, 'google'],
     [email, secrets.next, 'microsoft'],
   ] as const) {
-    await waitFor(`the push of ${userKey}'s password to ${directory}`, async () => {
+    await eventually(`the push of ${userKey}'s password to ${directory}`, async () => {
       const v = await call(host, 'POST', `/demo/directories/${directory}/verify`, { body: { userKey, password } });
       return (v.json as { matches?: boolean }).matches === true ? true : undefined;
     });

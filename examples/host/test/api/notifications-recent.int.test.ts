@@ -4,6 +4,8 @@
 // change pushed to Google Workspace and told in a notification.
 import { RECENT_NOTIFICATION_GROUPS } from '../../src/app/portal.js';
 import { call, cookieFrom, startTestHost, type TestHost } from '../support/testHost.js';
+import { eventually } from '../support/eventually.js';
+import { createUser } from '../support/users.js';
 
 let host: TestHost;
 beforeAll(async () => {
@@ -21,23 +23,8 @@ interface Notes {
   readonly items: ReadonlyArray<{ readonly id: string }>;
 }
 
-/** Polls until `check` gives a value (pushes run behind the requests); a generous bound. */
-const eventually = async <T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> => {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-};
-
 test(`only the ${String(RECENT_NOTIFICATION_GROUPS)} most recent groups show, newest first; dismissing one brings the next older one back into view`, async () => {
-  const created = await call(host, 'POST', '/api/users', {
-    token: host.adminToken,
-    body: { email: EMAIL, givenName: 'Hedy', familyName: 'Lamarr', state: 'active', password: passwordOf(0), directories: ['google'] },
-  });
-  expect(created.status).toBe(201);
+  await createUser(host, { email: EMAIL, givenName: 'Hedy', familyName: 'Lamarr', password: passwordOf(0), directories: ['google'] });
   const login = await call(host, 'POST', '/portal/api/login', { body: { email: EMAIL, password: passwordOf(0) } });
   expect(login.status).toBe(200);
   const cookie = cookieFrom(login, 'takeover_portal');
@@ -51,7 +38,7 @@ test(`only the ${String(RECENT_NOTIFICATION_GROUPS)} most recent groups show, ne
     ((await call(host, 'POST', '/demo/directories/google/verify', { body: { userKey: EMAIL, password } })).json as { matches: boolean })
       .matches;
   // The takeover at the first login: one group.
-  await eventually('the first notification', async () => ((await notes()).groups.length === 1 ? true : undefined));
+  await eventually('the first notification', notes, (n) => n.groups.length === 1);
 
   // Each change is pushed (and told) before the next, so each makes its own group.
   const changes = RECENT_NOTIFICATION_GROUPS + 2;
@@ -60,10 +47,14 @@ test(`only the ${String(RECENT_NOTIFICATION_GROUPS)} most recent groups show, ne
     const res = await call(host, 'POST', '/portal/api/password', { cookie, body: { current: passwordOf(n - 1), next: passwordOf(n) } });
     expect(res.status).toBe(204);
     await eventually(`Google to take password ${String(n)}`, async () => ((await verifies(passwordOf(n))) ? true : undefined));
-    const now = await eventually(`a new group after change ${String(n)}`, async () => {
-      const ids = (await notes()).groups.map((g) => g.id);
-      return ids[0] !== seen[seen.length - 1]?.[0] && ids.length > 0 ? ids : undefined;
-    });
+    const now = await eventually(
+      `a new group after change ${String(n)}`,
+      async () => {
+        const ids = (await notes()).groups.map((g) => g.id);
+        return ids;
+      },
+      (ids) => ids[0] !== seen[seen.length - 1]?.[0] && ids.length > 0,
+    );
     seen.push(now);
   }
   // 1 + changes groups happened; the newest RECENT_NOTIFICATION_GROUPS show, newest first.

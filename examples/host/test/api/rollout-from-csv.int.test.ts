@@ -15,6 +15,7 @@ import { OUTBOX_STREAM } from '@takeover/engine';
 import { openSqliteEventStore } from '@takeover/event-store-sqlite';
 import { IMPORT_INLINE_MAX } from '../../src/app/csvImport.js';
 import { call, startTestHost, type TestHost } from '../support/testHost.js';
+import { eventually } from '../support/eventually.js';
 
 const USERS = Number(process.env.ROLLOUT_USERS ?? '300');
 /** Users acting at once (each logs in from their own browser). */
@@ -56,17 +57,6 @@ afterAll(async () => {
 
 const admin = (method: string, path: string, options: { body?: unknown; rawBody?: string; headers?: Record<string, string> } = {}) =>
   call(host, method, path, { token: host.adminToken, ...options });
-
-/** Polls `check` until it gives a value (work runs behind the requests); a generous bound, never a sleep as synchronisation. */
-const eventually = async <T>(what: string, check: () => Promise<T | undefined>, timeoutMs: number): Promise<T> => {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-};
 
 const rollout = async (): Promise<Rollout> => {
   const res = await admin('GET', '/api/rollout');
@@ -141,7 +131,7 @@ test(
         seen = j.done;
         return j.state === 'done' ? j : undefined;
       },
-      20 * 60_000,
+      { boundMs: 20 * 60_000 },
     );
     expect(job).toMatchObject({ done: USERS, total: USERS, failed: 0 });
     expect(job.results.filter((r) => r.ok)).toHaveLength(USERS);
@@ -153,7 +143,7 @@ test(
         const r = await rollout();
         return r.directories.every((d) => d.bound === USERS && d.awaitingFirstLogin === USERS) ? r : undefined;
       },
-      20 * 60_000,
+      { boundMs: 20 * 60_000 },
     );
 
     // 4. Each user, on their own: the activation link from the mail, a password, one portal login.
@@ -163,7 +153,7 @@ test(
         const l = await activationLinks();
         return Array.from({ length: USERS }, (_, i) => email(i)).every((e) => l.has(e)) ? l : undefined;
       },
-      20 * 60_000,
+      { boundMs: 20 * 60_000 },
     );
     const progress: Rollout[] = [];
     await forEachUser(USERS, async (i) => {
@@ -188,7 +178,7 @@ test(
         const r = await rollout();
         return r.directories.every((d) => d.inSync === USERS) ? r : undefined;
       },
-      20 * 60_000,
+      { boundMs: 20 * 60_000 },
     );
     for (const id of DIRECTORIES)
       expect(done.directories.find((d) => d.id === id)).toMatchObject({

@@ -3,6 +3,9 @@
 import { reveal } from '@takeover/core';
 import { buildServer } from '../../src/http/server.js';
 import { call, cookieFrom, startTestHost, type TestHost } from '../support/testHost.js';
+import { adminApi } from '../support/admin.js';
+import { eventually } from '../support/eventually.js';
+import { createUser, freshEmail } from '../support/users.js';
 
 let host: TestHost;
 beforeAll(async () => {
@@ -12,35 +15,13 @@ afterAll(async () => {
   await host.close();
 });
 
-const admin = (method: string, path: string, body?: unknown) =>
-  call(host, method, path, { token: host.adminToken, ...(body === undefined ? {} : { body }) });
+const admin = adminApi(() => host);
 const errorOf = (json: unknown) => (json as { error: { kind: string; field?: string; reason: string } }).error;
 const PASSWORD = 'Correct-Horse-9-Battery!';
 
-let counter = 0;
 const newUser = async (extra: Record<string, unknown> = {}): Promise<{ id: string; email: string }> => {
-  counter += 1;
-  const email = `person${String(counter)}-${String(Date.now())}@example.org`;
-  const res = await admin('POST', '/api/users', {
-    email,
-    givenName: 'Test',
-    familyName: `Person${String(counter)}`,
-    state: 'active',
-    ...extra,
-  });
-  expect(res.status).toBe(201);
-  return { id: (res.json as { id: string }).id, email };
-};
-
-/** Polls `check` until it returns a value (pushes run behind the login). */
-const eventually = async <T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 15_000): Promise<T> => {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const email = freshEmail('person');
+  return { id: await createUser(host, { email, ...extra }), email };
 };
 
 describe('operations', () => {
@@ -258,23 +239,20 @@ describe('users', () => {
   test('GET /api/pushes/:pushId/why explains a push from the audit', async () => {
     // A demo person (the Google emulator has the account the binding links to).
     const email = 'grace@example.com';
-    const created = await admin('POST', '/api/users', {
+    const id = await createUser(host, {
       email,
       givenName: 'Grace',
       familyName: 'Hopper',
-      state: 'active',
       password: PASSWORD,
       directories: ['google'],
     });
-    expect(created.status).toBe(201);
-    const { id } = created.json as { id: string };
     // R3: the push runs behind the login.
     expect((await call(host, 'POST', '/portal/api/login', { body: { email, password: PASSWORD } })).status).toBe(200);
-    const pushId = await eventually(async () => {
+    const pushId = await eventually('a push in the audit', async () => {
       const audit = await admin('GET', `/api/users/${id}/audit`);
       const pushes = (audit.json as { pushes: Array<{ push: { pushId: string } }> }).pushes;
       return pushes[0]?.push.pushId;
-    }, 'a push in the audit');
+    });
     const why = await admin('GET', `/api/pushes/${encodeURIComponent(pushId)}/why`);
     expect(why.status).toBe(200);
     expect(why.json).toMatchObject({ push: { pushId, directoryId: 'google' }, carriedBy: expect.any(Object) as unknown });
@@ -389,11 +367,11 @@ describe('portal JSON', () => {
   test('activation: the mailed link sets the first password; a used or unknown token is 404; bad input 400', async () => {
     // An active user without a password, bound to a directory, gets the activation email (R2).
     const { email } = await newUser({ directories: ['google'] });
-    const mail = await eventually(async () => {
-      const res = await call(host, 'GET', '/demo/mail', { token: host.adminToken });
+    const mail = await eventually('the activation mail', async () => {
+      const res = await admin('GET', '/demo/mail');
       expect(res.status).toBe(200);
       return (res.json as { messages: Array<{ to: string; text: string }> }).messages.find((m) => m.to.includes(email));
-    }, 'the activation mail');
+    });
     const token = /[?&]token=([^\s&"<]+)/.exec(mail.text)?.[1];
     if (token === undefined) throw new Error(`no activation link in ${mail.text}`);
     expect((await call(host, 'POST', '/portal/api/activate', { body: { token: decodeURIComponent(token) } })).status).toBe(400);
@@ -410,23 +388,25 @@ describe('portal JSON', () => {
 describe('demo', () => {
   test('a login pushes the password: /demo/directories/:id/verify says the emulator accepts it', async () => {
     const email = 'ada@example.com';
-    const created = await admin('POST', '/api/users', {
+    await createUser(host, {
       email,
       givenName: 'Ada',
       familyName: 'Lovelace',
-      state: 'active',
       password: PASSWORD,
       directories: ['google', 'microsoft'],
     });
-    expect(created.status).toBe(201);
     expect((await call(host, 'POST', '/portal/api/login', { body: { email, password: PASSWORD } })).status).toBe(200);
     for (const directory of ['google', 'microsoft']) {
-      const verified = await eventually(async () => {
-        const res = await call(host, 'POST', `/demo/directories/${directory}/verify`, { body: { userKey: email, password: PASSWORD } });
-        expect(res.status).toBe(200);
-        const body = res.json as { matches: boolean; sessionsRevokedAt: string | null };
-        return body.matches ? body : undefined;
-      }, `the password in ${directory}`);
+      const verified = await eventually(
+        `the password in ${directory}`,
+        async () => {
+          const res = await call(host, 'POST', `/demo/directories/${directory}/verify`, { body: { userKey: email, password: PASSWORD } });
+          expect(res.status).toBe(200);
+          const body = res.json as { matches: boolean; sessionsRevokedAt: string | null };
+          return body;
+        },
+        (body) => body.matches,
+      );
       expect(verified.matches).toBe(true);
     }
     const other = await call(host, 'POST', '/demo/directories/google/verify', { body: { userKey: email, password: 'Not-It-1!' } });

@@ -1,24 +1,20 @@
 // Two hosts on one PostgreSQL database (one schema) sharing one pair of directory emulators:
 // concurrent portal logins of the same user on both succeed and push exactly once per directory.
-import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { startDemoEmulators, type DemoEmulators } from '../../src/wiring/emulators.js';
 import { call, startTestHost, type TestHost } from '../support/testHost.js';
+import { eventually } from '../support/eventually.js';
+import { createUser } from '../support/users.js';
+import { dropSchema, freshSchema, PG_URL, sharedEmulators } from '../support/postgres.js';
 
-const PG = { host: process.env.PGHOST ?? '127.0.0.1', user: process.env.PGUSER ?? 'postgres', database: process.env.PGDATABASE ?? 'test' };
-const DATABASE_URL = `postgres://${encodeURIComponent(PG.user)}@${PG.host}:5432/${encodeURIComponent(PG.database)}`;
-const schema = `host_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+const schema = freshSchema('host');
 
 let emulators: DemoEmulators;
 const hosts: TestHost[] = [];
 
 beforeAll(async () => {
   emulators = await startDemoEmulators({ scryptN: 1024 });
-  const env = { DATABASE_URL, DATABASE_SCHEMA: schema };
-  const shared = {
-    ...(emulators.google === undefined ? {} : { google: emulators.google }),
-    ...(emulators.microsoft === undefined ? {} : { microsoft: emulators.microsoft }),
-  };
+  const env = { DATABASE_URL: PG_URL, DATABASE_SCHEMA: schema };
+  const shared = sharedEmulators(emulators);
   // One after the other: the first creates the schema and the admin account, the second finds them.
   hosts.push(await startTestHost({ env, emulators: shared }));
   hosts.push(await startTestHost({ env, emulators: shared }));
@@ -27,10 +23,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const h of hosts) await h.close();
   await emulators.close();
-  const client = new pg.Client(PG);
-  await client.connect();
-  await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  await client.end();
+  await dropSchema(schema);
 });
 
 test('concurrent portal logins of one user on two hosts: both succeed, one push per directory', async () => {
@@ -41,12 +34,7 @@ test('concurrent portal logins of one user on two hosts: both succeed, one push 
 
   const email = 'katherine@example.com';
   const password = 'Two-Hosts-Password-7!';
-  const created = await call(a, 'POST', '/api/users', {
-    token: a.adminToken,
-    body: { email, givenName: 'Katherine', familyName: 'Johnson', state: 'active', password, directories: ['google', 'microsoft'] },
-  });
-  expect(created.status).toBe(201);
-  const { id } = created.json as { id: string };
+  const id = await createUser(a, { email, givenName: 'Katherine', familyName: 'Johnson', password, directories: ['google', 'microsoft'] });
   // The other host sees the user at once (one store).
   expect((await call(b, 'GET', `/api/users/${id}`, { token: b.adminToken })).status).toBe(200);
 
@@ -59,15 +47,16 @@ test('concurrent portal logins of one user on two hosts: both succeed, one push 
   expect(logins.map((l) => l.status)).toEqual([200, 200, 200, 200]);
 
   // Wait until both directories have the password, then for the dust to settle.
-  const until = Date.now() + 20_000;
-  for (;;) {
-    const results = await Promise.all(
-      ['google', 'microsoft'].map((d) => call(a, 'POST', `/demo/directories/${d}/verify`, { body: { userKey: email, password } })),
-    );
-    if (results.every((r) => (r.json as { matches?: boolean }).matches === true)) break;
-    if (Date.now() > until) throw new Error(`the password did not reach both directories: ${results.map((r) => r.text).join(' ')}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await eventually(
+    'the password in both directories',
+    async () =>
+      (
+        await Promise.all(
+          ['google', 'microsoft'].map((d) => call(a, 'POST', `/demo/directories/${d}/verify`, { body: { userKey: email, password } })),
+        )
+      ).map((r) => r.json as { matches?: boolean }),
+    (answers) => answers.every((r) => r.matches === true),
+  );
   await new Promise((r) => setTimeout(r, 1_000));
 
   const googlePushes =

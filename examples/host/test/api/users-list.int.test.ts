@@ -3,6 +3,8 @@
 // without the admin token; paging through every user while others are created in parallel.
 import { randomBytes } from 'node:crypto';
 import { call, startTestHost, type TestHost } from '../support/testHost.js';
+import { adminApi } from '../support/admin.js';
+import { createUser } from '../support/users.js';
 
 let host: TestHost;
 beforeAll(async () => {
@@ -26,15 +28,12 @@ interface Page {
   total: number;
 }
 
-const admin = (method: string, path: string, body?: unknown) =>
-  call(host, method, path, { token: host.adminToken, ...(body === undefined ? {} : { body }) });
+const admin = adminApi(() => host);
 const errorOf = (json: unknown) => (json as { error?: { kind: string; field?: string; reason: string } }).error;
 const tag = () => randomBytes(4).toString('hex');
 
 const create = async (email: string, extra: Record<string, unknown> = {}): Promise<string> => {
-  const res = await admin('POST', '/api/users', { email, givenName: 'List', familyName: email.slice(0, 6), state: 'active', ...extra });
-  expect(res.status).toBe(201);
-  return (res.json as { id: string }).id;
+  return createUser(host, { email, givenName: 'List', familyName: email.slice(0, 6), ...extra });
 };
 
 const page = async (query: Record<string, string>): Promise<Page> => {

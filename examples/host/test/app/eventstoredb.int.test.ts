@@ -4,7 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { Secret } from '@takeover/core';
 import type { DirectoryId } from '@takeover/core';
-import { eventually, right, startApp, tempDir } from './harness.js';
+import { eventually } from '../support/eventually.js';
+import { right, startApp, tempDir } from './harness.js';
 
 const url = process.env['EVENTSTORE_URL'];
 const maybe = url === undefined ? it.skip : it;

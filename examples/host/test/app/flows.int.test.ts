@@ -8,7 +8,8 @@ import { Secret, reveal } from '@takeover/core';
 import type { DirectoryId, UserId } from '@takeover/core';
 import type { AdminPrincipal, HostApp } from '../../src/index.js';
 import type { AppUnderTest } from './harness.js';
-import { eventually, left, right, startApp, tempDir } from './harness.js';
+import { eventually } from '../support/eventually.js';
+import { left, right, startApp, tempDir } from './harness.js';
 
 jest.setTimeout(60_000);
 
@@ -112,10 +113,14 @@ test('an active user with a password bound to both: two mails, a login, pushes, 
   ).toMatchObject({ kind: 'conflict' });
   expect((await app.admin.searchUsers({ q: 'ada' })).total).toBe(1);
 
-  const mails = await eventually('two binding mails', async () => {
-    const m = ((await app.demo?.mail()) ?? []).filter((x) => x.to === 'ada@example.com');
-    return m.length >= 2 ? m : undefined;
-  });
+  const mails = await eventually(
+    'two binding mails',
+    async () => {
+      const m = ((await app.demo?.mail()) ?? []).filter((x) => x.to === 'ada@example.com');
+      return m;
+    },
+    (m) => m.length >= 2,
+  );
   expect(mails.map((m) => m.subject).sort()).toEqual([
     'Log in to Takeover Demo to finish connecting Google Workspace (example.com)',
     'Log in to Takeover Demo to finish connecting Microsoft 365 (example.com)',
@@ -129,10 +134,14 @@ test('an active user with a password bound to both: two mails, a login, pushes, 
   expect(await app.portal.session(login.sessionToken)).toEqual(login.principal);
   expect(await app.admin.authenticate(login.sessionToken)).toBeUndefined();
 
-  const notes = await eventually('a notification per directory', async () => {
-    const n = await app.portal.notifications(ada);
-    return n.items.length >= 2 && n.updating.length === 0 ? n : undefined;
-  });
+  const notes = await eventually(
+    'a notification per directory',
+    async () => {
+      const n = await app.portal.notifications(ada);
+      return n;
+    },
+    (n) => n.items.length >= 2 && n.updating.length === 0,
+  );
   expect(notes.items.map((i) => i.message).sort()).toEqual([
     'Your password was updated in Google Workspace (example.com). You were signed out of your other sessions there: sign in again with your new password.',
     'Your password was updated in Microsoft 365 (example.com). You were signed out of your other sessions there: sign in again with your new password.',

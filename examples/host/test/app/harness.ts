@@ -2,10 +2,10 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import * as E from 'fp-ts/lib/Either.js';
 import type { HostApp, HostAppOptions, Problem } from '../../src/index.js';
 import { createHostApp, describeConfigErrors, loadConfig, TEST_SCRYPT_COST } from '../../src/index.js';
+import { logCapture } from '../support/testHost.js';
 
 export const tempDir = (prefix: string): Promise<string> => mkdtemp(join(tmpdir(), prefix));
 
@@ -21,15 +21,9 @@ export const startApp = async (
 ): Promise<AppUnderTest> => {
   const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'debug', PUBLIC_URL: 'http://portal.test', ...env });
   if (E.isLeft(config)) throw new Error(describeConfigErrors(config.left));
-  const chunks: string[] = [];
-  const logStream = new Writable({
-    write: (chunk: Buffer, _enc, done) => {
-      chunks.push(chunk.toString('utf8'));
-      done();
-    },
-  });
-  const app = await createHostApp(config.right, { scrypt: TEST_SCRYPT_COST, emulatorScryptN: 1024, ...options, logStream });
-  return { app, logs: () => chunks.join('') };
+  const capture = logCapture();
+  const app = await createHostApp(config.right, { scrypt: TEST_SCRYPT_COST, emulatorScryptN: 1024, ...options, logStream: capture.stream });
+  return { app, logs: capture.text };
 };
 
 export const right = <T>(r: E.Either<Problem, T>): T => {
@@ -40,15 +34,4 @@ export const right = <T>(r: E.Either<Problem, T>): T => {
 export const left = <T>(r: E.Either<Problem, T>): Problem => {
   if (E.isRight(r)) throw new Error('expected a problem');
   return r.left;
-};
-
-/** Polls until `check` returns a value (not undefined), or fails after `timeoutMs`. */
-export const eventually = async <T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 15_000): Promise<T> => {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 };

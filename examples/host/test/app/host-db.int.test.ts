@@ -4,7 +4,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { Secret } from '@takeover/core';
 import type { UserId } from '@takeover/core';
 import type { HostDb } from '../../src/db/hostDb.js';
@@ -13,9 +12,9 @@ import { openPostgresHostDb } from '../../src/db/postgresHostDb.js';
 import { hashPassword, TEST_SCRYPT_COST, verifyPassword, dummyVerification } from '../../src/db/passwords.js';
 import { loginThrottle } from '../../src/db/throttle.js';
 import type { LoginThrottle } from '../../src/db/throttle.js';
+import { dropSchema, freshSchema, PG_URL } from '../support/postgres.js';
 
-const pgUrl = `postgres://${process.env['PGUSER'] ?? 'postgres'}@${process.env['PGHOST'] ?? '127.0.0.1'}:5432/${process.env['PGDATABASE'] ?? 'test'}`;
-const schema = `host_db_${randomBytes(4).toString('hex')}`;
+const schema = freshSchema('host_db');
 let dir: string;
 
 interface Backend {
@@ -30,7 +29,7 @@ const backends: Record<'sqlite' | 'postgres', () => Promise<Backend>> = {
     return Promise.resolve({ db, throttle: (l) => loginThrottle({ kind: 'sqlite', database: db.database }, l), close: db.close });
   },
   postgres: async () => {
-    const db = await openPostgresHostDb(pgUrl, schema);
+    const db = await openPostgresHostDb(PG_URL, schema);
     return { db, throttle: (l) => loginThrottle({ kind: 'postgres', pool: db.pool, schema }, l), close: db.close };
   },
 };
@@ -40,10 +39,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
-  const client = new pg.Client({ connectionString: pgUrl });
-  await client.connect();
-  await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  await client.end();
+  await dropSchema(schema);
 });
 
 const uid = (s: string) => `${s}-${randomBytes(3).toString('hex')}` as UserId;

@@ -5,7 +5,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import pino from 'pino';
 import { openJobStore } from '../../src/db/jobStore.js';
 import type { JobStore } from '../../src/db/jobStore.js';
@@ -13,9 +12,9 @@ import { openPostgresHostDb } from '../../src/db/postgresHostDb.js';
 import { openSqliteHostDb } from '../../src/db/sqliteHostDb.js';
 import { jobRunner } from '../../src/app/jobs.js';
 import type { JobHandler } from '../../src/app/jobs.js';
+import { dropSchema, freshSchema, PG_URL } from '../support/postgres.js';
 
-const pgUrl = `postgres://${process.env['PGUSER'] ?? 'postgres'}@${process.env['PGHOST'] ?? '127.0.0.1'}:5432/${process.env['PGDATABASE'] ?? 'test'}`;
-const schema = `host_jobs_${randomBytes(4).toString('hex')}`;
+const schema = freshSchema('host_jobs');
 const logger = pino({ level: 'silent' });
 let dir: string;
 
@@ -32,10 +31,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
-  const client = new pg.Client({ connectionString: pgUrl });
-  await client.connect();
-  await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  await client.end();
+  await dropSchema(schema);
 });
 
 const backends: Record<'sqlite' | 'postgres', () => Promise<{ readonly store: JobStore; readonly close: () => Promise<void> }>> = {
@@ -44,7 +40,7 @@ const backends: Record<'sqlite' | 'postgres', () => Promise<{ readonly store: Jo
     return { store: await openJobStore({ kind: 'sqlite', database: db.database }), close: db.close };
   },
   postgres: async () => {
-    const db = await openPostgresHostDb(pgUrl, schema);
+    const db = await openPostgresHostDb(PG_URL, schema);
     return { store: await openJobStore({ kind: 'postgres', pool: db.pool, schema }), close: db.close };
   },
 };

@@ -7,7 +7,6 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { rm } from 'node:fs/promises';
-import pg from 'pg';
 import { Secret } from '@takeover/core';
 import type { DirectoryId, UserId } from '@takeover/core';
 import type { AdminPrincipal } from '../../src/index.js';
@@ -16,12 +15,13 @@ import { openSqliteHostDb } from '../../src/db/sqliteHostDb.js';
 import { openPostgresHostDb } from '../../src/db/postgresHostDb.js';
 import type { TestHookPoint } from '../../src/app/testHooks.js';
 import type { AppUnderTest } from './harness.js';
-import { eventually, left, right, startApp, tempDir } from './harness.js';
+import { eventually } from '../support/eventually.js';
+import { left, right, startApp, tempDir } from './harness.js';
+import { dropSchema, freshSchema, PG_URL } from '../support/postgres.js';
 
 jest.setTimeout(120_000);
 
-const url = `postgres://${process.env['PGUSER'] ?? 'postgres'}@${process.env['PGHOST'] ?? '127.0.0.1'}:5432/${process.env['PGDATABASE'] ?? 'test'}`;
-const schema = `host_pending_${randomBytes(4).toString('hex')}`;
+const schema = freshSchema('host_pending');
 const ADDRESS = '203.0.113.9';
 const BY: AdminPrincipal = { kind: 'admin', id: 'api-key' };
 const OLD = 'Old-Horse-Battery-1!';
@@ -35,22 +35,19 @@ const crash = (point: TestHookPoint) => (): Promise<void> =>
 const testHooks = { credentialWritten: crash('credential-written'), passwordSet: crash('password-set') };
 
 afterAll(async () => {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  await client.end();
+  await dropSchema(schema);
 });
 
 describe.each(['sqlite', 'postgres'] as const)('%s', (kind) => {
   let dataDir: string;
   let host: AppUnderTest;
-  const env = (): Record<string, string> => (kind === 'postgres' ? { DATABASE_URL: url, DATABASE_SCHEMA: schema } : {});
+  const env = (): Record<string, string> => (kind === 'postgres' ? { DATABASE_URL: PG_URL, DATABASE_SCHEMA: schema } : {});
   const start = async () => {
     host = await startApp(dataDir, env(), { testHooks });
   };
   /** The host database beside the running app, to see the stored row itself. */
   const openDb = (): Promise<HostDb> =>
-    kind === 'sqlite' ? Promise.resolve(openSqliteHostDb(join(dataDir, 'host.db'))) : openPostgresHostDb(url, schema);
+    kind === 'sqlite' ? Promise.resolve(openSqliteHostDb(join(dataDir, 'host.db'))) : openPostgresHostDb(PG_URL, schema);
 
   beforeAll(async () => {
     dataDir = await tempDir('host-pending-');

@@ -6,7 +6,8 @@ import { Secret } from '@takeover/core';
 import type { DirectoryId, UserId } from '@takeover/core';
 import type { DemoEmulators, HostApp } from '../../src/index.js';
 import { startDemoEmulators } from '../../src/index.js';
-import { eventually, right, startApp, tempDir } from './harness.js';
+import { eventually } from '../support/eventually.js';
+import { right, startApp, tempDir } from './harness.js';
 
 jest.setTimeout(60_000);
 
@@ -23,7 +24,11 @@ const entraUser = () => {
   return u;
 };
 const inSync = async () =>
-  eventually('in sync', async () => (right(await app.admin.getUser(alan)).bindings.every((b) => b.state === 'in-sync') ? true : undefined));
+  eventually(
+    'in sync',
+    async () => right(await app.admin.getUser(alan)).bindings,
+    (bindings) => bindings.every((b) => b.state === 'in-sync'),
+  );
 
 beforeAll(async () => {
   dir = await tempDir('host-policy-');

@@ -1,19 +1,18 @@
 // createHostApp on PostgreSQL (events and host tables in one schema), two instances sharing the demo
 // emulators: a user created on one logs in on the other, concurrent logins push once per directory.
-import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
-import pg from 'pg';
 import { Secret } from '@takeover/core';
 import type { DirectoryId } from '@takeover/core';
 import type { DemoEmulators } from '../../src/index.js';
 import { startDemoEmulators } from '../../src/index.js';
 import type { AppUnderTest } from './harness.js';
-import { eventually, right, startApp, tempDir } from './harness.js';
+import { eventually } from '../support/eventually.js';
+import { right, startApp, tempDir } from './harness.js';
+import { dropSchema, freshSchema, PG_URL, sharedEmulators } from '../support/postgres.js';
 
 jest.setTimeout(60_000);
 
-const url = `postgres://${process.env['PGUSER'] ?? 'postgres'}@${process.env['PGHOST'] ?? '127.0.0.1'}:5432/${process.env['PGDATABASE'] ?? 'test'}`;
-const schema = `host_app_${randomBytes(4).toString('hex')}`;
+const schema = freshSchema('host_app');
 const PW = 'Katherine-Orbit-1962!';
 let emulators: DemoEmulators;
 const hosts: AppUnderTest[] = [];
@@ -27,12 +26,9 @@ beforeAll(async () => {
     hosts.push(
       await startApp(
         dir,
-        { DATABASE_URL: url, DATABASE_SCHEMA: schema },
+        { DATABASE_URL: PG_URL, DATABASE_SCHEMA: schema },
         {
-          emulators: {
-            ...(emulators.google === undefined ? {} : { google: emulators.google }),
-            ...(emulators.microsoft === undefined ? {} : { microsoft: emulators.microsoft }),
-          },
+          emulators: sharedEmulators(emulators),
         },
       ),
     );
@@ -42,10 +38,7 @@ afterAll(async () => {
   for (const h of hosts) await h.app.close(5_000);
   await emulators.close();
   for (const d of dirs) await rm(d, { recursive: true, force: true });
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  await client.end();
+  await dropSchema(schema);
 });
 
 test('one admin, one cookie secret, one credential store for both instances; one push per directory', async () => {
@@ -76,10 +69,14 @@ test('one admin, one cookie secret, one credential store for both instances; one
   const session = right(l2).sessionToken;
   expect((await a.portal.session(session))?.userId).toBe(id);
 
-  const view = await eventually('both directories in sync', async () => {
-    const v = right(await b.admin.getUser(id));
-    return v.bindings.every((x) => x.state === 'in-sync') ? v : undefined;
-  });
+  const view = await eventually(
+    'both directories in sync',
+    async () => {
+      const v = right(await b.admin.getUser(id));
+      return v;
+    },
+    (v) => v.bindings.every((x) => x.state === 'in-sync'),
+  );
   expect(view.bindings).toHaveLength(2);
   const pushes = right(await a.admin.audit(id)).pushes;
   expect(pushes.map((p) => p.push.directoryId).sort()).toEqual(['google', 'microsoft']);

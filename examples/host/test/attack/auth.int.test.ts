@@ -4,9 +4,9 @@
 import { reveal } from '@takeover/core';
 import { buildServer } from '../../src/http/server.js';
 import { routeAudiences } from '../../src/http/sessions.js';
-import { FormClient } from '../pages/client.js';
+import { FormClient } from '../support/formClient.js';
 import { call, startTestHost, type TestHost } from '../support/testHost.js';
-import { createUser, freshEmail, portalLogin } from './support.js';
+import { createUser, freshEmail, portalLogin } from '../support/users.js';
 
 type Audience = 'public' | 'admin-api' | 'admin-page' | 'portal-api' | 'portal-page' | 'demo';
 

@@ -7,7 +7,10 @@ import { join } from 'node:path';
 import Sqlite from 'better-sqlite3';
 import { pausedLine, type TestHookPoint } from '../../src/app/testHooks.js';
 import { kill9, killChildren, startChildHost, type ChildHost } from '../support/childHost.js';
+import { adminCall } from '../support/admin.js';
+import { eventually } from '../support/eventually.js';
 import { call, cookieFrom } from '../support/testHost.js';
+import { createUser, portalLogin } from '../support/users.js';
 
 const API_KEY = randomBytes(32).toString('base64url');
 let dataDir = '';
@@ -20,28 +23,14 @@ afterAll(async () => {
 });
 
 const env = (): Record<string, string> => ({ DATA_DIR: dataDir, ADMIN_API_KEY: API_KEY, SHUTDOWN_DEADLINE_MS: '600000' });
-const api = async (host: ChildHost, method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> => {
-  const res = await fetch(`${host.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${API_KEY}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  return { status: res.status, json: text === '' ? undefined : (JSON.parse(text) as unknown) };
-};
-const until = async <T>(what: string, check: () => Promise<T | undefined>): Promise<T> => {
-  for (let i = 0; ; i++) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (i > 5_000) throw new Error(`never happened: ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
+const admin = (host: ChildHost) => ({ url: host.url, adminToken: API_KEY });
+const api = (host: ChildHost, method: string, path: string, body?: unknown) => adminCall(admin(host), method, path, body);
 const inSync = (host: ChildHost, id: string) =>
-  until(`${id} in sync`, async () => {
-    const bindings = ((await api(host, 'GET', `/api/users/${id}`)).json as { bindings: Array<{ state: string }> }).bindings;
-    return bindings.length === 2 && bindings.every((b) => b.state === 'in-sync') ? true : undefined;
-  });
+  eventually(
+    `${id} in sync`,
+    async () => ((await api(host, 'GET', `/api/users/${id}`)).json as { bindings: Array<{ state: string }> }).bindings,
+    (bindings) => bindings.length === 2 && bindings.every((b) => b.state === 'in-sync'),
+  );
 const verify = async (host: ChildHost, directory: string, userKey: string, password: string): Promise<unknown> =>
   (await api(host, 'POST', `/demo/directories/${directory}/verify`, { userKey, password })).json;
 
@@ -49,22 +38,15 @@ test('issue 17 #10: an account an emulator created just before a kill -9 is stil
   const host = await startChildHost(env());
   const email = `kept-${randomBytes(3).toString('hex')}@example.com`;
   const password = 'Kept-Across-Kill-9!';
-  const created = await api(host, 'POST', '/api/users', {
+  const id = await createUser(admin(host), {
     email,
     givenName: 'Kept',
     familyName: 'Account',
-    state: 'active',
     password,
     directories: ['google', 'microsoft'],
   });
-  expect(created.status).toBe(201);
-  const login = await fetch(`${host.url}/portal/api/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password }),
-  });
-  expect(login.status).toBe(200);
-  await inSync(host, (created.json as { id: string }).id);
+  expect((await portalLogin(host, email, password)).status).toBe(200);
+  await inSync(host, id);
   await kill9(host);
   const again = await startChildHost(env());
   for (const d of ['google', 'microsoft']) expect(await verify(again, d, email, password)).toMatchObject({ matches: true });
@@ -111,21 +93,8 @@ test('issue 17 #13: SIGTERM right after a burst of logins lets the pushes in fli
     Array.from({ length: 6 }, async (_, i) => {
       const email = `term-${String(i)}-${randomBytes(3).toString('hex')}@example.com`;
       const password = `Term-Horse-Battery-${String(i)}!`;
-      const created = await api(host, 'POST', '/api/users', {
-        email,
-        givenName: 'Term',
-        familyName: 'User',
-        state: 'active',
-        password,
-        directories: ['google', 'microsoft'],
-      });
-      expect(created.status).toBe(201);
-      const login = await fetch(`${host.url}/portal/api/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ email, password }),
-      });
-      expect(login.status).toBe(200);
+      await createUser(admin(host), { email, givenName: 'Term', familyName: 'User', password, directories: ['google', 'microsoft'] });
+      expect((await portalLogin(host, email, password)).status).toBe(200);
       return { email, password };
     }),
   );
@@ -155,16 +124,13 @@ describe.each([
     const host = await startChildHost({ ...env(), ...instance, NODE_ENV: 'test', TAKEOVER_TEST_PAUSE_AT: point });
     const email = `midchange-${randomBytes(3).toString('hex')}@example.com`;
     const passwords = ['Before-The-Kill-9-One!', 'During-The-Kill-9-Two!'] as const;
-    const created = await api(host, 'POST', '/api/users', {
+    const id = await createUser(admin(host), {
       email,
       givenName: 'Mid',
       familyName: 'Change',
-      state: 'active',
       password: passwords[0],
       directories: ['google', 'microsoft'],
     });
-    expect(created.status).toBe(201);
-    const id = (created.json as { id: string }).id;
     const login = await call(host, 'POST', '/portal/api/login', { body: { email, password: passwords[0] } });
     expect(login.status).toBe(200);
     await inSync(host, id);
@@ -175,7 +141,7 @@ describe.each([
       (r) => r.status,
       () => 'no answer',
     );
-    await until(`the host paused at ${point}`, () => Promise.resolve(host.stderr().includes(pausedLine(point)) ? true : undefined));
+    await eventually(`the host paused at ${point}`, host.stderr, (stderr) => stderr.includes(pausedLine(point)));
     await kill9(host);
     expect(await change).toBe('no answer'); // the user was never told the change succeeded
 

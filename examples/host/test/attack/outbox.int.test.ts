@@ -5,7 +5,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { call, startTestHost, type TestHost } from '../support/testHost.js';
-import { createUser, freshEmail, portalLogin } from './support.js';
+import { createUser, freshEmail, portalLogin } from '../support/users.js';
 
 describe('demo mode (both directories emulated, no SMTP_URL)', () => {
   let host: TestHost;

@@ -3,9 +3,10 @@
 // platform's credential, the events and both directories agree on the password that was accepted,
 // and every other request got a clear refusal and changed nothing.
 import { reveal } from '@takeover/core';
-import { FormClient } from '../pages/client.js';
+import { FormClient } from '../support/formClient.js';
 import { call, startTestHost, type TestHost } from '../support/testHost.js';
-import { activationToken, admin, createUser, directoriesTake, freshEmail, inSync, portalLogin } from './support.js';
+import { adminCall } from '../support/admin.js';
+import { activationToken, createUser, directoriesTake, freshEmail, inSync, portalLogin } from '../support/users.js';
 
 let host: TestHost;
 beforeAll(async () => {
@@ -21,7 +22,7 @@ afterAll(async () => {
 
 const BOTH = ['google', 'microsoft'];
 const passwordVersion = async (userId: string): Promise<number> =>
-  ((await admin(host, 'GET', `/api/users/${userId}`)).json as { passwordVersion: number }).passwordVersion;
+  ((await adminCall(host, 'GET', `/api/users/${userId}`)).json as { passwordVersion: number }).passwordVersion;
 
 describe.each([2, 5])('issue 17 #2: %i parallel activations with one link', (n) => {
   test('set the password once; the user logs in with the password that won; the others are refused and change nothing', async () => {
@@ -169,8 +170,8 @@ describe('issue 17 #8: sessions end with a password change and a suspension', ()
     const userId = await createUser(host, { email, password, directories: BOTH });
     const login = await portalLogin(host, email, password);
     expect((await call(host, 'GET', '/portal/api/notifications', { cookie: login.session })).status).toBe(200);
-    expect((await admin(host, 'POST', `/api/users/${userId}/state`, { state: 'suspended' })).status).toBe(200);
-    expect((await admin(host, 'POST', `/api/users/${userId}/state`, { state: 'active' })).status).toBe(200);
+    expect((await adminCall(host, 'POST', `/api/users/${userId}/state`, { state: 'suspended' })).status).toBe(200);
+    expect((await adminCall(host, 'POST', `/api/users/${userId}/state`, { state: 'active' })).status).toBe(200);
     expect((await call(host, 'GET', '/portal/api/notifications', { cookie: login.session })).status).toBe(401);
     expect((await portalLogin(host, email, password)).status).toBe(200);
   });

@@ -4,7 +4,7 @@
 // from a device that logged in before; bad activation links from one address never hold up a valid one.
 import { DEFAULT_THROTTLE } from '../../src/db/throttle.js';
 import { call, cookieFrom, startTestHost, type TestHost } from '../support/testHost.js';
-import { activationToken, createUser, freshEmail, portalLogin } from './support.js';
+import { activationToken, createUser, freshEmail, portalLogin } from '../support/users.js';
 
 const PASSWORD = 'Right-Horse-Battery-9!';
 const checked = (statuses: ReadonlyArray<number>): number => statuses.filter((s) => s !== 429).length;

@@ -7,8 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
 import type { Page } from 'playwright-core';
 import { call } from '../support/testHost.js';
-import { currentTestName, describeBrowser, openWalk } from './support/browser.js';
-import type { Walk } from './support/browser.js';
+import { describeBrowser, walksPerTest } from './support/browser.js';
 import { consoleLogin, reloadUntil, startBrowserHost } from './support/host.js';
 import type { BrowserHost } from './support/host.js';
 
@@ -34,16 +33,13 @@ const badFile = [
 
 describeBrowser('browser: CSV import and export in the console (no JavaScript)', (browser) => {
   let b: BrowserHost;
-  const walks: Walk[] = [];
+  const walk = walksPerTest(browser);
 
   beforeAll(async () => {
     b = await startBrowserHost();
   }, 60_000);
   afterAll(async () => {
     await b.close();
-  });
-  afterEach(async () => {
-    for (const w of walks.splice(0)) await w.close();
   });
 
   const choose = (page: Page, name: string, text: string) =>
@@ -56,8 +52,7 @@ describeBrowser('browser: CSV import and export in the console (no JavaScript)',
     ).total;
 
   it(`imports ${String(USERS)} users: a dry run with errors, the fix, one job from two tabs, progress, results; then exports a filtered list`, async () => {
-    const admin = await openWalk(browser(), `${currentTestName()}/admin`, { javaScriptEnabled: false });
-    walks.push(admin);
+    const admin = await walk('admin', { javaScriptEnabled: false });
     await consoleLogin(admin, b);
     const { page } = admin;
     page.setDefaultTimeout(60_000);
@@ -120,7 +115,6 @@ describeBrowser('browser: CSV import and export in the console (no JavaScript)',
         page,
         'the import to finish',
         async () => (await page.getByRole('heading', { level: 1 }).textContent()) === 'Finished',
-        240_000,
       );
       await expect(page.locator('#job-status').textContent()).resolves.toBe(`${String(USERS)} of ${String(USERS)} done, 0 failed.`);
       const results = page.getByRole('table', { name: 'Results' });

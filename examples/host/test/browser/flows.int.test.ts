@@ -3,15 +3,13 @@
 // the mail in /mail, and the directories checked through the demo verify route and the emulators.
 // Screenshots of every step: test-artifacts/browser/<test>/<person>/.
 import { call } from '../support/testHost.js';
-import { currentTestName, describeBrowser, openWalk } from './support/browser.js';
-import type { Walk } from './support/browser.js';
+import { describeBrowser, walksPerTest } from './support/browser.js';
 import {
   GOOGLE_LABEL,
   MICROSOFT_LABEL,
   checkInPage,
   consoleLogin,
   createUserInConsole,
-  eventually,
   expectNoPassword,
   passwordNotice,
   portalLogin,
@@ -22,24 +20,19 @@ import {
   waitForPasswordNotices,
 } from './support/host.js';
 import type { BrowserHost } from './support/host.js';
+import { adminCall } from '../support/admin.js';
+import { eventually } from '../support/eventually.js';
+import { createUser } from '../support/users.js';
 
 describeBrowser('browser: the three flows of the product brief', (browser) => {
   let b: BrowserHost;
-  const walks: Walk[] = [];
-  const walk = async (person: string): Promise<Walk> => {
-    const w = await openWalk(browser(), `${currentTestName()}/${person}`);
-    walks.push(w);
-    return w;
-  };
+  const walk = walksPerTest(browser);
 
   beforeAll(async () => {
     b = await startBrowserHost();
   }, 60_000);
   afterAll(async () => {
     await b.close();
-  });
-  afterEach(async () => {
-    for (const w of walks.splice(0)) await w.close();
   });
 
   it('1: an active user bound to both directories gets two mails, logs in, sees a notice per directory, and both directories take the password', async () => {
@@ -166,20 +159,25 @@ describeBrowser('browser: the three flows of the product brief', (browser) => {
     const email = 'alan@example.com';
     const password = 'Granite-Falcon-9264';
     // Set-up through the API: a user taken over in both directories.
-    const created = await call(b.host, 'POST', '/api/users', {
-      token: b.host.adminToken,
-      body: { email, givenName: 'Alan', familyName: 'Turing', state: 'active', password, directories: ['google', 'microsoft'] },
+    const userId = await createUser(b.host, {
+      email,
+      givenName: 'Alan',
+      familyName: 'Turing',
+      password,
+      directories: ['google', 'microsoft'],
     });
-    expect(created.status).toBe(201);
-    const userId = (created.json as { id: string }).id;
     const firstLogin = await call(b.host, 'POST', '/portal/api/login', { body: { email, password } });
     expect(firstLogin.status).toBe(200);
-    const synced = async (): Promise<boolean> => {
-      const u = await call(b.host, 'GET', `/api/users/${encodeURIComponent(userId)}`, { token: b.host.adminToken });
-      const bindings = (u.json as { bindings?: ReadonlyArray<{ state: string }> }).bindings ?? [];
-      return bindings.length === 2 && bindings.every((x) => x.state === 'in-sync');
-    };
-    await eventually("the first login's pushes", synced);
+    await eventually(
+      "the first login's pushes",
+      async () =>
+        (
+          (await adminCall(b.host, 'GET', `/api/users/${encodeURIComponent(userId)}`)).json as {
+            bindings?: ReadonlyArray<{ state: string }>;
+          }
+        ).bindings ?? [],
+      (bindings) => bindings.length === 2 && bindings.every((x) => x.state === 'in-sync'),
+    );
     const afterTakeover = b.microsoft.user(email);
     expect(afterTakeover?.passwordSetAt).not.toBeNull();
 

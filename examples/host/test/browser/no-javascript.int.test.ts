@@ -1,6 +1,5 @@
 // The portal works with JavaScript disabled: logging in (and seeing the pushes' notices) and
 // activating an account from the mail's link are plain forms and links.
-import { call } from '../support/testHost.js';
 import { currentTestName, describeBrowser, openWalk } from './support/browser.js';
 import type { Walk } from './support/browser.js';
 import {
@@ -14,6 +13,7 @@ import {
   waitForPasswordNotices,
 } from './support/host.js';
 import type { BrowserHost } from './support/host.js';
+import { createUser } from '../support/users.js';
 
 describeBrowser('browser: the portal without JavaScript', (browser) => {
   let b: BrowserHost;
@@ -30,18 +30,13 @@ describeBrowser('browser: the portal without JavaScript', (browser) => {
     walk = undefined;
   });
 
-  const createUser = async (body: Record<string, unknown>): Promise<void> => {
-    const created = await call(b.host, 'POST', '/api/users', {
-      token: b.host.adminToken,
-      body: { state: 'active', directories: ['google', 'microsoft'], ...body },
-    });
-    expect(created.status).toBe(201);
-  };
+  const createBoundUser = (body: Readonly<Record<string, unknown>> & { readonly email: string }) =>
+    createUser(b.host, { directories: ['google', 'microsoft'], ...body });
 
   it('log in and see a notice per directory', async () => {
     const email = 'katherine@example.com';
     const password = 'Orbit-Lantern-5817';
-    await createUser({ email, givenName: 'Katherine', familyName: 'Johnson', password });
+    await createBoundUser({ email, givenName: 'Katherine', familyName: 'Johnson', password });
     const w = (walk = await openWalk(browser(), currentTestName(), { javaScriptEnabled: false }));
     await portalLogin(w, b, email, password);
     await w.step('a notice per directory', () => waitForPasswordNotices(w, [GOOGLE_LABEL, MICROSOFT_LABEL]));
@@ -55,7 +50,7 @@ describeBrowser('browser: the portal without JavaScript', (browser) => {
   it("activate from the mail's link, then log in", async () => {
     const email = 'hedy@example.com';
     const password = 'Signal-Meadow-2946';
-    await createUser({ email, givenName: 'Hedy', familyName: 'Lamarr' });
+    await createBoundUser({ email, givenName: 'Hedy', familyName: 'Lamarr' });
     const w = (walk = await openWalk(browser(), currentTestName(), { javaScriptEnabled: false }));
     await w.step('the activation mail in /mail', () => waitForMails(w, b, email, 1));
     await w.step('the activation mail', async () => {

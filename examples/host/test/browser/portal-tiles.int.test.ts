@@ -1,9 +1,10 @@
 // The portal a user starts the day from, in chromium at phone size: the app tiles of each directory
 // the user is in sync with (defaults and the admin's bookmark), the user's directories in plain
 // words, and no admin console or mail link for an end user. Screenshots under test-artifacts/browser.
-import { call } from '../support/testHost.js';
 import { currentTestName, describeBrowser, openWalk } from './support/browser.js';
 import { consoleLogin, GOOGLE_LABEL, portalLogin, reloadUntil, startBrowserHost, type BrowserHost } from './support/host.js';
+import { adminCall } from '../support/admin.js';
+import { createUser } from '../support/users.js';
 
 const PASSWORD = 'Correct-Horse-9-Battery!';
 
@@ -15,7 +16,6 @@ describeBrowser('portal tiles', (browser) => {
   afterAll(() => b.close());
 
   it('the admin sets a bookmark in the console; the portal shows the tiles and directories at phone size, without admin or mail links', async () => {
-    const admin = (method: string, path: string, body: unknown) => call(b.host, method, path, { token: b.host.adminToken, body });
     // The admin sets the bookmark in the console: a wrong address is named by its line, then saved.
     const console = await openWalk(browser(), `${currentTestName()} console`);
     try {
@@ -36,21 +36,16 @@ describeBrowser('portal tiles', (browser) => {
     } finally {
       await console.close();
     }
-    expect((await call(b.host, 'GET', '/api/directories/google/bookmarks', { token: b.host.adminToken })).json).toEqual([
+    expect((await adminCall(b.host, 'GET', '/api/directories/google/bookmarks')).json).toEqual([
       { name: 'Intranet', url: 'https://intranet.example.com/', icon: '🏠' },
     ]);
-    expect(
-      (
-        await admin('POST', '/api/users', {
-          email: 'grace@example.com',
-          givenName: 'Grace',
-          familyName: 'Hopper',
-          state: 'active',
-          password: PASSWORD,
-          directories: ['google'],
-        })
-      ).status,
-    ).toBe(201);
+    await createUser(b.host, {
+      email: 'grace@example.com',
+      givenName: 'Grace',
+      familyName: 'Hopper',
+      password: PASSWORD,
+      directories: ['google'],
+    });
     const walk = await openWalk(browser(), currentTestName());
     try {
       await walk.page.setViewportSize({ width: 375, height: 740 });

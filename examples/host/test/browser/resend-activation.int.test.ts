@@ -3,7 +3,7 @@
 // a dead end, and the new one sets the password, after which the user logs in and both directories
 // take it. Screenshots of every step: test-artifacts/browser/<test>/<person>/.
 import { call } from '../support/testHost.js';
-import { currentTestName, describeBrowser, openWalk } from './support/browser.js';
+import { describeBrowser, walksPerTest } from './support/browser.js';
 import type { Walk } from './support/browser.js';
 import {
   GOOGLE_LABEL,
@@ -17,6 +17,7 @@ import {
   waitForPasswordNotices,
 } from './support/host.js';
 import type { BrowserHost } from './support/host.js';
+import { createUser } from '../support/users.js';
 
 const EMAIL = 'lin@example.com';
 const PASSWORD = 'Quartz-Meadow-4821';
@@ -24,21 +25,13 @@ const SUBJECT = 'Activate your Takeover Demo account';
 
 describeBrowser('browser: resend activation', (browser) => {
   let b: BrowserHost;
-  const walks: Walk[] = [];
-  const walk = async (person: string): Promise<Walk> => {
-    const w = await openWalk(browser(), `${currentTestName()}/${person}`);
-    walks.push(w);
-    return w;
-  };
+  const walk = walksPerTest(browser);
 
   beforeAll(async () => {
     b = await startBrowserHost();
   }, 60_000);
   afterAll(async () => {
     await b.close();
-  });
-  afterEach(async () => {
-    for (const w of walks.splice(0)) await w.close();
   });
 
   /** The activation links in the mails to EMAIL, newest first, as /mail shows them. */
@@ -65,12 +58,7 @@ describeBrowser('browser: resend activation', (browser) => {
   };
 
   it('a lost link: the admin sends a new one from the user page; the old one says what to do, the new one works', async () => {
-    const created = await call(b.host, 'POST', '/api/users', {
-      token: b.host.adminToken,
-      body: { email: EMAIL, givenName: 'Lin', familyName: 'Chen', state: 'active', directories: ['google', 'microsoft'] },
-    });
-    expect(created.status).toBe(201);
-    const userId = (created.json as { id: string }).id;
+    const userId = await createUser(b.host, { email: EMAIL, givenName: 'Lin', familyName: 'Chen', directories: ['google', 'microsoft'] });
 
     const mailbox = await walk('mailbox');
     const [first] = await mailbox.step('the first activation mail', () => activationLinks(mailbox, 1));

@@ -3,42 +3,30 @@
 // links to the filtered list, and resending an activation link from a user's page. Screenshots of
 // every step: test-artifacts/browser/<test>/.
 import { call } from '../support/testHost.js';
-import { currentTestName, describeBrowser, openWalk } from './support/browser.js';
-import type { Walk } from './support/browser.js';
-import { GOOGLE_LABEL, consoleLogin, eventually, reloadUntil, startBrowserHost } from './support/host.js';
+import { describeBrowser, walksPerTest } from './support/browser.js';
+import { GOOGLE_LABEL, consoleLogin, reloadUntil, startBrowserHost } from './support/host.js';
 import type { BrowserHost } from './support/host.js';
+import { adminCall } from '../support/admin.js';
+import { eventually } from '../support/eventually.js';
+import { createUser } from '../support/users.js';
 
 const USERS = 200;
 
 describeBrowser('browser: rollout overview, users at scale and bulk actions', (browser) => {
   let b: BrowserHost;
-  const walks: Walk[] = [];
-  const walk = async (person: string): Promise<Walk> => {
-    const w = await openWalk(browser(), `${currentTestName()}/${person}`);
-    walks.push(w);
-    return w;
-  };
+  const walk = walksPerTest(browser);
 
   beforeAll(async () => {
     b = await startBrowserHost();
-    for (let i = 0; i < USERS; i++) {
-      const res = await call(b.host, 'POST', '/api/users', {
-        token: b.host.adminToken,
-        body: {
-          email: `wave1-${String(i).padStart(3, '0')}@example.com`,
-          givenName: 'Wave',
-          familyName: `Member ${String(i)}`,
-          state: 'active',
-        },
+    for (let i = 0; i < USERS; i++)
+      await createUser(b.host, {
+        email: `wave1-${String(i).padStart(3, '0')}@example.com`,
+        givenName: 'Wave',
+        familyName: `Member ${String(i)}`,
       });
-      if (res.status !== 201) throw new Error(`creating user ${String(i)}: ${String(res.status)} ${res.text}`);
-    }
   }, 180_000);
   afterAll(async () => {
     await b.close();
-  });
-  afterEach(async () => {
-    for (const w of walks.splice(0)) await w.close();
   });
 
   it(`binds ${String(USERS)} users matching a filter: preview, confirm, progress, per-user results; the overview counts them and links to them`, async () => {
@@ -101,7 +89,6 @@ describeBrowser('browser: rollout overview, users at scale and bulk actions', (b
         page,
         'the job to finish',
         async () => (await page.getByRole('heading', { level: 1 }).textContent()) === 'Finished',
-        240_000,
       );
       await expect(page.locator('#job-status').textContent()).resolves.toBe(`${String(USERS)} of ${String(USERS)} done, 0 failed.`);
       await expect(page.getByRole('table', { name: 'Results' }).getByRole('row').count()).resolves.toBe(USERS + 1);
@@ -157,11 +144,10 @@ describeBrowser('browser: rollout overview, users at scale and bulk actions', (b
     const userId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop() ?? '');
     await eventually(
       'the Google account to be linked',
-      async () => {
-        const user = await call(b.host, 'GET', `/api/users/${encodeURIComponent(userId)}`, { token: b.host.adminToken });
-        return (user.json as { bindings: Array<{ state: string }> }).bindings.every((x) => x.state !== 'resolving');
-      },
-      120_000,
+      async () =>
+        ((await adminCall(b.host, 'GET', `/api/users/${encodeURIComponent(userId)}`)).json as { bindings: Array<{ state: string }> })
+          .bindings,
+      (bindings) => bindings.every((x) => x.state !== 'resolving'),
     );
     await admin.step('suspending asks first, naming the account in the directory', async () => {
       await page.reload();

@@ -4,9 +4,11 @@
 // has one outcome, for a single user and for a bulk action; a bulk action on the rows selected in
 // the list changes those users only.
 import { randomBytes } from 'node:crypto';
-import { reveal } from '@takeover/core';
-import { call, startTestHost, type TestHost } from '../support/testHost.js';
-import { csrfOf, FormClient, type Page } from './client.js';
+import { startTestHost, type TestHost } from '../support/testHost.js';
+import { csrfOf, type Page } from '../support/formClient.js';
+import { adminApi, adminConsole } from '../support/admin.js';
+import { eventually } from '../support/eventually.js';
+import { createUser } from '../support/users.js';
 
 let host: TestHost;
 beforeAll(async () => {
@@ -19,16 +21,7 @@ afterAll(async () => {
 const GOOGLE = 'Google Workspace (example.com)';
 const MICROSOFT = 'Microsoft 365 (example.com)';
 
-const adminClient = async (): Promise<FormClient> => {
-  const first = host.app.firstStart;
-  if (first === undefined) throw new Error('fresh DATA_DIR: first start expected');
-  const admin = new FormClient(host);
-  const done = await admin.submit('/admin/login', '/admin/login', { email: first.adminEmail, password: reveal(first.adminPassword) });
-  expect(done.status).toBe(303);
-  return admin;
-};
-const api = (method: string, path: string, body?: unknown) =>
-  call(host, method, path, { token: host.adminToken, ...(body === undefined ? {} : { body }) });
+const api = adminApi(() => host);
 
 interface UserBody {
   readonly state: string;
@@ -37,33 +30,23 @@ interface UserBody {
 }
 const userOf = async (id: string): Promise<UserBody> => (await api('GET', `/api/users/${id}`)).json as UserBody;
 
-/** Polls until `check` gives a value (the engine works behind the requests); a generous bound. */
-const eventually = async <T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> => {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-};
-
 /** An active user with a password, bound to both directories, once both accounts are linked. */
 const linkedUser = async (email: string): Promise<string> => {
-  const created = await api('POST', '/api/users', {
+  const id = await createUser(host, {
     email,
     givenName: 'Mary',
     familyName: 'Jackson',
-    state: 'active',
     password: 'Correct-Horse-42-battery',
     directories: ['google', 'microsoft'],
   });
-  expect(created.status).toBe(201);
-  const id = (created.json as { id: string }).id;
-  await eventually('both accounts linked', async () => {
-    const u = await userOf(id);
-    return u.bindings.length === 2 && u.bindings.every((b) => b.state !== 'resolving') ? u : undefined;
-  });
+  await eventually(
+    'both accounts linked',
+    async () => {
+      const u = await userOf(id);
+      return u;
+    },
+    (u) => u.bindings.length === 2 && u.bindings.every((b) => b.state !== 'resolving'),
+  );
   return id;
 };
 
@@ -79,7 +62,7 @@ const hiddens = (page: Page, action: string): Record<string, string[]> => {
 test('unbind and suspend ask first, naming the account in each directory; nothing changes until confirmed', async () => {
   const email = `mary-${randomBytes(3).toString('hex')}@example.com`;
   const id = await linkedUser(email);
-  const admin = await adminClient();
+  const admin = await adminConsole(host);
   const userPath = `/admin/users/${encodeURIComponent(id)}`;
 
   const unbind = await admin.submit(userPath, `${userPath}/unbind`, { directoryId: 'google' });
@@ -109,12 +92,8 @@ test('unbind and suspend ask first, naming the account in each directory; nothin
 
 test('a bulk action confirmed twice at once (double click) starts one job; confirmed from two tabs, each user changes once', async () => {
   const tag = `bulkdup-${randomBytes(3).toString('hex')}`;
-  for (let i = 0; i < 3; i++)
-    expect(
-      (await api('POST', '/api/users', { email: `${tag}-${String(i)}@example.com`, givenName: 'B', familyName: 'D', state: 'active' }))
-        .status,
-    ).toBe(201);
-  const admin = await adminClient();
+  for (let i = 0; i < 3; i++) await createUser(host, { email: `${tag}-${String(i)}@example.com`, givenName: 'B', familyName: 'D' });
+  const admin = await adminConsole(host);
   const preview = async () =>
     admin.submit('/admin/users', '/admin/bulk/preview', { action: 'bind', directoryId: 'google', scope: 'filter', 'filter.text': tag });
   const first = await preview();
@@ -136,10 +115,14 @@ test('a bulk action confirmed twice at once (double click) starts one job; confi
   expect(other.status).toBe(303);
   for (const path of new Set([jobPath, other.location ?? ''])) {
     const jobId = decodeURIComponent(path.replace(/^\/admin\/jobs\//, ''));
-    await eventually(`job ${jobId}`, async () => {
-      const job = (await api('GET', `/api/jobs/${encodeURIComponent(jobId)}`)).json as { state: string; failed: number };
-      return job.state === 'done' ? job : undefined;
-    });
+    await eventually(
+      `job ${jobId}`,
+      async () => {
+        const job = (await api('GET', `/api/jobs/${encodeURIComponent(jobId)}`)).json as { state: string; failed: number };
+        return job;
+      },
+      (job) => job.state === 'done',
+    );
   }
   const users = (await api('GET', `/api/users?q=${tag}&limit=10`)).json as { users: Array<{ id: string }> };
   expect(users.users).toHaveLength(3);
@@ -152,12 +135,8 @@ test('a bulk action confirmed twice at once (double click) starts one job; confi
 
 test('a bulk action on the rows selected in the list previews and changes those users only; no selection is refused with what to do', async () => {
   const tag = `pick-${randomBytes(3).toString('hex')}`;
-  for (let i = 0; i < 3; i++)
-    expect(
-      (await api('POST', '/api/users', { email: `${tag}-${String(i)}@example.com`, givenName: 'P', familyName: 'K', state: 'active' }))
-        .status,
-    ).toBe(201);
-  const admin = await adminClient();
+  for (let i = 0; i < 3; i++) await createUser(host, { email: `${tag}-${String(i)}@example.com`, givenName: 'P', familyName: 'K' });
+  const admin = await adminConsole(host);
   const list = await admin.get(`/admin/users?text=${tag}`);
   const rows = [...list.body.matchAll(/<input type="checkbox" name="userIds" value="([^"]+)" aria-label="Select ([^"]+)"\/>/g)].map(
     (m) => ({
@@ -186,10 +165,14 @@ test('a bulk action on the rows selected in the list previews and changes those 
   const started = await admin.post('/admin/bulk', { ...hiddens(preview, '/admin/bulk'), _csrf: csrfOf(preview.body) });
   expect(started.status).toBe(303);
   const jobId = decodeURIComponent((started.location ?? '').replace(/^\/admin\/jobs\//, ''));
-  const job = await eventually(`job ${jobId}`, async () => {
-    const j = (await api('GET', `/api/jobs/${encodeURIComponent(jobId)}`)).json as { state: string; total: number; failed: number };
-    return j.state === 'done' ? j : undefined;
-  });
+  const job = await eventually(
+    `job ${jobId}`,
+    async () => {
+      const j = (await api('GET', `/api/jobs/${encodeURIComponent(jobId)}`)).json as { state: string; total: number; failed: number };
+      return j;
+    },
+    (j) => j.state === 'done',
+  );
   expect(job).toMatchObject({ total: 2, failed: 0 });
   expect(await Promise.all(rows.map(async (r) => (await userOf(r.id)).state))).toEqual(['suspended', 'active', 'suspended']);
 });

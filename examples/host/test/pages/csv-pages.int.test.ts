@@ -3,9 +3,10 @@
 // problems by line, the confirmation running exactly the checked bytes, two parallel confirmations
 // making one job), the export for the console's session with the list's filters, and the job page's
 // Cancel button.
-import { reveal } from '@takeover/core';
 import { startTestHost, type TestHost } from '../support/testHost.js';
-import { accessibilityProblems, csrfOf, FormClient, type Page } from './client.js';
+import { accessibilityProblems, csrfOf, FormClient, type Page } from '../support/formClient.js';
+import { adminConsole } from '../support/admin.js';
+import { eventually } from '../support/eventually.js';
 
 let host: TestHost;
 beforeAll(async () => {
@@ -15,14 +16,6 @@ afterAll(async () => {
   await host.close();
 });
 
-const adminClient = async (): Promise<FormClient> => {
-  const first = host.app.firstStart;
-  if (first === undefined) throw new Error('fresh DATA_DIR: first start expected');
-  const admin = new FormClient(host);
-  const done = await admin.submit('/admin/login', '/admin/login', { email: first.adminEmail, password: reveal(first.adminPassword) });
-  expect(done.status).toBe(303);
-  return admin;
-};
 const usersMatching = async (text: string): Promise<number> => {
   const res = await fetch(`${host.url}/api/users?q=${encodeURIComponent(text)}&limit=500`, {
     headers: { authorization: `Bearer ${host.adminToken}` },
@@ -39,7 +32,7 @@ const HEADER = 'email,givenName,familyName,state,directories';
 test('the import form: a session, the CSRF token and a file are needed; a malformed body is 400; nothing is imported', async () => {
   const anonymous = new FormClient(host);
   expect((await anonymous.get('/admin/import')).location).toBe('/admin/login');
-  const admin = await adminClient();
+  const admin = await adminConsole(host);
   const form = await admin.get('/admin/import');
   expect(form.status).toBe(200);
   expect(accessibilityProblems(form.body)).toEqual([]);
@@ -58,7 +51,7 @@ test('the import form: a session, the CSRF token and a file are needed; a malfor
 });
 
 test('check, fix, confirm: problems by line; the confirmation imports the checked file as one job, even confirmed twice at once', async () => {
-  const admin = await adminClient();
+  const admin = await adminConsole(host);
   const csrf = csrfOf((await admin.get('/admin/import')).body);
   const bad = [HEADER, 'pp-1@example.net,A,One,active,google', 'pp-2@example.net,B,Two,retired,google', 'pp-3,C,Three,active,'].join('\n');
   const checked = await admin.postMultipart('/admin/import/check', { _csrf: csrf }, { file: { name: 'people.csv', text: bad } });
@@ -90,19 +83,16 @@ test('check, fix, confirm: problems by line; the confirmation imports the checke
   expect(a.location).toMatch(/^\/admin\/jobs\/[^/]+$/);
   expect(b.location).toBe(a.location);
   const jobPath = a.location ?? '';
-  for (const until = Date.now() + 60_000; ;) {
-    const job = await admin.get(jobPath);
-    if (job.body.includes('<h1>Finished</h1>')) {
-      expect(accessibilityProblems(job.body)).toEqual([]);
-      expect(job.body).toContain('3 of 3 done, 0 failed.');
-      expect(job.body).toContain('line 4: created pp-3@example.net');
-      // A finished job has no Cancel button; a cancel posted anyway changes nothing and says so.
-      expect(job.body).not.toContain('Cancel the job');
-      break;
-    }
-    if (Date.now() > until) throw new Error('the import job did not finish');
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  const job = await eventually(
+    'the import job to finish',
+    () => admin.get(jobPath),
+    (page) => page.body.includes('<h1>Finished</h1>'),
+  );
+  expect(accessibilityProblems(job.body)).toEqual([]);
+  expect(job.body).toContain('3 of 3 done, 0 failed.');
+  expect(job.body).toContain('line 4: created pp-3@example.net');
+  // A finished job has no Cancel button; a cancel posted anyway changes nothing and says so.
+  expect(job.body).not.toContain('Cancel the job');
   expect(await usersMatching('pp-')).toBe(3);
   const late = await admin.post(`${jobPath}/cancel`, { _csrf: csrf });
   expect([late.status, late.location]).toEqual([303, jobPath]);
@@ -119,7 +109,7 @@ test('check, fix, confirm: problems by line; the confirmation imports the checke
 
 test('Export CSV: the filtered list for the console session, the same refusals as the list', async () => {
   expect((await new FormClient(host).get('/admin/users.csv')).location).toBe('/admin/login');
-  const admin = await adminClient();
+  const admin = await adminConsole(host);
   const list = await admin.get('/admin/users?state=staged&text=pp-');
   expect(list.body).toContain('href="/admin/users.csv?state=staged&amp;text=pp-"');
   const csv = await admin.get('/admin/users.csv?state=staged&text=pp-', { accept: 'text/csv' });

@@ -2,9 +2,11 @@
 // once: one state), and R16 in words through the whole host: a password changed in Microsoft 365
 // outside the portal is told to the user after the login that set it back, and the audit log and
 // the why page say it in one sentence; who did something is named one way.
-import { reveal } from '@takeover/core';
 import { call, startTestHost, type TestHost } from '../support/testHost.js';
-import { csrfOf, FormClient, type Page } from './client.js';
+import { csrfOf, FormClient, type Page } from '../support/formClient.js';
+import { adminApi, adminConsole } from '../support/admin.js';
+import { eventually } from '../support/eventually.js';
+import { createUser } from '../support/users.js';
 
 let host: TestHost;
 beforeAll(async () => {
@@ -30,19 +32,9 @@ interface Notes {
   readonly items: ReadonlyArray<{ readonly message: string }>;
 }
 
-const admin = (method: string, path: string, body?: unknown) =>
-  call(host, method, path, { token: host.adminToken, ...(body === undefined ? {} : { body }) });
+const admin = adminApi(() => host);
 const matches = async (userKey: string, password: string): Promise<boolean> =>
   ((await call(host, 'POST', '/demo/directories/microsoft/verify', { body: { userKey, password } })).json as { matches: boolean }).matches;
-
-/** Polls until `check` gives a value (pushes run behind the login); bounded by the test's timeout, not by speed. */
-const eventually = async <T>(check: () => Promise<T | undefined>): Promise<T> => {
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-};
 
 const notesOf = async (tab: FormClient): Promise<Notes> => {
   const r = await tab.get('/portal/api/notifications', { accept: 'application/json' });
@@ -63,30 +55,31 @@ describe('a password changed in Microsoft 365 outside the portal, set back at th
 
   beforeAll(async () => {
     tab = new FormClient(host);
-    const created = await admin('POST', '/api/users', {
+    userId = await createUser(host, {
       email,
       password: PASSWORD,
       givenName: 'Ada',
       familyName: 'Words',
-      state: 'active',
       directories: ['microsoft'],
     });
-    expect(created.status).toBe(201);
-    userId = (created.json as { id: string }).id;
     await logIn(tab, email);
-    await eventually(async () => ((await matches(email, PASSWORD)) ? true : undefined));
-    const pushedAt = await eventually(async () => (await notesOf(tab)).groups[0]?.notifications[0]?.at);
+    await eventually('Microsoft 365 to take the portal password', () => matches(email, PASSWORD));
+    const pushedAt = await eventually('the first notification', async () => (await notesOf(tab)).groups[0]?.notifications[0]?.at);
     // Graph stamps whole seconds: a change in the same second as our push reads as ours (R16). A user
     // changes it later than that: wait until the clock is two whole seconds past our push.
-    await eventually(() => Promise.resolve(Date.now() >= Math.floor(Date.parse(pushedAt) / 1000) * 1000 + 2000 ? true : undefined));
+    await eventually('a later second on the clock', () => Date.now() >= Math.floor(Date.parse(pushedAt) / 1000) * 1000 + 2000);
     const outside = await call(host, 'POST', `/demo/directories/microsoft/users/${encodeURIComponent(email)}/password`, {
       body: { password: 'Changed-In-Outlook-77!' },
     });
     expect(outside.status).toBe(200);
     // The next login (another device): it finds the change and sets the portal password back.
     expect((await call(host, 'POST', '/portal/api/login', { body: { email, password: PASSWORD } })).status).toBe(200);
-    await eventually(async () => ((await matches(email, PASSWORD)) ? true : undefined));
-    await eventually(async () => ((await notesOf(tab)).groups.length === 2 ? true : undefined));
+    await eventually('the portal password set back in Microsoft 365', () => matches(email, PASSWORD));
+    await eventually(
+      'a second notification group',
+      () => notesOf(tab),
+      (notes) => notes.groups.length === 2,
+    );
   }, 120_000);
 
   test('the portal groups the notifications by login, newest first, and tells what happened after the login that set it back', async () => {
@@ -129,12 +122,7 @@ describe('a password changed in Microsoft 365 outside the portal, set back at th
   });
 
   test('the console: the why page says the sentence; the user page has no codes, push ids or record versions', async () => {
-    const first = host.app.firstStart;
-    if (first === undefined) throw new Error('fresh DATA_DIR: first start expected');
-    const console = new FormClient(host);
-    expect(
-      (await console.submit('/admin/login', '/admin/login', { email: first.adminEmail, password: reveal(first.adminPassword) })).status,
-    ).toBe(303);
+    const console = await adminConsole(host);
     const user = await console.get(`/admin/users/${encodeURIComponent(userId)}`);
     expect(user.status).toBe(200);
     const words = text(user);

@@ -1,9 +1,9 @@
 // The server-rendered pages through the real server (buildServer on a whole test host): sessions
 // and redirects, CSRF on every form, escaping, the accessibility structure, the console's and the
 // portal's flows, /mail, and R14 (no page shows a password after it was typed).
-import { reveal } from '@takeover/core';
 import { startTestHost, type TestHost } from '../support/testHost.js';
-import { accessibilityProblems, csrfOf, FormClient, type Page } from './client.js';
+import { accessibilityProblems, csrfOf, FormClient, type Page } from '../support/formClient.js';
+import { adminConsole } from '../support/admin.js';
 
 let host: TestHost;
 beforeAll(async () => {
@@ -14,16 +14,6 @@ afterAll(async () => {
 });
 
 const STRONG = 'Correct-Horse-42-battery';
-
-const adminClient = async (): Promise<FormClient> => {
-  const first = host.app.firstStart;
-  if (first === undefined) throw new Error('fresh DATA_DIR: first start expected');
-  const admin = new FormClient(host);
-  const done = await admin.submit('/admin/login', '/admin/login', { email: first.adminEmail, password: reveal(first.adminPassword) });
-  expect(done.status).toBe(303);
-  expect(done.location).toBe('/admin');
-  return admin;
-};
 
 const userIdFrom = (page: Page): string => {
   const id = /^\/admin\/users\/([^/?]+)$/.exec(page.location ?? '')?.[1];
@@ -63,7 +53,7 @@ describe('sessions', () => {
   );
 
   test('an admin session is not a portal session, and the login pages are accessible', async () => {
-    const admin = await adminClient();
+    const admin = await adminConsole(host, { landsOn: '/admin' });
     const portal = await admin.get('/portal');
     expect(portal.status).toBe(303);
     expect(portal.location).toBe('/portal/login');
@@ -89,7 +79,7 @@ describe('sessions', () => {
 
 describe('CSRF', () => {
   test('every form carries a token, and a POST without one (or with a wrong one) is refused', async () => {
-    const admin = await adminClient();
+    const admin = await adminConsole(host, { landsOn: '/admin' });
     for (const path of ['/portal/login', '/admin/login']) expect(csrfOf((await new FormClient(host).get(path)).body)).not.toBe('');
     for (const path of ['/admin', '/admin/users/new', '/admin/directories']) {
       const page = await admin.get(path);
@@ -114,7 +104,7 @@ describe('CSRF', () => {
   });
 
   test('the users list searches and pages', async () => {
-    const admin = await adminClient();
+    const admin = await adminConsole(host, { landsOn: '/admin' });
     for (let i = 0; i < 22; i++) {
       const created = await admin.submit('/admin/users/new', '/admin/users/new', {
         email: `many-${String(i).padStart(2, '0')}@example.com`,
@@ -139,7 +129,7 @@ describe('CSRF', () => {
 
 describe('the console', () => {
   test('untrusted values are escaped: a user named <script>alert(1)</script>', async () => {
-    const admin = await adminClient();
+    const admin = await adminConsole(host, { landsOn: '/admin' });
     const evil = '<script>alert(1)</script>';
     const created = await admin.submit('/admin/users/new', '/admin/users/new', {
       email: 'evil@example.com',
@@ -160,7 +150,7 @@ describe('the console', () => {
   });
 
   test('create with errors re-renders with the input kept (never the password), then creates, edits, suspends and binds', async () => {
-    const admin = await adminClient();
+    const admin = await adminConsole(host, { landsOn: '/admin' });
     const bad = await admin.submit('/admin/users/new', '/admin/users/new', {
       email: 'not-an-email',
       givenName: 'Kay',
@@ -229,7 +219,7 @@ describe('the console', () => {
   });
 
   test('the directories page shows the connection and changes the policy', async () => {
-    const admin = await adminClient();
+    const admin = await adminConsole(host, { landsOn: '/admin' });
     const page = await admin.get('/admin/directories');
     expect(page.status).toBe(200);
     expectAccessible(page);
@@ -254,7 +244,7 @@ describe('the console', () => {
 
 describe('the portal', () => {
   test('R7: a staged user is refused with the reason; a wrong password says so', async () => {
-    const admin = await adminClient();
+    const admin = await adminConsole(host, { landsOn: '/admin' });
     userIdFrom(
       await admin.submit('/admin/users/new', '/admin/users/new', {
         email: 'staged@example.com',
@@ -288,7 +278,7 @@ describe('the portal', () => {
   });
 
   test('activation: the mail links to the form, feedback on a weak password, then login and change password', async () => {
-    const admin = await adminClient();
+    const admin = await adminConsole(host, { landsOn: '/admin' });
     const email = 'katherine@example.com';
     userIdFrom(
       await admin.submit('/admin/users/new', '/admin/users/new', {
@@ -367,7 +357,7 @@ describe('the portal', () => {
   });
 
   test('R14: a user created with a password and logged in through the forms: no page shows the password', async () => {
-    const admin = await adminClient();
+    const admin = await adminConsole(host, { landsOn: '/admin' });
     const password = `Typed-In-Form-${Math.random().toString(36).slice(2, 10)}-7!`;
     const email = 'grace@example.com';
     const id = userIdFrom(
@@ -438,7 +428,7 @@ describe('errors and assets', () => {
       expect(api.status).toBe(404);
       expect(api.headers.get('content-type')).toContain('application/json');
     }
-    const mail = await (await adminClient()).get('/mail/no-such-mail');
+    const mail = await (await adminConsole(host, { landsOn: '/admin' })).get('/mail/no-such-mail');
     expect(mail.status).toBe(404);
   });
 
@@ -448,7 +438,7 @@ describe('errors and assets', () => {
     const original = demo.mail;
     demo.mail = () => Promise.reject(new Error('secret-internal-detail'));
     try {
-      const page = await (await adminClient()).get('/mail');
+      const page = await (await adminConsole(host, { landsOn: '/admin' })).get('/mail');
       expect(page.status).toBe(500);
       expect(page.headers.get('content-type')).toContain('text/html');
       expect(page.body).toContain(`request id ${page.headers.get('x-request-id') ?? 'missing'}`);

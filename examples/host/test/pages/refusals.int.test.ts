@@ -2,8 +2,9 @@
 // activation or password change shows the refusal alone (never the green "meets every rule" next
 // to it), and a link that no longer works says what to do. The refusals come from real parallel
 // duplicates (a double click, two tabs): one outcome, the others refused without changing anything.
-import { call, startTestHost, type TestHost } from '../support/testHost.js';
-import { csrfOf, FormClient, type Page } from './client.js';
+import { startTestHost, type TestHost } from '../support/testHost.js';
+import { csrfOf, FormClient, type Page } from '../support/formClient.js';
+import { activationToken, createUser } from '../support/users.js';
 
 let host: TestHost;
 beforeAll(async () => {
@@ -19,19 +20,8 @@ const TABS = 4;
 
 /** A new active user without a password, bound to both directories; its activation link's path. */
 const pendingUser = async (email: string): Promise<string> => {
-  const created = await call(host, 'POST', '/api/users', {
-    token: host.adminToken,
-    body: { email, givenName: 'Ada', familyName: 'Lovelace', state: 'active', directories: ['google', 'microsoft'] },
-  });
-  expect(created.status).toBe(201);
-  for (const until = Date.now() + 30_000; ;) {
-    const res = await call(host, 'GET', '/demo/mail', { token: host.adminToken });
-    const mail = (res.json as { messages: Array<{ to: string; text: string }> }).messages.find((m) => m.to === email);
-    const token = mail === undefined ? undefined : /[?&]token=([^\s&"<]+)/.exec(mail.text)?.[1];
-    if (token !== undefined) return `/portal/activate?token=${token}`;
-    if (Date.now() > until) throw new Error(`no activation mail to ${email}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await createUser(host, { email, givenName: 'Ada', familyName: 'Lovelace', directories: ['google', 'microsoft'] });
+  return `/portal/activate?token=${encodeURIComponent(await activationToken(host, email))}`;
 };
 
 /** The text of the page's first alert (`<p … role="alert">`). */

@@ -112,6 +112,22 @@ export const openWalk = async (browser: Browser, name: string, options: WalkOpti
 export const currentTestName = (): string => expect.getState().currentTestName ?? 'unnamed';
 
 /**
+ * The walks of a `describeBrowser` body's tests: `walk(person)` opens one named `<test>/<person>`, and
+ * each is closed after its test. Call it in the body (it registers an `afterEach`).
+ */
+export const walksPerTest = (browser: () => Browser): ((person: string, options?: WalkOptions) => Promise<Walk>) => {
+  const walks: Walk[] = [];
+  afterEach(async () => {
+    for (const w of walks.splice(0)) await w.close();
+  });
+  return async (person, options = {}) => {
+    const w = await openWalk(browser(), `${currentTestName()}/${person}`, options);
+    walks.push(w);
+    return w;
+  };
+};
+
+/**
  * `describe` for a browser test file: launches chromium once before its tests and closes it after;
  * `browser()` gives it to the tests. Skipped, with the reason in its name, when chromium is missing.
  */

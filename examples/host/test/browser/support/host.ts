@@ -5,6 +5,7 @@ import type { Page } from 'playwright-core';
 import { reveal } from '@takeover/core';
 import type { EntraEmulator, GoogleEmulator } from '@takeover/directory-emulators';
 import { startDemoEmulators } from '../../../src/wiring/emulators.js';
+import { eventually } from '../../support/eventually.js';
 import { call, startTestHost, type TestHost } from '../../support/testHost.js';
 import type { Walk } from './browser.js';
 
@@ -48,38 +49,18 @@ export const startBrowserHost = async (): Promise<BrowserHost> => {
   };
 };
 
-const sleep = (ms: number): Promise<void> =>
-  new Promise((resolve) => {
-    setTimeout(resolve, ms);
-  });
-
-/** Polls `check` until it is true; fails naming `what` after `timeoutMs`. */
-export const eventually = async (
-  what: string,
-  check: () => Promise<boolean> | boolean,
-  timeoutMs = 20_000,
-  everyMs = 250,
-): Promise<void> => {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > deadline) throw new Error(`waited ${String(timeoutMs)} ms for ${what}`);
-    await sleep(everyMs);
-  }
-};
-
 /** Reloads `page` until `check` (on the reloaded page) is true: for pages showing work done behind the request. */
-export const reloadUntil = (page: Page, what: string, check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> =>
-  eventually(
+export const reloadUntil = async (page: Page, what: string, check: () => Promise<boolean>): Promise<void> => {
+  await eventually(
     what,
     async () => {
       if (await check()) return true;
       await page.reload();
       return false;
     },
-    timeoutMs,
-    400,
+    { everyMs: 400 },
   );
+};
 
 /** The page's HTML never holds the password (R14: only the form it was typed into, and not even that after posting). */
 export const expectNoPassword = async (walk: Walk, ...passwords: ReadonlyArray<string>): Promise<void> => {
