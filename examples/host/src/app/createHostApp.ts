@@ -102,6 +102,14 @@ export const createHostApp = async (config: HostConfig, options: HostAppOptions 
   const undo = async () => {
     for (const f of cleanup.reverse()) await f().catch(() => undefined);
   };
+  // Where a start spends its time, step by step (HostApp.startupMs; main.ts logs it with the module loading).
+  const startupMs: Record<string, number> = {};
+  let stepStarted = performance.now();
+  const step = (name: string): void => {
+    const now = performance.now();
+    startupMs[name] = Math.round(now - stepStarted);
+    stepStarted = now;
+  };
   try {
     await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
     const { db, backend } = await openDb(config);
@@ -115,23 +123,27 @@ export const createHostApp = async (config: HostConfig, options: HostAppOptions 
     const cookieSecret = await db.secret('cookie-secret', randomSecret);
     const activation = activationTokens(await db.secret('activation-key', randomSecret));
     const devices = deviceTokens(await db.secret('device-key', randomSecret));
+    step('hostDb');
 
     const opened = await openStore(config.store);
     cleanup.push(() => opened.close());
+    step('eventStore');
     const persisted = await openReadModels(opened, config, backend.kind === 'postgres' ? backend.pool : undefined, {
       // A failing batch is rolled back and retried (never skipped); the log and /readyz say which projection and why.
       onError: (f) => logger.error({ projection: f.name, attempts: f.attempts, cause: f.error }, 'read model projection failed; retrying'),
     });
     cleanup.push(() => persisted.close());
+    step('readModels');
     const emulators = await emulatorsFor(config, options);
     if (emulators.owned !== undefined) cleanup.push(emulators.owned.close);
+    step('emulators');
 
     const engineLog = connectorLogger(logger.child({ component: 'engine' }));
     const directories: ReadonlyArray<DirectorySetup> = [
       googleDirectory(config.google, emulators.google, connectorLogger(logger.child({ component: 'google' }))),
       microsoftDirectory(config.microsoft, emulators.microsoft, connectorLogger(logger.child({ component: 'microsoft' }))),
     ];
-    const mail = hostMail(config.mail, config.mailFrom, opened.store);
+    const mail = await hostMail(config.mail, config.mailFrom, opened.store);
     cleanup.push(mail.close);
     const metrics = createMetrics();
     const platformPolicy = defaultPlatformPasswordPolicy;
@@ -175,6 +187,8 @@ export const createHostApp = async (config: HostConfig, options: HostAppOptions 
         throw new Error(`cannot connect the directory ${d.id}: ${connected.left.message}`);
       }
     }
+
+    step('engine');
 
     const readSide: ReadSide = {
       audit: persisted.audit,
@@ -237,7 +251,9 @@ export const createHostApp = async (config: HostConfig, options: HostAppOptions 
       return Promise.resolve();
     });
 
+    step('reconcile');
     await caughtUp(ctx, 30_000);
+    step('catchUp');
     // What a stopped instance left owed and needs no plaintext: carried out in the background.
     const settling = engine.settleAll().then(
       (n) => logger.info({ users: n }, 'settled the users found in the store'),
@@ -341,6 +357,7 @@ export const createHostApp = async (config: HostConfig, options: HostAppOptions 
     const admin = adminService(ctx, mail.mailer);
     const resumed = await jobs.resumeOrphans({ breakHolds: db.kind === 'sqlite' });
     if (resumed > 0) logger.info({ jobs: resumed }, 'resumed unfinished jobs');
+    step('services');
 
     return {
       settings: {
@@ -358,6 +375,7 @@ export const createHostApp = async (config: HostConfig, options: HostAppOptions 
       metrics: metrics.registry,
       ready,
       firstStart,
+      startupMs,
       close,
     };
   } catch (e) {
