@@ -38,12 +38,15 @@ const banner = (app: HostApp): string => {
 };
 
 const main = async (): Promise<void> => {
+  // Since the process started: Node's own start and loading the host's modules (the static imports above).
+  const modulesMs = Math.round(performance.now());
   const config = loadConfig(process.env);
   if (E.isLeft(config)) return fail(`The host cannot start; fix the environment:\n${describeConfigErrors(config.left)}`);
 
   const app = await createHostApp(config.right, { testHooks: testHooksFromEnv(process.env) }).catch((e: unknown) =>
     fail(`The host cannot start: ${e instanceof Error ? e.message : String(e)}`),
   );
+  const appReadyAt = performance.now();
   const server = await buildServer(app, { trustProxy: config.right.trustProxy });
 
   let stopping = false;
@@ -86,6 +89,18 @@ const main = async (): Promise<void> => {
       `The host cannot listen on ${app.settings.host}:${String(app.settings.port)} (PORT, HOST): ${e instanceof Error ? e.message : String(e)}`,
     );
   }
+  const listeningAt = performance.now();
+  app.logger.info(
+    {
+      startupMs: {
+        modules: modulesMs,
+        app: app.startupMs,
+        server: Math.round(listeningAt - appReadyAt),
+        total: Math.round(listeningAt),
+      },
+    },
+    'listening',
+  );
   out(banner(app));
 };
 

@@ -27,7 +27,7 @@ export type { LogSink } from './common/http.js';
 export type { UserPasswordChange } from './common/adminRoutes.js';
 export type { Verifier } from './common/verifier.js';
 export { startEntraEmulator } from './entra/emulator.js';
-export type { EntraEmulator, EntraEmulatorOptions, EntraProfile } from './entra/emulator.js';
+export type { EntraEmulator, EntraEmulatorOptions, EntraProfile, EntraTls } from './entra/emulator.js';
 export { REALISTIC_PROPAGATION_DELAY_MS } from './entra/emulator.js';
 export { ROLE_TEMPLATE_IDS, RESETS_ADMINS, RESETS_NON_ADMINS, SENSITIVE_PROPERTIES } from './entra/roles.js';
 export { FEDERATED_PASSWORD_CODE, FEDERATED_PASSWORD_MESSAGE, FEDERATED_PASSWORD_STATUS } from './entra/errors.js';

@@ -95,6 +95,12 @@ const emulatorsFor = async (
   };
 };
 
+/** The value of a settled promise, or its reason thrown (the first failure, once every branch has settled). */
+const settledValue = <A>(r: PromiseSettledResult<A>): A => {
+  if (r.status === 'rejected') throw r.reason instanceof Error ? r.reason : new Error(String(r.reason));
+  return r.value;
+};
+
 /** Builds and starts the host. Throws (with a message naming what failed) when a part cannot start. */
 export const createHostApp = async (config: HostConfig, options: HostAppOptions = {}): Promise<HostApp> => {
   const logger = createLogger(config.logLevel, options.logStream);
@@ -102,36 +108,75 @@ export const createHostApp = async (config: HostConfig, options: HostAppOptions 
   const undo = async () => {
     for (const f of cleanup.reverse()) await f().catch(() => undefined);
   };
+  // Where a start spends its time, step by step (HostApp.startupMs; main.ts logs it with the module loading).
+  const startupMs: Record<string, number> = {};
+  let stepStarted = performance.now();
+  const step = (name: string): void => {
+    const now = performance.now();
+    startupMs[name] = Math.round(now - stepStarted);
+    stepStarted = now;
+  };
   try {
     await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
-    const { db, backend } = await openDb(config);
-    cleanup.push(() => db.close());
-    const throttle = await loginThrottle(backend, options.throttle ?? DEFAULT_THROTTLE);
-    const jobs = jobRunner(await openJobStore(backend), logger.child({ component: 'jobs' }), {
-      instanceId: config.instanceId,
-      ...(options.testHooks?.jobItem === undefined ? {} : { beforeItem: options.testHooks.jobItem }),
-    });
-    cleanup.push(() => jobs.close());
-    const cookieSecret = await db.secret('cookie-secret', randomSecret);
-    const activation = activationTokens(await db.secret('activation-key', randomSecret));
-    const devices = deviceTokens(await db.secret('device-key', randomSecret));
+    // The demo emulators do not depend on the databases: they start while the host database and then
+    // the event store open, so the databases' round trips overlap the emulators' work. (The two
+    // databases open one after the other: on PostgreSQL both create the schema when it is missing,
+    // and two concurrent CREATE SCHEMA IF NOT EXISTS collide.) Each branch registers what it opened
+    // for `undo` as it goes, and both are settled before a failure is thrown, so nothing opened is
+    // left behind. Their `startupMs` each count from here.
+    const opening = performance.now();
+    const timed = async <A>(name: string, run: () => Promise<A>): Promise<A> => {
+      const a = await run();
+      startupMs[name] = Math.round(performance.now() - opening);
+      return a;
+    };
+    const [databasesSettled, emulatorsSettled] = await Promise.allSettled([
+      (async () => {
+        const host = await timed('hostDb', async () => {
+          const { db, backend } = await openDb(config);
+          cleanup.push(() => db.close());
+          const throttle = await loginThrottle(backend, options.throttle ?? DEFAULT_THROTTLE);
+          const jobs = jobRunner(await openJobStore(backend), logger.child({ component: 'jobs' }), {
+            instanceId: config.instanceId,
+            ...(options.testHooks?.jobItem === undefined ? {} : { beforeItem: options.testHooks.jobItem }),
+          });
+          cleanup.push(() => jobs.close());
+          const cookieSecret = await db.secret('cookie-secret', randomSecret);
+          const activation = activationTokens(await db.secret('activation-key', randomSecret));
+          const devices = deviceTokens(await db.secret('device-key', randomSecret));
+          return { db, backend, throttle, jobs, cookieSecret, activation, devices };
+        });
+        const store = await timed('eventStore', async () => {
+          const s = await openStore(config.store);
+          cleanup.push(() => s.close());
+          return s;
+        });
+        return { host, store };
+      })(),
+      timed('emulators', async () => {
+        const started = await emulatorsFor(config, options);
+        if (started.owned !== undefined) cleanup.push(started.owned.close);
+        return started;
+      }),
+    ]);
+    const { host, store: opened } = settledValue(databasesSettled);
+    const { db, backend, throttle, jobs, cookieSecret, activation, devices } = host;
+    const emulators = settledValue(emulatorsSettled);
+    stepStarted = performance.now();
 
-    const opened = await openStore(config.store);
-    cleanup.push(() => opened.close());
     const persisted = await openReadModels(opened, config, backend.kind === 'postgres' ? backend.pool : undefined, {
       // A failing batch is rolled back and retried (never skipped); the log and /readyz say which projection and why.
       onError: (f) => logger.error({ projection: f.name, attempts: f.attempts, cause: f.error }, 'read model projection failed; retrying'),
     });
     cleanup.push(() => persisted.close());
-    const emulators = await emulatorsFor(config, options);
-    if (emulators.owned !== undefined) cleanup.push(emulators.owned.close);
+    step('readModels');
 
     const engineLog = connectorLogger(logger.child({ component: 'engine' }));
     const directories: ReadonlyArray<DirectorySetup> = [
       googleDirectory(config.google, emulators.google, connectorLogger(logger.child({ component: 'google' }))),
       microsoftDirectory(config.microsoft, emulators.microsoft, connectorLogger(logger.child({ component: 'microsoft' }))),
     ];
-    const mail = hostMail(config.mail, config.mailFrom, opened.store);
+    const mail = await hostMail(config.mail, config.mailFrom, opened.store);
     cleanup.push(mail.close);
     const metrics = createMetrics();
     const platformPolicy = defaultPlatformPasswordPolicy;
@@ -175,6 +220,8 @@ export const createHostApp = async (config: HostConfig, options: HostAppOptions 
         throw new Error(`cannot connect the directory ${d.id}: ${connected.left.message}`);
       }
     }
+
+    step('engine');
 
     const readSide: ReadSide = {
       audit: persisted.audit,
@@ -237,7 +284,9 @@ export const createHostApp = async (config: HostConfig, options: HostAppOptions 
       return Promise.resolve();
     });
 
+    step('reconcile');
     await caughtUp(ctx, 30_000);
+    step('catchUp');
     // What a stopped instance left owed and needs no plaintext: carried out in the background.
     const settling = engine.settleAll().then(
       (n) => logger.info({ users: n }, 'settled the users found in the store'),
@@ -341,6 +390,7 @@ export const createHostApp = async (config: HostConfig, options: HostAppOptions 
     const admin = adminService(ctx, mail.mailer);
     const resumed = await jobs.resumeOrphans({ breakHolds: db.kind === 'sqlite' });
     if (resumed > 0) logger.info({ jobs: resumed }, 'resumed unfinished jobs');
+    step('services');
 
     return {
       settings: {
@@ -358,6 +408,7 @@ export const createHostApp = async (config: HostConfig, options: HostAppOptions 
       metrics: metrics.registry,
       ready,
       firstStart,
+      startupMs,
       close,
     };
   } catch (e) {

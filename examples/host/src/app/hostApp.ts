@@ -398,6 +398,11 @@ export interface HostApp {
   readonly ready: () => Promise<Readiness>;
   /** The admin account's generated password, present only at the very first start (print once, never log). */
   readonly firstStart: { readonly adminEmail: string; readonly adminPassword: Secret } | undefined;
+  /**
+   * Milliseconds each step of `createHostApp` took (host database, event store, read models resumed,
+   * emulators, engine and directories, reconciliation, catch-up, services), for the start-up log.
+   */
+  readonly startupMs: Readonly<Record<string, number>>;
   /** Stops taking work, lets in-flight pushes finish within `deadlineMs`, then closes stores, emulators and mail. */
   readonly close: (deadlineMs?: number) => Promise<void>;
 }

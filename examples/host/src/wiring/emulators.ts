@@ -4,8 +4,9 @@
 // written through: after every request that changed an emulator and before its answer is sent (the
 // emulators' `onChange`), so before the engine can record what it said, atomically (temp file + rename), so a
 // `kill -9` never loses an account the events say exists (issue 17 #10). Each emulator's /__admin
-// API requires a per-run token only this host holds (issue 17 #9).
-import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+// API requires a per-run token only this host holds (issue 17 #9). The Entra emulator's CA and keys are
+// kept there too, so a restart generates none (the file is the owner's only, 0600, in DATA_DIR).
+import { generateKeyPairSync, randomBytes, randomUUID, X509Certificate } from 'node:crypto';
 import { renameSync, writeFileSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -34,12 +35,19 @@ export const DEMO_PEOPLE: ReadonlyArray<{ readonly email: string; readonly given
 const WORKSPACE_ADMIN = 'workspace-admin@example.com';
 const oldPassword = (): string => `${randomBytes(12).toString('base64url')}-Aa1!`;
 
-/** What must survive a restart besides the users: the service account key and the app registration. */
-const Saved = t.type({
-  version: t.literal(1),
-  google: t.type({ clientEmail: t.string, privateKeyPem: t.string, users: t.array(t.UnknownRecord) }),
-  entra: t.type({ tenantId: t.string, clientId: t.string, clientSecret: t.string, users: t.array(t.UnknownRecord) }),
-});
+/**
+ * What must survive a restart besides the users: the service account key and the app registration;
+ * and, so a restart generates no keys (three RSA key pairs: seconds on a loaded machine), the Entra
+ * emulator's CA, server certificate and token-signing key (absent in files from before they were kept).
+ */
+const Saved = t.intersection([
+  t.type({
+    version: t.literal(1),
+    google: t.type({ clientEmail: t.string, privateKeyPem: t.string, users: t.array(t.UnknownRecord) }),
+    entra: t.type({ tenantId: t.string, clientId: t.string, clientSecret: t.string, users: t.array(t.UnknownRecord) }),
+  }),
+  t.partial({ entraTls: t.type({ caPem: t.string, certPem: t.string, keyPem: t.string, signingKeyPem: t.string }) }),
+]);
 type Saved = t.TypeOf<typeof Saved>;
 
 export interface DemoEmulators {
@@ -173,6 +181,16 @@ const entraSeed = (saved: Saved, first: boolean): EntraSeed => ({
   ],
 });
 
+/** Kept certificates are reused while both have more than a day to run (they are made for 30 days). */
+const RENEW_BEFORE_MS = 24 * 60 * 60 * 1000;
+const stillValid = (tls: NonNullable<Saved['entraTls']>, now: number): boolean => {
+  try {
+    return [tls.caPem, tls.certPem].every((pem) => Date.parse(new X509Certificate(pem).validTo) - now > RENEW_BEFORE_MS);
+  } catch {
+    return false;
+  }
+};
+
 /** Synchronous on purpose: it runs in the emulator's response hook and must be done before anything else runs. */
 const writeAtomically = (path: string, text: string): void => {
   const tmp = `${path}.${String(process.pid)}.tmp`;
@@ -217,7 +235,14 @@ export const startDemoEmulators = async (options: DemoEmulatorOptions = {}): Pro
     microsoft =
       options.microsoft === false
         ? undefined
-        : await startEntraEmulator({ scryptN, seed: entraSeed(saved, first), adminToken, onChange, profile: 'realistic' });
+        : await startEntraEmulator({
+            scryptN,
+            seed: entraSeed(saved, first),
+            adminToken,
+            onChange,
+            profile: 'realistic',
+            ...(saved.entraTls !== undefined && stillValid(saved.entraTls, Date.now()) ? { tls: saved.entraTls } : {}),
+          });
   } catch (e) {
     await google?.close();
     throw e;
@@ -229,6 +254,7 @@ export const startDemoEmulators = async (options: DemoEmulatorOptions = {}): Pro
       ...saved,
       google: { ...saved.google, users: google === undefined ? saved.google.users : googleUsers(google.dump()) },
       entra: { ...saved.entra, users: microsoft === undefined ? saved.entra.users : entraUsers(microsoft.dump(), saved.entra.tenantId) },
+      ...(microsoft === undefined ? {} : { entraTls: microsoft.tls }),
     };
     const text = JSON.stringify(state);
     if (text === last) return;

@@ -1,5 +1,5 @@
-// Mail: real SMTP (nodemailer) when SMTP_URL is set, else the store outbox that /mail shows.
-import nodemailer from 'nodemailer';
+// Mail: real SMTP (nodemailer, loaded only then: a start without SMTP_URL does not pay for it) when
+// SMTP_URL is set, else the store outbox that /mail shows.
 import * as E from 'fp-ts/lib/Either.js';
 import type { EventStore } from '@takeover/event-store';
 import type { Mail, Mailer } from '@takeover/engine';
@@ -15,8 +15,9 @@ export interface HostMail {
   readonly close: () => Promise<void>;
 }
 
-export const hostMail = (config: MailConfig, from: string, store: EventStore): HostMail => {
+export const hostMail = async (config: MailConfig, from: string, store: EventStore): Promise<HostMail> => {
   if (config.kind === 'outbox') return { mailer: storeOutbox(store), captured: true, close: () => Promise.resolve() };
+  const { default: nodemailer } = await import('nodemailer');
   const transport = nodemailer.createTransport(config.url);
   return { mailer: smtpMailer({ transport, from }), captured: false, close: () => Promise.resolve(transport.close()) };
 };

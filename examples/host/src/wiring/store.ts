@@ -1,13 +1,13 @@
 // The event store the configuration names: SQLite under DATA_DIR (default), PostgreSQL, or EventStoreDB.
+// EventStoreDB's client (gRPC, protobuf: the largest module graph the host has) is loaded only when
+// it is the store, so the other stores' starts do not pay for it.
 import * as E from 'fp-ts/lib/Either.js';
-import { EventStoreDBClient } from '@eventstore/db-client';
 import type { EventStore } from '@takeover/event-store';
 import type { SqliteEventStore } from '@takeover/event-store-sqlite';
 import { openSqliteEventStore } from '@takeover/event-store-sqlite';
 import type { SharedBudget } from '@takeover/engine';
 import type { PostgresEventStore } from '@takeover/event-store-postgres';
 import { connectPostgresEventStore, createPostgresQuotaBudget } from '@takeover/event-store-postgres';
-import { eventStoreDbEventStore } from '@takeover/event-store-eventstoredb';
 import type { StoreConfig } from '../config.js';
 import { restrictToOwner } from '../db/sqliteHostDb.js';
 
@@ -68,6 +68,10 @@ export const openStore = async (config: StoreConfig): Promise<OpenedStore> => {
       };
     }
     case 'eventstoredb': {
+      const [{ EventStoreDBClient }, { eventStoreDbEventStore }] = await Promise.all([
+        import('@eventstore/db-client'),
+        import('@takeover/event-store-eventstoredb'),
+      ]);
       const client = EventStoreDBClient.connectionString(config.url);
       const opened = await eventStoreDbEventStore(client)();
       if (E.isLeft(opened)) {

@@ -93,3 +93,12 @@ test('one admin, one cookie secret, one credential store for both instances; one
     left: { kind: 'unauthorized' },
   });
 });
+
+test('a start times each step (startupMs, logged by main.ts): the emulators start while the databases open', () => {
+  for (const h of hosts) {
+    expect(Object.keys(h.app.startupMs).sort()).toEqual(
+      ['catchUp', 'emulators', 'engine', 'eventStore', 'hostDb', 'readModels', 'reconcile', 'services'].sort(),
+    );
+    for (const ms of Object.values(h.app.startupMs)) expect(ms).toBeGreaterThanOrEqual(0);
+  }
+});

@@ -1,7 +1,7 @@
 // startEntraEmulator: the Microsoft Entra ID + Graph emulator, over HTTPS with a CA and server
 // certificate generated for this run (Graph's client sends no Authorization header over http, and
 // @azure/identity requires an https authority).
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,6 +50,13 @@ export interface EntraEmulatorOptions {
   readonly scryptN?: number;
   /** Where ca.pem and the app certificates are written (default: a new temp directory, removed on close). */
   readonly certificateDir?: string;
+  /**
+   * The CA and the server certificate it signed for `host` (and localhost, 127.0.0.1, ::1), kept from
+   * an earlier run (`EntraEmulator.tls`) so a restarted emulator is trusted by clients that kept the
+   * CA, and starts without generating keys; default: generated for this run (three RSA key pairs,
+   * the slow part of a start). Not checked for expiry: the caller renews what it keeps.
+   */
+  readonly tls?: EntraTls;
   readonly log?: LogSink;
   /**
    * `default`: no propagation delay (unit tests that don't care). `realistic`: the real service's
@@ -76,6 +83,14 @@ export interface EntraEmulatorOptions {
 
 export type EntraProfile = 'default' | 'realistic';
 
+/** What a restart can reuse instead of generating keys: the CA, the server's certificate and key, the token-signing key (PEM). */
+export interface EntraTls {
+  readonly caPem: string;
+  readonly certPem: string;
+  readonly keyPem: string;
+  readonly signingKeyPem: string;
+}
+
 /**
  * "Designing for eventual consistency for Microsoft Entra" speaks of seconds (occasionally longer);
  * a few seconds is what the realistic profile models.
@@ -96,6 +111,8 @@ export interface EntraEmulator extends EmulatorControl<EntraQuotaName> {
   /** The CA that signed the server certificate: trust it (NODE_EXTRA_CA_CERTS or an agent/dispatcher `ca`). */
   readonly caPem: string;
   readonly caCertPath: string;
+  /** The CA, server certificate and keys this run uses: pass them as `tls` to a later start to skip generating them. */
+  readonly tls: EntraTls;
   readonly tenants: ReadonlyArray<EntraTenantInfo>;
   /** The first tenant's id. */
   readonly tenantId: string;
@@ -150,22 +167,29 @@ const anyUser = (s: EntraState, key: string): EntraUser | undefined => {
   return undefined;
 };
 
-export const startEntraEmulator = async (options: EntraEmulatorOptions = {}): Promise<EntraEmulator> => {
-  const host = options.host ?? '127.0.0.1';
+/** A CA for this run, the server certificate it signs for `host`, and a token-signing key. */
+const generateTls = (host: string): EntraTls => {
   const ca = generateCertificateAuthority();
   const server = ca.issue([host, 'localhost', '127.0.0.1', '::1']);
+  const signingKeyPem = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  return { caPem: ca.certPem, certPem: server.certPem, keyPem: server.keyPem, signingKeyPem };
+};
+
+export const startEntraEmulator = async (options: EntraEmulatorOptions = {}): Promise<EntraEmulator> => {
+  const host = options.host ?? '127.0.0.1';
+  const tls = options.tls ?? generateTls(host);
   const dir = options.certificateDir ?? (await mkdtemp(join(tmpdir(), 'takeover-entra-')));
   const caCertPath = join(dir, 'ca.pem');
-  await writeFile(caCertPath, ca.certPem);
+  await writeFile(caCertPath, tls.caPem);
 
   const clock = offsetClock();
   const state = emptyEntraState();
-  const keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const privateKey = createPrivateKey(tls.signingKeyPem);
   const rt: EntraRuntime = {
     state,
     clock,
     scrypt: { N: options.scryptN ?? 4096 },
-    signer: { kid: randomBytes(20).toString('base64url'), privateKey: keys.privateKey, publicKey: keys.publicKey },
+    signer: { kid: randomBytes(20).toString('base64url'), privateKey, publicKey: createPublicKey(privateKey) },
     appTenantWrites: tokenBuckets(
       options.quotas?.appTenantWrites === undefined ? { limit: 3000, windowSeconds: 150 } : options.quotas.appTenantWrites,
       clock,
@@ -183,7 +207,7 @@ export const startEntraEmulator = async (options: EntraEmulatorOptions = {}): Pr
   const faults = faultRegistry();
   const stats = requestStats();
   const app = createServer({
-    tls: { key: server.keyPem, cert: server.certPem },
+    tls: { key: tls.keyPem, cert: tls.certPem },
     ...(options.log === undefined ? {} : { log: options.log }),
   });
   installApiHooks(app, {
@@ -343,8 +367,9 @@ export const startEntraEmulator = async (options: EntraEmulatorOptions = {}): Pr
     authorityHost: base.slice(0, -1),
     graphBaseUrl: base,
     hostname: host,
-    caPem: ca.certPem,
+    caPem: tls.caPem,
     caCertPath,
+    tls,
     tenants,
     tenantId: first.id,
     app: firstApp,
