@@ -22,3 +22,11 @@ export const appendArgs = (events: ReadonlyArray<EventToAppend>): [string[], str
   events.map((e) => serialise(e.data, 'data')),
   events.map((e) => serialise(e.metadata ?? {}, 'metadata')),
 ];
+
+/** One event as `append_event` takes it (id, type, data, metadata): no arrays to build or parse. */
+export const appendOneArgs = (event: EventToAppend): [string, string, string, string] => [
+  event.id,
+  event.type,
+  serialise(event.data, 'data'),
+  serialise(event.metadata ?? {}, 'metadata'),
+];

@@ -17,7 +17,7 @@ import {
   type StoredRow,
   type StoreUnavailable,
 } from '@takeover/event-store';
-import { appendArgs, expectedCode } from './append.js';
+import { appendArgs, appendOneArgs, expectedCode } from './append.js';
 import { fromCheckpoint, toCheckpoint } from './checkpoint.js';
 import { migrate } from './migrate.js';
 import { wakeUps } from './wakeUps.js';
@@ -130,7 +130,11 @@ const build = async (pool: Pool, schema: string, ownsPool: boolean, listen: bool
     try {
       ({
         rows: [row],
-      } = await pool.query<AppendRow>(st.append([streamId, expectedCode(expected), ...appendArgs(events)])));
+      } = await pool.query<AppendRow>(
+        events.length === 1 && events[0] !== undefined
+          ? st.appendOne([streamId, expectedCode(expected), ...appendOneArgs(events[0])])
+          : st.append([streamId, expectedCode(expected), ...appendArgs(events)]),
+      ));
     } catch (e) {
       if ((e as { constraint?: unknown }).constraint !== 'events_event_id_key') throw e;
       row = { outcome: 'duplicate', version: null, tx: null, last_position: null };
