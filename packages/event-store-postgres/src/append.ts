@@ -30,3 +30,22 @@ export const appendOneArgs = (event: EventToAppend): [string, string, string, st
   serialise(event.data, 'data'),
   serialise(event.metadata ?? {}, 'metadata'),
 ];
+
+/** `append_events`' result row. */
+export interface AppendRow {
+  readonly outcome: string;
+  readonly version: string | null;
+  readonly tx: string | null;
+  readonly last_position: string | null;
+}
+
+/** `append_event`'s text ('ok <version> <tx> <position>', 'conflict <version|none>', 'duplicate') as `append_events`' row. */
+export const appendOneRow = (r: string): AppendRow => {
+  const [outcome = '', version, tx, position] = r.split(' ');
+  return {
+    outcome,
+    version: version === undefined || version === 'none' ? null : version,
+    tx: tx ?? null,
+    last_position: position ?? null,
+  };
+};
