@@ -1,6 +1,6 @@
 // Scenario 1, PostgreSQL append: one event per append with the exact expected version, 1 and 8
 // concurrent writers (4 streams each). Ours (`@takeover/event-store-postgres`, one round trip: the
-// `append_events` function) against two raw baselines on the same server and tables: one call to a
+// `append_event` function, the one-event form of `append_events`) against two raw baselines on the same server and tables: one call to a
 // minimal PL/pgSQL function doing the same version guard and insert (`raw_append`: one round trip,
 // the fairer floor for a store that appends through a server function, and the ratio's baseline),
 // and the client-side transaction (BEGIN; UPDATE streams … WHERE version = $expected; INSERT; COMMIT:

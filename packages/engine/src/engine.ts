@@ -321,17 +321,12 @@ export const createEngine = (options: EngineOptions): Engine => {
   };
 
   const baseOptions = commandOptions(deps); // the same for every command: built once
+  // A login's decision depends on the user alone; the directories it leaves owed are checked again at each push's lease.
+  const loginOptions = { ...baseOptions, directoryFreshness: 'cached' as const };
   const run = async (command: UserCommand): Promise<Either<EngineError, UserHandled>> => {
     const cached = users.get(command.userId);
-    // A login's decision depends on the user alone; the directories it leaves owed are checked again at each push's lease.
-    const handled = await handleUserCommand(
-      {
-        ...baseOptions,
-        ...(cached === undefined ? {} : { from: cached }),
-        ...(command.type === 'LogIn' ? { directoryFreshness: 'cached' as const } : {}),
-      },
-      command,
-    )();
+    const base = command.type === 'LogIn' ? loginOptions : baseOptions;
+    const handled = await handleUserCommand(cached === undefined ? base : { ...base, from: cached }, command)();
     if (E.isRight(handled)) {
       users.put(command.userId, { state: handled.right.state, version: handled.right.version });
       keepPlaintext(command, handled.right);

@@ -85,16 +85,30 @@ export const plaintextHold = (clock: Clock, options: HoldOptions = {}): Plaintex
     };
   };
   return {
+    // On a login's path: no copy of the entry, and a user's entry is replaced in place (deleting it
+    // first would make a small map shrink and grow again on every login).
     put: (userId, entry) => {
-      const current = get(userId);
+      const arrived = clock.now();
+      let current = entries.get(userId);
+      if (current !== undefined && arrived >= current.deadline) {
+        drop(userId);
+        current = undefined;
+      }
       if (current !== undefined && current.passwordVersion > entry.passwordVersion) return false;
       if (current === undefined && entries.size >= max) return false;
       // A login after the binding already happened in this window: a password change right after it keeps the login's reach (R3).
       const moment = current?.moment === 'portal-login' && current.passwordVersion <= entry.passwordVersion ? 'portal-login' : entry.moment;
-      drop(userId);
-      const arrived = clock.now();
+      if (current !== undefined) clearTimeout(current.timer);
       const deadline = arrived + holdMs;
-      entries.set(userId, { ...entry, moment, deadline, arrived, timer: expireAt(userId, deadline) });
+      entries.set(userId, {
+        secret: entry.secret,
+        passwordVersion: entry.passwordVersion,
+        moment,
+        ...(entry.correlationId === undefined ? {} : { correlationId: entry.correlationId }),
+        deadline,
+        arrived,
+        timer: expireAt(userId, deadline),
+      });
       return true;
     },
     get,

@@ -22,3 +22,30 @@ export const appendArgs = (events: ReadonlyArray<EventToAppend>): [string[], str
   events.map((e) => serialise(e.data, 'data')),
   events.map((e) => serialise(e.metadata ?? {}, 'metadata')),
 ];
+
+/** One event as `append_event` takes it (id, type, data, metadata): no arrays to build or parse. */
+export const appendOneArgs = (event: EventToAppend): [string, string, string, string] => [
+  event.id,
+  event.type,
+  serialise(event.data, 'data'),
+  serialise(event.metadata ?? {}, 'metadata'),
+];
+
+/** `append_events`' result row. */
+export interface AppendRow {
+  readonly outcome: string;
+  readonly version: string | null;
+  readonly tx: string | null;
+  readonly last_position: string | null;
+}
+
+/** `append_event`'s text ('ok <version> <tx> <position>', 'conflict <version|none>', 'duplicate') as `append_events`' row. */
+export const appendOneRow = (r: string): AppendRow => {
+  const [outcome = '', version, tx, position] = r.split(' ');
+  return {
+    outcome,
+    version: version === undefined || version === 'none' ? null : version,
+    tx: tx ?? null,
+    last_position: position ?? null,
+  };
+};

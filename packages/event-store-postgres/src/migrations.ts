@@ -151,4 +151,53 @@ export const migrations: ReadonlyArray<(s: string, appendLockKey: number) => str
         SELECT 'ok'::text, v_version, pg_current_xact_id()::text, max(inserted.global_position) FROM inserted;
     END
     $fn$;`,
+  // One event, the common case (a login, each outcome a settle records): the same guarantees as
+  // append_events (refuses a transaction that wrote before it, takes the append lock before its first
+  // write, version guard on the streams row, one INSERT firing the wake-up trigger) with scalar
+  // arguments and one text value back ('ok <version> <tx> <position>', 'conflict <version>' or
+  // 'duplicate'), called in the select list: no arrays, no unnest, no function scan. The idempotency
+  // probe runs only when the guard refuses: a retried event whose guard still passes (expected any /
+  // stream-exists / an unmoved exact version) hits events_event_id_key, which the adapter reads as a
+  // duplicate.
+  (s, key) => `
+    CREATE FUNCTION ${s}.append_event(
+      p_stream text, p_expected bigint, p_id text, p_type text, p_data json, p_metadata json
+    ) RETURNS text LANGUAGE plpgsql AS $fn$
+    DECLARE
+      v_version bigint;
+      v_position bigint;
+    BEGIN
+      IF pg_current_xact_id_if_assigned() IS NOT NULL THEN
+        RAISE EXCEPTION 'append_event must run before any other write of its transaction'
+          USING ERRCODE = '25001', HINT = 'Append in a transaction of its own (the adapter''s appendToStream does).';
+      END IF;
+      PERFORM pg_advisory_xact_lock_shared(${String(APPEND_LOCK_CLASS)}, ${String(key)});
+      IF p_expected = -3 THEN
+        INSERT INTO ${s}.streams AS st (stream_id, version) VALUES (p_stream, 0)
+          ON CONFLICT (stream_id) DO UPDATE SET version = st.version + 1
+          RETURNING st.version INTO v_version;
+      ELSIF p_expected = -1 THEN
+        INSERT INTO ${s}.streams AS st (stream_id, version) VALUES (p_stream, 0)
+          ON CONFLICT (stream_id) DO NOTHING
+          RETURNING st.version INTO v_version;
+      ELSIF p_expected = -2 THEN
+        UPDATE ${s}.streams st SET version = st.version + 1 WHERE st.stream_id = p_stream
+          RETURNING st.version INTO v_version;
+      ELSE
+        UPDATE ${s}.streams st SET version = st.version + 1 WHERE st.stream_id = p_stream AND st.version = p_expected
+          RETURNING st.version INTO v_version;
+      END IF;
+      IF v_version IS NULL THEN
+        IF EXISTS (SELECT 1 FROM ${s}.events e WHERE e.event_id = p_id) THEN
+          RETURN 'duplicate';
+        END IF;
+        SELECT st.version INTO v_version FROM ${s}.streams st WHERE st.stream_id = p_stream;
+        RETURN 'conflict ' || coalesce(v_version::text, 'none');
+      END IF;
+      INSERT INTO ${s}.events (stream_id, revision, event_id, type, data, metadata)
+        VALUES (p_stream, v_version, p_id, p_type, p_data, p_metadata)
+        RETURNING global_position INTO v_position;
+      RETURN 'ok ' || v_version || ' ' || pg_current_xact_id() || ' ' || v_position;
+    END
+    $fn$;`,
 ];

@@ -17,7 +17,7 @@ import {
   type StoredRow,
   type StoreUnavailable,
 } from '@takeover/event-store';
-import { appendArgs, expectedCode } from './append.js';
+import { appendArgs, appendOneArgs, appendOneRow, expectedCode, type AppendRow } from './append.js';
 import { fromCheckpoint, toCheckpoint } from './checkpoint.js';
 import { migrate } from './migrate.js';
 import { wakeUps } from './wakeUps.js';
@@ -53,13 +53,6 @@ const attempt =
       return E.left(storeUnavailable(describeCause(e)));
     }
   };
-
-interface AppendRow {
-  outcome: string;
-  version: string | null;
-  tx: string | null;
-  last_position: string | null;
-}
 
 const toStored = (r: EventRow): StoredRow => ({
   id: r.event_id,
@@ -128,9 +121,15 @@ const build = async (pool: Pool, schema: string, ownsPool: boolean, listen: bool
     }
     let row: AppendRow | undefined;
     try {
-      ({
-        rows: [row],
-      } = await pool.query<AppendRow>(st.append([streamId, expectedCode(expected), ...appendArgs(events)])));
+      const one = events.length === 1 ? events[0] : undefined;
+      if (one !== undefined) {
+        const { rows } = await pool.query<{ r: string }>(st.appendOne([streamId, expectedCode(expected), ...appendOneArgs(one)]));
+        row = rows[0] === undefined ? undefined : appendOneRow(rows[0].r);
+      } else {
+        ({
+          rows: [row],
+        } = await pool.query<AppendRow>(st.append([streamId, expectedCode(expected), ...appendArgs(events)])));
+      }
     } catch (e) {
       if ((e as { constraint?: unknown }).constraint !== 'events_event_id_key') throw e;
       row = { outcome: 'duplicate', version: null, tx: null, last_position: null };

@@ -54,6 +54,8 @@ export const statements = (schema: string, q: string) => {
       `SELECT outcome, version::text AS version, tx, last_position::text AS last_position
       FROM ${q}.append_events($1, $2, $3::text[], $4::text[], $5::json[], $6::json[])`,
     ),
+    // One event (migration 4): scalar arguments, one text value (`appendOneRow` reads it).
+    appendOne: named('append_one', `SELECT ${q}.append_event($1, $2, $3, $4, $5::json, $6::json) AS r`),
     version: named('version', `SELECT version::text AS version FROM ${q}.streams WHERE stream_id = $1`),
     byIds: named(
       'by_ids',

@@ -106,6 +106,66 @@ describe('PostgreSQL adapter', () => {
     }
   });
 
+  it('appends one event through append_event: a retry is stored once under every expectation, and a transaction that wrote first is refused', async () => {
+    const schema = fresh();
+    const other = fresh();
+    const r = await createPostgresEventStore({ pool, schema, wakeUps: false })();
+    if (r._tag === 'Left') throw new Error(r.left.message);
+    const store = r.right;
+    const sent: string[] = [];
+    const spy = new Proxy(pool, {
+      get: (target, key, receiver) => {
+        if (key !== 'query') return Reflect.get(target, key, receiver) as unknown;
+        return (config: unknown, ...rest: unknown[]) => {
+          if (typeof config === 'object' && config !== null && 'text' in config) sent.push(String(config.text));
+          return (target.query as (...a: unknown[]) => unknown).call(target, config, ...rest);
+        };
+      },
+    });
+    const spied = await createPostgresEventStore({ pool: spy, schema, wakeUps: false })();
+    if (spied._tag === 'Left') throw new Error(spied.left.message);
+    sent.length = 0;
+    const e0 = { id: 'one-0', type: 'T', data: { n: 0 } };
+    const first = await spied.right.appendToStream('s-1', [e0], { expectedVersion: 'no-stream' })();
+    expect(first).toMatchObject({ _tag: 'Right', right: { nextExpectedVersion: 0 } });
+    expect(sent.filter((t) => t.includes('.append_event(')).length).toBe(1);
+    expect(sent.some((t) => t.includes('.append_events('))).toBe(false);
+    // The same event again: refused by the guard (probe finds it) or passing it (the unique index finds it).
+    for (const expectedVersion of ['no-stream', 0, 'stream-exists', 'any'] as const) {
+      expect(await store.appendToStream('s-1', [e0], { expectedVersion })()).toEqual(first);
+    }
+    const e1 = { id: 'one-1', type: 'T', data: { n: 1 } };
+    const second = await store.appendToStream('s-1', [e1], { expectedVersion: 0 })();
+    expect(second).toMatchObject({ _tag: 'Right', right: { nextExpectedVersion: 1 } });
+    expect(await store.appendToStream('s-1', [e1], { expectedVersion: 0 })()).toEqual(second);
+    expect(await store.appendToStream('s-1', [{ id: 'one-2', type: 'T', data: {} }], { expectedVersion: 0 })()).toMatchObject({
+      _tag: 'Left',
+      left: { _tag: 'VersionConflict', actual: 1 },
+    });
+    const stored = await store.readStream('s-1')();
+    expect(stored._tag === 'Right' ? stored.right.map((e) => [e.id, e.revision]) : stored).toEqual([
+      ['one-0', 0],
+      ['one-1', 1],
+    ]);
+    const { rows } = await pool.query<{ version: string }>(
+      `SELECT version::text AS version FROM "${schema}".streams WHERE stream_id = 's-1'`,
+    );
+    expect(rows).toEqual([{ version: '1' }]);
+    await pool.query(`CREATE SCHEMA "${other}"; CREATE TABLE "${other}".t (x int)`);
+    const appender = await pool.connect();
+    try {
+      await appender.query('BEGIN');
+      await appender.query(`INSERT INTO "${other}".t VALUES (1)`);
+      await expect(appender.query(`SELECT * FROM "${schema}".append_event('s-2', -3, 'e-x', 'T', '{}'::json, '{}'::json)`)).rejects.toThrow(
+        'append_event must run before any other write of its transaction',
+      );
+      await appender.query('ROLLBACK');
+    } finally {
+      await appender.query('ROLLBACK').catch(() => undefined);
+      appender.release();
+    }
+  });
+
   it("commits a projection state and its checkpoint in the caller's transaction", async () => {
     const schema = fresh();
     const r = await createPostgresEventStore({ pool, schema })();
