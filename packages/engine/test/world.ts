@@ -21,7 +21,16 @@ export const admin = { role: 'admin' as const, id: 'admin-1' };
 
 let n = 0;
 const next = (p: string) => commandId(`${p}-${++n}`);
-const now = () => isoTime(new Date().toISOString());
+let last = 0;
+/**
+ * The current time, strictly later than the previous command's: two commands built in one
+ * millisecond are two moments. The decider takes a login stamped with the very time of the last one
+ * for its retry (it appends nothing), so on a fast run two distinct logins of a test would be one.
+ */
+const now = () => {
+  last = Math.max(Date.now(), last + 1);
+  return isoTime(new Date(last).toISOString());
+};
 
 export interface CapturedLogger extends ConnectorLogger {
   readonly lines: () => ReadonlyArray<string>;
@@ -157,7 +166,7 @@ export const activeAdaBound = async (
   return { ext, u };
 };
 
-/** Command builders: fresh ids, the current time. */
+/** Command builders: fresh ids, the current time (strictly increasing: see `now`). */
 export const cmd = {
   createActive: (u: UserId, attributes: UserAttributes, password?: string): UserCommand => ({
     type: 'CreateUser',

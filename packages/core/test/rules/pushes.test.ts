@@ -31,6 +31,12 @@ describe('R3: no password goes to a directory before the first portal login afte
       .when(c.login(3))
       .then([{ type: 'PortalLogin', data: { userId: U, at: t(3) } }]);
   });
+
+  test('a login stamped with the very time of the last one is taken for its retry: nothing more is recorded (hosts and tests stamp distinct logins at distinct times)', () => {
+    given(more(bound(), c.login(3)), ctx)
+      .when(c.login(3))
+      .then([]);
+  });
 });
 
 describe('R4: after takeover, a change makes a push owed, carried out at the next login or portal password change', () => {
