@@ -26,10 +26,15 @@ let last = 0;
  * The current time, strictly later than the previous command's: two commands built in one
  * millisecond are two moments. The decider takes a login stamped with the very time of the last one
  * for its retry (it appends nothing), so on a fast run two distinct logins of a test would be one.
+ * It waits for the clock's next millisecond (at most one) rather than running ahead of it: a time
+ * ahead of the directories' clocks (a link dated after the password set that followed it) would
+ * make R17's "did it land" check answer no.
  */
 const now = () => {
-  last = Math.max(Date.now(), last + 1);
-  return isoTime(new Date(last).toISOString());
+  let t = Date.now();
+  while (t <= last) t = Date.now();
+  last = t;
+  return isoTime(new Date(t).toISOString());
 };
 
 export interface CapturedLogger extends ConnectorLogger {
