@@ -21,7 +21,20 @@ export const admin = { role: 'admin' as const, id: 'admin-1' };
 
 let n = 0;
 const next = (p: string) => commandId(`${p}-${++n}`);
-const now = () => isoTime(new Date().toISOString());
+let last = 0;
+/**
+ * The current time, strictly later than the previous command's: two commands built in one
+ * millisecond are two moments, so tests can tell commands apart by their times (the core itself
+ * tells a retried command by its id, not its time). It waits for the clock's next millisecond (at most one) rather than running ahead of it: a time
+ * ahead of the directories' clocks (a link dated after the password set that followed it) would
+ * make R17's "did it land" check answer no.
+ */
+const now = () => {
+  let t = Date.now();
+  while (t <= last) t = Date.now();
+  last = t;
+  return isoTime(new Date(t).toISOString());
+};
 
 export interface CapturedLogger extends ConnectorLogger {
   readonly lines: () => ReadonlyArray<string>;
@@ -157,7 +170,7 @@ export const activeAdaBound = async (
   return { ext, u };
 };
 
-/** Command builders: fresh ids, the current time. */
+/** Command builders: fresh ids, the current time (strictly increasing: see `now`). */
 export const cmd = {
   createActive: (u: UserId, attributes: UserAttributes, password?: string): UserCommand => ({
     type: 'CreateUser',

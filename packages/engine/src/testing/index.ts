@@ -2,7 +2,7 @@ export { manualIds } from './ids.js';
 export { faultyConnector } from './faulty.js';
 export type { FaultyConnector } from './faulty.js';
 export { countingStore } from './counting.js';
-export type { CountingStore, StoreCounts } from './counting.js';
+export type { CountingStore, StoreCall, StoreCounts } from './counting.js';
 export { userListContract } from './userListContract.js';
 export type { UserListSubject, UserListContractOptions } from './userListContract.js';
 export { readSideContract, readSideFixture } from './readSideContract.js';
