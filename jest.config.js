@@ -18,7 +18,10 @@ const shared = {
 };
 
 module.exports = {
-  testTimeout: 30_000,
+  // A bound against a test or hook that hangs, never a measure of speed: every wait in the tests is on a
+  // condition. Generous, because CI machines are shared: at load 15 on two cores, starting two
+  // emulators and a PostgreSQL schema in a beforeEach took more than 30 s.
+  testTimeout: 120_000,
   reporters: ['default', '<rootDir>/scripts/jest-summary.cjs'],
   projects: [
     {
