@@ -29,19 +29,27 @@ export interface EventRow {
  *
  * Both locks are read in one `pg_locks` scan, which sees the main lock table in one consistent view,
  * and PostgreSQL releases a transaction's advisory locks after the lock on its own id: a transaction
- * seen holding its id without the append lock never held it.
+ * seen holding its id without the append lock never held it. The two rows are matched by the
+ * backend's `pid`, not by `virtualtransaction`: while a transaction commits, pg_locks may already show
+ * its advisory lock under the backend's next local id (`11/0`) and its id's lock under the old one
+ * (`11/32937`); matched by that column, an appender in the middle of its commit was taken for one
+ * that never appends, and a reader passed over its event for good (seen under load: the
+ * global-order contract lost one event in a few thousand). Only the holder's own lock on its id
+ * counts (granted, `ExclusiveLock`): a transaction waiting on another's id (a row it wants to change)
+ * shows a `ShareLock` row with that id, which says nothing about the holder. A prepared transaction
+ * (no `pid`) is held back.
  */
 const horizon = (q: string, schema: string): string => `least(pg_snapshot_xmax(pg_current_snapshot()), (
         WITH l AS MATERIALIZED (
-          SELECT locktype, transactionid, virtualtransaction FROM pg_locks
+          SELECT locktype, transactionid, pid, granted, mode FROM pg_locks
           WHERE locktype = 'transactionid'
             OR (locktype = 'advisory' AND classid = ${String(APPEND_LOCK_CLASS)} AND objid = ${String(appendLockKey(schema))} AND objsubid = 2
               AND database = (SELECT d.oid FROM pg_database d WHERE d.datname = current_database())))
         SELECT min(x.x) FROM pg_snapshot_xip(pg_current_snapshot()) AS x(x)
         WHERE NOT EXISTS (
           SELECT 1 FROM l t
-          WHERE t.locktype = 'transactionid' AND t.transactionid = x.x::xid
-            AND NOT EXISTS (SELECT 1 FROM l a WHERE a.locktype = 'advisory' AND a.virtualtransaction = t.virtualtransaction))))`;
+          WHERE t.locktype = 'transactionid' AND t.transactionid = x.x::xid AND t.granted AND t.mode = 'ExclusiveLock' AND t.pid IS NOT NULL
+            AND NOT EXISTS (SELECT 1 FROM l a WHERE a.locktype = 'advisory' AND a.pid = t.pid))))`;
 
 /** Named (server-side prepared) statements of one schema. */
 export const statements = (schema: string, q: string) => {

@@ -106,6 +106,52 @@ describe('PostgreSQL adapter', () => {
     }
   });
 
+  it('an open append still holds the global order back while another transaction waits on it (a waiter is not the appender)', async () => {
+    const schema = fresh();
+    const r = await createPostgresEventStore({ pool, schema, wakeUps: false })();
+    if (r._tag === 'Left') throw new Error(r.left.message);
+    const store = r.right;
+    const ids = async () => {
+      const page = await store.readAll({ after: Checkpoint.start, maxCount: 100 })();
+      if (page._tag === 'Left') throw new Error(page.left.message);
+      return page.right.events.map((e) => e.id);
+    };
+    const appender = await pool.connect();
+    const waiter = await pool.connect();
+    let waiting: Promise<unknown> | undefined;
+    try {
+      expect((await store.appendToStream('s-1', [{ id: 'e0', type: 'T', data: {} }])())._tag).toBe('Right');
+      await appender.query('BEGIN');
+      await appender.query(`SELECT "${schema}".append_event('s-1', -3, 'e1', 'T', '{}'::json, '{}'::json)`);
+      // A transaction that does not append (no append lock) and waits on the appender's id: it wants
+      // the streams row the append changed. pg_locks then shows two rows with the appender's id.
+      await waiter.query('BEGIN');
+      const waiterPid = (await waiter.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid;
+      waiting = waiter.query(`UPDATE "${schema}".streams SET version = version WHERE stream_id = 's-1'`);
+      // Until the waiter is seen waiting on a transaction id (a condition, not a time).
+      for (;;) {
+        const { rows } = await pool.query<{ n: string }>(
+          `SELECT count(*)::text AS n FROM pg_locks WHERE locktype = 'transactionid' AND NOT granted AND pid = $1`,
+          [waiterPid],
+        );
+        if (rows[0]?.n === '1') break;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      expect((await store.appendToStream('s-2', [{ id: 'e2', type: 'T', data: {} }])())._tag).toBe('Right');
+      expect(await ids()).toEqual(['e0']); // e2 committed after the open e1: held back, not read past e1
+      await appender.query('COMMIT');
+      await waiting;
+      await waiter.query('COMMIT');
+      expect(await ids()).toEqual(['e0', 'e1', 'e2']);
+    } finally {
+      await appender.query('ROLLBACK').catch(() => undefined);
+      await waiting?.catch(() => undefined);
+      await waiter.query('ROLLBACK').catch(() => undefined);
+      appender.release();
+      waiter.release();
+    }
+  });
+
   it('appends one event through append_event: a retry is stored once under every expectation, and a transaction that wrote first is refused', async () => {
     const schema = fresh();
     const other = fresh();
