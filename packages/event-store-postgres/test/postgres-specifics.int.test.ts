@@ -16,6 +16,20 @@ afterAll(async () => {
   await pool.end();
 });
 
+/** A store on a fresh schema (no wake-ups), and the ids its global order gives from the start. */
+const globalOrderOnFreshSchema = async () => {
+  const schema = fresh();
+  const r = await createPostgresEventStore({ pool, schema, wakeUps: false })();
+  if (r._tag === 'Left') throw new Error(r.left.message);
+  const store = r.right;
+  const ids = async () => {
+    const page = await store.readAll({ after: Checkpoint.start, maxCount: 100 })();
+    if (page._tag === 'Left') throw new Error(page.left.message);
+    return page.right.events.map((e) => e.id);
+  };
+  return { store, schema, ids };
+};
+
 describe('PostgreSQL adapter', () => {
   it('migrates one schema from several processes at once, applying each version once', async () => {
     const schema = fresh();
@@ -63,16 +77,8 @@ describe('PostgreSQL adapter', () => {
   });
 
   it('an open transaction that cannot append here holds the global order back no more; one that appends still does', async () => {
-    const schema = fresh();
+    const { store, schema, ids } = await globalOrderOnFreshSchema();
     const other = fresh();
-    const r = await createPostgresEventStore({ pool, schema, wakeUps: false })();
-    if (r._tag === 'Left') throw new Error(r.left.message);
-    const store = r.right;
-    const ids = async () => {
-      const page = await store.readAll({ after: Checkpoint.start, maxCount: 100 })();
-      if (page._tag === 'Left') throw new Error(page.left.message);
-      return page.right.events.map((e) => e.id);
-    };
     await pool.query(`CREATE SCHEMA "${other}"; CREATE TABLE "${other}".t (x int)`);
     // Another application's transaction (another schema), with a transaction id, left open.
     const unrelated = await pool.connect();
@@ -107,15 +113,7 @@ describe('PostgreSQL adapter', () => {
   });
 
   it('an open append still holds the global order back while another transaction waits on it (a waiter is not the appender)', async () => {
-    const schema = fresh();
-    const r = await createPostgresEventStore({ pool, schema, wakeUps: false })();
-    if (r._tag === 'Left') throw new Error(r.left.message);
-    const store = r.right;
-    const ids = async () => {
-      const page = await store.readAll({ after: Checkpoint.start, maxCount: 100 })();
-      if (page._tag === 'Left') throw new Error(page.left.message);
-      return page.right.events.map((e) => e.id);
-    };
+    const { store, schema, ids } = await globalOrderOnFreshSchema();
     const appender = await pool.connect();
     const waiter = await pool.connect();
     let waiting: Promise<unknown> | undefined;
