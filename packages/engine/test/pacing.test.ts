@@ -132,10 +132,11 @@ describe('the pacer keeps its schedule', () => {
   afterEach(() => {
     jest.useRealTimers();
   });
+  // These tests are about the schedule, so the first call does not run alone (its own tests below).
   const setUp = () => {
     let t = 1_000_000;
     const clock = { now: () => t };
-    const p = pacer({ ratePerSecond: 10, maxInFlight: 10 }, clock);
+    const p = pacer({ ratePerSecond: 10, maxInFlight: 10, firstCallAlone: false }, clock);
     const started: string[] = [];
     const task = (name: string) => () => {
       started.push(name);
@@ -176,7 +177,7 @@ describe('the pacer keeps its schedule', () => {
     let t = 1_000_000;
     const clock = { now: () => t };
     const started: number[] = [];
-    const p = pacer({ ratePerSecond: 10, maxInFlight: 100, catchUpMs: 1_000 }, clock);
+    const p = pacer({ ratePerSecond: 10, maxInFlight: 100, catchUpMs: 1_000, firstCallAlone: false }, clock);
     for (let i = 0; i < 60; i++)
       void p.schedule(() => {
         started.push(i);
@@ -197,7 +198,7 @@ describe('the pacer keeps its schedule', () => {
     advance(1_000);
     expect(started).toHaveLength(21 + 11 + 10);
     // The same stall with the default (100 ms) makes up one slot of it.
-    const q = pacer({ ratePerSecond: 10, maxInFlight: 100 }, clock);
+    const q = pacer({ ratePerSecond: 10, maxInFlight: 100, firstCallAlone: false }, clock);
     const qStarted: number[] = [];
     for (let i = 0; i < 40; i++)
       void q.schedule(() => {
@@ -215,10 +216,128 @@ describe('the pacer keeps its schedule', () => {
   });
 });
 
-describe('the pacer in front of a shared budget', () => {
-  const directory = 'dir' as DirectoryId;
-  const logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+describe('a cold instance: the first call to a directory runs alone', () => {
+  // The connector's first call fetches its access token (and opens the connection); the calls behind
+  // it wait on that token. Modelled here: a call "arrives" at the directory once the token is there.
+  // In the shared-quota bench, the Graph calls of the first nine slots arrived together when the
+  // token came, ~1 s after the first slot, and a one-second bucket of 10 was down to 1.3.
+  const world = () => {
+    let t = 1_000_000;
+    let tokenAt: number | undefined;
+    const tokenWaiters: Array<() => void> = [];
+    const arrivals: number[] = [];
+    const call = async (): Promise<string> => {
+      if (tokenAt === undefined) await new Promise<void>((resolve) => tokenWaiters.push(resolve));
+      arrivals.push(t);
+      return 'ok';
+    };
+    const advance = async (ms: number) => {
+      await jest.advanceTimersByTimeAsync(0);
+      for (let i = 0; i < ms; i++) {
+        t += 1;
+        await jest.advanceTimersByTimeAsync(1);
+      }
+    };
+    const tokenArrives = async () => {
+      tokenAt = t;
+      for (const w of tokenWaiters.splice(0)) w();
+      await advance(0);
+    };
+    return { clock: { now: () => t }, call, advance, tokenArrives, arrivals };
+  };
+  /** Calls a directory's one-second bucket of 10 (refilled at 10/s, as the emulators count Graph's writes in the bench) refuses. */
+  const refusedByBucket = (arrivals: number[]): number => {
+    let tokens = 10;
+    let at = arrivals[0] ?? 0;
+    let refused = 0;
+    for (const a of arrivals) {
+      tokens = Math.min(10, tokens + ((a - at) * 10) / 1000);
+      at = a;
+      if (tokens >= 1) tokens -= 1;
+      else refused += 1;
+    }
+    return refused;
+  };
 
+  beforeEach(() => {
+    jest.useFakeTimers();
+  });
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  test('in-process pacer: nothing else starts until the first call has ended; without it, the slots that passed meanwhile arrive at once', async () => {
+    for (const firstCallAlone of [true, false]) {
+      const w = world();
+      const p = pacer({ ratePerSecond: 9, maxInFlight: 16, firstCallAlone }, w.clock);
+      const done = Promise.all(Array.from({ length: 20 }, () => p.schedule(w.call)));
+      await w.advance(1_500); // the token takes a second and a half
+      if (firstCallAlone) expect(p.state().inFlight).toBe(1);
+      else expect(p.state().inFlight).toBeGreaterThan(10);
+      await w.tokenArrives();
+      await w.advance(3_000);
+      await done;
+      expect(w.arrivals).toHaveLength(20);
+      // Alone: the first call, then a tenth of a second's catch-up (one slot), then 9/s. Not alone:
+      // the slots of a second and a half at once, more than the bucket holds.
+      if (firstCallAlone) expect(refusedByBucket(w.arrivals)).toBe(0);
+      else expect(refusedByBucket(w.arrivals)).toBeGreaterThan(0);
+    }
+  });
+
+  test('in front of a shared budget: no slot is reserved beside the first call, so none passes while it waits for its token', async () => {
+    for (const firstCallAlone of [true, false]) {
+      const w = world();
+      // The budget's schedule: one slot every 111 ms (9/s), catching up 100 ms at most, as the PostgreSQL budget does.
+      let nextSlot = 0;
+      let reservations = 0;
+      const budget: SharedBudget = {
+        reserve: () => {
+          reservations += 1;
+          const now = w.clock.now();
+          const at = Math.max(nextSlot, now - 100);
+          nextSlot = at + 1000 / 9;
+          return Promise.resolve({ waitMs: Math.max(0, at - now), ratePerSecond: 9 });
+        },
+        throttled: () => Promise.resolve(),
+      };
+      const p = sharedPacer(directory, { ratePerSecond: 9, maxInFlight: 16, firstCallAlone }, budget, w.clock, logger);
+      const done = Promise.all(Array.from({ length: 20 }, () => p.schedule(w.call)));
+      await w.advance(1_500);
+      if (firstCallAlone) expect([p.state().inFlight, reservations]).toEqual([1, 1]);
+      else expect(p.state().inFlight).toBeGreaterThan(10);
+      await w.tokenArrives();
+      await w.advance(3_000);
+      await done;
+      expect(w.arrivals).toHaveLength(20);
+      if (firstCallAlone) expect(refusedByBucket(w.arrivals)).toBe(0);
+      else expect(refusedByBucket(w.arrivals)).toBeGreaterThan(0);
+    }
+  });
+});
+
+test('a first call that fails warms the pacer too (its token or connection is settled either way)', async () => {
+  const p = pacer({ ratePerSecond: 1000, maxInFlight: 4 }, systemClock);
+  await expect(p.schedule(() => Promise.reject(new Error('refused')))).rejects.toThrow('refused');
+  let inFlight = 0;
+  let peak = 0;
+  await Promise.all(
+    Array.from({ length: 8 }, () =>
+      p.schedule(async () => {
+        inFlight += 1;
+        peak = Math.max(peak, inFlight);
+        await new Promise((r) => setTimeout(r, 5));
+        inFlight -= 1;
+      }),
+    ),
+  );
+  expect(peak).toBe(4);
+});
+
+const directory = 'dir' as DirectoryId;
+const logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+
+describe('the pacer in front of a shared budget', () => {
   test('the next slot is asked for while the current one is waited out: two held at most, never more than requests waiting, no call before its slot', async () => {
     jest.useFakeTimers();
     try {

@@ -2,7 +2,7 @@ import type { DirectoryId } from '@takeover/core';
 import type { ConnectorLogger } from '@takeover/connector-kit';
 import type { Clock } from '../ports.js';
 import type { Pacer, Waiting } from './pacer.js';
-import { enqueue } from './pacer.js';
+import { coldLimit, enqueue } from './pacer.js';
 import type { PacingOptions } from './quotas.js';
 
 /** One slot granted by a shared budget: wait `waitMs` (from when the answer arrived), then call. */
@@ -57,6 +57,8 @@ export const sharedPacer = (
   onDepth: (depth: number) => void = () => undefined,
 ): Pacer => {
   let inFlight = 0;
+  /** A call to the directory has ended here (see `coldLimit`): until then, one call and no slot held beside it. */
+  let warm = false;
   /** A reservation is being asked for (at most one round trip at a time). */
   let asking = false;
   /** Slots granted (or being asked for) and not yet come round. */
@@ -113,7 +115,7 @@ export const sharedPacer = (
     if (asking) return;
     dropAnswered();
     // Another slot only for a request that no slot held is already meant for, and within maxInFlight.
-    if (waiting.length <= held || inFlight + held >= options.maxInFlight || held >= RESERVED_AHEAD) return;
+    if (waiting.length <= held || inFlight + held >= coldLimit(options, warm) || held >= RESERVED_AHEAD) return;
     asking = true;
     held += 1;
     void reserve().then(async (slot) => {
@@ -131,6 +133,7 @@ export const sharedPacer = (
     schedule: <A>(task: () => Promise<A>, unlessNow?: () => A | undefined) => {
       const result = enqueue(waiting, task, unlessNow, () => {
         inFlight -= 1;
+        warm = true;
         pump();
       });
       onDepth(waiting.length);

@@ -13,6 +13,14 @@ export interface PacingOptions {
    * quota with the 10 % margin; a quota counted over a longer window tolerates more (see `knownQuotas`).
    */
   readonly catchUpMs?: number;
+  /**
+   * The first call to the directory on this instance runs alone (default true): until it has ended,
+   * no other starts and, in front of a shared budget, no slot is reserved. That call pays for what
+   * a cold instance lacks (the connector's access token, the TLS connection); the requests behind it
+   * would otherwise start in their slots, wait on the same token, and reach the directory together,
+   * a burst a one-second quota bucket refuses.
+   */
+  readonly firstCallAlone?: boolean;
 }
 
 /**
