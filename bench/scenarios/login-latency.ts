@@ -30,6 +30,11 @@ const run6 = async (ctx: BenchContext): Promise<ScenarioResult> => {
   const logins = ctx.sized(FULL_LOGINS, 100);
   const warmUp = Math.max(20, Math.round(logins / 20));
   const users = Math.max(10, Math.ceil(logins / LOGINS_PER_USER));
+  // The engine's user cache holds twice the measured users; the uncached logins cycle through four
+  // times as many others, so each of theirs finds its user evicted (least recently used) and reads
+  // the stream first, while the measured users, seen every `users` logins, stay cached.
+  const cachedUsers = 2 * users;
+  const coldUsers = 4 * users;
   const schema = `bench_login_${process.pid}_${Date.now().toString(36)}`;
   const pool = new pg.Pool({ host: ctx.pg.host, user: ctx.pg.user, database: ctx.pg.database, port: ctx.pg.port, max: 4 });
   const google = inMemoryDirectory({ emailDomain: 'example.com' });
@@ -38,9 +43,19 @@ const run6 = async (ctx: BenchContext): Promise<ScenarioResult> => {
     const created = await createPostgresEventStore({ pool, schema })();
     if (E.isLeft(created)) throw new Error(`login-latency: cannot open the PostgreSQL store (${created.left._tag})`);
     const store = created.right;
+    // Counts the user-stream reads, to show which logins read and which did not.
+    let userReads = 0;
+    const counted: typeof store = {
+      ...store,
+      readStream: (streamId, options) => {
+        if (streamId.startsWith('user-')) userReads += 1;
+        return store.readStream(streamId, options);
+      },
+    };
     const fast = { ratePerSecond: 10_000, maxInFlight: 8 };
     const engine = createEngine({
-      store,
+      store: counted,
+      cachedUsers,
       connectors: { [GOOGLE]: google.connector, [M365]: m365.connector },
       mailer: inMemoryOutbox(),
       mail: MAIL,
@@ -49,8 +64,12 @@ const run6 = async (ctx: BenchContext): Promise<ScenarioResult> => {
     try {
       await connectDirectories(engine);
       const ids: UserId[] = Array.from({ length: users }, (_, i) => userId(`lat${i}`));
-      ctx.log(`login-latency: ${users} users, ${logins} logins (+${warmUp} warm-up), schema ${schema}`);
-      await inBatches(ids, 4, async (u) => {
+      const coldIds: UserId[] = Array.from({ length: coldUsers }, (_, i) => userId(`cold${i}`));
+      ctx.log(
+        `login-latency: ${users} users, ${logins} logins (+${warmUp} warm-up), beside each an uncached login of one of ${coldUsers} others; cache of ${cachedUsers}; schema ${schema}`,
+      );
+      // The uncached users first, so the measured ones are the most recently used when the loop starts.
+      await inBatches([...coldIds, ...ids], 4, async (u) => {
         const attrs = { email: `${u}@example.com`, givenName: 'Lat', familyName: u };
         const g = await google.target.seedUser({ primaryEmail: attrs.email, givenName: 'Lat', familyName: u, password: 'Old-Password-1!' });
         const m = await m365.target.seedUser({
@@ -138,12 +157,24 @@ const run6 = async (ctx: BenchContext): Promise<ScenarioResult> => {
       const raw: number[] = [];
       const fn: number[] = [];
       const appends: number[] = [];
+      const uncached: number[] = [];
+      let oursReads = 0;
+      let uncachedReads = 0;
       for (let i = 0; i < warmUp + logins; i++) {
         const u = ids[i % users] as UserId;
+        const readsBefore = userReads;
         const t0 = process.hrtime.bigint();
         await run(engine, cmd.logIn(u, PASSWORD));
         const t1 = process.hrtime.bigint();
+        const readsOurs = userReads - readsBefore;
         await engine.whenSettled(u); // its pushes (in memory) finish before the next measurement
+        const c = coldIds[i % coldUsers] as UserId;
+        const readsBeforeCold = userReads;
+        const c0 = process.hrtime.bigint();
+        await run(engine, cmd.logIn(c, PASSWORD));
+        const c1 = process.hrtime.bigint();
+        const readsCold = userReads - readsBeforeCold;
+        await engine.whenSettled(c);
         const t2 = process.hrtime.bigint();
         await rawAppend(`raw-${i % users}`);
         const t3 = process.hrtime.bigint();
@@ -157,6 +188,9 @@ const run6 = async (ctx: BenchContext): Promise<ScenarioResult> => {
           raw.push(Number(t3 - t2) / 1e6);
           fn.push(Number(t4 - t3) / 1e6);
           appends.push(Number(t5 - t4) / 1e6);
+          uncached.push(Number(c1 - c0) / 1e6);
+          oursReads += readsOurs;
+          uncachedReads += readsCold;
         }
       }
       const [op50, op99, rp50, rp99, fp50, fp99] = [
@@ -168,6 +202,7 @@ const run6 = async (ctx: BenchContext): Promise<ScenarioResult> => {
         quantile(fn, 0.99),
       ];
       const sp50 = quantile(appends, 0.5);
+      const up50 = quantile(uncached, 0.5);
       const ratio99 = fp99 / op99;
       const ratio50 = fp50 / op50;
       const first = await store.readStream(userStream(ids[0] as UserId))();
@@ -178,13 +213,17 @@ const run6 = async (ctx: BenchContext): Promise<ScenarioResult> => {
           logins,
           warmUp,
           users,
+          cachedUsers,
+          uncachedUsers: coldUsers,
+          userReadsPerLogin: round(oursReads / logins, 3),
+          userReadsPerUncachedLogin: round(uncachedReads / logins, 3),
           loginsPerUser: round((warmUp + logins) / users, 1),
           userStreamEventsAtEnd: streamLength,
           store: 'PostgreSQL (one schema, pool of 4)',
           directories: 'in-memory (connector-kit), pushes awaited untimed between logins',
           concurrency: 1,
         },
-        baselineDescription: `Baseline (the ratio's): one append per login as one call of raw_append, a minimal PL/pgSQL function on the same server and tables doing the version guard (UPDATE streams SET version = version + 1 WHERE stream_id = $1 AND version = $2) and the INSERT: one round trip, prepared. Shown next to it as "${CLIENT_TX}": the same append as a client-side transaction, BEGIN; UPDATE …; INSERT the event; COMMIT (prepared statements, pooled client). Neither reads or decides. Ours: engine.execute(LogIn) on the engine that created the users: their states come from its user cache and the directories from its directory cache (no read), decide, append with the expected version (one round trip), fold the appended event.`,
+        baselineDescription: `Baseline (the ratio's): one append per login as one call of raw_append, a minimal PL/pgSQL function on the same server and tables doing the version guard (UPDATE streams SET version = version + 1 WHERE stream_id = $1 AND version = $2) and the INSERT: one round trip, prepared. Shown next to it as "${CLIENT_TX}": the same append as a client-side transaction, BEGIN; UPDATE …; INSERT the event; COMMIT (prepared statements, pooled client). Neither reads or decides. Ours: engine.execute(LogIn) on the engine that created the users: their states come from its user cache and the directories from its directory cache (no read), decide, append with the expected version (one round trip), fold the appended event. Beside each measured login, untimed in the ratio, a login of a user the cache no longer holds (figure "login p50, user not cached"): it reads the user's stream first (parameters: user-stream reads per login of each kind).`,
         figures: [
           {
             name: 'login p50',
@@ -217,6 +256,14 @@ const run6 = async (ctx: BenchContext): Promise<ScenarioResult> => {
             baseline: round(fp50, 3),
             ratio: round(fp50 / sp50, 3),
             note: "a component, no target: the store's append of one login-shaped event (appendToStream with the expected version: append_event, one round trip) ÷ the same server function; what login p50 adds beyond it is the engine's decide, fold, hold and scheduling",
+          },
+          {
+            name: 'login p50, user not cached',
+            unit: 'ms',
+            ours: round(up50, 3),
+            baseline: round(fp50, 3),
+            ratio: round(fp50 / up50, 3),
+            note: "no target: a login whose user the engine's cache (cachedUsers) no longer holds reads the user's stream (one round trip) before it decides and appends; a login storm's users are mostly such, each logging in once",
           },
         ],
         versions: versionsOf(['@takeover/engine', '@takeover/core', '@takeover/event-store-postgres', 'pg']),
