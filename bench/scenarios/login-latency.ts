@@ -160,21 +160,19 @@ const run6 = async (ctx: BenchContext): Promise<ScenarioResult> => {
       const uncached: number[] = [];
       let oursReads = 0;
       let uncachedReads = 0;
-      for (let i = 0; i < warmUp + logins; i++) {
-        const u = ids[i % users] as UserId;
+      /** One login, timed, with the user-stream reads it made; its pushes (in memory) finish, untimed, before the next measurement. */
+      const timedLogin = async (u: UserId): Promise<{ readonly ms: number; readonly reads: number }> => {
         const readsBefore = userReads;
         const t0 = process.hrtime.bigint();
         await run(engine, cmd.logIn(u, PASSWORD));
-        const t1 = process.hrtime.bigint();
-        const readsOurs = userReads - readsBefore;
-        await engine.whenSettled(u); // its pushes (in memory) finish before the next measurement
-        const c = coldIds[i % coldUsers] as UserId;
-        const readsBeforeCold = userReads;
-        const c0 = process.hrtime.bigint();
-        await run(engine, cmd.logIn(c, PASSWORD));
-        const c1 = process.hrtime.bigint();
-        const readsCold = userReads - readsBeforeCold;
-        await engine.whenSettled(c);
+        const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+        const reads = userReads - readsBefore;
+        await engine.whenSettled(u);
+        return { ms, reads };
+      };
+      for (let i = 0; i < warmUp + logins; i++) {
+        const cached = await timedLogin(ids[i % users] as UserId);
+        const cold = await timedLogin(coldIds[i % coldUsers] as UserId);
         const t2 = process.hrtime.bigint();
         await rawAppend(`raw-${i % users}`);
         const t3 = process.hrtime.bigint();
@@ -184,13 +182,13 @@ const run6 = async (ctx: BenchContext): Promise<ScenarioResult> => {
         const t5 = process.hrtime.bigint();
         if (i > 0 && i % 1000 === 0) ctx.log(`login-latency: ${i} of ${warmUp + logins} logins`);
         if (i >= warmUp) {
-          ours.push(Number(t1 - t0) / 1e6);
+          ours.push(cached.ms);
           raw.push(Number(t3 - t2) / 1e6);
           fn.push(Number(t4 - t3) / 1e6);
           appends.push(Number(t5 - t4) / 1e6);
-          uncached.push(Number(c1 - c0) / 1e6);
-          oursReads += readsOurs;
-          uncachedReads += readsCold;
+          uncached.push(cold.ms);
+          oursReads += cached.reads;
+          uncachedReads += cold.reads;
         }
       }
       const [op50, op99, rp50, rp99, fp50, fp99] = [
