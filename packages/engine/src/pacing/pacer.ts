@@ -33,11 +33,8 @@ export interface Pacer {
 export const CATCH_UP_MS = 100;
 
 /**
- * How many calls may be in flight: one until a first call to the directory has ended here (it
- * fetches the connector's token and opens the connection; calls started beside it would wait on
- * the same token and arrive together), then `maxInFlight`. Measured in the `shared-quota` bench:
- * the Graph calls of the first nine slots (141 ms … 1,030 ms after the start) reached the directory
- * together, 1,100–1,345 ms, and the one-second bucket was down to 1.3 of 10 requests a second later.
+ * How many calls may be in flight: one until a first call to the directory has ended here, then
+ * `maxInFlight` (why: `PacingOptions.firstCallAlone`; measured: docs/engine.md, Pacing).
  */
 export const coldLimit = (options: PacingOptions, warm: boolean): number =>
   warm || options.firstCallAlone === false ? options.maxInFlight : Math.min(1, options.maxInFlight);
