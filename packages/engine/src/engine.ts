@@ -190,7 +190,7 @@ export interface Engine {
    * through its pacer, from its saved cursor. What the periodic sweep runs.
    */
   readonly sweepExternalChanges: (directoryId?: DirectoryId) => Promise<ReadonlyArray<SweepReport>>;
-  /** Cancels the armed retries, waits for pending work, then forgets every held plaintext. */
+  /** Cancels the armed retries, waits for pending work, stops the directories' pacers, then forgets every held plaintext. */
   readonly close: () => Promise<void>;
 }
 
@@ -402,6 +402,8 @@ export const createEngine = (options: EngineOptions): Engine => {
       await sweeps.stop();
       scheduler.stop();
       await idle();
+      // A shared budget that became unreachable (its pool closed first) is asked no more.
+      for (const p of pacers.values()) p.close();
       hold.clear();
     },
   };

@@ -16,7 +16,7 @@ export { userStream, directoryStream, loadUser, loadDirectories, userEventDecode
 export type { Loaded } from './streams.js';
 export { noopMetrics, inMemoryMetrics } from './metrics.js';
 export type { EngineMetrics, InMemoryMetrics, PushOutcomeLabel } from './metrics.js';
-export { CATCH_UP_MS, pacer } from './pacing/pacer.js';
+export { CATCH_UP_MS, pacer, PacerClosed } from './pacing/pacer.js';
 export type { Pacer } from './pacing/pacer.js';
 export { sharedPacer, BUDGET_RETRY_MS } from './pacing/budget.js';
 export type { SharedBudget, BudgetSlot } from './pacing/budget.js';

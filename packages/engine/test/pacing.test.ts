@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { DirectoryId } from '@takeover/core';
 import type { Pacer, SharedBudget } from '@takeover/engine';
-import { knownQuotas, pacedCall, pacer, pacingFor, sharedPacer, systemClock } from '@takeover/engine';
+import { BUDGET_RETRY_MS, knownQuotas, pacedCall, pacer, PacerClosed, pacingFor, sharedPacer, systemClock } from '@takeover/engine';
 import type { ConnectorError } from '@takeover/connector-kit';
 
 test('known quotas: Google 40/s and Graph 20 writes/s, less a 10% margin; unknown kinds are cautious', () => {
@@ -460,4 +460,66 @@ describe('the pacer in front of a shared budget', () => {
     expect(throttles).toEqual([2_000]);
     expect(p.state().ratePerSecond).toBe(5);
   });
+
+  test('closed, it asks an unreachable budget no more: the waiting request is refused, no timer is left, and a request after close is refused at once', async () => {
+    // The leak this closes: a test ended its pool while a reservation was being retried, and the
+    // pacer asked the closed pool every second for ever, holding the process open after the run.
+    jest.useFakeTimers();
+    try {
+      let reservations = 0;
+      const budget: SharedBudget = {
+        reserve: () => {
+          reservations += 1;
+          return Promise.reject(new Error('Cannot use a pool after calling end on the pool'));
+        },
+        throttled: () => Promise.resolve(),
+      };
+      const p = sharedPacer(directory, { ratePerSecond: 10, maxInFlight: 2 }, budget, systemClock, logger);
+      let calls = 0;
+      const waiting = p.schedule(() => {
+        calls += 1;
+        return Promise.resolve('sent');
+      });
+      const superseded = p.schedule(
+        () => Promise.resolve('sent'),
+        () => 'superseded',
+      );
+      await jest.advanceTimersByTimeAsync(2 * BUDGET_RETRY_MS);
+      expect(reservations).toBe(3); // asked, then again after each retry wait
+      p.close();
+      await expect(waiting).rejects.toBeInstanceOf(PacerClosed);
+      await expect(superseded).resolves.toBe('superseded'); // answered by its unlessNow, as at the head of the queue
+      expect(jest.getTimerCount()).toBe(0);
+      await jest.advanceTimersByTimeAsync(10 * BUDGET_RETRY_MS);
+      expect({ calls, reservations, depth: p.depth() }).toEqual({ calls: 0, reservations: 3, depth: 0 });
+      await expect(p.schedule(() => Promise.resolve('late'))).rejects.toBeInstanceOf(PacerClosed);
+      expect(reservations).toBe(3);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+});
+
+test('the in-process pacer, closed: a request waiting for its slot is refused, its timer cleared, and nothing starts after', async () => {
+  jest.useFakeTimers();
+  try {
+    const p = pacer({ ratePerSecond: 1, maxInFlight: 4, firstCallAlone: false }, systemClock);
+    const started: string[] = [];
+    const task = (name: string) => () => {
+      started.push(name);
+      return Promise.resolve(name);
+    };
+    const first = p.schedule(task('first'));
+    const second = p.schedule(task('second')); // one second behind the first
+    await expect(first).resolves.toBe('first');
+    expect(jest.getTimerCount()).toBe(1);
+    p.close();
+    await expect(second).rejects.toBeInstanceOf(PacerClosed);
+    expect(jest.getTimerCount()).toBe(0);
+    await expect(p.schedule(task('late'))).rejects.toBeInstanceOf(PacerClosed);
+    await jest.advanceTimersByTimeAsync(5_000);
+    expect(started).toEqual(['first']);
+  } finally {
+    jest.useRealTimers();
+  }
 });

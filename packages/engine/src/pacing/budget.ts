@@ -2,7 +2,7 @@ import type { DirectoryId } from '@takeover/core';
 import type { ConnectorLogger } from '@takeover/connector-kit';
 import type { Clock } from '../ports.js';
 import type { Pacer, Waiting } from './pacer.js';
-import { coldLimit, enqueue } from './pacer.js';
+import { cancelWaiting, coldLimit, enqueue } from './pacer.js';
 import type { PacingOptions } from './quotas.js';
 
 /** One slot granted by a shared budget: wait `waitMs` (from when the answer arrived), then call. */
@@ -70,24 +70,33 @@ export const sharedPacer = (
   let interval = 1000 / options.ratePerSecond;
   let lastStart: number | undefined;
   const waiting: Waiting[] = [];
+  /** Closed: nothing starts, no slot is asked for, and the waits below are cleared. */
+  let closed = false;
+  const timers = new Map<NodeJS.Timeout, () => void>();
 
   const dropAnswered = (): void => {
     while (waiting[0]?.answeredWithoutCall() === true) waiting.shift();
     onDepth(waiting.length);
   };
+  /** Resolves after `ms`, or at once when the pacer closes. */
   const wait = (ms: number) =>
     new Promise<void>((resolve) => {
-      setTimeout(resolve, ms);
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        resolve();
+      }, ms);
+      timers.set(timer, resolve);
     });
 
-  /** Asks the budget for one slot; resolves with it once granted (retrying an unreachable budget). */
-  const reserve = async (): Promise<BudgetSlot> => {
+  /** Asks the budget for one slot; resolves with it once granted (retrying an unreachable budget), or with `undefined` once the pacer is closed. */
+  const reserve = async (): Promise<BudgetSlot | undefined> => {
     const earned = successes;
     successes = 0;
-    for (;;) {
+    while (!closed) {
       try {
         return await budget.reserve(directoryId, options, earned);
       } catch (e) {
+        if (closed) break;
         logger.warn('shared quota budget unreachable: no call starts until it answers', {
           directoryId,
           error: e instanceof Error ? e.message : String(e),
@@ -95,6 +104,7 @@ export const sharedPacer = (
         await wait(BUDGET_RETRY_MS);
       }
     }
+    return undefined;
   };
 
   /** The slot has come round: start the request now at the head of the queue, if any. */
@@ -112,7 +122,7 @@ export const sharedPacer = (
   };
 
   const pump = (): void => {
-    if (asking) return;
+    if (asking || closed) return;
     dropAnswered();
     // Another slot only for a request that no slot held is already meant for, and within maxInFlight.
     if (waiting.length <= held || inFlight + held >= coldLimit(options, warm) || held >= RESERVED_AHEAD) return;
@@ -120,10 +130,12 @@ export const sharedPacer = (
     held += 1;
     void reserve().then(async (slot) => {
       asking = false;
+      if (slot === undefined || closed) return;
       rate = slot.ratePerSecond;
       notBefore = Math.max(notBefore, clock.now() + slot.waitMs);
       pump(); // ask for the next slot while this one is waited out
       if (slot.waitMs > 0) await wait(slot.waitMs);
+      if (closed) return;
       useSlot();
       pump();
     });
@@ -136,6 +148,7 @@ export const sharedPacer = (
         warm = true;
         pump();
       });
+      if (closed) cancelWaiting(waiting);
       onDepth(waiting.length);
       pump();
       return result;
@@ -156,5 +169,15 @@ export const sharedPacer = (
     depth: () => waiting.length,
     state: () => ({ ratePerSecond: rate, notBefore, inFlight }),
     expectedWaitMs: () => Math.max(0, notBefore - clock.now()) + (waiting.length + 1) * interval,
+    close: () => {
+      closed = true;
+      for (const [timer, resolve] of timers) {
+        clearTimeout(timer);
+        resolve();
+      }
+      timers.clear();
+      cancelWaiting(waiting);
+      onDepth(0);
+    },
   };
 };

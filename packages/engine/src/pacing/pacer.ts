@@ -27,6 +27,21 @@ export interface Pacer {
   readonly state: () => { readonly ratePerSecond: number; readonly notBefore: number; readonly inFlight: number };
   /** How long a request queued now would wait for its slot, at the current rate (ms). */
   readonly expectedWaitMs: () => number;
+  /**
+   * Stops the pacer (the engine's `close`, once its work is done): no call starts after it, its
+   * timers are cleared and a shared budget is asked no more. A request still waiting is answered by
+   * its `unlessNow` when that has an answer, otherwise its promise rejects with `PacerClosed`.
+   * Calls already started run to their end.
+   */
+  readonly close: () => void;
+}
+
+/** Why a request still waiting in a pacer when it was closed did not run. */
+export class PacerClosed extends Error {
+  constructor() {
+    super('the directory pacer was closed before this request got its slot');
+    this.name = 'PacerClosed';
+  }
 }
 
 /** How far behind its schedule the pacer may catch up at once, in ms of requests at the current rate, unless `catchUpMs` says otherwise. */
@@ -45,7 +60,14 @@ export interface Waiting {
   readonly start: () => void;
   /** Asked at the head of the queue: answers the request without a call (and returns true) when it is no longer wanted. */
   readonly answeredWithoutCall: () => boolean;
+  /** The pacer closed before the request started: answered by `unlessNow` if it can, else rejected with `PacerClosed`. */
+  readonly cancel: () => void;
 }
+
+/** Empties `waiting` for a closed pacer (see `Waiting.cancel`). */
+export const cancelWaiting = (waiting: Waiting[]): void => {
+  for (const w of waiting.splice(0)) w.cancel();
+};
 
 /**
  * Puts `task` in `waiting` (the queue both pacers keep); the promise settles with the task's result,
@@ -68,6 +90,11 @@ export const enqueue = <A>(
         resolve(answer);
         return true;
       },
+      cancel: () => {
+        const answer = unlessNow?.();
+        if (answer === undefined) reject(new PacerClosed());
+        else resolve(answer);
+      },
     });
   });
 
@@ -84,10 +111,11 @@ export const pacer = (options: PacingOptions, clock: Clock, onDepth: (depth: num
   /** A call to the directory has ended here (see `coldLimit`). */
   let warm = false;
   let timer: NodeJS.Timeout | undefined;
+  let closed = false;
   const waiting: Waiting[] = [];
 
   const pump = (): void => {
-    if (timer !== undefined) return;
+    if (timer !== undefined || closed) return;
     while (waiting.length > 0 && inFlight < coldLimit(options, warm)) {
       if (waiting[0]?.answeredWithoutCall() === true) {
         waiting.shift();
@@ -118,6 +146,7 @@ export const pacer = (options: PacingOptions, clock: Clock, onDepth: (depth: num
         warm = true;
         pump();
       });
+      if (closed) cancelWaiting(waiting);
       onDepth(waiting.length);
       pump();
       return result;
@@ -141,6 +170,15 @@ export const pacer = (options: PacingOptions, clock: Clock, onDepth: (depth: num
     expectedWaitMs: () => {
       const now = clock.now();
       return Math.max(0, Math.max(nextSlot, notBefore) - now) + (waiting.length * 1000) / rate;
+    },
+    close: () => {
+      closed = true;
+      if (timer !== undefined) {
+        clearTimeout(timer);
+        timer = undefined;
+      }
+      cancelWaiting(waiting);
+      onDepth(0);
     },
   };
 };
