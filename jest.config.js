@@ -22,7 +22,7 @@ module.exports = {
   // condition. Generous, because CI machines are shared: at load 15 on two cores, starting two
   // emulators and a PostgreSQL schema in a beforeEach took more than 30 s.
   testTimeout: 120_000,
-  reporters: ['default', '<rootDir>/scripts/jest-summary.cjs'],
+  reporters: ['default', '<rootDir>/scripts/jest-summary.cjs', '<rootDir>/scripts/jest-open-handles.cjs'],
   projects: [
     {
       ...shared,
