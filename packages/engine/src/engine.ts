@@ -190,8 +190,14 @@ export interface Engine {
    * through its pacer, from its saved cursor. What the periodic sweep runs.
    */
   readonly sweepExternalChanges: (directoryId?: DirectoryId) => Promise<ReadonlyArray<SweepReport>>;
-  /** Cancels the armed retries, waits for pending work, stops the directories' pacers, then forgets every held plaintext. */
-  readonly close: () => Promise<void>;
+  /**
+   * Cancels the armed retries, waits for pending work (at most `deadlineMs`, when given), stops the
+   * directories' pacers, then forgets every held plaintext. At the deadline, calls still waiting for
+   * a slot are not sent: each ends as a retryable failure, so its work stays owed (a password push
+   * then waits for the next login). Calls already sent run to their end. Calling it again returns the
+   * first call's promise.
+   */
+  readonly close: (options?: { readonly deadlineMs?: number }) => Promise<void>;
 }
 
 /** Every user with a stream, from one pass over the global order (the fallback of `settleAll`). */
@@ -289,6 +295,7 @@ export const createEngine = (options: EngineOptions): Engine => {
     { firstDelayMs: base.retry.maxDelayMs, maxDelayMs: Math.max(base.retry.maxDelayMs, base.backgroundWindowMs) },
   );
   const { schedule, whenSettled, idle } = scheduler;
+  let closing: Promise<void> | undefined;
   const sweeps = externalChangeSweeps(
     deps,
     {
@@ -398,13 +405,22 @@ export const createEngine = (options: EngineOptions): Engine => {
     instanceId: deps.instanceId,
     sweepExternalChanges: sweeps.sweep,
     retriesArmed: scheduler.armed,
-    close: async () => {
-      await sweeps.stop();
-      scheduler.stop();
-      await idle();
-      // A shared budget that became unreachable (its pool closed first) is asked no more.
-      for (const p of pacers.values()) p.close();
-      hold.clear();
+    close: (closeOptions = {}) => {
+      closing ??= (async () => {
+        await sweeps.stop();
+        scheduler.stop();
+        const { deadlineMs } = closeOptions;
+        if (deadlineMs === undefined) await idle();
+        else {
+          let timer: NodeJS.Timeout | undefined;
+          await Promise.race([idle(), new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, deadlineMs))))]);
+          clearTimeout(timer);
+        }
+        // Nothing starts after this: a shared budget whose pool its owner closes next is asked no more.
+        for (const p of pacers.values()) p.close();
+        hold.clear();
+      })();
+      return closing;
     },
   };
 };

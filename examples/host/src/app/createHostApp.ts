@@ -365,15 +365,17 @@ export const createHostApp = async (config: HostConfig, options: HostAppOptions 
         logger.info({ deadlineMs }, 'shutting down');
         await jobs.close().catch(() => undefined);
         await persisted.close().catch(() => undefined);
-        const finished = await Promise.race([
-          Promise.all([settling, engine.close()]).then(() => true),
-          sleep(deadlineMs).then(() => false),
-        ]);
-        if (!finished)
+        // The engine stops at the deadline too: calls still waiting for a slot are not sent (their work
+        // stays owed), so nothing of it asks the stores closed below.
+        const engineClosed = engine.close({ deadlineMs });
+        const finished = await Promise.race([Promise.all([settling, engineClosed]).then(() => true), sleep(deadlineMs).then(() => false)]);
+        if (!finished) {
           logger.warn(
             { deadlineMs },
             'pushes still in flight at the shutdown deadline; they are owed and run after the next login or start',
           );
+          await engineClosed;
+        }
         await emulators.owned
           ?.close()
           .catch((e: unknown) => logger.error({ err: { type: (e as Error).name } }, 'closing the emulators failed'));

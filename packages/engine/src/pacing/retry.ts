@@ -2,8 +2,13 @@ import type { Either } from 'fp-ts/lib/Either.js';
 import * as E from 'fp-ts/lib/Either.js';
 import { ExponentialBackoff, handleWhenResult, retry } from 'cockatiel';
 import type { ConnectorError } from '@takeover/connector-kit';
+import { retryable } from '@takeover/connector-kit';
 import type { Clock } from '../ports.js';
 import type { Pacer } from './pacer.js';
+import { PacerClosed } from './pacer.js';
+
+/** A call the engine's close refused before it was sent: retryable, so the work it was for stays owed. */
+const notSent = retryable('server', { message: 'not sent: the engine was closed before this call got its slot' });
 
 /**
  * When the call stops retrying: a fixed `deadline` (epoch ms, on the call's clock: the plaintext's
@@ -37,7 +42,8 @@ const isRetryableLeft = (r: unknown): boolean => {
  * `Retry-After` holds back this and every other request to it); retryable failures are retried with
  * exponential backoff and jitter (cockatiel) until the attempts or the deadline (or the window from
  * the first attempt's slot) run out; permanent and auth failures return at once. The first attempt
- * always runs. Resolves with the last result; never rejects.
+ * always runs. Resolves with the last result (a retryable "not sent" when the pacer was closed
+ * before the first attempt's slot); never rejects.
  */
 /** A call the caller itself gave up before sending (see `dispatch/push.ts`). */
 export interface Abandoned {
@@ -96,6 +102,10 @@ export const pacedCall = async <Err extends ConnectorError | Abandoned, A>(
       }
       return last;
     }, abort.signal);
+  } catch (e) {
+    // The pacer was closed (the engine's close) while this attempt waited for its slot.
+    if (e instanceof PacerClosed) return last ?? E.left(notSent as Err);
+    throw e;
   } finally {
     if (untilDeadline !== undefined) clearTimeout(untilDeadline);
     retried.dispose();
