@@ -244,3 +244,28 @@ test('a projection added later catches up from the start on its own reader, then
   );
   await second.stop();
 });
+
+test('stopped while its checkpoints were still loading, a runner ends every catchUp waiting on it (none polls on after the stop)', async () => {
+  const store = inMemoryEventStore();
+  await create(store, 'ada');
+  const { target } = memoryTarget();
+  let release: () => void = () => undefined;
+  const gate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const slow: ProjectionTarget<Db> = {
+    ...target,
+    loadCheckpoint: async (name) => {
+      await gate;
+      return target.loadCheckpoint(name);
+    },
+  };
+  const projection: Projection<Db> = { name: 'p', apply: () => undefined };
+  const running = runProjections(store, slow, [projection], { pollIntervalMs: 10 });
+  const waiting = running.catchUp();
+  const stopped = running.stop();
+  release();
+  await stopped;
+  await expect(waiting).rejects.toThrow('projection p: stopped before it caught up');
+  await expect(running.catchUp()).rejects.toThrow('stopped before it caught up');
+});

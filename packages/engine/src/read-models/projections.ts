@@ -49,7 +49,7 @@ export interface ProjectionFailure {
 }
 
 export interface RunningProjections {
-  /** Resolves once every event appended before the call has been applied by every projection; rejects if one has ended. */
+  /** Resolves once every event appended before the call has been applied by every projection; rejects if one has ended or the runner is stopped. */
   readonly catchUp: () => Promise<void>;
   readonly stop: () => Promise<void>;
   /** Events handed to `apply` since start, over all projections (a restart with nothing new hands none). */
@@ -230,6 +230,8 @@ export const runProjections = <Tx>(
     catchUp: async () => {
       for (const m of members) {
         for (;;) {
+          // Stopped (even before its checkpoint was loaded, when no reader ever started): nothing will catch up.
+          if (stopping) throw new Error(`projection ${m.p.name}: stopped before it caught up`);
           if (m.ended !== undefined) throw new Error(`projection ${m.p.name}: its subscription ended (${m.ended})`);
           if (m.failure !== undefined)
             throw new Error(`projection ${m.p.name}: its batch keeps failing (${m.failure.error}; try ${m.failure.attempts}, retrying)`);
