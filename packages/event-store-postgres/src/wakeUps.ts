@@ -29,11 +29,14 @@ export const wakeUps = (pool: Pool, schema: string, onError: (message: string) =
   let connecting: Promise<void> | undefined;
   let retryMs = RECONNECT_FIRST_MS;
   let retryTimer: NodeJS.Timeout | undefined;
+  /** Closed for good: no connection is opened again, whoever registers later. */
+  let closed = false;
   const notify = () => {
     for (const l of [...listeners]) l();
   };
 
   const connect = (): Promise<void> => {
+    if (closed) return Promise.resolve();
     connecting ??= (async () => {
       if (client !== undefined) return;
       const c = new pg.Client({ ...pool.options, application_name: listenerName(schema) });
@@ -62,7 +65,7 @@ export const wakeUps = (pool: Pool, schema: string, onError: (message: string) =
         scheduleReconnect();
         return;
       }
-      if (listeners.size === 0) {
+      if (listeners.size === 0 || closed) {
         await c.end().catch(() => undefined);
         return;
       }
@@ -75,7 +78,7 @@ export const wakeUps = (pool: Pool, schema: string, onError: (message: string) =
     return connecting;
   };
   const scheduleReconnect = () => {
-    if (listeners.size === 0 || retryTimer !== undefined) return;
+    if (closed || listeners.size === 0 || retryTimer !== undefined) return;
     retryTimer = setTimeout(() => {
       retryTimer = undefined;
       void connect();
@@ -96,6 +99,7 @@ export const wakeUps = (pool: Pool, schema: string, onError: (message: string) =
 
   return {
     onAppended: (listener) => {
+      if (closed) return () => undefined; // the store is closed: polling alone (which fails) tells the subscriber
       listeners.add(listener);
       if (client === undefined) void connect();
       return () => {
@@ -104,6 +108,7 @@ export const wakeUps = (pool: Pool, schema: string, onError: (message: string) =
       };
     },
     close: async () => {
+      closed = true;
       listeners.clear();
       await shutdown();
     },

@@ -96,3 +96,31 @@ test('with wake-ups off, the store offers none and a subscription relies on poll
   if (E.isLeft(quiet)) throw new Error(quiet.left._tag);
   expect(quiet.right.onAppended).toBeUndefined();
 });
+
+test('a closed store opens no listening connection, even for a listener registered after its close', async () => {
+  const other = randomSchema();
+  const created = await createPostgresEventStore({ pool, schema: other })();
+  const reopened = await createPostgresEventStore({ pool, schema: other })();
+  if (E.isLeft(created) || E.isLeft(reopened)) throw new Error('PostgreSQL unavailable');
+  const closed = created.right;
+  const open = reopened.right;
+  await closed.close();
+  let calledAfterClose = 0;
+  const offClosed = closed.onAppended?.(() => (calledAfterClose += 1));
+  // A store still open on the same schema connects, listens and hears an append: by then a
+  // connection the closed one had started (first) would be up too.
+  let heard: () => void = () => undefined;
+  const heardAppend = new Promise<void>((resolve) => (heard = resolve));
+  const offOpen = open.onAppended?.(() => heard());
+  const r = await open.appendToStream('wake-after-close', [{ id: 'after-close', type: 'Woken', data: {} }])();
+  if (E.isLeft(r)) throw new Error(r.left._tag);
+  await heardAppend;
+  const pids = await pool.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE application_name = $1', [
+    `takeover_wakeups_${other}`.slice(0, 63),
+  ]);
+  expect({ listening: pids.rowCount, calledAfterClose }).toEqual({ listening: 1, calledAfterClose: 0 });
+  offClosed?.();
+  offOpen?.();
+  await open.close();
+  await dropSchema(pool, other);
+});
