@@ -81,6 +81,11 @@ const runAndKill = (users: ReadonlyArray<string>): Promise<void> =>
         }
       });
     }, 20);
+    // No 'exit' may follow an 'error' (a child that never started): the watch stops here too.
+    child.on('error', (e) => {
+      clearInterval(watch);
+      reject(e);
+    });
     child.on('exit', (_code, signal) => {
       clearInterval(watch);
       if (signal === 'SIGKILL' && !stdout.includes('"idle":true')) resolve();
