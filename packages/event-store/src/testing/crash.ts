@@ -48,7 +48,18 @@ export const runAndKill = (script: string, args: ReadonlyArray<string>, minAcks:
       buffered += chunk;
       const lines = buffered.split('\n');
       buffered = lines.pop() ?? '';
-      for (const line of lines) acks.push(JSON.parse(line) as CrashAck);
+      for (const line of lines) {
+        try {
+          acks.push(JSON.parse(line) as CrashAck);
+        } catch {
+          // Not an acknowledgement (a stray log line, a torn write): the run cannot be judged, and the
+          // child must not outlive it.
+          killing = true;
+          child.kill('SIGKILL');
+          reject(new Error(`child wrote a line that is not an acknowledgement: ${line.slice(0, 500)}`));
+          return;
+        }
+      }
       if (!killing && acks.length >= minAcks) {
         killing = true;
         setTimeout(() => child.kill('SIGKILL'), Math.floor(Math.random() * 300));
@@ -57,6 +68,7 @@ export const runAndKill = (script: string, args: ReadonlyArray<string>, minAcks:
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
       stderr += chunk;
     });
+    child.on('error', reject);
     child.on('exit', (_code, signal) => {
       if (signal === 'SIGKILL') resolve(acks);
       else reject(new Error(`child exited on its own: ${stderr}`));
