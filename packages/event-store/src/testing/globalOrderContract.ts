@@ -43,9 +43,16 @@ export const globalOrderContract = (subject: () => ContractSubject, options: Con
         }
       };
       const reader = tail();
-      await Promise.all(Array.from({ length: writers }, (_, w) => write(w)));
-      deadline = Date.now() + 60_000;
-      writing = false;
+      // A writer that fails ends the tail too (at its next empty page), or it would poll for ever.
+      let written = false;
+      try {
+        await Promise.all(Array.from({ length: writers }, (_, w) => write(w)));
+        written = true;
+      } finally {
+        deadline = written ? Date.now() + 60_000 : Date.now();
+        writing = false;
+        if (!written) await reader.catch(() => undefined);
+      }
       await reader;
       const ns = seen.map((e) => e.event.data.n);
       const unique = new Set(ns);
