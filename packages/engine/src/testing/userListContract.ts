@@ -341,14 +341,15 @@ export const userListContract = (name: string, options: UserListContractOptions)
         ]);
       const expected = await answers(subject);
       const whole = await options.setup(clock);
-      const single = await options.setup(clock);
+      let single: UserListSubject | undefined;
       try {
+        single = await options.setup(clock);
         await whole.deliver(everything);
         for (const e of everything) await single.deliver([e]);
         expect(await answers(whole)).toEqual(expected);
         expect(await answers(single)).toEqual(expected);
       } finally {
-        await Promise.all([whole.stop(), single.stop()]);
+        await Promise.all([whole.stop(), single?.stop()]);
       }
     });
 
