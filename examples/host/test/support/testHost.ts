@@ -152,9 +152,15 @@ export const startTestHost = async (options: StartTestHostOptions = {}): Promise
     dataDir,
     logs: capture.text,
     close: async ({ keepDataDir = false } = {}) => {
-      await server.close();
-      await app.close(5_000);
-      if (!keepDataDir && options.env?.DATA_DIR === undefined) await rm(dataDir, { recursive: true, force: true });
+      try {
+        await server.close();
+      } finally {
+        try {
+          await app.close(5_000);
+        } finally {
+          if (!keepDataDir && options.env?.DATA_DIR === undefined) await rm(dataDir, { recursive: true, force: true });
+        }
+      }
     },
   };
 };
