@@ -26,27 +26,32 @@ export interface BrowserHost {
 export const startBrowserHost = async (): Promise<BrowserHost> => {
   const emulators = await startDemoEmulators({ scryptN: 1024 });
   const { google, microsoft } = emulators;
-  if (google === undefined || microsoft === undefined) throw new Error('startDemoEmulators did not start both directories');
-  let host: TestHost;
+  let host: TestHost | undefined;
+  // Closes the host, then the emulators even when the host's close throws.
+  const close = async (): Promise<void> => {
+    try {
+      await host?.close();
+    } finally {
+      await emulators.close();
+    }
+  };
   try {
+    if (google === undefined || microsoft === undefined) throw new Error('startDemoEmulators did not start both directories');
     host = await startTestHost({ emulators: { google, microsoft } });
+    const first = host.app.firstStart;
+    if (first === undefined) throw new Error('the test host did not create its admin account at its first start');
+    return {
+      host,
+      google,
+      microsoft,
+      adminEmail: first.adminEmail,
+      adminPassword: reveal(first.adminPassword),
+      close,
+    };
   } catch (e) {
-    await emulators.close();
+    await close();
     throw e;
   }
-  const first = host.app.firstStart;
-  if (first === undefined) throw new Error('the test host did not create its admin account at its first start');
-  return {
-    host,
-    google,
-    microsoft,
-    adminEmail: first.adminEmail,
-    adminPassword: reveal(first.adminPassword),
-    close: async () => {
-      await host.close();
-      await emulators.close();
-    },
-  };
 };
 
 /** Reloads `page` until `check` (on the reloaded page) is true: for pages showing work done behind the request. */
