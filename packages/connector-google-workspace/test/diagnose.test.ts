@@ -17,7 +17,8 @@ let emu: GoogleEmulator;
 let other: GoogleEmulator;
 
 beforeAll(async () => {
-  [emu, other] = await Promise.all([
+  // Both start at once; when one fails, the one that started is closed before the failure is thrown.
+  const [a, b] = await Promise.allSettled([
     startGoogleEmulator({
       scryptN: 1024,
       seed: {
@@ -29,10 +30,22 @@ beforeAll(async () => {
     }),
     startGoogleEmulator({ scryptN: 1024 }),
   ]);
+  if (a.status === 'rejected') {
+    if (b.status === 'fulfilled') await b.value.close();
+    throw a.reason;
+  }
+  if (b.status === 'rejected') {
+    await a.value.close();
+    throw b.reason;
+  }
+  [emu, other] = [a.value, b.value];
 });
 afterAll(async () => {
-  await emu.close();
-  await other.close();
+  try {
+    await emu.close();
+  } finally {
+    await other.close();
+  }
 });
 afterEach(() => {
   emu.setDelegatedScopes(emu.credentials.client_email, ALL_NEEDED);

@@ -23,7 +23,17 @@ let dir: string;
 let keyFile: string;
 
 beforeAll(async () => {
-  [google, entra] = await Promise.all([startGoogleEmulator({ scryptN: 1024 }), startEntraEmulator({ scryptN: 1024 })]);
+  // Both start at once; when one fails, the one that started is closed before the failure is thrown.
+  const [g, e] = await Promise.allSettled([startGoogleEmulator({ scryptN: 1024 }), startEntraEmulator({ scryptN: 1024 })]);
+  if (g.status === 'rejected') {
+    if (e.status === 'fulfilled') await e.value.close();
+    throw g.reason;
+  }
+  if (e.status === 'rejected') {
+    await g.value.close();
+    throw e.reason;
+  }
+  [google, entra] = [g.value, e.value];
   dir = await tempDir('doctor-');
   keyFile = join(dir, 'sa.json');
   await writeFile(keyFile, JSON.stringify(google.credentials));
