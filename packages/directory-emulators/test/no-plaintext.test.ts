@@ -1,6 +1,7 @@
 // R14 for the emulators: a password reaches them in plaintext but is kept only as a verifier, so
 // no state dump, admin API answer or log line contains it.
 import { startEntraEmulator, startGoogleEmulator } from '@takeover/directory-emulators';
+import type { EntraEmulator } from '@takeover/directory-emulators';
 import { entraFetchDispatcher, entraGraphClient, googleDirectoryClients } from '@takeover/directory-emulators/testing';
 
 const SEEDED = 'Seeded-Secret-Pass-1';
@@ -17,16 +18,21 @@ it('passwords are stored only as scrypt verifiers and never appear in dumps, adm
     log,
     seed: { users: [{ primaryEmail: 'admin@example.com', givenName: 'A', familyName: 'B', isAdmin: true, password: SEEDED }] },
   });
-  const entra = await startEntraEmulator({
-    scryptN: 1024,
-    log,
-    seed: {
-      tenants: [
-        { domains: ['contoso.com'], apps: [{}], users: [{ userPrincipalName: 'alex@contoso.com', displayName: 'Alex', password: SEEDED }] },
-      ],
-    },
-  });
+  let entra: EntraEmulator | undefined;
   try {
+    entra = await startEntraEmulator({
+      scryptN: 1024,
+      log,
+      seed: {
+        tenants: [
+          {
+            domains: ['contoso.com'],
+            apps: [{}],
+            users: [{ userPrincipalName: 'alex@contoso.com', displayName: 'Alex', password: SEEDED }],
+          },
+        ],
+      },
+    });
     const { directory } = googleDirectoryClients(google);
     await directory.users.insert({
       requestBody: { primaryEmail: 'p@example.com', name: { givenName: 'P', familyName: 'Q' }, password: GOOGLE_PW },
@@ -51,7 +57,10 @@ it('passwords are stored only as scrypt verifiers and never appear in dumps, adm
     expect(logs.length).toBeGreaterThan(3);
     for (const secret of [SEEDED, GOOGLE_PW, ENTRA_PW]) for (const t of texts) expect(t).not.toContain(secret);
   } finally {
-    await google.close();
-    await entra.close();
+    try {
+      await google.close();
+    } finally {
+      await entra?.close();
+    }
   }
 });

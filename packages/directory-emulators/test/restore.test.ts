@@ -7,11 +7,15 @@ const PW = 'Restored-Pass-42';
 
 it('Google: a user from dump() seeds a new emulator with the same password, id and sign-outs', async () => {
   const first = await startGoogleEmulator({ scryptN: 1024 });
-  await googleDirectoryClients(first).directory.users.insert({
-    requestBody: { primaryEmail: 'kim@example.com', name: { givenName: 'Kim', familyName: 'K' }, password: PW },
-  });
-  const dumped = first.dump().users.find((u) => u.primaryEmail === 'kim@example.com');
-  await first.close();
+  let dumped: ReturnType<typeof first.dump>['users'][number] | undefined;
+  try {
+    await googleDirectoryClients(first).directory.users.insert({
+      requestBody: { primaryEmail: 'kim@example.com', name: { givenName: 'Kim', familyName: 'K' }, password: PW },
+    });
+    dumped = first.dump().users.find((u) => u.primaryEmail === 'kim@example.com');
+  } finally {
+    await first.close();
+  }
   if (dumped === undefined || dumped.passwordVerifier === null) throw new Error('no dumped user');
   const second = await startGoogleEmulator({
     scryptN: 1024,
@@ -47,12 +51,16 @@ it('Google: a user from dump() seeds a new emulator with the same password, id a
 
 it('Entra: a user from dump() seeds a new emulator with the same password, id, properties and revocations', async () => {
   const first = await startEntraEmulator({ scryptN: 1024 });
-  await entraGraphClient(first)
-    .api('/users/alex@contoso.com')
-    .patch({ passwordProfile: { password: PW }, jobTitle: 'Engineer' });
-  const tenant = first.dump().tenants[0];
+  let tenant: ReturnType<typeof first.dump>['tenants'][number] | undefined;
+  try {
+    await entraGraphClient(first)
+      .api('/users/alex@contoso.com')
+      .patch({ passwordProfile: { password: PW }, jobTitle: 'Engineer' });
+    tenant = first.dump().tenants[0];
+  } finally {
+    await first.close();
+  }
   const dumped = tenant?.users.find((u) => u.userPrincipalName === 'alex@contoso.com');
-  await first.close();
   if (tenant === undefined || dumped === undefined || dumped.passwordVerifier === null) throw new Error('no dumped user');
   const second = await startEntraEmulator({
     scryptN: 1024,
