@@ -5,7 +5,18 @@ import type { Either } from 'fp-ts/lib/Either.js';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { AccessCheck } from '@takeover/connector-kit';
-import type { BindingStatus, DirectoryId, DirectoryPolicy, IsoTime, Secret, UserAttributes, UserId } from '@takeover/core';
+import type {
+  AccountActionKind,
+  AccountActionReason,
+  BindingStatus,
+  DirectoryId,
+  DirectoryPolicy,
+  IsoTime,
+  PushFailure,
+  Secret,
+  UserAttributes,
+  UserId,
+} from '@takeover/core';
 import type { AuditEntry, LoginRecord, NotificationCause, PortalNotification, PushExplanation } from '@takeover/engine';
 import type { CsvProblem, ImportResult } from './csvImport.js';
 import type { JobView } from './jobs.js';
@@ -65,11 +76,22 @@ export interface UserPageView {
   readonly total: number;
 }
 
+/**
+ * The account action owed on a binding's external account (suspend or restore, by the directory's
+ * lifecycle policy), until it is recorded as done: `lastFailure` when an attempt failed and it is
+ * tried again. A permanently failed one is not owed (it waits for the next change, like a push).
+ */
+export interface OwedAccountActionView {
+  readonly action: AccountActionKind;
+  readonly reason: AccountActionReason;
+  readonly lastFailure?: PushFailure;
+}
+
 export interface UserView extends UserSummary {
   readonly attributes: UserAttributes;
   readonly passwordVersion: number;
   /** Per bound directory: the core's status (owed / in flight / in sync / failed with reason and time, …) with the directory's label. */
-  readonly bindings: ReadonlyArray<BindingStatus & { readonly label: string }>;
+  readonly bindings: ReadonlyArray<BindingStatus & { readonly label: string; readonly accountAction?: OwedAccountActionView }>;
   readonly createdAt?: IsoTime;
 }
 

@@ -2,7 +2,7 @@
 // shown right after a change reflects it), with the core's own status for each binding.
 import * as E from 'fp-ts/lib/Either.js';
 import type { Directories, DirectoryId, ExistingUser, UserId } from '@takeover/core';
-import { directoryLabel, syncStatus } from '@takeover/core';
+import { directoryLabel, owed, syncStatus } from '@takeover/core';
 import { loadDirectories, loadUser } from '@takeover/engine';
 import type { DirectorySetup } from '../wiring/directories.js';
 import type { AppContext } from './context.js';
@@ -28,13 +28,25 @@ export const loadExisting = async (ctx: AppContext, id: string): Promise<E.Eithe
   return E.right({ user, directories: directories.right });
 };
 
-export const userView = (ctx: AppContext, { user, directories }: LoadedUser): UserView => ({
-  ...summaryOf(user),
-  attributes: user.attributes,
-  passwordVersion: user.passwordVersion,
-  bindings: syncStatus(user, directories, { now: nowIso(ctx) }).map((s) => ({ ...s, label: labelOf(ctx, s.directoryId) })),
-  createdAt: user.createdAt,
-});
+export const userView = (ctx: AppContext, { user, directories }: LoadedUser): UserView => {
+  const actions = owed(user, directories).accountActions;
+  return {
+    ...summaryOf(user),
+    attributes: user.attributes,
+    passwordVersion: user.passwordVersion,
+    bindings: syncStatus(user, directories, { now: nowIso(ctx) }).map((s) => {
+      const a = actions.find((x) => x.directoryId === s.directoryId);
+      return {
+        ...s,
+        label: labelOf(ctx, s.directoryId),
+        ...(a === undefined
+          ? {}
+          : { accountAction: { action: a.action, reason: a.reason, ...(a.lastFailure === null ? {} : { lastFailure: a.lastFailure }) } }),
+      };
+    }),
+    createdAt: user.createdAt,
+  };
+};
 
 export const getUserView = async (ctx: AppContext, id: string): Promise<E.Either<Problem, UserView>> =>
   E.map((l: LoadedUser) => userView(ctx, l))(await loadExisting(ctx, id));

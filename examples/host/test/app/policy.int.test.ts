@@ -89,3 +89,32 @@ test('when-changed: the change goes at once without the password; the sessions s
   expect(why?.push.carriesPassword).toBe(false);
   expect(why?.causes.map((c) => c.detail)).toContain('jobTitle');
 });
+
+test("the user view shows an account action owed until it is done, with the failed attempt's reason while it is retried", async () => {
+  const microsoft = emulators.microsoft;
+  if (microsoft === undefined) throw new Error('no Entra emulator');
+  const account = entraUser();
+  // Every request to the account fails for now (Graph's 503): the suspension is owed and retried.
+  microsoft.injectFault({ path: `/v1.0/users/${account.id}`, method: 'PATCH', status: 503, reason: 'serviceNotAvailable', times: 1_000 });
+  right(await app.admin.setState(by, alan, 'suspended'));
+  const failing = await eventually(
+    'the suspension failed once and is owed',
+    async () => right(await app.admin.getUser(alan)).bindings[0]?.accountAction,
+    (a) => a?.lastFailure !== undefined,
+  );
+  expect(failing).toMatchObject({ action: 'suspend', reason: 'user-suspended', lastFailure: { class: 'retryable' } });
+  expect(entraUser().properties['accountEnabled']).toBe(true);
+  // The directory answers again: the retry suspends the account and nothing is owed any more.
+  microsoft.clearFaults();
+  await eventually(
+    'the account suspended',
+    async () => right(await app.admin.getUser(alan)).bindings[0],
+    (b) => b?.accountAction === undefined && entraUser().properties['accountEnabled'] === false,
+  );
+  right(await app.admin.setState(by, alan, 'active'));
+  await eventually(
+    'the account restored',
+    async () => right(await app.admin.getUser(alan)).bindings[0],
+    (b) => b?.accountAction === undefined && entraUser().properties['accountEnabled'] === true,
+  );
+});
