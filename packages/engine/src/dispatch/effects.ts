@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { Directories, DirectoryInfo, ExistingUser, OwedAccountAction, OwedNotice, OwedResolution } from '@takeover/core';
 import { commandId, currentBindings, externalUserKey } from '@takeover/core';
-import { describeConnectorError, externalUserId } from '@takeover/connector-kit';
+import { describeConnectorError, externalUserId, retryable } from '@takeover/connector-kit';
 import { activationMail, bindingMail } from '../mail/templates.js';
 import { pacedCall } from '../pacing/retry.js';
 import { isoNow } from '../ports.js';
@@ -94,15 +94,33 @@ export const runResolution = async (deps: Deps, user: ExistingUser, r: OwedResol
   });
 };
 
-/** `onSuspend` / `onUnbind`: suspend or restore the external account, and record the outcome. */
-export const runAccountAction = async (deps: Deps, a: OwedAccountAction): Promise<void> => {
+/**
+ * `onSuspend` / `onUnbind`: suspend or restore the external account, and record the outcome. As for
+ * a push, a directory may not know an account it created (or we linked) moments ago: a not-found
+ * within `propagationWindowMs` of the link is retried, not recorded as final (Entra's replication
+ * lag answered a suspension right after the account's creation with "does not exist", and the
+ * account stayed enabled).
+ */
+export const runAccountAction = async (deps: Deps, user: ExistingUser, a: OwedAccountAction): Promise<void> => {
   const connector = deps.connectorFor(a.directoryId);
   if (connector === undefined || deps.breakerFor(a.directoryId).paused()) return;
   const id = externalUserId(a.externalKey);
+  const link = user.bindings[a.directoryId]?.link;
+  const linkedAt = link?.status === 'linked' ? Date.parse(link.at) : Number.NaN;
   const result = await pacedCall(
     deps.pacerFor(a.directoryId, connector.kind),
     deps.clock,
-    () => (a.action === 'suspend' ? connector.suspend(id) : connector.reactivate(id))(),
+    async () => {
+      const r = await (a.action === 'suspend' ? connector.suspend(id) : connector.reactivate(id))();
+      if (E.isRight(r) || r.left._tag !== 'permanent' || r.left.reason !== 'not-found') return r;
+      if (!(deps.clock.now() - linkedAt < deps.propagationWindowMs)) return r;
+      return E.left(
+        retryable('propagating', {
+          ...r.left.provider,
+          message: `${r.left.provider.message} (the account was linked moments ago: the directory may still be creating it)`,
+        }),
+      );
+    },
     background(deps, a.directoryId),
   );
   const action = {

@@ -108,7 +108,7 @@ const pass = async (deps: Deps, head: Head, userId: UserId, attempted: Set<strin
   };
   for (const n of todo.notices) add(n.noticeId, '', () => runNotice(deps, state, directories, n));
   for (const r of todo.resolutions) add(`resolve/${r.directoryId}/${r.generation}`, r.directoryId, () => runResolution(deps, state, r));
-  for (const a of todo.accountActions) add(a.actionId, a.directoryId, () => runAccountAction(deps, a));
+  for (const a of todo.accountActions) add(a.actionId, a.directoryId, () => runAccountAction(deps, state, a));
   for (const p of [...pushesWithoutPlaintext(todo), ...withPlaintext])
     add(p.pushId, p.directoryId, () => runPush(deps, state, p, p.needsPlaintext ? usable : undefined));
 
