@@ -1,12 +1,12 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { Directories, DirectoryInfo, ExistingUser, OwedAccountAction, OwedNotice, OwedResolution } from '@takeover/core';
 import { commandId, currentBindings, externalUserKey } from '@takeover/core';
-import { describeConnectorError, externalUserId, retryable } from '@takeover/connector-kit';
+import { describeConnectorError, externalUserId } from '@takeover/connector-kit';
 import { activationMail, bindingMail } from '../mail/templates.js';
 import { pacedCall } from '../pacing/retry.js';
 import { isoNow } from '../ports.js';
 import type { Deps } from './deps.js';
-import { toNewAccount, toPushFailure } from './mapping.js';
+import { toNewAccount, toPushFailure, unlessPropagating } from './mapping.js';
 
 /** A background call retries for `backgroundWindowMs` from when its first attempt got its slot (not from when it was queued). */
 const background = (deps: Deps, directoryId: OwedResolution['directoryId']) => ({
@@ -105,21 +105,13 @@ export const runAccountAction = async (deps: Deps, user: ExistingUser, a: OwedAc
   const connector = deps.connectorFor(a.directoryId);
   if (connector === undefined || deps.breakerFor(a.directoryId).paused()) return;
   const id = externalUserId(a.externalKey);
-  const link = user.bindings[a.directoryId]?.link;
-  const linkedAt = link?.status === 'linked' ? Date.parse(link.at) : Number.NaN;
+  const binding = user.bindings[a.directoryId];
   const result = await pacedCall(
     deps.pacerFor(a.directoryId, connector.kind),
     deps.clock,
     async () => {
       const r = await (a.action === 'suspend' ? connector.suspend(id) : connector.reactivate(id))();
-      if (E.isRight(r) || r.left._tag !== 'permanent' || r.left.reason !== 'not-found') return r;
-      if (!(deps.clock.now() - linkedAt < deps.propagationWindowMs)) return r;
-      return E.left(
-        retryable('propagating', {
-          ...r.left.provider,
-          message: `${r.left.provider.message} (the account was linked moments ago: the directory may still be creating it)`,
-        }),
-      );
+      return E.isRight(r) ? r : E.left(unlessPropagating(r.left, binding, deps.clock, deps.propagationWindowMs));
     },
     background(deps, a.directoryId),
   );

@@ -2,7 +2,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { Binding, ExistingUser, OwedPush, PushDescription, PushFailure } from '@takeover/core';
 import { commandId } from '@takeover/core';
 import type { ConnectorError, DirectoryConnector, PushOutcome } from '@takeover/connector-kit';
-import { describeConnectorError, externalUserId, isAmbiguous, retryable } from '@takeover/connector-kit';
+import { describeConnectorError, externalUserId, isAmbiguous } from '@takeover/connector-kit';
 import type { Held } from '../hold.js';
 import type { PushOutcomeLabel } from '../metrics.js';
 import type { Pacer } from '../pacing/pacer.js';
@@ -10,7 +10,7 @@ import type { Abandoned, RetryUntil } from '../pacing/retry.js';
 import { pacedCall } from '../pacing/retry.js';
 import { isoNow } from '../ports.js';
 import type { Deps } from './deps.js';
-import { toDirectoryAttributes, toPushFailure } from './mapping.js';
+import { toDirectoryAttributes, toPushFailure, unlessPropagating } from './mapping.js';
 import { atDirectoryGrain } from './passwordTimes.js';
 
 const describe = (p: OwedPush): PushDescription => ({
@@ -209,9 +209,6 @@ const carryOut = async (
     held === undefined
       ? { windowMs: deps.backgroundWindowMs }
       : { deadline: push.carriesPassword ? stretchedHold(deps, user, push, held, pacer) : held.deadline };
-  // A directory may not know an account it has just created (or we just linked) for a while: a not-found then is not final.
-  const linkedAt = binding?.link.status === 'linked' ? Date.parse(binding.link.at) : Number.NaN;
-  const propagating = (): boolean => deps.clock.now() - linkedAt < deps.propagationWindowMs;
   // Asked as the push reaches the head of the directory's queue, so an abandoned push uses no rate slot.
   const abandonIf = (): Abandoned | undefined => {
     if (!push.carriesPassword) return undefined;
@@ -242,15 +239,8 @@ const carryOut = async (
     if (r === undefined) return E.left({ _tag: 'abandoned', why: 'directory-paused' });
     if (E.isRight(r)) return r;
     if (password !== undefined && isAmbiguous(r.left)) ambiguousSince ??= startedAt;
-    if (r.left._tag === 'permanent' && r.left.reason === 'not-found' && propagating()) {
-      return E.left(
-        retryable('propagating', {
-          ...r.left.provider,
-          message: `${r.left.provider.message} (the account was linked moments ago: the directory may still be creating it)`,
-        }),
-      );
-    }
-    return r;
+    // A directory may not know an account it has just created (or we just linked) for a while: a not-found then is not final.
+    return E.left(unlessPropagating(r.left, binding, deps.clock, deps.propagationWindowMs));
   };
   const result = await pacedCall(pacer, deps.clock, attempt, {
     ...until,

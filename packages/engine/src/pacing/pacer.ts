@@ -28,7 +28,7 @@ export interface Pacer {
   /** How long a request queued now would wait for its slot, at the current rate (ms). */
   readonly expectedWaitMs: () => number;
   /**
-   * Stops the pacer (the engine's `close`, once its work is done): no call starts after it, its
+   * Stops the pacer (the engine's `close`, once its work is done or its deadline passed): no call starts after it, its
    * timers are cleared and a shared budget is asked no more. A request still waiting is answered by
    * its `unlessNow` when that has an answer, otherwise its promise rejects with `PacerClosed`.
    * Calls already started run to their end.
